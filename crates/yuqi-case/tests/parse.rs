@@ -1,0 +1,162 @@
+//! Case-file parsing: the happy path and, above all, the errors users will make.
+
+use yuqi_case::*;
+use yuqi_money::{Money, RatePer};
+
+const GOOD: &str = r#"
+version = 1
+
+[case]
+title = "测试"
+as_of = 2026-11-24
+
+[person]
+name = "张三"
+monthly_income = "4,500"
+
+[[debt]]
+id = "xjd"
+lender = "某某小额贷款有限公司"
+kind = "小贷"
+contract_date = 2024-03-15
+principal = 10000
+received = 9000.5
+rate = "年化24%"
+method = "等额本息"
+periods = 12
+
+[[debt.fee]]
+name = "服务费"
+kind = "service"
+amount = 999.5
+timing = "deducted"
+
+[[debt.payment]]
+date = "2024年4月15日"
+amount = 1000
+
+[debt.demand]
+amount = "1.5万"
+"#;
+
+#[test]
+fn parses_a_complete_debt() {
+    let case = parse_case(GOOD, "good.toml").expect("valid case");
+    assert_eq!(case.person.monthly_income, Some(Money::from_yuan(4500)));
+    let d = &case.debts[0];
+    assert_eq!(d.kind, LenderKind::Microloan);
+    assert_eq!(d.received, Money::from_fen(900_050));
+    assert_eq!(d.rate.per, RatePer::Year);
+    assert_eq!(d.fees[0].timing, FeeTiming::Deducted);
+    assert_eq!(d.fees[0].amount, FeeAmount::Fixed(Money::from_fen(99_950)));
+    assert_eq!(d.payments[0].date, chrono::NaiveDate::from_ymd_opt(2024, 4, 15).expect("date"));
+    assert_eq!(d.demand.as_ref().map(|x| x.amount), Some(Money::from_yuan(15_000)));
+    match &d.repayment {
+        Repayment::Method { method, periods, first_due, .. } => {
+            assert_eq!(*method, Method::EqualInstallment);
+            assert_eq!(*periods, 12);
+            assert_eq!(*first_due, chrono::NaiveDate::from_ymd_opt(2024, 4, 15).expect("date"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn errors(src: &str) -> Vec<CaseError> {
+    parse_case(src, "bad.toml").expect_err("should fail").0
+}
+
+#[test]
+fn syntax_error_names_line_and_column() {
+    let src = "[[debt]]\nid = \"a\"\nlender = “某某”\n";
+    let e = errors(src);
+    assert_eq!((e[0].line, e[0].column), (3, 10), "{e:?}");
+    assert!(e[0].message.contains("中文引号"), "{}", e[0].message);
+    let shown = e[0].to_string();
+    assert!(shown.starts_with("bad.toml:3:10: "), "{shown}");
+    assert!(shown.contains("lender = “某某”"), "{shown}");
+}
+
+#[test]
+fn unknown_field_is_named_in_chinese() {
+    let src = GOOD.replace("periods = 12", "periods = 12\nperiodz = 3");
+    let e = errors(&src);
+    assert!(e[0].message.starts_with("未知字段 `periodz`"), "{}", e[0].message);
+    assert_eq!(e[0].line, src.lines().position(|l| l.starts_with("periodz")).expect("line") + 1);
+}
+
+#[test]
+fn every_semantic_problem_is_reported_with_its_position() {
+    let src = GOOD
+        .replace("received = 9000.5", "received = 12000")
+        .replace("rate = \"年化24%\"", "rate = \"很高\"")
+        .replace("amount = 1000\n", "amount = -5\n");
+    let e = errors(&src);
+    let line_of = |needle: &str| src.lines().position(|l| l.contains(needle)).expect("needle") + 1;
+    let at =
+        |line: usize| e.iter().find(|x| x.line == line).unwrap_or_else(|| panic!("no error on line {line}: {e:?}"));
+    assert!(at(line_of("received = 12000")).message.contains("大于合同本金"));
+    assert!(at(line_of("rate = \"很高\"")).message.contains("无法识别利率"));
+    assert!(at(line_of("amount = -5")).message.contains("负数"));
+    assert_eq!(e.len(), 3, "{e:?}");
+}
+
+#[test]
+fn missing_required_fields_are_listed() {
+    let src = "[[debt]]\nid = \"a\"\nkind = \"bank\"\n";
+    let e = errors(src);
+    let messages: Vec<&str> = e.iter().map(|x| x.message.as_str()).collect();
+    for key in ["lender", "contract_date", "principal", "method"] {
+        assert!(messages.iter().any(|m| m.contains(&format!("缺少字段 {key}"))), "{key}: {messages:?}");
+    }
+}
+
+#[test]
+fn duplicate_debt_ids_and_bad_kind() {
+    let src = format!(
+        "{GOOD}\n[[debt]]\nid = \"xjd\"\nlender = \"x\"\nkind = \"alien\"\ncontract_date = 2024-01-01\nprincipal = 1\nmethod = \"bullet\"\n"
+    );
+    let e = errors(&src);
+    assert!(e.iter().any(|x| x.message.contains("无法识别“alien”")), "{e:?}");
+    let src = format!(
+        "{GOOD}\n[[debt]]\nid = \"xjd\"\nlender = \"x\"\nkind = \"bank\"\ncontract_date = 2024-01-01\nprincipal = 1\nmethod = \"bullet\"\n"
+    );
+    let e = errors(&src);
+    assert!(e.iter().any(|x| x.message.contains("重复")), "{e:?}");
+}
+
+#[test]
+fn money_with_more_than_two_decimals_is_refused() {
+    let e = errors(&GOOD.replace("principal = 10000", "principal = 10000.123"));
+    assert!(e[0].message.contains("精度超过了分"), "{e:?}");
+}
+
+#[test]
+fn assignee_needs_the_original_kind() {
+    let e = errors(&GOOD.replace("kind = \"小贷\"", "kind = \"assignee\""));
+    assert!(e[0].message.contains("original_kind"), "{e:?}");
+}
+
+#[test]
+fn schedule_rows_must_be_in_order() {
+    let src = GOOD.replace(
+        "method = \"等额本息\"\nperiods = 12\n",
+        "[[debt.schedule]]\ndue = 2024-05-15\nprincipal = 100\n[[debt.schedule]]\ndue = 2024-04-15\nprincipal = 100\n",
+    );
+    let e = errors(&src);
+    assert!(e.iter().any(|x| x.message.contains("先后排列")), "{e:?}");
+}
+
+#[test]
+fn a_file_without_debts_is_an_error() {
+    let e = errors("[person]\nname = \"x\"\n");
+    assert!(e[0].message.contains("没有任何借款"));
+}
+
+#[test]
+fn month_arithmetic_clamps_to_month_end() {
+    let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert_eq!(add_period(d(2024, 1, 31), Period::Month, 1), d(2024, 2, 29));
+    assert_eq!(add_period(d(2023, 1, 31), Period::Month, 1), d(2023, 2, 28));
+    assert_eq!(add_period(d(2024, 1, 31), Period::Month, 2), d(2024, 3, 31));
+    assert_eq!(add_period(d(2024, 1, 1), Period::Days(14), 2), d(2024, 1, 29));
+}

@@ -1,0 +1,198 @@
+//! `yuqi apr`: the real annual cost of a loan from a few flags.
+
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::Args;
+use serde::Serialize;
+use yuqi_case::{Debt, Fee, FeeAmount, FeeKind, FeeTiming, LenderKind, Method, OverdueTerms, Payee, Period, Repayment};
+use yuqi_ledger::irr;
+use yuqi_ledger::schedule::{contract_schedule, periods_per_year};
+use yuqi_money::{Decimal, Money, RateInput, format_rate_percent};
+
+#[derive(Args, Debug)]
+pub(crate) struct AprArgs {
+    /// 合同本金（借条/合同上写的金额）
+    #[arg(long)]
+    principal: String,
+    /// 实际到手金额（默认等于合同本金）
+    #[arg(long)]
+    received: Option<String>,
+    /// 期数
+    #[arg(long, default_value_t = 12)]
+    periods: u32,
+    /// 每期长度：month、week 或 14d 等
+    #[arg(long, default_value = "month")]
+    period: String,
+    /// 每期还款总额（含本金、利息和费用）；给出时不需要 --rate
+    #[arg(long)]
+    payment: Option<String>,
+    /// 合同利率，如 "年化24%"、"月息2分"、"日息万分之五"
+    #[arg(long)]
+    rate: Option<String>,
+    /// 还款方式：等额本息、等额本金、先息后本、到期一次还本付息、等本等息
+    #[arg(long, default_value = "等额本息")]
+    method: String,
+    /// 每期另收的费用（服务费、担保费、会员费等）
+    #[arg(long)]
+    fee_per_period: Option<String>,
+    /// 放款当日另付的费用
+    #[arg(long)]
+    upfront_fee: Option<String>,
+    /// 放款日（用于按实际日期计算 XIRR）
+    #[arg(long, default_value = "2025-01-15", value_parser = crate::parse_date)]
+    start: NaiveDate,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct AprOut {
+    net_received: Money,
+    total_repaid: Money,
+    total_cost: Money,
+    periods: u32,
+    periods_per_year: Decimal,
+    periodic_irr: Option<Decimal>,
+    apr_nominal: Option<Decimal>,
+    apr_effective: Option<Decimal>,
+    apr_xirr: Option<Decimal>,
+    /// Cost ÷ received ÷ years: the misleading "simple" figure some apps quote.
+    flat_rate_naive: Option<Decimal>,
+}
+
+fn money(s: &str, what: &str) -> Result<Money> {
+    Money::from_str(s).map_err(|e| anyhow::anyhow!("{what}：{e}"))
+}
+
+fn period_of(s: &str) -> Result<Period> {
+    Ok(match s {
+        "month" | "月" => Period::Month,
+        "week" | "周" => Period::Days(7),
+        other => match other.trim_end_matches(['d', '天']).parse::<u32>() {
+            Ok(n) if n > 0 => Period::Days(n),
+            _ => bail!("无法识别期长“{other}”（可用 month、week、14d）"),
+        },
+    })
+}
+
+pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
+    let principal = money(&a.principal, "合同本金")?;
+    let received = a.received.as_deref().map(|s| money(s, "到手金额")).transpose()?.unwrap_or(principal);
+    let upfront = a.upfront_fee.as_deref().map(|s| money(s, "放款当日费用")).transpose()?.unwrap_or(Money::ZERO);
+    let fee = a.fee_per_period.as_deref().map(|s| money(s, "每期费用")).transpose()?.unwrap_or(Money::ZERO);
+    if a.periods == 0 {
+        bail!("期数必须大于零");
+    }
+    let period = period_of(&a.period)?;
+    let dpy = Decimal::from(365);
+    let net = received - upfront;
+    let m = periods_per_year(period, dpy);
+
+    let instalments: Vec<(NaiveDate, Money)> = match (&a.payment, &a.rate) {
+        (Some(p), _) => {
+            let p = money(p, "每期还款额")?;
+            (1..=a.periods).map(|k| (yuqi_case::add_period(a.start, period, k), p + fee)).collect()
+        }
+        (None, Some(rate)) => {
+            let rate = RateInput::from_str(rate).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let Some(method) = Method::from_text(&a.method) else {
+                bail!("无法识别还款方式“{}”", a.method)
+            };
+            let mut fees = Vec::new();
+            if fee.is_positive() {
+                fees.push(Fee {
+                    name: "每期费用".into(),
+                    kind: FeeKind::Service,
+                    amount: FeeAmount::Fixed(fee),
+                    timing: FeeTiming::PerPeriod,
+                    payee: Payee::Lender,
+                });
+            }
+            let first_due = if method == Method::Bullet {
+                yuqi_case::add_period(a.start, period, a.periods)
+            } else {
+                yuqi_case::add_period(a.start, period, 1)
+            };
+            let debt = Debt {
+                id: "apr".into(),
+                lender: String::new(),
+                kind: LenderKind::Private,
+                platform: None,
+                original_lender: None,
+                original_kind: None,
+                assignee_kind: None,
+                contract_date: a.start,
+                principal,
+                received,
+                rate,
+                rate_missing: false,
+                repayment: Repayment::Method {
+                    method,
+                    periods: if method == Method::Bullet { 1 } else { a.periods },
+                    period,
+                    first_due,
+                },
+                fees,
+                overdue: OverdueTerms::default(),
+                payments: Vec::new(),
+                demand: None,
+                card: None,
+            };
+            contract_schedule(&debt, dpy).iter().map(|i| (i.due, i.total())).collect()
+        }
+        (None, None) => bail!("请给出 --payment（每期还款额）或 --rate（合同利率）"),
+    };
+
+    let mut amounts = vec![net.to_f64()];
+    amounts.extend(instalments.iter().map(|(_, m)| -m.to_f64()));
+    let mut dates = vec![a.start];
+    dates.extend(instalments.iter().map(|(d, _)| *d));
+    let total_repaid: Money = instalments.iter().map(|(_, m)| *m).sum();
+    let m_f = m.to_string().parse::<f64>().unwrap_or(12.0);
+    let periodic = irr::irr(&amounts);
+    let xirr = irr::xirr(&dates, &amounts);
+    let dec = |x: f64| Decimal::from_f64_retain(x).map(|d| d.round_dp(8));
+    let years = Decimal::from(instalments.len() as u64) / m;
+    let out = AprOut {
+        net_received: net,
+        total_repaid,
+        total_cost: total_repaid - net,
+        periods: a.periods,
+        periods_per_year: m.round_dp(6),
+        periodic_irr: periodic.as_ref().ok().and_then(|r| dec(r.rate)),
+        apr_nominal: periodic.as_ref().ok().and_then(|r| dec(irr::nominal_annual(r.rate, m_f))),
+        apr_effective: periodic.as_ref().ok().and_then(|r| dec(irr::effective_annual(r.rate, m_f))),
+        apr_xirr: xirr.as_ref().ok().and_then(|r| dec(r.rate)),
+        flat_rate_naive: (!net.is_zero() && !years.is_zero())
+            .then(|| ((total_repaid - net).to_yuan() / net.to_yuan() / years).round_dp(8)),
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |d: Option<Decimal>| d.map_or_else(|| "无法计算".to_string(), |d| format_rate_percent(d, 2));
+    println!("实际可用资金（到手减当日费用）：{} 元", out.net_received.to_grouped_string());
+    println!(
+        "共还 {} 元，借款成本 {} 元（{} 期，每年 {} 期）",
+        out.total_repaid.to_grouped_string(),
+        out.total_cost.to_grouped_string(),
+        out.periods,
+        out.periods_per_year.normalize()
+    );
+    println!(
+        "周期内部收益率：{}",
+        out.periodic_irr.map_or_else(|| "无法计算".to_string(), |d| format_rate_percent(d, 4))
+    );
+    println!("名义年化利率（周期利率 × 每年期数）：{}", pct(out.apr_nominal));
+    println!("实际年化利率（按复利折算）：{}", pct(out.apr_effective));
+    println!("XIRR（按实际日期）：{}", pct(out.apr_xirr));
+    println!("按全额本金的单利口径（常被用来显得便宜）：{}", pct(out.flat_rate_naive));
+    if let Err(e) = &periodic {
+        println!("注意：无法求出内部收益率：{e}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,140 @@
+//! The `yuqi` command. Thin shell: parse flags, read files, call the pure crates,
+//! print. All user-facing text is Simplified Chinese.
+
+// The CLI is the one place that prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod apr_cmd;
+mod law_cmd;
+mod report;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+/// The bundled demo case (several platforms, 砍头息, a collector's demand).
+pub const DEMO_CASE: &str = include_str!("../../../examples/demo.toml");
+
+#[derive(Parser, Debug)]
+#[command(name = "yuqi", version, about = "yuqi（逾期）：核算网贷逾期的真实欠款、查法条。本工具不是律师，结果仅供参考。", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 核算案例文件中每笔借款依法应还多少（What do I really owe?）
+    Audit {
+        /// 案例文件（TOML），格式见 docs/case-file.md
+        case: PathBuf,
+        #[command(flatten)]
+        opts: AuditFlags,
+    },
+    /// 用随附的演示案例运行一次核算
+    Demo {
+        #[command(flatten)]
+        opts: AuditFlags,
+    },
+    /// 只检查案例文件格式，不计算
+    Check { case: PathBuf },
+    /// 快速计算一笔借款的真实年化利率（IRR）
+    Apr(apr_cmd::AprArgs),
+    /// 查看法律参数、LPR 和法条原文
+    Law {
+        #[command(subcommand)]
+        command: law_cmd::LawCommand,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct AuditFlags {
+    /// 计算截止日（默认：案例文件中的 as_of，否则今天）
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 起诉日（默认：案例文件中的 filing_date，否则等于计算截止日）
+    #[arg(long, value_parser = parse_date)]
+    filing_date: Option<NaiveDate>,
+    /// 输出 JSON 而不是中文报告
+    #[arg(long)]
+    json: bool,
+    /// 报告中不列出逐步计算过程
+    #[arg(long)]
+    no_trace: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("日期格式应为 YYYY-MM-DD，而不是“{s}”"))
+}
+
+/// Today in China (UTC+8): the legal dates are Chinese calendar days.
+fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // Broken pipe (e.g. `yuqi audit … | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("错误：{e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Audit { case, opts } => {
+            let parsed = match yuqi_case::parse_case_file(&case) {
+                Ok(c) => c,
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            audit(&parsed, &opts)
+        }
+        Command::Demo { opts } => {
+            let parsed = yuqi_case::parse_case(DEMO_CASE, "examples/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+            audit(&parsed, &opts)
+        }
+        Command::Check { case } => match yuqi_case::parse_case_file(&case) {
+            Ok(c) => {
+                println!("案例文件格式正确：{} 笔借款。", c.debts.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                Ok(ExitCode::from(2))
+            }
+        },
+        Command::Apr(args) => apr_cmd::run(&args),
+        Command::Law { command } => law_cmd::run(&command),
+    }
+}
+
+fn audit(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
+    let as_of = opts.as_of.or(case.as_of).unwrap_or_else(today_in_china);
+    let result = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
+        .context("核算失败")?;
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        serde_json::to_writer_pretty(&mut out, &result)?;
+        writeln!(out)?;
+    } else {
+        report::write_report(&mut out, &result, !opts.no_trace)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

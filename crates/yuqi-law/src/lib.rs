@@ -1,0 +1,582 @@
+//! Chinese legal parameters and statute texts, as dated and cited data.
+//!
+//! Everything the engines need to know about the law lives in `data/` as TOML:
+//! `parameters.toml` (rate caps, multiples, day counts — each value with the
+//! dates it holds and a citation), `lpr.toml` (every one-year/five-year LPR
+//! publication), `rules.toml` (the rules the engines apply, each citing the
+//! articles that decide it) and `statutes/` (the article texts themselves).
+//! `build.rs` refuses to build if any of it is inconsistent.
+//!
+//! Nothing here does I/O: the files are embedded at compile time and parsed once.
+//! Look-ups take the legally relevant date explicitly; there is no "today".
+
+mod numerals;
+#[allow(dead_code, unreachable_pub)]
+mod schema;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use numerals::normalise_article_number;
+
+include!(concat!(env!("OUT_DIR"), "/statute_files.rs"));
+
+const PARAMETERS: &str = include_str!("../data/parameters.toml");
+const LPR: &str = include_str!("../data/lpr.toml");
+const RULES: &str = include_str!("../data/rules.toml");
+
+/// How far a legal statement has been checked (law.md's legend).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Confidence {
+    /// Read in the official text (or a faithful mirror of it).
+    #[serde(rename = "V")]
+    Verified,
+    /// From secondary sources quoting or summarising the rule.
+    #[serde(rename = "S")]
+    Secondary,
+    /// From memory; a lead, not a fact.
+    #[serde(rename = "M")]
+    Memory,
+}
+
+impl Confidence {
+    fn parse(s: &str) -> Confidence {
+        match s {
+            "V" => Confidence::Verified,
+            "S" => Confidence::Secondary,
+            _ => Confidence::Memory,
+        }
+    }
+
+    pub fn mark(self) -> &'static str {
+        match self {
+            Confidence::Verified => "V",
+            Confidence::Secondary => "S",
+            Confidence::Memory => "M",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Confidence::Verified => "已核对原文",
+            Confidence::Secondary => "二手资料",
+            Confidence::Memory => "未核实",
+        }
+    }
+}
+
+/// A pointer to one article of one document in `data/statutes`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Citation {
+    pub doc: String,
+    pub article: String,
+    pub confidence: Confidence,
+}
+
+impl Citation {
+    /// `《民法典》第670条` — human-readable, resolved against the law data.
+    pub fn label(&self) -> String {
+        law().citation_label(&self.doc, &self.article)
+    }
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]", self.label(), self.confidence.mark())
+    }
+}
+
+/// A parameter's value on a given date.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamAt {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    /// The raw value as written in the data (a decimal or a date).
+    pub value: &'static str,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub citation: Citation,
+    pub note: &'static str,
+}
+
+impl ParamAt {
+    pub fn decimal(&self) -> Decimal {
+        // The build validated every numeric value; a parse failure here is a bug.
+        Decimal::from_str(self.value).unwrap_or_else(|_| panic!("parameter {} is not numeric", self.id))
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        schema::parse_date(self.value).unwrap_or_else(|| panic!("parameter {} is not a date", self.id))
+    }
+}
+
+/// One published LPR, found for a date.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct LprAt {
+    /// The one-year LPR as a fraction (0.0385 for 3.85%).
+    pub one_year: Decimal,
+    pub five_year: Decimal,
+    /// The publication the value comes from (on or before the asked date).
+    pub published: NaiveDate,
+    /// True when the asked date is after the newest verified publication, so the
+    /// value is only presumed unchanged.
+    pub unverified: bool,
+    pub last_verified: NaiveDate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Decided by the cited texts.
+    Law,
+    /// Court practice or unsettled: results are reported as disputed.
+    Practice,
+    /// How yuqi computes something.
+    Method,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    pub id: &'static str,
+    pub kind: RuleKind,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub cites: Vec<Citation>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Article {
+    pub number: &'static str,
+    pub label: &'static str,
+    pub confidence: Confidence,
+    /// verbatim | excerpt | summary
+    pub text_kind: &'static str,
+    pub text: &'static str,
+    pub note: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub short: &'static str,
+    pub aliases: Vec<&'static str>,
+    pub doc_number: &'static str,
+    pub issuer: &'static str,
+    pub kind: &'static str,
+    pub adopted: Option<NaiveDate>,
+    pub in_force: Option<NaiveDate>,
+    pub source: &'static str,
+    pub url: &'static str,
+    pub articles: Vec<Article>,
+}
+
+impl Document {
+    pub fn article(&self, number: &str) -> Option<&Article> {
+        let wanted = normalise_article_number(number);
+        self.articles.iter().find(|a| a.number == wanted)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LawError {
+    #[error("unknown legal parameter {0}")]
+    UnknownParam(String),
+    #[error("parameter {id} has no value in force on {date}")]
+    NoValueOn { id: String, date: NaiveDate },
+    #[error("no one-year LPR was published on or before {0} (the LPR exists since 2019-08-20)")]
+    NoLprBefore(NaiveDate),
+    #[error("unknown rule {0}")]
+    UnknownRule(String),
+}
+
+struct ParamEntry {
+    id: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    values: Vec<(NaiveDate, Option<NaiveDate>, &'static str, Citation, &'static str)>,
+}
+
+struct LprRow {
+    date: NaiveDate,
+    one_year: Decimal,
+    five_year: Decimal,
+}
+
+/// All law data, indexed. Obtain it with [`law()`].
+pub struct Law {
+    params: HashMap<&'static str, ParamEntry>,
+    lpr: Vec<LprRow>,
+    lpr_citation: Citation,
+    lpr_last_verified: NaiveDate,
+    rules: Vec<Rule>,
+    docs: Vec<Document>,
+}
+
+impl fmt::Debug for Law {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Law")
+            .field("params", &self.params.len())
+            .field("lpr_rows", &self.lpr.len())
+            .field("rules", &self.rules.len())
+            .field("documents", &self.docs.len())
+            .finish()
+    }
+}
+
+/// The embedded law data, parsed on first use.
+pub fn law() -> &'static Law {
+    static LAW: OnceLock<Law> = OnceLock::new();
+    LAW.get_or_init(Law::load)
+}
+
+fn leak(s: String) -> &'static str {
+    // The law data lives for the whole program; leaking once at start-up avoids
+    // lifetimes on every public type without copying on each look-up.
+    Box::leak(s.into_boxed_str())
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    if s.is_empty() { None } else { schema::parse_date(s) }
+}
+
+impl Law {
+    fn load() -> Law {
+        let ds = schema::parse_all(PARAMETERS, LPR, RULES, STATUTE_FILES)
+            .unwrap_or_else(|e| panic!("embedded law data does not parse (the build should have caught this): {e:?}"));
+        let confidence_of = |docs: &[Document], doc: &str, article: &str| {
+            docs.iter()
+                .find(|d| d.id == doc)
+                .and_then(|d| d.articles.iter().find(|a| a.number == article))
+                .map_or(Confidence::Memory, |a| a.confidence)
+        };
+
+        let docs: Vec<Document> = ds
+            .docs
+            .into_iter()
+            .map(|d| Document {
+                id: leak(d.id),
+                title: leak(d.title),
+                short: leak(d.short),
+                aliases: d.aliases.into_iter().map(leak).collect(),
+                doc_number: leak(d.doc_number),
+                issuer: leak(d.issuer),
+                kind: leak(d.kind),
+                adopted: date(&d.adopted),
+                in_force: date(&d.in_force),
+                source: leak(d.source),
+                url: leak(d.url),
+                articles: d
+                    .article
+                    .into_iter()
+                    .map(|a| Article {
+                        number: leak(a.number),
+                        label: leak(a.label),
+                        confidence: Confidence::parse(&a.confidence),
+                        text_kind: leak(a.text_kind),
+                        text: leak(a.text),
+                        note: leak(a.note),
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let params = ds
+            .params
+            .param
+            .into_iter()
+            .map(|p| {
+                let id = leak(p.id);
+                let entry = ParamEntry {
+                    id,
+                    label: leak(p.label),
+                    unit: leak(p.unit),
+                    values: p
+                        .values
+                        .into_iter()
+                        .map(|v| {
+                            let citation = Citation {
+                                confidence: Confidence::parse(&v.confidence),
+                                doc: v.doc,
+                                article: v.article,
+                            };
+                            (
+                                schema::parse_date(&v.from).unwrap_or_default(),
+                                v.until.as_deref().and_then(schema::parse_date),
+                                leak(v.value),
+                                citation,
+                                leak(v.note),
+                            )
+                        })
+                        .collect(),
+                };
+                (id, entry)
+            })
+            .collect();
+
+        let pct = |s: &str| Decimal::from_str(s).unwrap_or_default() / Decimal::ONE_HUNDRED;
+        let lpr = ds
+            .lpr
+            .rows
+            .iter()
+            .map(|r| LprRow {
+                date: schema::parse_date(&r.date).unwrap_or_default(),
+                one_year: pct(&r.y1),
+                five_year: pct(&r.y5),
+            })
+            .collect();
+        let lpr_citation =
+            Citation { confidence: Confidence::parse(&ds.lpr.confidence), doc: ds.lpr.doc, article: ds.lpr.article };
+
+        let rules = ds
+            .rules
+            .rule
+            .into_iter()
+            .map(|r| Rule {
+                kind: match r.kind.as_str() {
+                    "law" => RuleKind::Law,
+                    "practice" => RuleKind::Practice,
+                    _ => RuleKind::Method,
+                },
+                cites: r
+                    .cites
+                    .iter()
+                    .map(|c| Citation {
+                        confidence: confidence_of(&docs, &c.doc, &c.article),
+                        doc: c.doc.clone(),
+                        article: c.article.clone(),
+                    })
+                    .collect(),
+                id: leak(r.id),
+                title: leak(r.title),
+                summary: leak(r.summary),
+            })
+            .collect();
+
+        Law {
+            params,
+            lpr,
+            lpr_citation,
+            lpr_last_verified: schema::parse_date(&ds.lpr.last_verified).unwrap_or_default(),
+            rules,
+            docs,
+        }
+    }
+
+    /// The value of parameter `id` in force on `on`.
+    pub fn param(&self, id: &str, on: NaiveDate) -> Result<ParamAt, LawError> {
+        let entry = self.params.get(id).ok_or_else(|| LawError::UnknownParam(id.to_string()))?;
+        let n = entry.values.len();
+        for (i, (from, until, value, citation, note)) in entry.values.iter().enumerate() {
+            let implied_until = if i + 1 < n { entry.values[i + 1].0.pred_opt() } else { None };
+            let end = until.or(implied_until);
+            if on >= *from && end.is_none_or(|e| on <= e) {
+                return Ok(ParamAt {
+                    id: entry.id,
+                    label: entry.label,
+                    unit: entry.unit,
+                    value,
+                    from: *from,
+                    until: end,
+                    citation: citation.clone(),
+                    note,
+                });
+            }
+        }
+        Err(LawError::NoValueOn { id: id.to_string(), date: on })
+    }
+
+    /// Every parameter id, sorted.
+    pub fn param_ids(&self) -> Vec<&'static str> {
+        let mut ids: Vec<_> = self.params.values().map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Every dated value of a parameter (for listings).
+    pub fn param_history(&self, id: &str) -> Result<Vec<ParamAt>, LawError> {
+        let entry = self.params.get(id).ok_or_else(|| LawError::UnknownParam(id.to_string()))?;
+        entry.values.iter().map(|(from, _, _, _, _)| self.param(id, *from)).collect()
+    }
+
+    /// The LPR published on or before `on` (law.md §11: "the most recent one-year LPR
+    /// published on or before date d").
+    pub fn lpr(&self, on: NaiveDate) -> Result<LprAt, LawError> {
+        let idx = self.lpr.partition_point(|r| r.date <= on);
+        if idx == 0 {
+            return Err(LawError::NoLprBefore(on));
+        }
+        let row = &self.lpr[idx - 1];
+        Ok(LprAt {
+            one_year: row.one_year,
+            five_year: row.five_year,
+            published: row.date,
+            unverified: on > self.lpr_last_verified,
+            last_verified: self.lpr_last_verified,
+        })
+    }
+
+    /// All LPR publications: `(date, one-year, five-year)` as fractions.
+    pub fn lpr_rows(&self) -> impl Iterator<Item = (NaiveDate, Decimal, Decimal)> + '_ {
+        self.lpr.iter().map(|r| (r.date, r.one_year, r.five_year))
+    }
+
+    pub fn lpr_citation(&self) -> &Citation {
+        &self.lpr_citation
+    }
+
+    pub fn rule(&self, id: &str) -> Result<&Rule, LawError> {
+        self.rules.iter().find(|r| r.id == id).ok_or_else(|| LawError::UnknownRule(id.to_string()))
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn documents(&self) -> &[Document] {
+        &self.docs
+    }
+
+    /// Finds a document by id, short name, title, 文号 or alias. When several
+    /// versions share a name (e.g. 民间借贷规定 2015 and 2020), the one in force
+    /// latest wins; ask for the other by its 文号 or id.
+    pub fn document(&self, name: &str) -> Option<&Document> {
+        let name = name.trim().trim_start_matches('《').trim_end_matches('》');
+        if let Some(d) = self.docs.iter().find(|d| d.id == name) {
+            return Some(d);
+        }
+        self.docs
+            .iter()
+            .filter(|d| {
+                d.short == name
+                    || d.title == name
+                    || (!d.doc_number.is_empty() && d.doc_number == name)
+                    || d.aliases.contains(&name)
+            })
+            .max_by_key(|d| d.in_force)
+    }
+
+    pub fn article(&self, doc: &str, number: &str) -> Option<(&Document, &Article)> {
+        let d = self.document(doc)?;
+        d.article(number).map(|a| (d, a))
+    }
+
+    /// `《民法典》第670条`; falls back to the raw ids if the data lacks them.
+    pub fn citation_label(&self, doc: &str, article: &str) -> String {
+        let Some(d) = self.docs.iter().find(|d| d.id == doc) else {
+            return format!("{doc} {article}");
+        };
+        let name = if d.doc_number.is_empty() || d.doc_number == d.short {
+            format!("《{}》", d.short)
+        } else {
+            format!("《{}》（{}）", d.short, d.doc_number)
+        };
+        let is_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        let article_label = match article.split_once('-') {
+            Some((n, k)) if is_digits(n) && is_digits(k) => format!("第{n}条之{}", numerals::small_chinese(k)),
+            _ if is_digits(article) => format!("第{article}条"),
+            _ => d
+                .articles
+                .iter()
+                .find(|a| a.number == article)
+                .map_or_else(|| article.to_string(), |a| a.label.to_string()),
+        };
+        format!("{name}{article_label}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn embedded_data_is_valid() {
+        let ds = schema::parse_all(PARAMETERS, LPR, RULES, STATUTE_FILES).expect("parses");
+        assert_eq!(schema::validate(&ds), Vec::<String>::new());
+    }
+
+    #[test]
+    fn validation_catches_a_missing_citation() {
+        let broken =
+            PARAMETERS.replacen("doc = \"private_lending_2020\", article = \"25\"", "doc = \"\", article = \"\"", 1);
+        let ds = schema::parse_all(&broken, LPR, RULES, STATUTE_FILES).expect("parses");
+        let problems = schema::validate(&ds);
+        assert!(
+            problems.iter().any(|p| p.contains("private_lending.lpr_multiple") && p.contains("citation")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn validation_catches_an_unknown_article() {
+        let broken = RULES.replacen(
+            "{ doc = \"civil_code\", article = \"561\" }",
+            "{ doc = \"civil_code\", article = \"99999\" }",
+            1,
+        );
+        let ds = schema::parse_all(PARAMETERS, LPR, &broken, STATUTE_FILES).expect("parses");
+        let problems = schema::validate(&ds);
+        assert!(problems.iter().any(|p| p.contains("payment_order") && p.contains("99999")), "{problems:?}");
+    }
+
+    #[test]
+    fn validation_catches_lpr_rows_out_of_order() {
+        let broken = LPR.replacen("{ date = \"2019-09-20\"", "{ date = \"2019-08-01\"", 1);
+        let ds = schema::parse_all(PARAMETERS, &broken, RULES, STATUTE_FILES).expect("parses");
+        assert!(schema::validate(&ds).iter().any(|p| p.contains("out of order")));
+    }
+
+    #[test]
+    fn lpr_lookup_uses_the_publication_on_or_before_the_date() {
+        let l = law();
+        assert_eq!(l.lpr(d("2024-10-21")).expect("lpr").one_year, Decimal::new(310, 4));
+        assert_eq!(l.lpr(d("2024-10-20")).expect("lpr").one_year, Decimal::new(335, 4));
+        assert_eq!(l.lpr(d("2019-08-20")).expect("lpr").one_year, Decimal::new(425, 4));
+        assert!(matches!(l.lpr(d("2019-08-19")), Err(LawError::NoLprBefore(_))));
+        let late = l.lpr(d("2026-11-24")).expect("lpr");
+        assert!(late.unverified);
+        assert_eq!(late.published, d("2026-08-20"));
+        assert!(!l.lpr(d("2026-08-20")).expect("lpr").unverified);
+    }
+
+    #[test]
+    fn parameters_are_chosen_by_date() {
+        let l = law();
+        let old = l.param("private_lending.old.enforceable_cap", d("2020-08-19")).expect("in force");
+        assert_eq!(old.decimal(), Decimal::new(24, 2));
+        assert!(matches!(
+            l.param("private_lending.old.enforceable_cap", d("2020-08-20")),
+            Err(LawError::NoValueOn { .. })
+        ));
+        assert!(matches!(l.param("private_lending.lpr_multiple", d("2020-08-19")), Err(LawError::NoValueOn { .. })));
+        assert_eq!(
+            l.param("private_lending.lpr_multiple", d("2020-08-20")).expect("in force").decimal(),
+            Decimal::from(4)
+        );
+        assert!(matches!(l.param("no.such", d("2020-08-20")), Err(LawError::UnknownParam(_))));
+    }
+
+    #[test]
+    fn documents_are_found_by_any_name() {
+        let l = law();
+        let (doc, art) = l.article("民法典", "670").expect("民法典 670");
+        assert_eq!(doc.id, "civil_code");
+        assert!(art.text.contains("预先在本金中扣除"));
+        assert_eq!(l.article("中华人民共和国民法典", "第六百七十条").map(|(_, a)| a.number), Some("670"));
+        assert_eq!(l.document("民间借贷规定").map(|d| d.id), Some("private_lending_2020"));
+        assert_eq!(l.citation_label("civil_code", "670"), "《民法典》第670条");
+        assert_eq!(l.citation_label("criminal_law", "293-1"), "《刑法》第293条之一");
+        assert_eq!(l.citation_label("private_lending_2020", "26"), "《民间借贷规定》（法释〔2020〕17号）第26条");
+    }
+}

@@ -1,0 +1,111 @@
+//! The real annual cost of a loan contract (PBOC announcement 〔2021〕 No. 3):
+//! all costs against the money actually received, by internal rate of return.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{Debt, FeeTiming, Method, Repayment};
+use yuqi_money::{Decimal, Money};
+
+use crate::irr::{self, IrrError};
+use crate::schedule::whole_months;
+use crate::schedule::{Installment, periods_per_year};
+
+/// One cash flow from the borrower's side: + received, − paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub date: NaiveDate,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Apr {
+    /// Periodic IRR × periods per year (the PBOC-style annualisation).
+    pub nominal: Option<Decimal>,
+    /// (1 + periodic IRR)^periods − 1.
+    pub effective: Option<Decimal>,
+    /// Excel XIRR on the actual dates (act/365).
+    pub xirr: Option<Decimal>,
+    pub periodic: Option<Decimal>,
+    pub periods_per_year: Option<Decimal>,
+    /// How the figures were obtained, in Chinese.
+    pub method: String,
+    pub flows: Vec<Flow>,
+    pub total_cost: Money,
+    pub error: Option<IrrError>,
+}
+
+/// Money the borrower could actually use on day 0: received minus fees paid that day.
+pub fn net_received(debt: &Debt) -> Money {
+    let upfront: Money = debt.fees.iter().filter(|f| f.timing == FeeTiming::Upfront).map(|f| debt.fee_amount(f)).sum();
+    debt.received - upfront
+}
+
+fn to_decimal(x: f64) -> Option<Decimal> {
+    Decimal::from_f64_retain(x).map(|d| d.round_dp(8))
+}
+
+/// APR of the contract as agreed: day 0 net received, then every scheduled instalment
+/// including its fees.
+pub fn contract_apr(debt: &Debt, schedule: &[Installment], days_per_year: Decimal) -> Apr {
+    let start = Flow { date: debt.contract_date, amount: net_received(debt) };
+    let mut flows = vec![start];
+    flows.extend(schedule.iter().map(|i| Flow { date: i.due, amount: -i.total() }));
+    let total_cost = -flows.iter().map(|f| f.amount).sum::<Money>();
+    let amounts: Vec<f64> = flows.iter().map(|f| f.amount.to_f64()).collect();
+    let dates: Vec<NaiveDate> = flows.iter().map(|f| f.date).collect();
+    let xirr = irr::xirr(&dates, &amounts);
+
+    let dpy = days_per_year.to_string().parse::<f64>().unwrap_or(365.0);
+    let (periodic, m, method) = match &debt.repayment {
+        Repayment::Method { method: Method::Bullet, first_due, period, .. } => {
+            // One period from the contract date to maturity.
+            let days = (*first_due - debt.contract_date).num_days().max(1) as f64;
+            let m = match whole_months(debt.contract_date, *first_due) {
+                Some(months) if matches!(period, yuqi_case::Period::Month) => 12.0 / f64::from(months),
+                _ => dpy / days,
+            };
+            (irr::irr(&amounts), Some(m), "到期一次还本付息：单期收益率 × 每年期数".to_string())
+        }
+        Repayment::Method { period, .. } => {
+            let m = periods_per_year(*period, days_per_year).to_string().parse::<f64>().ok();
+            (
+                irr::irr(&amounts),
+                m,
+                "等间隔还款：周期内部收益率 R；名义年化 = R × 每年期数；实际年化 = (1+R)^每年期数 − 1".to_string(),
+            )
+        }
+        Repayment::Explicit(_) => (
+            Err(IrrError::NoRoot),
+            None,
+            "还款日不规则：按XIRR（实际天数/365）计算实际年化；名义年化按月复利折算".to_string(),
+        ),
+    };
+
+    let mut apr = Apr {
+        nominal: None,
+        effective: None,
+        xirr: xirr.as_ref().ok().and_then(|r| to_decimal(r.rate)),
+        periodic: None,
+        periods_per_year: None,
+        method,
+        flows,
+        total_cost,
+        error: None,
+    };
+    match (periodic, m) {
+        (Ok(root), Some(m)) => {
+            apr.periodic = to_decimal(root.rate);
+            apr.periods_per_year = to_decimal(m);
+            apr.nominal = to_decimal(irr::nominal_annual(root.rate, m));
+            apr.effective = to_decimal(irr::effective_annual(root.rate, m));
+        }
+        _ => match &xirr {
+            Ok(root) => {
+                apr.effective = to_decimal(root.rate);
+                apr.nominal = to_decimal(12.0 * ((1.0 + root.rate).powf(1.0 / 12.0) - 1.0));
+            }
+            Err(e) => apr.error = Some(e.clone()),
+        },
+    }
+    apr
+}

@@ -1,0 +1,410 @@
+//! Which caps apply to a debt, on which dates, and the alternatives where the
+//! law is unsettled (law.md §11.4).
+//!
+//! The result is a list of scenarios. The first is the primary result; the others
+//! are computed in full and shown beside it, each saying why it exists. Every
+//! number is looked up in the law data by the legally relevant date (contract date
+//! for the private-lending cap, filing date for the transition rule and for the
+//! judicial 24% policy) and the trace records which date chose it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{AssigneeKind, Debt, LenderKind};
+use yuqi_law::{LawError, law};
+use yuqi_money::{Decimal, format_rate_percent};
+
+use crate::engine::CapSegment;
+use crate::findings::{Finding, Severity};
+use crate::trace::{TraceParam, TraceStep};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Stable id: `financial_24`, `financial_24_offset`, `private_4lpr_offset`, …
+    pub id: String,
+    pub label: String,
+    /// The scenario rests on an unsettled point (law.md §12).
+    pub disputed: bool,
+    pub why: String,
+    pub segments: Vec<CapSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapPlan {
+    pub scenarios: Vec<Scenario>,
+    /// The enforceable annual cap of the primary scenario on the as-of date.
+    pub headline_rate: Option<Decimal>,
+    /// The cap of the primary scenario on the contract date: the limit on the
+    /// agreed rate itself (differs from `headline_rate` for pre-2020 private loans).
+    pub contract_rate_cap: Option<Decimal>,
+    pub headline_basis: String,
+    pub trace: Vec<TraceStep>,
+    pub findings: Vec<Finding>,
+}
+
+/// Dates that choose parameter values.
+#[derive(Debug, Clone, Copy)]
+pub struct LegalDates {
+    pub as_of: NaiveDate,
+    pub filing: NaiveDate,
+    /// True when no filing date was given and `as_of` stands in for it.
+    pub filing_assumed: bool,
+}
+
+fn pct(d: Decimal) -> String {
+    format_rate_percent(d, 2)
+}
+
+struct Builder {
+    trace: Vec<TraceStep>,
+    findings: Vec<Finding>,
+    lpr_unverified: bool,
+}
+
+impl Builder {
+    /// The private-lending cap segments (offset decided by the caller).
+    fn private_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
+        let l = law();
+        let new_from = l.param("private_lending.new_rules_from", dates.filing.max(debt.contract_date))?;
+        let new_from_date = new_from.date();
+        if debt.contract_date >= new_from_date {
+            let lpr = l.lpr(debt.contract_date)?;
+            self.lpr_unverified |= lpr.unverified;
+            let mult = l.param("private_lending.lpr_multiple", debt.contract_date)?;
+            let cap = lpr.one_year * mult.decimal();
+            self.trace.push(
+                TraceStep::new(
+                    "lpr_lookup",
+                    format!(
+                        "合同成立日 {} 适用的一年期LPR为 {}（{} 公布）",
+                        debt.contract_date,
+                        pct(lpr.one_year),
+                        lpr.published
+                    ),
+                )
+                .on(debt.contract_date)
+                .param(TraceParam::cited(
+                    "一年期LPR",
+                    pct(lpr.one_year),
+                    Some(format!("合同成立日 {}", debt.contract_date)),
+                    l.lpr_citation().clone(),
+                )),
+            );
+            self.trace.push(
+                TraceStep::new(
+                    "private_rate_cap",
+                    format!(
+                        "民间借贷上限 = {} × {} = {}，适用于借期内利率、逾期利率及逾期利息、违约金和其他费用之和（第25、28、29条）",
+                        mult.decimal(),
+                        pct(lpr.one_year),
+                        pct(cap)
+                    ),
+                )
+                .on(debt.contract_date)
+                .param(TraceParam::legal(&mult, mult.value, format!("合同成立日 {}", debt.contract_date))),
+            );
+            return Ok((
+                vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(cap), retain: None }],
+                format!("民间借贷：合同成立时一年期LPR {} 的4倍 = {}", pct(lpr.one_year), pct(cap)),
+            ));
+        }
+
+        // Contract before 2020-08-20: art. 31 splits the interest at 2020-08-19.
+        let old_date = if let Ok(p) = l.param("private_lending.old.enforceable_cap", debt.contract_date) {
+            p.from.max(debt.contract_date)
+        } else {
+            self.findings.push(Finding::new(
+                "pre_2015_contract",
+                Severity::Warning,
+                "private_old_regime",
+                "2015年9月1日前成立的民间借贷",
+                "本工具对2015年9月1日前的借贷按2015年规定（24%/36%）近似计算；更早的规则（如银行同类贷款利率4倍）未建模，请咨询律师。",
+            ));
+            l.param("private_lending.old.enforceable_cap", new_from_date.pred_opt().unwrap_or(new_from_date))?.from
+        };
+        let old24 = l.param("private_lending.old.enforceable_cap", old_date)?;
+        let old36 = l.param("private_lending.old.void_above", old_date)?;
+        let lpr = l.lpr(dates.filing)?;
+        self.lpr_unverified |= lpr.unverified;
+        let mult = l.param("private_lending.lpr_multiple", dates.filing)?;
+        let cap_new = lpr.one_year * mult.decimal();
+        let filing_label = if dates.filing_assumed {
+            format!("假设起诉日 {}（未提供起诉日，按计算截止日）", dates.filing)
+        } else {
+            format!("起诉日 {}", dates.filing)
+        };
+        let last_old = new_from_date.pred_opt().unwrap_or(new_from_date);
+        self.trace.push(
+            TraceStep::new(
+                "private_transition",
+                format!(
+                    "合同成立于 {}，早于 {}：{} 前的利息按旧规定，之后按起诉时LPR的4倍",
+                    debt.contract_date, new_from_date, new_from_date
+                ),
+            )
+            .on(new_from_date)
+            .param(TraceParam::legal(&new_from, new_from.value, "新规定施行日")),
+        );
+        self.trace.push(
+            TraceStep::new(
+                "private_old_regime",
+                format!(
+                    "{} 至 {}：年利率 {} 以内支持；{}–{} 之间已付的不退、未付的不支持；超过 {} 的已付部分可请求返还（冲抵本金）",
+                    debt.contract_date,
+                    last_old,
+                    pct(old24.decimal()),
+                    pct(old24.decimal()),
+                    pct(old36.decimal()),
+                    pct(old36.decimal())
+                ),
+            )
+            .param(TraceParam::legal(&old24, pct(old24.decimal()), format!("合同成立日 {}", debt.contract_date)))
+            .param(TraceParam::legal(&old36, pct(old36.decimal()), format!("合同成立日 {}", debt.contract_date))),
+        );
+        self.trace.push(
+            TraceStep::new(
+                "lpr_lookup",
+                format!("{filing_label}适用的一年期LPR为 {}（{} 公布）", pct(lpr.one_year), lpr.published),
+            )
+            .on(dates.filing)
+            .param(TraceParam::cited(
+                "一年期LPR",
+                pct(lpr.one_year),
+                Some(filing_label.clone()),
+                l.lpr_citation().clone(),
+            )),
+        );
+        self.trace.push(
+            TraceStep::new(
+                "private_rate_cap",
+                format!("{} 起：上限 = {} × {} = {}", new_from_date, mult.decimal(), pct(lpr.one_year), pct(cap_new)),
+            )
+            .on(new_from_date)
+            .param(TraceParam::legal(&mult, mult.value, filing_label.clone())),
+        );
+        if dates.filing_assumed {
+            self.findings.push(Finding::new(
+                "filing_date_assumed",
+                Severity::Info,
+                "private_transition",
+                "按假设的起诉日计算",
+                format!("2020年8月20日前成立的民间借贷，8月20日之后的利息上限取决于起诉时的LPR。未提供起诉日，本次按 {} 计算；如已被起诉，请在案例文件中填写 filing_date。", dates.filing),
+            ));
+        }
+        Ok((
+            vec![
+                CapSegment {
+                    from: debt.contract_date,
+                    until: Some(last_old),
+                    enforce: Some(old24.decimal()),
+                    retain: Some(old36.decimal()),
+                },
+                CapSegment {
+                    from: new_from_date.max(debt.contract_date),
+                    until: None,
+                    enforce: Some(cap_new),
+                    retain: None,
+                },
+            ],
+            format!(
+                "民间借贷（2020-08-20前成立）：{}前 {}（已付超过{}可退）；之后 {}（起诉时LPR {} 的4倍）",
+                new_from_date,
+                pct(old24.decimal()),
+                pct(old36.decimal()),
+                pct(cap_new),
+                pct(lpr.one_year)
+            ),
+        ))
+    }
+
+    fn financial_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
+        let p = law().param("financial.judicial_combined_cap", dates.filing.max(debt.contract_date))?;
+        let cap = p.decimal();
+        self.trace.push(
+            TraceStep::new(
+                "financial_combined_cap",
+                format!(
+                    "金融借款：利息、复利、罚息、违约金和其他费用总计超过年利率 {} 的部分，借款人可请求调减",
+                    pct(cap)
+                ),
+            )
+            .param(TraceParam::legal(
+                &p,
+                pct(cap),
+                if dates.filing_assumed {
+                    format!("假设起诉日 {}", dates.filing)
+                } else {
+                    format!("起诉日 {}", dates.filing)
+                },
+            )),
+        );
+        Ok((
+            vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(cap), retain: None }],
+            format!(
+                "金融借款：利息、罚息、复利、违约金及其他费用总计不超过年利率{}（法发〔2017〕22号第2条，需借款人主张）",
+                pct(cap)
+            ),
+        ))
+    }
+}
+
+fn with_offset(mut segments: Vec<CapSegment>) -> Vec<CapSegment> {
+    for s in &mut segments {
+        if s.retain.is_none() {
+            s.retain = s.enforce;
+        }
+    }
+    segments
+}
+
+/// Builds the scenarios for one debt.
+pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
+    let mut b = Builder { trace: Vec::new(), findings: Vec::new(), lpr_unverified: false };
+    let kind = debt.rate_kind();
+    let classification = match debt.kind {
+        LenderKind::Assignee => format!(
+            "债权受让人（原债权人：{}，类型：{}）；利率规则按原债权类型判断",
+            debt.original_lender.as_deref().unwrap_or("未填写"),
+            kind.label_zh()
+        ),
+        k => format!("出借人类型：{}", k.label_zh()),
+    };
+    b.trace.push(TraceStep::new(
+        "lender_classification",
+        format!(
+            "{classification}；{}",
+            if kind.is_financial_institution() {
+                "属于金融机构，不适用民间借贷规定"
+            } else {
+                "适用民间借贷规定"
+            }
+        ),
+    ));
+
+    let mut scenarios = Vec::new();
+    match kind {
+        LenderKind::Private | LenderKind::Assignee => {
+            let (segs, why) = b.private_segments(debt, dates)?;
+            scenarios.push(Scenario {
+                id: "private_4lpr_offset".into(),
+                label: "民间借贷上限，已付超额利息冲抵本金".into(),
+                disputed: true,
+                why: format!("{why}。已付超过上限的利息冲抵本金是常见做法，但并非一致（研究备忘 OQ9）"),
+                segments: with_offset(segs.clone()),
+            });
+            scenarios.push(Scenario {
+                id: "private_4lpr".into(),
+                label: "民间借贷上限，已付利息不冲抵".into(),
+                disputed: false,
+                why: format!("{why}。不冲抵时，已付的超额利息不退、也不抵本金；只对未付部分适用上限"),
+                segments: segs,
+            });
+        }
+        LenderKind::Unlicensed => {
+            b.trace.push(TraceStep::new(
+                "unlicensed_void",
+                "出借人无放贷资格而以营利为目的向社会不特定对象放贷：合同无效，利息不受保护，借款人返还实际收到的本金（已付款项全部冲抵本金）",
+            ));
+            scenarios.push(Scenario {
+                id: "void".into(),
+                label: "合同无效：只还实际到手本金".into(),
+                disputed: false,
+                why: "民间借贷规定第13条：职业放贷人的借贷合同无效。是否构成职业放贷需法院认定（一般以2年内向不特定多人放贷10次以上为参考）".into(),
+                segments: vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(Decimal::ZERO), retain: Some(Decimal::ZERO) }],
+            });
+            let (segs, why) = b.private_segments(debt, dates)?;
+            scenarios.push(Scenario {
+                id: "private_4lpr_offset".into(),
+                label: "若不认定为职业放贷：按民间借贷上限".into(),
+                disputed: true,
+                why,
+                segments: with_offset(segs),
+            });
+        }
+        LenderKind::Bank | LenderKind::ConsumerFinance | LenderKind::CreditCard | LenderKind::Microloan => {
+            let (segs, why) = b.financial_segments(debt, dates)?;
+            let microloan = kind == LenderKind::Microloan;
+            scenarios.push(Scenario {
+                id: "financial_24".into(),
+                label: "金融借款24%总计上限（已付不冲抵）".into(),
+                disputed: microloan,
+                why: if microloan {
+                    format!("{why}。小额贷款公司适用何种上限存在争议（研究备忘 OQ4）")
+                } else {
+                    why.clone()
+                },
+                segments: segs.clone(),
+            });
+            scenarios.push(Scenario {
+                id: "financial_24_offset".into(),
+                label: "金融借款24%总计上限，已付超额部分冲抵本金".into(),
+                disputed: true,
+                why: format!("{why}。已付超额部分能否冲抵本金，实践不一（研究备忘 OQ9）"),
+                segments: with_offset(segs),
+            });
+            if microloan {
+                b.findings.push(Finding::new(
+                    "cap_disputed_microloan",
+                    Severity::Info,
+                    "microloan_cap_disputed",
+                    "小额贷款公司适用的利率上限有争议",
+                    "主要结果按金融借款24%总计上限计算；部分法院参照民间借贷4倍LPR，结果另列于“其他算法”。",
+                ));
+                let (psegs, pwhy) = b.private_segments(debt, dates)?;
+                scenarios.push(Scenario {
+                    id: "private_4lpr_offset".into(),
+                    label: "参照民间借贷4倍LPR（部分法院）".into(),
+                    disputed: true,
+                    why: pwhy,
+                    segments: with_offset(psegs),
+                });
+            }
+        }
+    }
+
+    // An assignee of a financial lender that is not a licensed AMC: whether it may
+    // keep the financial-institution rate is unsettled (law.md OQ 6).
+    if debt.kind == LenderKind::Assignee {
+        let amc = debt.assignee_kind == Some(AssigneeKind::Amc);
+        if kind.is_financial_institution() && !amc {
+            let (segs, why) = b.private_segments(debt, dates)?;
+            if let Some(primary) = scenarios.first_mut() {
+                primary.disputed = true;
+            }
+            scenarios.push(Scenario {
+                id: "assignee_private_4lpr_offset".into(),
+                label: "受让人按民间借贷上限（部分法院）".into(),
+                disputed: true,
+                why: format!("{why}。非金融机构受让人能否主张原金融机构的利率，法院观点不一"),
+                segments: with_offset(segs),
+            });
+            b.findings.push(Finding::new(
+                "cap_disputed_assignee",
+                Severity::Info,
+                "assignee_rate_disputed",
+                "受让人适用的利率上限有争议",
+                "债权由非持牌资产管理公司受让：主要结果按原债权人类型计算，另列按民间借贷4倍LPR的结果。你对原债权人的一切抗辩（时效、利率上限、已还款项）都可以向受让人主张。",
+            ));
+        }
+    }
+
+    if b.lpr_unverified {
+        b.findings.push(Finding::new(
+            "lpr_unverified",
+            Severity::Info,
+            "lpr_lookup",
+            "LPR数据未核实到该日期",
+            format!(
+                "随附的LPR表核实至 {}；之后的日期按最近一次公布值推定未变。请到全国银行间同业拆借中心网站核对。",
+                law().lpr(dates.as_of).map(|l| l.last_verified.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+
+    let primary = scenarios.first();
+    let headline_rate = primary
+        .and_then(|s| s.segments.iter().rev().find(|seg| seg.from <= dates.as_of).or(s.segments.first()))
+        .and_then(|seg| seg.enforce);
+    let contract_rate_cap = primary.and_then(|s| s.segments.first()).and_then(|seg| seg.enforce);
+    let headline_basis = primary.map(|s| s.why.clone()).unwrap_or_default();
+    Ok(CapPlan { scenarios, headline_rate, contract_rate_cap, headline_basis, trace: b.trace, findings: b.findings })
+}

@@ -1,0 +1,493 @@
+//! The day-count ledger: accrues what a contract claims and what a cap allows,
+//! applies payments in the lawful order, and reports the balance on a date.
+//!
+//! One run of [`run`] is one "scenario": a principal, a schedule, the overdue
+//! terms, the payments and a list of cap segments. The same engine produces the
+//! lender's own view (no cap, contract principal) and every lawful view (lawful
+//! principal, caps by date), so the figures differ only where the law differs.
+//!
+//! Model, in the words of the trace:
+//! * Balances only change on event days (due dates, payments, cap boundaries,
+//!   the as-of date), so accrual between events is balance × rate × days / basis —
+//!   the same as adding it up day by day, without the loop.
+//! * What the contract claims (on this run's principal): scheduled interest,
+//!   accrued evenly over each period; per-period fees on their due dates;
+//!   overdue interest on overdue principal; compound interest on overdue interest;
+//!   penalties and late fees.
+//! * What the cap allows accrues daily on the outstanding principal at the
+//!   segment's rate. Within a segment the lawful charges are the smaller of the
+//!   cumulative claim and the cumulative allowance — the "总计超过…的部分不予支持"
+//!   comparison courts make.
+//! * A payment pays charges first (up to what may be retained), then principal;
+//!   anything beyond that is an overpayment (民法典 561).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{LateFee, Penalty, add_period};
+use yuqi_money::{Decimal, Money};
+
+use crate::schedule::Installment;
+
+/// A date range with one cap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapSegment {
+    pub from: NaiveDate,
+    /// Inclusive; `None` = open-ended.
+    pub until: Option<NaiveDate>,
+    /// Annual rate above which charges are not enforceable; `None` = no cap.
+    pub enforce: Option<Decimal>,
+    /// Annual rate up to which charges already paid are kept (not offset against
+    /// principal); `None` = everything paid is kept.
+    pub retain: Option<Decimal>,
+}
+
+impl CapSegment {
+    fn covers(&self, d: NaiveDate) -> bool {
+        d >= self.from && self.until.is_none_or(|u| d <= u)
+    }
+}
+
+/// Overdue terms reduced to rates and amounts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OverdueRule {
+    /// Annual rate on overdue principal.
+    pub rate: Decimal,
+    /// Annual rate on overdue scheduled interest (复利), if charged.
+    pub compound: Option<Decimal>,
+    pub penalty: Option<Penalty>,
+    pub late_fee: Option<LateFee>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LedgerInput<'a> {
+    pub start: NaiveDate,
+    pub principal: Money,
+    pub schedule: &'a [Installment],
+    /// Scheduled interest shrinks when principal is prepaid (false for 等本等息).
+    pub interest_follows_balance: bool,
+    pub overdue: OverdueRule,
+    pub payments: &'a [(NaiveDate, Money)],
+    pub caps: &'a [CapSegment],
+    pub days_per_year: Decimal,
+    pub as_of: NaiveDate,
+}
+
+/// Charges claimed under the contract's terms, accrued to the as-of date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Claims {
+    pub interest: Money,
+    pub fees: Money,
+    pub overdue_interest: Money,
+    pub compound_interest: Money,
+    pub penalties: Money,
+    pub late_fees: Money,
+}
+
+impl Claims {
+    pub fn term_total(&self) -> Money {
+        self.interest + self.fees
+    }
+
+    pub fn overdue_total(&self) -> Money {
+        self.overdue_interest + self.compound_interest + self.penalties + self.late_fees
+    }
+
+    pub fn total(&self) -> Money {
+        self.term_total() + self.overdue_total()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentOutcome {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub enforce: Option<Decimal>,
+    pub retain: Option<Decimal>,
+    /// Charges claimed while this segment applied.
+    pub claimed: Money,
+    /// What the cap allowed over the segment (principal × rate × days).
+    pub allowance: Option<Money>,
+    /// min(claimed, allowance).
+    pub allowed: Money,
+}
+
+/// One applied payment, for the trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Application {
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub to_charges: Money,
+    pub to_principal: Money,
+    pub overpaid: Money,
+    pub principal_after: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerOutcome {
+    pub as_of: NaiveDate,
+    pub principal_outstanding: Money,
+    pub principal_overdue: Money,
+    /// First day an amount was overdue (if ever).
+    pub overdue_since: Option<NaiveDate>,
+    pub claimed: Claims,
+    /// Charges that may be enforced (all segments), before payments.
+    pub allowed: Money,
+    pub paid_total: Money,
+    pub paid_to_charges: Money,
+    pub paid_to_principal: Money,
+    /// Paid beyond everything owed (a claim for repayment).
+    pub overpaid: Money,
+    /// Charges paid above the enforceable amount that were not offset.
+    pub over_cap_paid: Money,
+    pub unpaid_interest: Money,
+    pub unpaid_fees: Money,
+    pub unpaid_overdue: Money,
+    pub segments: Vec<SegmentOutcome>,
+    pub applications: Vec<Application>,
+}
+
+impl LedgerOutcome {
+    /// Principal plus enforceable unpaid charges.
+    pub fn balance(&self) -> Money {
+        self.principal_outstanding + self.unpaid_interest + self.unpaid_fees + self.unpaid_overdue
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    interest: Decimal,
+    fees: Decimal,
+    overdue_interest: Decimal,
+    compound: Decimal,
+    penalties: Decimal,
+    late_fees: Decimal,
+}
+
+impl Acc {
+    fn total(&self) -> Decimal {
+        self.interest + self.fees + self.overdue_interest + self.compound + self.penalties + self.late_fees
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct SegAcc {
+    claimed: Decimal,
+    allow_enforce: Decimal,
+    allow_retain: Decimal,
+}
+
+pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
+    let dpy = input.days_per_year;
+    let sched = input.schedule;
+    let as_of = input.as_of;
+
+    // Event days: due dates, payments, cap boundaries, monthly late-fee days after
+    // maturity, and the as-of date. Nothing after as_of matters.
+    let mut days: Vec<NaiveDate> = sched.iter().map(|i| i.due).collect();
+    days.extend(input.payments.iter().map(|p| p.0));
+    // An interval (t, day] accrues for the calendar days after t up to and
+    // including `day` (民法典 201: the first day is not counted), so a segment
+    // covering [from, until] needs interval ends at from − 1 and at until.
+    for s in input.caps {
+        if let Some(before) = s.from.pred_opt() {
+            days.push(before);
+        }
+        if let Some(u) = s.until {
+            days.push(u);
+        }
+    }
+    if matches!(input.overdue.late_fee, Some(LateFee::PerPeriod(_)))
+        && let Some(last) = sched.last()
+    {
+        let mut k = 1;
+        while add_period(last.due, yuqi_case::Period::Month, k) <= as_of {
+            days.push(add_period(last.due, yuqi_case::Period::Month, k));
+            k += 1;
+        }
+    }
+    days.push(as_of);
+    days.retain(|d| *d > input.start && *d <= as_of);
+    days.sort_unstable();
+    days.dedup();
+
+    let mut acc = Acc::default();
+    let mut seg: Vec<SegAcc> = vec![SegAcc::default(); input.caps.len().max(1)];
+    let seg_index = |d: NaiveDate| input.caps.iter().position(|s| s.covers(d));
+    let mut principal = input.principal;
+    let mut principal_paid = Money::ZERO;
+    let mut principal_due = Money::ZERO; // scheduled principal due so far
+    let mut interest_due = Decimal::ZERO; // scheduled interest completed so far
+    let mut paid_charges = Money::ZERO;
+    let mut overpaid = Money::ZERO;
+    let mut overdue_since: Option<NaiveDate> = None;
+    let mut applications = Vec::new();
+    let mut payments = input.payments.iter().peekable();
+    let mut t = input.start;
+    let mut next_installment = 0usize;
+
+    for &day in &days {
+        let n_days = Decimal::from((day - t).num_days());
+        let overdue_principal = principal_due.saturating_sub_to_zero(principal_paid);
+        // Overdue interest base: completed scheduled interest not yet covered by payments.
+        let overdue_interest_base = (interest_due - paid_charges.to_yuan()).max(Decimal::ZERO);
+        let current_seg = t.succ_opt().and_then(seg_index);
+
+        // --- accrual over [t, day) ---------------------------------------------
+        let mut claimed_now = Decimal::ZERO;
+        if let Some(inst) = sched.get(next_installment) {
+            let period_start = if next_installment == 0 { input.start } else { sched[next_installment - 1].due };
+            let period_days = Decimal::from((inst.due - period_start).num_days().max(1));
+            let scheduled_balance = inst.principal + inst.balance_after;
+            let performing = principal.saturating_sub_to_zero(overdue_principal);
+            let scale = if !input.interest_follows_balance || scheduled_balance.is_zero() {
+                if principal.is_zero() { Decimal::ZERO } else { Decimal::ONE }
+            } else {
+                (performing.to_yuan() / scheduled_balance.to_yuan()).min(Decimal::ONE)
+            };
+            let x = inst.interest.to_yuan() * scale * n_days / period_days;
+            acc.interest += x;
+            claimed_now += x;
+        }
+        let od = overdue_principal.to_yuan() * input.overdue.rate * n_days / dpy;
+        acc.overdue_interest += od;
+        claimed_now += od;
+        if let Some(rate) = input.overdue.compound {
+            let c = overdue_interest_base * rate * n_days / dpy;
+            acc.compound += c;
+            claimed_now += c;
+        }
+        let overdue_amount = overdue_principal.to_yuan() + overdue_interest_base;
+        if let Some(Penalty::DailyPercent(p)) = input.overdue.penalty {
+            let x = overdue_amount * p * n_days;
+            acc.penalties += x;
+            claimed_now += x;
+        }
+        if let Some(LateFee::PerDay(fee)) = input.overdue.late_fee
+            && overdue_amount > Decimal::ZERO
+        {
+            let x = fee.to_yuan() * n_days;
+            acc.late_fees += x;
+            claimed_now += x;
+        }
+        if let Some(i) = current_seg {
+            let s = &input.caps[i];
+            seg[i].claimed += claimed_now;
+            let base = principal.to_yuan() * n_days / dpy;
+            seg[i].allow_enforce += base * s.enforce.unwrap_or(Decimal::ZERO);
+            seg[i].allow_retain += base * s.retain.unwrap_or(Decimal::ZERO);
+        }
+        t = day;
+
+        // --- instalments falling due today: claimed before same-day payments ---------
+        let first_due_today = next_installment;
+        while let Some(inst) = sched.get(next_installment) {
+            if inst.due != day {
+                break;
+            }
+            next_installment += 1;
+            principal_due += inst.principal;
+            // Interest for the period is complete; fees fall due now.
+            interest_due = acc.interest;
+            if !inst.fees.is_zero() && !principal.is_zero() {
+                acc.fees += inst.fees.to_yuan();
+                if let Some(i) = seg_index(day) {
+                    seg[i].claimed += inst.fees.to_yuan();
+                }
+            }
+        }
+
+        // --- payments made on this day ---------------------------------------------
+        while let Some((pd, amount)) = payments.peek().copied().copied() {
+            if pd > day {
+                break;
+            }
+            payments.next();
+            let retainable = Money::round_from_yuan(retained(input.caps, &seg, acc.total()));
+            let to_charges = amount.min(retainable.saturating_sub_to_zero(paid_charges));
+            let rest = amount - to_charges;
+            let to_principal = rest.min(principal);
+            let extra = rest - to_principal;
+            paid_charges += to_charges;
+            principal -= to_principal;
+            principal_paid += to_principal;
+            overpaid += extra;
+            applications.push(Application {
+                date: pd,
+                amount,
+                to_charges,
+                to_principal,
+                overpaid: extra,
+                principal_after: principal,
+            });
+        }
+
+        // --- what is still unpaid at the end of a due date becomes overdue -----------
+        for inst in &sched[first_due_today..next_installment] {
+            let unpaid_now = principal_due.saturating_sub_to_zero(principal_paid).to_yuan()
+                + (interest_due + acc.fees - paid_charges.to_yuan()).max(Decimal::ZERO);
+            if unpaid_now > Decimal::ZERO {
+                overdue_since.get_or_insert(day + chrono::Duration::days(1));
+                let inst_unpaid = unpaid_now.min(inst.total().to_yuan());
+                let penalty = match input.overdue.penalty {
+                    Some(Penalty::Once(m)) => m.to_yuan(),
+                    Some(Penalty::OncePercent(p)) => inst_unpaid * p,
+                    _ => Decimal::ZERO,
+                };
+                let late = match input.overdue.late_fee {
+                    Some(LateFee::PerPeriod(m)) => m.to_yuan(),
+                    _ => Decimal::ZERO,
+                };
+                acc.penalties += penalty;
+                acc.late_fees += late;
+                if let Some(i) = seg_index(day) {
+                    seg[i].claimed += penalty + late;
+                }
+            }
+        }
+        // Monthly late fees after maturity while anything is still overdue.
+        if let (Some(LateFee::PerPeriod(m)), Some(last)) = (input.overdue.late_fee, sched.last())
+            && day > last.due
+            && next_installment == sched.len()
+            && principal_due > principal_paid
+            && is_monthly_anniversary(last.due, day)
+        {
+            acc.late_fees += m.to_yuan();
+            if let Some(i) = seg_index(day) {
+                seg[i].claimed += m.to_yuan();
+            }
+        }
+    }
+
+    // --- results ------------------------------------------------------------------
+    let claimed = Claims {
+        interest: Money::round_from_yuan(acc.interest),
+        fees: Money::round_from_yuan(acc.fees),
+        overdue_interest: Money::round_from_yuan(acc.overdue_interest),
+        compound_interest: Money::round_from_yuan(acc.compound),
+        penalties: Money::round_from_yuan(acc.penalties),
+        late_fees: Money::round_from_yuan(acc.late_fees),
+    };
+    let claimed_total = claimed.total();
+    let allowed = if input.caps.is_empty() {
+        claimed_total
+    } else {
+        Money::round_from_yuan(enforceable(input.caps, &seg, acc.total()))
+    }
+    .min(claimed_total);
+    // Enforceable charges are attributed to term interest first, then fees, then
+    // overdue charges, and payments to charges cover them in the same order.
+    let lawful_interest = claimed.interest.min(allowed);
+    let lawful_fees = claimed.fees.min(allowed - lawful_interest);
+    let lawful_overdue = allowed - lawful_interest - lawful_fees;
+    let mut paid_left = paid_charges;
+    let mut unpaid = |lawful: Money| {
+        let covered = lawful.min(paid_left);
+        paid_left -= covered;
+        lawful - covered
+    };
+    let unpaid_interest = unpaid(lawful_interest);
+    let unpaid_fees = unpaid(lawful_fees);
+    let unpaid_overdue = unpaid(lawful_overdue);
+    let over_cap_paid = paid_left;
+
+    let mut segments: Vec<SegmentOutcome> = if input.caps.is_empty() {
+        vec![SegmentOutcome {
+            from: input.start,
+            until: None,
+            enforce: None,
+            retain: None,
+            claimed: claimed_total,
+            allowance: None,
+            allowed: claimed_total,
+        }]
+    } else {
+        input
+            .caps
+            .iter()
+            .zip(&seg)
+            .map(|(s, a)| SegmentOutcome {
+                from: s.from,
+                until: s.until,
+                enforce: s.enforce,
+                retain: s.retain,
+                claimed: Money::round_from_yuan(a.claimed),
+                allowance: s.enforce.map(|_| Money::round_from_yuan(a.allow_enforce)),
+                allowed: Money::round_from_yuan(if s.enforce.is_some() {
+                    a.claimed.min(a.allow_enforce)
+                } else {
+                    a.claimed
+                }),
+            })
+            .collect()
+    };
+    // Rounding each segment separately can leave a fen of residue against the
+    // totals; it is carried by the last segment so that the parts always add up
+    // to the totals shown beside them.
+    if let Some(last) = segments.last_mut() {
+        let claimed_sum: Money = seg_sum(input.caps, &seg, |a| a.claimed);
+        last.claimed += claimed_total - claimed_sum;
+        let allowed_parts: Money = if input.caps.is_empty() {
+            claimed_total
+        } else {
+            input
+                .caps
+                .iter()
+                .zip(&seg)
+                .map(|(s, a)| {
+                    Money::round_from_yuan(if s.enforce.is_some() { a.claimed.min(a.allow_enforce) } else { a.claimed })
+                })
+                .sum()
+        };
+        last.allowed += allowed - allowed_parts;
+    }
+
+    LedgerOutcome {
+        as_of,
+        principal_outstanding: principal,
+        principal_overdue: principal_due.saturating_sub_to_zero(principal_paid).min(principal),
+        overdue_since: overdue_since.filter(|d| *d <= as_of),
+        claimed,
+        allowed,
+        paid_total: input.payments.iter().filter(|p| p.0 <= as_of).map(|p| p.1).sum(),
+        paid_to_charges: paid_charges,
+        paid_to_principal: principal_paid,
+        overpaid,
+        over_cap_paid,
+        unpaid_interest,
+        unpaid_fees,
+        unpaid_overdue,
+        segments,
+        applications,
+    }
+}
+
+fn seg_sum(caps: &[CapSegment], seg: &[SegAcc], f: impl Fn(&SegAcc) -> Decimal) -> Money {
+    if caps.is_empty() {
+        return Money::ZERO;
+    }
+    seg.iter().map(|a| Money::round_from_yuan(f(a))).sum()
+}
+
+fn is_monthly_anniversary(anchor: NaiveDate, day: NaiveDate) -> bool {
+    (1..=1200).map(|k| add_period(anchor, yuqi_case::Period::Month, k)).take_while(|d| *d <= day).any(|d| d == day)
+}
+
+/// What payments may cover as charges: per segment, the claimed charges, limited
+/// to the retain allowance where the segment has a retain rate (offset of
+/// over-cap payments against principal) and unlimited where it has none.
+fn retained(caps: &[CapSegment], seg: &[SegAcc], total_claimed: Decimal) -> Decimal {
+    if caps.is_empty() {
+        return total_claimed;
+    }
+    caps.iter().zip(seg).map(|(s, a)| if s.retain.is_some() { a.claimed.min(a.allow_retain) } else { a.claimed }).sum()
+}
+
+fn enforceable(caps: &[CapSegment], seg: &[SegAcc], total_claimed: Decimal) -> Decimal {
+    if caps.is_empty() {
+        return total_claimed;
+    }
+    caps.iter()
+        .zip(seg)
+        .map(|(s, a)| if s.enforce.is_none() { a.claimed } else { a.claimed.min(a.allow_enforce) })
+        .sum()
+}

@@ -1,0 +1,109 @@
+//! Loan stacking (以贷养贷): a new loan taken to pay an old one.
+//!
+//! This is a pattern in the borrower's own data, not a legal finding. The
+//! thresholds below are product heuristics chosen to catch the usual shape (a
+//! new app loan disbursed in the days before another loan's due date, for a
+//! comparable amount); they are not legal parameters and do not come from law.md.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{Debt, Repayment, add_period};
+use yuqi_money::{Decimal, Money};
+
+/// A new loan disbursed this many days before (or on) a payment or due date of
+/// another loan is a candidate source of that payment.
+const WINDOW_DAYS: i64 = 7;
+/// The new loan must be at least this fraction of the payment it may have funded.
+const MIN_COVER: Decimal = Decimal::from_parts(5, 0, 0, false, 1); // 0.5
+/// This many loans disbursed within `CLUSTER_DAYS` are reported as a burst.
+const CLUSTER_SIZE: usize = 3;
+const CLUSTER_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StackingLink {
+    /// `new_debt` was disbursed shortly before `old_debt` was paid or fell due.
+    Refinanced {
+        new_debt: String,
+        new_date: NaiveDate,
+        new_received: Money,
+        old_debt: String,
+        old_date: NaiveDate,
+        old_amount: Money,
+        /// True when `old_date` is an actual payment, false when it is a due date.
+        paid: bool,
+    },
+    /// Several loans taken within a short time.
+    Burst { debts: Vec<String>, from: NaiveDate, to: NaiveDate },
+}
+
+fn due_dates(d: &Debt) -> Vec<(NaiveDate, Money)> {
+    match &d.repayment {
+        Repayment::Method { periods, period, first_due, .. } => {
+            // Instalment amounts are not needed to place the due date; use the
+            // average instalment of the contract as the amount to compare.
+            let n = (*periods).max(1);
+            let avg = Money::from_fen(d.principal.fen() / i64::from(n));
+            (0..n).map(|k| (add_period(*first_due, *period, k), avg)).collect()
+        }
+        Repayment::Explicit(rows) => rows.iter().map(|r| (r.due, r.principal + r.interest + r.fees)).collect(),
+    }
+}
+
+pub fn detect_stacking(debts: &[Debt]) -> Vec<StackingLink> {
+    let mut links = Vec::new();
+    for new in debts {
+        for old in debts {
+            if old.id == new.id || old.contract_date >= new.contract_date {
+                continue;
+            }
+            let near = |date: NaiveDate| {
+                let gap = (date - new.contract_date).num_days();
+                (0..=WINDOW_DAYS).contains(&gap)
+            };
+            let covers = |amount: Money| new.received.to_yuan() >= amount.to_yuan() * MIN_COVER;
+            let paid = old.payments.iter().find(|p| near(p.date) && covers(p.amount));
+            let link = if let Some(p) = paid {
+                Some((p.date, p.amount, true))
+            } else {
+                due_dates(old)
+                    .into_iter()
+                    .find(|(date, amount)| near(*date) && covers(*amount))
+                    .map(|(d, a)| (d, a, false))
+            };
+            if let Some((old_date, old_amount, paid)) = link {
+                links.push(StackingLink::Refinanced {
+                    new_debt: new.id.clone(),
+                    new_date: new.contract_date,
+                    new_received: new.received,
+                    old_debt: old.id.clone(),
+                    old_date,
+                    old_amount,
+                    paid,
+                });
+            }
+        }
+    }
+    let mut by_date: Vec<&Debt> = debts.iter().collect();
+    by_date.sort_by_key(|d| d.contract_date);
+    let mut i = 0;
+    while i < by_date.len() {
+        let mut j = i;
+        while j + 1 < by_date.len()
+            && (by_date[j + 1].contract_date - by_date[i].contract_date).num_days() <= CLUSTER_DAYS
+        {
+            j += 1;
+        }
+        if j + 1 - i >= CLUSTER_SIZE {
+            links.push(StackingLink::Burst {
+                debts: by_date[i..=j].iter().map(|d| d.id.clone()).collect(),
+                from: by_date[i].contract_date,
+                to: by_date[j].contract_date,
+            });
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    links
+}
