@@ -221,7 +221,11 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let mut overpaid = Money::ZERO;
     let mut overdue_since: Option<NaiveDate> = None;
     let mut applications = Vec::new();
-    let mut payments = input.payments.iter().peekable();
+    // Callers normally pass payments in date order; sort anyway so that an
+    // out-of-order list cannot skip a payment.
+    let mut sorted_payments = input.payments.to_vec();
+    sorted_payments.sort_by_key(|p| p.0);
+    let mut payments = sorted_payments.iter().peekable();
     let mut t = input.start;
     let mut next_installment = 0usize;
 

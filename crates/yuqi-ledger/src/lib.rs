@@ -19,6 +19,7 @@ pub mod findings;
 pub mod irr;
 pub mod schedule;
 pub mod stacking;
+pub mod synth;
 pub mod trace;
 
 pub use audit::{AuditError, AuditOptions, CaseAudit, DebtAudit, ScenarioResult, audit_case, audit_debt};

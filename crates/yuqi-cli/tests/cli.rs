@@ -1,0 +1,193 @@
+//! End-to-end tests of the real `yuqi` binary on every example case.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn yuqi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yuqi")).args(args).current_dir(workspace()).output().expect("run yuqi")
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(workspace().join("examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(workspace()).unwrap_or(p).display().to_string()
+}
+
+const REQUIRED: [&str; 12] = [
+    "id",
+    "apr_nominal",
+    "apr_effective",
+    "cap_rate",
+    "cap_basis",
+    "principal_lawful",
+    "interest_lawful",
+    "overdue_lawful",
+    "supported_total",
+    "demanded_total",
+    "excess",
+    "findings",
+];
+
+#[test]
+fn there_are_at_least_six_examples() {
+    assert!(examples().len() >= 6, "{:?}", examples());
+}
+
+#[test]
+fn every_example_audits_as_json_with_the_required_fields() {
+    for ex in examples() {
+        let out = yuqi(&["audit", &rel(&ex), "--json"]);
+        assert!(out.status.success(), "{}: {}", ex.display(), stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        let debts = v["debts"].as_array().expect("debts");
+        assert!(!debts.is_empty());
+        for d in debts {
+            for key in REQUIRED {
+                assert!(d.get(key).is_some(), "{}: debt {} lacks {key}", ex.display(), d["id"]);
+            }
+            for f in d["findings"].as_array().expect("findings") {
+                assert!(f["code"].is_string() && f["basis"].is_array(), "{}: {f}", ex.display());
+            }
+            // Money is a decimal string with two places; the lawful total is its parts.
+            let m = |k: &str| d[k].as_str().expect(k).parse::<f64>().expect(k);
+            let parts = m("principal_lawful") + m("interest_lawful") + m("fees_lawful") + m("overdue_lawful");
+            assert!(
+                (parts - m("supported_total")).abs() < 0.005,
+                "{}: parts {parts} vs total {}",
+                ex.display(),
+                m("supported_total")
+            );
+            assert!(d["supported_total"].as_str().expect("s").split('.').nth(1).is_some_and(|f| f.len() == 2));
+        }
+    }
+}
+
+#[test]
+fn every_example_prints_a_chinese_report_with_a_trace() {
+    for ex in examples() {
+        let out = yuqi(&["audit", &rel(&ex)]);
+        assert!(out.status.success(), "{}: {}", ex.display(), stderr(&out));
+        let text = stdout(&out);
+        for needle in ["欠款核算报告", "依法支持合计", "适用上限", "计算过程", "依据：", "舍入规则", "不是律师意见"]
+        {
+            assert!(text.contains(needle), "{}: missing {needle}", ex.display());
+        }
+    }
+}
+
+#[test]
+fn microloan_example_shows_kantouxi_and_the_excess() {
+    let out = yuqi(&["audit", "examples/microloan-kantouxi.toml", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let d = &v["debts"][0];
+    assert_eq!(d["principal_initial"], "9000.00");
+    assert_eq!(d["cap_rate"], "0.24");
+    let codes: Vec<&str> =
+        d["findings"].as_array().expect("f").iter().map(|f| f["code"].as_str().expect("code")).collect();
+    for c in ["kantouxi", "apr_above_cap", "wrong_amount", "extra_fee_demanded", "cap_disputed_microloan"] {
+        assert!(codes.contains(&c), "missing {c} in {codes:?}");
+    }
+    let excess: f64 = d["excess"].as_str().expect("excess").parse().expect("num");
+    assert!(excess > 8000.0, "{excess}");
+}
+
+#[test]
+fn as_of_flag_changes_the_date() {
+    let out = yuqi(&["audit", "examples/private-2019.toml", "--json", "--as-of", "2020-08-19"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["as_of"], "2020-08-19");
+    assert_eq!(v["debts"][0]["cap_rate"], "0.24");
+}
+
+#[test]
+fn demo_runs_without_a_file() {
+    let out = yuqi(&["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("演示"));
+}
+
+#[test]
+fn law_show_prints_the_article() {
+    let out = yuqi(&["law", "show", "民法典", "670"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("借款的利息不得预先在本金中扣除"), "{text}");
+    assert!(text.contains("第六百七十条"), "{text}");
+    let out = yuqi(&["law", "show", "民法典", "99999"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("没有收录"));
+}
+
+#[test]
+fn law_lpr_and_params_list_values_with_citations() {
+    let out = yuqi(&["law", "lpr", "2024-10-21"]);
+    assert!(stdout(&out).contains("3.10%"), "{}", stdout(&out));
+    let out = yuqi(&["law", "params"]);
+    let text = stdout(&out);
+    assert!(text.contains("private_lending.lpr_multiple = 4"));
+    assert!(text.contains("出处：《民间借贷规定》"));
+}
+
+#[test]
+fn apr_reproduces_the_worked_examples() {
+    let out = yuqi(&["apr", "--principal", "100000", "--received", "99000", "--periods", "12", "--payment", "8833.3"]);
+    let text = stdout(&out);
+    assert!(text.contains("12.80%") && text.contains("13.58%"), "{text}");
+    let out = yuqi(&["apr", "--principal", "10000", "--received", "9000", "--periods", "12", "--payment", "1000"]);
+    let text = stdout(&out);
+    assert!(text.contains("56.75%") && text.contains("74.11%"), "{text}");
+    let out = yuqi(&[
+        "apr",
+        "--principal",
+        "10000",
+        "--periods",
+        "12",
+        "--rate",
+        "年化24%",
+        "--method",
+        "等额本息",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let nominal: f64 = v["apr_nominal"].as_str().expect("n").parse().expect("f");
+    assert!((nominal - 0.24).abs() < 0.0001, "{nominal}");
+}
+
+#[test]
+fn a_broken_case_file_names_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("yuqi-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("broken.toml");
+    std::fs::write(&path, "[[debt]]\nid = \"a\"\nlender = \"x\"\nkind = \"bank\"\ncontract_date = 2024-13-01\n")
+        .expect("write");
+    let out = yuqi(&["audit", path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("broken.toml:5:"), "{err}");
+    let out = yuqi(&["check", path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = yuqi(&["audit", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("无法读取案例文件"));
+    std::fs::remove_dir_all(&dir).ok();
+}
