@@ -6,8 +6,14 @@ use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{CaseAudit, DebtAudit, Finding};
 use yuqi_money::{Decimal, Money, format_rate_percent};
 
+/// Percentages in the report; absurd ones (a 7-day loan compounded over a year)
+/// are shown as a bound, the exact figure stays in the JSON.
 fn pct(d: Option<Decimal>) -> String {
-    d.map_or_else(|| "—".to_string(), |d| format_rate_percent(d, 2))
+    match d {
+        None => "—".to_string(),
+        Some(d) if d > Decimal::ONE_HUNDRED => "超过 10,000%".to_string(),
+        Some(d) => format_rate_percent(d, 2),
+    }
 }
 
 fn money(m: Money) -> String {

@@ -191,3 +191,39 @@ fn a_broken_case_file_names_file_line_and_column() {
     assert!(stderr(&out).contains("无法读取案例文件"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn stacking_example_links_new_loans_to_old_payments() {
+    let out = yuqi(&["audit", "examples/stacking.toml", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let links = v["stacking"].as_array().expect("stacking");
+    let has = |new: &str, old: &str, paid: bool| {
+        links
+            .iter()
+            .any(|l| l["kind"] == "refinanced" && l["new_debt"] == new && l["old_debt"] == old && l["paid"] == paid)
+    };
+    assert!(has("b", "a", true), "{links:?}");
+    assert!(has("c", "b", false), "{links:?}");
+    assert!(
+        links.iter().any(|l| l["kind"] == "burst" && l["debts"] == serde_json::json!(["b", "c", "d"])),
+        "{links:?}"
+    );
+    assert!(v["findings"].as_array().expect("f").iter().any(|f| f["code"] == "loan_stacking"));
+    // A single loan has nothing to stack.
+    let out = yuqi(&["audit", "examples/bank-penalty.toml", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert!(v["stacking"].as_array().expect("stacking").is_empty());
+}
+
+#[test]
+fn unlicensed_lender_owes_only_the_money_received() {
+    let out = yuqi(&["audit", "examples/unlicensed-714.toml", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let d = &v["debts"][0];
+    // Received 2,100, paid 2,400: nothing is owed and 300 was overpaid.
+    assert_eq!(d["supported_total"], "0.00");
+    assert_eq!(d["lawful"]["ledger"]["overpaid"], "300.00");
+    assert_eq!(d["excess"], "5000.00");
+    let report = stdout(&yuqi(&["audit", "examples/unlicensed-714.toml"]));
+    assert!(report.contains("超过 10,000%"), "{report}");
+}

@@ -135,7 +135,9 @@ pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditErr
     let dates =
         LegalDates { as_of: opts.as_of, filing: filing.unwrap_or(opts.as_of), filing_assumed: filing.is_none() };
     let debts = case.debts.iter().map(|d| audit_debt(d, dates)).collect::<Result<Vec<_>, _>>()?;
-    let stacking = detect_stacking(&case.debts);
+    let with_schedules: Vec<(&Debt, &[Installment])> =
+        case.debts.iter().zip(&debts).map(|(d, a)| (d, a.schedule_contract.as_slice())).collect();
+    let stacking = detect_stacking(&with_schedules);
     let mut findings = Vec::new();
     if !stacking.is_empty() {
         findings.push(Finding::new(

@@ -7,7 +7,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use yuqi_case::{Debt, Repayment, add_period};
+use yuqi_case::Debt;
+
+use crate::schedule::Installment;
 use yuqi_money::{Decimal, Money};
 
 /// A new loan disbursed this many days before (or on) a payment or due date of
@@ -37,23 +39,12 @@ pub enum StackingLink {
     Burst { debts: Vec<String>, from: NaiveDate, to: NaiveDate },
 }
 
-fn due_dates(d: &Debt) -> Vec<(NaiveDate, Money)> {
-    match &d.repayment {
-        Repayment::Method { periods, period, first_due, .. } => {
-            // Instalment amounts are not needed to place the due date; use the
-            // average instalment of the contract as the amount to compare.
-            let n = (*periods).max(1);
-            let avg = Money::from_fen(d.principal.fen() / i64::from(n));
-            (0..n).map(|k| (add_period(*first_due, *period, k), avg)).collect()
-        }
-        Repayment::Explicit(rows) => rows.iter().map(|r| (r.due, r.principal + r.interest + r.fees)).collect(),
-    }
-}
-
-pub fn detect_stacking(debts: &[Debt]) -> Vec<StackingLink> {
+/// Finds stacking patterns; each debt comes with its contract schedule (for due
+/// dates and instalment amounts).
+pub fn detect_stacking(debts: &[(&Debt, &[Installment])]) -> Vec<StackingLink> {
     let mut links = Vec::new();
-    for new in debts {
-        for old in debts {
+    for (new, _) in debts {
+        for (old, old_schedule) in debts {
             if old.id == new.id || old.contract_date >= new.contract_date {
                 continue;
             }
@@ -66,10 +57,7 @@ pub fn detect_stacking(debts: &[Debt]) -> Vec<StackingLink> {
             let link = if let Some(p) = paid {
                 Some((p.date, p.amount, true))
             } else {
-                due_dates(old)
-                    .into_iter()
-                    .find(|(date, amount)| near(*date) && covers(*amount))
-                    .map(|(d, a)| (d, a, false))
+                old_schedule.iter().find(|i| near(i.due) && covers(i.total())).map(|i| (i.due, i.total(), false))
             };
             if let Some((old_date, old_amount, paid)) = link {
                 links.push(StackingLink::Refinanced {
@@ -84,7 +72,7 @@ pub fn detect_stacking(debts: &[Debt]) -> Vec<StackingLink> {
             }
         }
     }
-    let mut by_date: Vec<&Debt> = debts.iter().collect();
+    let mut by_date: Vec<&Debt> = debts.iter().map(|(d, _)| *d).collect();
     by_date.sort_by_key(|d| d.contract_date);
     let mut i = 0;
     while i < by_date.len() {
