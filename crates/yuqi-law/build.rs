@@ -33,6 +33,7 @@ fn main() {
         &read(&data.join("parameters.toml")),
         &read(&data.join("lpr.toml")),
         &read(&data.join("rules.toml")),
+        &read(&data.join("holidays.toml")),
         &borrowed,
     ) {
         Ok(ds) => schema::validate(&ds),

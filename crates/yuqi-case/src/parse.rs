@@ -25,8 +25,57 @@ struct RawFile {
     version: Field,
     case: Option<Spanned<RawCase>>,
     person: Option<Spanned<RawPerson>>,
+    screen: Option<Spanned<RawScreen>>,
     #[serde(default)]
     debt: Vec<Spanned<RawDebt>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScreen {
+    false_identity: Field,
+    fake_documents: Field,
+    absconded: Field,
+    hid_assets: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    date: Field,
+    kind: Field,
+    channel: Field,
+    by: Field,
+    reached: Field,
+    reached_date: Field,
+    end: Field,
+    deadline: Field,
+    amount: Field,
+    note: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssignment {
+    date: Field,
+    from: Field,
+    to: Field,
+    to_kind: Field,
+    notice_by: Field,
+    notice_reached: Field,
+    notice_channel: Field,
+    pilot: Field,
+    note: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCredit {
+    reported: Field,
+    prior_notice: Field,
+    settled: Field,
+    overdue_start: Field,
+    overdue_amount: Field,
 }
 
 #[derive(Deserialize)]
@@ -67,9 +116,15 @@ struct RawDebt {
     periods: Field,
     period: Field,
     first_due: Field,
+    no_term: Field,
     note: Field,
     #[serde(default)]
     schedule: Vec<Spanned<RawScheduleRow>>,
+    #[serde(default)]
+    event: Vec<Spanned<RawEvent>>,
+    #[serde(default)]
+    assignment: Vec<Spanned<RawAssignment>>,
+    credit: Option<Spanned<RawCredit>>,
     #[serde(default)]
     fee: Vec<Spanned<RawFee>>,
     overdue: Option<Spanned<RawOverdue>>,
@@ -115,6 +170,8 @@ struct RawPayment {
     date: Field,
     amount: Field,
     note: Field,
+    to: Field,
+    auto_debit: Field,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +465,18 @@ impl Cx<'_> {
             }
             None => Person::default(),
         };
+        let screen = match &raw.screen {
+            Some(sc) => {
+                let r = sc.get_ref();
+                Screen {
+                    false_identity: self.opt(&r.false_identity, Self::boolean),
+                    fake_documents: self.opt(&r.fake_documents, Self::boolean),
+                    absconded: self.opt(&r.absconded, Self::boolean),
+                    hid_assets: self.opt(&r.hid_assets, Self::boolean),
+                }
+            }
+            None => Screen::default(),
+        };
         if raw.debt.is_empty() {
             self.err(0..0, "案例文件中没有任何借款（需要至少一个 [[debt]] 表）".to_string());
         }
@@ -429,7 +498,7 @@ impl Cx<'_> {
                 }
             }
         }
-        Case { title, as_of, filing_date, person, debts }
+        Case { title, as_of, filing_date, person, screen, debts }
     }
 
     fn debt(&mut self, sd: &Spanned<RawDebt>) -> Option<Debt> {
@@ -500,13 +569,15 @@ impl Cx<'_> {
             let date = self.req(&rp.date, &pspan, "date", "还款日期", Self::date);
             let amount = self.req(&rp.amount, &pspan, "amount", "还款金额", Self::positive_money);
             let note = self.opt(&rp.note, Self::string).unwrap_or_default();
+            let to = self.opt(&rp.to, Self::string);
+            let auto_debit = self.opt(&rp.auto_debit, Self::boolean).unwrap_or(false);
             if let (Some(date), Some(cd), Some(v)) = (date, contract_date, &rp.date)
                 && date < cd
             {
                 self.err(v.span(), format!("还款日期 {date} 早于合同日期 {cd}"));
             }
             if let (Some(date), Some(amount)) = (date, amount) {
-                payments.push(Payment { date, amount, note });
+                payments.push(Payment { date, amount, note, to, auto_debit });
             }
         }
         payments.sort_by_key(|p| p.date);
@@ -541,6 +612,25 @@ impl Cx<'_> {
             }
         });
         let _ = self.opt(&d.note, Self::string);
+        let no_term = self.opt(&d.no_term, Self::boolean).unwrap_or(false);
+        let mut events: Vec<Event> = d.event.iter().filter_map(|e| self.event(e, contract_date)).collect();
+        events.sort_by_key(|e| e.date);
+        let assignments: Vec<Assignment> = d.assignment.iter().filter_map(|a| self.assignment(a)).collect();
+        for pair in assignments.windows(2) {
+            if pair[1].date < pair[0].date {
+                self.err(here.clone(), "[[debt.assignment]] 应按转让日期先后排列（最早的在前）".to_string());
+            }
+        }
+        let credit = d.credit.as_ref().map(|c| {
+            let r = c.get_ref();
+            CreditInfo {
+                reported: self.opt(&r.reported, Self::boolean),
+                prior_notice: self.opt(&r.prior_notice, Self::boolean),
+                settled: self.opt(&r.settled, Self::date),
+                overdue_start: self.opt(&r.overdue_start, Self::date),
+                overdue_amount: self.opt(&r.overdue_amount, Self::money),
+            }
+        });
 
         if self.errors.len() > errors_before {
             return None;
@@ -564,6 +654,137 @@ impl Cx<'_> {
             payments,
             demand,
             card,
+            no_term,
+            events,
+            assignments,
+            credit,
+        })
+    }
+
+    fn event(&mut self, se: &Spanned<RawEvent>, contract_date: Option<NaiveDate>) -> Option<Event> {
+        let (span, e) = (se.span(), se.get_ref());
+        let before = self.errors.len();
+        let date = self.req(&e.date, &span, "date", "事件日期", Self::date);
+        let kind = self.req(&e.kind, &span, "kind", "事件类型", |cx, v| {
+            cx.choice(
+                v,
+                EventKind::from_text,
+                "demand(催收), auto_debit, public_notice, acceleration, lawsuit_filed, lawsuit_served, lawsuit_ended, payment_order, judgment, enforcement_applied, preservation, mediation, police_report, shixin_listed, consumption_restricted, card_terminated, acknowledgment, promise, installment_request, extension_request, repayment_plan, security, signed_notice, refusal, credit_reported, settled, credit_objection, pboc_complaint, obstacle",
+            )
+        });
+        let channel = self.opt(&e.channel, |cx, v| {
+            cx.choice(
+                v,
+                Channel::from_text,
+                "sms, app, call, wechat, letter, email, visit, newspaper, court, in_person, other",
+            )
+        });
+        let by = self.opt(&e.by, Self::string);
+        let reached = self.opt(&e.reached, Self::boolean);
+        let reached_date = self.opt(&e.reached_date, Self::date);
+        let end = self.opt(&e.end, Self::date);
+        let deadline = self.opt(&e.deadline, Self::date);
+        let amount = self.opt(&e.amount, Self::money);
+        let note = self.opt(&e.note, Self::string).unwrap_or_default();
+        if let (Some(d), Some(rd), Some(v)) = (date, reached_date, &e.reached_date)
+            && rd < d
+        {
+            self.err(v.span(), format!("到达日期 {rd} 早于事件日期 {d}"));
+        }
+        if let (Some(d), Some(en), Some(v)) = (date, end, &e.end)
+            && en < d
+        {
+            self.err(v.span(), format!("结束日期 {en} 早于开始日期 {d}"));
+        }
+        if let (Some(d), Some(cd), Some(v)) = (date, contract_date, &e.date)
+            && d < cd
+            && kind != Some(EventKind::CreditReported)
+        {
+            self.err(v.span(), format!("事件日期 {d} 早于合同日期 {cd}"));
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Event {
+            date: date?,
+            kind: kind?,
+            channel,
+            by,
+            reached,
+            reached_date,
+            end,
+            deadline,
+            amount,
+            note,
+            source: EventSource::CaseFile,
+        })
+    }
+
+    fn assignment(&mut self, sa: &Spanned<RawAssignment>) -> Option<Assignment> {
+        let (span, a) = (sa.span(), sa.get_ref());
+        let before = self.errors.len();
+        let date = self.req(&a.date, &span, "date", "转让日期", Self::date);
+        let from = self.req(&a.from, &span, "from", "转让人（原债权人）", Self::string);
+        let to = self.req(&a.to, &span, "to", "受让人", Self::string);
+        let to_kind = match &a.to_kind {
+            Some(v) => self.choice(
+                v,
+                |s| match s {
+                    "amc" | "AMC" | "资产管理公司" | "金融资产管理公司" | "地方资产管理公司" => {
+                        Some(AssigneeKind::Amc)
+                    }
+                    "other" | "其他" | "保理公司" | "催收公司" | "个人" => Some(AssigneeKind::Other),
+                    _ => None,
+                },
+                "amc（持牌金融/地方资产管理公司）, other（保理公司、催收公司、个人等）",
+            ),
+            None => Some(AssigneeKind::Other),
+        };
+        let notice_by = match &a.notice_by {
+            Some(v) => self.choice(
+                v,
+                |s| match s {
+                    "assignor" | "转让人" | "原债权人" => Some(NoticeBy::Assignor),
+                    "assignee" | "受让人" => Some(NoticeBy::Assignee),
+                    "none" | "无" | "未通知" => Some(NoticeBy::None),
+                    _ => None,
+                },
+                "assignor（原债权人通知）, assignee（受让人通知）, none（没有通知）",
+            ),
+            None => Some(NoticeBy::None),
+        };
+        let notice_reached = self.opt(&a.notice_reached, Self::date);
+        let notice_channel = self.opt(&a.notice_channel, |cx, v| {
+            cx.choice(
+                v,
+                Channel::from_text,
+                "sms, app, call, wechat, letter, email, visit, newspaper, court, in_person, other",
+            )
+        });
+        let pilot = self.opt(&a.pilot, Self::boolean).unwrap_or(false);
+        let note = self.opt(&a.note, Self::string).unwrap_or_default();
+        if notice_by == Some(NoticeBy::None) && notice_reached.is_some() {
+            self.err(span.clone(), "notice_by = \"none\"（未通知）时不应填写 notice_reached".to_string());
+        }
+        if let (Some(d), Some(n)) = (date, notice_reached)
+            && n < d
+        {
+            let s = a.notice_reached.as_ref().map_or(span.clone(), Spanned::span);
+            self.err(s, format!("通知到达日期 {n} 早于转让日期 {d}"));
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Assignment {
+            date: date?,
+            from: from?,
+            to: to?,
+            to_kind: to_kind?,
+            notice_by: notice_by?,
+            notice_reached,
+            notice_channel,
+            pilot,
+            note,
         })
     }
 

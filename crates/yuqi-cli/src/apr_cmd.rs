@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
-use yuqi_case::{Debt, Fee, FeeAmount, FeeKind, FeeTiming, LenderKind, Method, OverdueTerms, Payee, Period, Repayment};
+use yuqi_case::{Debt, Fee, FeeAmount, FeeKind, FeeTiming, LenderKind, Method, Payee, Period, Repayment};
 use yuqi_ledger::irr;
 use yuqi_ledger::schedule::{contract_schedule, periods_per_year};
 use yuqi_money::{Decimal, Money, RateInput, format_rate_percent};
@@ -117,31 +117,15 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
             } else {
                 yuqi_case::add_period(a.start, period, 1)
             };
-            let debt = Debt {
-                id: "apr".into(),
-                lender: String::new(),
-                kind: LenderKind::Private,
-                platform: None,
-                original_lender: None,
-                original_kind: None,
-                assignee_kind: None,
-                contract_date: a.start,
-                principal,
-                received,
-                rate,
-                rate_missing: false,
-                repayment: Repayment::Method {
-                    method,
-                    periods: if method == Method::Bullet { 1 } else { a.periods },
-                    period,
-                    first_due,
-                },
-                fees,
-                overdue: OverdueTerms::default(),
-                payments: Vec::new(),
-                demand: None,
-                card: None,
+            let repayment = Repayment::Method {
+                method,
+                periods: if method == Method::Bullet { 1 } else { a.periods },
+                period,
+                first_due,
             };
+            let mut debt = Debt::new("apr", LenderKind::Private, a.start, principal, rate, repayment);
+            debt.received = received;
+            debt.fees = fees;
             contract_schedule(&debt, dpy).iter().map(|i| (i.due, i.total())).collect()
         }
         (None, None) => bail!("请给出 --payment（每期还款额）或 --rate（合同利率）"),

@@ -40,6 +40,12 @@ enum Command {
         #[command(flatten)]
         opts: AuditFlags,
     },
+    /// 诉讼时效、债权转让、征信和风险：要紧日期一览（Can they still sue me?）
+    Timeline {
+        case: PathBuf,
+        #[command(flatten)]
+        opts: AuditFlags,
+    },
     /// 只检查案例文件格式，不计算
     Check { case: PathBuf },
     /// 快速计算一笔借款的真实年化利率（IRR）
@@ -65,6 +71,9 @@ struct AuditFlags {
     /// 报告中不列出逐步计算过程
     #[arg(long)]
     no_trace: bool,
+    /// 同时把时间线图写入该 SVG 文件
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -109,6 +118,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let parsed = yuqi_case::parse_case(DEMO_CASE, "examples/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
             audit(&parsed, &opts)
         }
+        Command::Timeline { case, opts } => {
+            let parsed = match yuqi_case::parse_case_file(&case) {
+                Ok(c) => c,
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            timeline(&parsed, &opts)
+        }
         Command::Check { case } => match yuqi_case::parse_case_file(&case) {
             Ok(c) => {
                 println!("案例文件格式正确：{} 笔借款。", c.debts.len());
@@ -124,16 +143,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn audit(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
+fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<(yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
     let as_of = opts.as_of.or(case.as_of).unwrap_or_else(today_in_china);
-    let result = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
+    let audit = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
         .context("核算失败")?;
+    let timeline = yuqi_timeline::analyse_case(case, &audit).context("时间线分析失败")?;
+    if let Some(path) = &opts.svg {
+        std::fs::write(path, yuqi_timeline::svg::render(&timeline))
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    Ok((audit, timeline))
+}
+
+/// `yuqi audit --json`: the audit with the deadlines in front.
+#[derive(serde::Serialize)]
+struct AuditJson<'a> {
+    deadlines: &'a [yuqi_timeline::deadlines::Deadline],
+    #[serde(flatten)]
+    audit: &'a yuqi_ledger::CaseAudit,
+}
+
+fn audit(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
+    let (result, timeline) = analyse(case, opts)?;
     let mut out = std::io::stdout().lock();
     if opts.json {
-        serde_json::to_writer_pretty(&mut out, &result)?;
+        serde_json::to_writer_pretty(&mut out, &AuditJson { deadlines: &timeline.deadlines, audit: &result })?;
         writeln!(out)?;
     } else {
-        report::write_report(&mut out, &result, !opts.no_trace)?;
+        report::write_report(&mut out, &result, &timeline, !opts.no_trace)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn timeline(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
+    let (_, timeline) = analyse(case, opts)?;
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        serde_json::to_writer_pretty(&mut out, &timeline)?;
+        writeln!(out)?;
+    } else {
+        report::write_timeline(&mut out, &timeline, !opts.no_trace)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,10 @@ use std::io::{self, Write};
 use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{CaseAudit, DebtAudit, Finding};
 use yuqi_money::{Decimal, Money, format_rate_percent};
+use yuqi_timeline::CaseTimeline;
+use yuqi_timeline::assignment::Binding;
+use yuqi_timeline::credit::Repair;
+use yuqi_timeline::deadlines::Deadline;
 
 /// Percentages in the report; absurd ones (a 7-day loan compounded over a year)
 /// are shown as a bound, the exact figure stays in the JSON.
@@ -24,7 +28,7 @@ fn opt_money(m: Option<Money>) -> String {
     m.map_or_else(|| "—".to_string(), money)
 }
 
-pub(crate) fn write_report(w: &mut impl Write, a: &CaseAudit, with_trace: bool) -> io::Result<()> {
+pub(crate) fn write_report(w: &mut impl Write, a: &CaseAudit, t: &CaseTimeline, with_trace: bool) -> io::Result<()> {
     let title =
         if a.title.is_empty() { "欠款核算报告".to_string() } else { format!("欠款核算报告：{}", a.title) };
     writeln!(w, "{title}")?;
@@ -40,6 +44,9 @@ pub(crate) fn write_report(w: &mut impl Write, a: &CaseAudit, with_trace: bool) 
         writeln!(w, "起诉日：{}", a.filing_date)?;
     }
     writeln!(w, "本报告不是律师意见；标注“有争议”的结论各地法院可能不同。")?;
+    writeln!(w)?;
+    write_deadlines(w, &t.deadlines)?;
+    writeln!(w, "（诉讼时效、债权转让、征信和风险的详细分析：yuqi timeline 案例文件）")?;
     writeln!(w)?;
 
     // Overview.
@@ -210,6 +217,129 @@ fn write_debt(w: &mut impl Write, d: &DebtAudit, with_trace: bool) -> io::Result
                 writeln!(w, "       （计算方法，规则 {}）", s.rule)?;
             }
         }
+    }
+    Ok(())
+}
+
+fn when(d: &Deadline) -> String {
+    match d.days_from_now {
+        0 => "今天".to_string(),
+        n if n > 0 => format!("还有 {n} 天"),
+        n => format!("已过 {} 天", -n),
+    }
+}
+
+fn write_deadlines(w: &mut impl Write, deadlines: &[Deadline]) -> io::Result<()> {
+    writeln!(w, "要紧日期")?;
+    if deadlines.is_empty() {
+        writeln!(w, "  （没有可计算的期限）")?;
+    }
+    for d in deadlines {
+        writeln!(
+            w,
+            "  · {}（{}）【{}】{}{}",
+            d.date,
+            when(d),
+            d.debt,
+            d.label,
+            if d.disputed { "（有争议的算法）" } else { "" }
+        )?;
+    }
+    Ok(())
+}
+
+fn basis(b: &[String]) -> String {
+    if b.is_empty() { String::new() } else { format!("（依据：{}）", b.join("；")) }
+}
+
+pub(crate) fn write_timeline(w: &mut impl Write, t: &CaseTimeline, with_trace: bool) -> io::Result<()> {
+    writeln!(w, "诉讼时效、债权转让与风险（截至 {}）", t.as_of)?;
+    writeln!(w, "{}", "=".repeat(40))?;
+    writeln!(w, "本报告不是律师意见；结论取决于你记录的事件是否完整、准确。")?;
+    writeln!(w)?;
+    write_deadlines(w, &t.deadlines)?;
+    for d in &t.debts {
+        writeln!(w)?;
+        writeln!(w, "【{}】{}", d.id, d.lender)?;
+        let l = &d.limitation;
+        writeln!(w, "  诉讼时效：{}", l.status.label_zh())?;
+        writeln!(w, "  起算：{}", l.label)?;
+        if let Some(e) = &l.expiry
+            && !e.skipped.is_empty()
+        {
+            writeln!(w, "  届满日顺延：{}", e.explanation())?;
+        }
+        writeln!(w, "  经过：")?;
+        for s in &l.steps {
+            let after = s.expires_after.map_or(String::new(), |e| format!("（届满日 {e}）"));
+            writeln!(w, "    {} {} → {}{}", s.date, s.label, s.effect_label, after)?;
+        }
+        for alt in &d.limitation_alternatives {
+            writeln!(w, "  其他算法（有争议）：{} → {}", alt.label, alt.status.label_zh())?;
+        }
+        for warn in &l.warnings {
+            writeln!(w, "  ！{warn}")?;
+        }
+        if let Some(a) = &d.assignment {
+            writeln!(w, "  谁是债权人：对你而言目前是 {}", a.creditor_for_debtor)?;
+            for link in &a.chain {
+                let flag = if matches!(link.binding, Binding::NotBinding) { "（对你无效）" } else { "" };
+                writeln!(
+                    w,
+                    "    {} {}：{} → {}，{}{}",
+                    link.date, link.hand_label, link.from, link.to, link.binding_label, flag
+                )?;
+            }
+            for p in &a.payments {
+                writeln!(w, "    还款 {} 付给 {}：{}", p.date, p.to, p.why)?;
+            }
+            writeln!(w, "    你对原债权人的抗辩都可以对受让人主张：{}", a.defences.join("；"))?;
+        }
+        let c = &d.credit;
+        let record = match (c.settled, c.record_expires) {
+            (Some(s), Some(e)) => format!("{s} 结清，不良记录保存至 {e}"),
+            _ => "尚未结清：不良记录会持续保留，结清后再保存5年".to_string(),
+        };
+        writeln!(w, "  征信：{record}")?;
+        let repair = match &c.repair {
+            Repair::Eligible { hidden_from } => format!("符合一次性信用修复，自 {hidden_from} 起不予展示"),
+            Repair::OpenUntil { repay_by } => format!("如在 {repay_by} 前全额还清，可适用一次性信用修复"),
+            Repair::NotEligible { why } => format!("不适用一次性信用修复（{why}）"),
+            Repair::Unknown { missing } => format!("能否适用一次性信用修复还需要：{missing}"),
+        };
+        writeln!(w, "  信用修复：{repair}")?;
+        if !d.why_now.is_empty() {
+            writeln!(w, "  为什么现在又来催（根据你的记录推测）：")?;
+            for r in &d.why_now {
+                writeln!(w, "    · {}：{}", r.title, r.evidence.join("；"))?;
+                writeln!(w, "      {}", r.what_it_means)?;
+            }
+        }
+        writeln!(w, "  可能发生什么：")?;
+        for s in &d.risk {
+            writeln!(w, "    · {}{}", s.text, basis(&s.basis))?;
+        }
+        if !d.findings.is_empty() {
+            writeln!(w, "  发现：")?;
+            for f in &d.findings {
+                write_finding(w, f)?;
+            }
+        }
+        if with_trace {
+            writeln!(w, "  计算过程：")?;
+            for (i, s) in d.trace.iter().enumerate() {
+                let date = s.date.map_or(String::new(), |d| format!(" [{d}]"));
+                writeln!(w, "    {}. {}{}：{}", i + 1, s.rule_title, date, s.detail)?;
+                if !s.citations.is_empty() {
+                    writeln!(w, "       依据：{}（规则 {}）", s.citations.join("；"), s.rule)?;
+                }
+            }
+        }
+    }
+    writeln!(w)?;
+    writeln!(w, "刑事风险")?;
+    for s in &t.criminal {
+        writeln!(w, "  · {}{}", s.text, basis(&s.basis))?;
     }
     Ok(())
 }

@@ -227,3 +227,41 @@ fn unlicensed_lender_owes_only_the_money_received() {
     let report = stdout(&yuqi(&["audit", "examples/unlicensed-714.toml"]));
     assert!(report.contains("超过 10,000%"), "{report}");
 }
+
+#[test]
+fn timeline_reports_deadlines_and_writes_a_valid_svg() {
+    let dir = std::env::temp_dir().join(format!("yuqi-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    for ex in examples() {
+        let svg = dir.join("t.svg");
+        let out = yuqi(&["timeline", &rel(&ex), "--svg", svg.to_str().expect("path")]);
+        assert!(out.status.success(), "{}: {}", ex.display(), stderr(&out));
+        let text = stdout(&out);
+        for needle in ["要紧日期", "诉讼时效：", "可能发生什么", "刑事风险"] {
+            assert!(text.contains(needle), "{}: missing {needle}", ex.display());
+        }
+        let svg_text = std::fs::read_to_string(&svg).expect("svg written");
+        assert!(svg_text.starts_with("<svg"), "{}", ex.display());
+        let v: serde_json::Value =
+            serde_json::from_str(&stdout(&yuqi(&["timeline", &rel(&ex), "--json"]))).expect("json");
+        assert!(v["deadlines"].is_array() && v["debts"].is_array());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn expired_private_loan_warns_against_promising_to_pay() {
+    let out = yuqi(&["timeline", "examples/private-2019.toml", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let l = &v["debts"][0]["limitation"];
+    assert_eq!(l["status"]["state"], "expired");
+    assert_eq!(l["status"]["expired_on"], "2025-03-03");
+    assert!(l["warnings"].as_array().expect("w").iter().any(|w| w.as_str().expect("s").contains("不要承诺还款")));
+    // The audit report opens with the same deadline.
+    let report = stdout(&yuqi(&["audit", "examples/private-2019.toml"]));
+    let head: String = report.lines().take(12).collect::<Vec<_>>().join("\n");
+    assert!(head.contains("要紧日期") && head.contains("2025-03-03"), "{head}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&yuqi(&["audit", "examples/private-2019.toml", "--json"]))).expect("json");
+    assert_eq!(json["deadlines"][0]["code"], "limitation_expired");
+}

@@ -10,6 +10,7 @@
 //! Nothing here does I/O: the files are embedded at compile time and parsed once.
 //! Look-ups take the legally relevant date explicitly; there is no "today".
 
+mod calendar;
 mod numerals;
 #[allow(dead_code, unreachable_pub)]
 mod schema;
@@ -23,6 +24,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use calendar::{Calendar, RestDay, YearNotice};
 pub use numerals::normalise_article_number;
 
 include!(concat!(env!("OUT_DIR"), "/statute_files.rs"));
@@ -30,6 +32,7 @@ include!(concat!(env!("OUT_DIR"), "/statute_files.rs"));
 const PARAMETERS: &str = include_str!("../data/parameters.toml");
 const LPR: &str = include_str!("../data/lpr.toml");
 const RULES: &str = include_str!("../data/rules.toml");
+const HOLIDAYS: &str = include_str!("../data/holidays.toml");
 
 /// How far a legal statement has been checked (law.md's legend).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -218,6 +221,7 @@ pub struct Law {
     lpr_last_verified: NaiveDate,
     rules: Vec<Rule>,
     docs: Vec<Document>,
+    calendar: Calendar,
 }
 
 impl fmt::Debug for Law {
@@ -249,7 +253,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 
 impl Law {
     fn load() -> Law {
-        let ds = schema::parse_all(PARAMETERS, LPR, RULES, STATUTE_FILES)
+        let ds = schema::parse_all(PARAMETERS, LPR, RULES, HOLIDAYS, STATUTE_FILES)
             .unwrap_or_else(|e| panic!("embedded law data does not parse (the build should have caught this): {e:?}"));
         let confidence_of = |docs: &[Document], doc: &str, article: &str| {
             docs.iter()
@@ -360,7 +364,9 @@ impl Law {
             })
             .collect();
 
+        let calendar = Calendar::from_data(&ds.holidays);
         Law {
+            calendar,
             params,
             lpr,
             lpr_citation,
@@ -436,6 +442,11 @@ impl Law {
         self.rules.iter().find(|r| r.id == id).ok_or_else(|| LawError::UnknownRule(id.to_string()))
     }
 
+    /// Official holidays and adjusted working days (民法典 203).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
@@ -473,22 +484,46 @@ impl Law {
         let Some(d) = self.docs.iter().find(|d| d.id == doc) else {
             return format!("{doc} {article}");
         };
-        let name = if d.doc_number.is_empty() || d.doc_number == d.short {
-            format!("《{}》", d.short)
-        } else {
-            format!("《{}》（{}）", d.short, d.doc_number)
-        };
-        let is_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        let article_label = match article.split_once('-') {
-            Some((n, k)) if is_digits(n) && is_digits(k) => format!("第{n}条之{}", numerals::small_chinese(k)),
-            _ if is_digits(article) => format!("第{article}条"),
-            _ => d
-                .articles
-                .iter()
-                .find(|a| a.number == article)
-                .map_or_else(|| article.to_string(), |a| a.label.to_string()),
-        };
-        format!("{name}{article_label}")
+        format!("{}{}", doc_label(d), article_label(d, article))
+    }
+
+    /// Citations grouped by document, in order: `《刑法》第193条、第196条`.
+    pub fn citation_labels_grouped(&self, cites: &[Citation]) -> Vec<String> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for c in cites {
+            let Some(d) = self.docs.iter().find(|d| d.id == c.doc) else {
+                out.push((format!("{} ", c.doc), vec![c.article.clone()]));
+                continue;
+            };
+            let name = doc_label(d);
+            let art = article_label(d, &c.article);
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, arts)) => arts.push(art),
+                None => out.push((name, vec![art])),
+            }
+        }
+        out.into_iter().map(|(name, arts)| format!("{name}{}", arts.join("、"))).collect()
+    }
+}
+
+/// `《民间借贷规定》（法释〔2020〕17号）`: short name and the first 文号 only.
+fn doc_label(d: &Document) -> String {
+    let number = d.doc_number.split('（').next().unwrap_or("").trim();
+    if number.is_empty() || number == d.short {
+        format!("《{}》", d.short)
+    } else {
+        format!("《{}》（{}）", d.short, number)
+    }
+}
+
+fn article_label(d: &Document, article: &str) -> String {
+    let is_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    match article.split_once('-') {
+        Some((n, k)) if is_digits(n) && is_digits(k) => format!("第{n}条之{}", numerals::small_chinese(k)),
+        _ if is_digits(article) => format!("第{article}条"),
+        _ => {
+            d.articles.iter().find(|a| a.number == article).map_or_else(|| article.to_string(), |a| a.label.to_string())
+        }
     }
 }
 
@@ -502,7 +537,7 @@ mod tests {
 
     #[test]
     fn embedded_data_is_valid() {
-        let ds = schema::parse_all(PARAMETERS, LPR, RULES, STATUTE_FILES).expect("parses");
+        let ds = schema::parse_all(PARAMETERS, LPR, RULES, HOLIDAYS, STATUTE_FILES).expect("parses");
         assert_eq!(schema::validate(&ds), Vec::<String>::new());
     }
 
@@ -510,7 +545,7 @@ mod tests {
     fn validation_catches_a_missing_citation() {
         let broken =
             PARAMETERS.replacen("doc = \"private_lending_2020\", article = \"25\"", "doc = \"\", article = \"\"", 1);
-        let ds = schema::parse_all(&broken, LPR, RULES, STATUTE_FILES).expect("parses");
+        let ds = schema::parse_all(&broken, LPR, RULES, HOLIDAYS, STATUTE_FILES).expect("parses");
         let problems = schema::validate(&ds);
         assert!(
             problems.iter().any(|p| p.contains("private_lending.lpr_multiple") && p.contains("citation")),
@@ -525,7 +560,7 @@ mod tests {
             "{ doc = \"civil_code\", article = \"99999\" }",
             1,
         );
-        let ds = schema::parse_all(PARAMETERS, LPR, &broken, STATUTE_FILES).expect("parses");
+        let ds = schema::parse_all(PARAMETERS, LPR, &broken, HOLIDAYS, STATUTE_FILES).expect("parses");
         let problems = schema::validate(&ds);
         assert!(problems.iter().any(|p| p.contains("payment_order") && p.contains("99999")), "{problems:?}");
     }
@@ -533,7 +568,7 @@ mod tests {
     #[test]
     fn validation_catches_lpr_rows_out_of_order() {
         let broken = LPR.replacen("{ date = \"2019-09-20\"", "{ date = \"2019-08-01\"", 1);
-        let ds = schema::parse_all(PARAMETERS, &broken, RULES, STATUTE_FILES).expect("parses");
+        let ds = schema::parse_all(PARAMETERS, &broken, RULES, HOLIDAYS, STATUTE_FILES).expect("parses");
         assert!(schema::validate(&ds).iter().any(|p| p.contains("out of order")));
     }
 

@@ -123,12 +123,42 @@ pub struct ArticleDef {
     pub note: String,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayFile {
+    pub year: Vec<HolidayYear>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayYear {
+    pub year: i32,
+    pub notice: String,
+    #[serde(default)]
+    pub doc_number: String,
+    #[serde(default)]
+    pub url: String,
+    pub confidence: String,
+    pub holidays: Vec<HolidayRange>,
+    #[serde(default)]
+    pub workdays: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayRange {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}
+
 /// Everything under `data/`, parsed but not yet indexed.
 #[derive(Debug)]
 pub struct DataSet {
     pub params: ParamFile,
     pub lpr: LprFile,
     pub rules: RuleFile,
+    pub holidays: HolidayFile,
     pub docs: Vec<DocFile>,
 }
 
@@ -154,8 +184,15 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Parses the files; `docs` are `(file name, contents)`.
-pub fn parse_all(params: &str, lpr: &str, rules: &str, docs: &[(&str, &str)]) -> Result<DataSet, Vec<String>> {
+pub fn parse_all(
+    params: &str,
+    lpr: &str,
+    rules: &str,
+    holidays: &str,
+    docs: &[(&str, &str)],
+) -> Result<DataSet, Vec<String>> {
     let mut errors = Vec::new();
+    let holidays = toml::from_str::<HolidayFile>(holidays).map_err(|e| errors.push(format!("holidays.toml: {e}"))).ok();
     let params = toml::from_str::<ParamFile>(params).map_err(|e| errors.push(format!("parameters.toml: {e}"))).ok();
     let lpr = toml::from_str::<LprFile>(lpr).map_err(|e| errors.push(format!("lpr.toml: {e}"))).ok();
     let rules = toml::from_str::<RuleFile>(rules).map_err(|e| errors.push(format!("rules.toml: {e}"))).ok();
@@ -171,9 +208,9 @@ pub fn parse_all(params: &str, lpr: &str, rules: &str, docs: &[(&str, &str)]) ->
             Err(e) => errors.push(format!("statutes/{name}: {e}")),
         }
     }
-    match (params, lpr, rules) {
-        (Some(params), Some(lpr), Some(rules)) if errors.is_empty() => {
-            Ok(DataSet { params, lpr, rules, docs: parsed_docs })
+    match (params, lpr, rules, holidays) {
+        (Some(params), Some(lpr), Some(rules), Some(holidays)) if errors.is_empty() => {
+            Ok(DataSet { params, lpr, rules, holidays, docs: parsed_docs })
         }
         _ => Err(errors),
     }
@@ -322,6 +359,35 @@ pub fn validate(ds: &DataSet) -> Vec<String> {
     }
     if ds.lpr.rows.is_empty() {
         p.push("lpr.toml: no rows".to_string());
+    }
+
+    // Holiday calendar.
+    let mut last_year = None;
+    for y in &ds.holidays.year {
+        let here = format!("holidays.toml [{}]", y.year);
+        if last_year.is_some_and(|l| y.year <= l) {
+            p.push(format!("{here}: years out of order or duplicated"));
+        }
+        last_year = Some(y.year);
+        if y.notice.trim().is_empty() || !CONFIDENCE_MARKS.contains(&y.confidence.as_str()) {
+            p.push(format!("{here}: notice and a V/S/M confidence are required"));
+        }
+        let mut ranges = Vec::new();
+        for h in &y.holidays {
+            match (parse_date(&h.from), parse_date(&h.to)) {
+                (Some(f), Some(t)) if f <= t => ranges.push((f, t)),
+                _ => p.push(format!("{here}: holiday {} has bad dates {}..{}", h.name, h.from, h.to)),
+            }
+        }
+        for w in &y.workdays {
+            match parse_date(w) {
+                Some(d) if ranges.iter().any(|(f, t)| d >= *f && d <= *t) => {
+                    p.push(format!("{here}: workday {w} falls inside a holiday"))
+                }
+                Some(_) => {}
+                None => p.push(format!("{here}: bad workday date {w}")),
+            }
+        }
     }
 
     // Rules.

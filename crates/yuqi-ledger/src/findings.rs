@@ -57,7 +57,7 @@ impl Finding {
             title: title.into(),
             detail: detail.into(),
             rule: r.id,
-            basis: r.cites.iter().map(|c| c.label()).collect(),
+            basis: law().citation_labels_grouped(&r.cites),
             disputed: r.kind == RuleKind::Practice,
             amount: None,
         }

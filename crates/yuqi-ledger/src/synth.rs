@@ -117,38 +117,31 @@ pub fn debt(rng: &mut SplitMix64, i: usize) -> Debt {
     }
     let paid_periods = rng.below(u64::from(periods)) as u32;
     let instalment = Money::from_fen(principal.fen() / i64::from(periods) + principal.fen() / 50);
-    let payments = (0..paid_periods)
-        .map(|k| Payment { date: add_period(first_due, Period::Month, k), amount: instalment, note: String::new() })
-        .collect();
-    Debt {
-        id: format!("d{i}"),
-        lender: "某出借人".into(),
+    let payments =
+        (0..paid_periods).map(|k| Payment::new(add_period(first_due, Period::Month, k), instalment)).collect();
+    let mut d = Debt::new(
+        format!("d{i}"),
         kind,
-        platform: None,
-        original_lender: None,
-        original_kind: None,
-        assignee_kind: None,
-        contract_date: start,
+        start,
         principal,
-        received: principal - deducted,
         rate,
-        rate_missing: false,
-        repayment: Repayment::Method {
+        Repayment::Method {
             method,
             periods: if method == Method::Bullet { 1 } else { periods },
             period: Period::Month,
             first_due,
         },
-        fees,
-        overdue: OverdueTerms {
-            rate: Some(RateInput::new(RatePer::Day, Decimal::new(5, 4))),
-            markup: None,
-            compound: rng.below(2) == 0,
-            penalty: None,
-            late_fee: None,
-        },
-        payments,
-        demand: None,
-        card: None,
-    }
+    );
+    d.lender = "某出借人".into();
+    d.received = principal - deducted;
+    d.fees = fees;
+    d.overdue = OverdueTerms {
+        rate: Some(RateInput::new(RatePer::Day, Decimal::new(5, 4))),
+        markup: None,
+        compound: rng.below(2) == 0,
+        penalty: None,
+        late_fee: None,
+    };
+    d.payments = payments;
+    d
 }

@@ -73,7 +73,7 @@ impl TraceStep {
             date: None,
             params: Vec::new(),
             amount: None,
-            citations: r.cites.iter().map(Citation::label).collect(),
+            citations: law().citation_labels_grouped(&r.cites),
         }
     }
 

@@ -22,41 +22,25 @@ fn debt(
     payments: Vec<(i64, i64)>,
 ) -> Debt {
     let contract_date = date(0);
-    Debt {
-        id: "p".into(),
-        lender: "x".into(),
+    let repayment = Repayment::Method {
+        method,
+        periods: n,
+        period: Period::Month,
+        first_due: yuqi_case::add_period(contract_date, Period::Month, if method == Method::Bullet { n } else { 1 }),
+    };
+    let mut d = Debt::new(
+        "p",
         kind,
-        platform: None,
-        original_lender: None,
-        original_kind: None,
-        assignee_kind: None,
         contract_date,
-        principal: Money::from_yuan(principal),
-        received: Money::from_yuan(received),
-        rate: RateInput::new(RatePer::Month, Decimal::new(monthly_bp, 4)),
-        rate_missing: false,
-        repayment: Repayment::Method {
-            method,
-            periods: n,
-            period: Period::Month,
-            first_due: yuqi_case::add_period(
-                contract_date,
-                Period::Month,
-                if method == Method::Bullet { n } else { 1 },
-            ),
-        },
-        fees: Vec::new(),
-        overdue: OverdueTerms {
-            rate: Some(RateInput::new(RatePer::Day, Decimal::new(5, 4))),
-            ..OverdueTerms::default()
-        },
-        payments: payments
-            .into_iter()
-            .map(|(d, a)| Payment { date: date(d), amount: Money::from_yuan(a), note: String::new() })
-            .collect(),
-        demand: None,
-        card: None,
-    }
+        Money::from_yuan(principal),
+        RateInput::new(RatePer::Month, Decimal::new(monthly_bp, 4)),
+        repayment,
+    );
+    d.received = Money::from_yuan(received);
+    d.overdue =
+        OverdueTerms { rate: Some(RateInput::new(RatePer::Day, Decimal::new(5, 4))), ..OverdueTerms::default() };
+    d.payments = payments.into_iter().map(|(day, a)| Payment::new(date(day), Money::from_yuan(a))).collect();
+    d
 }
 
 fn method() -> impl Strategy<Value = Method> {

@@ -1,0 +1,225 @@
+//! An SVG chart of the timeline: one row per debt, time left to right.
+//! Hand-written SVG (no dependencies); text is escaped; fonts fall back to the
+//! viewer's CJK fonts.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::acts::ActKind;
+use crate::limitation::Status;
+use crate::{CaseTimeline, DebtTimeline};
+
+const WIDTH: f64 = 1000.0;
+const LEFT: f64 = 150.0;
+const RIGHT: f64 = 30.0;
+const ROW: f64 = 90.0;
+const TOP: f64 = 60.0;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Scale {
+    from: NaiveDate,
+    days: f64,
+}
+
+impl Scale {
+    fn x(&self, d: NaiveDate) -> f64 {
+        LEFT + (WIDTH - LEFT - RIGHT) * ((d - self.from).num_days() as f64 / self.days)
+    }
+}
+
+fn range(t: &CaseTimeline) -> (NaiveDate, NaiveDate) {
+    let mut lo = t.as_of;
+    let mut hi = t.as_of;
+    for d in &t.debts {
+        lo = lo.min(d.contract_date);
+        for a in &d.acts {
+            lo = lo.min(a.date);
+            hi = hi.max(a.date);
+        }
+        if let Some(e) = &d.limitation.expiry {
+            hi = hi.max(e.end);
+        }
+    }
+    (lo, hi)
+}
+
+pub fn render(t: &CaseTimeline) -> String {
+    let (lo, hi) = range(t);
+    let pad = ((hi - lo).num_days() / 20).max(15);
+    let from = lo - chrono::Duration::days(pad);
+    let to = hi + chrono::Duration::days(pad);
+    let s = Scale { from, days: (to - from).num_days().max(1) as f64 };
+    let height = TOP + ROW * t.debts.len() as f64 + 70.0;
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape("诉讼时效与催收时间线"));
+    let _ = writeln!(svg, r##"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="#222">{}</text>"##,
+        escape("时间线（截至 ") + &t.as_of.to_string() + "）"
+    );
+
+    // Year grid.
+    let mut year = chrono::Datelike::year(&from) + 1;
+    while let Some(d) = NaiveDate::from_ymd_opt(year, 1, 1) {
+        if d > to {
+            break;
+        }
+        let x = s.x(d);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="#e3e3e3"/>"##,
+            TOP - 10.0,
+            height - 50.0
+        );
+        let _ =
+            writeln!(svg, r##"<text x="{x:.1}" y="{}" fill="#888" text-anchor="middle">{year}</text>"##, height - 34.0);
+        year += 1;
+    }
+    // As-of line.
+    let ax = s.x(t.as_of);
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{ax:.1}" y1="{}" x2="{ax:.1}" y2="{}" stroke="#1f6feb" stroke-dasharray="4 3"/>"##,
+        TOP - 20.0,
+        height - 50.0
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{ax:.1}" y="{}" fill="#1f6feb" text-anchor="middle">{}</text>"##,
+        TOP - 24.0,
+        escape("今天")
+    );
+
+    for (i, d) in t.debts.iter().enumerate() {
+        row(&mut svg, &s, d, TOP + ROW * i as f64);
+    }
+    legend(&mut svg, height - 14.0);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
+    let mid = y + 30.0;
+    let _ = writeln!(svg, r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##, escape(&d.id));
+    let _ = writeln!(
+        svg,
+        r##"<text x="10" y="{:.1}" fill="#666">{}</text>"##,
+        mid + 16.0,
+        escape(&truncate(&d.lender, 10))
+    );
+    // Loan term.
+    let (x0, x1) = (s.x(d.contract_date), s.x(d.last_due));
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="8" fill="#c9d7f0"><title>{}</title></rect>"##,
+        mid - 4.0,
+        (x1 - x0).max(2.0),
+        escape(&format!("借款期间 {} 至 {}", d.contract_date, d.last_due))
+    );
+    // Limitation period.
+    if let (Some(start), Some(exp)) = (d.limitation.start, &d.limitation.expiry) {
+        let (a, b) = (s.x(start), s.x(exp.end));
+        let color = match d.limitation.status {
+            Status::Expired { .. } => "#2da44e",
+            Status::Running { days_left, .. } if days_left <= 183 => "#d29922",
+            _ => "#8b949e",
+        };
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="6" fill="{color}" opacity="0.7"><title>{}</title></rect>"##,
+            mid + 10.0,
+            (b - a).max(2.0),
+            escape(&format!("诉讼时效：{}", d.limitation.status.label_zh()))
+        );
+        // Keep the label inside the canvas near the right edge.
+        let anchor = if b > WIDTH - RIGHT - 60.0 { "end" } else { "middle" };
+        let _ = writeln!(
+            svg,
+            r##"<text x="{b:.1}" y="{:.1}" fill="{color}" text-anchor="{anchor}">{}</text>"##,
+            mid + 30.0,
+            escape(&format!("届满 {}", exp.end))
+        );
+    }
+    for a in &d.acts {
+        let x = s.x(a.date);
+        let title = escape(&format!("{} {}", a.date, a.label));
+        let _ = match a.kind {
+            ActKind::Payment => writeln!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{mid:.1}" r="5" fill="#2da44e"><title>{title}</title></circle>"##
+            ),
+            ActKind::Demand if a.reached => writeln!(
+                svg,
+                r##"<path d="M{x:.1} {:.1} l5 9 h-10 z" fill="#cf222e"><title>{title}</title></path>"##,
+                mid - 16.0
+            ),
+            ActKind::Demand => writeln!(
+                svg,
+                r##"<path d="M{x:.1} {:.1} l5 9 h-10 z" fill="none" stroke="#cf222e"><title>{title}（未到达）</title></path>"##,
+                mid - 16.0
+            ),
+            ActKind::DebtorAgreement => writeln!(
+                svg,
+                r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="#8250df"><title>{title}</title></rect>"##,
+                x - 4.5,
+                mid - 18.0
+            ),
+            ActKind::AssignmentNotice | ActKind::AssignmentNoticeByAssignee => writeln!(
+                svg,
+                r##"<path d="M{x:.1} {:.1} l5 5 l-5 5 l-5 -5 z" fill="#bf8700"><title>{title}</title></path>"##,
+                mid - 18.0
+            ),
+            ActKind::Proceeding | ActKind::Judgment => writeln!(
+                svg,
+                r##"<rect x="{:.1}" y="{:.1}" width="4" height="20" fill="#0969da"><title>{title}</title></rect>"##,
+                x - 2.0,
+                mid - 10.0
+            ),
+            _ => writeln!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{mid:.1}" r="3" fill="#8b949e"><title>{title}</title></circle>"##
+            ),
+        };
+    }
+}
+
+fn legend(svg: &mut String, y: f64) {
+    let items = [
+        ("#2da44e", "还款"),
+        ("#cf222e", "催收（空心=未到达）"),
+        ("#8250df", "你的承诺/申请"),
+        ("#bf8700", "转让通知"),
+        ("#0969da", "诉讼/判决"),
+    ];
+    let mut x = LEFT;
+    for (color, label) in items {
+        let _ = writeln!(svg, r##"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{color}"/>"##, y - 9.0);
+        let _ = writeln!(svg, r##"<text x="{:.1}" y="{y:.1}" fill="#444">{}</text>"##, x + 14.0, escape(label));
+        x += 150.0;
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n).collect::<String>() + "…" }
+}
