@@ -7,6 +7,7 @@
 mod apr_cmd;
 mod law_cmd;
 mod report;
+mod scan;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ enum Command {
     },
     /// 只检查案例文件格式，不计算
     Check { case: PathBuf },
+    /// 检查催收短信、聊天和通话记录是否违法（Is this collection illegal?）
+    Scan(scan::ScanArgs),
     /// 快速计算一笔借款的真实年化利率（IRR）
     Apr(apr_cmd::AprArgs),
     /// 查看法律参数、LPR 和法条原文
@@ -81,7 +84,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// Today in China (UTC+8): the legal dates are Chinese calendar days.
-fn today_in_china() -> NaiveDate {
+pub(crate) fn today_in_china() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
@@ -138,6 +141,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::from(2))
             }
         },
+        Command::Scan(args) => scan::run(&args),
         Command::Apr(args) => apr_cmd::run(&args),
         Command::Law { command } => law_cmd::run(&command),
     }

@@ -1,0 +1,153 @@
+//! Log-level codes: decided from timestamps and counts across a conversation
+//! (night contact, frequency, number rotation, contact after a stop request).
+//! Parameters are legal data (law.md §6, §11.8), looked up by the message date.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
+use yuqi_law::law;
+
+use crate::code::{Code, basis};
+use crate::lexicon::Lexicon;
+use crate::message::{Message, china};
+use crate::normalize::{Normalized, normalize_into};
+use crate::text::Hit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    All,
+    Calls,
+    ThirdParty,
+}
+
+struct Params {
+    night_start: u32,
+    night_end: u32,
+    night_from: NaiveDate,
+    max_connected: usize,
+    max_attempts: usize,
+    rotation_numbers: usize,
+    rotation_days: i64,
+}
+
+fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
+    let l = law();
+    let p = l.param(id, on).ok().or_else(|| l.param_history(id).ok().and_then(|h| h.into_iter().next()))?;
+    Some((usize::try_from(p.decimal().trunc().mantissa()).ok()?, p.from))
+}
+
+fn params(on: NaiveDate) -> Option<Params> {
+    let (night_start, night_from) = as_count("conduct.night_start_hour", on)?;
+    Some(Params {
+        night_start: night_start as u32,
+        night_end: as_count("conduct.night_end_hour", on)?.0 as u32,
+        night_from,
+        max_connected: as_count("conduct.max_connected_calls_per_day", on)?.0,
+        max_attempts: as_count("conduct.max_attempts_per_number_per_day", on)?.0,
+        rotation_numbers: as_count("conduct.rotation_numbers", on)?.0,
+        rotation_days: as_count("conduct.rotation_window_days", on)?.0 as i64,
+    })
+}
+
+fn whole(code: Code, rule: &str, text: &str) -> Hit {
+    Hit { code, start: 0, end: text.chars().count(), rule: rule.to_string(), basis: basis(code) }
+}
+
+/// Log-level hits for each message, in input order. Messages without a time are
+/// left out of the counts.
+pub(crate) fn analyze(lex: &Lexicon, messages: &[Message<'_>]) -> Vec<Vec<Hit>> {
+    let mut out: Vec<Vec<Hit>> = vec![Vec::new(); messages.len()];
+    let mut order: Vec<(DateTime<FixedOffset>, usize)> = messages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.parsed_time().map(|t| (t.with_timezone(&china()), i)))
+        .collect();
+    order.sort();
+    let is_self = |m: &Message<'_>| m.from.as_deref().is_some_and(|f| lex.self_senders.iter().any(|s| s == f));
+    let to_third = |m: &Message<'_>| m.to.as_deref().is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t));
+
+    let mut connected: HashMap<(String, NaiveDate), usize> = HashMap::new();
+    let mut attempts: HashMap<(String, NaiveDate), usize> = HashMap::new();
+    let mut numbers: HashMap<String, VecDeque<(DateTime<FixedOffset>, String)>> = HashMap::new();
+    let mut stops: Vec<(DateTime<FixedOffset>, Stop, Option<String>)> = Vec::new();
+    let mut norm = Normalized::default();
+
+    for (t, i) in order {
+        let m = &messages[i];
+        let Some(p) = params(t.date_naive()) else { continue };
+        if is_self(m) {
+            normalize_into(&m.text, &mut norm);
+            let kind = if lex.stop_third_party.iter().any(|s| norm.text.contains(s.as_str())) {
+                Some(Stop::ThirdParty)
+            } else if lex.stop_calls.iter().any(|s| norm.text.contains(s.as_str())) {
+                Some(Stop::Calls)
+            } else if lex.stop_all.iter().any(|s| norm.text.contains(s.as_str())) {
+                Some(Stop::All)
+            } else {
+                None
+            };
+            if let Some(k) = kind {
+                stops.push((t, k, m.to.as_deref().map(str::to_string)));
+            }
+            continue;
+        }
+        let key = m.creditor.as_deref().or(m.from.as_deref()).unwrap_or("").to_string();
+        let day = t.date_naive();
+
+        // Night contact, unless the debtor consented.
+        let hour = t.hour();
+        if m.consent != Some(true) && (hour >= p.night_start || hour < p.night_end) {
+            let rule = if day >= p.night_from { "night_contact.window" } else { "night_contact.before_standard" };
+            out[i].push(whole(Code::NightContact, rule, &m.text));
+        }
+
+        // Frequency: connected calls per creditor per day; unanswered attempts per number.
+        if m.is_call() {
+            if m.answered() {
+                let n = connected.entry((key.clone(), day)).or_default();
+                *n += 1;
+                if *n > p.max_connected {
+                    out[i].push(whole(Code::FrequentContact, "frequent_contact.connected_calls", &m.text));
+                }
+            } else {
+                let target = m.to.as_deref().unwrap_or("self").to_string();
+                let n = attempts.entry((format!("{key}\u{1}{target}"), day)).or_default();
+                *n += 1;
+                if *n > p.max_attempts {
+                    out[i].push(whole(Code::FrequentContact, "frequent_contact.attempts", &m.text));
+                }
+            }
+        }
+
+        // Number rotation: distinct sender numbers for one creditor in a window.
+        if let (Some(creditor), Some(from)) = (m.creditor.as_deref(), m.from.as_deref()) {
+            let window = numbers.entry(creditor.to_string()).or_default();
+            while window.front().is_some_and(|(ft, _)| t - *ft > Duration::days(p.rotation_days)) {
+                window.pop_front();
+            }
+            let new_number = !window.iter().any(|(_, n)| n == from);
+            window.push_back((t, from.to_string()));
+            let distinct: HashSet<&str> = window.iter().map(|(_, n)| n.as_str()).collect();
+            if new_number && distinct.len() >= p.rotation_numbers {
+                out[i].push(whole(Code::NumberRotation, "number_rotation.window", &m.text));
+            }
+        }
+
+        // Contact after a written stop request.
+        for (st, kind, target) in &stops {
+            if *st >= t || target.as_deref().is_some_and(|x| x != key && Some(x) != m.from.as_deref()) {
+                continue;
+            }
+            let applies = match kind {
+                Stop::All => true,
+                Stop::Calls => m.is_call(),
+                Stop::ThirdParty => to_third(m),
+            };
+            if applies {
+                out[i].push(whole(Code::StopIgnored, "stop_ignored.after_request", &m.text));
+                break;
+            }
+        }
+    }
+    out
+}
