@@ -77,20 +77,24 @@ pub(crate) fn run(a: &ScanArgs) -> Result<ExitCode> {
     } else {
         // Streaming: one line in, one line out, constant memory.
         let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let mut line = String::new();
+        let mut line: Vec<u8> = Vec::new();
         let mut scratch = Scratch::default();
         let mut n = 0usize;
         loop {
             line.clear();
-            if reader.read_line(&mut line)? == 0 {
+            if reader.read_until(b'\n', &mut line)? == 0 {
                 break;
             }
             n += 1;
-            let trimmed = line.trim_end_matches(['\n', '\r']);
-            if trimmed.trim().is_empty() {
+            let mut bytes = line.as_slice();
+            while let [rest @ .., b'\n' | b'\r'] = bytes {
+                bytes = rest;
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            match serde_json::from_str::<Message<'_>>(trimmed) {
+            // from_slice validates UTF-8 while parsing: no separate pass.
+            match serde_json::from_slice::<Message<'_>>(bytes) {
                 Ok(m) => {
                     let analysis = analyzer.analyze(&m, &mut scratch);
                     emit(&mut out, &m, analysis, &opts)?;
@@ -149,7 +153,7 @@ fn write_json_line(out: &mut impl Write, m: &Message<'_>, a: &Analysis) -> io::R
         write!(out, "{{\"code\":\"{}\",\"start\":{},\"end\":{},\"rule\":", h.code.as_str(), h.start, h.end)?;
         write_json_str(out, &h.rule)?;
         out.write_all(b",\"basis\":")?;
-        write_json_str(out, h.basis)?;
+        write_plain_str(out, h.basis)?;
         out.write_all(b"}")?;
     }
     out.write_all(b"]")?;
@@ -160,6 +164,18 @@ fn write_json_line(out: &mut impl Write, m: &Message<'_>, a: &Analysis) -> io::R
         out.write_all(b",\"skipped\":\"own_message\"")?;
     }
     out.write_all(b"}\n")
+}
+
+/// A string known to need no escaping (the legal-basis labels: CJK text and
+/// full-width punctuation only) is written as is; anything else falls back to
+/// escaping.
+fn write_plain_str(out: &mut impl Write, s: &str) -> io::Result<()> {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return write_json_str(out, s);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(s.as_bytes())?;
+    out.write_all(b"\"")
 }
 
 fn write_json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
@@ -340,7 +356,7 @@ fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
     Ok(out)
 }
 
-fn case_context(path: &PathBuf) -> Result<CaseContext> {
+fn case_context(path: &std::path::Path) -> Result<CaseContext> {
     let case = yuqi_case::parse_case_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let as_of = case.as_of.unwrap_or_else(crate::today_in_china);
     let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None })?;
@@ -378,7 +394,7 @@ struct Labeled<'a> {
     labels: Vec<String>,
 }
 
-fn run_eval(analyzer: &Analyzer, path: &PathBuf, a: &ScanArgs) -> Result<ExitCode> {
+fn run_eval(analyzer: &Analyzer, path: &std::path::Path, a: &ScanArgs) -> Result<ExitCode> {
     let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
     let mut scratch = Scratch::default();
     let mut pairs = Vec::new();

@@ -265,3 +265,90 @@ fn expired_private_loan_warns_against_promising_to_pay() {
         serde_json::from_str(&stdout(&yuqi(&["audit", "examples/private-2019.toml", "--json"]))).expect("json");
     assert_eq!(json["deadlines"][0]["code"], "limitation_expired");
 }
+
+fn yuqi_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yuqi"))
+        .args(args)
+        .current_dir(workspace())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn scan_streams_json_lines_with_spans_and_basis() {
+    let input = concat!(
+        "{\"id\":\"a\",\"text\":\"不还钱就让你坐牢，明天上门\"}\n",
+        "{\"id\":7,\"text\":\"【XX银行】您本期账单1,000.00元，请按时还款。\"}\n",
+        "not json\n",
+        "{\"id\":\"c\",\"text\":\"我们不会上门\"}\n",
+    );
+    let out = yuqi_stdin(&["scan"], input);
+    assert_eq!(out.status.code(), Some(1), "a bad line is reported but the rest is output");
+    assert!(stderr(&out).contains("第 3 行"));
+    let lines: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["codes"], serde_json::json!(["intimidation", "threat_jail"]));
+    let text: Vec<char> = "不还钱就让你坐牢，明天上门".chars().collect();
+    let spans: Vec<String> = lines[0]["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| {
+            text[h["start"].as_u64().expect("s") as usize..h["end"].as_u64().expect("e") as usize].iter().collect()
+        })
+        .collect();
+    assert!(spans.contains(&"坐牢".to_string()) && spans.contains(&"上门".to_string()), "{spans:?}");
+    let hit = &lines[0]["hits"][0];
+    assert!(hit["basis"].as_str().expect("basis").contains('《'));
+    assert_eq!(lines[1]["id"], "7");
+    assert_eq!(lines[1]["codes"], serde_json::json!([]));
+    assert_eq!(lines[2]["codes"], serde_json::json!([]));
+}
+
+#[test]
+fn scan_reads_csv_and_adds_log_codes() {
+    let csv = "id,time,from,channel,connected,text\n1,2025-06-01 23:10:00,1069,sms,,请尽快还款\n2,2025-06-02 10:00:00,1069,sms,,你个老赖\n";
+    let out = yuqi_stdin(&["scan", "--csv", "--log", "-"], csv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines[0]["codes"], serde_json::json!(["night_contact"]));
+    assert_eq!(lines[1]["codes"], serde_json::json!(["insult"]));
+}
+
+#[test]
+fn scan_human_mode_marks_spans() {
+    let out = yuqi_stdin(&["scan", "--human"], "{\"id\":\"x\",\"text\":\"再不还就坐牢\"}\n");
+    let text = stdout(&out);
+    assert!(text.contains("【坐牢】") && text.contains("以刑责恐吓"), "{text}");
+}
+
+#[test]
+fn scan_eval_reports_metrics_and_enforces_a_floor() {
+    let out = yuqi(&["scan", "--eval", "tests/data/conduct/train.jsonl"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("宏平均 F1") && text.contains("threat_jail"), "{text}");
+    let out = yuqi(&["scan", "--eval", "tests/data/conduct/train.jsonl", "--json", "--min-macro-f1", "0.99999"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert!(v["macro_f1"].as_f64().expect("f1") > 0.5);
+}
+
+#[test]
+fn scan_with_a_case_adds_case_level_codes() {
+    let input =
+        "{\"id\":\"d\",\"time\":\"2026-11-12T10:00:00+08:00\",\"text\":\"你欠的108,000元再不还就去法院起诉你\"}\n";
+    let out = yuqi_stdin(&["scan", "--case", "examples/private-2019.toml"], input);
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    let codes = v["codes"].as_array().expect("codes");
+    assert!(codes.contains(&serde_json::json!("wrong_amount")), "{v}");
+    assert!(codes.contains(&serde_json::json!("time_barred_threat")), "{v}");
+}

@@ -1,7 +1,7 @@
 //! The lexicon file (`data/lexicon.toml`) and its compiled form.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use crate::code::Code;
@@ -54,7 +54,6 @@ fn yes() -> bool {
 pub(crate) struct Rule {
     pub id: String,
     pub code: Code,
-    pub patterns: Vec<Regex>,
     pub negatable: bool,
 }
 
@@ -74,7 +73,15 @@ pub(crate) enum Literal {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     pub rules: Vec<Rule>,
-    pub literals: Vec<Literal>,
+    /// Every pattern of every rule, and the same as one set: a single pass tells
+    /// which patterns match at all, so spans are searched only for those.
+    pub patterns: Vec<Regex>,
+    pub pattern_rule: Vec<usize>,
+    /// The pattern has a group named `h`: the span to report.
+    pub pattern_has_span: Vec<bool>,
+    pub pattern_set: RegexSet,
+    /// For each distinct literal string in the automaton, what it stands for.
+    pub literals: Vec<Vec<Literal>>,
     pub automaton: AhoCorasick,
     pub court_senders: Vec<String>,
     pub third_party_recipients: Vec<String>,
@@ -97,34 +104,47 @@ impl std::fmt::Display for LexiconError {
 
 impl std::error::Error for LexiconError {}
 
-/// `{PHONE}`-style placeholders in patterns and terms, and the same folding the
-/// normaliser applies to text (so lexicon entries may be written naturally).
-fn prepare(s: &str) -> String {
-    let s = s
-        .replace("{PHONE}", &PHONE.to_string())
+/// `{PHONE}`-style placeholders in patterns and terms. Patterns are otherwise
+/// used as written (they must be written in normalised form: simplified,
+/// lower-case, half-width).
+fn placeholders(s: &str) -> String {
+    s.replace("{PHONE}", &PHONE.to_string())
         .replace("{CARD}", &CARD.to_string())
         .replace("{AMOUNT}", &AMOUNT.to_string())
-        .replace("{URL}", &URL.to_string());
-    s.to_lowercase()
+        .replace("{URL}", &URL.to_string())
 }
 
+/// Terms get the same folding the normaliser applies to text, so they may be
+/// written naturally.
 fn normalize_literal(s: &str) -> String {
     let mut n = crate::normalize::Normalized::default();
-    crate::normalize::normalize_into(&prepare(s), &mut n);
+    crate::normalize::normalize_into(&placeholders(s).to_lowercase(), &mut n);
     n.text
 }
 
 pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     let file: File = toml::from_str(src).map_err(|e| LexiconError(format!("lexicon.toml: {e}")))?;
     let mut patterns_ac: Vec<String> = Vec::new();
-    let mut literals = Vec::new();
+    let mut literals: Vec<Vec<Literal>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // One automaton pattern per distinct string: the same word in several rules
+    // is found once and reported to all of them.
     let mut add = |text: String, lit: Literal| {
-        if !text.is_empty() {
-            patterns_ac.push(text);
-            literals.push(lit);
+        if text.is_empty() {
+            return;
+        }
+        match index.get(&text) {
+            Some(&i) => literals[i].push(lit),
+            None => {
+                index.insert(text.clone(), patterns_ac.len());
+                patterns_ac.push(text);
+                literals.push(vec![lit]);
+            }
         }
     };
     let mut rules = Vec::new();
+    let mut all_patterns: Vec<Regex> = Vec::new();
+    let mut pattern_rule = Vec::new();
     for (i, r) in file.rule.iter().enumerate() {
         let code = Code::parse(&r.code)
             .filter(|c| c.is_text_level())
@@ -142,12 +162,13 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         for a in &r.anchors {
             add(normalize_literal(a), Literal::Anchor(i));
         }
-        let patterns = r
-            .patterns
-            .iter()
-            .map(|p| Regex::new(&prepare(p)).map_err(|e| LexiconError(format!("rule {}: bad pattern {p}: {e}", r.id))))
-            .collect::<Result<Vec<_>, _>>()?;
-        rules.push(Rule { id: r.id.clone(), code, patterns, negatable: r.negatable });
+        for p in &r.patterns {
+            let re = Regex::new(&placeholders(p))
+                .map_err(|e| LexiconError(format!("rule {}: bad pattern {p}: {e}", r.id)))?;
+            all_patterns.push(re);
+            pattern_rule.push(i);
+        }
+        rules.push(Rule { id: r.id.clone(), code, negatable: r.negatable });
     }
     let c = &file.context;
     for t in &c.negation {
@@ -164,10 +185,17 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     }
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns_ac)
         .map_err(|e| LexiconError(format!("automaton: {e}")))?;
+    let pattern_set =
+        RegexSet::new(all_patterns.iter().map(Regex::as_str)).map_err(|e| LexiconError(format!("pattern set: {e}")))?;
     Ok(Lexicon {
         rules,
+        pattern_has_span: all_patterns.iter().map(|r| r.capture_names().any(|n| n == Some("h"))).collect(),
+        patterns: all_patterns,
+        pattern_rule,
+        pattern_set,
         literals,
         automaton,
         court_senders: c.court_senders.clone(),

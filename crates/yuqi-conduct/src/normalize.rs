@@ -72,38 +72,39 @@ fn is_filler(c: char) -> bool {
 #[derive(Debug, Default, Clone)]
 pub struct Normalized {
     pub text: String,
-    chars: Vec<char>,
-    /// Byte offset in `text` of each normalised character (and one past the end).
-    pub byte_starts: Vec<usize>,
+    /// Original character range `[start, end)` of each normalised character.
     pub spans: Vec<(u32, u32)>,
 }
 
 impl Normalized {
     pub fn clear(&mut self) {
-        self.chars.clear();
         self.text.clear();
-        self.byte_starts.clear();
         self.spans.clear();
     }
 
     fn push(&mut self, c: char, start: usize, end: usize) {
-        self.byte_starts.push(self.text.len());
         self.text.push(c);
         self.spans.push((start as u32, end as u32));
     }
 
     /// Original character range of the normalised byte range `[bs, be)`.
+    /// Computed on demand: only hits (rare) need it.
     pub fn original_range(&self, bs: usize, be: usize) -> (usize, usize) {
-        let first = self.byte_starts.partition_point(|b| *b < bs);
-        let last = self.byte_starts.partition_point(|b| *b < be).max(first + 1) - 1;
+        let first = self.char_index(bs);
+        let last = self.char_index(be).max(first + 1) - 1;
         let start = self.spans.get(first).map_or(0, |s| s.0 as usize);
         let end = self.spans.get(last).map_or(start, |s| s.1 as usize);
         (start, end)
     }
 
     /// Index of the normalised character at byte offset `b`.
+    /// A byte inside a character counts as that character.
     pub fn char_index(&self, b: usize) -> usize {
-        self.byte_starts.partition_point(|x| *x < b)
+        let mut b = b.min(self.text.len());
+        while !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        self.text[..b].chars().count()
     }
 }
 
@@ -111,53 +112,63 @@ impl Normalized {
 pub fn normalize_into(input: &str, out: &mut Normalized) {
     out.clear();
     let table = fold_table();
-    let mut chars = std::mem::take(&mut out.chars);
-    chars.extend(input.chars());
-    let n = chars.len();
-    let mut i = 0;
-    while i < n {
-        let c = fold_width(chars[i]);
+    let mut rest = input;
+    let mut i = 0usize; // original character index of `rest`'s first character
+    while let Some(raw) = rest.chars().next() {
+        let c = fold_width(raw);
         // URLs: one placeholder for the whole link.
-        if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && starts_url(&chars[i..]) {
-            let mut j = i;
-            while j < n && !chars[j].is_whitespace() && (chars[j].is_ascii_graphic()) {
-                j += 1;
-            }
-            out.push(URL, i, j);
-            i = j;
+        if matches!(c, 'h' | 'H' | 'w' | 'W') && starts_url(rest) {
+            let (chars, bytes) = prefix_while(rest, |ch| !ch.is_whitespace() && ch.is_ascii_graphic());
+            out.push(URL, i, i + chars);
+            rest = &rest[bytes..];
+            i += chars;
             continue;
         }
         // Numbers: phones, bank cards, amounts, masked numbers (138****1234).
-        if c.is_ascii_digit() || (c == '¥' || c == '￥') && i + 1 < n && fold_width(chars[i + 1]).is_ascii_digit() {
-            let (kind, j) = scan_number(&chars, i);
+        let yen = matches!(raw, '¥' | '￥')
+            && rest[raw.len_utf8()..].chars().next().is_some_and(|n| fold_width(n).is_ascii_digit());
+        if c.is_ascii_digit() || yen {
+            let (kind, chars, bytes) = scan_number(rest);
             match kind {
-                Some(p) => out.push(p, i, j),
+                Some(p) => out.push(p, i, i + chars),
                 None => {
-                    for (k, ch) in chars.iter().enumerate().take(j).skip(i) {
-                        let d = fold_width(*ch);
+                    for (k, ch) in rest[..bytes].chars().enumerate() {
+                        let d = fold_width(ch);
                         if !is_filler(d) {
-                            out.push(d, k, k + 1);
+                            out.push(d, i + k, i + k + 1);
                         }
                     }
                 }
             }
-            i = j;
+            rest = &rest[bytes..];
+            i += chars;
             continue;
         }
-        if is_filler(c) {
-            i += 1;
-            continue;
+        rest = &rest[raw.len_utf8()..];
+        if !is_filler(c) {
+            let folded = if (CJK_START..=CJK_END).contains(&(c as u32)) {
+                table[(c as u32 - CJK_START) as usize]
+            } else {
+                c.to_ascii_lowercase()
+            };
+            out.push(folded, i, i + 1);
         }
-        let folded = if (CJK_START..=CJK_END).contains(&(c as u32)) {
-            table[(c as u32 - CJK_START) as usize]
-        } else {
-            c.to_ascii_lowercase()
-        };
-        out.push(folded, i, i + 1);
         i += 1;
     }
-    out.byte_starts.push(out.text.len());
-    out.chars = chars;
+}
+
+/// Length (characters, bytes) of the longest prefix whose characters satisfy `f`.
+fn prefix_while(s: &str, f: impl Fn(char) -> bool) -> (usize, usize) {
+    let mut chars = 0;
+    let mut bytes = 0;
+    for ch in s.chars() {
+        if !f(ch) {
+            break;
+        }
+        chars += 1;
+        bytes += ch.len_utf8();
+    }
+    (chars, bytes)
 }
 
 fn fold_width(c: char) -> char {
@@ -168,64 +179,76 @@ fn fold_width(c: char) -> char {
     }
 }
 
-fn starts_url(rest: &[char]) -> bool {
-    let prefix: String = rest.iter().take(8).map(|c| fold_width(*c).to_ascii_lowercase()).collect();
-    prefix.starts_with("http://") || prefix.starts_with("https://") || prefix.starts_with("www.")
+fn starts_url(rest: &str) -> bool {
+    let mut prefix = [0u8; 8];
+    let mut n = 0;
+    for ch in rest.chars().take(8) {
+        let c = fold_width(ch).to_ascii_lowercase();
+        if !c.is_ascii() {
+            break;
+        }
+        prefix[n] = c as u8;
+        n += 1;
+    }
+    let p = &prefix[..n];
+    p.starts_with(b"http://") || p.starts_with(b"https://") || p.starts_with(b"www.")
 }
 
-/// Scans a digit run starting at `i`: digits with spaces, dashes or masking
-/// asterisks in between, an optional decimal part and a currency unit.
-fn scan_number(chars: &[char], i: usize) -> (Option<char>, usize) {
-    let n = chars.len();
-    let mut j = i;
+/// Scans a digit run at the start of `s`: digits with spaces, dashes or masking
+/// asterisks in between, an optional decimal part and a currency unit. Returns
+/// the placeholder (if the run is an entity) and the characters and bytes used.
+fn scan_number(s: &str) -> (Option<char>, usize, usize) {
+    let mut it = s.char_indices().peekable();
+    let peeked_yen = it.peek().is_some_and(|&(_, c)| matches!(c, '¥' | '￥'));
     let mut digits = 0usize;
     let mut masked = 0usize;
     let mut yen = false;
-    if matches!(chars[j], '¥' | '￥') {
+    let mut first_digit = None;
+    if peeked_yen {
         yen = true;
-        j += 1;
+        it.next();
     }
-    let mut last_digit_end = j;
-    while j < n {
-        let c = fold_width(chars[j]);
+    // (chars, bytes) up to the last digit or mask seen.
+    let mut end_chars = usize::from(yen);
+    let mut end_bytes = if yen { s.chars().next().map_or(0, char::len_utf8) } else { 0 };
+    let mut count = end_chars;
+    for (b, raw) in it {
+        let c = fold_width(raw);
+        let next_is_digit = || s[b + raw.len_utf8()..].chars().next().is_some_and(|n| fold_width(n).is_ascii_digit());
         if c.is_ascii_digit() {
+            first_digit.get_or_insert(c);
             digits += 1;
-            j += 1;
-            last_digit_end = j;
-        } else if c == '*' || c == 'x' || c == 'X' {
+        } else if matches!(c, '*' | 'x' | 'X') {
             masked += 1;
-            j += 1;
-            last_digit_end = j;
-        } else if (c == ' ' || c == '-') && j + 1 < n && fold_width(chars[j + 1]).is_ascii_digit() {
-            j += 1;
-        } else if (c == '.' || c == ',')
-            && j + 1 < n
-            && fold_width(chars[j + 1]).is_ascii_digit()
-            && digits > 0
-            && masked == 0
-        {
-            j += 1;
+        } else if ((c == ' ' || c == '-') || (matches!(c, '.' | ',') && digits > 0 && masked == 0)) && next_is_digit() {
+            // A separator inside the number (grouping, decimal point) is part of it
+            // but does not end it.
+            count += 1;
+            continue;
         } else {
             break;
         }
+        count += 1;
+        end_chars = count;
+        end_bytes = b + raw.len_utf8();
     }
-    let end = last_digit_end;
     let total = digits + masked;
-    let next = chars.get(end).map(|c| fold_width(*c));
+    let next = s[end_bytes..].chars().next().map(fold_width);
     let unit = matches!(next, Some('元' | '块' | '万' | '圆' | '千'));
-    let first_digit = chars[if yen { i + 1 } else { i }];
     let kind = if yen || unit {
         Some(AMOUNT)
     } else if total >= 15 {
         Some(CARD)
-    } else if (total == 11 && first_digit == '1') || (total >= 7 && masked > 0) || (total >= 10 && total <= 12) {
+    } else if (total == 11 && first_digit == Some('1')) || (total >= 7 && masked > 0) || (10..=12).contains(&total) {
         Some(PHONE)
     } else {
         None
     };
     // An amount includes its unit character.
-    let end = if kind == Some(AMOUNT) && unit { end + 1 } else { end };
-    (kind, end)
+    match (kind, next) {
+        (Some(AMOUNT), Some(u)) if unit => (kind, end_chars + 1, end_bytes + u.len_utf8()),
+        _ => (kind, end_chars, end_bytes),
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +299,7 @@ mod tests {
             for (a, b) in &n.spans {
                 proptest::prop_assert!(a < b && *b <= len);
             }
-            proptest::prop_assert_eq!(n.spans.len() + 1, n.byte_starts.len());
+            proptest::prop_assert_eq!(n.spans.len(), n.text.chars().count());
         }
     }
 }

@@ -42,7 +42,7 @@ impl Analysis {
 
     /// Sorts hits, removes duplicates and recomputes the code list.
     pub fn finish(&mut self) {
-        self.hits.sort_by(|a, b| (a.start, a.end, a.code).cmp(&(b.start, b.end, b.code)));
+        self.hits.sort_by_key(|h| (h.start, h.end, h.code));
         self.hits.dedup_by(|b, a| a.code == b.code && b.start < a.end.max(a.start + 1));
         self.codes = self.hits.iter().map(|h| h.code).collect();
         self.codes.sort();
@@ -88,25 +88,42 @@ pub(crate) fn analyze(
     let mut court = false;
     let mut debt_word: Option<(usize, usize)> = None;
     for m in lex.automaton.find_overlapping_iter(&norm.text) {
-        match lex.literals[m.pattern().as_usize()] {
-            Literal::Term(rule) => candidates.push((rule, m.start(), m.end())),
-            Literal::Anchor(rule) => {
-                if !triggered.contains(&rule) {
-                    triggered.push(rule);
+        for lit in &lex.literals[m.pattern().as_usize()] {
+            match *lit {
+                Literal::Term(rule) => candidates.push((rule, m.start(), m.end())),
+                Literal::Anchor(rule) => {
+                    if !triggered.contains(&rule) {
+                        triggered.push(rule);
+                    }
                 }
-            }
-            Literal::Negation => negations.push(m.end()),
-            Literal::Reporting => reportings.push(m.end()),
-            Literal::CourtMarker => court = true,
-            Literal::DebtWord => {
-                debt_word.get_or_insert((m.start(), m.end()));
+                Literal::Negation => negations.push(m.end()),
+                Literal::Reporting => reportings.push(m.end()),
+                Literal::CourtMarker => court = true,
+                Literal::DebtWord => {
+                    debt_word.get_or_insert((m.start(), m.end()));
+                }
             }
         }
     }
-    for &rule in triggered.iter() {
-        for re in &lex.rules[rule].patterns {
-            for m in re.find_iter(&norm.text) {
-                candidates.push((rule, m.start(), m.end()));
+    if !triggered.is_empty() {
+        for idx in lex.pattern_set.matches(&norm.text).iter() {
+            let rule = lex.pattern_rule[idx];
+            if !triggered.contains(&rule) {
+                continue;
+            }
+            let re = &lex.patterns[idx];
+            if lex.pattern_has_span[idx] {
+                // The pattern marks the part to report with a group named `h`
+                // (a conditional threat reports the threat, not the condition).
+                for c in re.captures_iter(&norm.text) {
+                    if let Some(m) = c.name("h").or_else(|| c.get(0)) {
+                        candidates.push((rule, m.start(), m.end()));
+                    }
+                }
+            } else {
+                for m in re.find_iter(&norm.text) {
+                    candidates.push((rule, m.start(), m.end()));
+                }
             }
         }
     }

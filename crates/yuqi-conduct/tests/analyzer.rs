@@ -1,0 +1,208 @@
+//! Behaviour of the analyzer on hand-written messages: spans, context rules,
+//! log-level and case-level codes.
+
+use std::borrow::Cow;
+
+use yuqi_conduct::case::{CaseContext, analyze as analyze_case};
+use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+
+fn analyze(text: &str) -> yuqi_conduct::Analysis {
+    Analyzer::shared().analyze_text(text, &mut Scratch::default())
+}
+
+fn msg<'a>(text: &'a str, time: &'a str, from: &'a str, channel: &'a str) -> Message<'a> {
+    Message {
+        text: Cow::Borrowed(text),
+        time: Some(Cow::Borrowed(time)),
+        from: Some(Cow::Borrowed(from)),
+        channel: Some(Cow::Borrowed(channel)),
+        ..Message::default()
+    }
+}
+
+#[test]
+fn hits_point_at_the_original_text() {
+    let text = "你再不还，就等着坐 牢吧";
+    let a = analyze(text);
+    assert_eq!(a.codes, vec![Code::ThreatJail]);
+    let h = &a.hits[0];
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[h.start..h.end].iter().collect::<String>(), "坐 牢");
+    assert!(h.basis.contains("银行业协会催收指引") || h.basis.contains("《刑法》"), "{}", h.basis);
+}
+
+#[test]
+fn variants_are_folded() {
+    assert!(analyze("債務逾期，再不還就讓你坐牢").codes.contains(&Code::ThreatJail));
+    assert!(analyze("法*院*通*知：你的案件已立案").codes.contains(&Code::FakeLegalDocument));
+    assert!(analyze("ＳＢ，赶紧还钱").codes.contains(&Code::Insult));
+    assert!(analyze("上|门|催|收组已出发").codes.contains(&Code::Intimidation));
+}
+
+#[test]
+fn negation_and_lawful_wording_are_not_flagged() {
+    for lawful in [
+        "我们不会上门，也不会联系您的家人，只希望和您协商。",
+        "逾期不会坐牢，但会影响征信，请尽快还款。",
+        "如逾期未还，我司将依法提起诉讼。",
+        "【XX银行】您尾号1234的信用卡本期账单3,280.50元，请按时还款。",
+        "我们不会收取停催费、解冻费等任何额外费用。",
+    ] {
+        let a = analyze(lawful);
+        assert!(a.codes.is_empty(), "{lawful}: {:?}", a.hits);
+    }
+    // A conditional threat is still a threat: bare 不 is not a negation.
+    assert!(analyze("不还钱就上门找你").codes.contains(&Code::Intimidation));
+}
+
+#[test]
+fn the_debtors_own_messages_are_skipped() {
+    let m = Message {
+        text: Cow::Borrowed("你们说要让我坐牢，这是违法的"),
+        from: Some(Cow::Borrowed("self")),
+        ..Message::default()
+    };
+    let a = Analyzer::shared().analyze(&m, &mut Scratch::default());
+    assert!(a.codes.is_empty());
+    assert!(a.skipped.is_some());
+}
+
+#[test]
+fn court_notices_are_withheld_for_confirmation() {
+    let a = analyze("【12368】您好，（2025）X0105民初1234号案件已立案，承办法官李某。");
+    assert!(a.codes.is_empty());
+    assert!(a.needs_confirmation);
+}
+
+#[test]
+fn messages_to_third_parties_disclosing_a_debt() {
+    let m = Message {
+        text: Cow::Borrowed("您好，请转告张某尽快处理他的欠款。"),
+        to: Some(Cow::Borrowed("relative")),
+        ..Message::default()
+    };
+    let a = Analyzer::shared().analyze(&m, &mut Scratch::default());
+    assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
+    let m = Message {
+        text: Cow::Borrowed("您好，麻烦让他回个电话，谢谢。"),
+        to: Some(Cow::Borrowed("relative")),
+        ..Message::default()
+    };
+    assert!(Analyzer::shared().analyze(&m, &mut Scratch::default()).codes.is_empty());
+}
+
+#[test]
+fn night_contact_uses_china_time_and_consent() {
+    let a = Analyzer::shared();
+    let msgs = vec![
+        msg("请还款", "2025-06-01T23:30:00+08:00", "95555", "sms"),
+        msg("请还款", "2025-06-01T07:59:00+08:00", "95555", "sms"),
+        msg("请还款", "2025-06-01T08:00:00+08:00", "95555", "sms"),
+        msg("请还款", "2025-06-01T14:30:00+00:00", "95555", "sms"), // 22:30 in China
+    ];
+    let hits = a.analyze_log(&msgs);
+    let night: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::NightContact)).collect();
+    assert_eq!(night, vec![true, true, false, true]);
+    let mut consented = msg("请还款", "2025-06-01T23:30:00+08:00", "95555", "sms");
+    consented.consent = Some(true);
+    assert!(a.analyze_log(&[consented])[0].is_empty());
+}
+
+#[test]
+fn frequency_limits_are_counted_per_creditor_and_day() {
+    let a = Analyzer::shared();
+    let mut msgs = Vec::new();
+    for h in 9..14 {
+        let mut m = msg("", "", "1069000", "call");
+        m.time = Some(Cow::Owned(format!("2025-06-02T{h:02}:00:00+08:00")));
+        m.connected = Some(true);
+        m.creditor = Some(Cow::Borrowed("好借点"));
+        msgs.push(m);
+    }
+    let hits = a.analyze_log(&msgs);
+    let frequent: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::FrequentContact)).collect();
+    // Three connected calls a day are allowed; the fourth and fifth are not.
+    assert_eq!(frequent, vec![false, false, false, true, true]);
+    let mut attempts = Vec::new();
+    for k in 0..8 {
+        let mut m = msg("", "", "1069000", "call");
+        m.time = Some(Cow::Owned(format!("2025-06-02T10:{k:02}:00+08:00")));
+        m.connected = Some(false);
+        attempts.push(m);
+    }
+    let hits = a.analyze_log(&attempts);
+    assert_eq!(hits.iter().filter(|h| !h.is_empty()).count(), 2, "attempts 7 and 8 exceed 6");
+}
+
+#[test]
+fn number_rotation_and_stop_requests() {
+    let a = Analyzer::shared();
+    let mut msgs = Vec::new();
+    for k in 0..6 {
+        let mut m = msg("请尽快还款", "", "", "sms");
+        m.time = Some(Cow::Owned(format!("2025-06-0{}T10:00:00+08:00", k + 1)));
+        m.from = Some(Cow::Owned(format!("17000000{k:03}")));
+        m.creditor = Some(Cow::Borrowed("好借点"));
+        msgs.push(m);
+    }
+    let hits = a.analyze_log(&msgs);
+    let rotated: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::NumberRotation)).collect();
+    assert_eq!(rotated, vec![false, false, false, false, true, true]);
+
+    let msgs = vec![
+        msg("今后请只以书面形式与我联系，不要再给我打电话。", "2025-06-01T10:00:00+08:00", "self", "sms"),
+        msg("", "2025-06-01T09:00:00+08:00", "1069000", "call"),
+        msg("", "2025-06-02T09:00:00+08:00", "1069000", "call"),
+        msg("请还款", "2025-06-02T09:05:00+08:00", "1069000", "sms"),
+    ];
+    let hits = a.analyze_log(&msgs);
+    let stop: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::StopIgnored)).collect();
+    assert_eq!(stop, vec![false, false, true, false], "only calls after the written request");
+}
+
+#[test]
+fn case_level_codes() {
+    let ctx = CaseContext {
+        supported_total: Some(yuqi_money::Decimal::from(10_000)),
+        limitation_expired_on: chrono::NaiveDate::from_ymd_opt(2024, 3, 11),
+        notified_creditors: vec!["某保理".into()],
+    };
+    let text = "你欠款18,600元，三天内不还就起诉你。";
+    let a = analyze(text);
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1);
+    let hits = analyze_case(text, date, Some("某资产"), &a, &ctx);
+    let codes: Vec<Code> = hits.iter().map(|h| h.code).collect();
+    assert!(codes.contains(&Code::WrongAmount) && codes.contains(&Code::TimeBarredThreat), "{codes:?}");
+    let wrong = hits.iter().find(|h| h.code == Code::WrongAmount).expect("wrong amount");
+    assert_eq!(text.chars().skip(wrong.start).take(wrong.end - wrong.start).collect::<String>(), "18,600元");
+    let hits = analyze_case("您的债权已转让给我司，请向我司还款。", date, Some("某资产"), &a, &ctx);
+    assert!(hits.iter().any(|h| h.code == Code::UnnotifiedAssignment));
+    let hits = analyze_case("您的债权已转让给我司，请向我司还款。", date, Some("某保理"), &a, &ctx);
+    assert!(!hits.iter().any(|h| h.code == Code::UnnotifiedAssignment));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+    /// Any text: no panic, spans inside the text, codes sorted and consistent with hits.
+    #[test]
+    fn never_panics_and_spans_are_valid(s in "\\PC{0,120}") {
+        let a = analyze(&s);
+        let n = s.chars().count();
+        for h in &a.hits {
+            proptest::prop_assert!(h.start <= h.end && h.end <= n, "{h:?} in {n}");
+        }
+        let mut codes: Vec<Code> = a.hits.iter().map(|h| h.code).collect();
+        codes.sort();
+        codes.dedup();
+        proptest::prop_assert_eq!(codes, a.codes);
+    }
+
+    #[test]
+    fn collection_like_text_never_panics(s in "[你您还款逾期坐牢上门法院律师已立案转账个人账户家人通讯录0-9*¥元，。！ ]{0,80}") {
+        let a = analyze(&s);
+        let n = s.chars().count();
+        for h in &a.hits {
+            proptest::prop_assert!(h.end <= n);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The labelled corpus and the held-out quality floor.
+//!
+//! `tests/data/conduct/test.jsonl` is never used to write or tune rules. Its
+//! macro-F1 is recorded here; CI fails if a change makes it worse.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use yuqi_conduct::eval::evaluate;
+use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+
+/// Macro-F1 on the held-out split, recorded when the rules were last changed
+/// (see docs/conduct.md for the history). Lower only with a written reason.
+const HELD_OUT_MACRO_F1: f64 = 0.694;
+
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow, flatten)]
+    message: Message<'a>,
+    labels: Vec<String>,
+    origin: String,
+    source: String,
+}
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/conduct")
+}
+
+fn evaluate_file(name: &str) -> (yuqi_conduct::eval::EvalReport, usize, usize) {
+    let text = std::fs::read_to_string(dir().join(name)).expect("corpus file");
+    let analyzer = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let mut pairs = Vec::new();
+    let (mut real, mut synthetic) = (0, 0);
+    for (i, l) in text.lines().enumerate() {
+        let line: Line<'_> = serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}:{}: {e}", i + 1));
+        match line.origin.as_str() {
+            "real" => {
+                assert!(
+                    line.source.starts_with("http") || line.source.contains('/'),
+                    "{name}:{}: real line without a source",
+                    i + 1
+                );
+                real += 1;
+            }
+            "synthetic" => synthetic += 1,
+            other => panic!("{name}:{}: origin {other}", i + 1),
+        }
+        let expected: Vec<Code> = line
+            .labels
+            .iter()
+            .filter(|l| *l != "lawful")
+            .map(|l| Code::parse(l).unwrap_or_else(|| panic!("{name}:{}: label {l}", i + 1)))
+            .collect();
+        assert!(
+            !line.labels.contains(&"lawful".to_string()) || expected.is_empty(),
+            "{name}:{}: lawful with codes",
+            i + 1
+        );
+        pairs.push((expected, analyzer.analyze(&line.message, &mut scratch).codes));
+    }
+    (evaluate(pairs), real, synthetic)
+}
+
+#[test]
+fn the_corpus_is_large_enough_and_well_formed() {
+    let (train, real_a, syn_a) = evaluate_file("train.jsonl");
+    let (test, real_b, syn_b) = evaluate_file("test.jsonl");
+    assert!(train.messages + test.messages >= 400);
+    assert!(real_a + real_b >= 100, "real messages: {}", real_a + real_b);
+    assert!(syn_a + syn_b > 0);
+    // Every text-level code is represented in both splits.
+    for m in train.per_code.iter().chain(&test.per_code) {
+        assert!(m.support > 0, "{:?} has no examples", m.code);
+    }
+}
+
+#[test]
+fn held_out_macro_f1_does_not_regress() {
+    let (report, _, _) = evaluate_file("test.jsonl");
+    assert!(
+        report.macro_f1 + 1e-9 >= HELD_OUT_MACRO_F1,
+        "held-out macro-F1 fell to {:.4} (recorded {HELD_OUT_MACRO_F1}); per code: {:#?}",
+        report.macro_f1,
+        report.per_code
+    );
+}
