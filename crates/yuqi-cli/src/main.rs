@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod apr_cmd;
+mod evidence_cmd;
 mod law_cmd;
 mod report;
 mod scan;
@@ -53,6 +54,11 @@ enum Command {
     Scan(scan::ScanArgs),
     /// 快速计算一笔借款的真实年化利率（IRR）
     Apr(apr_cmd::AprArgs),
+    /// 证据库：导入手机导出文件、核验、导出证据包（Keep the evidence）
+    Evidence {
+        #[command(subcommand)]
+        command: evidence_cmd::EvidenceCommand,
+    },
     /// 查看法律参数、LPR 和法条原文
     Law {
         #[command(subcommand)]
@@ -77,6 +83,12 @@ struct AuditFlags {
     /// 同时把时间线图写入该 SVG 文件
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// 把该证据库中已确认的催收事件加入时间线（yuqi evidence confirm）
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
+    /// 加密证据库的口令文件（也可用环境变量 YUQI_PASSPHRASE）
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -143,11 +155,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
         },
         Command::Scan(args) => scan::run(&args),
         Command::Apr(args) => apr_cmd::run(&args),
+        Command::Evidence { command } => evidence_cmd::run(&command),
         Command::Law { command } => law_cmd::run(&command),
     }
 }
 
 fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<(yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
+    let merged;
+    let case = match &opts.evidence {
+        Some(dir) => {
+            let mut c = case.clone();
+            let args =
+                evidence_cmd::StoreArgs { store: Some(dir.clone()), passphrase_file: opts.passphrase_file.clone() };
+            evidence_cmd::merge_confirmed(&mut c, dir, &args)?;
+            merged = c;
+            &merged
+        }
+        None => case,
+    };
     let as_of = opts.as_of.or(case.as_of).unwrap_or_else(today_in_china);
     let audit = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
         .context("核算失败")?;

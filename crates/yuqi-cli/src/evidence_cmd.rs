@@ -1,0 +1,439 @@
+//! `yuqi evidence …`: the evidence store of a case (import, list, verify, export, proposals).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::FixedOffset;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use yuqi_evidence::import::{Format, OnBad, csvfmt::ColumnMap};
+use yuqi_store::{ExportOptions, ImportOptions, Store};
+
+/// Exit code when verification finds a problem (distinct from 1 = could not run, 2 = bad input).
+pub(crate) const EXIT_TAMPERED: u8 = 3;
+
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct StoreArgs {
+    /// 证据库目录（默认：环境变量 YUQI_STORE，否则当前目录下的 yuqi-evidence）
+    #[arg(long, value_name = "DIR")]
+    pub(crate) store: Option<PathBuf>,
+    /// 从该文件读取加密证据库的口令（也可用环境变量 YUQI_PASSPHRASE）
+    #[arg(long, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub(crate) fn dir(&self) -> PathBuf {
+        self.store
+            .clone()
+            .or_else(|| std::env::var_os("YUQI_STORE").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("yuqi-evidence"))
+    }
+
+    pub(crate) fn passphrase(&self) -> Result<Option<String>> {
+        if let Some(f) = &self.passphrase_file {
+            let p = std::fs::read_to_string(f).with_context(|| format!("无法读取口令文件 {}", f.display()))?;
+            return Ok(Some(p.trim_end_matches(['\n', '\r']).to_string()));
+        }
+        Ok(std::env::var("YUQI_PASSPHRASE").ok().filter(|p| !p.is_empty()))
+    }
+
+    pub(crate) fn open(&self) -> Result<Store> {
+        let dir = self.dir();
+        Ok(Store::open(&dir, self.passphrase()?.as_deref())?)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum EvidenceCommand {
+    /// 新建证据库（可选加密）
+    Init {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 案件名称，写入证据目录
+        #[arg(long, default_value = "我的证据")]
+        title: String,
+        /// 用口令加密（口令来自 --passphrase-file 或 YUQI_PASSPHRASE）
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// 导入手机导出文件或普通文件（图片、录音、PDF）
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 要导入的文件
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、generic-csv、file（默认自动识别）
+        #[arg(long)]
+        format: Option<String>,
+        /// 通用 CSV 的列映射，例如 time=发送时间,from=对方号码,text=内容,direction=方向
+        #[arg(long)]
+        columns: Option<String>,
+        /// 遇到无法读取的记录：refuse（默认，整个文件不导入）或 skip（报告位置并跳过）
+        #[arg(long, default_value = "refuse")]
+        on_bad: String,
+        /// 您自己的微信昵称或 wxid（微信导出没有“我发送”标记时用于判断方向；可多次指定）
+        #[arg(long = "me")]
+        me: Vec<String>,
+        /// 没有时区的时间按此时区理解（默认 +08:00）
+        #[arg(long, default_value = "+08:00")]
+        zone: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出证据（可按违规代码、号码筛选）
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        sender: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 重新计算全部哈希和哈希链，指出被改动的条目
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 导出证据包（zip：原件、清单、哈希链、证据目录、核验说明）
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// 隐去第三方（催收方以外）的电话号码
+        #[arg(long)]
+        redact: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 核验证据包
+    VerifyPackage {
+        package: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 从导入的催收消息生成待确认的时间线事件（催收送达会中断诉讼时效）
+    Propose {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 确认一条提议，归入某笔借款的时间线
+    Confirm {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 提议编号（yuqi evidence propose 显示）
+        id: String,
+        /// 借款编号（案例文件中的 debts.id）
+        #[arg(long)]
+        debt: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 删除整个证据库（唯一会打破“只追加”的操作；会在上级目录的 yuqi-deletions.log 留下记录）
+    DeleteCase {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 确认删除
+        #[arg(long)]
+        yes: bool,
+        #[arg(long, default_value = "用户要求删除")]
+        reason: String,
+    },
+}
+
+fn parse_zone(s: &str) -> Result<FixedOffset> {
+    s.parse::<FixedOffset>().map_err(|_| anyhow::anyhow!("时区应写成 +08:00 这样的形式，而不是“{s}”"))
+}
+
+fn bar(total: u64, label: &str) -> ProgressBar {
+    let pb = ProgressBar::new(total);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(label.to_string());
+    pb
+}
+
+pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        EvidenceCommand::Init { store, title, encrypt } => {
+            let pass = store.passphrase()?;
+            if *encrypt && pass.is_none() {
+                bail!("--encrypt 需要口令：用 --passphrase-file 指定口令文件，或设置环境变量 YUQI_PASSPHRASE");
+            }
+            let dir = store.dir();
+            Store::create(&dir, title, if *encrypt { pass.as_deref() } else { None })?;
+            writeln!(out, "已新建证据库：{}{}", dir.display(), if *encrypt { "（已加密）" } else { "" })?;
+        }
+        EvidenceCommand::Import { store, files, format, columns, on_bad, me, zone, json } => {
+            let format = match (format.as_deref(), columns) {
+                (Some("generic-csv"), Some(c)) | (None, Some(c)) => {
+                    Some(Format::GenericCsv(ColumnMap::parse(c).map_err(|e| anyhow::anyhow!(e))?))
+                }
+                (Some("generic-csv"), None) => bail!("generic-csv 需要 --columns 列映射"),
+                (Some(f), _) => Some(
+                    Format::parse(f)
+                        .ok_or_else(|| anyhow::anyhow!("不认识的格式“{f}”；可用：{}", Format::NAMES.join("、")))?,
+                ),
+                (None, None) => None,
+            };
+            let on_bad = match on_bad.as_str() {
+                "refuse" => OnBad::Refuse,
+                "skip" => OnBad::Skip,
+                o => bail!("--on-bad 应为 refuse 或 skip，而不是“{o}”"),
+            };
+            let opts = ImportOptions { format, on_bad, zone: parse_zone(zone)?, my_names: me.clone() };
+            let mut st = store.open()?;
+            let mut reports = Vec::new();
+            let mut failed = false;
+            for f in files {
+                let pb = bar(0, &f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                let r = st.import_path(f, &opts, &mut |done, total| {
+                    pb.set_length(total);
+                    pb.set_position(done);
+                });
+                pb.finish_and_clear();
+                match r {
+                    Ok(rep) => {
+                        if !*json {
+                            print_import(&mut out, &rep)?;
+                        }
+                        reports.push(rep);
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("错误：{e}");
+                    }
+                }
+            }
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &reports)?;
+                writeln!(out)?;
+            }
+            if failed {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        EvidenceCommand::List { store, code, sender, limit, json } => {
+            let st = store.open()?;
+            let items = st.list(code.as_deref(), sender.as_deref(), *limit)?;
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &items)?;
+                writeln!(out)?;
+            } else {
+                for i in &items {
+                    let text: String = i.text.as_deref().unwrap_or("").chars().take(50).collect();
+                    writeln!(
+                        out,
+                        "#{:<6} {:<6} {} {} {} {}{}",
+                        i.seq,
+                        i.kind,
+                        i.time.as_deref().unwrap_or("-"),
+                        i.direction
+                            .as_deref()
+                            .map(|d| if d == "in" {
+                                "收"
+                            } else if d == "out" {
+                                "发"
+                            } else {
+                                "?"
+                            })
+                            .unwrap_or(" "),
+                        i.counterpart.as_deref().unwrap_or(&i.origin),
+                        text.replace('\n', " "),
+                        if i.codes.is_empty() { String::new() } else { format!("  [{}]", i.codes.join(",")) }
+                    )?;
+                }
+                writeln!(out, "共 {} 条", items.len())?;
+            }
+        }
+        EvidenceCommand::Verify { store, json } => {
+            let st = store.open()?;
+            let total = st.entry_count()?;
+            let pb = ProgressBar::new(total);
+            let rep = st.verify(&mut |done, _| pb.set_position(done))?;
+            pb.finish_and_clear();
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &rep)?;
+                writeln!(out)?;
+            } else if rep.ok() {
+                writeln!(
+                    out,
+                    "核验通过：{} 条记录，{} 字节内容，哈希链完整。链头：第 {} 条 {}",
+                    rep.entries,
+                    rep.bytes_hashed,
+                    rep.chain_head.as_ref().map_or(0, |h| h.seq),
+                    rep.chain_head.as_ref().map_or("-", |h| h.hash.as_str())
+                )?;
+            } else {
+                writeln!(out, "核验失败：发现 {} 处问题", rep.problems.len())?;
+                for p in &rep.problems {
+                    writeln!(out, "  {p}")?;
+                }
+            }
+            if !rep.ok() {
+                return Ok(ExitCode::from(EXIT_TAMPERED));
+            }
+        }
+        EvidenceCommand::Export { store, out: path, redact, json } => {
+            let st = store.open()?;
+            let rep = st.export(path, &ExportOptions { redact: *redact })?;
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &rep)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "已导出证据包：{}（{} 个文件，{} 条记录{}）",
+                    rep.path,
+                    rep.files,
+                    rep.entries,
+                    if rep.redacted { "，已隐去第三方号码" } else { "" }
+                )?;
+                writeln!(out, "证据包 SHA-256：{}", rep.sha256)?;
+                writeln!(
+                    out,
+                    "核验：解压后运行 sha256sum -c SHA256SUMS，或 yuqi evidence verify-package {}",
+                    rep.path
+                )?;
+            }
+        }
+        EvidenceCommand::VerifyPackage { package, json } => {
+            let f = std::fs::File::open(package).with_context(|| format!("无法打开 {}", package.display()))?;
+            let rep = yuqi_evidence::package::verify_package(std::io::BufReader::new(f));
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &rep)?;
+                writeln!(out)?;
+            } else if rep.ok() {
+                writeln!(
+                    out,
+                    "证据包核验通过：{} 个文件，{} 条记录，哈希链完整。",
+                    rep.files_checked, rep.entries_checked
+                )?;
+            } else {
+                writeln!(out, "证据包核验失败：")?;
+                for p in &rep.problems {
+                    writeln!(out, "  {p}")?;
+                }
+            }
+            if !rep.ok() {
+                return Ok(ExitCode::from(EXIT_TAMPERED));
+            }
+        }
+        EvidenceCommand::Propose { store, json } => {
+            let st = store.open()?;
+            let ps = st.proposals()?;
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &ps)?;
+                writeln!(out)?;
+            } else if ps.is_empty() {
+                writeln!(out, "没有待确认的催收事件。")?;
+            } else {
+                writeln!(out, "以下催收消息可作为“债权人主张权利”事件加入时间线（会中断诉讼时效），请逐条确认：")?;
+                for p in &ps {
+                    writeln!(
+                        out,
+                        "\n提议 {}：{} {} 来自 {}（{} 条）",
+                        p.id,
+                        p.first_time,
+                        p.channel,
+                        p.contact_name.as_deref().unwrap_or(&p.sender),
+                        p.evidence.len()
+                    )?;
+                    writeln!(out, "  原文：{}", p.quote.replace('\n', " "))?;
+                    if !p.codes.is_empty() {
+                        writeln!(out, "  违规线索：{}", p.codes.join("、"))?;
+                    }
+                    writeln!(out, "  {}", p.reason)?;
+                    writeln!(out, "  确认：yuqi evidence confirm {} --debt 借款编号", p.id)?;
+                }
+            }
+        }
+        EvidenceCommand::Confirm { store, id, debt, note } => {
+            let mut st = store.open()?;
+            let c = st.confirm(id, debt, note)?;
+            writeln!(out, "已确认：{} 的催收归入借款 {} 的时间线。", c.proposal.date, c.debt)?;
+            writeln!(out, "用 yuqi timeline 案例文件 --evidence {} 查看对诉讼时效的影响。", st.dir().display())?;
+        }
+        EvidenceCommand::DeleteCase { store, yes, reason } => {
+            if !*yes {
+                bail!("删除不可恢复：确认请加 --yes（删除记录会写入上级目录的 yuqi-deletions.log）");
+            }
+            let rec = yuqi_store::delete_case(&store.dir(), reason)?;
+            writeln!(out, "已删除证据库 {}（{} 条记录）；删除记录已写入 yuqi-deletions.log", rec.store, rec.entries)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<()> {
+    if rep.already_imported {
+        writeln!(out, "{}：这个文件之前已导入（SHA-256 相同），未重复保存。", rep.file)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}（{}）：新增 {} 条记录，重复 {} 条未再保存，其中 {} 条含违规线索；原始文件已整体保存。",
+        rep.file, rep.format, rep.new_items, rep.duplicates, rep.flagged
+    )?;
+    writeln!(out, "  SHA-256 {}", rep.sha256)?;
+    writeln!(out, "  SM3     {}", rep.sm3)?;
+    if rep.summary.rejected_total > 0 {
+        writeln!(out, "  跳过 {} 条无法读取的记录：", rep.summary.rejected_total)?;
+        for r in rep.summary.rejected.iter().take(20) {
+            writeln!(out, "    {r}")?;
+        }
+    }
+    for w in &rep.summary.warnings {
+        writeln!(out, "  注意：{w}")?;
+    }
+    Ok(())
+}
+
+/// Adds the confirmed evidence events of a store to the case's debts.
+pub(crate) fn merge_confirmed(case: &mut yuqi_case::Case, dir: &Path, args: &StoreArgs) -> Result<usize> {
+    let st = Store::open(dir, args.passphrase()?.as_deref())?;
+    let mut n = 0;
+    for c in st.confirmations()? {
+        let Some(debt) = case.debts.iter_mut().find(|d| d.id == c.debt) else {
+            bail!("证据库中确认的事件属于借款“{}”，案例文件中没有这笔借款", c.debt);
+        };
+        let channel = match c.proposal.channel.as_str() {
+            "sms" | "mms" => Some(yuqi_case::Channel::Sms),
+            "call" => Some(yuqi_case::Channel::Call),
+            "wechat" => Some(yuqi_case::Channel::Wechat),
+            _ => Some(yuqi_case::Channel::App),
+        };
+        debt.events.push(yuqi_case::Event {
+            date: c.proposal.date,
+            kind: yuqi_case::EventKind::Demand,
+            channel,
+            by: Some(c.proposal.contact_name.clone().unwrap_or(c.proposal.sender.clone())),
+            reached: Some(true),
+            reached_date: None,
+            end: None,
+            deadline: None,
+            amount: None,
+            note: format!("来自证据库：{} 条催收消息（{}）", c.proposal.evidence.len(), c.proposal.id),
+            source: yuqi_case::EventSource::Evidence(c.proposal.id.clone()),
+        });
+        n += 1;
+    }
+    Ok(n)
+}

@@ -1,0 +1,245 @@
+//! Streaming importers. Each reads one export from a `BufRead`, hands every record to the
+//! caller's sink as an [`Item`] and keeps nothing itself, so memory stays constant however big
+//! the file. What each format looks like, and why each quirk is handled, is in
+//! docs/import-formats.md.
+
+pub mod csvfmt;
+pub mod media;
+pub mod sbr;
+pub mod textfmt;
+
+use std::io::BufRead;
+
+use chrono::FixedOffset;
+
+use crate::item::{Item, Position};
+
+/// The export formats yuqi reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// SMS Backup & Restore `sms-*.xml` (`<smses>` with `<sms>` and `<mms>`).
+    SbrMessages,
+    /// SMS Backup & Restore `calls-*.xml` (`<calls>` with `<call>`).
+    SbrCalls,
+    /// A call-log CSV (any exporter; columns matched by alias, docs/import-formats.md §2.1).
+    CallLogCsv,
+    /// A WeChat CSV by 留痕/WeChatMsg (v1 or v2) or PyWxDump; the variant is read from the header.
+    WeChatCsv,
+    /// A 留痕/WeChatMsg TXT export.
+    WeChatTxt,
+    /// An imessage-exporter TXT export.
+    IMessageTxt,
+    /// Any CSV of messages, with the user's column mapping.
+    GenericCsv(csvfmt::ColumnMap),
+    /// A plain file (image, recording, PDF, other): stored whole with its metadata.
+    File,
+}
+
+impl Format {
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            Format::SbrMessages => "SMS Backup & Restore 短信备份（XML）",
+            Format::SbrCalls => "SMS Backup & Restore 通话记录备份（XML）",
+            Format::CallLogCsv => "通话记录 CSV",
+            Format::WeChatCsv => "微信聊天记录 CSV（留痕/WeChatMsg、PyWxDump）",
+            Format::WeChatTxt => "微信聊天记录 TXT（留痕/WeChatMsg）",
+            Format::IMessageTxt => "iPhone 信息导出 TXT（imessage-exporter）",
+            Format::GenericCsv(_) => "通用 CSV（按列映射）",
+            Format::File => "普通文件（图片、录音、PDF 等）",
+        }
+    }
+
+    /// The names accepted by `yuqi evidence import --format`.
+    pub fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "sms-xml" | "sbr" => Format::SbrMessages,
+            "calls-xml" => Format::SbrCalls,
+            "calllog-csv" => Format::CallLogCsv,
+            "wechat-csv" => Format::WeChatCsv,
+            "wechat-txt" => Format::WeChatTxt,
+            "imessage-txt" => Format::IMessageTxt,
+            "file" => Format::File,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] =
+        &["sms-xml", "calls-xml", "calllog-csv", "wechat-csv", "wechat-txt", "imessage-txt", "generic-csv", "file"];
+}
+
+/// Guesses the format from the file name and its first bytes. Unknown text falls back to
+/// `None` (the caller asks the user); unknown binary is a plain [`Format::File`].
+pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
+    let lower = name.to_lowercase();
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    let text = text.trim_start_matches('\u{feff}');
+    if text.contains("<smses") {
+        return Some(Format::SbrMessages);
+    }
+    if text.contains("<calls") {
+        return Some(Format::SbrCalls);
+    }
+    let first_line = text.lines().next().unwrap_or("").trim();
+    if lower.ends_with(".csv") {
+        if csvfmt::wechat_variant(first_line).is_some() {
+            return Some(Format::WeChatCsv);
+        }
+        if csvfmt::looks_like_call_log(first_line) {
+            return Some(Format::CallLogCsv);
+        }
+        return None;
+    }
+    if lower.ends_with(".txt") {
+        if textfmt::looks_like_imessage(text) {
+            return Some(Format::IMessageTxt);
+        }
+        if textfmt::looks_like_wechat(text) {
+            return Some(Format::WeChatTxt);
+        }
+        return None;
+    }
+    if lower.ends_with(".xml") || lower.ends_with(".json") {
+        return None;
+    }
+    Some(Format::File)
+}
+
+/// What to do with a record that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnBad {
+    /// Report it with its position and go on.
+    Skip,
+    /// Refuse the whole file: nothing from it is stored.
+    #[default]
+    Refuse,
+}
+
+/// A record that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rejected {
+    pub position: Position,
+    pub reason: String,
+    /// The first characters of the record, to help find it.
+    pub excerpt: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}：{}", self.position, self.reason)?;
+        if !self.excerpt.is_empty() {
+            write!(f, "（内容开头：{}）", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is not well-formed (broken XML, truncated file): it cannot be read past this point,
+    /// so it is refused whatever [`OnBad`] says.
+    #[error("文件格式错误，无法继续读取：{0}")]
+    Syntax(Rejected),
+    /// A malformed record under [`OnBad::Refuse`].
+    #[error("记录无法读取，已拒绝整个文件（未保存任何内容）：{0}")]
+    Refused(Rejected),
+    #[error("无法识别的格式：{0}")]
+    Unrecognized(String),
+    #[error("读取失败：{0}")]
+    Io(#[from] std::io::Error),
+    /// The sink refused an item (for example a storage error).
+    #[error("{0}")]
+    Sink(String),
+}
+
+/// Settings that change how records are read.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub on_bad: OnBad,
+    /// The zone of local time strings without one (exporting PC or phone); default China time.
+    pub zone: FixedOffset,
+    /// WeChat v2 CSV has no "sent by me" column: the display names that are the user's own.
+    pub my_names: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new() }
+    }
+}
+
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"))
+}
+
+/// What an import saw.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Records read and handed to the sink.
+    pub records: u64,
+    /// Malformed records skipped (under [`OnBad::Skip`]); at most [`MAX_REPORTED`] are kept.
+    pub rejected: Vec<Rejected>,
+    pub rejected_total: u64,
+    /// Things the user should know (assumed time zone, lone surrogates repaired, count mismatch).
+    pub warnings: Vec<String>,
+    /// The text encoding that was read (`UTF-8`, `GB18030`, …).
+    pub encoding: String,
+}
+
+pub const MAX_REPORTED: usize = 1000;
+
+/// The sink an importer feeds, and the bookkeeping every importer shares.
+pub(crate) struct Ctx<'a> {
+    pub on_bad: OnBad,
+    pub summary: Summary,
+    pub sink: &'a mut dyn FnMut(Item) -> Result<(), String>,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn emit(&mut self, item: Item) -> Result<(), ImportError> {
+        self.summary.records += 1;
+        (self.sink)(item).map_err(ImportError::Sink)
+    }
+
+    pub(crate) fn reject(&mut self, r: Rejected) -> Result<(), ImportError> {
+        match self.on_bad {
+            OnBad::Refuse => Err(ImportError::Refused(r)),
+            OnBad::Skip => {
+                self.summary.rejected_total += 1;
+                if self.summary.rejected.len() < MAX_REPORTED {
+                    self.summary.rejected.push(r);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn warn(&mut self, w: String) {
+        if !self.summary.warnings.contains(&w) && self.summary.warnings.len() < MAX_REPORTED {
+            self.summary.warnings.push(w);
+        }
+    }
+}
+
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(120)]).chars().take(40).collect()
+}
+
+/// Imports one export (not a plain file: see [`media::probe`] for those).
+pub fn import<R: BufRead>(
+    format: &Format,
+    input: R,
+    opts: &Options,
+    sink: &mut dyn FnMut(Item) -> Result<(), String>,
+) -> Result<Summary, ImportError> {
+    let mut ctx = Ctx { on_bad: opts.on_bad, summary: Summary::default(), sink };
+    match format {
+        Format::SbrMessages | Format::SbrCalls => sbr::import(input, &mut ctx)?,
+        Format::CallLogCsv => csvfmt::import_call_log(input, opts, &mut ctx)?,
+        Format::WeChatCsv => csvfmt::import_wechat(input, opts, &mut ctx)?,
+        Format::GenericCsv(map) => csvfmt::import_generic(input, map, opts, &mut ctx)?,
+        Format::WeChatTxt => textfmt::import_wechat_txt(input, opts, &mut ctx)?,
+        Format::IMessageTxt => textfmt::import_imessage(input, opts, &mut ctx)?,
+        Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
+    }
+    Ok(ctx.summary)
+}

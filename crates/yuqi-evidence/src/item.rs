@@ -1,0 +1,171 @@
+//! What an importer produces: one item per record of an export, or per plain file.
+
+use crate::digest::sha256_hex;
+
+/// The kind of an imported item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// The original export file itself (kept whole, the best evidence of all).
+    Source,
+    Sms,
+    Mms,
+    Call,
+    /// A chat message (WeChat, iMessage, a generic export).
+    Chat,
+    /// A plain file: image, recording, PDF, anything else.
+    File,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Source => "source",
+            ItemKind::Sms => "sms",
+            ItemKind::Mms => "mms",
+            ItemKind::Call => "call",
+            ItemKind::Chat => "chat",
+            ItemKind::File => "file",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        [ItemKind::Source, ItemKind::Sms, ItemKind::Mms, ItemKind::Call, ItemKind::Chat, ItemKind::File]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ItemKind::Source => "原始导出文件",
+            ItemKind::Sms => "短信",
+            ItemKind::Mms => "彩信",
+            ItemKind::Call => "通话记录",
+            ItemKind::Chat => "聊天消息",
+            ItemKind::File => "文件",
+        }
+    }
+}
+
+/// Where a record sits in its export: 1-based record number, line of its first byte, and byte
+/// offset. Shown in every error and kept with every item, so a reader can find the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    pub record: u64,
+    pub line: u64,
+    pub byte: u64,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第 {} 条记录（第 {} 行，字节偏移 {}）", self.record, self.line, self.byte)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Received by the phone's owner (the debtor).
+    In,
+    /// Sent by the phone's owner.
+    Out,
+    /// A notice by the app itself (WeChat "你已添加了…", recall notices).
+    System,
+    Unknown,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+            Direction::System => "system",
+            Direction::Unknown => "unknown",
+        }
+    }
+}
+
+/// A message or call as the analyzer and the timeline see it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportedMessage {
+    /// The instant, epoch milliseconds (UTC).
+    pub time_ms: Option<i64>,
+    /// True when the time came from a local string without a zone and the case zone was assumed.
+    pub zone_assumed: bool,
+    /// `sms`, `mms`, `call`, `wechat`, `imessage` or `other` (conduct-codes.md channels).
+    pub channel: String,
+    pub direction: Direction,
+    /// The other party as written in the export (number, handle, wxid or name).
+    pub counterpart: String,
+    /// The other party's number in a comparable form (see [`crate::phone::normalize`]).
+    pub counterpart_key: String,
+    pub contact_name: Option<String>,
+    pub text: String,
+    /// Calls: seconds of conversation.
+    pub duration_s: Option<u32>,
+    /// Calls: `answered`, `missed`, `rejected`, `blocked`, `voicemail`, or the raw code.
+    pub call_status: Option<String>,
+    /// False for drafts, failed and queued messages (SMS types 3–6): never delivered.
+    pub delivered: bool,
+}
+
+/// Metadata read from a plain file.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MediaInfo {
+    pub name: String,
+    pub mime: String,
+    /// When the content was captured, as written by the device (RFC 3339 when a zone is known,
+    /// otherwise a local `YYYY-MM-DDTHH:MM:SS`).
+    pub captured_at: Option<String>,
+    pub duration_ms: Option<u64>,
+    /// What was read and what could not be, in Chinese.
+    pub notes: Vec<String>,
+}
+
+/// An attachment carried inside a record (an MMS part).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub content_type: String,
+    pub name: Option<String>,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// One imported record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub position: Position,
+    /// The semantic identity used to store a record once across several backups.
+    pub key: String,
+    /// The record's bytes exactly as they appear in the export (XML element, CSV record,
+    /// text block), or a plain file's content.
+    pub raw: Vec<u8>,
+    /// The record's original fields, in order (attribute or column name, value).
+    pub fields: Vec<(String, String)>,
+    pub message: Option<ImportedMessage>,
+    pub media: Option<MediaInfo>,
+    pub attachments: Vec<Attachment>,
+}
+
+impl Item {
+    /// The key of a message-like record: kind, other party, instant, direction, and a hash of
+    /// the text (so the same SMS in two backups is one item, and two different texts sent in the
+    /// same millisecond are two).
+    pub fn message_key(kind: ItemKind, m: &ImportedMessage) -> String {
+        let text_hash = sha256_hex(m.text.as_bytes());
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            kind.as_str(),
+            m.counterpart_key,
+            m.time_ms.map(|t| t.to_string()).unwrap_or_default(),
+            m.direction.as_str(),
+            m.duration_s.map(|d| d.to_string()).unwrap_or_default(),
+            &text_hash[..32]
+        )
+    }
+
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}

@@ -1,0 +1,83 @@
+//! Phone numbers as exports write them ("+86 138-0013-8000", "0086…", "10690…") made comparable.
+
+/// Digits only, with a China country prefix (+86 / 0086 / 86 before an 11-digit mobile) removed.
+/// Text that is not a number (a WeChat id, an e-mail) comes back trimmed and lower-cased.
+pub fn normalize(raw: &str) -> String {
+    let trimmed = raw.trim();
+    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+    let non_number = trimmed.chars().any(|c| !(c.is_ascii_digit() || " +-()（）.".contains(c)));
+    if non_number || digits.is_empty() {
+        return trimmed.to_lowercase();
+    }
+    let d = digits.as_str();
+    let d = d.strip_prefix("0086").or_else(|| if d.len() == 13 { d.strip_prefix("86") } else { None }).unwrap_or(d);
+    d.to_string()
+}
+
+/// "138****8000": a third party's number as shown in a redacted export.
+pub fn redact(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+    if digits < 7 {
+        return raw.to_string();
+    }
+    // Keep the first three and last four digits, mask the rest.
+    let mut seen = 0;
+    chars
+        .iter()
+        .map(|&c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen > 3 && seen <= digits - 4 { '*' } else { c }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Finds phone-number-like runs in free text (for redacting numbers inside message bodies).
+pub fn redact_in_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let digits = run.chars().filter(|c| c.is_ascii_digit()).count();
+        if digits >= 7 {
+            out.push_str(&redact(run))
+        } else {
+            out.push_str(run)
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (!run.is_empty() && (c == '-' || c == ' ')) || (run.is_empty() && c == '+') {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_separators() {
+        assert_eq!(normalize("+86 138-0013-8000"), "13800138000");
+        assert_eq!(normalize("008613800138000"), "13800138000");
+        assert_eq!(normalize("8613800138000"), "13800138000");
+        assert_eq!(normalize("106905551234"), "106905551234");
+        assert_eq!(normalize("wxid_AbC"), "wxid_abc");
+    }
+
+    #[test]
+    fn redaction_keeps_ends() {
+        assert_eq!(redact("13800138000"), "138****8000");
+        assert_eq!(redact("95555"), "95555");
+        assert_eq!(redact_in_text("打给她13800138000，或者 021-61234567"), "打给她138****8000，或者 021-****4567");
+    }
+}

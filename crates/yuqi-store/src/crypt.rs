@@ -1,0 +1,97 @@
+//! Encryption at rest (optional). A random 256-bit data key encrypts every blob, chunk and
+//! metadata field with XChaCha20-Poly1305 (random 192-bit nonce per value, so nonce reuse is not a
+//! concern). The data key itself is stored wrapped by age with the user's passphrase (scrypt), so
+//! the passphrase never touches the data and can be checked on open.
+//!
+//! Hashes are always of the plaintext: an encrypted store and its exported package name the same
+//! evidence by the same hashes.
+
+use std::io::{Read, Write};
+
+use age::secrecy::SecretString;
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptError {
+    #[error("口令不正确，或密钥数据已损坏")]
+    WrongPassphrase,
+    #[error("证据库已加密：请提供口令（--passphrase-file 或环境变量 YUQI_PASSPHRASE）")]
+    PassphraseNeeded,
+    #[error("数据解密失败：内容被改动或损坏")]
+    Corrupt,
+    #[error("加密失败：{0}")]
+    Other(String),
+}
+
+pub(crate) struct Cipher {
+    aead: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for Cipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cipher(..)")
+    }
+}
+
+impl Cipher {
+    /// A new random data key and its age-wrapped form (base64) for the `meta` table.
+    pub(crate) fn create(passphrase: &str) -> Result<(Cipher, String), CryptError> {
+        let mut key = [0u8; 32];
+        getrandom::getrandom(&mut key).map_err(|e| CryptError::Other(e.to_string()))?;
+        let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
+        let mut wrapped = Vec::new();
+        let mut w = enc.wrap_output(&mut wrapped).map_err(|e| CryptError::Other(e.to_string()))?;
+        w.write_all(&key).map_err(|e| CryptError::Other(e.to_string()))?;
+        w.finish().map_err(|e| CryptError::Other(e.to_string()))?;
+        let cipher = Cipher { aead: XChaCha20Poly1305::new((&key).into()) };
+        Ok((cipher, base64::engine::general_purpose::STANDARD.encode(wrapped)))
+    }
+
+    pub(crate) fn open(passphrase: &str, wrapped_b64: &str) -> Result<Cipher, CryptError> {
+        let wrapped =
+            base64::engine::general_purpose::STANDARD.decode(wrapped_b64).map_err(|_| CryptError::WrongPassphrase)?;
+        let dec = age::Decryptor::new_buffered(wrapped.as_slice()).map_err(|_| CryptError::WrongPassphrase)?;
+        let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
+        let mut r =
+            dec.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|_| CryptError::WrongPassphrase)?;
+        let mut key = Vec::new();
+        r.read_to_end(&mut key).map_err(|_| CryptError::WrongPassphrase)?;
+        let key: [u8; 32] = key.try_into().map_err(|_| CryptError::WrongPassphrase)?;
+        Ok(Cipher { aead: XChaCha20Poly1305::new((&key).into()) })
+    }
+
+    pub(crate) fn seal(&self, plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+        let mut nonce = [0u8; 24];
+        getrandom::getrandom(&mut nonce).map_err(|e| CryptError::Other(e.to_string()))?;
+        let ct = self.aead.encrypt(XNonce::from_slice(&nonce), plain).map_err(|e| CryptError::Other(e.to_string()))?;
+        let mut out = Vec::with_capacity(24 + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    pub(crate) fn open_value(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptError> {
+        if sealed.len() < 24 {
+            return Err(CryptError::Corrupt);
+        }
+        let (nonce, ct) = sealed.split_at(24);
+        self.aead.decrypt(XNonce::from_slice(nonce), ct).map_err(|_| CryptError::Corrupt)
+    }
+}
+
+/// Seals when a cipher is set, passes through otherwise.
+pub(crate) fn seal(c: Option<&Cipher>, plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+    match c {
+        Some(c) => c.seal(plain),
+        None => Ok(plain.to_vec()),
+    }
+}
+
+pub(crate) fn unseal(c: Option<&Cipher>, stored: Vec<u8>) -> Result<Vec<u8>, CryptError> {
+    match c {
+        Some(c) => c.open_value(&stored),
+        None => Ok(stored),
+    }
+}
