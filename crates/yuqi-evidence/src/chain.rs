@@ -65,9 +65,15 @@ impl Entry {
 
     /// Fills `metadata_sha256`, `prev_hash` and `entry_hash` for a new entry after `prev`.
     pub fn seal(mut self, prev: Option<&Entry>) -> Entry {
+        self.metadata_sha256 = sha256_hex(self.metadata.as_bytes());
+        self.link(prev)
+    }
+
+    /// Like [`Entry::seal`] for an entry whose `metadata_sha256` is already set (computed on
+    /// another thread).
+    pub fn link(mut self, prev: Option<&Entry>) -> Entry {
         self.seq = prev.map_or(1, |p| p.seq + 1);
         self.prev_hash = prev.map_or_else(|| GENESIS.to_string(), |p| p.entry_hash.clone());
-        self.metadata_sha256 = sha256_hex(self.metadata.as_bytes());
         self.entry_hash = self.compute_hash();
         self
     }

@@ -91,6 +91,7 @@ pub struct ImportedMessage {
     /// The instant, epoch milliseconds (UTC).
     pub time_ms: Option<i64>,
     /// True when the time came from a local string without a zone and the case zone was assumed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub zone_assumed: bool,
     /// `sms`, `mms`, `call`, `wechat`, `imessage` or `other` (conduct-codes.md channels).
     pub channel: String,
@@ -99,11 +100,14 @@ pub struct ImportedMessage {
     pub counterpart: String,
     /// The other party's number in a comparable form (see [`crate::phone::normalize`]).
     pub counterpart_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     pub text: String,
     /// Calls: seconds of conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_s: Option<u32>,
     /// Calls: `answered`, `missed`, `rejected`, `blocked`, `voicemail`, or the raw code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_status: Option<String>,
     /// False for drafts, failed and queued messages (SMS types 3–6): never delivered.
     pub delivered: bool,
@@ -138,9 +142,11 @@ pub struct Item {
     pub position: Position,
     /// The semantic identity used to store a record once across several backups.
     pub key: String,
-    /// The record's bytes exactly as they appear in the export (XML element, CSV record,
-    /// text block), or a plain file's content.
+    /// The record's bytes: exactly as they appear in the export for XML elements and text
+    /// blocks (then `slice` is true and they sit at `position.byte` in the file), or the record
+    /// re-written as UTF-8 CSV for CSV exports (whose file may be in another encoding).
     pub raw: Vec<u8>,
+    pub slice: bool,
     /// The record's original fields, in order (attribute or column name, value).
     pub fields: Vec<(String, String)>,
     pub message: Option<ImportedMessage>,
@@ -152,17 +158,23 @@ impl Item {
     /// The key of a message-like record: kind, other party, instant, direction, and a hash of
     /// the text (so the same SMS in two backups is one item, and two different texts sent in the
     /// same millisecond are two).
+    ///
+    /// The identity is hashed: the key sits in the log (and in redacted packages), where a third
+    /// party's number must not appear in clear. The time stays in front, in clear, so keys of a
+    /// backup (written in time order) arrive nearly sorted and the store's unique index grows at
+    /// its end instead of at random places.
     pub fn message_key(kind: ItemKind, m: &ImportedMessage) -> String {
-        let text_hash = sha256_hex(m.text.as_bytes());
-        format!(
+        let identity = format!(
             "{}|{}|{}|{}|{}|{}",
             kind.as_str(),
             m.counterpart_key,
             m.time_ms.map(|t| t.to_string()).unwrap_or_default(),
             m.direction.as_str(),
             m.duration_s.map(|d| d.to_string()).unwrap_or_default(),
-            &text_hash[..32]
-        )
+            sha256_hex(m.text.as_bytes())
+        );
+        let time = m.time_ms.map(|t| format!("{t:013}")).unwrap_or_default();
+        format!("{}:{time}:{}", kind.as_str(), &sha256_hex(identity.as_bytes())[..32])
     }
 
     pub fn field(&self, name: &str) -> Option<&str> {

@@ -21,14 +21,16 @@ pub fn redact(raw: &str) -> String {
     if digits < 7 {
         return raw.to_string();
     }
-    // Keep the first three and last four digits, mask the rest.
+    // Keep a country prefix, the first three and the last four digits; mask the rest.
+    let national = normalize(raw);
+    let prefix = if national.chars().all(|c| c.is_ascii_digit()) { digits.saturating_sub(national.len()) } else { 0 };
     let mut seen = 0;
     chars
         .iter()
         .map(|&c| {
             if c.is_ascii_digit() {
                 seen += 1;
-                if seen > 3 && seen <= digits - 4 { '*' } else { c }
+                if seen > prefix + 3 && seen <= digits - 4 { '*' } else { c }
             } else {
                 c
             }
@@ -36,28 +38,38 @@ pub fn redact(raw: &str) -> String {
         .collect()
 }
 
-/// Finds phone-number-like runs in free text (for redacting numbers inside message bodies).
-pub fn redact_in_text(text: &str) -> String {
+/// Masks every phone-number-like run in free text ("+86 139 1234 5678", "021-61234567") for
+/// which `keep` (given the normalised number) is false.
+pub fn redact_in_text(text: &str, keep: &dyn Fn(&str) -> bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        let digits = run.chars().filter(|c| c.is_ascii_digit()).count();
-        if digits >= 7 {
-            out.push_str(&redact(run))
-        } else {
-            out.push_str(run)
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() || (!run.is_empty() && (c == '-' || c == ' ')) || (run.is_empty() && c == '+') {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !(c.is_ascii_digit() || (c == '+' && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))) {
             out.push(c);
+            i += 1;
+            continue;
+        }
+        // A run: digits, and single separators between digits.
+        let start = i;
+        i += 1;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() || ((c == '-' || c == ' ') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let run: String = chars[start..i].iter().collect();
+        let digits = run.chars().filter(|c| c.is_ascii_digit()).count();
+        if digits >= 7 && !keep(&normalize(&run)) {
+            out.push_str(&redact(&run));
+        } else {
+            out.push_str(&run);
         }
     }
-    flush(&mut run, &mut out);
     out
 }
 
@@ -78,6 +90,14 @@ mod tests {
     fn redaction_keeps_ends() {
         assert_eq!(redact("13800138000"), "138****8000");
         assert_eq!(redact("95555"), "95555");
-        assert_eq!(redact_in_text("打给她13800138000，或者 021-61234567"), "打给她138****8000，或者 021-****4567");
+        let none = |_: &str| false;
+        assert_eq!(
+            redact_in_text("打给她13800138000，或者 021-61234567", &none),
+            "打给她138****8000，或者 021-****4567"
+        );
+        assert_eq!(redact_in_text("+86 139 1234 5678 说", &none), "+86 139 **** 5678 说");
+        let keep = |n: &str| n == "13800138000";
+        assert_eq!(redact_in_text("13800138000 和 13912345678", &keep), "13800138000 和 139****5678");
+        assert_eq!(redact_in_text("2025 年 3 月", &none), "2025 年 3 月");
     }
 }

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 
--- Content of items (records and plain files up to one chunk), by SHA-256 of the plaintext.
+-- Content of items that are not a slice of a stored file (CSV records, confirmations), by
+-- SHA-256 of the plaintext.
 CREATE TABLE IF NOT EXISTS blobs (
     sha256  TEXT PRIMARY KEY,
     sm3     TEXT NOT NULL,
@@ -17,13 +18,21 @@ CREATE TABLE IF NOT EXISTS blobs (
     content BLOB NOT NULL
 );
 
--- Large content (export files, recordings) in 1 MiB chunks.
-CREATE TABLE IF NOT EXISTS chunks (
-    sha256 TEXT NOT NULL,
-    idx    INTEGER NOT NULL,
-    data   BLOB NOT NULL,
-    PRIMARY KEY (sha256, idx)
+-- Imported files (exports and plain files), kept whole in 1 MiB chunks. An XML or text record
+-- is a slice of its file: the log names the file and the offset, so a 1 GB backup is stored
+-- once, not twice.
+CREATE TABLE IF NOT EXISTS sources (
+    id     INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    size   INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS sources_by_size ON sources (size);
+CREATE TABLE IF NOT EXISTS chunks (
+    src  INTEGER NOT NULL,
+    idx  INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (src, idx)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS log (
     seq             INTEGER PRIMARY KEY,
@@ -35,7 +44,10 @@ CREATE TABLE IF NOT EXISTS log (
     blob_sha256     TEXT NOT NULL,
     blob_sm3        TEXT NOT NULL,
     blob_size       INTEGER NOT NULL,
-    chunked         INTEGER NOT NULL,
+    -- Where the content is: NULL = the blobs table; a source id alone = that whole file;
+    -- a source id and an offset = blob_size bytes of that file from the offset.
+    content_src     INTEGER,
+    content_offset  INTEGER,
     metadata        BLOB NOT NULL,
     metadata_sha256 TEXT NOT NULL,
     prev_hash       TEXT NOT NULL,
@@ -65,4 +77,8 @@ CREATE TRIGGER IF NOT EXISTS chunks_append_only_u BEFORE UPDATE ON chunks
 BEGIN SELECT RAISE(ABORT, 'evidence chunks are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS chunks_append_only_d BEFORE DELETE ON chunks
 BEGIN SELECT RAISE(ABORT, 'evidence chunks are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS sources_append_only_u BEFORE UPDATE ON sources
+BEGIN SELECT RAISE(ABORT, 'evidence sources are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS sources_append_only_d BEFORE DELETE ON sources
+BEGIN SELECT RAISE(ABORT, 'evidence sources are append-only'); END;
 "#;

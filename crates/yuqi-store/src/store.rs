@@ -156,17 +156,195 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// The metadata kept (and hashed) with an item.
+/// The metadata kept (and hashed) with an item. Empty parts are left out of the JSON: two
+/// million records of a 1 GB backup each carry one.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Metadata {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     source_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     position: Option<yuqi_evidence::Position>,
+    /// The original fields, for records whose stored content is not the original bytes (CSV
+    /// re-encoded as UTF-8); an XML element or text block is stored exactly and needs none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     fields: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     message: Option<ImportedMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     media: Option<yuqi_evidence::MediaInfo>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<yuqi_evidence::item::Attachment>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     extra: serde_json::Value,
+}
+
+impl Metadata {
+    fn new(source_name: &str) -> Metadata {
+        Metadata {
+            source_name: source_name.to_string(),
+            position: None,
+            fields: Vec::new(),
+            message: None,
+            media: None,
+            attachments: Vec::new(),
+            extra: serde_json::Value::Null,
+        }
+    }
+}
+
+impl ImportReport {
+    fn already(file: String, format: &Format, d: Digests, size: u64) -> ImportReport {
+        ImportReport {
+            file,
+            format: format.label_zh().to_string(),
+            sha256: d.sha256,
+            sm3: d.sm3,
+            size,
+            already_imported: true,
+            new_items: 0,
+            duplicates: 0,
+            flagged: 0,
+            first_seq: None,
+            last_seq: None,
+            summary: Summary::default(),
+        }
+    }
+}
+
+/// Where an entry's content is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Location {
+    /// The `blobs` table, by SHA-256.
+    Blob,
+    /// A whole imported file.
+    Whole(i64),
+    /// `blob_size` bytes of an imported file from an offset.
+    Slice(i64, u64),
+}
+
+impl Location {
+    fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Location::Blob => (None, None),
+            Location::Whole(src) => (Some(src), None),
+            Location::Slice(src, off) => (Some(src), Some(off as i64)),
+        }
+    }
+
+    fn from_columns(src: Option<i64>, off: Option<i64>) -> Location {
+        match (src, off) {
+            (None, _) => Location::Blob,
+            (Some(s), None) => Location::Whole(s),
+            (Some(s), Some(o)) => Location::Slice(s, o as u64),
+        }
+    }
+}
+
+fn source_key(format: &Format, sha256: &str) -> String {
+    format!("{}|{}", if *format == Format::File { "file" } else { "source" }, sha256)
+}
+
+fn hash_file(path: &Path, size: u64, progress: &mut dyn FnMut(u64, u64)) -> Result<Digests, StoreError> {
+    let mut f = BufReader::with_capacity(CHUNK, File::open(path).map_err(io_err(path))?);
+    let mut h = Hasher::new();
+    loop {
+        let buf = f.fill_buf().map_err(io_err(path))?;
+        if buf.is_empty() {
+            break;
+        }
+        h.update(buf);
+        let n = buf.len();
+        f.consume(n);
+        progress(h.len(), size);
+    }
+    Ok(h.finish())
+}
+
+/// Reads stored content, keeping the last chunk so that consecutive slices of a file (records
+/// in file order) read each chunk once.
+struct ChunkCursor<'s> {
+    store: &'s Store,
+    cached: Option<(i64, i64, Vec<u8>)>,
+}
+
+impl<'s> ChunkCursor<'s> {
+    fn new(store: &'s Store) -> ChunkCursor<'s> {
+        ChunkCursor { store, cached: None }
+    }
+
+    fn chunk(&mut self, src: i64, idx: i64) -> Result<Option<&[u8]>, StoreError> {
+        if self.cached.as_ref().is_none_or(|(s, i, _)| (*s, *i) != (src, idx)) {
+            let data: Option<Vec<u8>> = self
+                .store
+                .conn
+                .prepare_cached("SELECT data FROM chunks WHERE src = ?1 AND idx = ?2")?
+                .query_row(params![src, idx], |r| r.get(0))
+                .optional()?;
+            match data {
+                None => return Ok(None),
+                Some(d) => self.cached = Some((src, idx, crypt::unseal(self.store.cipher.as_ref(), d)?)),
+            }
+        }
+        Ok(self.cached.as_ref().map(|(_, _, d)| d.as_slice()))
+    }
+
+    /// Feeds the content of an entry to `each`; false when some of it is missing.
+    fn pieces(&mut self, e: &Entry, loc: Location, each: &mut dyn FnMut(&[u8])) -> Result<bool, StoreError> {
+        match loc {
+            Location::Blob => {
+                let data: Option<Vec<u8>> = self
+                    .store
+                    .conn
+                    .prepare_cached("SELECT content FROM blobs WHERE sha256 = ?1")?
+                    .query_row(params![e.blob_sha256], |r| r.get(0))
+                    .optional()?;
+                match data {
+                    Some(d) => each(&crypt::unseal(self.store.cipher.as_ref(), d)?),
+                    None => return Ok(false),
+                }
+            }
+            Location::Whole(src) => {
+                let mut idx = 0;
+                while let Some(c) = self.chunk(src, idx)? {
+                    each(c);
+                    idx += 1;
+                }
+            }
+            Location::Slice(src, off) => {
+                let mut pos = off;
+                let mut left = e.blob_size;
+                while left > 0 {
+                    let idx = (pos / CHUNK as u64) as i64;
+                    let inner = (pos % CHUNK as u64) as usize;
+                    let Some(c) = self.chunk(src, idx)? else { return Ok(false) };
+                    if inner >= c.len() {
+                        return Ok(false);
+                    }
+                    let take = (c.len() - inner).min(left as usize);
+                    each(&c[inner..inner + take]);
+                    pos += take as u64;
+                    left -= take as u64;
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    new: u64,
+    duplicates: u64,
+    flagged: u64,
+    first: Option<u64>,
+    last: Option<u64>,
+}
+
+/// What every entry of one import shares.
+struct ItemAt<'a> {
+    tx: &'a Transaction<'a>,
+    cipher: Option<&'a Cipher>,
+    recorded_at: &'a str,
 }
 
 impl Store {
@@ -269,161 +447,139 @@ impl Store {
                 })?
             }
         };
-        // Pass 1: the file's own hashes (and a fast answer when it was imported before).
-        let total = size * 2;
-        let digests = {
-            let mut f = BufReader::with_capacity(CHUNK, File::open(path).map_err(io_err(path))?);
-            let mut h = Hasher::new();
-            loop {
-                let buf = f.fill_buf().map_err(io_err(path))?;
-                if buf.is_empty() {
-                    break;
-                }
-                h.update(buf);
-                let n = buf.len();
-                f.consume(n);
-                progress(h.len(), total);
-            }
-            h.finish()
-        };
-        let mut report = ImportReport {
-            file: name.clone(),
-            format: format.label_zh().to_string(),
-            sha256: digests.sha256.clone(),
-            sm3: digests.sm3.clone(),
-            size,
-            already_imported: false,
-            new_items: 0,
-            duplicates: 0,
-            flagged: 0,
-            first_seq: None,
-            last_seq: None,
-            summary: Summary::default(),
-        };
-        let source_key = format!("{}|{}", if format == Format::File { "file" } else { "source" }, digests.sha256);
-        let seen: Option<i64> = self
+        // A file can only be one imported before if a stored file has the same size: then (and
+        // only then) hash it first, to answer "already imported" without reading it twice.
+        let same_size: Option<i64> = self
             .conn
-            .query_row("SELECT seq FROM log WHERE item_key = ?1", params![source_key], |r| r.get(0))
+            .query_row("SELECT id FROM sources WHERE size = ?1 LIMIT 1", params![size as i64], |r| r.get(0))
             .optional()?;
-        if seen.is_some() {
-            report.already_imported = true;
-            progress(total, total);
-            return Ok(report);
+        if same_size.is_some() {
+            let d = hash_file(path, size, progress)?;
+            let key = source_key(&format, &d.sha256);
+            let seen: Option<i64> = self
+                .conn
+                .query_row("SELECT seq FROM log WHERE item_key = ?1", params![key], |r| r.get(0))
+                .optional()?;
+            if seen.is_some() {
+                return Ok(ImportReport::already(name, &format, d, size));
+            }
         }
 
         let cipher = self.cipher.as_ref();
         let tx = self.conn.transaction()?;
         let mut prev = last_entry_in(&tx, cipher)?;
         let recorded_at = now();
-        // Pass 2: store the file in chunks while (for exports) parsing it.
+        let src: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM sources", [], |r| r.get(0))?;
         let file = File::open(path).map_err(io_err(path))?;
-        let mut tee = Tee {
-            inner: file,
-            tx: &tx,
-            cipher,
-            sha: &digests.sha256,
-            hasher: Hasher::new(),
-            buf: Vec::with_capacity(CHUNK),
-            idx: 0,
-            done: size,
-            total,
-            progress,
-        };
-        if format == Format::File {
-            std::io::copy(&mut tee, &mut std::io::sink()).map_err(io_err(path))?;
-            tee.flush_chunk().map_err(io_err(path))?;
-            check_unchanged(&tee.hasher, &digests, path)?;
-            drop(tee);
-            let info = media::probe(&name, File::open(path).map_err(io_err(path))?);
-            let meta = Metadata {
-                source_name: name.clone(),
-                position: None,
-                fields: Vec::new(),
-                message: None,
-                media: Some(info),
-                attachments: Vec::new(),
-                extra: serde_json::Value::Null,
-            };
-            let e = append(
-                &tx,
-                cipher,
-                &mut prev,
-                &recorded_at,
-                "file",
-                &name,
-                "",
-                &source_key,
-                &digests,
-                size,
-                true,
-                &meta,
-            )?;
-            report.first_seq = Some(e);
-            report.last_seq = Some(e);
-            report.new_items = 1;
-        } else {
-            // The source entry comes first so every item can name it.
-            let src_meta = Metadata {
-                source_name: name.clone(),
-                position: None,
-                fields: vec![("format".into(), format.label_zh().into())],
-                message: None,
-                media: None,
-                attachments: Vec::new(),
-                extra: serde_json::Value::Null,
-            };
-            let src_seq = append(
-                &tx,
-                cipher,
-                &mut prev,
-                &recorded_at,
-                "source",
-                &name,
-                "",
-                &source_key,
-                &digests,
-                size,
-                true,
-                &src_meta,
-            )?;
-            report.first_seq = Some(src_seq);
-            let analyzer = Analyzer::shared();
-            let mut scratch = Scratch::default();
+        let at = ItemAt { tx: &tx, cipher, recorded_at: &recorded_at };
+
+        // Two threads, one pass over the file. The reader thread reads, parses, hashes and
+        // analyses each record and prepares its log entry; this thread hashes and stores the file's
+        // chunks and links and writes the entries in order. A bounded channel keeps memory
+        // constant. Everything happens inside one transaction, committed only at the end.
+        let mut hasher = Hasher::new();
+        let mut counts = Counts::default();
+        let mut chunk_idx = 0i64;
+        let (produced, written) = std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Msg>(512);
             let iopts = Options { on_bad: opts.on_bad, zone: opts.zone, my_names: opts.my_names.clone() };
-            let mut counts = (0u64, 0u64, 0u64);
-            let mut last = src_seq;
-            let result = {
-                let reader = BufReader::with_capacity(256 * 1024, &mut tee);
-                let mut sink = |item: Item| -> Result<(), String> {
-                    store_item(
-                        &tx,
-                        cipher,
-                        &mut prev,
-                        &recorded_at,
-                        &name,
-                        &digests.sha256,
-                        item,
-                        analyzer,
-                        &mut scratch,
-                        &mut counts,
-                        &mut last,
-                    )
-                    .map_err(|e| e.to_string())
+            let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
+            let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
+                let mut reader = ChunkSender { inner: file, sender: sender.clone(), buf: Vec::with_capacity(CHUNK) };
+                let summary = if *format_ref == Format::File {
+                    None
+                } else {
+                    let analyzer = Analyzer::shared();
+                    let mut scratch = Scratch::default();
+                    let mut sink = |item: Item| -> Result<(), String> {
+                        let p = prepare(item, name_ref, recorded_ref, src, cipher, analyzer, &mut scratch)
+                            .map_err(|e| e.to_string())?;
+                        sender.send(Msg::Item(Box::new(p))).map_err(|_| "写入线程已停止".to_string())
+                    };
+                    let r = import::import(
+                        format_ref,
+                        BufReader::with_capacity(256 * 1024, &mut reader),
+                        &iopts,
+                        &mut sink,
+                    );
+                    Some(r.map_err(|error| StoreError::Import { file: name_ref.clone(), error })?)
                 };
-                import::import(&format, reader, &iopts, &mut sink)
-            };
-            let summary = result.map_err(|error| StoreError::Import { file: name.clone(), error })?;
-            // The parser may stop before the end (trailing bytes): the whole file is still kept.
-            std::io::copy(&mut tee, &mut std::io::sink()).map_err(io_err(path))?;
-            tee.flush_chunk().map_err(io_err(path))?;
-            check_unchanged(&tee.hasher, &digests, path)?;
-            drop(tee);
-            report.summary = summary;
-            report.new_items = counts.0;
-            report.duplicates = counts.1;
-            report.flagged = counts.2;
-            report.last_seq = Some(last);
-        }
+                // The parser may stop before the end (trailing bytes): the whole file is still kept.
+                std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_err(path))?;
+                reader.flush_chunk().map_err(io_err(path))?;
+                Ok(summary)
+            });
+            let mut written: Result<(), StoreError> = Ok(());
+            let mut done = 0u64;
+            while let Ok(msg) = receiver.recv() {
+                let step = match msg {
+                    Msg::Chunk(data) => {
+                        hasher.update(&data);
+                        done += data.len() as u64;
+                        progress(done.min(size), size);
+                        let stored = crypt::seal(cipher, &data);
+                        let r = stored.map_err(StoreError::from).and_then(|stored| {
+                            tx.prepare_cached("INSERT INTO chunks (src, idx, data) VALUES (?1, ?2, ?3)")?
+                                .execute(params![src, chunk_idx, stored])?;
+                            Ok(())
+                        });
+                        chunk_idx += 1;
+                        r
+                    }
+                    Msg::Item(p) => write_item(&at, &mut prev, *p, &mut counts),
+                };
+                if let Err(e) = step {
+                    written = Err(e);
+                    break;
+                }
+            }
+            // Stops the reader thread if this one failed.
+            drop(receiver);
+            let produced = producer.join().unwrap_or_else(|_| Err(StoreError::Invalid("导入线程异常退出".into())));
+            (produced, written)
+        });
+        written?;
+        let summary = produced?;
+        let mut report =
+            ImportReport::already(name.clone(), &format, Digests { sha256: String::new(), sm3: String::new() }, size);
+        report.already_imported = false;
+        let (kind, meta) = match summary {
+            None => {
+                let info = media::probe(&name, File::open(path).map_err(io_err(path))?);
+                report.new_items = 1;
+                ("file", Metadata { media: Some(info), ..Metadata::new(&name) })
+            }
+            Some(summary) => {
+                report.new_items = counts.new;
+                report.duplicates = counts.duplicates;
+                report.flagged = counts.flagged;
+                report.first_seq = counts.first;
+                let mut meta = Metadata::new(&name);
+                meta.fields = vec![
+                    ("format".into(), format.label_zh().into()),
+                    ("records".into(), summary.records.to_string()),
+                    ("new_items".into(), counts.new.to_string()),
+                    ("first_item_seq".into(), counts.first.map(|s| s.to_string()).unwrap_or_default()),
+                    ("last_item_seq".into(), counts.last.map(|s| s.to_string()).unwrap_or_default()),
+                    ("encoding".into(), summary.encoding.clone()),
+                ];
+                report.summary = summary;
+                ("source", meta)
+            }
+        };
+        let digests = hasher.finish();
+        tx.execute(
+            "INSERT INTO sources (id, sha256, size) VALUES (?1, ?2, ?3)",
+            params![src, digests.sha256, size as i64],
+        )?;
+        // The file's own entry comes after its records and names their range, so it binds them.
+        let key = source_key(&format, &digests.sha256);
+        let seq = append(&at, &mut prev, kind, &name, &key, &digests, size, Location::Whole(src), &meta)?;
+        report.first_seq.get_or_insert(seq);
+        report.last_seq = Some(seq);
+        report.sha256 = digests.sha256;
+        report.sm3 = digests.sm3;
+        drop(at);
         tx.commit()?;
         Ok(report)
     }
@@ -473,15 +629,13 @@ impl Store {
         let total = self.entry_count()?;
         let mut rep = VerifyReport::default();
         let mut checker = ChainChecker::new(true);
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, recorded_at, kind, origin, origin_sha256, item_key, blob_sha256, blob_sm3, blob_size, \
-             metadata, metadata_sha256, prev_hash, entry_hash, chunked FROM log ORDER BY seq",
-        )?;
+        let mut cursor = ChunkCursor::new(self);
+        let mut stmt = self.conn.prepare(&format!("{ENTRY_SELECT} ORDER BY seq"))?;
         let mut rows = stmt.query([])?;
         let mut n = 0u64;
         while let Some(r) = rows.next()? {
             let raw = row_to_raw(r)?;
-            let chunked: bool = r.get::<_, i64>(13)? != 0;
+            let loc = row_location(r)?;
             n += 1;
             let problem =
                 |what: String, e: &Entry| Problem { seq: e.seq, kind: e.kind.clone(), origin: e.origin.clone(), what };
@@ -499,9 +653,12 @@ impl Store {
             for p in &checker.problems[before..] {
                 rep.problems.push(problem(p.what.clone(), &e));
             }
-            match self.content_digests(&e.blob_sha256, chunked) {
-                Ok(Some((d, size))) => {
+            let mut h = Hasher::new();
+            match cursor.pieces(&e, loc, &mut |piece| h.update(piece)) {
+                Ok(true) => {
+                    let size = h.len();
                     rep.bytes_hashed += size;
+                    let d = h.finish();
                     if d.sha256 != e.blob_sha256 {
                         rep.problems.push(problem("内容被改动：SHA-256 与记录不符".into(), &e));
                     } else if d.sm3 != e.blob_sm3 {
@@ -510,7 +667,7 @@ impl Store {
                         rep.problems.push(problem("内容长度与记录不符".into(), &e));
                     }
                 }
-                Ok(None) => rep.problems.push(problem("内容缺失".into(), &e)),
+                Ok(false) => rep.problems.push(problem("内容缺失".into(), &e)),
                 Err(err) => rep.problems.push(problem(format!("内容无法读取：{err}"), &e)),
             }
             progress(n, total);
@@ -520,72 +677,34 @@ impl Store {
         Ok(rep)
     }
 
-    /// Hashes the stored content named `sha256`.
-    fn content_digests(&self, sha256: &str, chunked: bool) -> Result<Option<(Digests, u64)>, StoreError> {
-        let mut h = Hasher::new();
-        let mut found = false;
-        self.for_each_content_piece(sha256, chunked, &mut |piece| {
-            found = true;
-            h.update(piece);
-            Ok(())
-        })?;
-        // An empty file has no chunks; its hash is the hash of nothing.
-        let empty = chunked && sha256 == Digests::of(b"").sha256;
-        if !(found || empty) {
-            return Ok(None);
-        }
-        let size = h.len();
-        Ok(Some((h.finish(), size)))
+    fn all_entries(&self) -> Result<Vec<(Entry, Location)>, StoreError> {
+        self.all_entries_where(None)
     }
 
-    fn for_each_content_piece(
-        &self,
-        sha256: &str,
-        chunked: bool,
-        each: &mut dyn FnMut(&[u8]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let cipher = self.cipher.as_ref();
-        if chunked {
-            let mut stmt = self.conn.prepare_cached("SELECT data FROM chunks WHERE sha256 = ?1 ORDER BY idx")?;
-            let mut rows = stmt.query(params![sha256])?;
-            while let Some(r) = rows.next()? {
-                let data = crypt::unseal(cipher, r.get(0)?)?;
-                each(&data)?;
-            }
-        } else {
-            let mut stmt = self.conn.prepare_cached("SELECT content FROM blobs WHERE sha256 = ?1")?;
-            let data: Option<Vec<u8>> = stmt.query_row(params![sha256], |r| r.get(0)).optional()?;
-            if let Some(d) = data {
-                let d = crypt::unseal(cipher, d)?;
-                each(&d)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The content of an entry, whole (for small items and packages).
-    fn content(&self, e: &Entry, chunked: bool) -> Result<Vec<u8>, StoreError> {
-        let mut out = Vec::with_capacity(e.blob_size as usize);
-        self.for_each_content_piece(&e.blob_sha256, chunked, &mut |p| {
-            out.extend_from_slice(p);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
-    fn all_entries(&self) -> Result<Vec<(Entry, bool)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, recorded_at, kind, origin, origin_sha256, item_key, blob_sha256, blob_sm3, blob_size, \
-             metadata, metadata_sha256, prev_hash, entry_hash, chunked FROM log ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
+    fn all_entries_where(&self, seq: Option<u64>) -> Result<Vec<(Entry, Location)>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{ENTRY_SELECT} WHERE ?1 IS NULL OR seq = ?1 ORDER BY seq"))?;
+        let mut rows = stmt.query(params![seq.map(|s| s as i64)])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let raw = row_to_raw(r)?;
-            let chunked = r.get::<_, i64>(13)? != 0;
-            out.push((self.finish_entry(raw)?, chunked));
+            let loc = row_location(r)?;
+            out.push((self.finish_entry(raw)?, loc));
         }
         Ok(out)
+    }
+
+    /// One entry and its content (for viewing an item, and for tests that compare stores).
+    pub fn item(&self, seq: u64) -> Result<(Entry, Vec<u8>), StoreError> {
+        let (e, loc) = self
+            .all_entries_where(Some(seq))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Invalid(format!("证据库中没有第 {seq} 条")))?;
+        let mut content = Vec::with_capacity(e.blob_size as usize);
+        if !ChunkCursor::new(self).pieces(&e, loc, &mut |p| content.extend_from_slice(p))? {
+            return Err(StoreError::Invalid(format!("第 {seq} 条的内容缺失")));
+        }
+        Ok((e, content))
     }
 
     /// Writes the evidence package to `out` (through a temporary file renamed at the end, so a
@@ -600,7 +719,8 @@ impl Store {
         let mut w = PackageWriter::new(std::io::BufWriter::new(file));
         let mut rows = Vec::new();
         let mut log_entries = Vec::with_capacity(entries.len());
-        for (e, chunked) in &entries {
+        let mut cursor = ChunkCursor::new(self);
+        for (e, loc) in &entries {
             let meta: Metadata =
                 serde_json::from_str(&e.metadata).map_err(|err| StoreError::Invalid(err.to_string()))?;
             let safe_name = sanitize(&meta.source_name);
@@ -609,7 +729,7 @@ impl Store {
                 "source" => (format!("originals/sources/{:06}-{safe_name}", e.seq), false),
                 "file" => (format!("originals/files/{:06}-{safe_name}", e.seq), false),
                 "confirm" => (String::new(), false),
-                k => (format!("originals/items/{:06}-{k}.{}", e.seq, item_ext(&meta.source_name)), opts.redact),
+                k => (format!("originals/items/{:06}-{k}", e.seq), opts.redact),
             };
             if opts.redact {
                 logged.metadata = redact_metadata(&e.metadata, &collectors);
@@ -622,20 +742,27 @@ impl Store {
                 // The export file is full of third parties' numbers: left out of a redacted package.
                 continue;
             }
-            let digests = if redacted_copy {
-                let content = self.content(e, *chunked)?;
-                let text = String::from_utf8_lossy(&content);
-                let red = redact_text(&text, &collectors);
-                w.add(&path, red.as_bytes(), Some(e.seq), true)?
-            } else if *chunked {
-                let reader = ContentReader::new(self, &e.blob_sha256)?;
-                w.add(&path, reader, Some(e.seq), false)?
+            let (digests, path) = if let Location::Whole(src) = *loc {
+                let reader = WholeReader { cursor: ChunkCursor::new(self), src, idx: 0, cur: Vec::new(), pos: 0 };
+                (w.add(&path, reader, Some(e.seq), false)?, path)
             } else {
-                let content = self.content(e, *chunked)?;
-                w.add(&path, content.as_slice(), Some(e.seq), false)?
+                let mut content = Vec::with_capacity(e.blob_size as usize);
+                cursor.pieces(e, *loc, &mut |p| content.extend_from_slice(p))?;
+                let path = format!("{path}.{}", item_ext(&content, &meta));
+                let d = if redacted_copy {
+                    let red = redact_text(&String::from_utf8_lossy(&content), &collectors);
+                    w.add(&path, red.as_bytes(), Some(e.seq), true)?
+                } else {
+                    w.add(&path, content.as_slice(), Some(e.seq), false)?
+                };
+                (d, path)
             };
             let codes = codes_of.get(&e.seq).cloned().unwrap_or_default();
-            if let Some(row) = index_row(e, &meta, &codes, &path, &digests.sha256, rows.len() + 1) {
+            if let Some(mut row) = index_row(e, &meta, &codes, &path, &digests.sha256, rows.len() + 1) {
+                if opts.redact {
+                    row.name = redact_text(&row.name, &collectors);
+                    row.proves = redact_text(&row.proves, &collectors);
+                }
                 rows.push(row);
             }
         }
@@ -699,15 +826,9 @@ impl Store {
 
     /// Senders of collection messages (their numbers are not redacted: they are the subject).
     fn collector_keys(&self) -> Result<std::collections::HashSet<String>, StoreError> {
-        let mut out: std::collections::HashSet<String> =
-            self.proposals_all()?.into_iter().map(|p| p.sender_key).collect();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT counterpart_key FROM messages WHERE codes != '[]' AND direction = 'in'")?;
-        for k in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            out.insert(k?);
-        }
-        Ok(out)
+        // The senders of demands. The proposer already leaves out relatives and colleagues who
+        // only report being contacted: their numbers are exactly what redaction must hide.
+        Ok(self.proposals_all()?.into_iter().map(|p| p.sender_key).collect())
     }
 
     fn proposals_all(&self) -> Result<Vec<Proposal>, StoreError> {
@@ -756,18 +877,16 @@ impl Store {
             extra: serde_json::to_value(&c).unwrap_or_default(),
         };
         let key = format!("confirm|{}|{}", debt_id, c.proposal.id);
+        let at = ItemAt { tx: &tx, cipher, recorded_at: &c.confirmed_at };
         append(
-            &tx,
-            cipher,
+            &at,
             &mut prev,
-            &c.confirmed_at,
             "confirm",
             "用户确认的催收事件",
-            "",
             &key,
             &digests,
             body.len() as u64,
-            false,
+            Location::Blob,
             &meta,
         )?;
         tx.commit()?;
@@ -802,8 +921,10 @@ fn connect(db: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(db)?;
     // WAL: a killed process never leaves a half-applied transaction; NORMAL sync is safe against
     // process crashes (power loss may lose the last commits, never corrupt them).
+    // 64 MiB of page cache keeps the growing indexes of a large import in memory.
     conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; \
+         PRAGMA cache_size=-65536;",
     )?;
     Ok(conn)
 }
@@ -821,6 +942,13 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 type RawEntry = (Entry, Vec<u8>);
+
+const ENTRY_SELECT: &str = "SELECT seq, recorded_at, kind, origin, origin_sha256, item_key, blob_sha256, blob_sm3, \
+     blob_size, metadata, metadata_sha256, prev_hash, entry_hash, content_src, content_offset FROM log";
+
+fn row_location(r: &rusqlite::Row<'_>) -> rusqlite::Result<Location> {
+    Ok(Location::from_columns(r.get(13)?, r.get(14)?))
+}
 
 fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEntry> {
     Ok((
@@ -876,43 +1004,12 @@ fn insert_blob(tx: &Transaction<'_>, cipher: Option<&Cipher>, d: &Digests, conte
     Ok(())
 }
 
-/// Seals and appends one log entry after `prev`; returns its sequence number.
-#[allow(clippy::too_many_arguments)]
-fn append(
-    tx: &Transaction<'_>,
-    cipher: Option<&Cipher>,
-    prev: &mut Option<Entry>,
-    recorded_at: &str,
-    kind: &str,
-    origin: &str,
-    origin_sha256: &str,
-    item_key: &str,
-    d: &Digests,
-    size: u64,
-    chunked: bool,
-    meta: &Metadata,
-) -> Result<u64, StoreError> {
-    let metadata = serde_json::to_string(meta).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let e = Entry {
-        seq: 0,
-        recorded_at: recorded_at.to_string(),
-        kind: kind.to_string(),
-        origin: origin.to_string(),
-        origin_sha256: origin_sha256.to_string(),
-        item_key: item_key.to_string(),
-        blob_sha256: d.sha256.clone(),
-        blob_sm3: d.sm3.clone(),
-        blob_size: size,
-        metadata,
-        metadata_sha256: String::new(),
-        prev_hash: String::new(),
-        entry_hash: String::new(),
-    }
-    .seal(prev.as_ref());
-    let stored_meta = crypt::seal(cipher, e.metadata.as_bytes())?;
+fn insert_entry(tx: &Transaction<'_>, e: &Entry, stored_meta: &[u8], loc: Location) -> Result<(), StoreError> {
+    let (src, off) = loc.columns();
     tx.prepare_cached(
         "INSERT INTO log (seq, recorded_at, kind, origin, origin_sha256, item_key, blob_sha256, blob_sm3, blob_size, \
-         chunked, metadata, metadata_sha256, prev_hash, entry_hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+         content_src, content_offset, metadata, metadata_sha256, prev_hash, entry_hash) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     )?
     .execute(params![
         e.seq as i64,
@@ -924,136 +1021,191 @@ fn append(
         e.blob_sha256,
         e.blob_sm3,
         e.blob_size as i64,
-        chunked as i64,
+        src,
+        off,
         stored_meta,
         e.metadata_sha256,
         e.prev_hash,
         e.entry_hash
     ])?;
+    Ok(())
+}
+
+/// Seals and appends one log entry after `prev`; returns its sequence number.
+#[allow(clippy::too_many_arguments)]
+fn append(
+    at: &ItemAt<'_>,
+    prev: &mut Option<Entry>,
+    kind: &str,
+    origin: &str,
+    item_key: &str,
+    d: &Digests,
+    size: u64,
+    loc: Location,
+    meta: &Metadata,
+) -> Result<u64, StoreError> {
+    let metadata = serde_json::to_string(meta).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let e = Entry {
+        seq: 0,
+        recorded_at: at.recorded_at.to_string(),
+        kind: kind.to_string(),
+        origin: origin.to_string(),
+        origin_sha256: String::new(),
+        item_key: item_key.to_string(),
+        blob_sha256: d.sha256.clone(),
+        blob_sm3: d.sm3.clone(),
+        blob_size: size,
+        metadata,
+        metadata_sha256: String::new(),
+        prev_hash: String::new(),
+        entry_hash: String::new(),
+    }
+    .seal(prev.as_ref());
+    let stored_meta = crypt::seal(at.cipher, e.metadata.as_bytes())?;
+    insert_entry(at.tx, &e, &stored_meta, loc)?;
     let seq = e.seq;
     *prev = Some(e);
     Ok(seq)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn store_item(
-    tx: &Transaction<'_>,
-    cipher: Option<&Cipher>,
-    prev: &mut Option<Entry>,
-    recorded_at: &str,
-    source_name: &str,
-    source_sha256: &str,
+/// What the reader thread sends to the writing thread, in file order.
+enum Msg {
+    Chunk(Vec<u8>),
+    Item(Box<Prepared>),
+}
+
+/// A record ready to be linked into the chain and written.
+struct Prepared {
+    entry: Entry,
+    /// The sealed (encrypted or plain) metadata as stored.
+    stored_meta: Vec<u8>,
+    loc: Location,
+    /// The record's bytes: hashed on the writing thread (which has the lighter load), and kept
+    /// in the blobs table when the record is not a slice of the file.
+    raw: Vec<u8>,
+    /// (time, channel, direction, counterpart key, codes as JSON) for the messages table.
+    message: Option<(Option<i64>, String, &'static str, String, String)>,
+    flagged: bool,
+}
+
+/// Hashes, analyses and serialises one record (reader thread).
+fn prepare(
     item: Item,
+    source_name: &str,
+    recorded_at: &str,
+    src: i64,
+    cipher: Option<&Cipher>,
     analyzer: &Analyzer,
     scratch: &mut Scratch,
-    counts: &mut (u64, u64, u64),
-    last: &mut u64,
-) -> Result<(), StoreError> {
-    let exists: Option<i64> = tx
-        .prepare_cached("SELECT 1 FROM log WHERE item_key = ?1")?
-        .query_row(params![item.key], |r| r.get(0))
-        .optional()?;
-    if exists.is_some() {
-        counts.1 += 1;
-        return Ok(());
-    }
-    let d = Digests::of(&item.raw);
-    insert_blob(tx, cipher, &d, &item.raw)?;
+) -> Result<Prepared, StoreError> {
     let codes: Vec<String> = match &item.message {
         // The debtor's own messages are never flagged; the analyzer knows by `from`.
         Some(m) if !m.text.is_empty() && m.direction != yuqi_evidence::Direction::System => {
-            let from = if m.direction == yuqi_evidence::Direction::Out { Some("debtor") } else { Some("collector") };
-            let msg = yuqi_conduct::Message {
-                text: m.text.as_str().into(),
-                from: from.map(Into::into),
-                ..Default::default()
-            };
+            let from = if m.direction == yuqi_evidence::Direction::Out { "debtor" } else { "collector" };
+            let msg =
+                yuqi_conduct::Message { text: m.text.as_str().into(), from: Some(from.into()), ..Default::default() };
             analyzer.analyze(&msg, scratch).codes.iter().map(|c| c.as_str().to_string()).collect()
         }
         _ => Vec::new(),
     };
-    if !codes.is_empty() {
-        counts.2 += 1;
-    }
     let origin = format!("{source_name} {}", item.position);
-    // The body is in the blob and in `message.text`; it is not repeated among the fields.
-    let fields = item.fields.into_iter().filter(|(k, _)| k != "body").collect();
+    let loc = if item.slice { Location::Slice(src, item.position.byte) } else { Location::Blob };
+    // An exact slice already holds every original field; a re-encoded CSV record keeps them
+    // here. The body is in `message.text` either way.
+    let fields = if item.slice { Vec::new() } else { item.fields.into_iter().filter(|(k, _)| k != "body").collect() };
+    let message = item.message.as_ref().map(|m| {
+        (
+            m.time_ms,
+            m.channel.clone(),
+            m.direction.as_str(),
+            m.counterpart_key.clone(),
+            serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()),
+        )
+    });
     let meta = Metadata {
-        source_name: source_name.to_string(),
-        position: Some(item.position),
         fields,
+        position: Some(item.position),
         message: item.message,
         media: item.media,
         attachments: item.attachments,
-        extra: serde_json::Value::Null,
+        ..Metadata::new("")
     };
-    let seq = append(
-        tx,
-        cipher,
-        prev,
-        recorded_at,
-        item.kind.as_str(),
-        &origin,
-        source_sha256,
-        &item.key,
-        &d,
-        item.raw.len() as u64,
-        false,
-        &meta,
-    )?;
-    if let Some(m) = &meta.message {
-        tx.prepare_cached(
-            "INSERT INTO messages (seq, time_ms, channel, direction, counterpart_key, codes) VALUES (?1,?2,?3,?4,?5,?6)",
-        )?
-        .execute(params![
-            seq as i64,
-            m.time_ms,
-            m.channel,
-            m.direction.as_str(),
-            m.counterpart_key,
-            serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())
-        ])?;
+    let metadata = serde_json::to_string(&meta).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let stored_meta = crypt::seal(cipher, metadata.as_bytes())?;
+    let entry = Entry {
+        seq: 0,
+        recorded_at: recorded_at.to_string(),
+        kind: item.kind.as_str().to_string(),
+        origin,
+        origin_sha256: String::new(),
+        item_key: item.key,
+        blob_sha256: String::new(),
+        blob_sm3: String::new(),
+        blob_size: item.raw.len() as u64,
+        metadata_sha256: yuqi_evidence::digest::sha256_hex(metadata.as_bytes()),
+        metadata,
+        prev_hash: String::new(),
+        entry_hash: String::new(),
+    };
+    Ok(Prepared { entry, stored_meta, loc, raw: item.raw, message, flagged: !codes.is_empty() })
+}
+
+/// Links a prepared record into the chain and writes it, unless already stored (writer thread).
+fn write_item(at: &ItemAt<'_>, prev: &mut Option<Entry>, p: Prepared, counts: &mut Counts) -> Result<(), StoreError> {
+    let exists: Option<i64> = at
+        .tx
+        .prepare_cached("SELECT 1 FROM log WHERE item_key = ?1")?
+        .query_row(params![p.entry.item_key], |r| r.get(0))
+        .optional()?;
+    if exists.is_some() {
+        counts.duplicates += 1;
+        return Ok(());
     }
-    counts.0 += 1;
-    *last = seq;
+    let d = Digests::of(&p.raw);
+    if p.loc == Location::Blob {
+        insert_blob(at.tx, at.cipher, &d, &p.raw)?;
+    }
+    let mut e = p.entry;
+    e.blob_sha256 = d.sha256;
+    e.blob_sm3 = d.sm3;
+    let e = e.link(prev.as_ref());
+    insert_entry(at.tx, &e, &p.stored_meta, p.loc)?;
+    if let Some((time, channel, direction, counterpart, codes)) = &p.message {
+        at.tx
+            .prepare_cached(
+                "INSERT INTO messages (seq, time_ms, channel, direction, counterpart_key, codes) VALUES (?1,?2,?3,?4,?5,?6)",
+            )?
+            .execute(params![e.seq as i64, time, channel, direction, counterpart, codes])?;
+    }
+    counts.new += 1;
+    counts.flagged += p.flagged as u64;
+    counts.first.get_or_insert(e.seq);
+    counts.last = Some(e.seq);
+    *prev = Some(e);
     Ok(())
 }
 
-/// Reads the file for the parser while storing it in chunks and hashing it again.
-struct Tee<'a, 'p> {
+/// Sends the file to the writing thread in chunks as the parser reads it.
+struct ChunkSender {
     inner: File,
-    tx: &'a Transaction<'a>,
-    cipher: Option<&'a Cipher>,
-    sha: &'a str,
-    hasher: Hasher,
+    sender: std::sync::mpsc::SyncSender<Msg>,
     buf: Vec<u8>,
-    idx: i64,
-    done: u64,
-    total: u64,
-    progress: &'p mut dyn FnMut(u64, u64),
 }
 
-impl Tee<'_, '_> {
+impl ChunkSender {
     fn flush_chunk(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
+        if !self.buf.is_empty() {
+            let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            self.sender.send(Msg::Chunk(chunk)).map_err(|_| std::io::Error::other("写入线程已停止"))?;
         }
-        let stored = crypt::seal(self.cipher, &self.buf).map_err(std::io::Error::other)?;
-        self.tx
-            .prepare_cached("INSERT INTO chunks (sha256, idx, data) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute(params![self.sha, self.idx, stored]))
-            .map_err(std::io::Error::other)?;
-        self.idx += 1;
-        self.buf.clear();
         Ok(())
     }
 }
 
-impl Read for Tee<'_, '_> {
+impl Read for ChunkSender {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(out)?;
         let mut rest = &out[..n];
-        self.hasher.update(rest);
         while !rest.is_empty() {
             let take = (CHUNK - self.buf.len()).min(rest.len());
             self.buf.extend_from_slice(&rest[..take]);
@@ -1062,50 +1214,27 @@ impl Read for Tee<'_, '_> {
                 self.flush_chunk()?;
             }
         }
-        self.done += n as u64;
-        (self.progress)(self.done.min(self.total), self.total);
         Ok(n)
     }
 }
 
-fn check_unchanged(h: &Hasher, d: &Digests, path: &Path) -> Result<(), StoreError> {
-    if h.clone().finish().sha256 != d.sha256 {
-        return Err(StoreError::Invalid(format!(
-            "{} 在导入过程中被改动：已放弃本次导入，没有保存任何内容",
-            path.display()
-        )));
-    }
-    Ok(())
-}
-
-/// Streams chunked content out of the store (for packages).
-struct ContentReader<'s> {
-    rows: std::vec::IntoIter<i64>,
-    store: &'s Store,
-    sha: String,
+/// Streams a whole stored file (for packages).
+struct WholeReader<'s> {
+    cursor: ChunkCursor<'s>,
+    src: i64,
+    idx: i64,
     cur: Vec<u8>,
     pos: usize,
 }
 
-impl<'s> ContentReader<'s> {
-    fn new(store: &'s Store, sha: &str) -> Result<ContentReader<'s>, StoreError> {
-        let mut stmt = store.conn.prepare_cached("SELECT idx FROM chunks WHERE sha256 = ?1 ORDER BY idx")?;
-        let idx: Vec<i64> = stmt.query_map(params![sha], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(ContentReader { rows: idx.into_iter(), store, sha: sha.to_string(), cur: Vec::new(), pos: 0 })
-    }
-}
-
-impl Read for ContentReader<'_> {
+impl Read for WholeReader<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         while self.pos >= self.cur.len() {
-            let Some(i) = self.rows.next() else { return Ok(0) };
-            let data: Vec<u8> = self
-                .store
-                .conn
-                .prepare_cached("SELECT data FROM chunks WHERE sha256 = ?1 AND idx = ?2")
-                .and_then(|mut s| s.query_row(params![self.sha, i], |r| r.get(0)))
-                .map_err(std::io::Error::other)?;
-            self.cur = crypt::unseal(self.store.cipher.as_ref(), data).map_err(std::io::Error::other)?;
+            match self.cursor.chunk(self.src, self.idx).map_err(std::io::Error::other)? {
+                None => return Ok(0),
+                Some(c) => self.cur = c.to_vec(),
+            }
+            self.idx += 1;
             self.pos = 0;
         }
         let n = (self.cur.len() - self.pos).min(out.len());
@@ -1126,11 +1255,11 @@ fn sanitize(name: &str) -> String {
     if s.is_empty() { "file".into() } else { s }
 }
 
-fn item_ext(source_name: &str) -> &'static str {
-    let l = source_name.to_lowercase();
-    if l.ends_with(".xml") {
+/// An XML element, a re-encoded CSV record (it keeps its fields) or a text block.
+fn item_ext(content: &[u8], meta: &Metadata) -> &'static str {
+    if content.first() == Some(&b'<') {
         "xml"
-    } else if l.ends_with(".csv") {
+    } else if !meta.fields.is_empty() {
         "csv"
     } else {
         "txt"
@@ -1139,27 +1268,7 @@ fn item_ext(source_name: &str) -> &'static str {
 
 fn redact_text(text: &str, keep: &std::collections::HashSet<String>) -> String {
     // Numbers of the collectors stay; every other phone number is masked.
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        let digits = run.chars().filter(|c| c.is_ascii_digit()).count();
-        if digits >= 7 && !keep.contains(&phone::normalize(run)) {
-            out.push_str(&phone::redact(run));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() || (run.is_empty() && c == '+') || (!run.is_empty() && c == '-') {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    phone::redact_in_text(text, &|n| keep.contains(n))
 }
 
 fn redact_metadata(meta: &str, keep: &std::collections::HashSet<String>) -> String {

@@ -384,6 +384,7 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
         position: o.position,
         key: Item::message_key(o.kind, &msg),
         raw,
+        slice: true,
         fields: o.fields.clone(),
         message: Some(msg),
         media: None,
