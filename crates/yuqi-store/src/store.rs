@@ -579,7 +579,6 @@ impl Store {
         report.last_seq = Some(seq);
         report.sha256 = digests.sha256;
         report.sm3 = digests.sm3;
-        drop(at);
         tx.commit()?;
         Ok(report)
     }
