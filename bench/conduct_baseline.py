@@ -76,7 +76,7 @@ def normalize(text):
 
 def prep(p):
     return (p.replace("{PHONE}", PHONE).replace("{CARD}", CARD).replace("{AMOUNT}", AMOUNT).replace("{URL}", URL)
-            .replace("\\p{Han}", "\u4e00-\u9fff").lower())
+            .replace("\\p{Han}", "\u4e00-\u9fff").lower().replace("(?<", "(?P<"))
 
 
 rules = []

@@ -73,13 +73,19 @@ pub(crate) enum Literal {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     pub rules: Vec<Rule>,
-    /// Every pattern of every rule, and the same as one set: a single pass tells
-    /// which patterns match at all, so spans are searched only for those.
+    /// Every pattern of every rule. Each is compiled on its own (small automata
+    /// stay in the lazy DFA's cache) and run only when one of its rule's anchors
+    /// occurs in the message.
     pub patterns: Vec<Regex>,
-    pub pattern_rule: Vec<usize>,
+    /// Indices into `patterns` for each rule.
+    pub rule_patterns: Vec<Vec<usize>>,
+    /// For a rule with several patterns, all of them as one set: one pass over the message
+    /// tells which of them match, so spans are searched only for those. (One set for the whole
+    /// lexicon was tried: its automaton is too big for the lazy DFA's cache on messages dense
+    /// with anchors.)
+    pub rule_sets: Vec<Option<RegexSet>>,
     /// The pattern has a group named `h`: the span to report.
     pub pattern_has_span: Vec<bool>,
-    pub pattern_set: RegexSet,
     /// For each distinct literal string in the automaton, what it stands for.
     pub literals: Vec<Vec<Literal>>,
     pub automaton: AhoCorasick,
@@ -144,7 +150,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     };
     let mut rules = Vec::new();
     let mut all_patterns: Vec<Regex> = Vec::new();
-    let mut pattern_rule = Vec::new();
+    let mut rule_patterns: Vec<Vec<usize>> = Vec::new();
     for (i, r) in file.rule.iter().enumerate() {
         let code = Code::parse(&r.code)
             .filter(|c| c.is_text_level())
@@ -162,12 +168,14 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         for a in &r.anchors {
             add(normalize_literal(a), Literal::Anchor(i));
         }
+        let mut own = Vec::new();
         for p in &r.patterns {
             let re = Regex::new(&placeholders(p))
                 .map_err(|e| LexiconError(format!("rule {}: bad pattern {p}: {e}", r.id)))?;
+            own.push(all_patterns.len());
             all_patterns.push(re);
-            pattern_rule.push(i);
         }
+        rule_patterns.push(own);
         rules.push(Rule { id: r.id.clone(), code, negatable: r.negatable });
     }
     let c = &file.context;
@@ -188,14 +196,21 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns_ac)
         .map_err(|e| LexiconError(format!("automaton: {e}")))?;
-    let pattern_set =
-        RegexSet::new(all_patterns.iter().map(Regex::as_str)).map_err(|e| LexiconError(format!("pattern set: {e}")))?;
+    let rule_sets = rule_patterns
+        .iter()
+        .map(|own| {
+            (own.len() > 1)
+                .then(|| RegexSet::new(own.iter().map(|&i| all_patterns[i].as_str())))
+                .transpose()
+                .map_err(|e| LexiconError(format!("pattern set: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Lexicon {
+        rule_sets,
         rules,
         pattern_has_span: all_patterns.iter().map(|r| r.capture_names().any(|n| n == Some("h"))).collect(),
         patterns: all_patterns,
-        pattern_rule,
-        pattern_set,
+        rule_patterns,
         literals,
         automaton,
         court_senders: c.court_senders.clone(),

@@ -61,6 +61,21 @@ fn is_filler(c: char) -> bool {
             | '='
             | '丶'
             | '丨'
+            // decorative symbols slipped between characters ("后♂果自♂负")
+            | '♂'
+            | '♀'
+            | '★'
+            | '☆'
+            | '♥'
+            | '♡'
+            | '❤'
+            | '✿'
+            | '❀'
+            | '◆'
+            | '◇'
+            | '●'
+            | '○'
+            | '※'
     ) || ('\u{200B}'..='\u{200F}').contains(&c)
         || c == '\u{FEFF}'
         || c == '\u{2060}'
@@ -215,12 +230,17 @@ fn scan_number(s: &str) -> (Option<char>, usize, usize) {
     for (b, raw) in it {
         let c = fold_width(raw);
         let next_is_digit = || s[b + raw.len_utf8()..].chars().next().is_some_and(|n| fold_width(n).is_ascii_digit());
+        // Masked groups may follow a space or dash too ("6228 48** **** 3316").
+        let next_is_digit_or_mask =
+            || s[b + raw.len_utf8()..].chars().next().is_some_and(|n| matches!(fold_width(n), '0'..='9' | '*'));
         if c.is_ascii_digit() {
             first_digit.get_or_insert(c);
             digits += 1;
         } else if matches!(c, '*' | 'x' | 'X') {
             masked += 1;
-        } else if ((c == ' ' || c == '-') || (matches!(c, '.' | ',') && digits > 0 && masked == 0)) && next_is_digit() {
+        } else if ((c == ' ' || c == '-') && next_is_digit_or_mask())
+            || (matches!(c, '.' | ',') && digits > 0 && masked == 0 && next_is_digit())
+        {
             // A separator inside the number (grouping, decimal point) is part of it
             // but does not end it.
             count += 1;
@@ -268,6 +288,7 @@ mod tests {
         assert_eq!(norm("債務").text, "债务");
         assert_eq!(norm("ＦＡ院").text, "fa院");
         assert_eq!(norm("坐\u{200B}牢").text, "坐牢");
+        assert_eq!(norm("后♂果自♂负").text, "后果自负");
     }
 
     #[test]
@@ -277,6 +298,7 @@ mod tests {
         assert_eq!(norm("还5,000.50元").text, format!("还{AMOUNT}"));
         assert_eq!(norm("¥300").text, format!("{AMOUNT}"));
         assert_eq!(norm("138****1234").text, format!("{PHONE}"));
+        assert_eq!(norm("6228 48** **** 3316").text, format!("{CARD}"));
         assert_eq!(norm("看 https://x.cn/a?b=1 ok").text, format!("看{URL}ok"));
         assert_eq!(norm("3天").text, "3天");
     }

@@ -62,8 +62,6 @@ pub struct Scratch {
     boundaries: Vec<u32>,
 }
 
-const CLAUSE: &[char] = &['，', '。', '！', '？', '；', ',', '!', '?', ';', '\n', '：', ':'];
-const SENTENCE: &[char] = &['。', '！', '？', '!', '?', '\n'];
 /// How far before a hit a negation cue may stand (normalised characters).
 const NEGATION_REACH: usize = 8;
 
@@ -106,23 +104,29 @@ pub(crate) fn analyze(
         }
     }
     if !triggered.is_empty() {
-        for idx in lex.pattern_set.matches(&norm.text).iter() {
-            let rule = lex.pattern_rule[idx];
-            if !triggered.contains(&rule) {
-                continue;
-            }
-            let re = &lex.patterns[idx];
-            if lex.pattern_has_span[idx] {
-                // The pattern marks the part to report with a group named `h`
-                // (a conditional threat reports the threat, not the condition).
-                for c in re.captures_iter(&norm.text) {
-                    if let Some(m) = c.name("h").or_else(|| c.get(0)) {
+        for &rule in triggered.iter() {
+            let own = &lex.rule_patterns[rule];
+            let matched: Vec<usize> = match &lex.rule_sets[rule] {
+                // Most triggered rules do not match at all: the early-exit test is cheaper than
+                // asking which of the patterns match.
+                Some(set) if !set.is_match(&norm.text) => continue,
+                Some(set) => set.matches(&norm.text).iter().map(|k| own[k]).collect(),
+                None => own.clone(),
+            };
+            for idx in matched {
+                let re = &lex.patterns[idx];
+                if lex.pattern_has_span[idx] {
+                    // The pattern marks the part to report with a group named `h`
+                    // (a conditional threat reports the threat, not the condition).
+                    for c in re.captures_iter(&norm.text) {
+                        if let Some(m) = c.name("h").or_else(|| c.get(0)) {
+                            candidates.push((rule, m.start(), m.end()));
+                        }
+                    }
+                } else {
+                    for m in re.find_iter(&norm.text) {
                         candidates.push((rule, m.start(), m.end()));
                     }
-                }
-            } else {
-                for m in re.find_iter(&norm.text) {
-                    candidates.push((rule, m.start(), m.end()));
                 }
             }
         }
@@ -133,21 +137,23 @@ pub(crate) fn analyze(
     }
     court = court || from.is_some_and(|f| lex.court_senders.iter().any(|s| s == f));
 
-    // Clause and sentence boundaries, as prefix counts over normalised characters.
+    // Clause and sentence boundaries, as prefix counts over normalised characters; needed only
+    // when a negation or a reporting cue is present (most messages have neither).
     boundaries.clear();
-    let mut clause = 0u32;
-    let mut sentence = 0u32;
-    for c in norm.text.chars() {
-        if CLAUSE.contains(&c) {
-            clause += 1;
+    let (mut clause, mut sentence) = (0u32, 0u32);
+    if !negations.is_empty() || !reportings.is_empty() {
+        for c in norm.text.chars() {
+            let (cl, se) = match c {
+                '。' | '！' | '？' | '!' | '?' | '\n' => (true, true),
+                '，' | '；' | ',' | ';' | '：' | ':' => (true, false),
+                _ => (false, false),
+            };
+            clause += cl as u32;
+            sentence += se as u32;
+            boundaries.push(clause << 16 | sentence.min(0xFFFF));
         }
-        if SENTENCE.contains(&c) {
-            sentence += 1;
-        }
-        boundaries.push(clause << 16 | sentence.min(0xFFFF));
     }
-    let clause_of =
-        |b: usize| -> u32 { boundaries.get(norm.char_index(b).saturating_sub(0)).map_or(clause, |x| x >> 16) };
+    let clause_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(clause, |x| x >> 16) };
     let sentence_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(sentence, |x| x & 0xFFFF) };
 
     for &(rule_idx, bs, be) in candidates.iter() {

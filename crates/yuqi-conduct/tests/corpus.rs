@@ -10,8 +10,9 @@ use yuqi_conduct::eval::evaluate;
 use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 
 /// Macro-F1 on the held-out split, recorded when the rules were last changed
-/// (see docs/conduct.md for the history). Lower only with a written reason.
-const HELD_OUT_MACRO_F1: f64 = 0.694;
+/// (see docs/conduct.md for the history: 0.694 for the first rules, 0.790 after the
+/// second round tuned on train + train_extra). Lower only with a written reason.
+const HELD_OUT_MACRO_F1: f64 = 0.789;
 
 #[derive(Deserialize)]
 struct Line<'a> {
@@ -66,7 +67,9 @@ fn evaluate_file(name: &str) -> (yuqi_conduct::eval::EvalReport, usize, usize) {
 fn the_corpus_is_large_enough_and_well_formed() {
     let (train, real_a, syn_a) = evaluate_file("train.jsonl");
     let (test, real_b, syn_b) = evaluate_file("test.jsonl");
+    let (extra, _, syn_c) = evaluate_file("train_extra.jsonl");
     assert!(train.messages + test.messages >= 400);
+    assert_eq!(extra.messages, syn_c, "train_extra is synthetic only");
     assert!(real_a + real_b >= 100, "real messages: {}", real_a + real_b);
     assert!(syn_a + syn_b > 0);
     // Every text-level code is represented in both splits.
