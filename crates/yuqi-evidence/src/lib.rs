@@ -14,6 +14,8 @@
 
 pub mod chain;
 pub mod digest;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod item;
 pub mod package;

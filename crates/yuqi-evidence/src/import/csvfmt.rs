@@ -15,11 +15,9 @@ use crate::item::{Direction, ImportedMessage, Item, ItemKind, Position};
 use crate::phone;
 
 /// Picks the encoding and returns a reader of UTF-8 text.
-/// Also says whether lines end in CRLF (see [`position`]).
-fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(impl Read + use<R>, bool), ImportError> {
+fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<Window<impl Read + use<R>>, ImportError> {
     let mut input = BufReader::with_capacity(64 * 1024, input);
     let head = input.fill_buf()?;
-    let crlf = head.iter().position(|&b| b == b'\n').is_some_and(|i| i > 0 && head[i - 1] == b'\r');
     let enc: &'static Encoding = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         UTF_8
     } else if head.starts_with(&[0xFF, 0xFE]) {
@@ -38,7 +36,44 @@ fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(impl Read + use<R
     if enc == GB18030 {
         ctx.warn("文件不是 UTF-8，已按 GB18030（GBK）读取".into());
     }
-    Ok((DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_sniffing(true).strip_bom(true).build(input), crlf))
+    // UTF-8 passes through untouched (byte offsets stay offsets in the file, after the BOM);
+    // other encodings are transcoded, and offsets are then offsets in the UTF-8 text.
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let text = DecodeReaderBytesBuilder::new()
+        .encoding(Some(enc))
+        .utf8_passthru(true)
+        .bom_sniffing(true)
+        .strip_bom(true)
+        .build(input);
+    Ok(Window { inner: text, kept: Vec::new(), base: 0, bom })
+}
+
+/// Keeps the most recent decoded bytes, so a record's start can be checked (see [`position`]).
+struct Window<R> {
+    inner: R,
+    kept: Vec<u8>,
+    base: u64,
+    /// Bytes of a UTF-8 BOM removed before the text.
+    bom: u64,
+}
+
+impl<R: Read> Read for Window<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.kept.len() > 1 << 20 {
+            let cut = self.kept.len() - (1 << 16);
+            self.kept.drain(..cut);
+            self.base += cut as u64;
+        }
+        self.kept.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R> Window<R> {
+    fn byte_at(&self, pos: u64) -> Option<u8> {
+        pos.checked_sub(self.base).and_then(|i| self.kept.get(i as usize)).copied()
+    }
 }
 
 fn reader<R: Read>(text: R) -> csv::Reader<R> {
@@ -53,11 +88,12 @@ fn record_bytes(rec: &csv::StringRecord) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Where the next record starts, taken before reading it. With CRLF line ends the csv crate
-/// stops after the CR, so the position it reports is the LF still on the previous line: one
-/// line and one byte early.
-fn position(p: &csv::Position, n: u64, crlf: bool) -> Position {
-    Position { record: n, line: p.line() + crlf as u64, byte: p.byte() + crlf as u64 }
+/// Where the next record starts, taken before reading it. After a CR line end the csv crate
+/// stops at the LF, still on the previous line: then the record really starts one byte and one
+/// line later. (Byte offsets are in the decoded UTF-8 text.)
+fn position<R>(p: &csv::Position, n: u64, window: &Window<R>) -> Position {
+    let lf = (window.byte_at(p.byte()) == Some(b'\n')) as u64;
+    Position { record: n, line: p.line() + lf, byte: p.byte() + lf + window.bom }
 }
 
 fn csv_error(e: csv::Error, n: u64) -> ImportError {
@@ -191,8 +227,7 @@ fn call_type(s: &str) -> (Direction, String) {
 }
 
 pub(crate) fn import_call_log<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-    let (text, crlf) = decoded(input, ctx)?;
-    let mut rdr = reader(text);
+    let mut rdr = reader(decoded(input, ctx)?);
     let raw_headers = rdr.headers().map_err(|e| csv_error(e, 0))?.clone();
     let headers: Vec<String> = raw_headers.iter().map(norm_header).collect();
     let (Some(ti), Some(ni)) = (column(&headers, TIME), column(&headers, NUMBER)) else {
@@ -213,7 +248,7 @@ pub(crate) fn import_call_log<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
             break;
         }
         n += 1;
-        let pos = position(&start, n, crlf);
+        let pos = position(&start, n, rdr.get_ref());
         let raw = record_bytes(&rec);
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
         let Some((time_ms, zone_assumed)) = parse_time(get(Some(ti)), opts.zone) else {
@@ -307,8 +342,7 @@ pub fn wechat_variant(header: &str) -> Option<WeChatVariant> {
 }
 
 pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-    let (text, crlf) = decoded(input, ctx)?;
-    let mut rdr = reader(text);
+    let mut rdr = reader(decoded(input, ctx)?);
     let raw_headers = rdr.headers().map_err(|e| csv_error(e, 0))?.clone();
     let header_line = raw_headers.iter().collect::<Vec<_>>().join(",");
     let Some(variant) = wechat_variant(&header_line) else {
@@ -327,7 +361,7 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
             break;
         }
         n += 1;
-        let pos = position(&start, n, crlf);
+        let pos = position(&start, n, rdr.get_ref());
         let raw = record_bytes(&rec);
         let get = |name: &str| idx(name).and_then(|i| rec.get(i)).unwrap_or("");
         let (time_cell, dir, counterpart, text, ty) = match variant {
@@ -481,8 +515,7 @@ pub(crate) fn import_generic<R: BufRead>(
     opts: &Options,
     ctx: &mut Ctx<'_>,
 ) -> Result<(), ImportError> {
-    let (text, crlf) = decoded(input, ctx)?;
-    let mut rdr = reader(text);
+    let mut rdr = reader(decoded(input, ctx)?);
     let raw_headers = rdr.headers().map_err(|e| csv_error(e, 0))?.clone();
     let find = |name: &str| raw_headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
     let missing: Vec<&str> = [Some(&map.time), Some(&map.counterpart), Some(&map.text), map.direction.as_ref()]
@@ -514,7 +547,7 @@ pub(crate) fn import_generic<R: BufRead>(
             break;
         }
         n += 1;
-        let pos = position(&start, n, crlf);
+        let pos = position(&start, n, rdr.get_ref());
         let raw = record_bytes(&rec);
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
         let Some((time_ms, zone_assumed)) = parse_time(get(ti), opts.zone) else {

@@ -1,0 +1,258 @@
+//! End-to-end tests of `yuqi evidence …` on the real binary: the whole path from import to a
+//! checked package, confirmed events changing the limitation period, and kills during import.
+
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_yuqi"));
+    c.env_remove("YUQI_STORE").env_remove("YUQI_PASSPHRASE");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/evidence").join(name).display().to_string()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[test]
+fn import_verify_export_and_check_a_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    assert!(run(&["evidence", "init", "--store", &store, "--title", "王某诉速借宝"]).status.success());
+    let files: Vec<String> = [
+        "sms-basic.xml",
+        "calls.xml",
+        "calllog.csv",
+        "pywxdump.csv",
+        "imessage.txt",
+        "photo.jpg",
+        "call.amr",
+        "notice.pdf",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let mut args = vec!["evidence", "import", "--store", &store];
+    args.extend(files.iter().map(String::as_str));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("重复 1 条未再保存"), "{}", out(&o));
+
+    let o = run(&["evidence", "verify", "--store", &store]);
+    assert!(o.status.success() && out(&o).contains("核验通过"), "{}", out(&o));
+
+    let o = run(&["evidence", "list", "--store", &store, "--code", "contact_third_party", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!items.as_array().unwrap().is_empty());
+    assert!(
+        items.as_array().unwrap().iter().all(|i| i["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "contact_third_party"))
+    );
+
+    let pkg = s(&tmp.path().join("证据包.zip"));
+    let o = run(&["evidence", "export", "--store", &store, "--out", &pkg]);
+    assert!(o.status.success(), "{}", out(&o));
+    let o = run(&["evidence", "verify-package", &pkg]);
+    assert!(o.status.success() && out(&o).contains("核验通过"), "{}", out(&o));
+
+    // The package checks with standard tools alone.
+    let dir = tmp.path().join("unzipped");
+    std::fs::create_dir_all(&dir).unwrap();
+    let unzip = Command::new("python3").args(["-m", "zipfile", "-e", &pkg, &s(&dir)]).status();
+    if unzip.is_ok_and(|s| s.success()) {
+        let sums = Command::new("sha256sum").args(["-c", "SHA256SUMS"]).current_dir(&dir).output().unwrap();
+        assert!(sums.status.success(), "{}", out(&sums));
+        let py = Command::new("python3").arg("verify.py").current_dir(&dir).output().unwrap();
+        assert!(py.status.success() && out(&py).starts_with("OK"), "{}", out(&py));
+    }
+
+    // A damaged package is refused with exit code 3.
+    let mut bytes = std::fs::read(&pkg).unwrap();
+    let n = bytes.len();
+    bytes.truncate(n - 100);
+    let bad = s(&tmp.path().join("bad.zip"));
+    std::fs::write(&bad, &bytes).unwrap();
+    let o = run(&["evidence", "verify-package", &bad]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+}
+
+#[test]
+fn malformed_records_are_refused_or_skipped_as_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    run(&["evidence", "init", "--store", &store]);
+    let o = run(&["evidence", "import", "--store", &store, &fixture("sms-broken-record.xml")]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("第 3 条记录（第 7 行"), "{}", out(&o));
+    let o = run(&["evidence", "import", "--store", &store, "--on-bad", "skip", &fixture("sms-broken-record.xml")]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("新增 4 条记录") && out(&o).contains("跳过 1 条"), "{}", out(&o));
+    let o = run(&["evidence", "import", "--store", &store, "--on-bad", "skip", &fixture("sms-truncated.xml")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out(&o).contains("第 9 行"), "{}", out(&o));
+}
+
+const CASE: &str = r#"
+version = 1
+[case]
+title = "证据与时效"
+as_of = 2026-11-24
+[person]
+name = "李明"
+[[debt]]
+id = "D1"
+lender = "王某（个人）"
+kind = "private"
+contract_date = 2022-03-01
+principal = 10000
+rate = "年化10%"
+method = "bullet"
+periods = 12
+"#;
+
+fn limitation_state(case: &str, evidence: Option<&str>) -> (String, String) {
+    let mut args = vec!["timeline", case, "--json"];
+    if let Some(e) = evidence {
+        args.extend(["--evidence", e]);
+    }
+    let o = run(&args);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let l = &v["debts"][0]["limitation"];
+    (l["status"]["state"].as_str().unwrap().to_string(), l["expiry"]["end"].as_str().unwrap_or("").to_string())
+}
+
+#[test]
+fn a_confirmed_collector_message_interrupts_the_limitation_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    let case = tmp.path().join("case.toml");
+    std::fs::write(&case, CASE).unwrap();
+    let case = s(&case);
+    run(&["evidence", "init", "--store", &store]);
+    assert!(run(&["evidence", "import", "--store", &store, &fixture("sms-basic.xml")]).status.success());
+
+    // Due 2023-03-01: without evidence the period ended on 2026-03-02 (2026-03-01 is a Sunday).
+    let (state, end) = limitation_state(&case, None);
+    assert_eq!((state.as_str(), end.as_str()), ("expired", "2026-03-02"));
+
+    let o = run(&["evidence", "propose", "--store", &store, "--json"]);
+    let ps: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p =
+        ps.as_array().unwrap().iter().find(|p| p["sender_key"] == "13712345678" && p["date"] == "2025-03-01").unwrap();
+    let id = p["id"].as_str().unwrap();
+    // Nothing changes until the user confirms.
+    assert_eq!(limitation_state(&case, Some(&store)).0, "expired");
+    let o = run(&["evidence", "confirm", "--store", &store, id, "--debt", "D1"]);
+    assert!(o.status.success(), "{}", out(&o));
+    // A demand that reached the debtor on 2025-03-01 restarts three years (时效规定 8(2)).
+    let (state, end) = limitation_state(&case, Some(&store));
+    assert_eq!((state.as_str(), end.as_str()), ("running", "2028-03-01"));
+
+    let o = run(&["evidence", "confirm", "--store", &store, id, "--debt", "NOPE"]);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn an_encrypted_store_needs_its_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    let pass = tmp.path().join("pass.txt");
+    std::fs::write(&pass, "一个很长的口令 correct horse\n").unwrap();
+    let pass = s(&pass);
+    let o = run(&["evidence", "init", "--store", &store, "--encrypt", "--passphrase-file", &pass]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        run(&["evidence", "import", "--store", &store, "--passphrase-file", &pass, &fixture("calls.xml")])
+            .status
+            .success()
+    );
+    let o = run(&["evidence", "verify", "--store", &store]);
+    assert!(!o.status.success() && out(&o).contains("口令"), "{}", out(&o));
+    let o = bin()
+        .args(["evidence", "verify", "--store", &store])
+        .env("YUQI_PASSPHRASE", "一个很长的口令 correct horse")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+}
+
+/// A large SMS Backup & Restore file written here, so the test needs no generator.
+fn big_backup(path: &Path, records: usize) {
+    let mut s = String::with_capacity(records * 400);
+    s.push_str("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"");
+    s.push_str(&records.to_string());
+    s.push_str("\">\n");
+    for i in 0..records {
+        s.push_str(&format!(
+            "  <sms protocol=\"0\" address=\"1069{:08}\" date=\"{}\" type=\"1\" subject=\"null\" body=\"【某贷】第{}号提醒：您的借款已逾期，请尽快还款。今晚不还就联系你的紧急联系人。{}\" read=\"1\" status=\"-1\" />\n",
+            i % 500,
+            1_700_000_000_000u64 + i as u64 * 61_000,
+            i,
+            "详".repeat(i % 200)
+        ));
+    }
+    s.push_str("</smses>\n");
+    std::fs::write(path, s).unwrap();
+}
+
+fn entries(store: &str) -> u64 {
+    let o = run(&["evidence", "verify", "--store", store, "--json"]);
+    assert!(o.status.success(), "verification failed after a kill: {}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["problems"].as_array().unwrap().is_empty());
+    v["entries"].as_u64().unwrap()
+}
+
+#[test]
+fn a_killed_import_leaves_all_or_nothing_and_a_valid_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    run(&["evidence", "init", "--store", &store]);
+    assert!(run(&["evidence", "import", "--store", &store, &fixture("calls.xml")]).status.success());
+    let base = entries(&store);
+    let records = 60_000;
+    let big = tmp.path().join("sms-big.xml");
+    big_backup(&big, records);
+    let full = base + records as u64 + 1;
+    // Kill at different moments, repeatedly; each time the store must verify and hold either
+    // nothing of the file or all of it.
+    let mut interrupted = 0;
+    for delay_ms in [30u64, 150, 400, 900, 1500, 60, 700] {
+        let mut child = bin()
+            .args(["evidence", "import", "--store", &store, &s(&big)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = entries(&store);
+        assert!(n == base || n == full, "after a kill at {delay_ms} ms: {n} entries (expected {base} or {full})");
+        interrupted += (n == base) as u32;
+    }
+    // The point of the test: some kills landed while the import was running.
+    assert!(interrupted > 0, "no kill interrupted an import");
+    let o = run(&["evidence", "import", "--store", &store, &s(&big)]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(entries(&store), full);
+}
