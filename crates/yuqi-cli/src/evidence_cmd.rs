@@ -113,6 +113,9 @@ pub(crate) enum EvidenceCommand {
         /// 隐去第三方（催收方以外）的电话号码
         #[arg(long)]
         redact: bool,
+        /// 不生成 PDF 版证据目录（本机没有中文字体时）
+        #[arg(long)]
+        no_pdf: bool,
         #[arg(long)]
         json: bool,
     },
@@ -290,9 +293,9 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_TAMPERED));
             }
         }
-        EvidenceCommand::Export { store, out: path, redact, json } => {
+        EvidenceCommand::Export { store, out: path, redact, no_pdf, json } => {
             let st = store.open()?;
-            let rep = st.export(path, &ExportOptions { redact: *redact })?;
+            let rep = st.export(path, &ExportOptions { redact: *redact, pdf: !*no_pdf })?;
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;

@@ -6,7 +6,7 @@
 //! * `manifest.json` — tool and version, chain head, every file with SHA-256 and SM3 and the
 //!   log entry it belongs to;
 //! * `log.jsonl` — the hash-chained log, one entry per line;
-//! * `index.html` — the evidence index (证据目录);
+//! * `index.html`, `index.pdf` — the evidence index (证据目录);
 //! * `verify.py` — recomputes the chain with the Python standard library;
 //! * `originals/` — the export files as imported, and every item's own bytes.
 
@@ -167,7 +167,7 @@ fn readme(m: &Manifest) -> String {
          文件说明 / Files:\n\
          - originals/   原始导出文件及逐条记录的原始内容（与日志中的哈希对应）\n\
          - log.jsonl    哈希链日志：每条含序号、记录时间、类型、来源、原始元数据、内容哈希（SHA-256、SM3）、前一条哈希\n\
-         - index.html   证据目录\n\
+         - index.html, index.pdf   证据目录\n\
          - manifest.json 清单：工具版本、链头、每个文件的 SHA-256 与 SM3\n\
          - SHA256SUMS   全部文件的 SHA-256\n\n\
          SM3（GB/T 32905-2016）值见 manifest.json；可用 gmssl 等工具核对：gmssl sm3 < 文件。\n\
@@ -413,4 +413,57 @@ pub fn index_html(title: &str, created_at: &str, head: Option<&ChainHead>, rows:
     }
     h.push_str("</tbody></table>\n<p>核验方法见 README.txt：<code>sha256sum -c SHA256SUMS</code>。本目录由 yuqi 生成，不构成法律意见。</p>\n</body></html>\n");
     h
+}
+
+/// A typst string literal (data is never read as markup).
+fn typst_str(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '"' => o.push_str("\\\""),
+            '\n' => o.push_str("\\n"),
+            '\r' => {}
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// Long hex strings get break opportunities so they fit a table cell.
+fn breakable(hex: &str) -> String {
+    hex.as_bytes().chunks(16).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\u{200B}")
+}
+
+/// The evidence index as typst markup (the PDF twin of [`index_html`]); the font is set by the
+/// renderer.
+pub fn index_typst(title: &str, created_at: &str, head: Option<&ChainHead>, rows: &[IndexRow]) -> String {
+    let mut t = String::new();
+    t.push_str("#set page(paper: \"a4\", flipped: true, margin: (x: 1.5cm, y: 1.5cm), numbering: \"1 / 1\")\n");
+    t.push_str("#set text(size: 8.5pt)\n#set par(justify: false)\n");
+    t.push_str("#align(center, text(size: 16pt, weight: \"bold\")[证据目录])\n\n");
+    t.push_str(&format!("#text({})\n\n", typst_str(title)));
+    let chain = match head {
+        Some(h) => format!("生成时间：{created_at}；哈希链共 {} 条，链头 {}", h.seq, breakable(&h.hash)),
+        None => format!("生成时间：{created_at}；哈希链为空"),
+    };
+    t.push_str(&format!("#text(size: 7.5pt, {})\n\n", typst_str(&chain)));
+    t.push_str("#table(columns: (2.2em, 2fr, 2fr, 3fr, 4.5em, 2fr), inset: 4pt, stroke: 0.5pt,\n");
+    t.push_str("  table.header([*序号*], [*证据名称*], [*来源*], [*证明目的*], [*页数/数量*], [*SHA-256*]),\n");
+    for r in rows {
+        t.push_str(&format!(
+            "  [{}], [#{}\\ #text(size: 6.5pt, {})], [#{}], [#{}], [#{}], [#text(size: 6.5pt, {})],\n",
+            r.no,
+            typst_str(&r.name),
+            typst_str(&r.path),
+            typst_str(&r.source),
+            typst_str(&r.proves),
+            typst_str(&r.pages),
+            typst_str(&breakable(&r.sha256)),
+        ));
+    }
+    t.push_str(")\n\n#text(size: 7.5pt)[核验方法见 README.txt：解压后运行 sha256sum -c SHA256SUMS。本目录由 yuqi 生成，不构成法律意见。]\n");
+    t
 }

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{FixedOffset, SecondsFormat, Utc};
+use chrono::{Datelike, FixedOffset, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use yuqi_conduct::{Analyzer, Scratch};
 use yuqi_evidence::chain::{ChainChecker, Entry};
@@ -34,6 +34,8 @@ pub enum StoreError {
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Package(#[from] PackageError),
+    #[error(transparent)]
+    Render(#[from] yuqi_render::RenderError),
     #[error("{0}")]
     Invalid(String),
 }
@@ -127,10 +129,18 @@ impl VerifyReport {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportOptions {
     /// Mask third parties' phone numbers (all numbers except the collectors') in the copies.
     pub redact: bool,
+    /// Also write the evidence index as PDF (needs a Chinese font on this machine).
+    pub pdf: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions { redact: false, pdf: true }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -770,6 +780,13 @@ impl Store {
         let head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
         let created_at = now();
         let html = package::index_html(&title, &created_at, head.as_ref(), &rows);
+        if opts.pdf {
+            let renderer = yuqi_render::Renderer::new()?;
+            let now = Utc::now();
+            let today = (now.year(), now.month() as u8, now.day() as u8);
+            let pdf = renderer.pdf(&package::index_typst(&title, &created_at, head.as_ref(), &rows), today)?;
+            w.add("index.pdf", pdf.as_slice(), None, false)?;
+        }
         let manifest = Manifest {
             format: package::FORMAT.into(),
             tool: "yuqi".into(),
@@ -1346,11 +1363,7 @@ fn index_row(e: &Entry, meta: &Metadata, codes: &[String], path: &str, sha256: &
                     when,
                     m.counterpart
                 ),
-                format!(
-                    "催收方发送的内容涉嫌：{}；原文：{}",
-                    labels.join("、"),
-                    m.text.chars().take(80).collect::<String>()
-                ),
+                format!("内容涉及：{}；原文：{}", labels.join("、"), m.text.chars().take(80).collect::<String>()),
                 "1 条".into(),
             )
         }

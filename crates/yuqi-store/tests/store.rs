@@ -292,12 +292,25 @@ fn packages_verify_and_name_what_was_altered() {
 
     let files = zip_files(&pkg);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    for must in ["README.txt", "SHA256SUMS", "manifest.json", "log.jsonl", "index.html", "verify.py"] {
+    for must in ["README.txt", "SHA256SUMS", "manifest.json", "log.jsonl", "index.html", "index.pdf", "verify.py"] {
         assert!(names.contains(&must), "{must} missing from {names:?}");
     }
     let index = String::from_utf8(files.iter().find(|(n, _)| n == "index.html").unwrap().1.clone()).unwrap();
     assert!(index.contains("证据目录") && index.contains("原始导出文件：sms-basic.xml"));
     assert!(index.contains("联系第三人") || index.contains("contact_third_party"), "flagged messages are listed");
+
+    // The PDF index is a real PDF with the Chinese text and the fonts embedded (poppler-utils).
+    let pdf_path = tmp.path().join("index.pdf");
+    std::fs::write(&pdf_path, &files.iter().find(|(n, _)| n == "index.pdf").unwrap().1).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf_path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to check PDFs; .ci/run installs it");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("证据目录") && text.contains("sms-basic.xml") && text.contains("call.amr"), "{text}");
+    let fonts = std::process::Command::new("pdffonts").arg(&pdf_path).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("CJK") && fonts.lines().skip(2).all(|l| l.contains(" yes ")), "fonts not embedded: {fonts}");
 
     // One byte of one original changed (and SHA256SUMS left alone): that file is named.
     for target in names.iter().filter(|n| n.starts_with("originals/")).take(8) {
@@ -363,7 +376,7 @@ fn redacted_packages_hide_third_party_numbers() {
     let mut st = new_store(&tmp.path().join("s"));
     import(&mut st, "sms-basic.xml");
     let pkg = tmp.path().join("r.zip");
-    st.export(&pkg, &ExportOptions { redact: true }).unwrap();
+    st.export(&pkg, &ExportOptions { redact: true, ..ExportOptions::default() }).unwrap();
     let r = verify_zip(&pkg);
     assert!(r.ok() && r.redacted, "{:?}", r.problems);
     let all: Vec<u8> = zip_files(&pkg).into_iter().filter(|(n, _)| n != "verify.py").flat_map(|(_, d)| d).collect();
