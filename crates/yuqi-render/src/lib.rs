@@ -177,30 +177,3 @@ impl World for DocWorld<'_> {
         self.today
     }
 }
-
-/// A typst string literal holding `s` (for data placed into markup: never interpreted as markup).
-pub fn string_literal(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '"' => o.push_str("\\\""),
-            '\n' => o.push_str("\\n"),
-            '\r' => {}
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn string_literals_escape_markup() {
-        assert_eq!(string_literal("a\"b\\c\n#[x]"), "\"a\\\"b\\\\c\\n#[x]\"");
-    }
-}

@@ -10,9 +10,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::{Ctx, ImportError, Options, Rejected, excerpt};
+use super::{Ctx, ImportError, Options, Rejected, excerpt, message};
 use crate::item::{Direction, ImportedMessage, Item, ItemKind, Position};
-use crate::phone;
 
 /// Picks the encoding and returns a reader of UTF-8 text.
 fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<Window<impl Read + use<R>>, ImportError> {
@@ -226,6 +225,70 @@ fn call_type(s: &str) -> (Direction, String) {
     (d, st.to_string())
 }
 
+/// A record read into an item's parts; the driver adds position, raw bytes and fields.
+struct Parsed {
+    kind: ItemKind,
+    message: ImportedMessage,
+    /// Fields beyond the record's own columns (a normalised type).
+    extra: Vec<(String, String)>,
+}
+
+/// Reads every record, hands it to `parse`, and emits the item or rejects the record with its
+/// position. `zone_note` says where unzoned times come from, for the warning.
+fn drive<R: Read>(
+    mut rdr: csv::Reader<Window<R>>,
+    headers: &csv::StringRecord,
+    opts: &Options,
+    ctx: &mut Ctx<'_>,
+    zone_note: &str,
+    parse: &mut dyn FnMut(&csv::StringRecord) -> Result<Parsed, String>,
+) -> Result<(), ImportError> {
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0u64;
+    let mut assumed = false;
+    loop {
+        let start = rdr.position().clone();
+        if !rdr.read_record(&mut rec).map_err(|e| csv_error(e, n + 1))? {
+            break;
+        }
+        n += 1;
+        let position = position(&start, n, rdr.get_ref());
+        let raw = record_bytes(&rec);
+        match parse(&rec) {
+            Err(reason) => ctx.reject(Rejected { position, reason, excerpt: excerpt(&raw) })?,
+            Ok(p) => {
+                assumed |= p.message.zone_assumed;
+                let mut fields: Vec<(String, String)> = headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.trim_start_matches('\u{feff}').to_string(), v.to_string()))
+                    .collect();
+                fields.extend(p.extra);
+                ctx.emit(Item {
+                    kind: p.kind,
+                    position,
+                    key: Item::message_key(p.kind, &p.message),
+                    raw,
+                    slice: false,
+                    fields,
+                    message: Some(p.message),
+                    media: None,
+                    attachments: Vec::new(),
+                })?;
+            }
+        }
+    }
+    if assumed {
+        ctx.warn(format!("{zone_note}，已按 {} 理解", opts.zone));
+    }
+    Ok(())
+}
+
+/// The time of a cell, or why it cannot be read.
+fn time_of(cell: &str, zone: FixedOffset) -> Result<(i64, bool), String> {
+    parse_time(cell, zone).ok_or_else(|| format!("时间无法识别：“{cell}”"))
+}
+
 pub(crate) fn import_call_log<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
     let mut rdr = reader(decoded(input, ctx)?);
     let raw_headers = rdr.headers().map_err(|e| csv_error(e, 0))?.clone();
@@ -236,77 +299,24 @@ pub(crate) fn import_call_log<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
             raw_headers.iter().collect::<Vec<_>>().join("、")
         )));
     };
-    let name_i = column(&headers, NAME);
-    let dir_i = column(&headers, DIRECTION);
-    let dur_i = column(&headers, DURATION);
-    let mut rec = csv::StringRecord::new();
-    let mut n = 0u64;
-    let mut assumed = false;
-    loop {
-        let start = rdr.position().clone();
-        if !rdr.read_record(&mut rec).map_err(|e| csv_error(e, n + 1))? {
-            break;
-        }
-        n += 1;
-        let pos = position(&start, n, rdr.get_ref());
-        let raw = record_bytes(&rec);
+    let (name_i, dir_i, dur_i) = (column(&headers, NAME), column(&headers, DIRECTION), column(&headers, DURATION));
+    drive(rdr, &raw_headers, opts, ctx, "时间没有写明时区", &mut |rec| {
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
-        let Some((time_ms, zone_assumed)) = parse_time(get(Some(ti)), opts.zone) else {
-            ctx.reject(Rejected {
-                position: pos,
-                reason: format!("时间无法识别：“{}”", get(Some(ti))),
-                excerpt: excerpt(&raw),
-            })?;
-            continue;
-        };
-        assumed |= zone_assumed;
-        let number = get(Some(ni)).to_string();
+        let time = time_of(get(Some(ti)), opts.zone)?;
         let (direction, status) = call_type(get(dir_i));
         let duration = match parse_duration(get(dur_i)) {
             Some(d) => d,
             None if get(dur_i).is_empty() || get(dur_i).eq_ignore_ascii_case("n/a") => 0,
-            None => {
-                ctx.reject(Rejected {
-                    position: pos,
-                    reason: format!("通话时长无法识别：“{}”", get(dur_i)),
-                    excerpt: excerpt(&raw),
-                })?;
-                continue;
-            }
+            None => return Err(format!("通话时长无法识别：“{}”", get(dur_i))),
         };
         let status =
             if status == "dialed" { if duration > 0 { "answered" } else { "unanswered" }.to_string() } else { status };
-        let msg = ImportedMessage {
-            time_ms: Some(time_ms),
-            zone_assumed,
-            channel: "call".into(),
-            direction,
-            counterpart_key: phone::normalize(&number),
-            counterpart: number,
-            contact_name: Some(get(name_i).to_string()).filter(|s| !s.is_empty()),
-            text: String::new(),
-            duration_s: Some(duration),
-            call_status: Some(status),
-            delivered: true,
-        };
-        let fields = raw_headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect();
-        let item = Item {
-            kind: ItemKind::Call,
-            position: pos,
-            key: Item::message_key(ItemKind::Call, &msg),
-            raw,
-            slice: false,
-            fields,
-            message: Some(msg),
-            media: None,
-            attachments: Vec::new(),
-        };
-        ctx.emit(item)?;
-    }
-    if assumed {
-        ctx.warn(format!("时间没有写明时区，已按 {} 理解", opts.zone));
-    }
-    Ok(())
+        let mut m = message(time, "call", direction, get(Some(ni)).to_string(), String::new());
+        m.contact_name = Some(get(name_i).to_string()).filter(|s| !s.is_empty());
+        m.duration_s = Some(duration);
+        m.call_status = Some(status);
+        Ok(Parsed { kind: ItemKind::Call, message: m, extra: Vec::new() })
+    })
 }
 
 /// Which WeChat CSV a header line belongs to.
@@ -352,17 +362,7 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
     if matches!(variant, WeChatVariant::LiuhenV2 | WeChatVariant::LiuhenV2Wxid) && opts.my_names.is_empty() {
         ctx.warn("留痕 v2 导出没有“是否我发送”列：请用 --me 指定您自己的微信昵称，否则方向记为未知".into());
     }
-    let mut rec = csv::StringRecord::new();
-    let mut n = 0u64;
-    let mut assumed = false;
-    loop {
-        let start = rdr.position().clone();
-        if !rdr.read_record(&mut rec).map_err(|e| csv_error(e, n + 1))? {
-            break;
-        }
-        n += 1;
-        let pos = position(&start, n, rdr.get_ref());
-        let raw = record_bytes(&rec);
+    drive(rdr, &raw_headers, opts, ctx, "导出的时间是导出电脑的本地时间", &mut |rec| {
         let get = |name: &str| idx(name).and_then(|i| rec.get(i)).unwrap_or("");
         let (time_cell, dir, counterpart, text, ty) = match variant {
             WeChatVariant::LiuhenV1 => {
@@ -375,7 +375,7 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
                     _ => Direction::Unknown,
                 };
                 (
-                    get("CreateTime").to_string(),
+                    get("CreateTime"),
                     dir,
                     who,
                     get("StrContent").to_string(),
@@ -393,7 +393,7 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
                 } else {
                     Direction::In
                 };
-                (get("时间").to_string(), dir, who.to_string(), get("内容").to_string(), get("类型").to_string())
+                (get("时间"), dir, who.to_string(), get("内容").to_string(), get("类型").to_string())
             }
             WeChatVariant::PyWxDump | WeChatVariant::PyWxDumpOld => {
                 let dir = match get("is_sender") {
@@ -411,53 +411,16 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
                         .unwrap_or_else(|| get("content").to_string())
                 };
                 // The chat's wxid: the other party of a private chat.
-                (get("CreateTime").to_string(), dir, get("room_name").to_string(), text, get("type_name").to_string())
+                (get("CreateTime"), dir, get("room_name").to_string(), text, get("type_name").to_string())
             }
         };
-        let Some((time_ms, zone_assumed)) = parse_time(&time_cell, opts.zone) else {
-            ctx.reject(Rejected {
-                position: pos,
-                reason: format!("时间无法识别：“{time_cell}”"),
-                excerpt: excerpt(&raw),
-            })?;
-            continue;
-        };
-        assumed |= zone_assumed;
-        let msg = ImportedMessage {
-            time_ms: Some(time_ms),
-            zone_assumed,
-            channel: "wechat".into(),
-            direction: dir,
-            counterpart_key: phone::normalize(&counterpart),
-            counterpart,
-            contact_name: None,
-            text,
-            duration_s: None,
-            call_status: None,
-            delivered: true,
-        };
-        let mut fields: Vec<(String, String)> = raw_headers
-            .iter()
-            .zip(rec.iter())
-            .map(|(h, v)| (h.trim_start_matches('\u{feff}').to_string(), v.to_string()))
-            .collect();
-        fields.push(("yuqi_type".into(), ty));
-        ctx.emit(Item {
+        let time = time_of(time_cell, opts.zone)?;
+        Ok(Parsed {
             kind: ItemKind::Chat,
-            position: pos,
-            key: Item::message_key(ItemKind::Chat, &msg),
-            raw,
-            slice: false,
-            fields,
-            message: Some(msg),
-            media: None,
-            attachments: Vec::new(),
-        })?;
-    }
-    if assumed {
-        ctx.warn(format!("导出的时间是导出电脑的本地时间，已按 {} 理解", opts.zone));
-    }
-    Ok(())
+            message: message(time, "wechat", dir, counterpart, text),
+            extra: vec![("yuqi_type".into(), ty)],
+        })
+    })
 }
 
 /// The user's mapping of a generic CSV: which column holds what.
@@ -538,58 +501,13 @@ pub(crate) fn import_generic<R: BufRead>(
         "call" => ItemKind::Call,
         _ => ItemKind::Chat,
     };
-    let mut rec = csv::StringRecord::new();
-    let mut n = 0u64;
-    let mut assumed = false;
-    loop {
-        let start = rdr.position().clone();
-        if !rdr.read_record(&mut rec).map_err(|e| csv_error(e, n + 1))? {
-            break;
-        }
-        n += 1;
-        let pos = position(&start, n, rdr.get_ref());
-        let raw = record_bytes(&rec);
+    drive(rdr, &raw_headers, opts, ctx, "时间没有写明时区", &mut |rec| {
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
-        let Some((time_ms, zone_assumed)) = parse_time(get(ti), opts.zone) else {
-            ctx.reject(Rejected {
-                position: pos,
-                reason: format!("时间无法识别：“{}”", get(ti)),
-                excerpt: excerpt(&raw),
-            })?;
-            continue;
-        };
-        assumed |= zone_assumed;
-        let counterpart = get(ci).trim().to_string();
-        let msg = ImportedMessage {
-            time_ms: Some(time_ms),
-            zone_assumed,
-            channel: map.channel.clone(),
-            direction: di.map_or(Direction::In, |_| message_direction(get(di))),
-            counterpart_key: phone::normalize(&counterpart),
-            counterpart,
-            contact_name: None,
-            text: get(xi).to_string(),
-            duration_s: None,
-            call_status: None,
-            delivered: true,
-        };
-        let fields = raw_headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect();
-        ctx.emit(Item {
-            kind,
-            position: pos,
-            key: Item::message_key(kind, &msg),
-            raw,
-            slice: false,
-            fields,
-            message: Some(msg),
-            media: None,
-            attachments: Vec::new(),
-        })?;
-    }
-    if assumed {
-        ctx.warn(format!("时间没有写明时区，已按 {} 理解", opts.zone));
-    }
-    Ok(())
+        let time = time_of(get(ti), opts.zone)?;
+        let direction = di.map_or(Direction::In, |_| message_direction(get(di)));
+        let m = message(time, &map.channel, direction, get(ci).trim().to_string(), get(xi).to_string());
+        Ok(Parsed { kind, message: m, extra: Vec::new() })
+    })
 }
 
 /// Parses a local time string in a zone (shared with the text importers).

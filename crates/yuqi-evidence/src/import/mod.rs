@@ -12,7 +12,7 @@ use std::io::BufRead;
 
 use chrono::FixedOffset;
 
-use crate::item::{Item, Position};
+use crate::item::{Direction, ImportedMessage, Item, Position};
 
 /// The export formats yuqi reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +217,29 @@ impl Ctx<'_> {
         if !self.summary.warnings.contains(&w) && self.summary.warnings.len() < MAX_REPORTED {
             self.summary.warnings.push(w);
         }
+    }
+}
+
+/// A message with the fields every importer fills the same way.
+pub(crate) fn message(
+    time: (i64, bool),
+    channel: &str,
+    direction: Direction,
+    counterpart: String,
+    text: String,
+) -> ImportedMessage {
+    ImportedMessage {
+        time_ms: Some(time.0),
+        zone_assumed: time.1,
+        channel: channel.to_string(),
+        direction,
+        counterpart_key: crate::phone::normalize(&counterpart),
+        counterpart,
+        contact_name: None,
+        text,
+        duration_s: None,
+        call_status: None,
+        delivered: true,
     }
 }
 

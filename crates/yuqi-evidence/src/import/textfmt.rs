@@ -10,9 +10,8 @@ use chrono::NaiveDateTime;
 use regex::Regex;
 
 use super::csvfmt::local_ms;
-use super::{Ctx, ImportError, Options, Rejected, excerpt};
-use crate::item::{Direction, ImportedMessage, Item, ItemKind, Position};
-use crate::phone;
+use super::{Ctx, ImportError, Options, Rejected, excerpt, message};
+use crate::item::{Direction, Item, ItemKind, Position};
 
 static WECHAT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: (.*))?$").unwrap_or_else(|e| panic!("{e}"))
@@ -138,19 +137,7 @@ pub(crate) fn import_wechat_txt<R: BufRead>(input: R, opts: &Options, ctx: &mut 
             };
             (name.clone(), b.lines.join("\n"), direction)
         };
-        let msg = ImportedMessage {
-            time_ms: Some(time_ms),
-            zone_assumed: true,
-            channel: "wechat".into(),
-            direction,
-            counterpart_key: phone::normalize(&counterpart),
-            counterpart,
-            contact_name: None,
-            text,
-            duration_s: None,
-            call_status: None,
-            delivered: true,
-        };
+        let msg = message((time_ms, true), "wechat", direction, counterpart, text);
         let fields = vec![("time".into(), when.to_string()), ("name".into(), name)];
         ctx.emit(Item {
             kind: ItemKind::Chat,
@@ -203,19 +190,7 @@ pub(crate) fn import_imessage<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
         let attachments: Vec<String> = b.lines.iter().filter(|l| is_attachment(l)).cloned().collect();
         let direction = if sender == "Me" { Direction::Out } else { Direction::In };
         let counterpart = if sender == "Me" { String::new() } else { sender.clone() };
-        let msg = ImportedMessage {
-            time_ms: Some(time_ms),
-            zone_assumed: true,
-            channel: "imessage".into(),
-            direction,
-            counterpart_key: phone::normalize(&counterpart),
-            counterpart,
-            contact_name: None,
-            text: body.join("\n").trim().to_string(),
-            duration_s: None,
-            call_status: None,
-            delivered: true,
-        };
+        let msg = message((time_ms, true), "imessage", direction, counterpart, body.join("\n").trim().to_string());
         let mut fields = vec![("time".into(), when.clone()), ("sender".into(), sender)];
         fields.extend(attachments.into_iter().map(|a| ("attachment".to_string(), a)));
         ctx.emit(Item {
