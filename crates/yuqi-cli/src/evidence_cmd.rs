@@ -14,6 +14,51 @@ use yuqi_store::{ExportOptions, ImportOptions, Store};
 /// Exit code when verification finds a problem (distinct from 1 = could not run, 2 = bad input).
 pub(crate) const EXIT_TAMPERED: u8 = 3;
 
+/// A mistake in what the user asked for: exit code 2, like other bad input.
+#[derive(Debug)]
+pub(crate) struct Usage(pub(crate) String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+macro_rules! usage {
+    ($($t:tt)*) => { return Err(Usage(format!($($t)*)).into()) };
+}
+
+/// Quotes a shell argument when it needs it, so a printed command can be pasted as is.
+fn shell_arg(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "@._-/+:".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn channel_zh(channel: &str) -> &str {
+    match channel {
+        "sms" => "短信",
+        "mms" => "彩信",
+        "call" => "电话",
+        "wechat" => "微信",
+        "imessage" => "iMessage",
+        "app" => "应用内消息",
+        other => other,
+    }
+}
+
+/// "恐吓/软暴力（intimidation）" for a conduct code.
+fn code_label(code: &str) -> String {
+    match yuqi_conduct::Code::parse(code) {
+        Some(c) => format!("{}（{code}）", c.label_zh()),
+        None => code.to_string(),
+    }
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct StoreArgs {
     /// 证据库目录（默认：环境变量 YUQI_STORE，否则当前目录下的 yuqi-evidence）
@@ -88,12 +133,16 @@ pub(crate) enum EvidenceCommand {
     List {
         #[command(flatten)]
         store: StoreArgs,
+        /// 只列出含该违规代码的消息（如 intimidation、contact_third_party；代码表见 docs/conduct.md）
         #[arg(long)]
         code: Option<String>,
+        /// 只列出与该号码的往来（+86、空格、横线不影响匹配）
         #[arg(long)]
         sender: Option<String>,
+        /// 最多显示多少条
         #[arg(long, default_value_t = 200)]
         limit: usize,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -138,9 +187,12 @@ pub(crate) enum EvidenceCommand {
         store: StoreArgs,
         /// 提议编号（yuqi evidence propose 显示）
         id: String,
-        /// 借款编号（案例文件中的 debts.id）
+        /// 借款编号（案例文件中 [[debt]] 的 id）
         #[arg(long)]
         debt: String,
+        /// 案例文件：给出时先检查借款编号是否存在（确认后不能撤回，建议给出）
+        #[arg(long, value_name = "CASE.toml")]
+        case: Option<PathBuf>,
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -157,7 +209,7 @@ pub(crate) enum EvidenceCommand {
 }
 
 fn parse_zone(s: &str) -> Result<FixedOffset> {
-    s.parse::<FixedOffset>().map_err(|_| anyhow::anyhow!("时区应写成 +08:00 这样的形式，而不是“{s}”"))
+    s.parse::<FixedOffset>().map_err(|_| Usage(format!("时区应写成 +08:00 这样的形式，而不是“{s}”")).into())
 }
 
 fn bar(total: u64, label: &str) -> ProgressBar {
@@ -177,7 +229,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
         EvidenceCommand::Init { store, title, encrypt } => {
             let pass = store.passphrase()?;
             if *encrypt && pass.is_none() {
-                bail!("--encrypt 需要口令：用 --passphrase-file 指定口令文件，或设置环境变量 YUQI_PASSPHRASE");
+                usage!("--encrypt 需要口令：用 --passphrase-file 指定口令文件，或设置环境变量 YUQI_PASSPHRASE");
             }
             let dir = store.dir();
             Store::create(&dir, title, if *encrypt { pass.as_deref() } else { None })?;
@@ -186,19 +238,21 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
         EvidenceCommand::Import { store, files, format, columns, on_bad, me, zone, json } => {
             let format = match (format.as_deref(), columns) {
                 (Some("generic-csv"), Some(c)) | (None, Some(c)) => {
-                    Some(Format::GenericCsv(ColumnMap::parse(c).map_err(|e| anyhow::anyhow!(e))?))
+                    Some(Format::GenericCsv(ColumnMap::parse(c).map_err(Usage)?))
                 }
-                (Some("generic-csv"), None) => bail!("generic-csv 需要 --columns 列映射"),
+                (Some("generic-csv"), None) => usage!(
+                    "generic-csv 需要 --columns 列映射，例如 --columns time=发送时间,from=对方号码,text=内容,direction=方向"
+                ),
                 (Some(f), _) => Some(
                     Format::parse(f)
-                        .ok_or_else(|| anyhow::anyhow!("不认识的格式“{f}”；可用：{}", Format::NAMES.join("、")))?,
+                        .ok_or_else(|| Usage(format!("不认识的格式“{f}”；可用：{}", Format::NAMES.join("、"))))?,
                 ),
                 (None, None) => None,
             };
             let on_bad = match on_bad.as_str() {
                 "refuse" => OnBad::Refuse,
                 "skip" => OnBad::Skip,
-                o => bail!("--on-bad 应为 refuse 或 skip，而不是“{o}”"),
+                o => usage!("--on-bad 应为 refuse 或 skip，而不是“{o}”"),
             };
             let opts = ImportOptions { format, on_bad, zone: parse_zone(zone)?, my_names: me.clone() };
             let mut st = store.open()?;
@@ -233,8 +287,17 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::List { store, code, sender, limit, json } => {
+            if let Some(c) = code
+                && yuqi_conduct::Code::parse(c).is_none()
+            {
+                let all: Vec<String> = yuqi_conduct::Code::ALL.iter().map(|k| code_label(k.as_str())).collect();
+                usage!("不认识的违规代码“{c}”；可用：{}", all.join("、"));
+            }
             let st = store.open()?;
-            let items = st.list(code.as_deref(), sender.as_deref(), *limit)?;
+            // One more than asked tells whether the list was cut.
+            let mut items = st.list(code.as_deref(), sender.as_deref(), limit + 1)?;
+            let cut = items.len() > *limit;
+            items.truncate(*limit);
             if *json {
                 serde_json::to_writer_pretty(&mut out, &items)?;
                 writeln!(out)?;
@@ -259,10 +322,22 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                             .unwrap_or(" "),
                         i.counterpart.as_deref().unwrap_or(&i.origin),
                         text.replace('\n', " "),
-                        if i.codes.is_empty() { String::new() } else { format!("  [{}]", i.codes.join(",")) }
+                        if i.codes.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  [{}]", i.codes.iter().map(|c| code_label(c)).collect::<Vec<_>>().join("、"))
+                        }
                     )?;
                 }
-                writeln!(out, "共 {} 条", items.len())?;
+                if cut {
+                    writeln!(
+                        out,
+                        "只显示了前 {} 条，还有更多：用 --limit 显示更多，或用 --code、--sender 筛选",
+                        items.len()
+                    )?;
+                } else {
+                    writeln!(out, "共 {} 条", items.len())?;
+                }
             }
         }
         EvidenceCommand::Verify { store, json } => {
@@ -312,7 +387,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 writeln!(
                     out,
                     "核验：解压后运行 sha256sum -c SHA256SUMS，或 yuqi evidence verify-package {}",
-                    rep.path
+                    shell_arg(&rep.path)
                 )?;
             }
         }
@@ -322,6 +397,13 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;
+            } else if rep.ok() && rep.redacted {
+                writeln!(
+                    out,
+                    "哈希链完整（{} 条记录），文件与清单一致；但这是脱敏证据包：{} 条记录的元数据和 {} 个脱敏副本按设计无法与日志核对，\
+                     只能证明未脱敏的部分。需要完整核验时，请向证据提供人索取未脱敏的证据包。",
+                    rep.entries_checked, rep.unverifiable_metadata, rep.unverifiable
+                )?;
             } else if rep.ok() {
                 writeln!(
                     out,
@@ -354,20 +436,36 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                         "\n提议 {}：{} {} 来自 {}（{} 条）",
                         p.id,
                         p.first_time,
-                        p.channel,
+                        channel_zh(&p.channel),
                         p.contact_name.as_deref().unwrap_or(&p.sender),
                         p.evidence.len()
                     )?;
                     writeln!(out, "  原文：{}", p.quote.replace('\n', " "))?;
                     if !p.codes.is_empty() {
-                        writeln!(out, "  违规线索：{}", p.codes.join("、"))?;
+                        writeln!(
+                            out,
+                            "  违规线索：{}",
+                            p.codes.iter().map(|c| code_label(c)).collect::<Vec<_>>().join("、")
+                        )?;
                     }
                     writeln!(out, "  {}", p.reason)?;
-                    writeln!(out, "  确认：yuqi evidence confirm {} --debt 借款编号", p.id)?;
+                    writeln!(
+                        out,
+                        "  确认：yuqi evidence confirm --store {} {} --debt 借款编号 --case 案例文件.toml",
+                        shell_arg(&store.dir().display().to_string()),
+                        shell_arg(&p.id)
+                    )?;
                 }
             }
         }
-        EvidenceCommand::Confirm { store, id, debt, note } => {
+        EvidenceCommand::Confirm { store, id, debt, note, case } => {
+            if let Some(path) = case {
+                let parsed = yuqi_case::parse_case_file(path).map_err(|e| Usage(e.to_string()))?;
+                if !parsed.debts.iter().any(|d| &d.id == debt) {
+                    let ids: Vec<&str> = parsed.debts.iter().map(|d| d.id.as_str()).collect();
+                    usage!("{} 中没有编号为“{debt}”的借款；已有：{}", path.display(), ids.join("、"));
+                }
+            }
             let mut st = store.open()?;
             let c = st.confirm(id, debt, note)?;
             writeln!(out, "已确认：{} 的催收归入借款 {} 的时间线。", c.proposal.date, c.debt)?;
@@ -375,7 +473,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
         }
         EvidenceCommand::DeleteCase { store, yes, reason } => {
             if !*yes {
-                bail!("删除不可恢复：确认请加 --yes（删除记录会写入上级目录的 yuqi-deletions.log）");
+                usage!("删除不可恢复：确认请加 --yes（删除记录会写入上级目录的 yuqi-deletions.log）");
             }
             let rec = yuqi_store::delete_case(&store.dir(), reason)?;
             writeln!(out, "已删除证据库 {}（{} 条记录）；删除记录已写入 yuqi-deletions.log", rec.store, rec.entries)?;
@@ -415,7 +513,13 @@ pub(crate) fn merge_confirmed(case: &mut yuqi_case::Case, dir: &Path, args: &Sto
     let mut n = 0;
     for c in st.confirmations()? {
         let Some(debt) = case.debts.iter_mut().find(|d| d.id == c.debt) else {
-            bail!("证据库中确认的事件属于借款“{}”，案例文件中没有这笔借款", c.debt);
+            bail!(
+                "证据库中确认的催收事件（{}）归入了借款“{}”，案例文件中没有这笔借款。确认不能撤回：\
+                 请把案例文件中对应借款的 id 改为“{}”，或不加 --evidence 运行",
+                c.proposal.id,
+                c.debt,
+                c.debt
+            );
         };
         let channel = match c.proposal.channel.as_str() {
             "sms" | "mms" => Some(yuqi_case::Channel::Sms),

@@ -112,6 +112,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("错误：{e:#}");
+            if e.downcast_ref::<evidence_cmd::Usage>().is_some() {
+                return ExitCode::from(2);
+            }
             ExitCode::from(1)
         }
     }

@@ -209,14 +209,31 @@ for line in open("log.jsonl", encoding="utf-8"):
         print("entry %s: %s" % (e["seq"], ", ".join(problems)))
     prev, expected_seq = e["entry_hash"], e["seq"] + 1
     entries[e["seq"]] = e
+files_of = {}
 for f in manifest["files"]:
-    if f.get("seq") is None or f.get("redacted_copy"): continue
+    if f["path"].startswith("originals/") and f.get("seq") is None:
+        ok = False
+        print("%s: no log entry" % f["path"])
+    if f.get("redacted_copy") and not manifest["redacted"]:
+        ok = False
+        print("%s: redacted copy in a package that is not redacted" % f["path"])
+    if f.get("seq") is None: continue
+    files_of[f["seq"]] = files_of.get(f["seq"], 0) + 1
+    if f.get("redacted_copy"): continue
     data = open(f["path"], "rb").read()
-    if sha256(data) != entries[f["seq"]]["blob_sha256"]:
+    e = entries.get(f["seq"])
+    if e is None or sha256(data) != e["blob_sha256"] or len(data) != e["blob_size"]:
         ok = False
         print("%s: content differs from log entry %s" % (f["path"], f["seq"]))
+for seq, e in entries.items():
+    needs = e["kind"] in ("sms", "mms", "call", "chat", "file") or (e["kind"] == "source" and not manifest["redacted"])
+    if needs and files_of.get(seq, 0) != 1:
+        ok = False
+        print("entry %s: original missing from the package" % seq)
 head = manifest.get("chain_head")
-if head and head["hash"] != prev:
+if manifest["redacted"]:
+    print("NOTE: redacted package: metadata and redacted copies cannot be compared with the log")
+if (head and head["hash"] != prev) or manifest["entries"] != len(entries):
     ok = False
     print("chain head differs from manifest")
 print("OK: %d entries, chain head %s" % (len(entries), prev) if ok else "FAILED")
@@ -230,6 +247,10 @@ pub struct PackageReport {
     pub entries_checked: u64,
     pub chain_head: Option<ChainHead>,
     pub redacted: bool,
+    /// Redacted copies, whose content cannot be compared with the log (by design).
+    pub unverifiable: u64,
+    /// Log entries whose metadata cannot be compared with its hash (a redacted package).
+    pub unverifiable_metadata: u64,
     /// Each problem names the file or the log entry.
     pub problems: Vec<String>,
 }
@@ -323,13 +344,14 @@ pub fn verify_package<R: Read + Seek>(r: R) -> PackageReport {
             return rep;
         }
     };
+    // Metadata of a redacted package cannot match its hashes; that is reported, never hidden.
     let mut checker = ChainChecker::new(!manifest.redacted);
-    let mut blob_of = std::collections::HashMap::new();
+    let mut entries = std::collections::BTreeMap::new();
     for (i, line) in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()).enumerate() {
         match serde_json::from_slice::<Entry>(line) {
             Ok(e) => {
                 checker.push(&e);
-                blob_of.insert(e.seq, e.blob_sha256.clone());
+                entries.insert(e.seq, e);
             }
             Err(err) => rep.problems.push(format!("log.jsonl 第 {} 行无法解析：{err}", i + 1)),
         }
@@ -339,21 +361,46 @@ pub fn verify_package<R: Read + Seek>(r: R) -> PackageReport {
         rep.problems.push(format!("日志第 {} 条：{}", p.seq, p.what));
     }
     let head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
-    if head != manifest.chain_head {
-        rep.problems.push("哈希链末条与 manifest.json 记载的链头不一致".into());
+    if head != manifest.chain_head || manifest.entries != checker.entries {
+        rep.problems.push("哈希链的条数或末条与 manifest.json 记载的不一致".into());
     }
     rep.chain_head = head;
+    let mut files_of: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
     for f in &manifest.files {
         if listed.get(&f.path) != Some(&f.sha256) && f.path != "manifest.json" {
             rep.problems.push(format!("{}：manifest.json 与 SHA256SUMS 记载的哈希不一致", f.path));
         }
-        if let (Some(seq), false) = (f.seq, f.redacted_copy) {
-            match blob_of.get(&seq) {
-                Some(h) if *h == f.sha256 => {}
-                Some(_) => rep.problems.push(format!("{}：内容与日志第 {seq} 条记载的哈希不符", f.path)),
-                None => rep.problems.push(format!("{}：日志中没有第 {seq} 条", f.path)),
+        if f.path.starts_with("originals/") && f.seq.is_none() {
+            rep.problems.push(format!("{}：原件没有对应的日志条目", f.path));
+        }
+        if f.redacted_copy && !manifest.redacted {
+            rep.problems.push(format!("{}：非脱敏证据包中出现“脱敏副本”", f.path));
+        }
+        let Some(seq) = f.seq else { continue };
+        *files_of.entry(seq).or_default() += 1;
+        match entries.get(&seq) {
+            None => rep.problems.push(format!("{}：日志中没有第 {seq} 条", f.path)),
+            Some(_) if f.redacted_copy => rep.unverifiable += 1,
+            Some(e) => {
+                if e.blob_sha256 != f.sha256 || e.blob_sm3 != f.sm3 || e.blob_size != f.size {
+                    rep.problems.push(format!("{}：内容与日志第 {seq} 条记载的哈希或长度不符", f.path));
+                }
             }
         }
+    }
+    // Every item in the log has its original in the package (a redacted package leaves out the
+    // export files themselves).
+    for e in entries.values() {
+        let needs_file = matches!(e.kind.as_str(), "sms" | "mms" | "call" | "chat" | "file")
+            || (e.kind == "source" && !manifest.redacted);
+        match files_of.get(&e.seq).copied().unwrap_or(0) {
+            0 if needs_file => rep.problems.push(format!("日志第 {} 条（{}）的原件不在证据包中", e.seq, e.origin)),
+            n if n > 1 => rep.problems.push(format!("日志第 {} 条对应了 {n} 个文件", e.seq)),
+            _ => {}
+        }
+    }
+    if manifest.redacted {
+        rep.unverifiable_metadata = checker.entries;
     }
     rep
 }
@@ -432,9 +479,10 @@ fn typst_str(s: &str) -> String {
     o
 }
 
-/// Long hex strings get break opportunities so they fit a table cell.
+/// A 64-character hash as two lines of 32, so it fits a table cell. (Invisible break characters
+/// would be copied along with the hash and make it compare unequal.)
 fn breakable(hex: &str) -> String {
-    hex.as_bytes().chunks(16).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\u{200B}")
+    if hex.len() == 64 && hex.is_ascii() { format!("{}\n{}", &hex[..32], &hex[32..]) } else { hex.to_string() }
 }
 
 /// The evidence index as typst markup (the PDF twin of [`index_html`]); the font is set by the
@@ -446,7 +494,7 @@ pub fn index_typst(title: &str, created_at: &str, head: Option<&ChainHead>, rows
     t.push_str("#align(center, text(size: 16pt, weight: \"bold\")[证据目录])\n\n");
     t.push_str(&format!("#text({})\n\n", typst_str(title)));
     let chain = match head {
-        Some(h) => format!("生成时间：{created_at}；哈希链共 {} 条，链头 {}", h.seq, breakable(&h.hash)),
+        Some(h) => format!("生成时间：{created_at}；哈希链共 {} 条，链头 {}", h.seq, h.hash),
         None => format!("生成时间：{created_at}；哈希链为空"),
     };
     t.push_str(&format!("#text(size: 7.5pt, {})\n\n", typst_str(&chain)));

@@ -38,6 +38,18 @@ pub fn redact(raw: &str) -> String {
         .collect()
 }
 
+/// A Chinese phone number after [`normalize`]: an 11-digit mobile (1[3-9]…) or a landline with
+/// its area code (0 followed by 9–11 digits). Dates, epoch timestamps, amounts and card numbers
+/// are not.
+pub fn is_phone_number(national: &str) -> bool {
+    let b = national.as_bytes();
+    if !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    (b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]))
+        || (b.first() == Some(&b'0') && (10..=12).contains(&b.len()))
+}
+
 /// Masks every phone-number-like run in free text ("+86 139 1234 5678", "021-61234567") for
 /// which `keep` (given the normalised number) is false.
 pub fn redact_in_text(text: &str, keep: &dyn Fn(&str) -> bool) -> String {
@@ -63,8 +75,8 @@ pub fn redact_in_text(text: &str, keep: &dyn Fn(&str) -> bool) -> String {
             }
         }
         let run: String = chars[start..i].iter().collect();
-        let digits = run.chars().filter(|c| c.is_ascii_digit()).count();
-        if digits >= 7 && !keep(&normalize(&run)) {
+        let national = normalize(&run);
+        if is_phone_number(&national) && !keep(&national) {
             out.push_str(&redact(&run));
         } else {
             out.push_str(&run);
@@ -99,5 +111,11 @@ mod tests {
         let keep = |n: &str| n == "13800138000";
         assert_eq!(redact_in_text("13800138000 和 13912345678", &keep), "13800138000 和 139****5678");
         assert_eq!(redact_in_text("2025 年 3 月", &none), "2025 年 3 月");
+        // Dates, timestamps, amounts and card numbers are not phone numbers.
+        for keep_as_is in
+            ["2025-03-01 10:02:11", "date=\"1741150984123\"", "共 1234567.00 元", "卡号 6222021234567890123"]
+        {
+            assert_eq!(redact_in_text(keep_as_is, &none), keep_as_is);
+        }
     }
 }

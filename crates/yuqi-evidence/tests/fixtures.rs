@@ -275,3 +275,22 @@ fn media_metadata() {
         }
     }
 }
+
+#[test]
+fn a_byte_order_mark_keeps_offsets_in_the_file() {
+    let plain = std::fs::read(dir().join("calls.xml")).unwrap();
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(&plain);
+    let mut items = Vec::new();
+    import::import(&Format::SbrCalls, with_bom.as_slice(), &Options::default(), &mut |i| {
+        items.push(i);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(items.len(), 9);
+    for i in &items {
+        let at = i.position.byte as usize;
+        assert_eq!(&with_bom[at..at + i.raw.len()], &i.raw[..]);
+        assert!(i.raw.starts_with(b"<call"));
+    }
+}

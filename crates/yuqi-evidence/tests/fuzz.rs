@@ -40,6 +40,7 @@ const SPLICES: &[&[u8]] = &[
     b"\r\n",
     b",",
     b"\xff\xfe",
+    b"\xEF\xBB\xBF",
     "还款".as_bytes(),
     b"Mar 06, 2025  9:05:00 AM\n",
     b"2025-03-05 09:30:00 ",

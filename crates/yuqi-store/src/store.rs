@@ -30,7 +30,7 @@ pub enum StoreError {
     Crypt(#[from] CryptError),
     #[error("导入 {file} 失败：{error}")]
     Import { file: String, error: ImportError },
-    #[error("{path}：{source}")]
+    #[error("{path}：{}", io_zh(source))]
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Package(#[from] PackageError),
@@ -38,6 +38,20 @@ pub enum StoreError {
     Render(#[from] yuqi_render::RenderError),
     #[error("{0}")]
     Invalid(String),
+}
+
+/// The common I/O failures in Chinese; others keep the system's message.
+fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件或目录不存在".into(),
+        PermissionDenied => "没有读写权限".into(),
+        IsADirectory => "这是一个目录，请指定其中的文件".into(),
+        NotADirectory => "这不是一个目录".into(),
+        AlreadyExists => "已经存在".into(),
+        StorageFull => "磁盘空间不足".into(),
+        _ => format!("读写失败（{e}）"),
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -366,7 +380,6 @@ impl Store {
             return Err(StoreError::Invalid(format!("{} 已经有证据库，不会覆盖", dir.display())));
         }
         let conn = connect(&db)?;
-        conn.execute_batch(SCHEMA)?;
         let (cipher, wrapped) = match passphrase {
             Some(p) => {
                 let (c, w) = Cipher::create(p)?;
@@ -374,7 +387,9 @@ impl Store {
             }
             None => (None, None),
         };
+        // Schema and settings in one transaction: a kill leaves a complete store or an empty file.
         let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(SCHEMA)?;
         for (k, v) in [
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("created_at", now()),
@@ -406,7 +421,12 @@ impl Store {
         let cipher = match (wrapped, passphrase) {
             (Some(w), Some(p)) => Some(Cipher::open(p, &w)?),
             (Some(_), None) => return Err(CryptError::PassphraseNeeded.into()),
-            (None, _) => None,
+            (None, Some(_)) => {
+                return Err(StoreError::Invalid(
+                    "这个证据库没有加密，却提供了口令：为防止误把数据写成明文，请去掉口令（YUQI_PASSPHRASE / --passphrase-file）后再试".into(),
+                ));
+            }
+            (None, None) => None,
         };
         Ok(Store { conn, dir: dir.to_path_buf(), cipher })
     }
@@ -483,7 +503,7 @@ impl Store {
         let file = File::open(path).map_err(io_err(path))?;
         let at = ItemAt { tx: &tx, cipher, recorded_at: &recorded_at };
 
-        // Two threads, one pass over the file. The reader thread reads, parses, hashes and
+        // Two threads, one pass over the file (at most 64 messages in flight: 64 MiB of chunks). The reader thread reads, parses, hashes and
         // analyses each record and prepares its log entry; this thread hashes and stores the file's
         // chunks and links and writes the entries in order. A bounded channel keeps memory
         // constant. Everything happens inside one transaction, committed only at the end.
@@ -491,7 +511,7 @@ impl Store {
         let mut counts = Counts::default();
         let mut chunk_idx = 0i64;
         let (produced, written) = std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Msg>(512);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Msg>(64);
             let iopts = Options { on_bad: opts.on_bad, zone: opts.zone, my_names: opts.my_names.clone() };
             let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
@@ -577,6 +597,9 @@ impl Store {
                 ("source", meta)
             }
         };
+        // The size is what was read and hashed (the file may have changed since it was measured).
+        let size = hasher.len();
+        report.size = size;
         let digests = hasher.finish();
         tx.execute(
             "INSERT INTO sources (id, sha256, size) VALUES (?1, ?2, ?3)",
@@ -639,6 +662,7 @@ impl Store {
         let mut rep = VerifyReport::default();
         let mut checker = ChainChecker::new(true);
         let mut cursor = ChunkCursor::new(self);
+        let mut analyzer_scratch = Scratch::default();
         let mut stmt = self.conn.prepare(&format!("{ENTRY_SELECT} ORDER BY seq"))?;
         let mut rows = stmt.query([])?;
         let mut n = 0u64;
@@ -662,6 +686,11 @@ impl Store {
             for p in &checker.problems[before..] {
                 rep.problems.push(problem(p.what.clone(), &e));
             }
+            // The derived message index (codes, sender, time) drives listings, proposals and the
+            // evidence index: it must say what the verified record says.
+            if let Some(what) = self.check_derived(&e, &mut analyzer_scratch)? {
+                rep.problems.push(problem(what, &e));
+            }
             let mut h = Hasher::new();
             match cursor.pieces(&e, loc, &mut |piece| h.update(piece)) {
                 Ok(true) => {
@@ -684,6 +713,28 @@ impl Store {
         rep.entries = n;
         rep.chain_head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
         Ok(rep)
+    }
+
+    /// Compares the `messages` row of an entry with its (already hash-checked) metadata.
+    fn check_derived(&self, e: &Entry, scratch: &mut Scratch) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<i64>, String, String, String)> = self
+            .conn
+            .prepare_cached("SELECT time_ms, direction, counterpart_key, codes FROM messages WHERE seq = ?1")?
+            .query_row(params![e.seq as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let message = serde_json::from_str::<Metadata>(&e.metadata).ok().and_then(|m| m.message);
+        let expected = message.map(|m| {
+            let codes = text_codes(&m, Analyzer::shared(), scratch);
+            (
+                m.time_ms,
+                m.direction.as_str().to_string(),
+                m.counterpart_key,
+                serde_json::to_string(&codes).unwrap_or_default(),
+            )
+        });
+        Ok((row != expected).then(|| {
+            "派生的消息索引与原始记录不符（违规代码、时间、方向或号码被改动），证据目录和列表会因此出错".into()
+        }))
     }
 
     fn all_entries(&self) -> Result<Vec<(Entry, Location)>, StoreError> {
@@ -874,7 +925,14 @@ impl Store {
     /// Confirms a proposal for a debt: appends a `confirm` entry to the log.
     pub fn confirm(&mut self, proposal_id: &str, debt_id: &str, note: &str) -> Result<Confirmation, StoreError> {
         let p = self.proposals()?.into_iter().find(|p| p.id == proposal_id).ok_or_else(|| {
-            StoreError::Invalid(format!("没有待确认的提议“{proposal_id}”（用 yuqi evidence propose 查看）"))
+            match self.confirmations().ok().and_then(|cs| cs.into_iter().find(|c| c.proposal.id == proposal_id)) {
+                Some(c) => {
+                    StoreError::Invalid(format!("提议“{proposal_id}”已于 {} 确认，归入借款 {}", c.confirmed_at, c.debt))
+                }
+                None => {
+                    StoreError::Invalid(format!("没有待确认的提议“{proposal_id}”（用 yuqi evidence propose 查看）"))
+                }
+            }
         })?;
         let c = Confirmation { proposal: p, debt: debt_id.to_string(), note: note.to_string(), confirmed_at: now() };
         let cipher = self.cipher.as_ref();
@@ -935,11 +993,12 @@ pub struct Confirmation {
 
 fn connect(db: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(db)?;
-    // WAL: a killed process never leaves a half-applied transaction; NORMAL sync is safe against
-    // process crashes (power loss may lose the last commits, never corrupt them).
+    // Rollback journal: a killed process never leaves a half-applied transaction, and a large
+    // import writes its pages once (WAL wrote them twice and read them back: 65 s against 41 s
+    // for 1 GiB). FULL sync so that a power loss cannot corrupt the store either.
     // 64 MiB of page cache keeps the growing indexes of a large import in memory.
     conn.execute_batch(
-        "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; \
+        "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; \
          PRAGMA cache_size=-65536;",
     )?;
     Ok(conn)
@@ -1104,6 +1163,17 @@ struct Prepared {
     flagged: bool,
 }
 
+/// The conduct codes of a message's text. The debtor's own messages are never flagged (the
+/// analyzer knows them by `from`); app notices are not analysed.
+fn text_codes(m: &ImportedMessage, analyzer: &Analyzer, scratch: &mut Scratch) -> Vec<String> {
+    if m.text.is_empty() || m.direction == yuqi_evidence::Direction::System {
+        return Vec::new();
+    }
+    let from = if m.direction == yuqi_evidence::Direction::Out { "debtor" } else { "collector" };
+    let msg = yuqi_conduct::Message { text: m.text.as_str().into(), from: Some(from.into()), ..Default::default() };
+    analyzer.analyze(&msg, scratch).codes.iter().map(|c| c.as_str().to_string()).collect()
+}
+
 /// Hashes, analyses and serialises one record (reader thread).
 fn prepare(
     item: Item,
@@ -1114,16 +1184,7 @@ fn prepare(
     analyzer: &Analyzer,
     scratch: &mut Scratch,
 ) -> Result<Prepared, StoreError> {
-    let codes: Vec<String> = match &item.message {
-        // The debtor's own messages are never flagged; the analyzer knows by `from`.
-        Some(m) if !m.text.is_empty() && m.direction != yuqi_evidence::Direction::System => {
-            let from = if m.direction == yuqi_evidence::Direction::Out { "debtor" } else { "collector" };
-            let msg =
-                yuqi_conduct::Message { text: m.text.as_str().into(), from: Some(from.into()), ..Default::default() };
-            analyzer.analyze(&msg, scratch).codes.iter().map(|c| c.as_str().to_string()).collect()
-        }
-        _ => Vec::new(),
-    };
+    let codes: Vec<String> = item.message.as_ref().map(|m| text_codes(m, analyzer, scratch)).unwrap_or_default();
     let origin = format!("{source_name} {}", item.position);
     let loc = if item.slice { Location::Slice(src, item.position.byte) } else { Location::Blob };
     // An exact slice already holds every original field; a re-encoded CSV record keeps them
@@ -1381,6 +1442,7 @@ fn index_row(e: &Entry, meta: &Metadata, codes: &[String], path: &str, sha256: &
 }
 
 /// Deletes a case's store at the user's request: the one operation that breaks append-only.
+/// Only the store's files are removed (and the directory, if that leaves it empty).
 /// A record (time, path, entry count, chain head, reason) is appended to
 /// `yuqi-deletions.log` in the parent directory first, so the deletion itself is documented.
 pub fn delete_case(dir: &Path, reason: &str) -> Result<DeletionRecord, StoreError> {
@@ -1409,6 +1471,14 @@ pub fn delete_case(dir: &Path, reason: &str) -> Result<DeletionRecord, StoreErro
     let line = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
     writeln!(f, "{line}").map_err(io_err(&log_path))?;
     f.sync_all().map_err(io_err(&log_path))?;
-    std::fs::remove_dir_all(&abs).map_err(io_err(&abs))?;
+    // Only the store's own files: the directory may hold the user's other documents.
+    for f in [DB_FILE, "evidence.sqlite-journal", "evidence.sqlite-wal", "evidence.sqlite-shm"] {
+        let p = abs.join(f);
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(io_err(&p))?;
+        }
+    }
+    // The directory goes too when nothing else is in it.
+    let _ = std::fs::remove_dir(&abs);
     Ok(rec)
 }

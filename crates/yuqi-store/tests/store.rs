@@ -354,6 +354,70 @@ fn packages_verify_and_name_what_was_altered() {
     let r = verify_zip(&bad3);
     assert!(r.problems.iter().any(|p| p.contains(&target)), "{:?}", r.problems);
 
+    // Claiming the package is redacted switches off no check silently: it is reported.
+    let claimed = tmp.path().join("claimed.zip");
+    rewrite_zip(&pkg, &claimed, &|name, data| {
+        if name == "manifest.json" {
+            *data = String::from_utf8(data.clone())
+                .unwrap()
+                .replace("\"redacted\": false", "\"redacted\": true")
+                .into_bytes();
+        }
+    });
+    let fixed_manifest = zip_files(&claimed).into_iter().find(|(n, _)| n == "manifest.json").unwrap().1;
+    let manifest_sum = yuqi_evidence::digest::sha256_hex(&fixed_manifest);
+    let sums_fixed = tmp.path().join("claimed2.zip");
+    rewrite_zip(&claimed, &sums_fixed, &move |name, data| {
+        if name == "SHA256SUMS" {
+            let s = String::from_utf8(data.clone()).unwrap();
+            *data = s
+                .lines()
+                .map(|l| {
+                    if l.ends_with("  manifest.json") {
+                        format!("{manifest_sum}  manifest.json\n")
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect::<String>()
+                .into_bytes();
+        }
+    });
+    let r = verify_zip(&sums_fixed);
+    assert!(r.redacted && r.entries_checked > 0 && r.unverifiable_metadata == r.entries_checked, "{r:?}");
+
+    // An original removed together with its lines in SHA256SUMS and the manifest: the log names it.
+    let victim = names.iter().find(|n| n.starts_with("originals/items/")).unwrap().to_string();
+    let removed = tmp.path().join("removed.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&removed).unwrap());
+        for (name, data) in zip_files(&pkg) {
+            if name == victim {
+                continue;
+            }
+            let data = if name == "SHA256SUMS" {
+                let kept: String = String::from_utf8(data)
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.ends_with(&victim))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                kept.into_bytes()
+            } else if name == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_slice(&data).unwrap();
+                m["files"].as_array_mut().unwrap().retain(|f| f["path"] != victim.as_str());
+                serde_json::to_vec_pretty(&m).unwrap()
+            } else {
+                data
+            };
+            w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(&data).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let r = verify_zip(&removed);
+    assert!(r.problems.iter().any(|p| p.contains("原件不在证据包中")), "{:?}", r.problems);
+
     // Raw byte flips anywhere in the zip: either detected, or no file's content changed.
     let raw = std::fs::read(&pkg).unwrap();
     let original = zip_files(&pkg);
@@ -415,7 +479,13 @@ fn deleting_a_case_is_logged_outside_it() {
     let dir = tmp.path().join("case");
     drop(populated(&dir));
     let rec = yuqi_store::delete_case(&dir, "用户要求").unwrap();
-    assert!(!dir.exists());
+    assert!(!dir.exists(), "an emptied store directory goes too");
+    // A store kept in a folder with the user's own files: only the store is deleted.
+    let shared = tmp.path().join("文档");
+    drop(populated(&shared));
+    std::fs::write(shared.join("合同.pdf"), b"%PDF-1.4").unwrap();
+    yuqi_store::delete_case(&shared, "用户要求").unwrap();
+    assert!(shared.join("合同.pdf").exists() && !shared.join(DB_FILE).exists());
     let log = std::fs::read_to_string(tmp.path().join("yuqi-deletions.log")).unwrap();
     assert!(log.contains("用户要求") && log.contains(&rec.chain_head.unwrap()));
     assert!(rec.entries > 0);
@@ -430,4 +500,18 @@ fn a_plain_file_keeps_its_metadata() {
     assert_eq!(content, std::fs::read(fixture("photo.jpg")).unwrap());
     assert!(e.metadata.contains("2025-03-02T23:41:05+08:00"), "{}", e.metadata);
     assert_eq!(e.kind, "file");
+}
+
+#[test]
+fn a_changed_derived_index_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    drop(populated(&dir));
+    let seq: i64 = Connection::open(dir.join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT seq FROM messages WHERE codes = '[]' AND direction = 'in' LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    // An ordinary reminder relabelled as intimidation would put it in the evidence index.
+    let named = tamper(&dir, &format!("UPDATE messages SET codes = '[\"intimidation\"]' WHERE seq = {seq};"));
+    assert_eq!(named, vec![seq as u64]);
 }

@@ -501,10 +501,17 @@ pub(crate) fn import_generic<R: BufRead>(
         "call" => ItemKind::Call,
         _ => ItemKind::Chat,
     };
+    if di.is_none() {
+        ctx.warn(
+            "列映射中没有 direction=（方向列）：每条消息的方向记为未知，不会作为催收事件提议；\
+                  如文件中有方向列，请在 --columns 中加上 direction=列名"
+                .into(),
+        );
+    }
     drive(rdr, &raw_headers, opts, ctx, "时间没有写明时区", &mut |rec| {
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
         let time = time_of(get(ti), opts.zone)?;
-        let direction = di.map_or(Direction::In, |_| message_direction(get(di)));
+        let direction = di.map_or(Direction::Unknown, |_| message_direction(get(di)));
         let m = message(time, &map.channel, direction, get(ci).trim().to_string(), get(xi).to_string());
         Ok(Parsed { kind, message: m, extra: Vec::new() })
     })

@@ -255,8 +255,8 @@ fn mp4<R: Read + Seek>(r: &mut R, info: &mut MediaInfo) -> Res {
         } else if size == 0 {
             size = limit - pos;
         }
-        if size < header {
-            return Err("MP4 盒子大小错误".into());
+        if size < header || pos.checked_add(size).is_none_or(|end| end > limit) {
+            return Err("MP4 盒子大小错误（超出文件或所在的盒子）".into());
         }
         match &h[4..8] {
             b"moov" if !in_moov => {

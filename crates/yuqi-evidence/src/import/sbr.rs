@@ -83,7 +83,11 @@ struct Open {
     problem: Option<String>,
 }
 
-pub(crate) fn import<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+pub(crate) fn import<R: BufRead>(mut input: R, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+    // quick-xml skips a UTF-8 BOM without counting it in its positions; take it off here and add
+    // it back to every reported offset, so offsets stay offsets in the file.
+    let bom: u64 = if input.fill_buf()?.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    input.consume(bom as usize);
     let rec = Recording { inner: input, kept: Vec::new(), base: 0, newlines_before_base: 0 };
     let mut reader = Reader::from_reader(rec);
     reader.config_mut().trim_text(false);
@@ -106,7 +110,7 @@ pub(crate) fn import<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(), Impo
                 let pos = reader.error_position();
                 let line = reader.get_ref().line_of(pos);
                 let r = Rejected {
-                    position: Position { record: record_no + 1, line, byte: pos },
+                    position: Position { record: record_no + 1, line, byte: pos + bom },
                     reason: format!("XML 语法错误：{e}"),
                     excerpt: String::new(),
                 };
@@ -142,7 +146,7 @@ pub(crate) fn import<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(), Impo
                         let o = Open {
                             kind,
                             start: before,
-                            position: Position { record: record_no, line, byte: before },
+                            position: Position { record: record_no, line, byte: before + bom },
                             depth,
                             fields,
                             parts: Vec::new(),
@@ -179,7 +183,7 @@ pub(crate) fn import<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<(), Impo
                     let pos = reader.buffer_position();
                     let line = reader.get_ref().line_of(pos);
                     return Err(ImportError::Syntax(Rejected {
-                        position: Position { record: record_no, line, byte: pos },
+                        position: Position { record: record_no, line, byte: pos + bom },
                         reason: "文件在元素结束前意外终止（可能被截断或未完整复制）".into(),
                         excerpt: String::new(),
                     }));
