@@ -618,15 +618,19 @@ impl Store {
 
     /// Items, newest entries last; `code` and `sender` filter messages.
     pub fn list(&self, code: Option<&str>, sender: Option<&str>, limit: usize) -> Result<Vec<ListedItem>, StoreError> {
+        let log_codes = self.log_codes()?;
+        // Text-level codes are filtered in SQL; a log-level code is known only from `log_codes`.
+        let text_level = code.is_none_or(|c| yuqi_conduct::Code::parse(c).is_none_or(|k| k.is_text_level()));
         let mut stmt = self.conn.prepare(
             "SELECT l.seq, l.kind, l.origin, l.metadata, l.blob_sha256, m.codes FROM log l \
              LEFT JOIN messages m ON m.seq = l.seq \
              WHERE (?1 IS NULL OR m.codes LIKE '%\"' || ?1 || '\"%') \
                AND (?2 IS NULL OR m.counterpart_key = ?2) \
-             ORDER BY l.seq LIMIT ?3",
+             ORDER BY l.seq",
         )?;
         let sender_key = sender.map(phone::normalize);
-        let rows = stmt.query_map(params![code, sender_key, limit as i64], |r| {
+        let sql_code = if text_level { code } else { None };
+        let rows = stmt.query_map(params![sql_code, sender_key], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -639,19 +643,80 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (seq, kind, origin, meta, sha256, codes) = row?;
+            let seq = seq as u64;
+            let mut codes: Vec<String> = codes.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default();
+            codes.extend(log_codes.get(&seq).into_iter().flatten().cloned());
+            if let Some(c) = code
+                && !codes.iter().any(|x| x == c)
+            {
+                continue;
+            }
             let meta: Metadata = decode_meta(self.cipher.as_ref(), meta)?;
             let m = meta.message.as_ref();
             out.push(ListedItem {
-                seq: seq as u64,
+                seq,
                 kind,
                 origin,
-                time: m.and_then(|m| m.time_ms).map(china_time),
+                time: m
+                    .and_then(|m| m.time_ms)
+                    .map(china_time)
+                    .or_else(|| meta.media.as_ref().and_then(|x| x.captured_at.clone())),
                 direction: m.map(|m| m.direction.as_str().to_string()),
                 counterpart: m.map(|m| m.counterpart.clone()),
-                codes: codes.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default(),
+                codes,
                 text: m.map(|m| m.text.clone()),
                 sha256,
             });
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Log-level codes over every message in the store (night contact, daily frequency, number
+    /// rotation, contact after a stop request), by entry. They depend on the whole conversation,
+    /// so they are computed when asked, not stored with each record.
+    pub fn log_codes(&self) -> Result<std::collections::HashMap<u64, Vec<String>>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT l.seq, l.metadata FROM log l JOIN messages m ON m.seq = l.seq \
+             WHERE m.direction IN ('in', 'out') AND m.time_ms IS NOT NULL ORDER BY m.time_ms, l.seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut seqs = Vec::new();
+        let mut msgs: Vec<yuqi_conduct::Message<'static>> = Vec::new();
+        for row in rows {
+            let (seq, meta) = row?;
+            let Some(m) = decode_meta(self.cipher.as_ref(), meta)?.message else { continue };
+            let out = m.direction == yuqi_evidence::Direction::Out;
+            let time = m
+                .time_ms
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|t| t.with_timezone(&import::china()).to_rfc3339());
+            let (from, to) =
+                if out { ("self".to_string(), m.counterpart_key) } else { (m.counterpart_key, "self".to_string()) };
+            msgs.push(yuqi_conduct::Message {
+                id: Some(seq.to_string().into()),
+                // Only the debtor's own words matter here (a request to stop).
+                text: if out { m.text.into() } else { String::new().into() },
+                time: time.map(Into::into),
+                from: Some(from.into()),
+                to: Some(to.into()),
+                channel: Some(m.channel.into()),
+                connected: m.call_status.as_deref().map(|s| s == "answered"),
+                duration: m.duration_s,
+                ..Default::default()
+            });
+            seqs.push(seq as u64);
+        }
+        let hits = Analyzer::shared().analyze_log(&msgs);
+        let mut out = std::collections::HashMap::new();
+        for (seq, hs) in seqs.into_iter().zip(hits) {
+            let mut codes: Vec<String> = hs.iter().map(|h| h.code.as_str().to_string()).collect();
+            codes.dedup();
+            if !codes.is_empty() {
+                out.insert(seq, codes);
+            }
         }
         Ok(out)
     }
@@ -772,7 +837,10 @@ impl Store {
     pub fn export(&self, out: &Path, opts: &ExportOptions) -> Result<ExportReport, StoreError> {
         let title = self.title()?;
         let entries = self.all_entries()?;
-        let codes_of = self.codes_by_seq()?;
+        let mut codes_of = self.codes_by_seq()?;
+        for (seq, codes) in self.log_codes()? {
+            codes_of.entry(seq).or_default().extend(codes);
+        }
         let collectors = self.collector_keys()?;
         let tmp = out.with_extension("zip.part");
         let file = File::create(&tmp).map_err(io_err(&tmp))?;

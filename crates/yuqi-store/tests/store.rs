@@ -515,3 +515,19 @@ fn a_changed_derived_index_is_named() {
     let named = tamper(&dir, &format!("UPDATE messages SET codes = '[\"intimidation\"]' WHERE seq = {seq};"));
     assert_eq!(named, vec![seq as u64]);
 }
+
+#[test]
+fn night_contact_is_found_across_the_whole_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(tmp.path());
+    import(&mut st, "sms-basic.xml");
+    import(&mut st, "calls.xml");
+    // calls.xml rings at 02:14 and 02:15 China time; the window and its legal basis come from
+    // the law data (law.md §6), not from this test.
+    let night = st.list(Some("night_contact"), None, 100).unwrap();
+    let times: Vec<&str> = night.iter().filter_map(|i| i.time.as_deref()).collect();
+    assert!(times.contains(&"2025-03-02 02:14:30") && times.contains(&"2025-03-02 02:15:10"), "{times:?}");
+    assert!(night.iter().all(|i| i.direction.as_deref() == Some("in")));
+    // A daytime reminder is not flagged.
+    assert!(!times.contains(&"2025-03-01 09:00:05"));
+}
