@@ -150,6 +150,9 @@ pub(crate) enum EvidenceCommand {
     Verify {
         #[command(flatten)]
         store: StoreArgs,
+        /// 之前记下的哈希链末条：核对它仍在链中（证明它之前的记录没有被改动或删除）
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -340,11 +343,24 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 }
             }
         }
-        EvidenceCommand::Verify { store, json } => {
+        EvidenceCommand::Verify { store, json, expect_head } => {
             let st = store.open()?;
             let total = st.entry_count()?;
             let pb = ProgressBar::new(total);
-            let rep = st.verify(&mut |done, _| pb.set_position(done))?;
+            let mut rep = st.verify(&mut |done, _| pb.set_position(done))?;
+            if let Some(h) = expect_head {
+                match st.find_head(h)? {
+                    Some(seq) => {
+                        writeln!(out, "之前记下的链头在链中（第 {seq} 条），之后追加了 {} 条。", rep.entries - seq)?
+                    }
+                    None => rep.problems.push(yuqi_store::Problem {
+                        seq: 0,
+                        kind: "chain".into(),
+                        origin: "--expect-head".into(),
+                        what: format!("之前记下的链头 {h} 不在链中：记录被改写、删除或整个证据库被替换"),
+                    }),
+                }
+            }
             pb.finish_and_clear();
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
@@ -503,6 +519,13 @@ fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<
     }
     for w in &rep.summary.warnings {
         writeln!(out, "  注意：{w}")?;
+    }
+    if let Some(h) = &rep.chain_head {
+        writeln!(out, "  哈希链末条：第 {} 条 {}", h.seq, h.hash)?;
+        writeln!(
+            out,
+            "  （把这个值另行保存，例如发一封邮件给自己；以后可用 verify --expect-head 证明在此之前的记录没有被改动或删除）"
+        )?;
     }
     Ok(())
 }

@@ -56,6 +56,24 @@ fn import_verify_export_and_check_a_package() {
     let o = run(&["evidence", "verify", "--store", &store]);
     assert!(o.status.success() && out(&o).contains("核验通过"), "{}", out(&o));
 
+    // A chain head noted down after an import is checked later.
+    let o = run(&[
+        "evidence",
+        "import",
+        "--store",
+        &store,
+        "--json",
+        &fixture("generic.csv"),
+        "--columns",
+        "time=发送时间,from=对方号码,text=内容,direction=方向",
+    ]);
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let head = reports[0]["chain_head"]["hash"].as_str().unwrap().to_string();
+    let o = run(&["evidence", "verify", "--store", &store, "--expect-head", &head]);
+    assert!(o.status.success() && out(&o).contains("之前记下的链头在链中"), "{}", out(&o));
+    let o = run(&["evidence", "verify", "--store", &store, "--expect-head", &"0".repeat(64)]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+
     let o = run(&["evidence", "list", "--store", &store, "--code", "contact_third_party", "--json"]);
     let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!items.as_array().unwrap().is_empty());

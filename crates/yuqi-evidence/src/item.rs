@@ -164,16 +164,25 @@ impl Item {
     /// backup (written in time order) arrive nearly sorted and the store's unique index grows at
     /// its end instead of at random places.
     pub fn message_key(kind: ItemKind, m: &ImportedMessage) -> String {
+        Item::message_key_with(kind, m, &[])
+    }
+
+    /// [`Item::message_key`] with more identifying parts (an MMS's attachment hashes). Calls are
+    /// keyed to the second: a call log in CSV (seconds) and the same call in XML (milliseconds)
+    /// are one call.
+    pub fn message_key_with(kind: ItemKind, m: &ImportedMessage, extra: &[&str]) -> String {
+        let time = m.time_ms.map(|t| if kind == ItemKind::Call { t.div_euclid(1000) * 1000 } else { t });
         let identity = format!(
-            "{}|{}|{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}|{}|{}",
             kind.as_str(),
             m.counterpart_key,
-            m.time_ms.map(|t| t.to_string()).unwrap_or_default(),
+            time.map(|t| t.to_string()).unwrap_or_default(),
             m.direction.as_str(),
             m.duration_s.map(|d| d.to_string()).unwrap_or_default(),
-            sha256_hex(m.text.as_bytes())
+            sha256_hex(m.text.as_bytes()),
+            extra.join(",")
         );
-        let time = m.time_ms.map(|t| format!("{t:013}")).unwrap_or_default();
+        let time = time.map(|t| format!("{t:013}")).unwrap_or_default();
         format!("{}:{time}:{}", kind.as_str(), &sha256_hex(identity.as_bytes())[..32])
     }
 

@@ -294,3 +294,20 @@ fn a_byte_order_mark_keeps_offsets_in_the_file() {
         assert!(i.raw.starts_with(b"<call"));
     }
 }
+
+#[test]
+fn a_call_in_xml_milliseconds_and_csv_seconds_is_one_call() {
+    let xml = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<calls count="1"><call number="+86 137 1234 5678" duration="65" date="1740794531123" type="1" presentation="1" /></calls>"#;
+    let csv = "号码,类型,时间,时长\n13712345678,呼入,2025-03-01 10:02:11,65\n";
+    let key = |format: Format, data: &str| {
+        let mut keys = Vec::new();
+        import::import(&format, data.as_bytes(), &Options::default(), &mut |i| {
+            keys.push(i.key);
+            Ok(())
+        })
+        .unwrap();
+        keys
+    };
+    assert_eq!(key(Format::SbrCalls, xml), key(Format::CallLogCsv, csv));
+}

@@ -99,6 +99,9 @@ pub struct ImportReport {
     pub flagged: u64,
     pub first_seq: Option<u64>,
     pub last_seq: Option<u64>,
+    /// The chain's last entry after this import: kept somewhere else (a message to oneself, a
+    /// notary), it later proves that nothing before it was changed or removed.
+    pub chain_head: Option<ChainHead>,
     pub summary: Summary,
 }
 
@@ -230,6 +233,7 @@ impl ImportReport {
             flagged: 0,
             first_seq: None,
             last_seq: None,
+            chain_head: None,
             summary: Summary::default(),
         }
     }
@@ -610,6 +614,7 @@ impl Store {
         let seq = append(&at, &mut prev, kind, &name, &key, &digests, size, Location::Whole(src), &meta)?;
         report.first_seq.get_or_insert(seq);
         report.last_seq = Some(seq);
+        report.chain_head = prev.as_ref().map(|e| ChainHead { seq: e.seq, hash: e.entry_hash.clone() });
         report.sha256 = digests.sha256;
         report.sm3 = digests.sm3;
         tx.commit()?;
@@ -672,6 +677,18 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The sequence number of the entry with this hash, if the chain contains it (to check a
+    /// chain head noted down earlier).
+    pub fn find_head(&self, hash: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT seq FROM log WHERE entry_hash = ?1", params![hash.trim().to_lowercase()], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .map(|s| s as u64))
     }
 
     /// Log-level codes over every message in the store (night contact, daily frequency, number

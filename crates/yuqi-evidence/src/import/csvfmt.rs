@@ -220,6 +220,7 @@ fn call_type(s: &str) -> (Direction, String) {
         "4" | "voicemail" | "语音信箱" => (Direction::In, "voicemail"),
         "5" | "rejected" | "拒接" | "已拒接" => (Direction::In, "rejected"),
         "6" | "blocked" | "拦截" | "已拦截" => (Direction::In, "blocked"),
+        "7" | "answered_externally" | "其他设备接听" => (Direction::In, "answered_elsewhere"),
         _ => (Direction::Unknown, s.trim()),
     };
     (d, st.to_string())

@@ -386,7 +386,8 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
     Ok(Item {
         kind: o.kind,
         position: o.position,
-        key: Item::message_key(o.kind, &msg),
+        // Two picture messages with the same (empty) text in the same second differ by their pictures.
+        key: Item::message_key_with(o.kind, &msg, &attachments.iter().map(|a| a.sha256.as_str()).collect::<Vec<_>>()),
         raw,
         slice: true,
         fields: o.fields.clone(),
