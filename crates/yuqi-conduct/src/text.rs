@@ -103,32 +103,31 @@ pub(crate) fn analyze(
             }
         }
     }
-    if !triggered.is_empty() {
-        for &rule in triggered.iter() {
-            let own = &lex.rule_patterns[rule];
-            let matched: Vec<usize> = match &lex.rule_sets[rule] {
-                // Most triggered rules do not match at all: the early-exit test is cheaper than
-                // asking which of the patterns match.
-                Some(set) if !set.is_match(&norm.text) => continue,
-                Some(set) => set.matches(&norm.text).iter().map(|k| own[k]).collect(),
-                None => own.clone(),
-            };
-            for idx in matched {
-                let re = &lex.patterns[idx];
-                if lex.pattern_has_span[idx] {
-                    // The pattern marks the part to report with a group named `h`
-                    // (a conditional threat reports the threat, not the condition).
-                    for c in re.captures_iter(&norm.text) {
-                        if let Some(m) = c.name("h").or_else(|| c.get(0)) {
-                            candidates.push((rule, m.start(), m.end()));
-                        }
-                    }
-                } else {
-                    for m in re.find_iter(&norm.text) {
+    for &rule in triggered.iter() {
+        let own = &lex.rule_patterns[rule];
+        let text = norm.text.as_str();
+        let mut run = |idx: usize| {
+            let re = &lex.patterns[idx];
+            if lex.pattern_has_span[idx] {
+                // The pattern marks the part to report with a group named `h`
+                // (a conditional threat reports the threat, not the condition).
+                for c in re.captures_iter(text) {
+                    if let Some(m) = c.name("h").or_else(|| c.get(0)) {
                         candidates.push((rule, m.start(), m.end()));
                     }
                 }
+            } else {
+                for m in re.find_iter(text) {
+                    candidates.push((rule, m.start(), m.end()));
+                }
             }
+        };
+        match &lex.rule_sets[rule] {
+            // Most triggered rules do not match at all: the early-exit test is cheaper than
+            // asking which of the patterns match.
+            Some(set) if !set.is_match(text) => {}
+            Some(set) => set.matches(text).iter().for_each(|k| run(own[k])),
+            None => own.iter().for_each(|&idx| run(idx)),
         }
     }
     let to_third_party = to.is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t));
