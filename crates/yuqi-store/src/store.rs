@@ -516,7 +516,12 @@ impl Store {
         let mut chunk_idx = 0i64;
         let (produced, written) = std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Msg>(64);
-            let iopts = Options { on_bad: opts.on_bad, zone: opts.zone, my_names: opts.my_names.clone() };
+            let iopts = Options {
+                on_bad: opts.on_bad,
+                zone: opts.zone,
+                my_names: opts.my_names.clone(),
+                conversation: import::conversation_from_file_name(&name),
+            };
             let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
                 let mut reader = ChunkSender { inner: file, sender: sender.clone(), buf: Vec::with_capacity(CHUNK) };

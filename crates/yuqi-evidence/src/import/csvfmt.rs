@@ -367,8 +367,12 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
         let get = |name: &str| idx(name).and_then(|i| rec.get(i)).unwrap_or("");
         let (time_cell, dir, counterpart, text, ty) = match variant {
             WeChatVariant::LiuhenV1 => {
+                // Group chats name the sender; a private chat is the file's conversation.
                 let sender = [get("Sender"), get("NickName"), get("Remark")].into_iter().find(|s| !s.is_empty());
-                let who = sender.map(str::to_string).unwrap_or_else(|| format!("TalkerId {}", get("TalkerId")));
+                let who = sender
+                    .map(str::to_string)
+                    .or_else(|| opts.conversation.clone())
+                    .unwrap_or_else(|| format!("TalkerId {}", get("TalkerId")));
                 let dir = match get("IsSender") {
                     _ if get("Type") == "10000" => Direction::System,
                     "1" => Direction::Out,
@@ -379,7 +383,11 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
                     get("CreateTime"),
                     dir,
                     who,
-                    get("StrContent").to_string(),
+                    if get("Type") == "49" && get("SubType") == "2000" {
+                        transfer_text(get("StrContent"))
+                    } else {
+                        get("StrContent").to_string()
+                    },
                     format!("{}/{}", get("Type"), get("SubType")),
                 )
             }
@@ -422,6 +430,29 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
             extra: vec![("yuqi_type".into(), ty)],
         })
     })
+}
+
+/// A WeChat transfer's XML (`wcpayinfo`) as readable text: "【发起转账】¥500.00 备注：…". The XML
+/// itself stays in the record's fields.
+fn transfer_text(xml: &str) -> String {
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = xml.find(&open)? + open.len();
+        let end = xml[start..].find(&format!("</{name}>"))? + start;
+        let v = xml[start..end].trim();
+        Some(v.strip_prefix("<![CDATA[").and_then(|v| v.strip_suffix("]]>")).unwrap_or(v).to_string())
+    };
+    let state = match tag("paysubtype").as_deref() {
+        Some("1" | "7") => "发起转账",
+        Some("3" | "5") => "已收款",
+        Some("4") => "已退还",
+        _ => "转账",
+    };
+    let mut t = format!("【{state}】{}", tag("feedesc").unwrap_or_default());
+    if let Some(memo) = tag("pay_memo").filter(|m| !m.is_empty()) {
+        t.push_str(&format!(" 备注：{memo}"));
+    }
+    t
 }
 
 /// The user's mapping of a generic CSV: which column holds what.

@@ -159,12 +159,22 @@ pub struct Options {
     pub zone: FixedOffset,
     /// WeChat v2 CSV has no "sent by me" column: the display names that are the user's own.
     pub my_names: Vec<String>,
+    /// The conversation, when the export names it only in its file name (留痕 writes one file
+    /// per chat, `<备注名>_utf8.csv` / `<备注名>.txt`).
+    pub conversation: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new() }
+        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new(), conversation: None }
     }
+}
+
+/// The conversation named by an export's file name: `王经理_utf8.csv` → `王经理`.
+pub fn conversation_from_file_name(name: &str) -> Option<String> {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let stem = stem.strip_suffix("_utf8").unwrap_or(stem).trim();
+    (!stem.is_empty()).then(|| stem.to_string())
 }
 
 pub fn china() -> FixedOffset {

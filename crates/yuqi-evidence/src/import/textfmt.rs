@@ -135,7 +135,12 @@ pub(crate) fn import_wechat_txt<R: BufRead>(input: R, opts: &Options, ctx: &mut 
             } else {
                 Direction::In
             };
-            (name.clone(), b.lines.join("\n"), direction)
+            // My own messages belong to the conversation (the file), not to my name.
+            let counterpart = match (&direction, &opts.conversation) {
+                (Direction::Out, Some(c)) => c.clone(),
+                _ => name.clone(),
+            };
+            (counterpart, b.lines.join("\n"), direction)
         };
         let msg = message((time_ms, true), "wechat", direction, counterpart, text);
         let fields = vec![("time".into(), when.to_string()), ("name".into(), name)];
@@ -189,7 +194,8 @@ pub(crate) fn import_imessage<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
             b.lines.iter().filter(|l| !l.starts_with("    ") && !is_attachment(l)).map(String::as_str).collect();
         let attachments: Vec<String> = b.lines.iter().filter(|l| is_attachment(l)).cloned().collect();
         let direction = if sender == "Me" { Direction::Out } else { Direction::In };
-        let counterpart = if sender == "Me" { String::new() } else { sender.clone() };
+        // "Me" writes to the conversation the file is about.
+        let counterpart = if sender == "Me" { opts.conversation.clone().unwrap_or_default() } else { sender.clone() };
         let msg = message((time_ms, true), "imessage", direction, counterpart, body.join("\n").trim().to_string());
         let mut fields = vec![("time".into(), when.clone()), ("sender".into(), sender)];
         fields.extend(attachments.into_iter().map(|a| ("attachment".to_string(), a)));
