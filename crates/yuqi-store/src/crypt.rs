@@ -1,6 +1,6 @@
 //! Encryption at rest (optional). A random 256-bit data key encrypts every blob, chunk and
 //! metadata field with XChaCha20-Poly1305 (random 192-bit nonce per value, so nonce reuse is not a
-//! concern). The data key itself is stored wrapped by age with the user's passphrase (scrypt), so
+//! concern; associated data names the row, so a value moved elsewhere does not open). The data key itself is stored wrapped by age with the user's passphrase (scrypt), so
 //! the passphrase never touches the data and can be checked on open.
 //!
 //! Hashes are always of the plaintext: an encrypted store and its exported package name the same
@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 
 use age::secrecy::SecretString;
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,36 +62,53 @@ impl Cipher {
         Ok(Cipher { aead: XChaCha20Poly1305::new((&key).into()) })
     }
 
-    pub(crate) fn seal(&self, plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+    pub(crate) fn seal(&self, plain: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptError> {
         let mut nonce = [0u8; 24];
         getrandom::getrandom(&mut nonce).map_err(|e| CryptError::Other(e.to_string()))?;
-        let ct = self.aead.encrypt(XNonce::from_slice(&nonce), plain).map_err(|e| CryptError::Other(e.to_string()))?;
+        let ct = self
+            .aead
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .map_err(|e| CryptError::Other(e.to_string()))?;
         let mut out = Vec::with_capacity(24 + ct.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
         Ok(out)
     }
 
-    pub(crate) fn open_value(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptError> {
+    pub(crate) fn open_value(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptError> {
         if sealed.len() < 24 {
             return Err(CryptError::Corrupt);
         }
         let (nonce, ct) = sealed.split_at(24);
-        self.aead.decrypt(XNonce::from_slice(nonce), ct).map_err(|_| CryptError::Corrupt)
+        self.aead.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).map_err(|_| CryptError::Corrupt)
     }
 }
 
-/// Seals when a cipher is set, passes through otherwise.
-pub(crate) fn seal(c: Option<&Cipher>, plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+/// Seals when a cipher is set, passes through otherwise. `aad` names the place the value
+/// belongs to (a chunk's file and index, a blob's hash, an entry's key): a sealed value moved to
+/// another row does not open.
+pub(crate) fn seal(c: Option<&Cipher>, plain: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptError> {
     match c {
-        Some(c) => c.seal(plain),
+        Some(c) => c.seal(plain, aad),
         None => Ok(plain.to_vec()),
     }
 }
 
-pub(crate) fn unseal(c: Option<&Cipher>, stored: Vec<u8>) -> Result<Vec<u8>, CryptError> {
+pub(crate) fn unseal(c: Option<&Cipher>, stored: Vec<u8>, aad: &[u8]) -> Result<Vec<u8>, CryptError> {
     match c {
-        Some(c) => c.open_value(&stored),
+        Some(c) => c.open_value(&stored, aad),
         None => Ok(stored),
     }
+}
+
+pub(crate) fn chunk_aad(src: i64, idx: i64) -> Vec<u8> {
+    format!("chunk|{src}|{idx}").into_bytes()
+}
+
+pub(crate) fn blob_aad(sha256: &str) -> Vec<u8> {
+    format!("blob|{sha256}").into_bytes()
+}
+
+pub(crate) fn meta_aad(item_key: &str) -> Vec<u8> {
+    format!("meta|{item_key}").into_bytes()
 }

@@ -310,7 +310,10 @@ impl<'s> ChunkCursor<'s> {
                 .optional()?;
             match data {
                 None => return Ok(None),
-                Some(d) => self.cached = Some((src, idx, crypt::unseal(self.store.cipher.as_ref(), d)?)),
+                Some(d) => {
+                    let plain = crypt::unseal(self.store.cipher.as_ref(), d, &crypt::chunk_aad(src, idx))?;
+                    self.cached = Some((src, idx, plain));
+                }
             }
         }
         Ok(self.cached.as_ref().map(|(_, _, d)| d.as_slice()))
@@ -327,7 +330,7 @@ impl<'s> ChunkCursor<'s> {
                     .query_row(params![e.blob_sha256], |r| r.get(0))
                     .optional()?;
                 match data {
-                    Some(d) => each(&crypt::unseal(self.store.cipher.as_ref(), d)?),
+                    Some(d) => each(&crypt::unseal(self.store.cipher.as_ref(), d, &crypt::blob_aad(&e.blob_sha256))?),
                     None => return Ok(false),
                 }
             }
@@ -452,7 +455,7 @@ impl Store {
     }
 
     fn finish_entry(&self, (mut e, meta): (Entry, Vec<u8>)) -> Result<Entry, StoreError> {
-        let plain = crypt::unseal(self.cipher.as_ref(), meta)?;
+        let plain = crypt::unseal(self.cipher.as_ref(), meta, &crypt::meta_aad(&e.item_key))?;
         e.metadata = String::from_utf8(plain).map_err(|_| CryptError::Corrupt)?;
         Ok(e)
     }
@@ -556,7 +559,7 @@ impl Store {
                         hasher.update(&data);
                         done += data.len() as u64;
                         progress(done.min(size), size);
-                        let stored = crypt::seal(cipher, &data);
+                        let stored = crypt::seal(cipher, &data, &crypt::chunk_aad(src, chunk_idx));
                         let r = stored.map_err(StoreError::from).and_then(|stored| {
                             tx.prepare_cached("INSERT INTO chunks (src, idx, data) VALUES (?1, ?2, ?3)")?
                                 .execute(params![src, chunk_idx, stored])?;
@@ -632,7 +635,7 @@ impl Store {
         // Text-level codes are filtered in SQL; a log-level code is known only from `log_codes`.
         let text_level = code.is_none_or(|c| yuqi_conduct::Code::parse(c).is_none_or(|k| k.is_text_level()));
         let mut stmt = self.conn.prepare(
-            "SELECT l.seq, l.kind, l.origin, l.metadata, l.blob_sha256, m.codes FROM log l \
+            "SELECT l.seq, l.kind, l.origin, l.metadata, l.blob_sha256, m.codes, l.item_key FROM log l \
              LEFT JOIN messages m ON m.seq = l.seq \
              WHERE (?1 IS NULL OR m.codes LIKE '%\"' || ?1 || '\"%') \
                AND (?2 IS NULL OR m.counterpart_key = ?2) \
@@ -648,11 +651,12 @@ impl Store {
                 r.get::<_, Vec<u8>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, kind, origin, meta, sha256, codes) = row?;
+            let (seq, kind, origin, meta, sha256, codes, item_key) = row?;
             let seq = seq as u64;
             let mut codes: Vec<String> = codes.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default();
             codes.extend(log_codes.get(&seq).into_iter().flatten().cloned());
@@ -661,7 +665,7 @@ impl Store {
             {
                 continue;
             }
-            let meta: Metadata = decode_meta(self.cipher.as_ref(), meta)?;
+            let meta: Metadata = decode_meta(self.cipher.as_ref(), meta, &item_key)?;
             let m = meta.message.as_ref();
             out.push(ListedItem {
                 seq,
@@ -701,15 +705,16 @@ impl Store {
     /// so they are computed when asked, not stored with each record.
     pub fn log_codes(&self) -> Result<std::collections::HashMap<u64, Vec<String>>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT l.seq, l.metadata FROM log l JOIN messages m ON m.seq = l.seq \
+            "SELECT l.seq, l.metadata, l.item_key FROM log l JOIN messages m ON m.seq = l.seq \
              WHERE m.direction IN ('in', 'out') AND m.time_ms IS NOT NULL ORDER BY m.time_ms, l.seq",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?)))?;
         let mut seqs = Vec::new();
         let mut msgs: Vec<yuqi_conduct::Message<'static>> = Vec::new();
         for row in rows {
-            let (seq, meta) = row?;
-            let Some(m) = decode_meta(self.cipher.as_ref(), meta)?.message else { continue };
+            let (seq, meta, item_key) = row?;
+            let Some(m) = decode_meta(self.cipher.as_ref(), meta, &item_key)?.message else { continue };
             let out = m.direction == yuqi_evidence::Direction::Out;
             let time = m
                 .time_ms
@@ -990,13 +995,15 @@ impl Store {
 
     fn proposals_all(&self) -> Result<Vec<Proposal>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT l.seq, l.metadata FROM log l JOIN messages m ON m.seq = l.seq WHERE m.direction = 'in' ORDER BY l.seq",
+            "SELECT l.seq, l.metadata, l.item_key FROM log l JOIN messages m ON m.seq = l.seq \
+             WHERE m.direction = 'in' ORDER BY l.seq",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?)))?;
         let mut msgs = Vec::new();
         for row in rows {
-            let (seq, meta) = row?;
-            let meta: Metadata = decode_meta(self.cipher.as_ref(), meta)?;
+            let (seq, meta, item_key) = row?;
+            let meta: Metadata = decode_meta(self.cipher.as_ref(), meta, &item_key)?;
             if let Some(m) = meta.message {
                 msgs.push((format!("seq:{seq}"), m));
             }
@@ -1059,11 +1066,12 @@ impl Store {
 
     /// Every confirmed event, in log order.
     pub fn confirmations(&self) -> Result<Vec<Confirmation>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT metadata FROM log WHERE kind = 'confirm' ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+        let mut stmt = self.conn.prepare("SELECT metadata, item_key FROM log WHERE kind = 'confirm' ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
-            let meta: Metadata = decode_meta(self.cipher.as_ref(), row?)?;
+            let (meta, item_key) = row?;
+            let meta: Metadata = decode_meta(self.cipher.as_ref(), meta, &item_key)?;
             if let Ok(c) = serde_json::from_value::<Confirmation>(meta.extra) {
                 out.push(c);
             }
@@ -1145,14 +1153,15 @@ fn last_entry_in(tx: &Transaction<'_>, cipher: Option<&Cipher>) -> Result<Option
     match raw {
         None => Ok(None),
         Some((mut e, meta)) => {
-            e.metadata = String::from_utf8(crypt::unseal(cipher, meta)?).map_err(|_| CryptError::Corrupt)?;
+            e.metadata = String::from_utf8(crypt::unseal(cipher, meta, &crypt::meta_aad(&e.item_key))?)
+                .map_err(|_| CryptError::Corrupt)?;
             Ok(Some(e))
         }
     }
 }
 
-fn decode_meta(cipher: Option<&Cipher>, stored: Vec<u8>) -> Result<Metadata, StoreError> {
-    let plain = crypt::unseal(cipher, stored)?;
+fn decode_meta(cipher: Option<&Cipher>, stored: Vec<u8>, item_key: &str) -> Result<Metadata, StoreError> {
+    let plain = crypt::unseal(cipher, stored, &crypt::meta_aad(item_key))?;
     serde_json::from_slice(&plain).map_err(|e| StoreError::Invalid(format!("元数据无法解析：{e}")))
 }
 
@@ -1162,7 +1171,7 @@ fn insert_blob(tx: &Transaction<'_>, cipher: Option<&Cipher>, d: &Digests, conte
         .query_row(params![d.sha256], |r| r.get(0))
         .optional()?;
     if exists.is_none() {
-        let stored = crypt::seal(cipher, content)?;
+        let stored = crypt::seal(cipher, content, &crypt::blob_aad(&d.sha256))?;
         tx.prepare_cached("INSERT INTO blobs (sha256, sm3, size, content) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![d.sha256, d.sm3, content.len() as i64, stored])?;
     }
@@ -1226,7 +1235,7 @@ fn append(
         entry_hash: String::new(),
     }
     .seal(prev.as_ref());
-    let stored_meta = crypt::seal(at.cipher, e.metadata.as_bytes())?;
+    let stored_meta = crypt::seal(at.cipher, e.metadata.as_bytes(), &crypt::meta_aad(&e.item_key))?;
     insert_entry(at.tx, &e, &stored_meta, loc)?;
     let seq = e.seq;
     *prev = Some(e);
@@ -1298,7 +1307,7 @@ fn prepare(
         ..Metadata::new("")
     };
     let metadata = serde_json::to_string(&meta).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let stored_meta = crypt::seal(cipher, metadata.as_bytes())?;
+    let stored_meta = crypt::seal(cipher, metadata.as_bytes(), &crypt::meta_aad(&item.key))?;
     let entry = Entry {
         seq: 0,
         recorded_at: recorded_at.to_string(),

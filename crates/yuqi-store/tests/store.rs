@@ -250,6 +250,20 @@ fn encryption_at_rest() {
     assert!(matches!(Store::open(&enc_dir, None), Err(StoreError::Crypt(CryptError::PassphraseNeeded))));
     assert!(matches!(Store::open(&enc_dir, Some("错误")), Err(StoreError::Crypt(CryptError::WrongPassphrase))));
     assert!(Store::open(&enc_dir, Some("正确的口令 horse")).unwrap().verify(&mut |_, _| {}).unwrap().ok());
+
+    // Sealed values are bound to their row: metadata swapped between two entries does not open.
+    {
+        let c = Connection::open(enc_dir.join(DB_FILE)).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER log_append_only_u; \
+             UPDATE log SET metadata = (SELECT metadata FROM log WHERE seq = 3) WHERE seq = 2;",
+        )
+        .unwrap();
+    }
+    let rep = Store::open(&enc_dir, Some("正确的口令 horse")).unwrap().verify(&mut |_, _| {}).unwrap();
+    assert!(rep.problems.iter().any(|p| p.seq == 2 && p.what.contains("无法读取")), "{:?}", rep.problems);
+    // A passphrase for a store that has none is refused rather than silently ignored.
+    assert!(Store::open(&plain_dir, Some("x")).is_err());
 }
 
 fn zip_files(path: &Path) -> Vec<(String, Vec<u8>)> {
