@@ -315,12 +315,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                         i.time.as_deref().unwrap_or("-"),
                         i.direction
                             .as_deref()
-                            .map(|d| if d == "in" {
-                                "收"
-                            } else if d == "out" {
-                                "发"
-                            } else {
-                                "?"
+                            .map(|d| match (d, i.delivered) {
+                                ("out", Some(false)) => "发（未送达）",
+                                ("in", _) => "收",
+                                ("out", _) => "发",
+                                ("system", _) => "系统",
+                                _ => "?",
                             })
                             .unwrap_or(" "),
                         i.counterpart.as_deref().unwrap_or(&i.origin),
@@ -408,6 +408,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::VerifyPackage { package, json } => {
+            if package.is_dir() {
+                usage!(
+                    "{} 是目录：请给出证据包 zip 文件；已解压的证据包可在目录中运行 sha256sum -c SHA256SUMS 和 python3 verify.py 核验",
+                    package.display()
+                );
+            }
             let f = std::fs::File::open(package).with_context(|| format!("无法打开 {}", package.display()))?;
             let rep = yuqi_evidence::package::verify_package(std::io::BufReader::new(f));
             if *json {
@@ -501,7 +507,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
 
 fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<()> {
     if rep.already_imported {
-        writeln!(out, "{}：这个文件之前已导入（SHA-256 相同），未重复保存。", rep.file)?;
+        writeln!(
+            out,
+            "{}：这个文件之前已导入{}（SHA-256 相同），未重复保存。",
+            rep.file,
+            rep.previous_name.as_deref().map(|n| format!("（当时的文件名：{n}）")).unwrap_or_default()
+        )?;
         return Ok(());
     }
     writeln!(

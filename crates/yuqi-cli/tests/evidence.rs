@@ -274,3 +274,19 @@ fn a_killed_import_leaves_all_or_nothing_and_a_valid_chain() {
     assert!(o.status.success(), "{}", out(&o));
     assert_eq!(entries(&store), full);
 }
+
+#[test]
+fn the_same_file_under_another_name_is_recognised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    run(&["evidence", "init", "--store", &store]);
+    assert!(run(&["evidence", "import", "--store", &store, &fixture("calls.xml")]).status.success());
+    let copy = tmp.path().join("通话 备份.xml");
+    std::fs::copy(fixture("calls.xml"), &copy).unwrap();
+    let o = run(&["evidence", "import", "--store", &store, &s(&copy)]);
+    assert!(o.status.success() && out(&o).contains("当时的文件名：calls.xml"), "{}", out(&o));
+    // A folder is not a package: a usage mistake (exit 2) with the right advice.
+    let o = run(&["evidence", "verify-package", &s(tmp.path())]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("sha256sum -c SHA256SUMS"), "{}", out(&o));
+}

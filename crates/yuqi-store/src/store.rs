@@ -90,6 +90,8 @@ pub struct ImportReport {
     pub size: u64,
     /// The same file (same SHA-256) was imported before: nothing was added.
     pub already_imported: bool,
+    /// The name it was imported under then.
+    pub previous_name: Option<String>,
     /// New records (for an export: its messages and calls; the export file itself is always kept
     /// whole beside them); a plain file counts as one.
     pub new_items: u64,
@@ -115,6 +117,8 @@ pub struct ListedItem {
     pub counterpart: Option<String>,
     pub codes: Vec<String>,
     pub text: Option<String>,
+    /// False for a message that never left the phone (draft, failed, queued).
+    pub delivered: Option<bool>,
     pub sha256: String,
 }
 
@@ -228,6 +232,7 @@ impl ImportReport {
             sm3: d.sm3,
             size,
             already_imported: true,
+            previous_name: None,
             new_items: 0,
             duplicates: 0,
             flagged: 0,
@@ -492,13 +497,20 @@ impl Store {
             .optional()?;
         if same_size.is_some() {
             let d = hash_file(path, size, progress)?;
-            let key = source_key(&format, &d.sha256);
-            let seen: Option<i64> = self
+            // The same bytes, whatever format they were read as and whatever they were called.
+            let seen: Option<String> = self
                 .conn
-                .query_row("SELECT seq FROM log WHERE item_key = ?1", params![key], |r| r.get(0))
+                .query_row(
+                    "SELECT l.origin FROM sources s JOIN log l ON l.content_src = s.id AND l.content_offset IS NULL \
+                     WHERE s.sha256 = ?1",
+                    params![d.sha256],
+                    |r| r.get(0),
+                )
                 .optional()?;
-            if seen.is_some() {
-                return Ok(ImportReport::already(name, &format, d, size));
+            if let Some(earlier) = seen {
+                let mut report = ImportReport::already(name, &format, d, size);
+                report.previous_name = Some(earlier);
+                return Ok(report);
             }
         }
 
@@ -679,6 +691,7 @@ impl Store {
                 counterpart: m.map(|m| m.counterpart.clone()),
                 codes,
                 text: m.map(|m| m.text.clone()),
+                delivered: m.map(|m| m.delivered),
                 sha256,
             });
             if out.len() >= limit {
@@ -925,12 +938,14 @@ impl Store {
         entries.iter().for_each(|(e, _)| checker.push(e));
         let head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
         let created_at = now();
-        let html = package::index_html(&title, &created_at, head.as_ref(), &rows);
+        // The index shows the time a Chinese reader expects; the manifest keeps UTC.
+        let shown_at = format!("{}（北京时间）", china_time(Utc::now().timestamp_millis()));
+        let html = package::index_html(&title, &shown_at, head.as_ref(), &rows);
         if opts.pdf {
             let renderer = yuqi_render::Renderer::new()?;
             let now = Utc::now();
             let today = (now.year(), now.month() as u8, now.day() as u8);
-            let pdf = renderer.pdf(&package::index_typst(&title, &created_at, head.as_ref(), &rows), today)?;
+            let pdf = renderer.pdf(&package::index_typst(&title, &shown_at, head.as_ref(), &rows), today)?;
             w.add("index.pdf", pdf.as_slice(), None, false)?;
         }
         let manifest = Manifest {
