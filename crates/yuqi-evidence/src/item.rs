@@ -186,6 +186,28 @@ impl Item {
         format!("{}:{time}:{}", kind.as_str(), &sha256_hex(identity.as_bytes())[..32])
     }
 
+    /// A message or call record (no media, no attachments), keyed by [`Item::message_key`].
+    pub fn from_message(
+        kind: ItemKind,
+        position: Position,
+        raw: Vec<u8>,
+        slice: bool,
+        fields: Vec<(String, String)>,
+        message: ImportedMessage,
+    ) -> Item {
+        Item {
+            kind,
+            position,
+            key: Item::message_key(kind, &message),
+            raw,
+            slice,
+            fields,
+            message: Some(message),
+            media: None,
+            attachments: Vec::new(),
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }

@@ -966,20 +966,8 @@ impl Store {
         file.sync_all().map_err(io_err(&tmp))?;
         drop(file);
         std::fs::rename(&tmp, out).map_err(io_err(out))?;
-        let sha256 = {
-            let mut h = Hasher::new();
-            let mut f = BufReader::new(File::open(out).map_err(io_err(out))?);
-            loop {
-                let b = f.fill_buf().map_err(io_err(out))?;
-                if b.is_empty() {
-                    break;
-                }
-                h.update(b);
-                let n = b.len();
-                f.consume(n);
-            }
-            h.finish().sha256
-        };
+        let size = std::fs::metadata(out).map_err(io_err(out))?.len();
+        let sha256 = hash_file(out, size, &mut |_, _| {})?.sha256;
         Ok(ExportReport {
             path: out.display().to_string(),
             files: manifest.files.len() + 1,

@@ -265,17 +265,7 @@ fn drive<R: Read>(
                     .map(|(h, v)| (h.trim_start_matches('\u{feff}').to_string(), v.to_string()))
                     .collect();
                 fields.extend(p.extra);
-                ctx.emit(Item {
-                    kind: p.kind,
-                    position,
-                    key: Item::message_key(p.kind, &p.message),
-                    raw,
-                    slice: false,
-                    fields,
-                    message: Some(p.message),
-                    media: None,
-                    attachments: Vec::new(),
-                })?;
+                ctx.emit(Item::from_message(p.kind, position, raw, false, fields, p.message))?;
             }
         }
     }

@@ -144,17 +144,7 @@ pub(crate) fn import_wechat_txt<R: BufRead>(input: R, opts: &Options, ctx: &mut 
         };
         let msg = message((time_ms, true), "wechat", direction, counterpart, text);
         let fields = vec![("time".into(), when.to_string()), ("name".into(), name)];
-        ctx.emit(Item {
-            kind: ItemKind::Chat,
-            position: b.position,
-            key: Item::message_key(ItemKind::Chat, &msg),
-            raw: b.raw,
-            slice: true,
-            fields,
-            message: Some(msg),
-            media: None,
-            attachments: Vec::new(),
-        })
+        ctx.emit(Item::from_message(ItemKind::Chat, b.position, b.raw, true, fields, msg))
     })?;
     ctx.warn(format!("导出的时间是导出电脑的本地时间，已按 {} 理解", opts.zone));
     Ok(())
@@ -199,17 +189,7 @@ pub(crate) fn import_imessage<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
         let msg = message((time_ms, true), "imessage", direction, counterpart, body.join("\n").trim().to_string());
         let mut fields = vec![("time".into(), when.clone()), ("sender".into(), sender)];
         fields.extend(attachments.into_iter().map(|a| ("attachment".to_string(), a)));
-        ctx.emit(Item {
-            kind: ItemKind::Chat,
-            position: b.position,
-            key: Item::message_key(ItemKind::Chat, &msg),
-            raw: b.raw,
-            slice: true,
-            fields,
-            message: Some(msg),
-            media: None,
-            attachments: Vec::new(),
-        })
+        ctx.emit(Item::from_message(ItemKind::Chat, b.position, b.raw, true, fields, msg))
     })?;
     ctx.warn(format!("导出的时间是 Mac 的本地时间，已按 {} 理解", opts.zone));
     Ok(())
