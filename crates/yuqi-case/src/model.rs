@@ -24,6 +24,14 @@ pub struct Person {
     pub monthly_income: Option<Money>,
     pub essential_expenses: Option<Money>,
     pub dependants: Option<u32>,
+    /// Money that could go to a one-off settlement now (存款、可借到的亲友资金不算).
+    pub savings: Option<Money>,
+    /// Postal address for letters.
+    pub address: Option<String>,
+    /// 身份证号, only for letters that institutions cannot process without it.
+    pub id_number: Option<String>,
+    /// The borrower's own account of the hardship, quoted in a repayment proposal.
+    pub hardship: Option<String>,
 }
 
 /// Who lent the money. Decides which interest caps apply (law.md §11.1).

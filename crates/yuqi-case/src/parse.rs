@@ -96,6 +96,10 @@ struct RawPerson {
     monthly_income: Field,
     essential_expenses: Field,
     dependants: Field,
+    savings: Field,
+    address: Field,
+    id_number: Field,
+    hardship: Field,
 }
 
 #[derive(Deserialize)]
@@ -461,6 +465,10 @@ impl Cx<'_> {
                     monthly_income: self.opt(&p.monthly_income, Self::money),
                     essential_expenses: self.opt(&p.essential_expenses, Self::money),
                     dependants: self.opt(&p.dependants, |cx, v| cx.uint(v, 0, 50)),
+                    savings: self.opt(&p.savings, Self::money),
+                    address: self.opt(&p.address, Self::string),
+                    id_number: self.opt(&p.id_number, Self::string),
+                    hardship: self.opt(&p.hardship, Self::string),
                 }
             }
             None => Person::default(),

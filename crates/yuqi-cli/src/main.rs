@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod apr_cmd;
+mod docs_cmd;
 mod evidence_cmd;
 mod law_cmd;
 mod report;
@@ -59,6 +60,12 @@ enum Command {
         #[command(subcommand)]
         command: evidence_cmd::EvidenceCommand,
     },
+    /// 还款协商计划：每月能还多少、先还哪笔、怎么谈（What do I do now?）
+    Plan(docs_cmd::PlanArgs),
+    /// 生成信函（PDF/DOCX/Markdown/HTML）：债务核实函、协商还款申请书、投诉书、报案材料、征信异议、时效抗辩、答辩要点
+    Letter(docs_cmd::LetterArgs),
+    /// 生成整个案件的材料汇编（核算、时间线、催收行为、证据索引、下一步，含图表）
+    Report(docs_cmd::ReportArgs),
     /// 查看法律参数、LPR 和法条原文
     Law {
         #[command(subcommand)]
@@ -67,7 +74,7 @@ enum Command {
 }
 
 #[derive(clap::Args, Debug)]
-struct AuditFlags {
+pub(crate) struct AuditFlags {
     /// 计算截止日（默认：案例文件中的 as_of，否则今天）
     #[arg(long, value_parser = parse_date)]
     as_of: Option<NaiveDate>,
@@ -160,22 +167,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Apr(args) => apr_cmd::run(&args),
         Command::Evidence { command } => evidence_cmd::run(&command),
         Command::Law { command } => law_cmd::run(&command),
+        Command::Plan(args) => docs_cmd::plan(&args),
+        Command::Letter(args) => docs_cmd::letter(&args),
+        Command::Report(args) => docs_cmd::report(&args),
     }
 }
 
 fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<(yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
-    let merged;
-    let case = match &opts.evidence {
-        Some(dir) => {
-            let mut c = case.clone();
-            let args =
-                evidence_cmd::StoreArgs { store: Some(dir.clone()), passphrase_file: opts.passphrase_file.clone() };
-            evidence_cmd::merge_confirmed(&mut c, dir, &args)?;
-            merged = c;
-            &merged
-        }
-        None => case,
-    };
+    let (_, audit, timeline) = analyse_owned(case, opts)?;
+    Ok((audit, timeline))
+}
+
+/// The audit and timeline of `case`, with the evidence store's confirmed demands merged in when
+/// `--evidence` is given; returns the case actually analysed.
+pub(crate) fn analyse_owned(
+    case: &yuqi_case::Case,
+    opts: &AuditFlags,
+) -> Result<(yuqi_case::Case, yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
+    let mut case = case.clone();
+    if let Some(dir) = &opts.evidence {
+        let args = evidence_cmd::StoreArgs { store: Some(dir.clone()), passphrase_file: opts.passphrase_file.clone() };
+        evidence_cmd::merge_confirmed(&mut case, dir, &args)?;
+    }
+    let case = &case;
     let as_of = opts.as_of.or(case.as_of).unwrap_or_else(today_in_china);
     let audit = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
         .context("核算失败")?;
@@ -184,7 +198,7 @@ fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<(yuqi_ledger::Ca
         std::fs::write(path, yuqi_timeline::svg::render(&timeline))
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }
-    Ok((audit, timeline))
+    Ok((case.clone(), audit, timeline))
 }
 
 /// `yuqi audit --json`: the audit with the deadlines in front.

@@ -253,7 +253,7 @@ fn write_human(out: &mut impl Write, m: &Message<'_>, a: &Analysis, color: bool)
 
 /// An input record that owns its strings (CSV, or JSON read for --log).
 #[derive(Debug, Default)]
-struct OwnedMessage {
+pub(crate) struct OwnedMessage {
     id: Option<String>,
     text: String,
     time: Option<String>,
@@ -267,7 +267,42 @@ struct OwnedMessage {
 }
 
 impl OwnedMessage {
-    fn borrow(&self) -> Message<'_> {
+    pub(crate) fn new(
+        id: String,
+        text: String,
+        time: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        channel: Option<String>,
+    ) -> OwnedMessage {
+        OwnedMessage { id: Some(id), text, time, from, to, channel, ..Default::default() }
+    }
+
+    /// Names the record for documents: where it came from, then its own id or line.
+    pub(crate) fn label_source(&mut self, prefix: &str, line: usize) {
+        self.id = Some(match &self.id {
+            Some(id) => format!("{prefix} {id}"),
+            None => format!("{prefix} 第 {line} 行"),
+        });
+    }
+
+    pub(crate) fn from_message(m: &Message<'_>) -> OwnedMessage {
+        let o = |s: &Option<Cow<'_, str>>| s.as_deref().map(str::to_string);
+        OwnedMessage {
+            id: o(&m.id),
+            text: m.text.to_string(),
+            time: o(&m.time),
+            from: o(&m.from),
+            to: o(&m.to),
+            channel: o(&m.channel),
+            connected: m.connected,
+            duration: m.duration,
+            creditor: o(&m.creditor),
+            consent: m.consent,
+        }
+    }
+
+    pub(crate) fn borrow(&self) -> Message<'_> {
         fn c(s: &Option<String>) -> Option<Cow<'_, str>> {
             s.as_deref().map(Cow::Borrowed)
         }
@@ -318,7 +353,7 @@ fn read_jsonl_owned(reader: impl Read, errors: &mut usize) -> Result<Vec<OwnedMe
     Ok(out)
 }
 
-fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
+pub(crate) fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers = r.headers().context("CSV 缺少表头")?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));

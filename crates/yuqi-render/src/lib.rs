@@ -5,6 +5,11 @@
 //! *warns* when a font family is missing and then writes a PDF without visible text, so a missing
 //! Chinese font is an error here, before and after compiling.
 
+pub mod docx;
+pub mod html;
+pub mod markdown;
+pub mod typst_doc;
+
 use std::path::{Path, PathBuf};
 
 use typst::diag::{FileError, FileResult, Severity};
@@ -37,6 +42,8 @@ pub enum RenderError {
     Compile(String),
     #[error("PDF 输出失败：{0}")]
     Pdf(String),
+    #[error("DOCX 输出失败：{0}")]
+    Docx(String),
 }
 
 /// Loaded fonts and the standard library, reusable for many documents.
@@ -138,6 +145,13 @@ impl Renderer {
         })?;
         typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
             .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
+    }
+}
+
+impl Renderer {
+    /// A letter or the dossier as PDF.
+    pub fn doc_pdf(&self, doc: &yuqi_docs::Doc, today: (i32, u8, u8)) -> Result<Vec<u8>, RenderError> {
+        self.pdf(&typst_doc::markup(doc), today)
     }
 }
 

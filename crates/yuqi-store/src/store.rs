@@ -114,6 +114,8 @@ pub struct ListedItem {
     pub origin: String,
     pub time: Option<String>,
     pub direction: Option<String>,
+    /// `sms`, `call`, `wechat`, … for messages.
+    pub channel: Option<String>,
     pub counterpart: Option<String>,
     pub codes: Vec<String>,
     pub text: Option<String>,
@@ -688,6 +690,7 @@ impl Store {
                     .map(china_time)
                     .or_else(|| meta.media.as_ref().and_then(|x| x.captured_at.clone())),
                 direction: m.map(|m| m.direction.as_str().to_string()),
+                channel: m.map(|m| m.channel.clone()),
                 counterpart: m.map(|m| m.counterpart.clone()),
                 codes,
                 text: m.map(|m| m.text.clone()),
@@ -699,6 +702,16 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The chain's last entry as stored (not verified: run [`Store::verify`] for that).
+    pub fn head(&self) -> Result<Option<ChainHead>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT seq, entry_hash FROM log ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, hash: r.get(1)? })
+            })
+            .optional()?)
     }
 
     /// The sequence number of the entry with this hash, if the chain contains it (to check a

@@ -1,0 +1,208 @@
+//! The dossier's charts as hand-written SVG (no dependencies). Text is escaped; the font list
+//! names the CJK families the PDF renderer loads, so the same SVG reads in a browser and in the
+//! PDF. Coordinates are the only floats here; money values are converted to pixels last.
+
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate};
+use yuqi_money::Money;
+use yuqi_timeline::svg::escape;
+
+const FONT: &str = "Noto Sans CJK SC, Noto Serif CJK SC, Source Han Sans SC, sans-serif";
+
+/// One point of the "claimed vs lawful" series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountPoint {
+    pub date: NaiveDate,
+    /// What the contracts' own arithmetic says is owed on that day.
+    pub contract: Money,
+    /// The most a court would support on that day.
+    pub lawful: Money,
+}
+
+fn nice_step(max: f64) -> f64 {
+    let raw = max / 4.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let norm = raw / mag;
+    let n = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    n * mag
+}
+
+/// Claimed (contract arithmetic and collectors' demands) against the lawful amount over time.
+pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String {
+    const W: f64 = 720.0;
+    const H: f64 = 320.0;
+    const L: f64 = 80.0;
+    const R: f64 = 20.0;
+    const T: f64 = 40.0;
+    const B: f64 = 50.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="{FONT}" font-size="12">"#
+    );
+    s.push_str(r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="middle">没有可画的数据</text></svg>"#, W / 2.0, H / 2.0);
+        return s;
+    };
+    let from = first.date.min(demands.iter().map(|d| d.0).min().unwrap_or(first.date));
+    let to = last.date.max(demands.iter().map(|d| d.0).max().unwrap_or(last.date));
+    let days = ((to - from).num_days().max(1)) as f64;
+    let max_fen = points
+        .iter()
+        .flat_map(|p| [p.contract.fen(), p.lawful.fen()])
+        .chain(demands.iter().map(|d| d.1.fen()))
+        .max()
+        .unwrap_or(0)
+        .max(100);
+    let max_y = max_fen as f64 / 100.0;
+    let step = nice_step(max_y);
+    let top = (max_y / step).ceil() * step;
+    let x = |d: NaiveDate| L + (W - L - R) * ((d - from).num_days() as f64 / days);
+    let y = |m: Money| T + (H - T - B) * (1.0 - (m.fen() as f64 / 100.0) / top);
+
+    // Grid and axis labels.
+    let mut v = 0.0;
+    while v <= top + step / 2.0 {
+        let py = T + (H - T - B) * (1.0 - v / top);
+        let _ = write!(
+            s,
+            r##"<line x1="{L}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#dddddd"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            W - R,
+            L - 6.0,
+            py + 4.0,
+            escape(&Money::from_fen((v * 100.0).round() as i64).to_grouped_string().replace(".00", ""))
+        );
+        v += step;
+    }
+    let mut year = from.year();
+    while let Some(d) = NaiveDate::from_ymd_opt(year, 1, 1) {
+        if d > to {
+            break;
+        }
+        if d >= from {
+            let px = x(d);
+            let _ = write!(
+                s,
+                r##"<line x1="{px:.1}" x2="{px:.1}" y1="{T}" y2="{}" stroke="#eeeeee"/><text x="{px:.1}" y="{}" text-anchor="middle">{year}年</text>"##,
+                H - B,
+                H - B + 18.0
+            );
+        }
+        year += 1;
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{L}" y="{}" fill="#555555">{}</text><text x="{}" y="{}" text-anchor="end" fill="#555555">{}</text>"##,
+        H - B + 36.0,
+        first.date,
+        W - R,
+        H - B + 36.0,
+        last.date
+    );
+    // Series.
+    for (color, label, pick, dash) in [
+        ("#c0392b", "按合同计算", (|p: &AmountPoint| p.contract) as fn(&AmountPoint) -> Money, ""),
+        ("#1e8449", "依法最多支持", |p: &AmountPoint| p.lawful, ""),
+    ] {
+        let pts: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", x(p.date), y(pick(p)))).collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{color}" stroke-width="2.5"{dash} points="{}"><title>{label}</title></polyline>"#,
+            pts.join(" ")
+        );
+    }
+    for (d, m) in demands {
+        let _ = write!(
+            s,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#e67e22"><title>{} 对方主张 {} 元</title></circle>"##,
+            x(*d),
+            y(*m),
+            d,
+            escape(&m.to_grouped_string())
+        );
+    }
+    // Legend.
+    let _ = write!(
+        s,
+        r##"<g transform="translate({L},16)"><rect width="14" height="4" y="-6" fill="#c0392b"/><text x="20">按合同计算</text><rect x="110" width="14" height="4" y="-6" fill="#1e8449"/><text x="130">依法最多支持</text><circle cx="237" cy="-4" r="5" fill="#e67e22"/><text x="247">对方主张</text><text x="330" fill="#555555">单位：元</text></g>"##
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// Collection contacts by weekday and hour; the night window is shaded.
+pub fn heatmap(h: &[[u32; 24]; 7], night: (u32, u32)) -> String {
+    const CELL: f64 = 24.0;
+    const L: f64 = 50.0;
+    const T: f64 = 40.0;
+    let w = L + CELL * 24.0 + 20.0;
+    let hgt = T + CELL * 7.0 + 50.0;
+    let max = h.iter().flatten().copied().max().unwrap_or(0);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{hgt}" viewBox="0 0 {w} {hgt}" font-family="{FONT}" font-size="11">"#
+    );
+    s.push_str(r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let in_night = |hour: u32| {
+        if night.0 > night.1 { hour >= night.0 || hour < night.1 } else { hour >= night.0 && hour < night.1 }
+    };
+    for hour in 0..24u32 {
+        let px = L + CELL * f64::from(hour);
+        if in_night(hour) {
+            let _ = write!(
+                s,
+                r##"<rect x="{px}" y="{}" width="{CELL}" height="{}" fill="#ecf0f1"/>"##,
+                T - 14.0,
+                CELL * 7.0 + 14.0
+            );
+        }
+        if hour % 2 == 0 {
+            let _ = write!(s, r#"<text x="{:.1}" y="{}" text-anchor="middle">{hour}</text>"#, px + CELL / 2.0, T - 4.0);
+        }
+    }
+    for (day, row) in h.iter().enumerate() {
+        let py = T + CELL * day as f64;
+        let name = ["一", "二", "三", "四", "五", "六", "日"][day];
+        let _ =
+            write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">周{name}</text>"#, L - 6.0, py + CELL / 2.0 + 4.0);
+        for (hour, &n) in row.iter().enumerate() {
+            let px = L + CELL * hour as f64;
+            let shade = if max == 0 || n == 0 { 0.0 } else { 0.15 + 0.85 * f64::from(n) / f64::from(max) };
+            let _ = write!(
+                s,
+                r##"<rect x="{px}" y="{py}" width="{}" height="{}" fill="#c0392b" fill-opacity="{shade:.2}" stroke="#ffffff"><title>周{name} {hour}时：{n} 次</title></rect>"##,
+                CELL - 1.0,
+                CELL - 1.0
+            );
+            if n > 0 {
+                let _ = write!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="{}">{n}</text>"##,
+                    px + CELL / 2.0,
+                    py + CELL / 2.0 + 3.5,
+                    if shade > 0.5 { "#ffffff" } else { "#333333" }
+                );
+            }
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{L}" y="{}" fill="#555555">横轴：时（0–23）；灰色底为夜间（{}:00–次日{}:00）；数字为来电和来信次数。</text>"##,
+        T + CELL * 7.0 + 24.0,
+        night.0,
+        night.1
+    );
+    s.push_str("</svg>");
+    s
+}

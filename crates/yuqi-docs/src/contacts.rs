@@ -1,0 +1,191 @@
+//! Collection contacts and the conduct found in them, gathered from the case file (the notes
+//! of demand events) and from imported messages (the evidence store or a messages file, which
+//! the shells read and pass in as [`yuqi_conduct::Message`]s).
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use serde::Serialize;
+use yuqi_case::{Case, EventKind};
+use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+
+use crate::doc::Source;
+
+/// One conduct hit, with the quoted span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactHit {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Character offsets into the contact's text; `0..0` for hits on the record as a whole
+    /// (night contact, call frequency).
+    pub start: usize,
+    pub end: usize,
+    pub quote: String,
+    pub rule: &'static str,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub source: Source,
+    /// The debt it concerns, when known (case-file events).
+    pub debt: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// China local time, when the record has one.
+    pub time: Option<NaiveDateTime>,
+    pub channel: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub text: String,
+    /// From the collector's side (not the debtor's own message).
+    pub incoming: bool,
+    pub hits: Vec<ContactHit>,
+}
+
+impl Contact {
+    pub fn codes(&self) -> Vec<&'static str> {
+        let mut c: Vec<&'static str> = self.hits.iter().map(|h| h.code).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
+    /// The day it happened (from the time when there is one).
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.time.map(|t| t.date()).or(self.date)
+    }
+}
+
+fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str) -> ContactHit {
+    ContactHit {
+        code: code.as_str(),
+        label: code.label_zh(),
+        start,
+        end,
+        quote: text.chars().skip(start).take(end.saturating_sub(start)).collect(),
+        rule,
+        basis: yuqi_conduct::code::basis(code).to_string(),
+    }
+}
+
+/// Demand events of the case file that carry a note (what the collector said or did).
+pub fn from_case(case: &Case) -> Vec<Contact> {
+    let an = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    for d in &case.debts {
+        for (i, e) in d.events.iter().enumerate() {
+            if e.kind != EventKind::Demand || e.note.trim().is_empty() {
+                continue;
+            }
+            let msg = Message {
+                text: e.note.as_str().into(),
+                from: Some("collector".into()),
+                to: Some("self".into()),
+                ..Default::default()
+            };
+            let a = an.analyze(&msg, &mut scratch);
+            let hits = a.hits.iter().map(|h| hit_of(h.code, h.start, h.end, &e.note, h.code.rule())).collect();
+            out.push(Contact {
+                source: Source::Case(format!("debt[{}].event[{i}].note", d.id)),
+                debt: Some(d.id.clone()),
+                date: Some(e.date),
+                time: None,
+                channel: e.channel.map(|c| c.label_zh().to_string()),
+                from: e.by.clone(),
+                to: None,
+                text: e.note.clone(),
+                incoming: true,
+                hits,
+            });
+        }
+    }
+    out
+}
+
+/// The debt a message's `creditor` field names: a debt id, its lender or its platform.
+fn debt_of(case: &Case, creditor: Option<&str>) -> Option<String> {
+    let c = creditor?.trim();
+    if c.is_empty() {
+        return None;
+    }
+    case.debts
+        .iter()
+        .find(|d| d.id == c)
+        .or_else(|| case.debts.iter().find(|d| d.lender == c || d.platform.as_deref() == Some(c)))
+        .map(|d| d.id.clone())
+}
+
+/// Imported messages (`id` names the evidence entry or file line). Text-level codes per message,
+/// then log-level codes (night contact, frequency, number rotation, contact after a stop request)
+/// over all of them together. A message whose `creditor` names a debt of `case` is tied to it.
+pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
+    let an = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let log = an.analyze_log(messages);
+    messages
+        .iter()
+        .zip(log)
+        .enumerate()
+        .map(|(i, (m, log_hits))| {
+            let a = an.analyze(m, &mut scratch);
+            let mut hits: Vec<ContactHit> =
+                a.hits.iter().map(|h| hit_of(h.code, h.start, h.end, &m.text, h.code.rule())).collect();
+            for h in log_hits {
+                if !hits.iter().any(|x| x.code == h.code.as_str()) {
+                    hits.push(hit_of(h.code, 0, 0, "", h.code.rule()));
+                }
+            }
+            let time = m.parsed_time().map(|t| t.with_timezone(&yuqi_conduct::message::china()).naive_local());
+            let own = m.from.as_deref() == Some("self");
+            Contact {
+                source: Source::Evidence(m.id.as_deref().map_or_else(|| format!("第 {} 条", i + 1), str::to_string)),
+                debt: debt_of(case, m.creditor.as_deref()),
+                date: time.map(|t| t.date()),
+                time,
+                channel: m.channel.as_deref().map(channel_label),
+                from: m.from.as_deref().map(str::to_string),
+                to: m.to.as_deref().map(str::to_string),
+                text: m.text.to_string(),
+                incoming: !own,
+                hits,
+            }
+        })
+        .collect()
+}
+
+/// `sms` → 短信: channels as people say them.
+fn channel_label(c: &str) -> String {
+    match c {
+        "mms" => "彩信".to_string(),
+        "imessage" => "iMessage".to_string(),
+        other => yuqi_case::Channel::from_text(other).map_or_else(|| other.to_string(), |ch| ch.label_zh().to_string()),
+    }
+}
+
+/// Collection contacts (the collector's side) by weekday (Monday first) and hour.
+pub fn heat(contacts: &[Contact]) -> [[u32; 24]; 7] {
+    let mut h = [[0u32; 24]; 7];
+    for c in contacts.iter().filter(|c| c.incoming) {
+        if let Some(t) = c.time {
+            h[t.weekday().num_days_from_monday() as usize][t.hour() as usize] += 1;
+        }
+    }
+    h
+}
+
+/// How many contacts carry each code, most frequent first.
+pub fn code_counts(contacts: &[Contact]) -> Vec<(&'static str, &'static str, usize)> {
+    let mut out: Vec<(&'static str, &'static str, usize)> = Vec::new();
+    for c in contacts {
+        for code in c.codes() {
+            match out.iter_mut().find(|x| x.0 == code) {
+                Some(x) => x.2 += 1,
+                None => {
+                    let label = Code::parse(code).map_or("", Code::label_zh);
+                    out.push((code, label, 1));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    out
+}

@@ -1,0 +1,338 @@
+//! The options proposed for one debt.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{Debt, LenderKind};
+use yuqi_law::law;
+use yuqi_ledger::DebtAudit;
+use yuqi_money::{Decimal, Money};
+use yuqi_timeline::DebtTimeline;
+use yuqi_timeline::limitation::Status;
+
+use crate::{Budget, PlanError, Standing, months_to_clear, per_month};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKind {
+    /// Equal monthly payments of the lawful balance from the borrower's budget.
+    Instalments,
+    /// One payment now, offered at the lawful principal, never above the lawful total.
+    LumpSum,
+    /// A credit-card personalised instalment agreement (信用卡个性化分期).
+    CardPersonalised,
+    /// Ask the creditor to stop interest, penalties and fees while the plan runs (停息挂账).
+    InterestSuspension,
+    /// A judgment debt: settle with the judgment creditor under the court (执行和解).
+    CourtSettlement,
+    /// Time-barred: do not pay or promise; plead limitation if sued.
+    PleadLimitation,
+}
+
+impl OptionKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            OptionKind::Instalments => "协商分期",
+            OptionKind::LumpSum => "一次性结清",
+            OptionKind::CardPersonalised => "信用卡个性化分期",
+            OptionKind::InterestSuspension => "申请停息挂账",
+            OptionKind::CourtSettlement => "执行和解",
+            OptionKind::PleadLimitation => "提出时效抗辩",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanOption {
+    pub kind: OptionKind,
+    pub title: String,
+    pub detail: String,
+    pub monthly: Option<Money>,
+    pub months: Option<u32>,
+    /// What the borrower would pay in total under this option.
+    pub total: Option<Money>,
+    /// The monthly payment if the creditor keeps charging interest at the legal cap.
+    pub monthly_with_interest: Option<Money>,
+    /// For a lump sum: the opening offer and the most to concede.
+    pub offer: Option<Money>,
+    pub ceiling: Option<Money>,
+    /// `None` when the case file does not say enough to tell.
+    pub affordable: Option<bool>,
+    pub recommended: bool,
+    /// What agreeing or paying does to the limitation period.
+    pub limitation_effect: Option<String>,
+    pub rule: &'static str,
+    pub basis: Vec<String>,
+}
+
+fn g(m: Money) -> String {
+    m.to_grouped_string()
+}
+
+fn basis(rule: &str) -> Vec<String> {
+    law().rule(rule).map(|r| law().citation_labels_grouped(&r.cites)).unwrap_or_default()
+}
+
+fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -> PlanOption {
+    PlanOption {
+        kind,
+        title,
+        detail,
+        monthly: None,
+        months: None,
+        total: None,
+        monthly_with_interest: None,
+        offer: None,
+        ceiling: None,
+        affordable: None,
+        recommended: false,
+        limitation_effect: None,
+        rule,
+        basis: basis(rule),
+    }
+}
+
+/// The monthly payment of a level annuity that clears `balance` in `months` at `annual` interest,
+/// rounded up to the fen. Exact decimal arithmetic (no floats).
+pub(crate) fn annuity(balance: Money, annual: Decimal, months: u32) -> Money {
+    if months == 0 {
+        return balance;
+    }
+    let r = annual / Decimal::from(12);
+    if r.is_zero() {
+        return per_month(balance, months);
+    }
+    let mut growth = Decimal::ONE;
+    for _ in 0..months {
+        growth *= Decimal::ONE + r;
+    }
+    let b = balance.to_yuan();
+    let pay = b * r * growth / (growth - Decimal::ONE);
+    let fen = (pay * Decimal::from(100)).ceil();
+    Money::from_fen(i64::try_from(fen.mantissa() / 10i128.pow(fen.scale())).unwrap_or(i64::MAX))
+}
+
+fn limitation_effect(status: &Status) -> Option<String> {
+    match status {
+        Status::Running { expires, .. } => Some(format!(
+            "同意分期、部分还款或书面承诺，诉讼时效从那天起重新计算三年（原定 {expires} 届满）（民法典第195条）。"
+        )),
+        Status::NotStarted { .. } | Status::Suspended { .. } => {
+            Some("同意分期、部分还款或书面承诺会中断诉讼时效，重新计算三年（民法典第195条）。".to_string())
+        }
+        Status::Lost { new_expiry, .. } => Some(format!(
+            "你此前已在时效届满后同意履行；新的三年期间预计 {new_expiry} 届满，再次承诺或还款会让它重新计算。"
+        )),
+        Status::Expired { expired_on } => Some(format!(
+            "时效已于 {expired_on} 届满：任何承诺、分期协议或部分还款都会让你永久失去时效抗辩，已还的钱也要不回来（民法典第192条；时效规定第19条）。"
+        )),
+        Status::InLitigation { .. } | Status::Judgment { .. } | Status::BeyondTwentyYears { .. } => None,
+    }
+}
+
+pub(crate) fn for_debt(
+    debt: &Debt,
+    audit: &DebtAudit,
+    timeline: &DebtTimeline,
+    standing: Standing,
+    share: Option<Money>,
+    budget: &Budget,
+    as_of: NaiveDate,
+) -> Result<Vec<PlanOption>, PlanError> {
+    let status = &timeline.limitation.status;
+    let balance = audit.supported_total;
+    let effect = limitation_effect(status);
+    let mut out = Vec::new();
+
+    if standing.barred() {
+        let mut o = option(
+            OptionKind::PleadLimitation,
+            "limitation_expired_effect",
+            "不还款、不承诺；如被起诉，在一审答辩中提出诉讼时效抗辩".to_string(),
+            format!(
+                "{}。法院不会主动审查时效，必须由你在一审中提出。想还也可以还，但请先了解：一旦承诺或还款，就不能再以时效抗辩。",
+                status.label_zh()
+            ),
+        );
+        o.recommended = true;
+        o.limitation_effect = effect.clone();
+        out.push(o);
+        return Ok(out);
+    }
+    if !balance.is_positive() {
+        let mut o = option(
+            OptionKind::PleadLimitation,
+            "lawful_ledger",
+            "依法计算已无欠款".to_string(),
+            "按依法计算，已还金额已经覆盖本金和法定上限内的利息费用；对方继续催收时，要求其出示计算依据。".to_string(),
+        );
+        o.kind = OptionKind::InterestSuspension;
+        o.recommended = true;
+        out.push(o);
+        return Ok(out);
+    }
+
+    if standing == Standing::Judgment {
+        let mut o = option(
+            OptionKind::CourtSettlement,
+            "delay_interest",
+            "与申请执行人协商执行和解（一次性或分期），并按期履行".to_string(),
+            "裁判确定的金额已经生效，不能再以核算结果减少；逾期履行要加倍支付迟延履行期间的债务利息（日万分之一点七五）。和解协议应交执行法院备案，无正当理由不履行和解协议会被列入失信名单。".to_string(),
+        );
+        o.recommended = true;
+        o.total = Some(balance);
+        out.push(o);
+    }
+
+    let cap = audit.cap_rate.unwrap_or(Decimal::ZERO);
+    // Equal instalments of the lawful balance from this debt's share of the budget.
+    let mut inst = option(OptionKind::Instalments, "plan_budget", String::new(), String::new());
+    inst.limitation_effect = effect.clone();
+    inst.total = Some(balance);
+    match share {
+        Some(s) if s.is_positive() => {
+            let months = months_to_clear(balance, s);
+            let monthly = per_month(balance, months);
+            inst.months = Some(months);
+            inst.monthly = Some(monthly);
+            inst.monthly_with_interest = cap.is_sign_positive().then(|| annuity(balance, cap, months));
+            inst.affordable = Some(true);
+            inst.title = format!("按依法应还的 {} 元分 {months} 期，每月 {} 元", g(balance), g(monthly));
+            inst.detail = format!(
+                "每月 {} 元是你每月还款预算中分给这笔的部分（按各笔依法余额的比例分配，各笔同时还清）。请求还款期间停止计息；若对方坚持按法定上限计息，月供约 {} 元。",
+                g(monthly),
+                g(inst.monthly_with_interest.unwrap_or(monthly))
+            );
+            if months > 60 {
+                inst.detail.push_str(" 超过5年的分期，对方通常不会同意；可以先争取停息和减免。");
+            }
+        }
+        _ => {
+            inst.title = format!("按依法应还的 {} 元协商分期", g(balance));
+            inst.detail = match budget.for_debts {
+                Some(_) => {
+                    "按你填写的收入和开支，每月没有余钱分给这笔：先申请停息挂账，说明困难，等收入恢复后再谈分期。"
+                        .to_string()
+                }
+                None => {
+                    "案例文件没有填写月收入和必要开支，无法算出每月能还多少；填写后重新运行 yuqi plan。".to_string()
+                }
+            };
+            inst.affordable = budget.for_debts.map(|_| false);
+        }
+    }
+
+    // A lump sum anchored on the lawful principal.
+    let opening = audit.principal_lawful.min(balance);
+    let mut lump = option(
+        OptionKind::LumpSum,
+        "plan_settlement_anchor",
+        format!("开价 {} 元（依法应还的本金），最多不超过 {} 元", g(opening), g(balance)),
+        String::new(),
+    );
+    lump.offer = Some(opening);
+    lump.ceiling = Some(balance);
+    lump.total = Some(opening);
+    lump.limitation_effect = effect.clone();
+    lump.detail = match (audit.demanded_total, audit.excess) {
+        (Some(d), Some(x)) if x.is_positive() => format!(
+            "对方主张 {} 元，其中 {} 元超出依法最多支持的金额（按对方主张之日计算），不在报价之内。结清前要求对方出具书面结清证明（写明“债务全部结清、不再追偿”）。",
+            g(d),
+            g(x)
+        ),
+        _ => "结清前要求对方出具书面结清证明（写明“债务全部结清、不再追偿”），付款只付到对方书面确认的对公账户。"
+            .to_string(),
+    };
+    lump.affordable = budget.savings.map(|s| s >= opening);
+    if let Some(s) = budget.savings
+        && s < opening
+    {
+        lump.detail.push_str(&format!(" 你填写的可用存款 {} 元不足开价金额。", g(s)));
+    }
+
+    // Credit cards: a personalised instalment agreement, length capped by law.
+    let mut card = None;
+    if debt.kind == LenderKind::CreditCard {
+        let p = law().param("credit_card.personalised_installment_max_years", as_of)?;
+        let max_months = u32::try_from(p.decimal().trunc().mantissa()).unwrap_or(5) * 12;
+        let mut o = option(
+            OptionKind::CardPersonalised,
+            "card_personalised_installment",
+            String::new(),
+            format!(
+                "向发卡银行申请个性化分期还款协议，最长 {max_months} 个月（{}）；协议应写明还款期间是否计收年费、利息和其他费用，签署后银行应当停止催收。银行“可以”协商，不是必须同意，申请时附上收入和开支证明。",
+                p.citation.label()
+            ),
+        );
+        o.limitation_effect = effect.clone();
+        o.total = Some(balance);
+        let months = match share {
+            Some(s) if s.is_positive() => Some(months_to_clear(balance, s)),
+            _ => None,
+        };
+        match months {
+            Some(m) if m <= max_months => {
+                o.months = Some(m);
+                o.monthly = Some(per_month(balance, m));
+                o.affordable = Some(true);
+                o.title = format!("个性化分期 {m} 个月，每月 {} 元", g(per_month(balance, m)));
+            }
+            Some(_) => {
+                o.months = Some(max_months);
+                o.monthly = Some(per_month(balance, max_months));
+                o.affordable = Some(false);
+                o.title = format!(
+                    "个性化分期最长 {max_months} 个月，每月需 {} 元，超出你的预算",
+                    g(per_month(balance, max_months))
+                );
+            }
+            None => {
+                o.months = Some(max_months);
+                o.monthly = Some(per_month(balance, max_months));
+                o.title = format!("个性化分期最长 {max_months} 个月（每月 {} 元）", g(per_month(balance, max_months)));
+            }
+        }
+        card = Some(o);
+    }
+
+    let mut suspend = option(
+        OptionKind::InterestSuspension,
+        if debt.kind == LenderKind::CreditCard { "card_personalised_installment" } else { "plan_interest_suspension" },
+        "申请还款期间停止计收利息、罚息和费用（停息挂账）".to_string(),
+        "在协商申请中说明收入下降、必要开支等困难，请求冻结金额、停止计息。法律没有规定非信用卡借款的出借人必须同意，但对方同意后应写入书面协议。".to_string(),
+    );
+    suspend.limitation_effect = None;
+
+    // Which to recommend.
+    if standing != Standing::Judgment {
+        if lump.affordable == Some(true) {
+            lump.recommended = true;
+        } else if let Some(c) = card.as_mut().filter(|c| c.affordable == Some(true)) {
+            c.recommended = true;
+        } else if inst.affordable == Some(true) {
+            inst.recommended = true;
+        } else {
+            suspend.recommended = true;
+        }
+    }
+    // Most useful first: the recommended option, then the rest in a fixed order.
+    let mut rest = vec![lump, inst];
+    if let Some(c) = card {
+        rest.insert(0, c);
+    }
+    rest.push(suspend);
+    rest.sort_by_key(|o| !o.recommended);
+    out.extend(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annuity_matches_a_known_schedule() {
+        // 10,000 yuan over 12 months at 24% a year (2% a month): 945.60 yuan (rounded up).
+        assert_eq!(annuity(Money::from_yuan(10_000), Decimal::new(24, 2), 12), Money::from_fen(94_560));
+        assert_eq!(annuity(Money::from_yuan(1_200), Decimal::ZERO, 12), Money::from_yuan(100));
+    }
+}
