@@ -243,6 +243,20 @@ fn signature(f: &Facts<'_>, role: &str, date: NaiveDate, with_id: bool) -> Block
 
 /// "本人林女士于2024年6月10日通过好借点App向某某网络小额贷款有限公司借款，合同本金10,000.00 元（实际到账9,000.00 元）。"
 fn loan_sentence(f: &Facts<'_>, d: &Debt) -> Vec<Inline> {
+    if d.kind == LenderKind::CreditCard {
+        // A card is not a loan contract on a day: it is an overdraft on a card account.
+        return inl![
+            "本人",
+            f.get("person.name", "姓名"),
+            "持有",
+            f.debt(d, "lender", "发卡银行"),
+            "发行的信用卡，自",
+            f.debt(d, "contract_date", "透支日期"),
+            "起透支，透支本金",
+            f.debt(d, "principal", "透支本金"),
+            "。"
+        ];
+    }
     let mut v = inl!["本人", f.get("person.name", "姓名"), "于", f.debt(d, "contract_date", "借款日期")];
     v.extend(f.loan_name(d));
     v.extend(inl!["借款，合同本金", f.debt(d, "principal", "合同本金")]);
@@ -376,18 +390,27 @@ fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptions) -> Resu
     hard.push(Inline::text("本人无力按原合同约定还款，但愿意在能力范围内协商解决。"));
     doc.blocks.push(para(hard));
 
-    // The lawful amount.
-    let mut lawful = inl![
+    // The lawful amount, under the rule that caps this lender's charges.
+    let cap_rule = match d.rate_kind() {
+        LenderKind::Private => "private_combined_cap",
+        LenderKind::Unlicensed => "unlicensed_void",
+        _ => "financial_combined_cap",
+    };
+    let mut lawful = Vec::new();
+    if d.received < d.principal {
+        lawful.extend(inl!["依照", cite("kantouxi"), "，借款本金应按实际出借的金额计算。"]);
+    }
+    lawful.extend(inl![
         "依照",
-        cite("kantouxi"),
-        "，借款本金应按实际出借的金额计算；利息、逾期利息、违约金和各项费用合计不得超过法定上限。经本人核算，截至",
+        cite(cap_rule),
+        "，利息、逾期利息、违约金和各项费用合计不得超过法定上限。经本人核算，截至",
         computed(date_zh(inputs.audit.as_of), "lawful_ledger"),
         "，依法应还金额不超过",
         computed(yuan(p.lawful_total), "lawful_ledger"),
         "（其中本金",
         computed(yuan(p.principal_lawful), "lawful_ledger"),
         "）。"
-    ];
+    ]);
     if let (Some(dem), Some(x)) = (f.debt_opt(d, "demand.amount"), p.excess.filter(|x| x.is_positive())) {
         lawful.extend(inl![
             "贵方主张的",

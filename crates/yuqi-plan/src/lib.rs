@@ -377,11 +377,18 @@ fn debt_plan(
         ));
     }
     if let Some(a) = &timeline.assignment
-        && a.creditor_for_debtor != debt.lender
         && !a.creditor_for_debtor.is_empty()
+        && a.chain.iter().any(|l| matches!(l.binding, yuqi_timeline::assignment::Binding::NotBinding))
     {
+        let unnotified: Vec<&str> = a
+            .chain
+            .iter()
+            .filter(|l| matches!(l.binding, yuqi_timeline::assignment::Binding::NotBinding))
+            .map(|l| l.to.as_str())
+            .collect();
         warnings.push(format!(
-            "债权转让尚未对你生效：目前只向 {} 还款才算数；向未通知你的受让人付款，可能不能消灭你对原债权人的债务（民法典第546条）。",
+            "向 {} 的债权转让没有通知你，对你不发生效力：目前只向 {} 还款才算数；向未通知你的受让人付款，可能不能消灭你的债务（民法典第546条）。",
+            unnotified.join("、"),
             a.creditor_for_debtor
         ));
     }

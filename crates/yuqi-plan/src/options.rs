@@ -91,24 +91,32 @@ fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -
     }
 }
 
+/// Plans longer than this get no interest-bearing figure: nobody lends over 30 years, and the
+/// compounding would overflow the decimal type long before that matters.
+const MAX_ANNUITY_MONTHS: u32 = 360;
+
 /// The monthly payment of a level annuity that clears `balance` in `months` at `annual` interest,
-/// rounded up to the fen. Exact decimal arithmetic (no floats).
-pub(crate) fn annuity(balance: Money, annual: Decimal, months: u32) -> Money {
+/// rounded up to the fen. Exact decimal arithmetic (no floats); `None` past
+/// [`MAX_ANNUITY_MONTHS`] or on overflow.
+pub(crate) fn annuity(balance: Money, annual: Decimal, months: u32) -> Option<Money> {
     if months == 0 {
-        return balance;
+        return Some(balance);
+    }
+    if months > MAX_ANNUITY_MONTHS {
+        return None;
     }
     let r = annual / Decimal::from(12);
     if r.is_zero() {
-        return per_month(balance, months);
+        return Some(per_month(balance, months));
     }
     let mut growth = Decimal::ONE;
     for _ in 0..months {
-        growth *= Decimal::ONE + r;
+        growth = growth.checked_mul(Decimal::ONE + r)?;
     }
     let b = balance.to_yuan();
-    let pay = b * r * growth / (growth - Decimal::ONE);
-    let fen = (pay * Decimal::from(100)).ceil();
-    Money::from_fen(i64::try_from(fen.mantissa() / 10i128.pow(fen.scale())).unwrap_or(i64::MAX))
+    let pay = b.checked_mul(r)?.checked_mul(growth)?.checked_div(growth - Decimal::ONE)?;
+    let fen = pay.checked_mul(Decimal::from(100))?.ceil();
+    i64::try_from(fen.mantissa() / 10i128.pow(fen.scale())).ok().map(Money::from_fen)
 }
 
 fn limitation_effect(status: &Status) -> Option<String> {
@@ -194,14 +202,19 @@ pub(crate) fn for_debt(
             let monthly = per_month(balance, months);
             inst.months = Some(months);
             inst.monthly = Some(monthly);
-            inst.monthly_with_interest = cap.is_sign_positive().then(|| annuity(balance, cap, months));
+            inst.monthly_with_interest = if cap.is_sign_positive() { annuity(balance, cap, months) } else { None };
             inst.affordable = Some(true);
             inst.title = format!("按依法应还的 {} 元分 {months} 期，每月 {} 元", g(balance), g(monthly));
             inst.detail = format!(
-                "每月 {} 元是你每月还款预算中分给这笔的部分（按各笔依法余额的比例分配，各笔同时还清）。请求还款期间停止计息；若对方坚持按法定上限计息，月供约 {} 元。",
-                g(monthly),
-                g(inst.monthly_with_interest.unwrap_or(monthly))
+                "每月 {} 元是你每月还款预算中分给这笔的部分（按各笔依法余额的比例分配，各笔同时还清）。请求还款期间停止计息",
+                g(monthly)
             );
+            match inst.monthly_with_interest {
+                Some(w) if w > monthly => {
+                    inst.detail.push_str(&format!("；若对方坚持按法定上限计息，月供约 {} 元。", g(w)));
+                }
+                _ => inst.detail.push('。'),
+            }
             if months > 60 {
                 inst.detail.push_str(" 超过5年的分期，对方通常不会同意；可以先争取停息和减免。");
             }
@@ -332,7 +345,29 @@ mod tests {
     #[test]
     fn annuity_matches_a_known_schedule() {
         // 10,000 yuan over 12 months at 24% a year (2% a month): 945.60 yuan (rounded up).
-        assert_eq!(annuity(Money::from_yuan(10_000), Decimal::new(24, 2), 12), Money::from_fen(94_560));
-        assert_eq!(annuity(Money::from_yuan(1_200), Decimal::ZERO, 12), Money::from_yuan(100));
+        assert_eq!(annuity(Money::from_yuan(10_000), Decimal::new(24, 2), 12), Some(Money::from_fen(94_560)));
+        assert_eq!(annuity(Money::from_yuan(1_200), Decimal::ZERO, 12), Some(Money::from_yuan(100)));
+        assert_eq!(annuity(Money::from_yuan(1_200), Decimal::new(24, 2), 5_000), None);
+    }
+
+    proptest::proptest! {
+        /// Paying the annuity every month clears the balance at that rate, and a payment one fen
+        /// smaller would not (it is the least such payment, to the fen).
+        #[test]
+        fn annuity_clears_the_balance(fen in 10_000i64..10_000_000, pct in 0u32..36, months in 1u32..120) {
+            let balance = Money::from_fen(fen);
+            let annual = Decimal::new(i64::from(pct), 2);
+            let pay = annuity(balance, annual, months).expect("in range");
+            let r = annual / Decimal::from(12);
+            let owe_after = |p: Money| {
+                let mut b = balance.to_yuan();
+                for _ in 0..months {
+                    b = b * (Decimal::ONE + r) - p.to_yuan();
+                }
+                b
+            };
+            proptest::prop_assert!(owe_after(pay) <= Decimal::ZERO);
+            proptest::prop_assert!(owe_after(pay - Money::from_fen(1)) > Decimal::ZERO);
+        }
     }
 }
