@@ -246,6 +246,13 @@ pub(crate) fn plan(a: &PlanArgs) -> Result<ExitCode> {
         writeln!(out)?;
     } else {
         write_plan(&mut out, &c.plan)?;
+        let late = yuqi_docs::contacts::unrecorded_demands(&c.case, &c.timeline, &c.contacts, None);
+        if !late.is_empty() {
+            writeln!(out, "\n消息中发现的催收")?;
+            for x in late {
+                writeln!(out, "  ！{x}")?;
+            }
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -291,7 +298,11 @@ fn write_plan(w: &mut impl Write, p: &Plan) -> std::io::Result<()> {
     }
     writeln!(w)?;
     for d in &p.debts {
-        writeln!(w, "第 {} 优先：{}（{}）— {}", d.priority, d.id, d.creditor, d.standing_label)?;
+        if d.standing.barred() {
+            writeln!(w, "不主动处理：{}（{}）— {}", d.id, d.creditor, d.standing_label)?;
+        } else {
+            writeln!(w, "第 {} 优先：{}（{}）— {}", d.priority, d.id, d.creditor, d.standing_label)?;
+        }
         writeln!(
             w,
             "  依法应还 {} 元（本金 {} 元）{}",

@@ -49,7 +49,17 @@ fn letters_in_every_format() {
     for ext in ["pdf", "docx", "md", "html"] {
         let path = dir.path().join(format!("核实函.{ext}"));
         let p = path.to_str().expect("utf-8 path");
-        let o = yuqi(&["letter", "verification", "examples/demo.toml", "--debt", "hjd", "--out", p, "--date", "2026-11-24"]);
+        let o = yuqi(&[
+            "letter",
+            "verification",
+            "examples/demo.toml",
+            "--debt",
+            "hjd",
+            "--out",
+            p,
+            "--date",
+            "2026-11-24",
+        ]);
         assert!(o.status.success(), "{ext}: {}", err(&o));
         let bytes = std::fs::read(&path).expect("written");
         assert!(!path.with_extension(format!("{ext}.part")).exists(), "no temporary file is left");

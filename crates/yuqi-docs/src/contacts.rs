@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
 use yuqi_case::{Case, EventKind};
 use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+use yuqi_timeline::CaseTimeline;
 
 use crate::doc::Source;
 
@@ -187,5 +188,47 @@ pub fn code_counts(contacts: &[Contact]) -> Vec<(&'static str, &'static str, usi
         }
     }
     out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    out
+}
+
+/// Collection messages tied to a debt that are later than every event the limitation
+/// computation used. They are not in the timeline until the user confirms them (an imported
+/// message is a claim about what reached the debtor, which only the debtor can confirm), but a
+/// message that did reach the debtor interrupted the period: the date shown could be too early,
+/// which is the dangerous direction. One warning per debt, naming the latest such message.
+pub fn unrecorded_demands(
+    case: &Case,
+    timeline: &CaseTimeline,
+    contacts: &[Contact],
+    only: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (d, t) in case.debts.iter().zip(&timeline.debts) {
+        if only.is_some_and(|id| id != d.id) {
+            continue;
+        }
+        let last_used = t.limitation.steps.iter().map(|s| s.date).max();
+        let latest = contacts
+            .iter()
+            .filter(|c| c.incoming && c.debt.as_deref() == Some(d.id.as_str()) && !matches!(c.source, Source::Case(_)))
+            .filter(|c| !c.text.trim().is_empty())
+            .filter_map(|c| c.day().map(|day| (day, c)))
+            .filter(|(day, _)| last_used.is_none_or(|u| *day > u) && *day <= timeline.as_of)
+            .max_by_key(|(day, _)| *day);
+        if let Some((day, c)) = latest {
+            let later = day.with_year(day.year() + 3).unwrap_or(day);
+            out.push(format!(
+                "借款 {}：{} 的催收{}（{}）没有计入时效计算。如果它到达了你，时效会从那天重新计算，届满日可能推迟到 {} 前后。用 yuqi evidence propose / confirm 把它加入时间线后重新计算。",
+                d.id,
+                day,
+                c.channel.as_deref().unwrap_or("记录"),
+                match &c.source {
+                    Source::Evidence(id) => id.clone(),
+                    _ => String::new(),
+                },
+                later
+            ));
+        }
+    }
     out
 }

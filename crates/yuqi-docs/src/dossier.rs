@@ -319,9 +319,10 @@ pub fn dossier(inputs: &Inputs<'_>) -> Doc {
         }
         let c = &d.credit;
         let mut credit = inl![Inline::strong("征信：")];
-        credit.push(Inline::text(match c.record_expires {
-            Some(x) => format!("不良记录预计 {x} 后删除（结清后满5年）。"),
-            None => "尚未结清：不良记录会持续报送，5年保存期从结清之日起算。".to_string(),
+        credit.push(Inline::text(match (c.reported, c.record_expires) {
+            (_, Some(x)) => format!("不良记录预计 {x} 后删除（结清后满5年）。"),
+            (Some(true), None) => "已上报且尚未结清：不良记录会持续报送，5年保存期从结清之日起算。".to_string(),
+            _ => "案例文件未记录是否已上报征信；若已上报，5年保存期从结清之日起算。".to_string(),
         }));
         doc.blocks.push(para(credit));
         if !d.risk.is_empty() {
@@ -334,6 +335,9 @@ pub fn dossier(inputs: &Inputs<'_>) -> Doc {
             doc.blocks
                 .push(para(inl![Inline::strong(format!("为什么现在来催？{}：", r.title)), r.what_it_means.clone()]));
         }
+    }
+    for w in crate::contacts::unrecorded_demands(case, t, inputs.contacts, None) {
+        doc.blocks.push(para(inl![Inline::strong("注意："), w]));
     }
     if !t.criminal.is_empty() {
         doc.blocks.push(h(2, "刑事风险（借款人一方）"));
@@ -483,13 +487,19 @@ pub fn dossier(inputs: &Inputs<'_>) -> Doc {
             .iter()
             .map(|d| {
                 let rec = d.options.iter().find(|o| o.recommended).map_or_else(String::new, |o| o.title.clone());
-                vec![d.priority.to_string(), d.id.clone(), d.standing.label_zh().to_string(), m(d.lawful_total), rec]
+                let order = if d.standing.barred() { "—".to_string() } else { d.priority.to_string() };
+                vec![order, d.id.clone(), d.standing.label_zh().to_string(), m(d.lawful_total), rec]
             })
             .collect(),
         numeric: vec![true, false, false, true, false],
     });
     for d in &p.debts {
-        doc.blocks.push(h(2, format!("第 {} 优先：{}（{}）", d.priority, d.id, d.creditor)));
+        let head = if d.standing.barred() {
+            format!("不主动处理：{}（{}）", d.id, d.creditor)
+        } else {
+            format!("第 {} 优先：{}（{}）", d.priority, d.id, d.creditor)
+        };
+        doc.blocks.push(h(2, head));
         doc.blocks
             .push(Block::List { ordered: false, items: d.priority_reasons.iter().map(|r| inl![r.clone()]).collect() });
         let items = d
@@ -508,7 +518,8 @@ pub fn dossier(inputs: &Inputs<'_>) -> Doc {
                 if let Some(e) = &o.limitation_effect
                     && o.kind != OptionKind::PleadLimitation
                 {
-                    v.push(Inline::strong(format!(" 时效提醒：{e}")));
+                    v.push(Inline::text(" "));
+                    v.push(Inline::strong(format!("时效提醒：{e}")));
                 }
                 v
             })

@@ -14,9 +14,9 @@ pub fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// `18,600.00 元`.
+/// `18,600.00元`.
 pub fn yuan(m: Money) -> String {
-    format!("{} 元", m.to_grouped_string())
+    format!("{}元", m.to_grouped_string())
 }
 
 fn debt_by_id<'a>(case: &'a Case, id: &str) -> Option<&'a Debt> {

@@ -61,11 +61,8 @@ impl World {
     fn letters(&self) -> Vec<(String, Doc)> {
         let mut out = Vec::new();
         for kind in LetterKind::ALL {
-            let debts: Vec<Option<String>> = if kind.per_debt() {
-                self.case.debts.iter().map(|d| Some(d.id.clone())).collect()
-            } else {
-                vec![None]
-            };
+            let debts: Vec<Option<String>> =
+                if kind.per_debt() { self.case.debts.iter().map(|d| Some(d.id.clone())).collect() } else { vec![None] };
             for debt in debts {
                 let opts = LetterOptions { debt: debt.clone(), accept_limitation_effect: true };
                 if let Ok(doc) = yuqi_docs::letter(kind, &self.inputs(), &opts) {
@@ -104,10 +101,10 @@ fn allowed(w: &World) -> (BTreeSet<String>, BTreeSet<NaiveDate>) {
                 amounts.insert(format!("{f:.2}"));
             }
             toml::Value::Datetime(d) => {
-                if let Some(x) = d.date {
-                    if let Some(n) = NaiveDate::from_ymd_opt(i32::from(x.year), u32::from(x.month), u32::from(x.day)) {
-                        dates.insert(n);
-                    }
+                if let Some(x) = d.date
+                    && let Some(n) = NaiveDate::from_ymd_opt(i32::from(x.year), u32::from(x.month), u32::from(x.day))
+                {
+                    dates.insert(n);
                 }
             }
             toml::Value::String(_) | toml::Value::Boolean(_) => {}
@@ -224,8 +221,10 @@ fn a_bare_case_gets_blanks_not_guesses() {
                 assert!(!path.starts_with("person."), "{name}: states {path}, which the case file does not give");
             }
         }
-        let blanks: Vec<String> =
-            doc.inlines().filter_map(|i| if let Inline::Blank { prompt } = i { Some(prompt.clone()) } else { None }).collect();
+        let blanks: Vec<String> = doc
+            .inlines()
+            .filter_map(|i| if let Inline::Blank { prompt } = i { Some(prompt.clone()) } else { None })
+            .collect();
         assert!(blanks.iter().any(|b| b.contains("姓名")), "{name}: no blank for the name: {blanks:?}");
         assert!(doc.blanks() == blanks.len());
         assert!(doc.notices.iter().any(|n| n.contains("需要你自己填写")), "{name}: the user is told about blanks");
@@ -266,7 +265,8 @@ fn limitation_guards() {
     .expect_err("running period");
     assert!(matches!(err, yuqi_docs::LetterError::NotApplicable(_)));
     assert!(err.to_string().contains("2029-11-20"), "{err}");
-    let err = yuqi_docs::letter(LetterKind::Verification, &demo.inputs(), &LetterOptions::default()).expect_err("which debt");
+    let err =
+        yuqi_docs::letter(LetterKind::Verification, &demo.inputs(), &LetterOptions::default()).expect_err("which debt");
     assert_eq!(err, yuqi_docs::LetterError::DebtRequired { ids: vec!["hjd".into(), "xf".into(), "zr".into()] });
 }
 

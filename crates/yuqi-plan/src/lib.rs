@@ -344,8 +344,11 @@ fn debt_plan(
         Standing::InLitigation => {
             reasons.push("已被起诉：先按传票和应诉通知书上的期限应诉，和解可以同时进行。".to_string())
         }
+        Standing::Enforceable if !audit.supported_total.is_positive() => {
+            reasons.push("依法计算已无欠款，不需要再安排还款。".to_string())
+        }
         Standing::Enforceable => {
-            if let Some(cap) = audit.cap_rate {
+            if let Some(cap) = audit.cap_rate.filter(|c| c.is_sign_positive() && !c.is_zero()) {
                 reasons.push(format!(
                     "时效仍在进行，对方可以起诉；依法利率上限为年化 {}，越早结清成本越低。",
                     yuqi_money::format_rate_percent(cap, 2)
@@ -366,7 +369,10 @@ fn debt_plan(
         reasons.push("持牌金融机构的逾期会报送征信；结清后不良记录保存5年后删除（征信业管理条例第16条）。".to_string());
     }
     if matches!(debt.kind, LenderKind::Unlicensed) {
-        reasons.push("出借人无放贷资格：借款合同可能无效，只需返还实际到手的本金（见核算报告）。".to_string());
+        reasons.push(
+            "出借人无放贷资格：借款合同无效，只需返还实际到手的本金（《民间借贷规定》第13条，见核算报告）。"
+                .to_string(),
+        );
     }
 
     let mut warnings = Vec::new();
@@ -390,6 +396,15 @@ fn debt_plan(
             "向 {} 的债权转让没有通知你，对你不发生效力：目前只向 {} 还款才算数；向未通知你的受让人付款，可能不能消灭你的债务（民法典第546条）。",
             unnotified.join("、"),
             a.creditor_for_debtor
+        ));
+    }
+    if let Some(a) = &timeline.assignment
+        && let Some(l) =
+            a.chain.iter().rev().find(|l| matches!(l.binding, yuqi_timeline::assignment::Binding::Disputed { .. }))
+    {
+        warnings.push(format!(
+            "向 {} 的债权转让只由受让人通知，效力有争议（民法典第546条）：在受让人出示转让协议或原债权人书面确认之前，暂不向任何一方付款；确需付款的，只付到原债权人 {} 的对公账户。",
+            l.to, l.from
         ));
     }
     warnings.push(
@@ -432,7 +447,7 @@ fn case_warnings(debts: &[DebtPlan], budget: &Budget, audit: &CaseAudit) -> Vec<
         );
     }
     if !audit.stacking.is_empty() {
-        out.push("核算发现以贷养贷：新借款用来还旧借款。计划只用你的收入还款，不建议再借新贷。".to_string());
+        out.push("有的借款借入时间与另一笔的还款时间相近，可能是借新还旧（以贷养贷）。计划只用你的收入还款，请不要再借新贷。".to_string());
     }
     if debts.iter().any(|d| d.standing.barred()) {
         out.push(
@@ -454,8 +469,15 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
                 .to_string(),
         command: Some("yuqi evidence import 证据库目录 手机导出文件".to_string()),
     }];
-    let need_verify: Vec<&DebtPlan> =
-        debts.iter().filter(|d| d.excess.is_some_and(|x| x.is_positive()) || d.creditor != d.lender).collect();
+    let need_verify: Vec<&DebtPlan> = debts
+        .iter()
+        .filter(|d| !d.standing.barred() && d.lawful_total.is_positive())
+        .filter(|d| {
+            d.excess.is_some_and(|x| x.is_positive())
+                || d.creditor != d.lender
+                || !d.warnings.iter().all(|w| w.starts_with("只向"))
+        })
+        .collect();
     if !need_verify.is_empty() {
         steps.push(Step {
             title: "要求核实债务".to_string(),
@@ -469,7 +491,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
         });
     }
     let conduct = timeline.debts.iter().any(|d| d.findings.iter().any(|f| f.code == "time_barred_threat"))
-        || case.debts.iter().any(|d| !d.events.is_empty());
+        || case.debts.iter().any(|d| d.events.iter().any(|e| !e.note.trim().is_empty()));
     if conduct {
         steps.push(Step {
             title: "违规催收：留证、投诉".to_string(),
@@ -479,18 +501,27 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
     }
     for d in debts.iter().filter(|d| !d.standing.barred()) {
         let best = d.options.iter().find(|o| o.recommended).or_else(|| d.options.first());
-        if let Some(o) = best {
-            steps.push(Step {
-                title: format!("第 {} 优先：{}（{}）", d.priority, d.id, d.creditor),
-                detail: o.title.clone(),
-                command: Some(format!("yuqi letter proposal 案例文件 --debt {} --out 协商申请.pdf", d.id)),
-            });
+        let Some(o) = best else { continue };
+        if o.kind == OptionKind::NothingOwed {
+            steps.push(Step { title: format!("{}：不要再付款", d.id), detail: o.detail.clone(), command: None });
+            continue;
         }
+        let first = if need_verify.iter().any(|v| v.id == d.id) {
+            "先寄核实函，收到书面答复（或寄出15日后仍无答复）再决定是否协商。"
+        } else {
+            ""
+        };
+        steps.push(Step {
+            title: format!("第 {} 优先：{}（{}）", d.priority, d.id, d.creditor),
+            detail: format!("{first}{}", o.title),
+            command: Some(format!("yuqi letter proposal 案例文件 --debt {} --out 协商申请.pdf", d.id)),
+        });
     }
     for d in debts.iter().filter(|d| d.standing.barred()) {
         steps.push(Step {
-            title: format!("{}：时效已届满", d.id),
-            detail: "不主动联系还款；如被起诉，在一审答辩时提出诉讼时效抗辩。".to_string(),
+            title: format!("{}：时效已届满，不主动处理", d.id),
+            detail: "不联系、不还款、不承诺、不在催收通知上签字；如对方起诉，在一审答辩中提出诉讼时效抗辩。"
+                .to_string(),
             command: Some(format!("yuqi letter limitation 案例文件 --debt {} --out 时效抗辩.pdf", d.id)),
         });
     }

@@ -26,6 +26,8 @@ pub enum OptionKind {
     CourtSettlement,
     /// Time-barred: do not pay or promise; plead limitation if sued.
     PleadLimitation,
+    /// The lawful balance is nil (or overpaid): pay nothing more.
+    NothingOwed,
 }
 
 impl OptionKind {
@@ -37,6 +39,7 @@ impl OptionKind {
             OptionKind::InterestSuspension => "申请停息挂账",
             OptionKind::CourtSettlement => "执行和解",
             OptionKind::PleadLimitation => "提出时效抗辩",
+            OptionKind::NothingOwed => "不再付款",
         }
     }
 }
@@ -167,13 +170,22 @@ pub(crate) fn for_debt(
         return Ok(out);
     }
     if !balance.is_positive() {
+        let overpaid = debt.total_paid() - audit.principal_initial;
         let mut o = option(
-            OptionKind::PleadLimitation,
+            OptionKind::NothingOwed,
             "lawful_ledger",
-            "依法计算已无欠款".to_string(),
-            "按依法计算，已还金额已经覆盖本金和法定上限内的利息费用；对方继续催收时，要求其出示计算依据。".to_string(),
+            "依法计算已无欠款：不要再付款".to_string(),
+            if overpaid.is_positive() && debt.kind == LenderKind::Unlicensed {
+                format!(
+                    "你实际收到 {} 元，已还 {} 元；出借人无放贷资格，合同无效，只需返还实际收到的本金，已多付约 {} 元。对方继续催收的，保留证据，可以报警。",
+                    g(audit.principal_initial),
+                    g(debt.total_paid()),
+                    g(overpaid)
+                )
+            } else {
+                "按依法计算，已还金额已经覆盖本金和法定上限内的利息费用；对方继续催收时，要求其出示计算依据，不要再付款。".to_string()
+            },
         );
-        o.kind = OptionKind::InterestSuspension;
         o.recommended = true;
         out.push(o);
         return Ok(out);

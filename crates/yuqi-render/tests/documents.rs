@@ -83,7 +83,7 @@ fn every_kind() -> Vec<(LetterKind, Doc)> {
         (LetterKind::Regulator, d.letter(LetterKind::Regulator, Some("hjd"))),
         (LetterKind::Association, d.letter(LetterKind::Association, Some("hjd"))),
         (LetterKind::Police, d.letter(LetterKind::Police, None)),
-        (LetterKind::CreditObjection, d.letter(LetterKind::CreditObjection, Some("xf"))),
+        (LetterKind::CreditObjection, card.letter(LetterKind::CreditObjection, None)),
         (LetterKind::Limitation, old.letter(LetterKind::Limitation, None)),
         (LetterKind::Defence, d.letter(LetterKind::Defence, Some("zr"))),
     ]
@@ -141,14 +141,30 @@ fn assert_fonts_embedded(path: &Path) {
 /// What each letter must carry, read back from its PDF: amounts, dates and citations.
 fn expected_in(kind: LetterKind) -> &'static [&'static str] {
     match kind {
-        LetterKind::Verification => &["债务核实函", "18,600.00元", "2026年11月20日", "《民法典》第546条", "不构成对任何债务的承认"],
-        LetterKind::Proposal => &["协商还款申请书", "《商业银行信用卡业务监督管理办法》（银监会令2011年第2号）第70条", "依法应还金额不超过", "陈先生"],
-        LetterKind::Regulator => &["金融消费投诉书", "地方金融管理部门", "已经移交法务", "存在砍头息"],
+        LetterKind::Verification => {
+            &["债务核实函", "18,600.00元", "2026年11月20日", "贵方称本人", "不构成对任何债务的承认"]
+        }
+        LetterKind::Proposal => &[
+            "协商还款申请书",
+            "《商业银行信用卡业务监督管理办法》（银监会令2011年第2号）第70条",
+            "依法应还金额不超过",
+            "陈先生",
+        ],
+        LetterKind::Regulator => &["金融消费投诉书", "地方金融管理部门", "已经移交法务", "存在砍头息", "虚构诉讼进展"],
         LetterKind::Association => &["违规催收举报书", "中国互联网金融协会", "重点处理对象"],
-        LetterKind::Police => &["报案材料", "《治安管理处罚法》第62条", "我是东莞市人民法院", "17100004444"],
-        LetterKind::CreditObjection => &["征信异议申请书", "20日内", "《征信业管理条例》（国务院令第631号）第25条"],
+        LetterKind::Police => &[
+            "报案材料",
+            "《治安管理处罚法》第62条",
+            "我是东莞市人民法院",
+            "17100004444",
+            "涉嫌诈骗",
+            "《刑法》第266条",
+        ],
+        LetterKind::CreditObjection => {
+            &["征信异议申请书", "20日内", "《征信业管理条例》（国务院令第631号）第25条", "没有事先告知本人", "第15条"]
+        }
         LetterKind::Limitation => &["诉讼时效抗辩声明", "本人现提出诉讼时效抗辩", "《民法典》第192条"],
-        LetterKind::Defence => &["答辩要点", "2,700.00元", "《民法典》第546条", "某某小额贷款有限公司"],
+        LetterKind::Defence => &["民事答辩状", "2,700.00元", "《民法典》第546条", "某某小额贷款有限公司", "退一步讲"],
     }
 }
 
@@ -260,4 +276,46 @@ fn hostile_message_text_is_escaped() {
     let path = dir.path().join("evil.pdf");
     std::fs::write(&path, pdf).expect("write");
     assert!(squeeze(&pdf_text(&path)).contains("<script>alert(1)</script>"));
+}
+
+/// What the legal review asked for, checked on the texts: no forgery accusation for a claim
+/// that a case was filed, no admission in the letters meant not to admit, no private-lending
+/// rules cited against a licensed lender, no internal references.
+#[test]
+fn letters_keep_to_what_the_law_supports() {
+    for (kind, doc) in every_kind() {
+        let text = doc.plain_text();
+        for bad in ["研究备忘", "二手资料", "案例文件 debt", "yuqi_research_notes", "消息文件 demo"] {
+            assert!(!text.contains(bad), "{}: internal reference {bad:?} in:\n{text}", kind.id());
+        }
+        if matches!(kind, LetterKind::Verification | LetterKind::Limitation | LetterKind::Defence) {
+            assert!(
+                !text.lines().any(|l| l.starts_with("本人") && l.contains("借款")),
+                "{}: states the loan as the borrower's own fact:\n{text}",
+                kind.id()
+            );
+        }
+        if matches!(kind, LetterKind::Police | LetterKind::Regulator | LetterKind::Association) {
+            assert!(!text.contains("第63条"), "{}: forgery article cited for a spoken claim", kind.id());
+            assert!(!text.contains("第280条"), "{}: forgery article cited for a spoken claim", kind.id());
+        }
+    }
+    let d = demo();
+    // A micro-loan: the private-lending rules and the bank consumer-protection measures do not apply.
+    for kind in [LetterKind::Proposal, LetterKind::Regulator, LetterKind::Defence] {
+        let text = d.letter(kind, Some("hjd")).plain_text();
+        assert!(!text.contains("民间借贷规定"), "{}: private-lending rules cited for a micro-loan:\n{text}", kind.id());
+        assert!(!text.contains("消保办法"), "{}: bank rules cited for a micro-loan", kind.id());
+    }
+    // The police report leaves out a bare "后果自负" and the "已移交法院" claim.
+    let police = d.letter(LetterKind::Police, None).plain_text();
+    assert!(!police.contains("后果自负"), "{police}");
+    // The association does not take bank or card complaints.
+    let card = world("examples/credit-card.toml", "");
+    let e = yuqi_docs::letter(LetterKind::Association, &card.inputs(), &LetterOptions::default()).expect_err("refused");
+    assert!(e.to_string().contains("yuqi letter regulator"), "{e}");
+    // Nothing is owed to an unlicensed lender who has been paid back: no proposal.
+    let u = world("examples/unlicensed-714.toml", "");
+    let e = yuqi_docs::letter(LetterKind::Proposal, &u.inputs(), &LetterOptions::default()).expect_err("refused");
+    assert!(e.to_string().contains("不要再付款"), "{e}");
 }

@@ -1,0 +1,437 @@
+//! Letters to authorities: the complaint to the financial regulator, the report to the
+//! internet-finance association, and the police report.
+
+use chrono::NaiveDate;
+use yuqi_case::LenderKind;
+use yuqi_law::law;
+use yuqi_ledger::Severity;
+
+use super::common::{
+    Voice, attachments, cite_for, closing, conduct_for, conduct_label, line, loan_sentence, para, quote, signature,
+};
+use super::{DebtView, LetterError, LetterKind, LetterOptions};
+use crate::Inputs;
+use crate::channels;
+use crate::contacts::Contact;
+use crate::doc::{Block, Doc, Inline};
+use crate::facts::{Facts, computed, yuan};
+use crate::inl;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Regulator,
+    Association,
+}
+
+/// The basis a complaint cites for a conduct code, scoped to the lender. A collector's claim
+/// that a case was filed is a misleading statement, so it cites the false-statement rule, not
+/// the forgery articles.
+fn complaint_basis(code: &str, kind: LenderKind) -> String {
+    let rule = match code {
+        "fake_legal_document" => "conduct_false_consequence",
+        other => yuqi_conduct::Code::parse(other).map_or("", yuqi_conduct::Code::rule),
+    };
+    cite_for(rule, Some(kind))
+}
+
+/// A ledger finding as a complaint states it: its title, the amount involved and its basis.
+fn finding_item(x: &yuqi_ledger::Finding, kind: LenderKind) -> Vec<Inline> {
+    let mut v = inl![Inline::strong(x.title.clone())];
+    if let Some(a) = x.amount {
+        v.extend(inl!["，涉及金额", computed(yuan(a), x.rule)]);
+    }
+    let c = cite_for(x.rule, Some(kind));
+    if !c.is_empty() {
+        v.push(Inline::text(format!("（{c}）")));
+    }
+    v.push(Inline::text("。"));
+    v
+}
+
+/// Findings a regulator can act on (pricing), above trivial amounts.
+const PRICING: [&str; 8] = [
+    "kantouxi",
+    "upfront_fee",
+    "apr_above_cap",
+    "rate_understated",
+    "fees_as_interest",
+    "regulatory_cost_line",
+    "charges_exceed_cap",
+    "credit_card_interest_on_fees",
+];
+
+fn conduct_list(doc: &mut Doc, shown: &[&Contact], basis: &dyn Fn(&str, Option<NaiveDate>) -> String) {
+    for c in shown {
+        doc.blocks.push(quote(c));
+    }
+    let mut codes: Vec<(&str, Option<NaiveDate>)> = Vec::new();
+    for c in shown {
+        for h in &c.hits {
+            match codes.iter_mut().find(|x| x.0 == h.code) {
+                Some(x) => x.1 = x.1.max(c.day()),
+                None => codes.push((h.code, c.day())),
+            }
+        }
+    }
+    let items: Vec<Vec<Inline>> = codes
+        .iter()
+        .filter_map(|(code, day)| {
+            let b = basis(code, *day);
+            (!b.is_empty()).then(|| inl![Inline::strong(format!("{}：", conduct_label(code))), b])
+        })
+        .collect();
+    if !items.is_empty() {
+        doc.blocks.push(para(inl!["上述行为涉及的规定："]));
+        doc.blocks.push(Block::List { ordered: false, items });
+    }
+}
+
+pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -> Result<Doc, LetterError> {
+    let f = Facts::new(inputs.case);
+    let d = v.debt;
+    let kind = d.rate_kind();
+    let channel = match (target, kind) {
+        (_, LenderKind::Private | LenderKind::Unlicensed) => {
+            return Err(LetterError::NotApplicable(
+                "出借人不是持牌金融机构，金融监管部门和互联网金融协会一般不受理；威胁、骚扰、冒充公检法，或对方无资质放高利贷的，可以报警（yuqi letter police）。"
+                    .to_string(),
+            ));
+        }
+        (Target::Association, LenderKind::Bank | LenderKind::CreditCard) => {
+            return Err(LetterError::NotApplicable(
+                "银行和信用卡的催收不归互联网金融协会管：请向金融监管部门投诉（yuqi letter regulator）。".to_string(),
+            ));
+        }
+        (Target::Association, _) => channels::get("nifa_report"),
+        (Target::Regulator, LenderKind::Microloan) => channels::get("local_finance_regulator"),
+        (Target::Regulator, _) => channels::get("nfra_12378"),
+    };
+    let shown = conduct_for(inputs.contacts, Some(&d.id), None);
+    let pricing: Vec<_> = v
+        .audit
+        .findings
+        .iter()
+        .filter(|x| x.severity == Severity::Violation && PRICING.contains(&x.code))
+        .filter(|x| x.amount.is_none_or(|a| a.fen() >= 5_000))
+        .collect();
+    if shown.is_empty() && pricing.is_empty() {
+        return Err(LetterError::NotApplicable(format!(
+            "借款 {} 没有可以投诉的事项：案例文件和证据中没有发现违规催收的记录，核算也没有发现超出规定的收费。\
+             把催收短信、通话记录导入证据库（yuqi evidence import），或在案例文件的催收事件中写明对方说了什么，再生成投诉书。",
+            d.id
+        )));
+    }
+    let (who, whom, matters, asks_head) = match target {
+        Target::Regulator => ("投诉人", "被投诉人", "一、投诉事项和事实", "二、投诉请求"),
+        Target::Association => ("举报人", "被举报人", "一、举报事项和事实", "二、举报请求"),
+    };
+    let title = match target {
+        Target::Regulator => LetterKind::Regulator.title_zh(),
+        Target::Association => LetterKind::Association.title_zh(),
+    };
+    let mut doc = Doc::new(if target == Target::Regulator { "regulator" } else { "association" }, title);
+    let receiver = match (target, kind) {
+        (Target::Association, _) => inl!["中国互联网金融协会"],
+        (Target::Regulator, LenderKind::Microloan) => {
+            inl![Inline::blank("小额贷款公司注册地的省（市）"), "地方金融管理部门"]
+        }
+        (Target::Regulator, _) => inl!["国家金融监督管理总局", Inline::blank("所在地"), "监管局"],
+    };
+    let mut to = receiver.clone();
+    to.push(Inline::text("："));
+    doc.blocks.push(line(to));
+    if let Some(c) = channel {
+        doc.notices.push(format!(
+            "提交渠道：{}。{}（来源可信度 {}；提交前请在官方网站核对）",
+            channels::describe(c),
+            c.how,
+            c.confidence
+        ));
+        if let (Some(days), Some(basis)) = (c.reply_days, &c.reply_basis) {
+            doc.notices.push(format!("答复期限：{days} 日。{basis}"));
+        }
+    }
+    doc.blocks.push(line(inl![
+        format!("{who}："),
+        super::common::legal_name(&f),
+        "，联系电话：",
+        f.get("person.phone", "联系电话")
+    ]));
+    let mut resp = inl![format!("{whom}：")];
+    resp.push(super::common::entity(&f, &Facts::debt_path(d, "lender"), "出借机构全称"));
+    if let Some(pf) = f.debt_opt(d, "platform") {
+        resp.extend(inl!["（", pf, "）"]);
+    }
+    let by = super::common::collector(&f, v);
+    if !matches!(by, Inline::Blank { .. }) && by.plain() != d.lender {
+        resp.extend(inl!["；催收方：", by]);
+    }
+    doc.blocks.push(line(resp));
+    doc.blocks.push(Block::Heading { level: 2, text: matters.to_string() });
+    doc.blocks.push(para(loan_sentence(&f, d, Voice::Context)));
+    if !shown.is_empty() {
+        doc.blocks.push(para(inl![format!(
+            "{whom}或其委托的催收人员在催收中有下列行为（原文摘录，标出部分为有问题的内容）："
+        )]));
+        conduct_list(&mut doc, &shown, &|code, _| complaint_basis(code, kind));
+    }
+    if !pricing.is_empty() {
+        doc.blocks.push(para(inl!["经本人核算，本笔借款的收费存在以下问题："]));
+        doc.blocks.push(Block::List { ordered: true, items: pricing.iter().map(|x| finding_item(x, kind)).collect() });
+    }
+    doc.blocks.push(Block::Heading { level: 2, text: asks_head.to_string() });
+    let codes: Vec<&str> = shown.iter().flat_map(|c| c.hits.iter().map(|h| h.code)).collect();
+    let mut asks = Vec::new();
+    match target {
+        Target::Regulator => {
+            if !shown.is_empty() {
+                asks.push(inl!["依法调查核实上述催收行为，责令被投诉人及其委托的催收机构停止违规催收；"]);
+            }
+            if codes.contains(&"contact_third_party") {
+                asks.push(inl!["责令被投诉人及其委托的催收机构不得向本人的通讯录联系人、工作单位披露本人的债务信息；"]);
+            }
+            if !pricing.is_empty() {
+                asks.push(inl!["核查被投诉人的收费和综合融资成本，责令纠正超出规定的收费；"]);
+            }
+            asks.push(inl!["将处理结果书面告知投诉人。"]);
+        }
+        Target::Association => {
+            asks.push(inl!["依自律规则对被举报人的上述行为进行调查处理，督促其整改；"]);
+            if codes.contains(&"contact_third_party") {
+                asks.push(inl!["督促被举报人及其委托的催收机构停止向本人以外的第三人披露本人的债务信息；"]);
+            }
+            asks.push(inl!["将处理情况告知举报人。"]);
+        }
+    }
+    doc.blocks.push(Block::List { ordered: true, items: asks });
+    attachments(&mut doc, inputs.evidence, &shown);
+    closing(&mut doc, Some(Inline::text(receiver.iter().map(Inline::plain).collect::<String>())));
+    doc.blocks.push(signature(&f, who, inputs.today, false));
+    Ok(doc)
+}
+
+/// The public-security article for a conduct code on a date: the 2025 revision from its day in
+/// force, the 2012 text before (law.md §6.5 maps the two).
+fn police_basis(code: &str, day: Option<NaiveDate>, illegal_debt: bool) -> Option<String> {
+    let new_from = law().document("public_security_penalties_2025").and_then(|d| d.in_force);
+    let new = match (day, new_from) {
+        (Some(d), Some(from)) => d >= from,
+        _ => true,
+    };
+    let doc = if new { "public_security_penalties_2025" } else { "public_security_penalties_2012" };
+    let art = |new_art: &'static str, old_art: &'static str| if new { new_art } else { old_art };
+    let mut labels: Vec<String> = match code {
+        "threat_violence" | "intimidation" | "insult" | "contact_third_party" => {
+            vec![law().citation_label(doc, art("50", "42"))]
+        }
+        "night_contact" | "frequent_contact" => {
+            vec![format!("{}（多次滋扰、干扰正常生活）", law().citation_label(doc, art("50", "42")))]
+        }
+        "impersonate_authority" => {
+            vec![law().citation_label(doc, art("62", "51")), law().citation_label("criminal_law", "279")]
+        }
+        "personal_account_payment" => {
+            vec![law().citation_label(doc, art("58", "49")), law().citation_label("criminal_law", "266")]
+        }
+        _ => return None,
+    };
+    // 催收非法债务罪 covers only debts from usury and the like (刑法 293-1).
+    if illegal_debt && matches!(code, "threat_violence" | "intimidation") {
+        labels.push(law().citation_label("criminal_law", "293-1"));
+    }
+    Some(labels.join("、"))
+}
+
+/// Whether a contact belongs in a police report, and which of its codes count. A demand or a
+/// vague "后果自负" is not a police matter; threats to the person, insults, spreading the debt to
+/// others, impersonating officials, repeated night calls, and a demand to pay into a personal
+/// account together with impersonation (suspected fraud) are.
+fn police_codes(c: &Contact) -> Vec<&'static str> {
+    let has = |x: &str| c.hits.iter().any(|h| h.code == x);
+    let mut out = Vec::new();
+    for code in [
+        "threat_violence",
+        "insult",
+        "contact_third_party",
+        "impersonate_authority",
+        "night_contact",
+        "frequent_contact",
+    ] {
+        if has(code) {
+            out.push(code);
+        }
+    }
+    if has("personal_account_payment") && has("impersonate_authority") {
+        out.push("personal_account_payment");
+    }
+    if has("intimidation") && !out.is_empty() {
+        out.push("intimidation");
+    }
+    out
+}
+
+pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, LetterError> {
+    let f = Facts::new(inputs.case);
+    if let Some(id) = &opts.debt
+        && !inputs.case.debts.iter().any(|d| &d.id == id)
+    {
+        return Err(LetterError::UnknownDebt {
+            id: id.clone(),
+            ids: inputs.case.debts.iter().map(|d| d.id.clone()).collect(),
+        });
+    }
+    let illegal: Vec<usize> = inputs
+        .case
+        .debts
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| opts.debt.as_deref().is_none_or(|id| id == d.id))
+        .filter(|(i, d)| {
+            d.kind == LenderKind::Unlicensed
+                || inputs.audit.debts[*i].findings.iter().any(|x| x.code == "illegal_lending_line")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let shown: Vec<&Contact> = conduct_for(inputs.contacts, opts.debt.as_deref(), None)
+        .into_iter()
+        .filter(|c| !police_codes(c).is_empty())
+        .collect();
+    if shown.is_empty() && illegal.is_empty() {
+        return Err(LetterError::NotApplicable(
+            "案例文件和证据中没有发现威胁人身安全、辱骂、冒充公检法、向他人散布欠款、深夜反复骚扰等记录，也没有无资质放贷的借款，报案材料无从写起。\
+             先把催收短信、通话记录导入证据库（yuqi evidence import），或在催收事件的 note 中写明对方的原话。"
+                .to_string(),
+        ));
+    }
+    let mut doc = Doc::new("police", LetterKind::Police.title_zh());
+    let mut to = Vec::new();
+    if let Some(city) = f.opt("person.city") {
+        to.push(city);
+    }
+    to.push(Inline::blank("公安局（分局）或派出所名称"));
+    doc.blocks.push(line({
+        let mut v = to.clone();
+        v.push(Inline::text("："));
+        v
+    }));
+    doc.blocks.push(line(inl![
+        "报案人：",
+        super::common::legal_name(&f),
+        "，身份证号：",
+        f.get("person.id_number", "身份证号"),
+        "，联系电话：",
+        f.get("person.phone", "联系电话")
+    ]));
+    let mut who: Vec<String> = shown.iter().filter_map(|c| c.from.clone()).collect();
+    who.sort();
+    who.dedup();
+    let mut accused = inl!["被报案人："];
+    if who.is_empty() {
+        accused.push(Inline::blank("催收人员姓名、电话号码或所属公司"));
+    } else {
+        for (i, w) in who.iter().enumerate() {
+            if i > 0 {
+                accused.push(Inline::text("、"));
+            }
+            let src = shown.iter().find(|c| c.from.as_deref() == Some(w.as_str())).map(|c| c.source.clone());
+            accused.push(Inline::fact(w.clone(), src.unwrap_or(crate::doc::Source::Today)));
+        }
+        accused.push(Inline::text("（以上为来电或来信的号码或名称，真实身份请公安机关核查）"));
+    }
+    doc.blocks.push(line(accused));
+    doc.blocks.push(Block::Heading { level: 2, text: "一、事实经过".to_string() });
+    let illegal_debt = !illegal.is_empty();
+    if !shown.is_empty() {
+        let debts: Vec<&yuqi_case::Debt> = inputs
+            .case
+            .debts
+            .iter()
+            .filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id))
+            .filter(|d| shown.iter().any(|c| c.debt.as_deref().is_none_or(|x| x == d.id)))
+            .collect();
+        for d in &debts {
+            doc.blocks.push(para(loan_sentence(&f, d, Voice::Context)));
+        }
+        doc.blocks.push(para(inl![
+            "在催收中，对方对本人实施了下列行为（原文摘录，标出部分为涉嫌违法的内容）。欠款纠纷本人另行处理；欠款不是对方威胁、骚扰本人的理由。"
+        ]));
+        for c in &shown {
+            doc.blocks.push(quote(c));
+        }
+        let mut items: Vec<Vec<Inline>> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for c in &shown {
+            for code in police_codes(c) {
+                if seen.contains(&code) {
+                    continue;
+                }
+                seen.push(code);
+                let latest = shown.iter().filter(|x| police_codes(x).contains(&code)).filter_map(|x| x.day()).max();
+                let label = match code {
+                    "personal_account_payment" => "冒充国家机关工作人员并要求转账到个人账户（涉嫌诈骗）",
+                    "contact_third_party" => "向本人的亲友、同事散布或以散布欠款信息相威胁",
+                    "night_contact" | "frequent_contact" => "深夜或反复来电、发信息滋扰",
+                    other => conduct_label(other),
+                };
+                if let Some(b) = police_basis(code, latest, illegal_debt) {
+                    items.push(inl![Inline::strong(format!("{label}：")), b]);
+                }
+            }
+        }
+        doc.blocks.push(para(inl!["上述行为涉及的规定："]));
+        doc.blocks.push(Block::List { ordered: false, items });
+    }
+    for &i in &illegal {
+        let d = &inputs.case.debts[i];
+        let a = &inputs.audit.debts[i];
+        let mut p = loan_sentence(&f, d, Voice::Context);
+        p.extend(inl!["据本人核算，计入全部费用后，这笔借款的真实年化利率约为"]);
+        p.push(computed(
+            a.apr_xirr
+                .or(a.apr_effective)
+                .map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2)),
+            "irr",
+        ));
+        p.extend(inl![
+            "。出借人",
+            if d.kind == LenderKind::Unlicensed {
+                "未取得放贷资格"
+            } else {
+                "以远超法定上限的利率放贷"
+            },
+            "，如其以营利为目的经常性地向社会不特定对象放贷，涉嫌非法放贷（",
+            law().citation_label("illegal_lending_opinion_2019", "1"),
+            "），请公安机关依法调查。"
+        ]);
+        doc.blocks.push(para(p));
+    }
+    doc.blocks.push(Block::Heading { level: 2, text: "二、请求".to_string() });
+    let mut asks = vec![inl!["依法受理本人的报案，调查上述行为，依法处理；"]];
+    if !shown.is_empty() {
+        asks.push(inl!["制止对方继续威胁、骚扰本人及本人的亲友、同事；"]);
+        let new_from = law().document("public_security_penalties_2025").and_then(|d| d.in_force);
+        if shown.iter().any(|c| c.day().zip(new_from).is_none_or(|(d, from)| d >= from)) {
+            asks.push(inl![
+                "对多次发送侮辱、恐吓信息或滋扰本人的，依",
+                law().citation_label("public_security_penalties_2025", "50"),
+                "第二款责令其在一定期间内不得接触本人；"
+            ]);
+        }
+    }
+    asks.push(inl!["出具受案回执，并将处理结果告知本人。"]);
+    doc.blocks.push(Block::List { ordered: true, items: asks });
+    attachments(&mut doc, inputs.evidence, &shown);
+    closing(&mut doc, Some(Inline::text(to.iter().map(Inline::plain).collect::<String>())));
+    doc.blocks.push(signature(&f, "报案人", inputs.today, false));
+    if let Some(c) = channels::get("police_110") {
+        doc.notices.push(format!("报案方式：{}。{}", channels::describe(c), c.how));
+        if let (Some(days), Some(basis)) = (c.reply_days, &c.reply_basis) {
+            doc.notices.push(format!("处理期限：{days} 日。{basis}"));
+        }
+    }
+    doc.notices.push("报案请带上身份证、手机（原始短信和通话记录）和导出的证据包；要求民警出具受案回执。".to_string());
+    doc.notices.push(
+        "报案材料只写你能证明的事：每条摘录都要能在手机里找到原件。对方说“已起诉”“已移交法务”本身不是违法行为，因此没有写进报案材料。".to_string(),
+    );
+    Ok(doc)
+}
