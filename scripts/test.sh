@@ -13,4 +13,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== letters and dossier rendered to PNG (target/preview), no blank pages"
+bash scripts/preview-docs.sh
+
 echo "== all tests passed"
