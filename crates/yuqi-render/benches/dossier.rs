@@ -56,9 +56,10 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("startup_fonts", |b| b.iter(|| yuqi_render::Renderer::new().expect("fonts")));
     let r = yuqi_render::Renderer::new().expect("fonts");
-    for (name, file, msgs) in
-        [("demo_with_messages", "examples/demo.toml", messages.as_str()), ("stacking_4_debts", "examples/stacking.toml", "")]
-    {
+    for (name, file, msgs) in [
+        ("demo_with_messages", "examples/demo.toml", messages.as_str()),
+        ("stacking_4_debts", "examples/stacking.toml", ""),
+    ] {
         g.bench_function(format!("{name}/compute"), |b| b.iter(|| world(file, msgs)));
         let w = world(file, msgs);
         g.bench_function(format!("{name}/build_document"), |b| b.iter(|| yuqi_docs::dossier::dossier(&inputs(&w))));
