@@ -555,25 +555,7 @@ pub(crate) fn merge_confirmed(case: &mut yuqi_case::Case, dir: &Path, args: &Sto
                 c.debt
             );
         };
-        let channel = match c.proposal.channel.as_str() {
-            "sms" | "mms" => Some(yuqi_case::Channel::Sms),
-            "call" => Some(yuqi_case::Channel::Call),
-            "wechat" => Some(yuqi_case::Channel::Wechat),
-            _ => Some(yuqi_case::Channel::App),
-        };
-        debt.events.push(yuqi_case::Event {
-            date: c.proposal.date,
-            kind: yuqi_case::EventKind::Demand,
-            channel,
-            by: Some(c.proposal.contact_name.clone().unwrap_or(c.proposal.sender.clone())),
-            reached: Some(true),
-            reached_date: None,
-            end: None,
-            deadline: None,
-            amount: None,
-            note: format!("来自证据库：{} 条催收消息（{}）", c.proposal.evidence.len(), c.proposal.id),
-            source: yuqi_case::EventSource::Evidence(c.proposal.id.clone()),
-        });
+        debt.events.push(c.proposal.to_event());
         n += 1;
     }
     Ok(n)

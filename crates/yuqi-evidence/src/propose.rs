@@ -127,3 +127,29 @@ pub fn propose(candidates: &[Candidate<'_>], zone: FixedOffset) -> Vec<Proposal>
     out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.sender_key.cmp(&b.sender_key)));
     out
 }
+
+impl Proposal {
+    /// The demand event this proposal becomes once the user confirms it reached them: the same
+    /// `Event` a case file would hold, marked as coming from the evidence store.
+    pub fn to_event(&self) -> yuqi_case::Event {
+        let channel = match self.channel.as_str() {
+            "sms" | "mms" => Some(yuqi_case::Channel::Sms),
+            "call" => Some(yuqi_case::Channel::Call),
+            "wechat" => Some(yuqi_case::Channel::Wechat),
+            _ => Some(yuqi_case::Channel::App),
+        };
+        yuqi_case::Event {
+            date: self.date,
+            kind: yuqi_case::EventKind::Demand,
+            channel,
+            by: Some(self.contact_name.clone().unwrap_or(self.sender.clone())),
+            reached: Some(true),
+            reached_date: None,
+            end: None,
+            deadline: None,
+            amount: None,
+            note: format!("来自证据库：{} 条催收消息（{}）", self.evidence.len(), self.id),
+            source: yuqi_case::EventSource::Evidence(self.id.clone()),
+        }
+    }
+}

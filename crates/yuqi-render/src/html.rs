@@ -59,7 +59,15 @@ pub fn html(doc: &Doc) -> String {
     if let Some(sub) = &doc.subtitle {
         let _ = write!(s, "<p class=\"sub\">{}</p>", escape(sub));
     }
-    for b in &doc.blocks {
+    s.push_str(&blocks(&doc.blocks));
+    s.push_str("</body></html>\n");
+    s
+}
+
+/// Blocks as an HTML fragment (for embedding in the web app's pages); every text is escaped.
+pub fn blocks(blocks: &[Block]) -> String {
+    let mut s = String::new();
+    for b in blocks {
         match b {
             Block::Heading { level, text } => {
                 let l = (*level).clamp(1, 4) + 1;
@@ -120,6 +128,5 @@ pub fn html(doc: &Doc) -> String {
             Block::PageBreak => s.push_str("<hr>"),
         }
     }
-    s.push_str("</body></html>\n");
     s
 }

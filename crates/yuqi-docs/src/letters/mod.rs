@@ -20,6 +20,11 @@ use crate::doc::Doc;
 
 pub(crate) use common::quote;
 
+/// A collection contact as a quote block with its marked spans (the web app's inbox).
+pub fn quote_block(c: &crate::Contact) -> crate::Block {
+    common::quote(c)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LetterKind {
