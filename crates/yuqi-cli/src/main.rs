@@ -10,6 +10,7 @@ mod evidence_cmd;
 mod law_cmd;
 mod report;
 mod scan;
+mod serve_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,6 +67,18 @@ enum Command {
     Letter(docs_cmd::LetterArgs),
     /// 生成整个案件的材料汇编（核算、时间线、催收行为、证据索引、下一步，含图表）
     Report(docs_cmd::ReportArgs),
+    /// 打开网页版（默认只在本机 127.0.0.1:8080，数据保存在本机 SQLite）
+    Serve(serve_cmd::ServeArgs),
+    /// 数据库备份与恢复（本机 SQLite）
+    Db {
+        #[command(subcommand)]
+        command: serve_cmd::DbCommand,
+    },
+    /// 多用户模式的用户管理
+    User {
+        #[command(subcommand)]
+        command: serve_cmd::UserCommand,
+    },
     /// 查看法律参数、LPR 和法条原文
     Law {
         #[command(subcommand)]
@@ -168,6 +181,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Evidence { command } => evidence_cmd::run(&command),
         Command::Law { command } => law_cmd::run(&command),
         Command::Plan(args) => docs_cmd::plan(&args),
+        Command::Serve(args) => serve_cmd::serve(&args),
+        Command::Db { command } => serve_cmd::db(&command),
+        Command::User { command } => serve_cmd::user(&command),
         Command::Letter(args) => docs_cmd::letter(&args),
         Command::Report(args) => docs_cmd::report(&args),
     }

@@ -1,0 +1,95 @@
+//! The OpenAPI 3.1 description of `/api/v1`, served at `/api/openapi.json`. Written by hand next
+//! to the router; `tests/http.rs` checks that every API route is described and every described
+//! path answers.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn op(summary: &str, tag: &str, params: &[(&str, &str, bool)], body: Option<&str>, ok: &str) -> Value {
+    let mut o = json!({
+        "summary": summary,
+        "tags": [tag],
+        "responses": {
+            ok: { "description": "成功" },
+            "401": { "description": "未登录（多用户模式）" },
+            "403": { "description": "CSRF 令牌无效、来源不被接受或无权限" },
+            "404": { "description": "案件不存在或无权查看" },
+            "422": { "description": "输入有误（中文说明在 error 字段）" }
+        }
+    });
+    if !params.is_empty() {
+        o["parameters"] = params
+            .iter()
+            .map(|(name, place, required)| json!({ "name": name, "in": place, "required": required, "schema": { "type": "string" } }))
+            .collect();
+    }
+    if let Some(schema) = body {
+        o["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    }
+    o
+}
+
+fn with_csrf(mut o: Value) -> Value {
+    let mut params = o["parameters"].as_array().cloned().unwrap_or_default();
+    params.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" }, "description": "GET /api/v1/session 返回的 csrf_token" }));
+    o["parameters"] = Value::Array(params);
+    o
+}
+
+pub(crate) fn spec() -> Value {
+    let id = ("id", "path", true);
+    let kind = ("kind", "path", true);
+    let debt = ("debt", "query", false);
+    let format = ("format", "query", false);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "yuqi（逾期）JSON API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "核算、时效、还款计划、信函、催收行为检查和证据导入。本工具不是律师，结果不构成法律意见。修改数据的请求需要 X-CSRF-Token 请求头。"
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "paths": {
+            "/session": { "get": op("当前用户和 CSRF 令牌", "session", &[], None, "200") },
+            "/cases": {
+                "get": op("我能看到的案件", "cases", &[], None, "200"),
+                "post": with_csrf(op("新建案件（案例文件 TOML）", "cases", &[], Some("CaseBody"), "201"))
+            },
+            "/cases/{id}": {
+                "get": op("读取案件", "cases", &[id], None, "200"),
+                "put": with_csrf(op("修改案件（保存前检查格式）", "cases", &[id], Some("CaseBody"), "204")),
+                "delete": with_csrf(op("删除案件（只有所有者可以）", "cases", &[id], None, "204"))
+            },
+            "/cases/{id}/audit": { "get": op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200") },
+            "/cases/{id}/timeline": { "get": op("诉讼时效、债权转让、征信、风险和时间线图", "compute", &[id], None, "200") },
+            "/cases/{id}/plan": { "get": op("还款协商计划", "compute", &[id], None, "200") },
+            "/cases/{id}/messages": { "get": op("催收消息及其违规标注", "evidence", &[id, ("code", "query", false), ("sender", "query", false)], None, "200") },
+            "/cases/{id}/evidence": {
+                "get": op("证据库状态和索引", "evidence", &[id], None, "200"),
+                "post": with_csrf(json!({
+                    "summary": "上传手机导出文件并导入证据库（multipart，字段 file）",
+                    "tags": ["evidence"],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                    "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "file": { "type": "string", "format": "binary" } } } } } },
+                    "responses": { "200": { "description": "导入结果" }, "413": { "description": "文件超过上传上限" }, "422": { "description": "文件无法导入，证据库没有改动" } }
+                }))
+            },
+            "/cases/{id}/letters/{kind}": { "get": op("信函：不带 format 返回文档 JSON；format=pdf|docx|md|html 返回文件", "documents", &[id, kind, debt, format, ("accept_limitation_effect", "query", false)], None, "200") },
+            "/cases/{id}/report": { "get": op("案件材料汇编", "documents", &[id, format], None, "200") },
+            "/validate": { "post": with_csrf(op("检查一个字段（money、rate、date、count）或整个案例文件（case）", "tools", &[], Some("ValidateBody"), "200")) },
+            "/scan": { "post": with_csrf(op("检查催收消息是否违规（消息格式同 yuqi scan）", "tools", &[], Some("ScanBody"), "200")) },
+            "/law/search": { "get": op("法条全文检索（中文分词）", "law", &[("q", "query", true)], None, "200") }
+        },
+        "components": {
+            "schemas": {
+                "CaseBody": { "type": "object", "required": ["title", "toml"], "properties": { "title": { "type": "string" }, "toml": { "type": "string", "description": "案例文件，格式见 docs/case-file.md" } } },
+                "ValidateBody": { "type": "object", "required": ["kind", "value"], "properties": { "kind": { "type": "string", "enum": ["money", "rate", "date", "count", "case"] }, "value": { "type": "string" } } },
+                "ScanBody": { "type": "object", "required": ["messages"], "properties": { "messages": { "type": "array", "items": { "type": "object", "required": ["text"], "properties": { "id": { "type": "string" }, "text": { "type": "string" }, "time": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "channel": { "type": "string" } } } } } }
+            }
+        }
+    })
+}
+
+pub(crate) async fn document() -> Json<Value> {
+    Json(spec())
+}

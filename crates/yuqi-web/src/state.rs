@@ -1,0 +1,89 @@
+//! Application state and configuration.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use crate::search::LawIndex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One person on their own machine: no login, one built-in user.
+    Local,
+    /// An organisation's server: password login, sessions, per-case access control.
+    MultiUser,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    /// `Host` header values accepted (DNS-rebinding defence), e.g. `127.0.0.1:8080`.
+    pub allowed_hosts: Vec<String>,
+    /// Where each case's evidence store lives (`cases/<id>/evidence`).
+    pub data_dir: PathBuf,
+    /// Largest request body outside uploads.
+    pub body_limit: usize,
+    /// Largest evidence upload.
+    pub upload_limit: usize,
+    /// Send cookies with `Secure` (set when served behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// Local single-user mode on `port`: only loopback names are accepted as Host.
+    pub fn local(port: u16, data_dir: PathBuf) -> Config {
+        Config {
+            mode: Mode::Local,
+            allowed_hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")],
+            data_dir,
+            body_limit: 2 * 1024 * 1024,
+            upload_limit: 512 * 1024 * 1024,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: yuqi_db::Db,
+    pub(crate) cfg: Arc<Config>,
+    pub(crate) law: Arc<LawIndex>,
+    /// The CSRF token of local mode (one user, one token per process).
+    pub(crate) local_csrf: Arc<String>,
+    pub(crate) renderer: Arc<OnceLock<Result<yuqi_render::Renderer, String>>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("cfg", &self.cfg).finish()
+    }
+}
+
+impl AppState {
+    pub fn new(db: yuqi_db::Db, cfg: Config) -> AppState {
+        AppState {
+            db,
+            cfg: Arc::new(cfg),
+            law: Arc::new(LawIndex::build()),
+            local_csrf: Arc::new(crate::security::random_token()),
+            renderer: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The PDF renderer, loaded on first use (font loading takes ~60 ms).
+    pub(crate) fn renderer(&self) -> Result<&yuqi_render::Renderer, String> {
+        self.renderer
+            .get_or_init(|| yuqi_render::Renderer::new().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    pub(crate) fn evidence_dir(&self, case_id: &yuqi_db::CaseId) -> PathBuf {
+        // Case ids are validated hex (CaseId::parse): nothing else reaches the file system.
+        self.cfg.data_dir.join("cases").join(case_id.as_str()).join("evidence")
+    }
+}
+
+/// A case id from a URL: anything that is not a well-formed id is simply "not found".
+pub(crate) fn case_id(s: &str) -> Result<yuqi_db::CaseId, crate::error::WebError> {
+    yuqi_db::CaseId::parse(s).ok_or(crate::error::WebError::NotFound)
+}

@@ -1,0 +1,49 @@
+// yuqi: the only script. Live validation of form fields and the case file, upload progress.
+// Served from our own origin (the Content-Security-Policy allows nothing else).
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = meta ? meta.getAttribute("content") : "";
+
+  function hintFor(el) {
+    return document.querySelector('[data-hint-for="' + el.name + '"]');
+  }
+
+  function check(el) {
+    var hint = hintFor(el);
+    if (!hint) return;
+    fetch("/api/v1/validate", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ kind: el.getAttribute("data-validate"), value: el.value })
+    }).then(function (r) { return r.json(); }).then(function (j) {
+      hint.textContent = j.message || "";
+      hint.classList.toggle("good", !!j.ok);
+      el.setAttribute("aria-invalid", j.ok ? "false" : "true");
+    }).catch(function () {});
+  }
+
+  document.querySelectorAll("[data-validate]").forEach(function (el) {
+    var timer = null;
+    el.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { check(el); }, 350);
+    });
+    el.addEventListener("change", function () { check(el); });
+  });
+
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var bar = form.querySelector("progress");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable && bar) { bar.hidden = false; bar.value = Math.round(e.loaded * 100 / e.total); }
+      });
+      xhr.addEventListener("load", function () { window.location.href = xhr.responseURL || form.action; });
+      xhr.send(new FormData(form));
+    });
+  });
+})();
