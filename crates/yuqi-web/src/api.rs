@@ -85,6 +85,11 @@ pub(crate) async fn update_case(
     Json(b): Json<CaseBody>,
 ) -> ApiResult {
     let v = with_csrf(&state, &headers).await?;
+    // Access first: a stranger learns nothing, not even whether the text would parse.
+    let cid = crate::state::case_id(&id)?;
+    if !state.db.get_case(&v.user_id, &cid).await?.role.can_edit() {
+        return Err(WebError::Forbidden);
+    }
     compute::parse(&b.toml)?;
     state.db.update_case(&v.user_id, &crate::state::case_id(&id)?, &b.title, &b.toml, now()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -272,4 +277,26 @@ pub(crate) async fn law_search(
 ) -> ApiResult {
     viewer(&state, &headers).await?;
     Ok(Json(json!({ "query": q.q, "hits": state.law.search(&q.q, 30) })).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ShareBody {
+    user: String,
+    /// `editor` or `viewer`.
+    role: String,
+}
+
+/// Shares a case with another user of the organisation (owner only; multi-user mode).
+pub(crate) async fn share_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<ShareBody>,
+) -> ApiResult {
+    let v = with_csrf(&state, &headers).await?;
+    let role = yuqi_db::Role::parse(&b.role)
+        .filter(|r| *r != yuqi_db::Role::Owner)
+        .ok_or_else(|| WebError::BadRequest("role 只能是 editor 或 viewer".into()))?;
+    state.db.share_case(&v.user_id, &crate::state::case_id(&id)?, &b.user, role).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

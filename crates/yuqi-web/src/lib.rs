@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/session", get(api::session))
         .route("/cases", get(api::list_cases).post(api::create_case))
         .route("/cases/{id}", get(api::get_case).put(api::update_case).delete(api::delete_case))
+        .route("/cases/{id}/shares", post(api::share_case))
         .route("/cases/{id}/audit", get(api::audit))
         .route("/cases/{id}/timeline", get(api::timeline))
         .route("/cases/{id}/plan", get(api::plan))

@@ -60,6 +60,7 @@ pub(crate) fn spec() -> Value {
                 "put": with_csrf(op("修改案件（保存前检查格式）", "cases", &[id], Some("CaseBody"), "204")),
                 "delete": with_csrf(op("删除案件（只有所有者可以）", "cases", &[id], None, "204"))
             },
+            "/cases/{id}/shares": { "post": with_csrf(op("把案件分享给本机构的另一位用户（只有所有者可以；多用户模式）", "cases", &[id], Some("ShareBody"), "204")) },
             "/cases/{id}/audit": { "get": op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200") },
             "/cases/{id}/timeline": { "get": op("诉讼时效、债权转让、征信、风险和时间线图", "compute", &[id], None, "200") },
             "/cases/{id}/plan": { "get": op("还款协商计划", "compute", &[id], None, "200") },
@@ -83,6 +84,7 @@ pub(crate) fn spec() -> Value {
         "components": {
             "schemas": {
                 "CaseBody": { "type": "object", "required": ["title", "toml"], "properties": { "title": { "type": "string" }, "toml": { "type": "string", "description": "案例文件，格式见 docs/case-file.md" } } },
+                "ShareBody": { "type": "object", "required": ["user", "role"], "properties": { "user": { "type": "string" }, "role": { "type": "string", "enum": ["editor", "viewer"] } } },
                 "ValidateBody": { "type": "object", "required": ["kind", "value"], "properties": { "kind": { "type": "string", "enum": ["money", "rate", "date", "count", "case"] }, "value": { "type": "string" } } },
                 "ScanBody": { "type": "object", "required": ["messages"], "properties": { "messages": { "type": "array", "items": { "type": "object", "required": ["text"], "properties": { "id": { "type": "string" }, "text": { "type": "string" }, "time": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "channel": { "type": "string" } } } } } }
             }

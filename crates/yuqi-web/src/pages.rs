@@ -673,9 +673,33 @@ async fn dossier_page(
     to: &str,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (rec, c) = computed(&state, &v, &id).await?;
-    let doc = yuqi_docs::dossier::dossier(&c.inputs());
-    let body = yuqi_render::html::blocks(&section(&doc, from, Some(to)));
+    // Access is checked on every request; only the rendered content is reused.
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    // The case text itself is in the key (an update within the same second must not serve the
+    // old page); hashing a few kilobytes costs microseconds.
+    let digest = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        rec.toml.hash(&mut h);
+        h.finish()
+    };
+    let key = format!("{from}|{}|{digest:016x}|{}|{}", rec.id, state.evidence_stamp(&rec.id), compute::today());
+    let body = match state.cached_page(&key) {
+        Some(b) => b,
+        None => {
+            let (_, c) = computed(&state, &v, &id).await?;
+            let (from, to) = (from.to_string(), to.to_string());
+            let body = tokio::task::spawn_blocking(move || {
+                let doc = yuqi_docs::dossier::dossier(&c.inputs());
+                yuqi_render::html::blocks(&section(&doc, &from, Some(&to)))
+            })
+            .await
+            .map_err(|e| WebError::Io(e.to_string()))?;
+            let body = std::sync::Arc::new(body);
+            state.cache_page(key, body.clone());
+            body
+        }
+    };
     html(Fragment {
         csrf: v.csrf,
         local: v.local,
@@ -683,7 +707,7 @@ async fn dossier_page(
         id: rec.id.to_string(),
         title: rec.title,
         heading: heading.into(),
-        body,
+        body: body.as_str().to_string(),
     })
 }
 

@@ -1,7 +1,8 @@
 //! Application state and configuration.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::search::LawIndex;
 
@@ -50,6 +51,10 @@ pub struct AppState {
     /// The CSRF token of local mode (one user, one token per process).
     pub(crate) local_csrf: Arc<String>,
     pub(crate) renderer: Arc<OnceLock<Result<yuqi_render::Renderer, String>>>,
+    /// Rendered case pages by (page, case, version, evidence state, date): the audit and the
+    /// timeline recompute the whole dossier (dozens of ledger runs for the charts), and nothing
+    /// in them changes until the case, its evidence or the date does.
+    pub(crate) pages: Arc<Mutex<HashMap<String, Arc<String>>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -66,6 +71,40 @@ impl AppState {
             law: Arc::new(LawIndex::build()),
             local_csrf: Arc::new(crate::security::random_token()),
             renderer: Arc::new(OnceLock::new()),
+            pages: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Entries kept in the page cache; past this the cache starts over (it is a cache of a few
+    /// open cases, not a store).
+    const PAGE_CACHE_MAX: usize = 256;
+
+    pub(crate) fn cached_page(&self, key: &str) -> Option<Arc<String>> {
+        self.pages.lock().ok()?.get(key).cloned()
+    }
+
+    pub(crate) fn cache_page(&self, key: String, body: Arc<String>) {
+        if let Ok(mut m) = self.pages.lock() {
+            if m.len() >= Self::PAGE_CACHE_MAX {
+                m.clear();
+            }
+            m.insert(key, body);
+        }
+    }
+
+    /// What identifies the evidence store's state cheaply: its database file's size and time.
+    pub(crate) fn evidence_stamp(&self, case_id: &yuqi_db::CaseId) -> String {
+        let f = self.evidence_dir(case_id).join(yuqi_store::DB_FILE);
+        match std::fs::metadata(&f) {
+            Ok(m) => format!(
+                "{}-{}",
+                m.len(),
+                m.modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos())
+            ),
+            Err(_) => "none".to_string(),
         }
     }
 

@@ -324,6 +324,8 @@ async fn editing_validates_and_never_stores_a_broken_case() {
     assert!(r.text().contains("已添加借款 new1"));
     let audit = send(&app, get(&format!("/api/v1/cases/{id}/audit")).body(Body::empty()).expect("req")).await.json();
     assert_eq!(audit["audit"]["debts"].as_array().map(Vec::len), Some(4));
+    let after = send(&app, get(&format!("/cases/{id}/audit")).body(Body::empty()).expect("req")).await.text();
+    assert!(after.contains("new1"), "the cached audit page follows the change");
     // Live validation.
     for (kind, value, ok) in [
         ("money", "9,000.50", true),
@@ -656,6 +658,33 @@ async fn one_user_can_never_read_another_users_case() {
     let list =
         send(&app, get("/api/v1/cases").header(header::COOKIE, &b).body(Body::empty()).expect("req")).await.json();
     assert_eq!(list["cases"].as_array().map(Vec::len), Some(0));
+    // Bob cannot share Alice's case with himself; Alice can share it read-only.
+    let share = |cookie: &str, token: &str, role: &str| {
+        post(&format!("/api/v1/cases/{id}/shares"))
+            .header(header::COOKIE, cookie)
+            .header("x-csrf-token", token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "user": "bob", "role": role }).to_string()))
+            .expect("req")
+    };
+    assert_eq!(send(&app, share(&b, &b_csrf, "editor")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(send(&app, share(&a, &a_csrf, "viewer")).await.status, StatusCode::NO_CONTENT);
+    let r = send(&app, get(&format!("/cases/{id}")).header(header::COOKIE, &b).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK, "shared read-only");
+    let r = send(
+        &app,
+        Request::builder()
+            .method("PUT")
+            .uri(format!("/api/v1/cases/{id}"))
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &b)
+            .header("x-csrf-token", &b_csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "title": "bob", "toml": "version = 1" }).to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a viewer cannot edit");
     // Alice's token does not work in Bob's session and vice versa.
     let r = send(
         &app,
