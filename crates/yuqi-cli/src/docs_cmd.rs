@@ -185,23 +185,8 @@ fn compute(
         let st = yuqi_store::Store::open(dir, args.passphrase()?.as_deref())
             .with_context(|| format!("无法打开证据库 {}", dir.display()))?;
         let items = st.list(None, None, usize::MAX)?;
-        let owned: Vec<OwnedMessage> = items
-            .iter()
-            .filter(|i| i.text.is_some() || i.channel.as_deref() == Some("call"))
-            .map(|i| {
-                let out = i.direction.as_deref() == Some("out");
-                let other = i.counterpart.clone().filter(|c| !c.is_empty());
-                OwnedMessage::new(
-                    format!("证据库第 {} 条", i.seq),
-                    i.text.clone().unwrap_or_default(),
-                    i.time.clone(),
-                    if out { Some("self".into()) } else { other.clone() },
-                    if out { other } else { Some("self".into()) },
-                    i.channel.clone(),
-                )
-            })
-            .collect();
-        let msgs: Vec<yuqi_conduct::Message<'_>> = owned.iter().map(OwnedMessage::borrow).collect();
+        let msgs: Vec<yuqi_conduct::Message<'static>> =
+            items.iter().filter_map(yuqi_store::ListedItem::analyzer_message).collect();
         contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
         let verified = if verify_evidence {
             let r = st.verify(&mut |_, _| {})?;

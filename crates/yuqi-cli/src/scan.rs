@@ -267,17 +267,6 @@ pub(crate) struct OwnedMessage {
 }
 
 impl OwnedMessage {
-    pub(crate) fn new(
-        id: String,
-        text: String,
-        time: Option<String>,
-        from: Option<String>,
-        to: Option<String>,
-        channel: Option<String>,
-    ) -> OwnedMessage {
-        OwnedMessage { id: Some(id), text, time, from, to, channel, ..Default::default() }
-    }
-
     /// Names the record for documents: where it came from, then its own id or line.
     pub(crate) fn label_source(&mut self, prefix: &str, line: usize) {
         self.id = Some(match &self.id {

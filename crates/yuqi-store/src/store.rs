@@ -124,6 +124,29 @@ pub struct ListedItem {
     pub sha256: String,
 }
 
+impl ListedItem {
+    /// The item as the conduct analyzer's input line (messages and calls only), with the
+    /// debtor as `self` on the right side; `id` reads `证据库第 N 条` in documents.
+    pub fn analyzer_message(&self) -> Option<yuqi_conduct::Message<'static>> {
+        if self.text.is_none() && self.channel.as_deref() != Some("call") {
+            return None;
+        }
+        let out = self.direction.as_deref() == Some("out");
+        let other = self.counterpart.clone().filter(|c| !c.is_empty());
+        let me = Some(std::borrow::Cow::Borrowed("self"));
+        let other = other.map(std::borrow::Cow::Owned);
+        Some(yuqi_conduct::Message {
+            id: Some(format!("证据库第 {} 条", self.seq).into()),
+            text: self.text.clone().unwrap_or_default().into(),
+            time: self.time.clone().map(Into::into),
+            from: if out { me.clone() } else { other.clone() },
+            to: if out { other } else { me },
+            channel: self.channel.clone().map(Into::into),
+            ..Default::default()
+        })
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Problem {
     pub seq: u64,

@@ -8,9 +8,6 @@ use yuqi_docs::{Contact, EvidenceIndex, EvidenceRow, Inputs};
 
 use crate::error::WebError;
 
-/// An evidence message as the analyzer's input line: id, text, time, from, to, channel.
-type OwnedLine = (String, String, Option<String>, Option<String>, Option<String>, Option<String>);
-
 pub(crate) struct Computed {
     pub(crate) case: yuqi_case::Case,
     pub(crate) audit: yuqi_ledger::CaseAudit,
@@ -71,34 +68,8 @@ pub(crate) fn compute(toml: &str, evidence_dir: &Path) -> Result<Computed, WebEr
     let mut contacts = yuqi_docs::contacts::from_case(&case);
     let mut evidence = None;
     if let Some(st) = &store {
-        let owned: Vec<OwnedLine> = items
-            .iter()
-            .filter(|i| i.text.is_some() || i.channel.as_deref() == Some("call"))
-            .map(|i| {
-                let out = i.direction.as_deref() == Some("out");
-                let other = i.counterpart.clone().filter(|c| !c.is_empty());
-                (
-                    format!("证据库第 {} 条", i.seq),
-                    i.text.clone().unwrap_or_default(),
-                    i.time.clone(),
-                    if out { Some("self".to_string()) } else { other.clone() },
-                    if out { other } else { Some("self".to_string()) },
-                    i.channel.clone(),
-                )
-            })
-            .collect();
-        let msgs: Vec<yuqi_conduct::Message<'_>> = owned
-            .iter()
-            .map(|(id, text, time, from, to, channel)| yuqi_conduct::Message {
-                id: Some(id.as_str().into()),
-                text: text.as_str().into(),
-                time: time.as_deref().map(Into::into),
-                from: from.as_deref().map(Into::into),
-                to: to.as_deref().map(Into::into),
-                channel: channel.as_deref().map(Into::into),
-                ..Default::default()
-            })
-            .collect();
+        let msgs: Vec<yuqi_conduct::Message<'static>> =
+            items.iter().filter_map(yuqi_store::ListedItem::analyzer_message).collect();
         contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
         evidence = Some(EvidenceIndex {
             total: st.entry_count().map_err(|e| WebError::Io(e.to_string()))?,

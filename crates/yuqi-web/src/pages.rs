@@ -59,6 +59,16 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Response, PageError>;
 
+/// Adds a `Set-Cookie` (HttpOnly, SameSite=Strict) to a response.
+fn with_cookie(mut res: Response, state: &AppState, name: &str, value: &str, max_age: i64) -> Response {
+    if let Ok(c) = HeaderValue::from_str(&set_cookie(name, value, max_age, state.cfg.secure_cookies)) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+const SEEN_MAX_AGE: i64 = 365 * 24 * 3600;
+
 fn html(t: impl Template) -> PageResult {
     t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(WebError::Io(e.to_string())))
 }
@@ -202,11 +212,8 @@ pub(crate) async fn triage_result(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&a.csrf))?;
     let (fits, fit_text, tonight) = triage_advice(&a);
-    let mut res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, tonight })?;
-    if let Ok(c) = HeaderValue::from_str(&set_cookie("yq_seen", "1", 365 * 24 * 3600, state.cfg.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(res)
+    let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, tonight })?;
+    Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
 }
 
 #[derive(Template)]
@@ -222,11 +229,8 @@ struct Login {
 /// cookie and echoed in the form (double submit).
 pub(crate) async fn login_form(State(state): State<AppState>) -> PageResult {
     let token = crate::security::random_token();
-    let mut res = html(Login { csrf: token.clone(), local: false, user: String::new(), message: String::new() })?;
-    if let Ok(c) = HeaderValue::from_str(&set_cookie("yq_login_csrf", &token, 3600, state.cfg.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(res)
+    let res = html(Login { csrf: token.clone(), local: false, user: String::new(), message: String::new() })?;
+    Ok(with_cookie(res, &state, "yq_login_csrf", &token, 3600))
 }
 
 #[derive(Deserialize)]
@@ -249,17 +253,11 @@ pub(crate) async fn login(State(state): State<AppState>, headers: HeaderMap, For
                 csrf: token.clone(), local: false, user: String::new(), message: "用户名或密码不对".into()
             })?;
         *res.status_mut() = StatusCode::UNAUTHORIZED;
-        if let Ok(c) = HeaderValue::from_str(&set_cookie("yq_login_csrf", &token, 3600, state.cfg.secure_cookies)) {
-            res.headers_mut().append(header::SET_COOKIE, c);
-        }
-        return Ok(res);
+        return Ok(with_cookie(res, &state, "yq_login_csrf", &token, 3600));
     };
     let s = state.db.create_session(&user.id, SESSION_TTL, now()).await?;
-    let mut res = Redirect::to("/").into_response();
-    if let Ok(c) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, &s.token, SESSION_TTL, state.cfg.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(res)
+    let res = Redirect::to("/").into_response();
+    Ok(with_cookie(res, &state, SESSION_COOKIE, &s.token, SESSION_TTL))
 }
 
 #[derive(Deserialize)]
@@ -273,11 +271,8 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap, Fo
     if let Some(t) = crate::security::cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(t).await?;
     }
-    let mut res = Redirect::to("/login").into_response();
-    if let Ok(c) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, state.cfg.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(res)
+    let res = Redirect::to("/login").into_response();
+    Ok(with_cookie(res, &state, SESSION_COOKIE, "", 0))
 }
 
 #[derive(Deserialize)]
@@ -303,11 +298,8 @@ pub(crate) async fn create_case(
         ),
     };
     let id = state.db.create_case(&v.user_id, &title, &toml, now()).await?;
-    let mut res = Redirect::to(&format!("/cases/{id}")).into_response();
-    if let Ok(c) = HeaderValue::from_str(&set_cookie("yq_seen", "1", 365 * 24 * 3600, state.cfg.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    Ok(res)
+    let res = Redirect::to(&format!("/cases/{id}")).into_response();
+    Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
 }
 
 #[derive(Template)]
