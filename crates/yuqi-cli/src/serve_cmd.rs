@@ -98,8 +98,10 @@ pub(crate) fn serve(a: &ServeArgs) -> Result<ExitCode> {
             // First run: open on the bundled demo case, so there is something to look at.
             let u = db.ensure_local_user().await?;
             if db.list_cases(&u.id).await?.is_empty() {
-                db.create_case(&u.id, "演示：林晓梅的三笔网贷", crate::DEMO_CASE, chrono::Utc::now().timestamp())
-                    .await?;
+                let title = yuqi_case::parse_case(crate::DEMO_CASE, "examples/demo.toml")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .title;
+                db.create_case(&u.id, &title, crate::DEMO_CASE, chrono::Utc::now().timestamp()).await?;
             }
         }
         let state = yuqi_web::AppState::new(db, cfg);

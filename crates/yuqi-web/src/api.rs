@@ -26,11 +26,7 @@ async fn with_csrf(state: &AppState, headers: &HeaderMap) -> Result<Viewer, WebE
 }
 
 async fn computed(state: &AppState, v: &Viewer, id: &str) -> Result<Computed, WebError> {
-    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
-    let dir = state.evidence_dir(&rec.id);
-    tokio::task::spawn_blocking(move || compute::compute(&rec.toml, &dir))
-        .await
-        .map_err(|e| WebError::Io(e.to_string()))?
+    Ok(compute::load(state, v, id).await?.1)
 }
 
 /// Who am I, and the CSRF token for my state-changing calls.

@@ -90,3 +90,24 @@ pub(crate) fn compute(toml: &str, evidence_dir: &Path) -> Result<Computed, WebEr
     }
     Ok(Computed { case, audit, timeline, plan, contacts, evidence, items, today: today() })
 }
+
+/// Runs the core on a stored case (in a blocking thread: the audit is CPU work).
+pub(crate) async fn for_record(
+    state: &crate::state::AppState,
+    rec: &yuqi_db::CaseRecord,
+) -> Result<Computed, WebError> {
+    let dir = state.evidence_dir(&rec.id);
+    let toml = rec.toml.clone();
+    tokio::task::spawn_blocking(move || compute(&toml, &dir)).await.map_err(|e| WebError::Io(e.to_string()))?
+}
+
+/// Reads a case the viewer may see and runs the core on it.
+pub(crate) async fn load(
+    state: &crate::state::AppState,
+    v: &crate::auth::Viewer,
+    id: &str,
+) -> Result<(yuqi_db::CaseRecord, Computed), WebError> {
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
+    let c = for_record(state, &rec).await?;
+    Ok((rec, c))
+}

@@ -75,13 +75,7 @@ fn html(t: impl Template) -> PageResult {
 
 /// Runs the core on the case (in a blocking thread: the audit and typst are CPU work).
 async fn computed(state: &AppState, v: &Viewer, id: &str) -> Result<(yuqi_db::CaseRecord, Computed), PageError> {
-    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
-    let dir = state.evidence_dir(&rec.id);
-    let toml = rec.toml.clone();
-    let c = tokio::task::spawn_blocking(move || compute::compute(&toml, &dir))
-        .await
-        .map_err(|e| WebError::Io(e.to_string()))??;
-    Ok((rec, c))
+    Ok(compute::load(state, v, id).await?)
 }
 
 #[derive(Template)]
@@ -291,7 +285,7 @@ pub(crate) async fn create_case(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let (title, toml) = match f.template.as_str() {
-        "demo" => ("演示：林晓梅的三笔网贷".to_string(), DEMO_CASE.to_string()),
+        "demo" => (compute::parse(DEMO_CASE)?.title, DEMO_CASE.to_string()),
         _ => (
             if f.title.trim().is_empty() { "我的案件".to_string() } else { f.title.trim().to_string() },
             BLANK_CASE.to_string(),
@@ -439,6 +433,13 @@ pub(crate) struct DebtForm {
     periods: String,
 }
 
+impl DebtForm {
+    /// An empty form with the commonest choices preselected.
+    fn blank() -> DebtForm {
+        DebtForm { kind: "microloan".into(), method: "等额本息".into(), ..DebtForm::default() }
+    }
+}
+
 fn kinds() -> Vec<(&'static str, &'static str)> {
     yuqi_case::LenderKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect()
 }
@@ -478,7 +479,7 @@ pub(crate) async fn edit_form(State(state): State<AppState>, headers: HeaderMap,
     let v = viewer(&state, &headers).await?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
     let errors = compute::parse(&rec.toml).err().map(|e| e.to_string()).unwrap_or_default();
-    let form = DebtForm { kind: "microloan".into(), method: "等额本息".into(), ..DebtForm::default() };
+    let form = DebtForm::blank();
     edit_page(v, rec.id.to_string(), rec.title, rec.toml, errors, String::new(), form, Vec::new())
 }
 
@@ -498,7 +499,7 @@ pub(crate) async fn save_case(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
-    let form = DebtForm { kind: "microloan".into(), method: "等额本息".into(), ..DebtForm::default() };
+    let form = DebtForm::blank();
     // A case file with errors is not saved: what is stored always computes.
     if let Err(e) = compute::parse(&f.toml) {
         let mut res =
@@ -610,7 +611,7 @@ pub(crate) async fn add_debt(
         return Ok(res);
     }
     state.db.update_case(&v.user_id, &crate::state::case_id(&id)?, &rec.title, &toml, now()).await?;
-    let form = DebtForm { kind: "microloan".into(), method: "等额本息".into(), ..DebtForm::default() };
+    let form = DebtForm::blank();
     edit_page(
         v,
         rec.id.to_string(),
@@ -679,7 +680,7 @@ async fn dossier_page(
     let body = match state.cached_page(&key) {
         Some(b) => b,
         None => {
-            let (_, c) = computed(&state, &v, &id).await?;
+            let c = compute::for_record(&state, &rec).await?;
             let (from, to) = (from.to_string(), to.to_string());
             let body = tokio::task::spawn_blocking(move || {
                 let doc = yuqi_docs::dossier::dossier(&c.inputs());
