@@ -67,6 +67,11 @@ impl Analyzer {
         log::analyze(&self.lexicon, messages)
     }
 
+    /// Is `from` one of the names the debtor's own messages carry (`self`, `我`…)?
+    pub fn is_self_sender(&self, from: &str) -> bool {
+        self.lexicon.self_senders.iter().any(|s| s == from)
+    }
+
     pub fn rule_count(&self) -> usize {
         self.lexicon.rules.len()
     }

@@ -20,14 +20,33 @@ enum Stop {
     ThirdParty,
 }
 
-struct Params {
-    night_start: u32,
-    night_end: u32,
-    night_from: NaiveDate,
-    max_connected: usize,
-    max_attempts: usize,
-    rotation_numbers: usize,
-    rotation_days: i64,
+/// The log-level parameters in force on one day (law.md §6, §11.8), as the
+/// analyzer uses them. Public so that other engines (the batch scan's SQL) apply
+/// exactly the same numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Night begins at this hour (local time, inclusive).
+    pub night_start: u32,
+    /// Night ends at this hour (exclusive).
+    pub night_end: u32,
+    /// The day the night standard took effect; earlier contacts are marked
+    /// `night_contact.before_standard`.
+    pub night_from: NaiveDate,
+    /// Connected calls per creditor per day allowed.
+    pub max_connected: usize,
+    /// Unanswered attempts per creditor and number per day allowed.
+    pub max_attempts: usize,
+    pub rotation_numbers: usize,
+    pub rotation_days: i64,
+}
+
+impl Params {
+    /// The night-contact rule for a contact at `hour` on `day`, if it is at night.
+    pub fn night_rule(&self, day: NaiveDate, hour: u32) -> Option<&'static str> {
+        (hour >= self.night_start || hour < self.night_end).then(|| {
+            if day >= self.night_from { "night_contact.window" } else { "night_contact.before_standard" }
+        })
+    }
 }
 
 fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
@@ -36,7 +55,8 @@ fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
     Some((usize::try_from(p.decimal().trunc().mantissa()).ok()?, p.from))
 }
 
-fn params(on: NaiveDate) -> Option<Params> {
+/// The parameters in force on `on` (the earliest ones for days before any took effect).
+pub fn params(on: NaiveDate) -> Option<Params> {
     let (night_start, night_from) = as_count("conduct.night_start_hour", on)?;
     Some(Params {
         night_start: night_start as u32,
@@ -95,9 +115,9 @@ pub(crate) fn analyze(lex: &Lexicon, messages: &[Message<'_>]) -> Vec<Vec<Hit>> 
         let day = t.date_naive();
 
         // Night contact, unless the debtor consented.
-        let hour = t.hour();
-        if m.consent != Some(true) && (hour >= p.night_start || hour < p.night_end) {
-            let rule = if day >= p.night_from { "night_contact.window" } else { "night_contact.before_standard" };
+        if m.consent != Some(true)
+            && let Some(rule) = p.night_rule(day, t.hour())
+        {
             out[i].push(whole(Code::NightContact, rule, &m.text));
         }
 

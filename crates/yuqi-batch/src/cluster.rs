@@ -1,0 +1,142 @@
+//! Sessions with yuqi's functions, locally or on a Ballista cluster, and the
+//! cluster's two processes.
+//!
+//! On a cluster the client plans the SQL, the scheduler turns the plan into
+//! stages and the executors run them; functions travel by name, so all three
+//! must know the same ones: the client's session, the scheduler's session builder
+//! and the executors' function registry are all filled from
+//! [`crate::functions::scalar_functions`] and [`crate::functions::window_functions`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use ballista::prelude::SessionContextExt;
+use ballista_core::registry::BallistaFunctionRegistry;
+use ballista_core::extension::SessionConfigExt;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::session_state::SessionState;
+use datafusion::logical_expr::registry::FunctionRegistry;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::functions::{scalar_functions, window_functions};
+use crate::{BatchError, Result};
+
+fn add_functions(state: &mut SessionState) -> datafusion::common::Result<()> {
+    for f in scalar_functions() {
+        state.register_udf(Arc::new(f))?;
+    }
+    for f in window_functions() {
+        state.register_udwf(Arc::new(f))?;
+    }
+    Ok(())
+}
+
+/// A local DataFusion session with yuqi's functions. `partitions` defaults to the
+/// number of cores.
+pub fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
+    let mut config = SessionConfig::new();
+    if let Some(p) = partitions {
+        config = config.with_target_partitions(p.max(1));
+    }
+    let mut state = SessionStateBuilder::new().with_default_features().with_config(config).build();
+    add_functions(&mut state)?;
+    Ok(SessionContext::new_with_state(state))
+}
+
+/// A session whose queries run on the Ballista cluster at `url` (`df://HOST:PORT`).
+pub async fn remote_context(url: &str, partitions: Option<usize>) -> Result<SessionContext> {
+    if !url.starts_with("df://") {
+        return Err(BatchError::Cluster(format!("集群地址应为 df://主机:端口，收到 {url:?}")));
+    }
+    let mut config = SessionConfig::new_with_ballista().with_ballista_job_name("yuqi batch scan");
+    if let Some(p) = partitions {
+        config = config.with_target_partitions(p.max(1));
+    }
+    let state = SessionStateBuilder::new().with_default_features().with_config(config).build();
+    // Ballista's upgrade of the state resets the function lists: register afterwards.
+    let ctx = SessionContext::remote_with_state(url, state).await?;
+    for f in scalar_functions() {
+        ctx.register_udf(f);
+    }
+    for f in window_functions() {
+        ctx.register_udwf(f);
+    }
+    Ok(ctx)
+}
+
+/// Options of the scheduler process.
+#[derive(Debug, Clone)]
+pub struct SchedulerOptions {
+    pub bind: SocketAddr,
+    /// The host name executors and clients use to reach this scheduler.
+    pub external_host: String,
+}
+
+/// Runs a scheduler whose sessions know yuqi's functions, until the process ends.
+pub async fn run_scheduler(opts: SchedulerOptions) -> Result<()> {
+    use ballista_scheduler::cluster::BallistaCluster;
+    use ballista_scheduler::config::SchedulerConfig;
+    use ballista_scheduler::scheduler_process::start_server;
+
+    let config = SchedulerConfig {
+        bind_host: opts.bind.ip().to_string(),
+        bind_port: opts.bind.port(),
+        external_host: opts.external_host,
+        ..SchedulerConfig::default()
+    }
+    .with_override_session_builder(Arc::new(|config: SessionConfig| {
+        let mut state = ballista_core::utils::default_session_builder(config)?;
+        add_functions(&mut state)?;
+        Ok(state)
+    }));
+    let cluster = BallistaCluster::new_from_config(&config).await.map_err(|e| BatchError::Cluster(e.to_string()))?;
+    start_server(cluster, opts.bind, Arc::new(config)).await.map_err(|e| BatchError::Cluster(e.to_string()))
+}
+
+/// Options of an executor process.
+#[derive(Debug, Clone)]
+pub struct ExecutorOptions {
+    pub bind_host: String,
+    /// The host name the scheduler and other executors use to reach this one.
+    pub external_host: Option<String>,
+    /// Arrow Flight port (shuffle data is fetched from here).
+    pub port: u16,
+    pub grpc_port: u16,
+    pub scheduler_host: String,
+    pub scheduler_port: u16,
+    /// Task slots (defaults to the number of cores).
+    pub vcores: Option<usize>,
+    /// Where shuffle files go.
+    pub work_dir: Option<String>,
+}
+
+/// Runs an executor with yuqi's functions registered, until the process ends.
+pub async fn run_executor(opts: ExecutorOptions) -> Result<()> {
+    use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
+
+    let mut registry = BallistaFunctionRegistry::default();
+    // Ballista's default registry has DataFusion's core functions but not the
+    // array functions (array_concat, array_has, cardinality) the scan uses.
+    for f in datafusion::functions_nested::all_default_nested_functions() {
+        registry.scalar_functions.insert(f.name().to_string(), f);
+    }
+    for f in scalar_functions() {
+        registry.scalar_functions.insert(f.name().to_string(), Arc::new(f));
+    }
+    for f in window_functions() {
+        registry.window_functions.insert(f.name().to_string(), Arc::new(f));
+    }
+    let mut config = ExecutorProcessConfig::default();
+    config.bind_host = opts.bind_host;
+    config.external_host = opts.external_host;
+    config.port = opts.port;
+    config.grpc_port = opts.grpc_port;
+    config.scheduler_host = opts.scheduler_host;
+    config.scheduler_port = opts.scheduler_port;
+    if let Some(v) = opts.vcores {
+        config.vcores = v.max(1);
+    }
+    config.work_dir = opts.work_dir;
+    config.override_function_registry = Some(Arc::new(registry));
+    start_executor_process(Arc::new(config)).await.map_err(|e| BatchError::Cluster(e.to_string()))
+}

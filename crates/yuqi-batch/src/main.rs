@@ -1,0 +1,212 @@
+//! `yuqi-batch`: the batch scan, its cluster processes and its tools. `yuqi batch …`
+//! runs this binary.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use yuqi_batch::cluster::{self, ExecutorOptions, SchedulerOptions};
+use yuqi_batch::functions::FUNCTION_DOCS;
+use yuqi_batch::generate::{self, GenOptions};
+use yuqi_batch::input::InputFormat;
+use yuqi_batch::scan::{ScanOptions, scan};
+
+#[derive(Parser)]
+#[command(name = "yuqi-batch", version, about = "催收消息批量合规审查（DataFusion 本机 / Ballista 集群）")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 审查消息记录：每条消息的违规代码和位置，按债权人、催收机构、号码汇总
+    Scan {
+        /// 输入：CSV、JSON lines 或 Parquet 文件，或这些文件所在的目录
+        #[arg(long)]
+        input: PathBuf,
+        /// 输出目录（messages/、report.parquet、report.html、report.md、summary.json）
+        #[arg(long)]
+        output: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<InputFormat>,
+        /// 在 Ballista 集群上运行：df://主机:端口
+        #[arg(long)]
+        cluster: Option<String>,
+        /// 并行分区数（默认：本机核数）
+        #[arg(long)]
+        partitions: Option<usize>,
+        /// 覆盖已存在的输出目录
+        #[arg(long)]
+        overwrite: bool,
+        /// 以 JSON 输出运行摘要
+        #[arg(long)]
+        json: bool,
+    },
+    /// 生成确定性的模拟催收记录（测试与基准用）
+    Generate {
+        #[arg(long)]
+        messages: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// 每名债务人平均的联系次数
+        #[arg(long, default_value_t = 100)]
+        per_debtor: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum)]
+        format: Option<InputFormat>,
+    },
+    /// 逐行比较两次审查的输出（如本机与集群）
+    Compare { left: PathBuf, right: PathBuf },
+    /// 启动 Ballista 调度器（已注册 yuqi 函数）
+    Scheduler {
+        #[arg(long, default_value = "127.0.0.1:50050")]
+        bind: SocketAddr,
+        /// 执行器和客户端用来连接本调度器的主机名
+        #[arg(long, default_value = "localhost")]
+        external_host: String,
+    },
+    /// 启动 Ballista 执行器（已注册 yuqi 函数）
+    Executor {
+        /// 调度器：主机:端口
+        #[arg(long, default_value = "localhost:50050")]
+        scheduler: String,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind_host: String,
+        #[arg(long)]
+        external_host: Option<String>,
+        /// Arrow Flight 端口（其他执行器从这里取 shuffle 数据）
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        #[arg(long, default_value_t = 50052)]
+        grpc_port: u16,
+        /// 任务槽数（默认：本机核数）
+        #[arg(long)]
+        vcores: Option<usize>,
+        /// shuffle 文件目录
+        #[arg(long)]
+        work_dir: Option<String>,
+    },
+    /// 列出注册到 SQL 的 yuqi 函数
+    Functions,
+}
+
+fn format_of(path: &std::path::Path, given: Option<InputFormat>) -> Result<InputFormat> {
+    if let Some(f) = given {
+        return Ok(f);
+    }
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("parquet") => Ok(InputFormat::Parquet),
+        Some("jsonl" | "ndjson" | "json") => Ok(InputFormat::Jsonl),
+        Some("csv") => Ok(InputFormat::Csv),
+        _ => bail!("{}：无法从扩展名判断格式，请用 --format 指定", path.display()),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Scan { input, output, format, cluster, partitions, overwrite, json } => {
+            let (ctx, engine) = match &cluster {
+                Some(url) => (
+                    cluster::remote_context(url, partitions).await.with_context(|| format!("无法连接集群 {url}"))?,
+                    format!("Ballista 集群 {url}"),
+                ),
+                None => {
+                    let ctx = cluster::local_context(partitions)?;
+                    let n = ctx.copied_config().target_partitions();
+                    (ctx, format!("DataFusion（本机，{n} 个分区）"))
+                }
+            };
+            let opts = ScanOptions { input, format, output, overwrite, engine };
+            let (summary, report) = scan(&ctx, &opts).await?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summary)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "运行环境：{}", summary.engine)?;
+                writeln!(
+                    out,
+                    "记录 {} 条（催收方 {} 条），有问题 {} 条；时间无法识别 {} 条",
+                    summary.rows, summary.contacts, summary.flagged, summary.unreadable_time
+                )?;
+                for (code, n) in report.counts.by_code.iter().filter(|(_, n)| *n > 0) {
+                    writeln!(out, "  {code}: {n}")?;
+                }
+                for s in &summary.stages {
+                    writeln!(out, "  阶段 {}：{:.2} 秒", s.name, s.seconds)?;
+                }
+                writeln!(out, "每秒 {:.0} 条；报告：{}", summary.messages_per_second, opts.output.join("report.html").display())?;
+            }
+        }
+        Command::Generate { messages, seed, per_debtor, out: path, format } => {
+            let format = format_of(&path, format)?;
+            let n = generate::write(GenOptions { messages, seed, per_debtor }, &path, format)?;
+            writeln!(out, "已生成 {n} 条记录：{}", path.display())?;
+        }
+        Command::Compare { left, right } => {
+            let c = yuqi_batch::compare::compare(&left, &right).await?;
+            match c.difference {
+                None => writeln!(out, "一致：messages {} 行，report {} 行逐行相同", c.message_rows, c.report_rows)?,
+                Some((table, row, l, r)) => {
+                    writeln!(out, "不一致：{table} 第 {row} 行\n  左：{l}\n  右：{r}")?;
+                    bail!("两次输出不一致");
+                }
+            }
+        }
+        Command::Scheduler { bind, external_host } => {
+            writeln!(out, "yuqi-batch 调度器监听 {bind}")?;
+            drop(out);
+            cluster::run_scheduler(SchedulerOptions { bind, external_host }).await?;
+        }
+        Command::Executor { scheduler, bind_host, external_host, port, grpc_port, vcores, work_dir } => {
+            let (host, p) = scheduler.rsplit_once(':').context("--scheduler 应为 主机:端口")?;
+            let scheduler_port: u16 = p.parse().context("--scheduler 的端口不是数字")?;
+            writeln!(out, "yuqi-batch 执行器 {bind_host}:{port}，调度器 {scheduler}")?;
+            drop(out);
+            cluster::run_executor(ExecutorOptions {
+                bind_host,
+                external_host,
+                port,
+                grpc_port,
+                scheduler_host: host.to_string(),
+                scheduler_port,
+                vcores,
+                work_dir,
+            })
+            .await?;
+        }
+        Command::Functions => {
+            for f in FUNCTION_DOCS {
+                writeln!(out, "{}\n    {}\n", f.signature, f.zh)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Cluster processes log at info (RUST_LOG overrides); the scan only warns.
+    let default = if matches!(cli.command, Command::Scheduler { .. } | Command::Executor { .. }) { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::io::stderr).try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(16 * 1024 * 1024).build() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "错误：无法启动运行时：{e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The aggregate report: per creditor, collection agency and sender number, how
+//! many messages carried each code, per 1,000 messages; the night-contact rate;
+//! and on how many (debtor, day) pairs the daily frequency limit was broken.
+//!
+//! Written as `report.parquet` (every group, for further analysis), and as
+//! `report.html` / `report.md` for people: totals, charts, the worst groups, the
+//! parameters applied with their sources, and what the numbers do not show.
+//!
+//! Counts are exact integers from SQL; rates are computed here from them as
+//! `count × 1000 / messages` in binary floating point, and printed with one decimal.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::SessionContext;
+use serde::Serialize;
+use yuqi_conduct::Code;
+
+use crate::{BatchError, Result, io_err};
+
+/// The codes a message log can show (text level and log level; case-level codes
+/// need a ledger and are not part of a batch).
+pub fn report_codes() -> Vec<Code> {
+    Code::ALL.into_iter().filter(|c| !matches!(c, Code::WrongAmount | Code::UnnotifiedAssignment | Code::TimeBarredThreat)).collect()
+}
+
+/// The dimensions a report groups by, with their Chinese names.
+pub const DIMENSIONS: [(&str, &str, &str); 3] =
+    [("creditor", "creditor", "债权人/平台"), ("agency", "agency", "催收机构"), ("sender", "sender", "发送号码")];
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Counts {
+    pub rows: u64,
+    /// Rows from collectors, not the debtor's own messages.
+    pub contacts: u64,
+    pub flagged: u64,
+    pub unreadable_time: u64,
+    pub debtors: u64,
+    /// Messages carrying each code, in [`report_codes`] order.
+    pub by_code: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportRow {
+    pub dimension: String,
+    pub key: String,
+    pub messages: i64,
+    pub debtors: i64,
+    pub flagged: i64,
+    /// Messages carrying each code, in [`report_codes`] order.
+    pub codes: Vec<i64>,
+    /// (debtor, day) pairs with at least one frequent-contact breach.
+    pub frequency_breach_days: i64,
+}
+
+impl ReportRow {
+    pub fn per_1000(&self, count: i64) -> f64 {
+        if self.messages == 0 { 0.0 } else { count as f64 * 1000.0 / self.messages as f64 }
+    }
+
+    pub fn night_rate(&self) -> f64 {
+        let i = report_codes().iter().position(|c| *c == Code::NightContact).unwrap_or(0);
+        if self.messages == 0 { 0.0 } else { self.codes[i] as f64 / self.messages as f64 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub engine: String,
+    pub counts: Counts,
+    pub rows: Vec<ReportRow>,
+}
+
+fn has(code: Code) -> String {
+    format!("array_has(codes, '{}')", code.as_str())
+}
+
+fn i64_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a Int64Array> {
+    let c = b.column_by_name(name).ok_or_else(|| BatchError::Invalid(format!("report query lost column {name}")))?;
+    c.as_primitive_opt::<Int64Type>().ok_or_else(|| BatchError::Invalid(format!("column {name} is {}", c.data_type())))
+}
+
+fn str_value(b: &RecordBatch, name: &str, i: usize) -> Result<String> {
+    let c = b.column_by_name(name).ok_or_else(|| BatchError::Invalid(format!("report query lost column {name}")))?;
+    let c = arrow::compute::cast(c, &DataType::Utf8)?;
+    let s = c.as_string::<i32>();
+    Ok(if s.is_null(i) { String::new() } else { s.value(i).to_string() })
+}
+
+/// Totals over the table `results` (the written per-message rows).
+pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
+    let codes = report_codes();
+    let mut sql = String::from(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n_rows, \
+         CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND cardinality(codes) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
+         CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
+         CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors",
+    );
+    for c in &codes {
+        let _ = write!(sql, ", CAST(SUM(CASE WHEN kind <> 'self' AND {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"", has(*c), c.as_str());
+    }
+    sql.push_str(" FROM results");
+    let batches = ctx.sql(&sql).await?.collect().await?;
+    let b = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| BatchError::Invalid("empty count".into()))?;
+    let get = |name: &str| -> Result<u64> {
+        let a = i64_col(b, name)?;
+        Ok(if a.is_null(0) { 0 } else { a.value(0).max(0) as u64 })
+    };
+    Ok(Counts {
+        rows: get("n_rows")?,
+        contacts: get("n_contacts")?,
+        flagged: get("n_flagged")?,
+        unreadable_time: get("n_unreadable")?,
+        debtors: get("n_debtors")?,
+        by_code: codes.iter().map(|c| Ok((c.as_str().to_string(), get(c.as_str())?))).collect::<Result<_>>()?,
+    })
+}
+
+/// One row per (dimension, key), sorted by dimension then key.
+pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
+    let codes = report_codes();
+    let union: Vec<String> = DIMENSIONS
+        .iter()
+        .map(|(dim, col, _)| {
+            format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, debtor, day, codes FROM results WHERE kind <> 'self'")
+        })
+        .collect();
+    let mut sql = String::from(
+        "SELECT dimension, key, CAST(COUNT(*) AS BIGINT) AS messages, CAST(COUNT(DISTINCT debtor) AS BIGINT) AS debtors, \
+         CAST(SUM(CASE WHEN cardinality(codes) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS flagged",
+    );
+    for c in &codes {
+        let _ = write!(sql, ", CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"", has(*c), c.as_str());
+    }
+    let _ = write!(
+        sql,
+        ", CAST(COUNT(DISTINCT CASE WHEN {} THEN concat(COALESCE(debtor, ''), '|', CAST(day AS VARCHAR)) END) AS BIGINT) \
+         AS frequency_breach_days FROM ({}) AS grouped GROUP BY dimension, key ORDER BY dimension, key",
+        has(Code::FrequentContact),
+        union.join(" UNION ALL ")
+    );
+    let batches = ctx.sql(&sql).await?.collect().await?;
+    let mut rows = Vec::new();
+    for b in &batches {
+        let messages = i64_col(b, "messages")?;
+        let debtors = i64_col(b, "debtors")?;
+        let flagged = i64_col(b, "flagged")?;
+        let breach = i64_col(b, "frequency_breach_days")?;
+        let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
+        for i in 0..b.num_rows() {
+            rows.push(ReportRow {
+                dimension: str_value(b, "dimension", i)?,
+                key: str_value(b, "key", i)?,
+                messages: messages.value(i),
+                debtors: debtors.value(i),
+                flagged: flagged.value(i),
+                codes: code_cols.iter().map(|c| c.value(i)).collect(),
+                frequency_breach_days: breach.value(i),
+            });
+        }
+    }
+    // ORDER BY in a distributed plan is honoured, but the order of batches from a
+    // cluster is not something to rely on for a report: sort again.
+    rows.sort_by(|a, b| (&a.dimension, &a.key).cmp(&(&b.dimension, &b.key)));
+    Ok(rows)
+}
+
+/// The report rows as an Arrow batch (the schema of `report.parquet`).
+pub fn to_batch(rows: &[ReportRow]) -> Result<RecordBatch> {
+    let codes = report_codes();
+    let mut fields = vec![
+        Field::new("dimension", DataType::Utf8, false),
+        Field::new("key", DataType::Utf8, false),
+        Field::new("messages", DataType::Int64, false),
+        Field::new("debtors", DataType::Int64, false),
+        Field::new("flagged", DataType::Int64, false),
+        Field::new("flagged_per_1000", DataType::Float64, false),
+    ];
+    let mut cols: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.dimension.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.key.as_str()))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.messages))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.debtors))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.flagged))),
+        Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.flagged)))),
+    ];
+    for (i, c) in codes.iter().enumerate() {
+        fields.push(Field::new(c.as_str(), DataType::Int64, false));
+        cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.codes[i]))));
+        fields.push(Field::new(format!("{}_per_1000", c.as_str()), DataType::Float64, false));
+        cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.codes[i])))));
+    }
+    fields.push(Field::new("night_rate", DataType::Float64, false));
+    cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(ReportRow::night_rate))));
+    fields.push(Field::new("frequency_breach_days", DataType::Int64, false));
+    cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.frequency_breach_days))));
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
+}
+
+/// Writes report.parquet, report.md, report.html and the chart files into `dir`.
+pub fn write(report: &Report, dir: &Path) -> Result<()> {
+    let batch = to_batch(&report.rows)?;
+    let path = dir.join("report.parquet");
+    let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), None)?;
+    w.write(&batch)?;
+    w.close()?;
+
+    let charts = crate::report_render::charts(report);
+    for (name, svg) in &charts {
+        let p = dir.join(name);
+        std::fs::write(&p, svg).map_err(io_err(&p))?;
+    }
+    let p = dir.join("report.md");
+    std::fs::write(&p, crate::report_render::markdown(report, &charts)).map_err(io_err(&p))?;
+    let p = dir.join("report.html");
+    std::fs::write(&p, crate::report_render::html(report, &charts)).map_err(io_err(&p))?;
+    Ok(())
+}

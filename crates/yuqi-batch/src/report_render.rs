@@ -1,0 +1,311 @@
+//! The report for people: Markdown and a self-contained HTML page with SVG charts.
+//! Every group name comes from the input and is escaped before it is written.
+
+use std::fmt::Write as _;
+
+use yuqi_conduct::Code;
+use yuqi_conduct::code::basis;
+
+use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
+
+/// Groups smaller than this are not ranked (a rate over three messages says little);
+/// they are all in report.parquet.
+pub const MIN_RANKED_MESSAGES: i64 = 100;
+const TOP: usize = 20;
+const CHART_TOP: usize = 15;
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Markdown table cells: no pipes, no line breaks, no raw HTML.
+fn md(s: &str) -> String {
+    esc(s).replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn per_mille(count: u64, of: u64) -> f64 {
+    if of == 0 { 0.0 } else { count as f64 * 1000.0 / of as f64 }
+}
+
+fn display_key(k: &str) -> String {
+    if k.is_empty() { "（未填写）".to_string() } else { k.to_string() }
+}
+
+/// The ranked groups of one dimension: at least [`MIN_RANKED_MESSAGES`] messages
+/// (or every group when fewer than five qualify), worst rate first.
+pub fn ranked<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
+    let all: Vec<&ReportRow> = report.rows.iter().filter(|r| r.dimension == dimension).collect();
+    let big: Vec<&ReportRow> = all.iter().copied().filter(|r| r.messages >= MIN_RANKED_MESSAGES).collect();
+    let mut v = if big.len() >= 5 { big } else { all };
+    v.sort_by(|a, b| {
+        b.per_1000(b.flagged)
+            .total_cmp(&a.per_1000(a.flagged))
+            .then(b.messages.cmp(&a.messages))
+            .then(a.key.cmp(&b.key))
+    });
+    v
+}
+
+fn top_codes(r: &ReportRow) -> String {
+    let codes = report_codes();
+    let mut v: Vec<(Code, i64)> = codes.iter().copied().zip(r.codes.iter().copied()).filter(|(_, n)| *n > 0).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.iter().take(3).map(|(c, n)| format!("{} {:.1}‰", c.label_zh(), r.per_1000(*n))).collect::<Vec<_>>().join("、")
+}
+
+/// A horizontal bar chart.
+fn bars(title: &str, unit: &str, items: &[(String, f64)]) -> String {
+    let row_h = 26.0;
+    let label_w = 230.0;
+    let bar_w = 380.0;
+    let width = label_w + bar_w + 90.0;
+    let height = 40.0 + row_h * items.len().max(1) as f64 + 10.0;
+    let max = items.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1e-9);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}" font-family="Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif" font-size="13">"#,
+        t = esc(title)
+    );
+    let _ = write!(s, r##"<text x="0" y="20" font-size="15" font-weight="bold" fill="#222">{}</text>"##, esc(title));
+    if items.is_empty() {
+        let _ = write!(s, r##"<text x="0" y="56" fill="#666">（没有数据）</text>"##);
+    }
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = 40.0 + row_h * i as f64;
+        let w = (v / max * bar_w).max(if *v > 0.0 { 1.0 } else { 0.0 });
+        let short: String = if label.chars().count() > 16 { label.chars().take(15).chain(['…']).collect() } else { label.clone() };
+        let _ = write!(
+            s,
+            r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{l}</text><rect x="{bx}" y="{y}" width="{w:.1}" height="{h}" fill="#b3261e"/><text x="{vx:.1}" y="{ty}" fill="#444">{v:.1}{u}</text>"##,
+            lx = label_w - 8.0,
+            ty = y + 15.0,
+            l = esc(&short),
+            bx = label_w,
+            h = row_h - 8.0,
+            vx = label_w + w + 6.0,
+            u = esc(unit),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The chart files: (file name, SVG text).
+pub fn charts(report: &Report) -> Vec<(String, String)> {
+    let c = &report.counts;
+    let codes: Vec<(String, f64)> = report_codes()
+        .iter()
+        .zip(&c.by_code)
+        .map(|(code, (_, n))| (code.label_zh().to_string(), per_mille(*n, c.contacts)))
+        .collect();
+    let mut out = vec![("chart-codes.svg".to_string(), bars("各类问题：每千条催收消息中的条数", "‰", &codes))];
+    for (dim, _, zh) in DIMENSIONS {
+        let items: Vec<(String, f64)> =
+            ranked(report, dim).iter().take(CHART_TOP).map(|r| (display_key(&r.key), r.per_1000(r.flagged))).collect();
+        out.push((format!("chart-{dim}.svg"), bars(&format!("{zh}：有问题消息每千条（前 {CHART_TOP}）"), "‰", &items)));
+    }
+    out
+}
+
+struct ParamLine {
+    label: String,
+    value: String,
+    from: String,
+    source: String,
+}
+
+fn params() -> Vec<ParamLine> {
+    let law = yuqi_law::law();
+    let mut out = Vec::new();
+    for id in [
+        "conduct.night_start_hour",
+        "conduct.night_end_hour",
+        "conduct.max_connected_calls_per_day",
+        "conduct.max_attempts_per_number_per_day",
+        "conduct.rotation_numbers",
+        "conduct.rotation_window_days",
+    ] {
+        for p in law.param_history(id).unwrap_or_default() {
+            out.push(ParamLine {
+                label: format!("{}（{}）", p.label, p.id),
+                value: p.value.to_string(),
+                from: p.from.to_string(),
+                source: format!("{}（可信度 {:?}）", p.citation.label(), p.citation.confidence),
+            });
+        }
+    }
+    out
+}
+
+const CAVEATS: [&str; 6] = [
+    "这是自动识别的结果，不是法律认定，也不是律师意见。每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
+    "每千条 = 带有该代码的催收消息数 × 1000 ÷ 该组的催收消息数（一条消息可带多个代码）；比例用二进制浮点数计算，显示时保留一位小数。条数是精确整数。",
+    "债务人本人发出的消息不计入比例，只用于判断“书面要求停止联系后仍继续联系”。",
+    "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
+    "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留给用户向法院（12368）核实；这类消息不计入比例。",
+    "消息数少于 100 条的组不参与排名（比例不稳定），全部分组的数字都在 report.parquet 中。",
+];
+
+pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
+    let c = &report.counts;
+    let mut s = String::new();
+    let _ = writeln!(s, "# 催收合规批量审查报告\n");
+    let _ = writeln!(s, "- 运行环境：{}", md(&report.engine));
+    let _ = writeln!(
+        s,
+        "- 记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人",
+        c.rows,
+        c.contacts,
+        c.rows - c.contacts,
+        c.debtors
+    );
+    let _ = writeln!(s, "- 有问题的催收消息：{} 条，每千条 {:.1}", c.flagged, per_mille(c.flagged, c.contacts));
+    if c.unreadable_time > 0 {
+        let _ = writeln!(s, "- 时间无法识别：{} 条（只做了文本检查）", c.unreadable_time);
+    }
+    let _ = writeln!(s, "\n## 各类问题\n");
+    let _ = writeln!(s, "![各类问题](chart-codes.svg)\n");
+    let _ = writeln!(s, "| 代码 | 问题 | 条数 | 每千条 | 依据 |\n|---|---|---:|---:|---|");
+    for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {:.1} | {} |",
+            code.as_str(),
+            code.label_zh(),
+            n,
+            per_mille(*n, c.contacts),
+            md(basis(*code))
+        );
+    }
+    for (dim, _, zh) in DIMENSIONS {
+        let rows = ranked(report, dim);
+        let _ = writeln!(s, "\n## 按{zh}（有问题比例最高的 {TOP} 个）\n");
+        if charts.iter().any(|(n, _)| *n == format!("chart-{dim}.svg")) {
+            let _ = writeln!(s, "![{zh}](chart-{dim}.svg)\n");
+        }
+        let _ = writeln!(s, "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间比例 | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|");
+        for r in rows.iter().take(TOP) {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} ({:.1}) | {:.1}% | {} | {} |",
+                md(&display_key(&r.key)),
+                r.messages,
+                r.debtors,
+                r.flagged,
+                r.per_1000(r.flagged),
+                r.night_rate() * 100.0,
+                r.frequency_breach_days,
+                md(&top_codes(r))
+            );
+        }
+    }
+    let _ = writeln!(s, "\n## 适用的参数及出处\n\n| 参数 | 值 | 起始日期 | 出处 |\n|---|---:|---|---|");
+    for p in params() {
+        let _ = writeln!(s, "| {} | {} | {} | {} |", md(&p.label), md(&p.value), p.from, md(&p.source));
+    }
+    let _ = writeln!(s, "\n## 说明\n");
+    for c in CAVEATS {
+        let _ = writeln!(s, "- {c}");
+    }
+    let _ = writeln!(s, "- 完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。");
+    s
+}
+
+pub fn html(report: &Report, charts: &[(String, String)]) -> String {
+    let c = &report.counts;
+    let mut s = String::new();
+    s.push_str(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>催收合规批量审查报告</title><style>\
+         body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}\
+         table{border-collapse:collapse;width:100%;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}\
+         td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.chart{overflow-x:auto}code{font-size:12px}\
+         .note{color:#555;font-size:14px}</style></head><body>",
+    );
+    let _ = write!(s, "<h1>催收合规批量审查报告</h1><ul><li>运行环境：{}</li>", esc(&report.engine));
+    let _ = write!(
+        s,
+        "<li>记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人</li><li>有问题的催收消息：<strong>{}</strong> 条，每千条 <strong>{:.1}</strong></li>",
+        c.rows,
+        c.contacts,
+        c.rows - c.contacts,
+        c.debtors,
+        c.flagged,
+        per_mille(c.flagged, c.contacts)
+    );
+    if c.unreadable_time > 0 {
+        let _ = write!(s, "<li>时间无法识别：{} 条（只做了文本检查）</li>", c.unreadable_time);
+    }
+    s.push_str("</ul><h2>各类问题</h2>");
+    if let Some((_, svg)) = charts.iter().find(|(n, _)| n == "chart-codes.svg") {
+        let _ = write!(s, "<div class=\"chart\">{svg}</div>");
+    }
+    s.push_str("<table><tr><th>代码</th><th>问题</th><th>条数</th><th>每千条</th><th>依据</th></tr>");
+    for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
+        let _ = write!(
+            s,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td>{}</td></tr>",
+            code.as_str(),
+            code.label_zh(),
+            n,
+            per_mille(*n, c.contacts),
+            esc(basis(*code))
+        );
+    }
+    s.push_str("</table>");
+    for (dim, _, zh) in DIMENSIONS {
+        let _ = write!(s, "<h2>按{zh}（有问题比例最高的 {TOP} 个）</h2>");
+        if let Some((_, svg)) = charts.iter().find(|(n, _)| *n == format!("chart-{dim}.svg")) {
+            let _ = write!(s, "<div class=\"chart\">{svg}</div>");
+        }
+        let _ = write!(
+            s,
+            "<table><tr><th>{zh}</th><th>催收消息</th><th>债务人</th><th>有问题（每千条）</th><th>夜间比例</th><th>超频（人·天）</th><th>最多的问题</th></tr>"
+        );
+        for r in ranked(report, dim).iter().take(TOP) {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({:.1})</td><td class=\"n\">{:.1}%</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&display_key(&r.key)),
+                r.messages,
+                r.debtors,
+                r.flagged,
+                r.per_1000(r.flagged),
+                r.night_rate() * 100.0,
+                r.frequency_breach_days,
+                esc(&top_codes(r))
+            );
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("<h2>适用的参数及出处</h2><table><tr><th>参数</th><th>值</th><th>起始日期</th><th>出处</th></tr>");
+    for p in params() {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&p.label),
+            esc(&p.value),
+            p.from,
+            esc(&p.source)
+        );
+    }
+    s.push_str("</table><h2>说明</h2><ul class=\"note\">");
+    for c in CAVEATS {
+        let _ = write!(s, "<li>{}</li>", esc(c));
+    }
+    s.push_str("<li>完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。</li></ul></body></html>\n");
+    s
+}

@@ -1,0 +1,406 @@
+//! The batch scan against the analyzer it is built on: every message of a
+//! generated log must get exactly the hits yuqi-conduct gives it (text analysis
+//! per message, log analysis per debtor in time order), in every input format;
+//! the aggregate report must equal counts made independently from those hits;
+//! and bad input must fail clearly without leaving output behind.
+
+#![allow(clippy::unwrap_used)]
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use arrow::array::{Array, AsArray};
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use yuqi_batch::cluster::local_context;
+use yuqi_batch::generate::{GenMessage, GenOptions, generate};
+use yuqi_batch::input::InputFormat;
+use yuqi_batch::report::report_codes;
+use yuqi_batch::scan::{ScanOptions, scan};
+use yuqi_batch::{BatchError, generate as gen_mod};
+use yuqi_conduct::message::parse_time;
+use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+
+type HitRow = (String, i32, i32, String, String);
+
+fn generated(n: u64, seed: u64) -> Vec<GenMessage> {
+    let mut all = Vec::new();
+    generate(GenOptions { messages: n, seed, per_debtor: 60 }, |rows| {
+        all.extend_from_slice(rows);
+        Ok(())
+    })
+    .unwrap();
+    all
+}
+
+/// What yuqi-conduct says about each message: text hits, then log hits computed
+/// per debtor over the debtor's messages sorted by (time, id).
+fn reference(msgs: &[GenMessage]) -> HashMap<String, Vec<HitRow>> {
+    let analyzer = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let mut out: HashMap<String, Vec<HitRow>> = HashMap::new();
+    let mut by_debtor: BTreeMap<&str, Vec<&GenMessage>> = BTreeMap::new();
+    for m in msgs {
+        by_debtor.entry(&m.debtor).or_default().push(m);
+    }
+    let row = |h: &yuqi_conduct::Hit| (h.code.as_str().to_string(), h.start as i32, h.end as i32, h.rule.clone(), h.basis.to_string());
+    for (_, mut list) in by_debtor {
+        list.sort_by_key(|m| (parse_time(&m.time).map(|t| t.timestamp_millis()), m.id.clone()));
+        let converted: Vec<Message<'_>> = list
+            .iter()
+            .map(|m| Message {
+                id: Some(Cow::Borrowed(&m.id)),
+                text: Cow::Borrowed(&m.text),
+                time: Some(Cow::Borrowed(&m.time)),
+                from: Some(Cow::Borrowed(&m.from)),
+                to: Some(Cow::Borrowed(&m.to)),
+                channel: Some(Cow::Borrowed(m.channel)),
+                connected: m.connected,
+                duration: m.duration.map(|d| d as u32),
+                creditor: Some(Cow::Borrowed(&m.creditor)),
+                consent: None,
+            })
+            .collect();
+        let log = analyzer.analyze_log(&converted);
+        for (m, log_hits) in converted.iter().zip(log) {
+            let mut hits: Vec<HitRow> = analyzer.analyze(m, &mut scratch).hits.iter().map(row).collect();
+            hits.extend(log_hits.iter().map(row));
+            out.insert(m.id.as_deref().unwrap().to_string(), hits);
+        }
+    }
+    out
+}
+
+async fn read_hits(dir: &Path) -> HashMap<String, (Vec<HitRow>, Vec<String>)> {
+    let ctx = SessionContext::new();
+    ctx.register_parquet("m", dir.join("messages").to_string_lossy().as_ref(), ParquetReadOptions::default()).await.unwrap();
+    let batches = ctx.sql("SELECT id, hits, codes FROM m").await.unwrap().collect().await.unwrap();
+    let mut out = HashMap::new();
+    for b in batches {
+        let id = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8).unwrap();
+        let id = id.as_string::<i32>();
+        let hits = b.column(1).as_list::<i32>();
+        let codes = b.column(2).as_list::<i32>();
+        for i in 0..b.num_rows() {
+            let item = hits.value(i);
+            let s = item.as_struct();
+            let (c, st, en, ru, ba) = (
+                s.column(0).as_string::<i32>(),
+                s.column(1).as_primitive::<arrow::datatypes::Int32Type>(),
+                s.column(2).as_primitive::<arrow::datatypes::Int32Type>(),
+                s.column(3).as_string::<i32>(),
+                s.column(4).as_string::<i32>(),
+            );
+            let rows: Vec<HitRow> = (0..s.len())
+                .map(|j| (c.value(j).to_string(), st.value(j), en.value(j), ru.value(j).to_string(), ba.value(j).to_string()))
+                .collect();
+            let cs = codes.value(i);
+            let cs: Vec<String> = cs.as_string::<i32>().iter().map(|x| x.unwrap().to_string()).collect();
+            out.insert(id.value(i).to_string(), (rows, cs));
+        }
+    }
+    out
+}
+
+fn write_input(msgs: &[GenMessage], seed: u64, dir: &Path, format: InputFormat) -> std::path::PathBuf {
+    let ext = match format {
+        InputFormat::Csv => "csv",
+        InputFormat::Jsonl => "jsonl",
+        InputFormat::Parquet => "parquet",
+    };
+    let p = dir.join(format!("log.{ext}"));
+    let n = gen_mod::write(GenOptions { messages: msgs.len() as u64, seed, per_debtor: 60 }, &p, format).unwrap();
+    assert_eq!(n, msgs.len() as u64);
+    p
+}
+
+async fn run(input: &Path, output: &Path, partitions: usize) -> yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)> {
+    let ctx = local_context(Some(partitions)).unwrap();
+    let opts = ScanOptions { input: input.to_path_buf(), format: None, output: output.to_path_buf(), overwrite: false, engine: "test".into() };
+    scan(&ctx, &opts).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_gets_exactly_the_analyzers_hits_in_every_format() {
+    let seed = 11;
+    let msgs = generated(12_000, seed);
+    let expected = reference(&msgs);
+    // The generated log must exercise every code the batch can report, or this test proves little.
+    let seen: HashSet<&str> = expected.values().flatten().map(|h| h.0.as_str()).collect();
+    for c in report_codes() {
+        assert!(seen.contains(c.as_str()), "the generated log has no {c:?}: make the generator richer");
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (format, partitions) in [(InputFormat::Parquet, 3), (InputFormat::Jsonl, 2), (InputFormat::Csv, 1)] {
+        let input = write_input(&msgs, seed, tmp.path(), format);
+        let out = tmp.path().join(format!("out-{format:?}"));
+        let (summary, _) = run(&input, &out, partitions).await.unwrap();
+        assert_eq!(summary.rows, msgs.len() as u64);
+        let got = read_hits(&out).await;
+        assert_eq!(got.len(), expected.len(), "{format:?}: one output row per input row");
+        let mut mismatches = 0;
+        for (id, want) in &expected {
+            let (hits, codes) = &got[id];
+            if hits != want {
+                mismatches += 1;
+                if mismatches < 4 {
+                    eprintln!("{format:?} {id}: batch {hits:?}\n   analyzer {want:?}");
+                }
+            }
+            let mut want_codes: Vec<Code> = want.iter().filter_map(|h| Code::parse(&h.0)).collect();
+            want_codes.sort();
+            want_codes.dedup();
+            assert_eq!(codes, &want_codes.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>(), "{id}: codes");
+        }
+        assert_eq!(mismatches, 0, "{format:?}: messages whose hits differ from yuqi-conduct");
+        outputs.push(out);
+    }
+    // And the three runs agree row for row, reports included.
+    for o in &outputs[1..] {
+        let c = yuqi_batch::compare::compare(&outputs[0], o).await.unwrap();
+        assert_eq!(c.difference, None);
+        assert_eq!(c.message_rows, msgs.len() as u64);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_equals_counts_made_independently() {
+    let seed = 5;
+    let msgs = generated(6_000, seed);
+    let expected = reference(&msgs);
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
+    let out = tmp.path().join("out");
+    let (summary, report) = run(&input, &out, 2).await.unwrap();
+
+    let codes = report_codes();
+    let is_self = |m: &GenMessage| Analyzer::shared().is_self_sender(&m.from);
+    // key -> (messages, debtors, flagged, per-code counts, breach (debtor, day) pairs)
+    type Acc = (i64, HashSet<String>, i64, Vec<i64>, HashSet<(String, String)>);
+    let mut acc: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    for m in msgs.iter().filter(|m| !is_self(m)) {
+        let hits = &expected[&m.id];
+        let has: HashSet<&str> = hits.iter().map(|h| h.0.as_str()).collect();
+        let day = parse_time(&m.time).unwrap().date_naive().to_string();
+        for (dim, key) in [("agency", &m.agency), ("creditor", &m.creditor), ("sender", &m.from)] {
+            let e = acc.entry((dim.to_string(), key.clone())).or_insert_with(|| (0, HashSet::new(), 0, vec![0; codes.len()], HashSet::new()));
+            e.0 += 1;
+            e.1.insert(m.debtor.clone());
+            e.2 += i64::from(!has.is_empty());
+            for (i, c) in codes.iter().enumerate() {
+                e.3[i] += i64::from(has.contains(c.as_str()));
+            }
+            if has.contains("frequent_contact") {
+                e.4.insert((m.debtor.clone(), day.clone()));
+            }
+        }
+    }
+    assert_eq!(report.rows.len(), acc.len());
+    for (row, ((dim, key), (n, debtors, flagged, per_code, breach))) in report.rows.iter().zip(&acc) {
+        assert_eq!((&row.dimension, &row.key), (dim, key));
+        assert_eq!(row.messages, *n, "{dim} {key}");
+        assert_eq!(row.debtors, debtors.len() as i64, "{dim} {key}");
+        assert_eq!(row.flagged, *flagged, "{dim} {key}");
+        assert_eq!(&row.codes, per_code, "{dim} {key}");
+        assert_eq!(row.frequency_breach_days, breach.len() as i64, "{dim} {key}");
+    }
+    let contacts = msgs.iter().filter(|m| !is_self(m)).count() as u64;
+    assert_eq!(summary.contacts, contacts);
+    assert_eq!(summary.rows - summary.contacts, msgs.iter().filter(|m| is_self(m)).count() as u64);
+
+    // The readable reports carry the totals and the parameters' sources.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains(&format!("有问题的催收消息：{} 条", summary.flagged)), "flagged total missing");
+    assert!(html.contains(&format!("<strong>{}</strong> 条", summary.flagged)), "flagged total missing");
+    for text in [&html, &md] {
+        assert!(text.contains("conduct.max_connected_calls_per_day"));
+        assert!(text.contains("不是法律认定"));
+    }
+    assert!(html.contains("<svg"), "charts are inline in the HTML");
+    assert!(md.contains("![各类问题](chart-codes.svg)") && out.join("chart-codes.svg").exists());
+    // report.parquet has every group.
+    let ctx = SessionContext::new();
+    ctx.register_parquet("r", out.join("report.parquet").to_string_lossy().as_ref(), ParquetReadOptions::default()).await.unwrap();
+    let n: usize = ctx.sql("SELECT * FROM r").await.unwrap().collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
+    assert_eq!(n, acc.len());
+}
+
+fn jsonl(dir: &Path, name: &str, lines: &[serde_json::Value]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Hand-made cases, each decided by one parameter of law.md §11.8 as stored in
+/// yuqi-law (conduct.night_start_hour = 22, night_end_hour = 8,
+/// max_connected_calls_per_day = 3, max_attempts_per_number_per_day = 6; source
+/// GB/T 45251-2025, see `yuqi law params`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn night_and_frequency_follow_the_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines = vec![
+        // 22:00 is night (start inclusive), 21:59 is not, 07:59 is, 08:00 is not.
+        serde_json::json!({"id": "n1", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-01T22:00:00+08:00", "text": "提醒还款"}),
+        serde_json::json!({"id": "n2", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-01T21:59:59+08:00", "text": "提醒还款"}),
+        serde_json::json!({"id": "n3", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-02T07:59:00+08:00", "text": "提醒还款"}),
+        serde_json::json!({"id": "n4", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-02T08:00:00+08:00", "text": "提醒还款"}),
+        // UTC 15:30 is 23:30 in Beijing.
+        serde_json::json!({"id": "n5", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-03T15:30:00Z", "text": "提醒还款"}),
+        // Consent recorded: not night contact.
+        serde_json::json!({"id": "n6", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "time": "2025-06-03T23:00:00+08:00", "text": "提醒还款", "consent": true}),
+        // The debtor's own message at night is not collection.
+        serde_json::json!({"id": "n7", "debtor": "A", "creditor": "P", "from": "self", "to": "1069", "channel": "sms", "time": "2025-06-03T23:10:00+08:00", "text": "好的"}),
+        // No time: text only.
+        serde_json::json!({"id": "n8", "debtor": "A", "creditor": "P", "from": "1069", "channel": "sms", "text": "再不还钱就弄死你"}),
+    ];
+    // Four connected calls on one day: the fourth breaks the limit of three.
+    for i in 0..4 {
+        lines.push(serde_json::json!({"id": format!("c{i}"), "debtor": "B", "creditor": "Q", "from": format!("13{i}00000000"), "channel": "call", "connected": true, "duration": 30, "time": format!("2025-06-05T1{i}:00:00+08:00"), "text": ""}));
+    }
+    // Seven unanswered attempts to one number: the seventh breaks the limit of six; another debtor is counted apart.
+    for i in 0..7 {
+        lines.push(serde_json::json!({"id": format!("t{i}"), "debtor": "C", "creditor": "Q", "from": "13900000000", "channel": "call", "connected": false, "time": format!("2025-06-05T1{i}:30:00+08:00"), "text": ""}));
+    }
+    lines.push(serde_json::json!({"id": "t9", "debtor": "D", "creditor": "Q", "from": "13900000000", "channel": "call", "connected": false, "time": "2025-06-05T19:30:00+08:00", "text": ""}));
+    let input = jsonl(tmp.path(), "cases.jsonl", &lines);
+    let out = tmp.path().join("out");
+    let (summary, _) = run(&input, &out, 2).await.unwrap();
+    assert_eq!(summary.unreadable_time, 1);
+    let got = read_hits(&out).await;
+    let codes = |id: &str| got[id].1.clone();
+    let night = vec!["night_contact".to_string()];
+    assert_eq!(codes("n1"), night, "22:00 starts the night");
+    assert!(codes("n2").is_empty(), "21:59 is daytime");
+    assert_eq!(codes("n3"), night);
+    assert!(codes("n4").is_empty(), "08:00 ends the night");
+    assert_eq!(codes("n5"), night, "times are judged in Beijing time");
+    assert!(codes("n6").is_empty(), "consent");
+    assert!(codes("n7").is_empty(), "own message");
+    assert_eq!(codes("n8"), vec!["threat_violence".to_string()]);
+    for i in 0..3 {
+        assert!(codes(&format!("c{i}")).is_empty(), "call {i} is within the limit");
+    }
+    assert_eq!(codes("c3"), vec!["frequent_contact".to_string()]);
+    assert_eq!(got["c3"].0[0].3, "frequent_contact.connected_calls");
+    for i in 0..6 {
+        assert!(codes(&format!("t{i}")).is_empty(), "attempt {i}");
+    }
+    assert_eq!(codes("t6"), vec!["frequent_contact".to_string()]);
+    assert_eq!(got["t6"].0[0].3, "frequent_contact.attempts");
+    assert!(codes("t9").is_empty(), "another debtor's phone");
+    // The night hit spans the whole message, like yuqi-conduct's log hits.
+    assert_eq!(got["n1"].0[0].1..got["n1"].0[0].2, 0..4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_columns_of_every_kind_are_read_alike() {
+    use arrow::array::{Int64Array, RecordBatch, StringArray, TimestampMillisecondArray};
+    use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use std::sync::Arc;
+    let tmp = tempfile::tempdir().unwrap();
+    // 2025-06-01T23:30:00+08:00 as epoch milliseconds.
+    let ms = 1_748_791_800_000i64;
+    let mk = |name: &str, time: Arc<dyn arrow::array::Array>, field: Field| {
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Utf8, false), Field::new("text", DataType::Utf8, false), field]));
+        let b = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(vec!["x"])), Arc::new(StringArray::from(vec!["请还款"])), time]).unwrap();
+        let p = tmp.path().join(name);
+        let f = std::fs::File::create(&p).unwrap();
+        let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(f, schema, None).unwrap();
+        w.write(&b).unwrap();
+        w.close().unwrap();
+        p
+    };
+    let inputs = [
+        mk("utc.parquet", Arc::new(TimestampMillisecondArray::from(vec![ms]).with_timezone("UTC")), Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), true)),
+        // A timestamp without a zone is Beijing local time.
+        mk("naive.parquet", Arc::new(TimestampMillisecondArray::from(vec![ms + 8 * 3_600_000])), Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, None), true)),
+        mk("epoch.parquet", Arc::new(Int64Array::from(vec![ms])), Field::new("time", DataType::Int64, true)),
+        mk("text.parquet", Arc::new(StringArray::from(vec!["2025-06-01 23:30:00"])), Field::new("time", DataType::Utf8, true)),
+    ];
+    for (i, input) in inputs.iter().enumerate() {
+        let out = tmp.path().join(format!("out{i}"));
+        run(input, &out, 1).await.unwrap();
+        let got = read_hits(&out).await;
+        assert_eq!(got["x"].1, vec!["night_contact".to_string()], "{}", input.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_fails_clearly_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No text column.
+    let input = jsonl(tmp.path(), "notext.jsonl", &[serde_json::json!({"id": "1", "body": "x"})]);
+    let out = tmp.path().join("out");
+    match run(&input, &out, 1).await {
+        Err(BatchError::MissingColumn { missing, found, .. }) => {
+            assert_eq!(missing, "text");
+            assert!(found.contains("body"));
+        }
+        other => panic!("expected a missing-column error, got {other:?}"),
+    }
+    assert!(!out.exists() && !tmp.path().join("out.part").exists(), "nothing written");
+
+    // A broken JSON line.
+    let p = tmp.path().join("broken.jsonl");
+    std::fs::write(&p, "{\"id\": \"1\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \n").unwrap();
+    let err = run(&p, &out, 1).await.unwrap_err();
+    assert!(matches!(err, BatchError::Engine(_)), "{err}");
+    assert!(!out.exists() && !tmp.path().join("out.part").exists(), "nothing written after a failed read");
+
+    // An existing output is not overwritten without --overwrite.
+    let good = jsonl(tmp.path(), "good.jsonl", &[serde_json::json!({"id": "1", "text": "你好"})]);
+    run(&good, &out, 1).await.unwrap();
+    let before = std::fs::read(out.join("report.parquet")).unwrap();
+    assert!(matches!(run(&good, &out, 1).await, Err(BatchError::OutputExists(_))));
+    assert_eq!(std::fs::read(out.join("report.parquet")).unwrap(), before);
+
+    // Unknown format.
+    let odd = tmp.path().join("log.xlsx");
+    std::fs::write(&odd, "x").unwrap();
+    assert!(matches!(run(&odd, &tmp.path().join("o2"), 1).await, Err(BatchError::UnknownFormat { .. })));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_from_the_input_are_escaped_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<serde_json::Value> = (0..3)
+        .map(|i| serde_json::json!({"id": i.to_string(), "debtor": "A", "creditor": "<script>alert(1)</script>", "agency": "a|b", "from": "<img src=x onerror=alert(1)>", "channel": "sms", "time": "2025-06-01T23:00:00+08:00", "text": "再不还钱就弄死你"}))
+        .collect();
+    let input = jsonl(tmp.path(), "evil.jsonl", &lines);
+    let out = tmp.path().join("out");
+    run(&input, &out, 1).await.unwrap();
+    for f in ["report.html", "report.md", "chart-creditor.svg", "chart-sender.svg"] {
+        let s = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!s.contains("<script>") && !s.contains("<img"), "{f} has raw markup from the input");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("a\\|b"), "a pipe in a name does not break the Markdown table");
+}
+
+#[test]
+fn the_generator_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |seed: u64, name: &str| {
+        let p = tmp.path().join(name);
+        gen_mod::write(GenOptions { messages: 3_000, seed, per_debtor: 50 }, &p, InputFormat::Jsonl).unwrap();
+        std::fs::read(p).unwrap()
+    };
+    let a = write(1, "a.jsonl");
+    assert_eq!(a, write(1, "b.jsonl"), "same seed, same bytes");
+    assert_ne!(a, write(2, "c.jsonl"), "another seed, another log");
+    assert_eq!(a.iter().filter(|b| **b == b'\n').count(), 3_000);
+    // Ids are unique and every line parses as an analyzer input line.
+    let text = String::from_utf8(a).unwrap();
+    let mut ids = HashSet::new();
+    for line in text.lines() {
+        let m: Message<'_> = serde_json::from_str(line).unwrap();
+        assert!(ids.insert(m.id.as_deref().unwrap().to_string()));
+        assert!(m.parsed_time().is_some());
+    }
+}
