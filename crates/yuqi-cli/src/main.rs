@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod apr_cmd;
+mod batch_cmd;
 mod docs_cmd;
 mod evidence_cmd;
 mod law_cmd;
@@ -73,6 +74,13 @@ enum Command {
     Db {
         #[command(subcommand)]
         command: serve_cmd::DbCommand,
+    },
+    /// 批量审查大量催收记录（DataFusion 本机 / Ballista 集群；需先构建 yuqi-batch，见 docs/batch.md）
+    #[command(disable_help_flag = true)]
+    Batch {
+        /// 传给 yuqi-batch 的参数，如 scan --input 记录.parquet --output 报告
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
     },
     /// 多用户模式的用户管理
     User {
@@ -184,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_cmd::serve(&args),
         Command::Db { command } => serve_cmd::db(&command),
         Command::User { command } => serve_cmd::user(&command),
+        Command::Batch { args } => batch_cmd::run(&args),
         Command::Letter(args) => docs_cmd::letter(&args),
         Command::Report(args) => docs_cmd::report(&args),
     }

@@ -352,3 +352,33 @@ fn scan_with_a_case_adds_case_level_codes() {
     assert!(codes.contains(&serde_json::json!("wrong_amount")), "{v}");
     assert!(codes.contains(&serde_json::json!("time_barred_threat")), "{v}");
 }
+
+#[test]
+fn batch_runs_the_yuqi_batch_binary_with_the_same_arguments() {
+    // A stand-in for yuqi-batch that prints its arguments and exits with 3.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fake = dir.path().join("yuqi-batch");
+    std::fs::write(&fake, "#!/bin/sh\necho \"args: $*\"\nexit 3\n").expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yuqi"))
+        .args(["batch", "scan", "--input", "a b.parquet", "--output", "out", "--help"])
+        .env("YUQI_BATCH_BIN", &fake)
+        .output()
+        .expect("run yuqi");
+    assert_eq!(out.status.code(), Some(3), "the exit code is passed through");
+    assert_eq!(stdout(&out).trim(), "args: scan --input a b.parquet --output out --help");
+
+    // Not built: a clear instruction, not a crash.
+    let out = Command::new(env!("CARGO_BIN_EXE_yuqi"))
+        .args(["batch", "scan"])
+        .env("YUQI_BATCH_BIN", dir.path().join("missing"))
+        .output()
+        .expect("run yuqi");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("无法运行") , "{err}");
+}
