@@ -32,7 +32,13 @@ fn rows_of(batch: &RecordBatch, out: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-async fn compare_table(ctx: &SessionContext, left: &str, right: &str, order: &str, name: &str) -> Result<(u64, Option<(String, u64, String, String)>)> {
+async fn compare_table(
+    ctx: &SessionContext,
+    left: &str,
+    right: &str,
+    order: &str,
+    name: &str,
+) -> Result<(u64, Option<(String, u64, String, String)>)> {
     let mut a = ctx.sql(&format!("SELECT * FROM {left} ORDER BY {order}")).await?.execute_stream().await?;
     let mut b = ctx.sql(&format!("SELECT * FROM {right} ORDER BY {order}")).await?.execute_stream().await?;
     let (mut ra, mut rb): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
@@ -58,7 +64,8 @@ async fn compare_table(ctx: &SessionContext, left: &str, right: &str, order: &st
         match (ra.get(ia), rb.get(ib)) {
             (None, None) => return Ok((n, None)),
             (x, y) => {
-                let (x, y) = (x.cloned().unwrap_or_else(|| "（无）".into()), y.cloned().unwrap_or_else(|| "（无）".into()));
+                let (x, y) =
+                    (x.cloned().unwrap_or_else(|| "（无）".into()), y.cloned().unwrap_or_else(|| "（无）".into()));
                 if x != y {
                     return Ok((n, Some((name.to_string(), n + 1, x, y))));
                 }
@@ -79,7 +86,12 @@ pub async fn compare(left: &Path, right: &Path) -> Result<Comparison> {
             if !p.exists() {
                 return Err(BatchError::NoInput { path: p });
             }
-            ctx.register_parquet(format!("{name}_{table}"), p.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
+            ctx.register_parquet(
+                format!("{name}_{table}"),
+                p.to_string_lossy().as_ref(),
+                ParquetReadOptions::default(),
+            )
+            .await?;
         }
     }
     let (message_rows, diff) = compare_table(&ctx, "l_messages", "r_messages", "id", "messages").await?;

@@ -26,11 +26,11 @@ use arrow::buffer::OffsetBuffer;
 use arrow::datatypes::{DataType, Field, FieldRef, Fields, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use datafusion::common::{Result, exec_err};
-use datafusion::logical_expr::{
-    ColumnarValue, PartitionEvaluator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-    WindowUDF, WindowUDFImpl,
-};
 use datafusion::logical_expr::function::{PartitionEvaluatorArgs, WindowUDFFieldArgs};
+use datafusion::logical_expr::{
+    ColumnarValue, PartitionEvaluator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, WindowUDF,
+    WindowUDFImpl,
+};
 use yuqi_conduct::code::basis;
 use yuqi_conduct::log::{Params, params};
 use yuqi_conduct::message::{china, parse_time};
@@ -51,9 +51,7 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         zh: "单条消息的文本违规命中：代码、原文字符位置、触发规则、法律依据（与命令行 scan 相同的分析器）",
     },
     FunctionDoc {
-        name: "yuqi_codes",
-        signature: "yuqi_codes(hits) -> list<utf8>",
-        zh: "命中列表中的代码，排序去重",
+        name: "yuqi_codes", signature: "yuqi_codes(hits) -> list<utf8>", zh: "命中列表中的代码，排序去重"
     },
     FunctionDoc {
         name: "yuqi_log_hits",

@@ -26,18 +26,53 @@ use datafusion::parquet::file::properties::WriterProperties;
 use crate::input::InputFormat;
 use crate::{BatchError, Result, io_err};
 
-const CORPUS: [&str; 2] =
-    [include_str!("../../../tests/data/conduct/train.jsonl"), include_str!("../../../tests/data/conduct/train_extra.jsonl")];
+const CORPUS: [&str; 2] = [
+    include_str!("../../../tests/data/conduct/train.jsonl"),
+    include_str!("../../../tests/data/conduct/train_extra.jsonl"),
+];
 
 const PLATFORMS: [&str; 24] = [
-    "安薪借", "易分期", "速贷通", "花样钱包", "信用宝盒", "闪电借款", "小满分期", "金橙贷", "乐享借", "随心花", "米粒贷", "好借呗呗",
-    "快易花", "融e借", "天天有钱", "惠分期", "青禾贷", "星辰借", "邻家借款", "元宝分期", "即刻贷", "优品分期", "榕树借", "钱多多多",
+    "安薪借",
+    "易分期",
+    "速贷通",
+    "花样钱包",
+    "信用宝盒",
+    "闪电借款",
+    "小满分期",
+    "金橙贷",
+    "乐享借",
+    "随心花",
+    "米粒贷",
+    "好借呗呗",
+    "快易花",
+    "融e借",
+    "天天有钱",
+    "惠分期",
+    "青禾贷",
+    "星辰借",
+    "邻家借款",
+    "元宝分期",
+    "即刻贷",
+    "优品分期",
+    "榕树借",
+    "钱多多多",
 ];
 const AGENCIES: [&str; 12] = [
-    "华信商务咨询有限公司", "东岳信息服务有限公司", "瑞丰资产管理有限公司", "博衍企业管理咨询有限公司", "中恒数据科技有限公司", "安泰法务咨询有限公司",
-    "远景信用管理有限公司", "宏达商务服务有限公司", "信诚资产管理有限公司", "鼎盛信息咨询有限公司", "明德企业服务有限公司", "卓越信用服务有限公司",
+    "华信商务咨询有限公司",
+    "东岳信息服务有限公司",
+    "瑞丰资产管理有限公司",
+    "博衍企业管理咨询有限公司",
+    "中恒数据科技有限公司",
+    "安泰法务咨询有限公司",
+    "远景信用管理有限公司",
+    "宏达商务服务有限公司",
+    "信诚资产管理有限公司",
+    "鼎盛信息咨询有限公司",
+    "明德企业服务有限公司",
+    "卓越信用服务有限公司",
 ];
-const SURNAMES: [&str; 16] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
+const SURNAMES: [&str; 16] =
+    ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
 const REMINDERS: [&str; 8] = [
     "【{p}】尊敬的{n}，您的借款已逾期{d}天，应还金额{a}元，请及时登录APP还款，如有疑问请致电官方客服。",
     "【{p}】{n}您好，您本期账单{a}元已逾期，逾期将按合同约定计收罚息，请尽快通过APP内官方渠道还款。",
@@ -188,7 +223,8 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
                     day = b;
                 }
                 // Mostly 9:00–21:00; about 6 % at night.
-                let hour = if rng.chance(60) { [22, 23, 0, 6, 7][rng.below(5) as usize] } else { 9 + rng.below(12) as i64 };
+                let hour =
+                    if rng.chance(60) { [22, 23, 0, 6, 7][rng.below(5) as usize] } else { 9 + rng.below(12) as i64 };
                 let secs = start + day * 86_400 + hour * 3_600 + rng.below(3_600) as i64;
                 let time = chrono::DateTime::from_timestamp(secs, 0)
                     .map(|t| t.with_timezone(&yuqi_conduct::message::china()).to_rfc3339())
@@ -197,8 +233,15 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
                 let roll = rng.below(1000);
                 let (channel, text, to, connected, duration) = if roll < 380 || (burst_day == Some(day) && roll < 700) {
                     let answered = rng.chance(400);
-                    let text = if answered && rng.chance(150) { rng.pick(&corpus.calls).clone() } else { String::new() };
-                    ("call", text, "self".to_string(), Some(answered), Some(if answered { 20 + rng.below(400) as i64 } else { 0 }))
+                    let text =
+                        if answered && rng.chance(150) { rng.pick(&corpus.calls).clone() } else { String::new() };
+                    (
+                        "call",
+                        text,
+                        "self".to_string(),
+                        Some(answered),
+                        Some(if answered { 20 + rng.below(400) as i64 } else { 0 }),
+                    )
                 } else {
                     let channel = if rng.chance(150) { "wechat" } else { "sms" };
                     let to = if rng.chance(40) { (*rng.pick(&THIRD_PARTIES)).to_string() } else { "self".to_string() };
@@ -292,7 +335,17 @@ pub fn to_batch(rows: &[GenMessage]) -> Result<RecordBatch> {
     let mut connected = BooleanBuilder::new();
     let mut duration = Int64Builder::new();
     for r in rows {
-        for (b, v) in cols.iter_mut().zip([r.id.as_str(), &r.debtor, &r.creditor, &r.agency, &r.from, &r.to, r.channel, &r.time, &r.text]) {
+        for (b, v) in cols.iter_mut().zip([
+            r.id.as_str(),
+            &r.debtor,
+            &r.creditor,
+            &r.agency,
+            &r.from,
+            &r.to,
+            r.channel,
+            &r.time,
+            &r.text,
+        ]) {
             b.append_value(v);
         }
         connected.append_option(r.connected);
@@ -353,15 +406,39 @@ pub fn write(opts: GenOptions, out: &Path, format: InputFormat) -> Result<u64> {
         }
         InputFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-            let header = ["id", "debtor", "creditor", "agency", "from", "to", "channel", "time", "text", "connected", "duration"];
+            let header = [
+                "id",
+                "debtor",
+                "creditor",
+                "agency",
+                "from",
+                "to",
+                "channel",
+                "time",
+                "text",
+                "connected",
+                "duration",
+            ];
             w.write_record(header).map_err(|e| BatchError::Invalid(e.to_string()))?;
             generate(opts, |rows| {
                 for r in rows {
                     n += 1;
                     let c = r.connected.map(|b| b.to_string()).unwrap_or_default();
                     let d = r.duration.map(|d| d.to_string()).unwrap_or_default();
-                    w.write_record([&r.id, &r.debtor, &r.creditor, &r.agency, &r.from, &r.to, r.channel, &r.time, &r.text, &c, &d])
-                        .map_err(|e| BatchError::Invalid(e.to_string()))?;
+                    w.write_record([
+                        &r.id,
+                        &r.debtor,
+                        &r.creditor,
+                        &r.agency,
+                        &r.from,
+                        &r.to,
+                        r.channel,
+                        &r.time,
+                        &r.text,
+                        &c,
+                        &d,
+                    ])
+                    .map_err(|e| BatchError::Invalid(e.to_string()))?;
                 }
                 Ok(())
             })?;

@@ -68,7 +68,9 @@ fn files(path: &Path) -> Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(io_err(path))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()).and_then(InputFormat::from_extension).is_some())
+        .filter(|p| {
+            p.is_file() && p.extension().and_then(|e| e.to_str()).and_then(InputFormat::from_extension).is_some()
+        })
         .collect();
     out.sort();
     if out.is_empty() {
@@ -79,7 +81,10 @@ fn files(path: &Path) -> Result<Vec<PathBuf>> {
 
 /// The header of a CSV file, read with the csv crate's quoting rules.
 fn csv_header(path: &Path) -> Result<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_path(path).map_err(|e| BatchError::Invalid(format!("{}：{e}", path.display())))?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| BatchError::Invalid(format!("{}：{e}", path.display())))?;
     let h = r.headers().map_err(|e| BatchError::Invalid(format!("{}：第 1 行（表头）{e}", path.display())))?;
     Ok(h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect())
 }
@@ -106,7 +111,8 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
                 })
                 .collect();
             let schema = Schema::new(fields);
-            let opts = CsvReadOptions::new().has_header(true).schema(&schema).file_extension(&dotted).newlines_in_values(true);
+            let opts =
+                CsvReadOptions::new().has_header(true).schema(&schema).file_extension(&dotted).newlines_in_values(true);
             ctx.register_csv("input_raw", &location, opts).await?;
         }
         InputFormat::Jsonl => {

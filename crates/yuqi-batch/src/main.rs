@@ -140,7 +140,12 @@ async fn run(cli: Cli) -> Result<()> {
                 for s in &summary.stages {
                     writeln!(out, "  阶段 {}：{:.2} 秒", s.name, s.seconds)?;
                 }
-                writeln!(out, "每秒 {:.0} 条；报告：{}", summary.messages_per_second, opts.output.join("report.html").display())?;
+                writeln!(
+                    out,
+                    "每秒 {:.0} 条；报告：{}",
+                    summary.messages_per_second,
+                    opts.output.join("report.html").display()
+                )?;
             }
         }
         Command::Generate { messages, seed, per_debtor, out: path, format } => {
@@ -192,16 +197,19 @@ async fn run(cli: Cli) -> Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Cluster processes log at info (RUST_LOG overrides); the scan only warns.
-    let default = if matches!(cli.command, Command::Scheduler { .. } | Command::Executor { .. }) { "info" } else { "warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let default =
+        if matches!(cli.command, Command::Scheduler { .. } | Command::Executor { .. }) { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::io::stderr).try_init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(16 * 1024 * 1024).build() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "错误：无法启动运行时：{e}");
-            return ExitCode::from(1);
-        }
-    };
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(16 * 1024 * 1024).build() {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "错误：无法启动运行时：{e}");
+                return ExitCode::from(1);
+            }
+        };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -25,7 +25,10 @@ use crate::{BatchError, Result, io_err};
 /// The codes a message log can show (text level and log level; case-level codes
 /// need a ledger and are not part of a batch).
 pub fn report_codes() -> Vec<Code> {
-    Code::ALL.into_iter().filter(|c| !matches!(c, Code::WrongAmount | Code::UnnotifiedAssignment | Code::TimeBarredThreat)).collect()
+    Code::ALL
+        .into_iter()
+        .filter(|c| !matches!(c, Code::WrongAmount | Code::UnnotifiedAssignment | Code::TimeBarredThreat))
+        .collect()
 }
 
 /// The dimensions a report groups by, with their Chinese names.
@@ -102,7 +105,12 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
          CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors",
     );
     for c in &codes {
-        let _ = write!(sql, ", CAST(SUM(CASE WHEN kind <> 'self' AND {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"", has(*c), c.as_str());
+        let _ = write!(
+            sql,
+            ", CAST(SUM(CASE WHEN kind <> 'self' AND {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"",
+            has(*c),
+            c.as_str()
+        );
     }
     sql.push_str(" FROM results");
     let batches = ctx.sql(&sql).await?.collect().await?;

@@ -85,7 +85,8 @@ fn bars(title: &str, unit: &str, items: &[(String, f64)]) -> String {
     for (i, (label, v)) in items.iter().enumerate() {
         let y = 40.0 + row_h * i as f64;
         let w = (v / max * bar_w).max(if *v > 0.0 { 1.0 } else { 0.0 });
-        let short: String = if label.chars().count() > 16 { label.chars().take(15).chain(['…']).collect() } else { label.clone() };
+        let short: String =
+            if label.chars().count() > 16 { label.chars().take(15).chain(['…']).collect() } else { label.clone() };
         let _ = write!(
             s,
             r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{l}</text><rect x="{bx}" y="{y}" width="{w:.1}" height="{h}" fill="#b3261e"/><text x="{vx:.1}" y="{ty}" fill="#444">{v:.1}{u}</text>"##,
@@ -195,7 +196,10 @@ pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
         if charts.iter().any(|(n, _)| *n == format!("chart-{dim}.svg")) {
             let _ = writeln!(s, "![{zh}](chart-{dim}.svg)\n");
         }
-        let _ = writeln!(s, "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间比例 | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|");
+        let _ = writeln!(
+            s,
+            "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间比例 | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|"
+        );
         for r in rows.iter().take(TOP) {
             let _ = writeln!(
                 s,
@@ -219,7 +223,10 @@ pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
     for c in CAVEATS {
         let _ = writeln!(s, "- {c}");
     }
-    let _ = writeln!(s, "- 完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。");
+    let _ = writeln!(
+        s,
+        "- 完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。"
+    );
     s
 }
 

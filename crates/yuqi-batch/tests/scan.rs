@@ -43,7 +43,9 @@ fn reference(msgs: &[GenMessage]) -> HashMap<String, Vec<HitRow>> {
     for m in msgs {
         by_debtor.entry(&m.debtor).or_default().push(m);
     }
-    let row = |h: &yuqi_conduct::Hit| (h.code.as_str().to_string(), h.start as i32, h.end as i32, h.rule.clone(), h.basis.to_string());
+    let row = |h: &yuqi_conduct::Hit| {
+        (h.code.as_str().to_string(), h.start as i32, h.end as i32, h.rule.clone(), h.basis.to_string())
+    };
     for (_, mut list) in by_debtor {
         list.sort_by_key(|m| (parse_time(&m.time).map(|t| t.timestamp_millis()), m.id.clone()));
         let converted: Vec<Message<'_>> = list
@@ -73,7 +75,9 @@ fn reference(msgs: &[GenMessage]) -> HashMap<String, Vec<HitRow>> {
 
 async fn read_hits(dir: &Path) -> HashMap<String, (Vec<HitRow>, Vec<String>)> {
     let ctx = SessionContext::new();
-    ctx.register_parquet("m", dir.join("messages").to_string_lossy().as_ref(), ParquetReadOptions::default()).await.unwrap();
+    ctx.register_parquet("m", dir.join("messages").to_string_lossy().as_ref(), ParquetReadOptions::default())
+        .await
+        .unwrap();
     let batches = ctx.sql("SELECT id, hits, codes FROM m").await.unwrap().collect().await.unwrap();
     let mut out = HashMap::new();
     for b in batches {
@@ -92,7 +96,9 @@ async fn read_hits(dir: &Path) -> HashMap<String, (Vec<HitRow>, Vec<String>)> {
                 s.column(4).as_string::<i32>(),
             );
             let rows: Vec<HitRow> = (0..s.len())
-                .map(|j| (c.value(j).to_string(), st.value(j), en.value(j), ru.value(j).to_string(), ba.value(j).to_string()))
+                .map(|j| {
+                    (c.value(j).to_string(), st.value(j), en.value(j), ru.value(j).to_string(), ba.value(j).to_string())
+                })
                 .collect();
             let cs = codes.value(i);
             let cs: Vec<String> = cs.as_string::<i32>().iter().map(|x| x.unwrap().to_string()).collect();
@@ -114,9 +120,19 @@ fn write_input(msgs: &[GenMessage], seed: u64, dir: &Path, format: InputFormat) 
     p
 }
 
-async fn run(input: &Path, output: &Path, partitions: usize) -> yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)> {
+async fn run(
+    input: &Path,
+    output: &Path,
+    partitions: usize,
+) -> yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)> {
     let ctx = local_context(Some(partitions)).unwrap();
-    let opts = ScanOptions { input: input.to_path_buf(), format: None, output: output.to_path_buf(), overwrite: false, engine: "test".into() };
+    let opts = ScanOptions {
+        input: input.to_path_buf(),
+        format: None,
+        output: output.to_path_buf(),
+        overwrite: false,
+        engine: "test".into(),
+    };
     scan(&ctx, &opts).await
 }
 
@@ -185,7 +201,9 @@ async fn the_report_equals_counts_made_independently() {
         let has: HashSet<&str> = hits.iter().map(|h| h.0.as_str()).collect();
         let day = parse_time(&m.time).unwrap().date_naive().to_string();
         for (dim, key) in [("agency", &m.agency), ("creditor", &m.creditor), ("sender", &m.from)] {
-            let e = acc.entry((dim.to_string(), key.clone())).or_insert_with(|| (0, HashSet::new(), 0, vec![0; codes.len()], HashSet::new()));
+            let e = acc
+                .entry((dim.to_string(), key.clone()))
+                .or_insert_with(|| (0, HashSet::new(), 0, vec![0; codes.len()], HashSet::new()));
             e.0 += 1;
             e.1.insert(m.debtor.clone());
             e.2 += i64::from(!has.is_empty());
@@ -223,8 +241,11 @@ async fn the_report_equals_counts_made_independently() {
     assert!(md.contains("![各类问题](chart-codes.svg)") && out.join("chart-codes.svg").exists());
     // report.parquet has every group.
     let ctx = SessionContext::new();
-    ctx.register_parquet("r", out.join("report.parquet").to_string_lossy().as_ref(), ParquetReadOptions::default()).await.unwrap();
-    let n: usize = ctx.sql("SELECT * FROM r").await.unwrap().collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
+    ctx.register_parquet("r", out.join("report.parquet").to_string_lossy().as_ref(), ParquetReadOptions::default())
+        .await
+        .unwrap();
+    let n: usize =
+        ctx.sql("SELECT * FROM r").await.unwrap().collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
     assert_eq!(n, acc.len());
 }
 
@@ -305,8 +326,16 @@ async fn time_columns_of_every_kind_are_read_alike() {
     // 2025-06-01T23:30:00+08:00 as epoch milliseconds.
     let ms = 1_748_791_800_000i64;
     let mk = |name: &str, time: Arc<dyn arrow::array::Array>, field: Field| {
-        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Utf8, false), Field::new("text", DataType::Utf8, false), field]));
-        let b = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(vec!["x"])), Arc::new(StringArray::from(vec!["请还款"])), time]).unwrap();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, false),
+            Field::new("text", DataType::Utf8, false),
+            field,
+        ]));
+        let b = RecordBatch::try_new(
+            schema.clone(),
+            vec![Arc::new(StringArray::from(vec!["x"])), Arc::new(StringArray::from(vec!["请还款"])), time],
+        )
+        .unwrap();
         let p = tmp.path().join(name);
         let f = std::fs::File::create(&p).unwrap();
         let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(f, schema, None).unwrap();
@@ -315,11 +344,23 @@ async fn time_columns_of_every_kind_are_read_alike() {
         p
     };
     let inputs = [
-        mk("utc.parquet", Arc::new(TimestampMillisecondArray::from(vec![ms]).with_timezone("UTC")), Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), true)),
+        mk(
+            "utc.parquet",
+            Arc::new(TimestampMillisecondArray::from(vec![ms]).with_timezone("UTC")),
+            Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), true),
+        ),
         // A timestamp without a zone is Beijing local time.
-        mk("naive.parquet", Arc::new(TimestampMillisecondArray::from(vec![ms + 8 * 3_600_000])), Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, None), true)),
+        mk(
+            "naive.parquet",
+            Arc::new(TimestampMillisecondArray::from(vec![ms + 8 * 3_600_000])),
+            Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, None), true),
+        ),
         mk("epoch.parquet", Arc::new(Int64Array::from(vec![ms])), Field::new("time", DataType::Int64, true)),
-        mk("text.parquet", Arc::new(StringArray::from(vec!["2025-06-01 23:30:00"])), Field::new("time", DataType::Utf8, true)),
+        mk(
+            "text.parquet",
+            Arc::new(StringArray::from(vec!["2025-06-01 23:30:00"])),
+            Field::new("time", DataType::Utf8, true),
+        ),
     ];
     for (i, input) in inputs.iter().enumerate() {
         let out = tmp.path().join(format!("out{i}"));

@@ -380,5 +380,5 @@ fn batch_runs_the_yuqi_batch_binary_with_the_same_arguments() {
         .expect("run yuqi");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("无法运行") , "{err}");
+    assert!(err.contains("无法运行"), "{err}");
 }

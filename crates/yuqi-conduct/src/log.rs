@@ -43,9 +43,8 @@ pub struct Params {
 impl Params {
     /// The night-contact rule for a contact at `hour` on `day`, if it is at night.
     pub fn night_rule(&self, day: NaiveDate, hour: u32) -> Option<&'static str> {
-        (hour >= self.night_start || hour < self.night_end).then(|| {
-            if day >= self.night_from { "night_contact.window" } else { "night_contact.before_standard" }
-        })
+        (hour >= self.night_start || hour < self.night_end)
+            .then(|| if day >= self.night_from { "night_contact.window" } else { "night_contact.before_standard" })
     }
 }
 
