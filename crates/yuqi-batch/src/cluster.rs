@@ -126,17 +126,18 @@ pub async fn run_executor(opts: ExecutorOptions) -> Result<()> {
     for f in window_functions() {
         registry.window_functions.insert(f.name().to_string(), Arc::new(f));
     }
-    let mut config = ExecutorProcessConfig::default();
-    config.bind_host = opts.bind_host;
-    config.external_host = opts.external_host;
-    config.port = opts.port;
-    config.grpc_port = opts.grpc_port;
-    config.scheduler_host = opts.scheduler_host;
-    config.scheduler_port = opts.scheduler_port;
-    if let Some(v) = opts.vcores {
-        config.vcores = v.max(1);
-    }
-    config.work_dir = opts.work_dir;
-    config.override_function_registry = Some(Arc::new(registry));
+    let defaults = ExecutorProcessConfig::default();
+    let config = ExecutorProcessConfig {
+        bind_host: opts.bind_host,
+        external_host: opts.external_host,
+        port: opts.port,
+        grpc_port: opts.grpc_port,
+        scheduler_host: opts.scheduler_host,
+        scheduler_port: opts.scheduler_port,
+        vcores: opts.vcores.map_or(defaults.vcores, |v| v.max(1)),
+        work_dir: opts.work_dir,
+        override_function_registry: Some(Arc::new(registry)),
+        ..defaults
+    };
     start_executor_process(Arc::new(config)).await.map_err(|e| BatchError::Cluster(e.to_string()))
 }

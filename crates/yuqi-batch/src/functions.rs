@@ -59,9 +59,34 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         zh: "把夜间、频次规则名和序列命中合成为整条消息的命中",
     },
     FunctionDoc {
+        name: "yuqi_merge_hits",
+        signature: "yuqi_merge_hits(text_hits, log_hits) -> list<struct<…>>",
+        zh: "合并文本命中和记录级命中，按位置排序并去重（与 yuqi scan --log 相同）",
+    },
+    FunctionDoc {
+        name: "yuqi_codes_in_force",
+        signature: "yuqi_codes_in_force(hits) -> list<utf8>",
+        zh: "只取按当时已生效标准判断的命中的代码（去掉规则名以 before_standard 结尾的命中）；报告的比例用它",
+    },
+    FunctionDoc {
+        name: "yuqi_before_standard",
+        signature: "yuqi_before_standard(hits) -> boolean",
+        zh: "是否有命中发生在相应标准生效之前（规则名以 before_standard 结尾）：这类命中只供参考，不计入比例",
+    },
+    FunctionDoc {
+        name: "yuqi_frequency_rule",
+        signature: "yuqi_frequency_rule(kind, nth_of_day, ms) -> utf8",
+        zh: "当日第 nth 次接通电话（kind=connected_call）或未接通呼叫（attempt）若超过当日有效的上限，返回规则名",
+    },
+    FunctionDoc {
+        name: "yuqi_bool",
+        signature: "yuqi_bool(x) -> boolean",
+        zh: "把 true/false、1/0、yes/no、是/否、接通/未接通 读作布尔值",
+    },
+    FunctionDoc {
         name: "yuqi_time_ms",
         signature: "yuqi_time_ms(time) -> int64",
-        zh: "解析时间（RFC 3339、无时区按北京时间、毫秒时间戳、Timestamp 列）为 UTC 毫秒",
+        zh: "解析时间（RFC 3339、无时区按北京时间、秒或毫秒时间戳、Timestamp 列）为 UTC 毫秒；整数小于 10^11 视为秒",
     },
     FunctionDoc { name: "yuqi_local_day", signature: "yuqi_local_day(ms) -> date32", zh: "北京时间的日期" },
     FunctionDoc {
@@ -110,7 +135,12 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::new_from_impl(TextHits::new()),
         ScalarUDF::new_from_impl(Codes::new()),
+        ScalarUDF::new_from_impl(CodesInForce::new()),
         ScalarUDF::new_from_impl(LogHits::new()),
+        ScalarUDF::new_from_impl(MergeHits::new()),
+        ScalarUDF::new_from_impl(BeforeStandard::new()),
+        ScalarUDF::new_from_impl(FrequencyRule::new()),
+        ScalarUDF::new_from_impl(BoolValue::new()),
         ScalarUDF::new_from_impl(TimeMs::new()),
         ScalarUDF::new_from_impl(LocalDay::new()),
         ScalarUDF::new_from_impl(NightRule::new()),
@@ -247,22 +277,36 @@ impl HitsBuilder {
 }
 
 /// Copies row `i` of a hits column into the builder.
-fn copy_hits(list: &ListArray, i: usize, out: &mut HitsBuilder) {
+/// One hit read back from Arrow: (code, start, end, rule, basis).
+type HitRow = (String, usize, usize, String, String);
+
+/// Row `i` of a hits column, as owned hit rows.
+fn hits_at(list: &ListArray, i: usize) -> Result<Vec<HitRow>> {
     if list.is_null(i) {
-        return;
+        return Ok(Vec::new());
     }
     let item = list.value(i);
     let s = item.as_struct();
-    let (code, start, end, rule, basis) = (
-        s.column(0).as_string::<i32>(),
-        s.column(1).as_primitive::<arrow::datatypes::Int32Type>(),
-        s.column(2).as_primitive::<arrow::datatypes::Int32Type>(),
-        s.column(3).as_string::<i32>(),
-        s.column(4).as_string::<i32>(),
-    );
-    for j in 0..s.len() {
-        out.push_hit(code.value(j), start.value(j) as usize, end.value(j) as usize, rule.value(j), basis.value(j));
+    let (code, rule, basis) = (strs(s.column(0), "code")?, strs(s.column(3), "rule")?, strs(s.column(4), "basis")?);
+    let (start, end) = (int64s(s.column(1), "start")?, int64s(s.column(2), "end")?);
+    Ok((0..s.len())
+        .map(|j| {
+            (
+                code.get(j).unwrap_or_default().to_string(),
+                start.value(j).max(0) as usize,
+                end.value(j).max(0) as usize,
+                rule.get(j).unwrap_or_default().to_string(),
+                basis.get(j).unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+fn copy_hits(list: &ListArray, i: usize, out: &mut HitsBuilder) -> Result<()> {
+    for (code, start, end, rule, basis) in hits_at(list, i)? {
+        out.push_hit(&code, start, end, &rule, &basis);
     }
+    Ok(())
 }
 
 fn hits_list<'a>(a: &'a ArrayRef, what: &str) -> Result<Option<&'a ListArray>> {
@@ -352,34 +396,55 @@ impl ScalarUDFImpl for Codes {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let a = arrays(&args)?;
-        let mut values = StringBuilder::new();
-        let mut offsets = vec![0i32];
-        let mut codes: Vec<Code> = Vec::new();
-        let mut total = 0usize;
-        if let Some(list) = hits_list(&a[0], "hits")? {
-            for i in 0..args.number_rows {
-                codes.clear();
-                if list.is_valid(i) {
-                    let item = list.value(i);
-                    let code = item.as_struct().column(0).as_string::<i32>().clone();
-                    codes.extend(code.iter().flatten().filter_map(Code::parse));
-                }
-                codes.sort();
-                codes.dedup();
-                for c in &codes {
-                    values.append_value(c.as_str());
-                }
-                total += codes.len();
-                offsets.push(i32::try_from(total).unwrap_or(i32::MAX));
-            }
-        } else {
-            offsets.resize(args.number_rows + 1, 0);
-        }
-        let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
-        let list = ListArray::try_new(field, OffsetBuffer::new(offsets.into()), Arc::new(values.finish()), None)?;
-        Ok(ColumnarValue::Array(Arc::new(list)))
+        codes_of(&args, true)
     }
+}
+
+udf_struct!(CodesInForce, 1);
+
+impl ScalarUDFImpl for CodesInForce {
+    udf_common!("yuqi_codes_in_force");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(codes_type())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        codes_of(&args, false)
+    }
+}
+
+/// The sorted, distinct codes of each row's hits; without `before_standard` hits
+/// unless `all`.
+fn codes_of(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
+    let a = arrays(args)?;
+    let mut values = StringBuilder::new();
+    let mut offsets = vec![0i32];
+    let mut codes: Vec<Code> = Vec::new();
+    let mut total = 0usize;
+    if let Some(list) = hits_list(&a[0], "hits")? {
+        for i in 0..args.number_rows {
+            codes.clear();
+            codes.extend(
+                hits_at(list, i)?
+                    .iter()
+                    .filter(|h| all || !h.3.ends_with("before_standard"))
+                    .filter_map(|h| Code::parse(&h.0)),
+            );
+            codes.sort();
+            codes.dedup();
+            for c in &codes {
+                values.append_value(c.as_str());
+            }
+            total += codes.len();
+            offsets.push(i32::try_from(total).unwrap_or(i32::MAX));
+        }
+    } else {
+        offsets.resize(args.number_rows + 1, 0);
+    }
+    let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
+    let list = ListArray::try_new(field, OffsetBuffer::new(offsets.into()), Arc::new(values.finish()), None)?;
+    Ok(ColumnarValue::Array(Arc::new(list)))
 }
 
 // ---- yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits) --------------
@@ -410,11 +475,140 @@ impl ScalarUDFImpl for LogHits {
                 out.push_hit(Code::FrequentContact.as_str(), 0, len, rule, basis(Code::FrequentContact));
             }
             if let Some(list) = seq {
-                copy_hits(list, i, &mut out);
+                copy_hits(list, i, &mut out)?;
             }
             out.end_row();
         }
         Ok(ColumnarValue::Array(out.finish()?))
+    }
+}
+
+// ---- yuqi_merge_hits(text_hits, log_hits) ----------------------------------------
+
+udf_struct!(MergeHits, 2);
+
+impl ScalarUDFImpl for MergeHits {
+    udf_common!("yuqi_merge_hits");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(hits_type())
+    }
+
+    /// Concatenates, then sorts and removes overlapping duplicates exactly as
+    /// `yuqi_conduct::Analysis::finish` does for `yuqi scan --log`.
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let (x, y) = (hits_list(&a[0], "text_hits")?, hits_list(&a[1], "log_hits")?);
+        let mut out = HitsBuilder::new();
+        for i in 0..args.number_rows {
+            let mut hits = Vec::new();
+            for l in [x, y].into_iter().flatten() {
+                hits.extend(hits_at(l, i)?);
+            }
+            let mut keyed: Vec<(Code, HitRow)> =
+                hits.into_iter().filter_map(|h| Code::parse(&h.0).map(|c| (c, h))).collect();
+            keyed.sort_by_key(|(c, h)| (h.1, h.2, *c));
+            keyed.dedup_by(|b, a| a.0 == b.0 && b.1.1 < a.1.2.max(a.1.1 + 1));
+            for (_, (code, start, end, rule, basis)) in &keyed {
+                out.push_hit(code, *start, *end, rule, basis);
+            }
+            out.end_row();
+        }
+        Ok(ColumnarValue::Array(out.finish()?))
+    }
+}
+
+// ---- yuqi_before_standard(hits) --------------------------------------------------
+
+udf_struct!(BeforeStandard, 1);
+
+impl ScalarUDFImpl for BeforeStandard {
+    udf_common!("yuqi_before_standard");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Boolean)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let list = hits_list(&a[0], "hits")?;
+        let mut out = arrow::array::BooleanBuilder::with_capacity(args.number_rows);
+        for i in 0..args.number_rows {
+            let hits = match list {
+                Some(l) => hits_at(l, i)?,
+                None => Vec::new(),
+            };
+            out.append_value(hits.iter().any(|h| h.3.ends_with("before_standard")));
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+// ---- yuqi_frequency_rule(kind, nth_of_day, ms) -----------------------------------
+
+udf_struct!(FrequencyRule, 3);
+
+impl ScalarUDFImpl for FrequencyRule {
+    udf_common!("yuqi_frequency_rule");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let kind = strs(&a[0], "kind")?;
+        let nth = int64s(&a[1], "nth_of_day")?;
+        let ms = int64s(&a[2], "ms")?;
+        let mut out = StringBuilder::new();
+        for i in 0..args.number_rows {
+            let t = ms.is_valid(i).then(|| ms.value(i)).and_then(local);
+            let n = nth.is_valid(i).then(|| usize::try_from(nth.value(i)).unwrap_or(0));
+            let rule = match (kind.get(i), t, n) {
+                (Some(k @ ("connected_call" | "attempt")), Some(t), Some(n)) => {
+                    let day = t.date_naive();
+                    params_on(day).and_then(|p| p.frequency_rule(day, k == "connected_call", n))
+                }
+                _ => None,
+            };
+            out.append_option(rule);
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+// ---- yuqi_bool(x) ----------------------------------------------------------------
+
+udf_struct!(BoolValue, 1);
+
+/// The spellings of yes and no seen in exports and spreadsheets.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "t" | "1" | "yes" | "y" | "是" | "接通" | "已接通" => Some(true),
+        "false" | "f" | "0" | "no" | "n" | "否" | "未接通" | "未接" => Some(false),
+        _ => None,
+    }
+}
+
+impl ScalarUDFImpl for BoolValue {
+    udf_common!("yuqi_bool");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Boolean)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let col = &a[0];
+        let out: BooleanArray = match col.data_type() {
+            DataType::Boolean | DataType::Null => bools(col, "x")?,
+            t if t.is_integer() => int64s(col, "x")?.iter().map(|v| v.map(|v| v != 0)).collect(),
+            _ => {
+                let s = strs(col, "x")?;
+                (0..args.number_rows).map(|i| s.get(i).and_then(parse_bool)).collect()
+            }
+        };
+        Ok(ColumnarValue::Array(Arc::new(out)))
     }
 }
 
@@ -440,7 +634,11 @@ impl ScalarUDFImpl for TimeMs {
                 let shift = if tz.is_none() { 8 * 3_600_000 } else { 0 };
                 ms.iter().map(|v| v.map(|v| v - shift)).collect()
             }
-            t if t.is_integer() => int64s(col, "time")?,
+            // Epoch seconds or milliseconds: below 10^11 a value is seconds (10^11 ms is 1973).
+            t if t.is_integer() => int64s(col, "time")?
+                .iter()
+                .map(|v| v.map(|v| if v.abs() < 100_000_000_000 { v * 1000 } else { v }))
+                .collect(),
             _ => {
                 let s = strs(col, "time")?;
                 (0..args.number_rows).map(|i| s.get(i).and_then(parse_time).map(|t| t.timestamp_millis())).collect()

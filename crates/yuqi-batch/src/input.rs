@@ -89,8 +89,22 @@ fn csv_header(path: &Path) -> Result<Vec<String>> {
     Ok(h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect())
 }
 
+/// How a column name is matched: trimmed, case-insensitive (`From`, ` TEXT`).
+fn canonical(name: &str) -> String {
+    name.trim().trim_start_matches('\u{feff}').to_lowercase()
+}
+
 /// Registers `path` as the table `input_raw` and the normalised view `input`.
-pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFormat>) -> Result<InputInfo> {
+///
+/// Without a `debtor` column every row would be one person's log, and counts
+/// per day would mix debtors; that is only right for a single debtor's phone,
+/// so it must be asked for (`single_debtor`).
+pub async fn register(
+    ctx: &SessionContext,
+    path: &Path,
+    format: Option<InputFormat>,
+    single_debtor: bool,
+) -> Result<InputInfo> {
     let all = files(path)?;
     let first = &all[0];
     let ext = first.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
@@ -99,17 +113,26 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
         .ok_or_else(|| BatchError::UnknownFormat { path: path.to_path_buf() })?;
     let dotted = format!(".{ext}");
     let location = path.to_string_lossy().to_string();
+    let mut added = Vec::new();
     match format {
         InputFormat::Csv => {
-            // An explicit schema: inference would read phone numbers and ids as integers.
+            // An explicit all-text schema: inference would read phone numbers and ids as
+            // integers. Columns are taken by position, so every file must have the same header.
             let header = csv_header(first)?;
-            let fields: Vec<Field> = header
-                .iter()
-                .map(|name| {
-                    let t = OPTIONAL.iter().find(|(n, _)| n == name).map_or(DataType::Utf8, |(_, t)| t.clone());
-                    Field::new(name, t, true)
-                })
-                .collect();
+            for other in &all[1..] {
+                let h = csv_header(other)?;
+                if h.iter().map(|x| canonical(x)).ne(header.iter().map(|x| canonical(x))) {
+                    return Err(BatchError::Invalid(format!(
+                        "{}：表头与 {} 不同（{} ≠ {}）；同一目录中的 CSV 文件必须有相同的列",
+                        other.display(),
+                        first.display(),
+                        h.join(","),
+                        header.join(",")
+                    )));
+                }
+            }
+            let fields: Vec<Field> =
+                header.iter().map(|name| Field::new(canonical(name), DataType::Utf8, true)).collect();
             let schema = Schema::new(fields);
             let opts =
                 CsvReadOptions::new().has_header(true).schema(&schema).file_extension(&dotted).newlines_in_values(true);
@@ -118,6 +141,22 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
         InputFormat::Jsonl => {
             let opts = JsonReadOptions::default().file_extension(&dotted).schema_infer_max_records(10_000);
             ctx.register_json("input_raw", &location, opts).await?;
+            // A column first seen after the inferred sample would be dropped silently:
+            // declare the known ones that inference did not see, with their types.
+            let inferred = ctx.table("input_raw").await?.schema().as_arrow().clone();
+            let mut fields: Vec<Field> = inferred.fields().iter().map(|f| f.as_ref().clone()).collect();
+            for (name, t) in OPTIONAL.iter() {
+                if !fields.iter().any(|f| canonical(f.name()) == *name) {
+                    fields.push(Field::new(*name, t.clone(), true));
+                    added.push(name.to_string());
+                }
+            }
+            if !added.is_empty() {
+                let schema = Schema::new(fields);
+                ctx.deregister_table("input_raw")?;
+                let opts = JsonReadOptions::default().file_extension(&dotted).schema(&schema);
+                ctx.register_json("input_raw", &location, opts).await?;
+            }
         }
         InputFormat::Parquet => {
             let opts = ParquetReadOptions::default().file_extension(&dotted);
@@ -126,7 +165,14 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
     }
     let schema: Arc<Schema> = Arc::new(ctx.table("input_raw").await?.schema().as_arrow().clone());
     let columns: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let missing: Vec<&str> = ["id", "text"].into_iter().filter(|c| !columns.iter().any(|x| x == c)).collect();
+    let find = |name: &str| {
+        schema.fields().iter().find(|f| canonical(f.name()) == name).map(|f| f.name().replace('"', "\"\""))
+    };
+    let mut missing: Vec<&str> = ["id", "text"].into_iter().filter(|c| find(c).is_none()).collect();
+    let declared_only = |name: &str| added.iter().any(|a| a == name);
+    if (find("debtor").is_none() || declared_only("debtor")) && !single_debtor {
+        missing.push("debtor（若整份记录属于同一名债务人，加 --single-debtor）");
+    }
     if !missing.is_empty() {
         return Err(BatchError::MissingColumn {
             path: first.clone(),
@@ -135,7 +181,11 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
         });
     }
 
-    let mut select = vec!["CAST(\"id\" AS VARCHAR) AS id".to_string(), "CAST(\"text\" AS VARCHAR) AS text".to_string()];
+    let text_of = |c: &str| format!("NULLIF(TRIM(CAST(\"{c}\" AS VARCHAR)), '')");
+    let mut select = vec![
+        format!("{} AS id", text_of(&find("id").unwrap_or_default())),
+        format!("CAST(\"{}\" AS VARCHAR) AS text", find("text").unwrap_or_default()),
+    ];
     let mut missing_optional = Vec::new();
     for (name, t) in OPTIONAL.iter() {
         let alias = match *name {
@@ -143,20 +193,23 @@ pub async fn register(ctx: &SessionContext, path: &Path, format: Option<InputFor
             "to" => "recipient",
             n => n,
         };
-        let sql_type = match t {
-            DataType::Boolean => "BOOLEAN",
-            DataType::Int64 => "BIGINT",
-            _ => "VARCHAR",
-        };
-        match schema.field_with_name(name) {
-            // Time keeps its type: yuqi_time_ms reads strings, epoch milliseconds and timestamps.
-            Ok(_) if *name == "time" => select.push("\"time\" AS time".to_string()),
-            Ok(_) => select.push(format!("CAST(\"{name}\" AS {sql_type}) AS {alias}")),
-            Err(_) => {
-                missing_optional.push(name.to_string());
-                select.push(format!("CAST(NULL AS {sql_type}) AS {alias}"));
-            }
+        let present = find(name).filter(|_| !added.iter().any(|a| a == name));
+        if present.is_none() {
+            missing_optional.push(name.to_string());
         }
+        let expr = match (find(name), t, *name) {
+            (None, _, "debtor") => "''".to_string(),
+            (None, DataType::Boolean, _) => "CAST(NULL AS BOOLEAN)".to_string(),
+            (None, DataType::Int64, _) => "CAST(NULL AS BIGINT)".to_string(),
+            (None, _, _) => "CAST(NULL AS VARCHAR)".to_string(),
+            // Time keeps its type: yuqi_time_ms reads strings, epoch numbers and timestamps.
+            (Some(c), _, "time") => format!("\"{c}\""),
+            (Some(c), _, "debtor") => format!("COALESCE({}, '')", text_of(&c)),
+            (Some(c), DataType::Boolean, _) => format!("yuqi_bool(\"{c}\")"),
+            (Some(c), DataType::Int64, _) => format!("TRY_CAST(TRIM(CAST(\"{c}\" AS VARCHAR)) AS BIGINT)"),
+            (Some(c), _, _) => text_of(&c),
+        };
+        select.push(format!("{expr} AS {alias}"));
     }
     ctx.sql(&format!("CREATE OR REPLACE VIEW input AS SELECT {} FROM input_raw", select.join(", "))).await?;
     Ok(InputInfo {

@@ -42,6 +42,9 @@ enum Command {
         /// 覆盖已存在的输出目录
         #[arg(long)]
         overwrite: bool,
+        /// 输入没有 debtor 列，因为整份记录属于同一名债务人（如一部手机的导出）
+        #[arg(long)]
+        single_debtor: bool,
         /// 以 JSON 输出运行摘要
         #[arg(long)]
         json: bool,
@@ -110,7 +113,7 @@ fn format_of(path: &std::path::Path, given: Option<InputFormat>) -> Result<Input
 async fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Scan { input, output, format, cluster, partitions, overwrite, json } => {
+        Command::Scan { input, output, format, cluster, partitions, overwrite, single_debtor, json } => {
             let (ctx, engine) = match &cluster {
                 Some(url) => (
                     cluster::remote_context(url, partitions).await.with_context(|| format!("无法连接集群 {url}"))?,
@@ -122,7 +125,7 @@ async fn run(cli: Cli) -> Result<()> {
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
-            let opts = ScanOptions { input, format, output, overwrite, engine };
+            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
             let (summary, report) = scan(&ctx, &opts).await?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &summary)?;

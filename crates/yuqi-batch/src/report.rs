@@ -38,6 +38,14 @@ pub const DIMENSIONS: [(&str, &str, &str); 3] =
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Counts {
     pub rows: u64,
+    /// First and last China-local day of the contacts with a readable time.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// Rows with no debtor (counted as one unnamed debtor).
+    pub no_debtor: u64,
+    /// Contacts with a night or frequency hit on a day before that standard took
+    /// effect: shown apart, not in the rates.
+    pub before_standard: u64,
     /// Rows from collectors, not the debtor's own messages.
     pub contacts: u64,
     pub flagged: u64,
@@ -74,12 +82,14 @@ impl ReportRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub engine: String,
+    pub input: crate::input::InputInfo,
     pub counts: Counts,
     pub rows: Vec<ReportRow>,
 }
 
+/// Reports count the codes judged by standards in force at the time.
 fn has(code: Code) -> String {
-    format!("array_has(codes, '{}')", code.as_str())
+    format!("array_has(codes_in_force, '{}')", code.as_str())
 }
 
 fn i64_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a Int64Array> {
@@ -100,9 +110,13 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
     let mut sql = String::from(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n_rows, \
          CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
-         CAST(SUM(CASE WHEN kind <> 'self' AND cardinality(codes) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND cardinality(codes_in_force) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
-         CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors",
+         CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors, \
+         CAST(SUM(CASE WHEN debtor = '' THEN 1 ELSE 0 END) AS BIGINT) AS n_no_debtor, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND before_standard THEN 1 ELSE 0 END) AS BIGINT) AS n_before_standard, \
+         CAST(MIN(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS first_day, \
+         CAST(MAX(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS last_day",
     );
     for c in &codes {
         let _ = write!(
@@ -119,8 +133,13 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
         let a = i64_col(b, name)?;
         Ok(if a.is_null(0) { 0 } else { a.value(0).max(0) as u64 })
     };
+    let day = |name: &str| -> Result<Option<String>> { Ok(Some(str_value(b, name, 0)?).filter(|s| !s.is_empty())) };
     Ok(Counts {
         rows: get("n_rows")?,
+        first_day: day("first_day")?,
+        last_day: day("last_day")?,
+        no_debtor: get("n_no_debtor")?,
+        before_standard: get("n_before_standard")?,
         contacts: get("n_contacts")?,
         flagged: get("n_flagged")?,
         unreadable_time: get("n_unreadable")?,
@@ -135,12 +154,14 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     let union: Vec<String> = DIMENSIONS
         .iter()
         .map(|(dim, col, _)| {
-            format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, debtor, day, codes FROM results WHERE kind <> 'self'")
+            format!(
+                "SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, debtor, day, codes_in_force FROM results WHERE kind <> 'self'"
+            )
         })
         .collect();
     let mut sql = String::from(
         "SELECT dimension, key, CAST(COUNT(*) AS BIGINT) AS messages, CAST(COUNT(DISTINCT debtor) AS BIGINT) AS debtors, \
-         CAST(SUM(CASE WHEN cardinality(codes) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS flagged",
+         CAST(SUM(CASE WHEN cardinality(codes_in_force) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS flagged",
     );
     for c in &codes {
         let _ = write!(sql, ", CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"", has(*c), c.as_str());

@@ -42,12 +42,11 @@ fn display_key(k: &str) -> String {
     if k.is_empty() { "（未填写）".to_string() } else { k.to_string() }
 }
 
-/// The ranked groups of one dimension: at least [`MIN_RANKED_MESSAGES`] messages
-/// (or every group when fewer than five qualify), worst rate first.
+/// The ranked groups of one dimension: those with at least [`MIN_RANKED_MESSAGES`]
+/// messages, worst rate first.
 pub fn ranked<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
-    let all: Vec<&ReportRow> = report.rows.iter().filter(|r| r.dimension == dimension).collect();
-    let big: Vec<&ReportRow> = all.iter().copied().filter(|r| r.messages >= MIN_RANKED_MESSAGES).collect();
-    let mut v = if big.len() >= 5 { big } else { all };
+    let mut v: Vec<&ReportRow> =
+        report.rows.iter().filter(|r| r.dimension == dimension && r.messages >= MIN_RANKED_MESSAGES).collect();
     v.sort_by(|a, b| {
         b.per_1000(b.flagged)
             .total_cmp(&a.per_1000(a.flagged))
@@ -150,20 +149,79 @@ fn params() -> Vec<ParamLine> {
     out
 }
 
-const CAVEATS: [&str; 6] = [
-    "这是自动识别的结果，不是法律认定，也不是律师意见。每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
+fn unranked(report: &Report, dimension: &str) -> usize {
+    report.rows.iter().filter(|r| r.dimension == dimension && r.messages < MIN_RANKED_MESSAGES).count()
+}
+
+/// What the run covered, for the "范围" section: (label, value) pairs.
+fn scope(report: &Report) -> Vec<(String, String)> {
+    let c = &report.counts;
+    let i = &report.input;
+    let mut v = vec![
+        ("运行环境".to_string(), report.engine.clone()),
+        (
+            "软件".to_string(),
+            format!(
+                "yuqi-batch {}，分析规则 {} 条",
+                env!("CARGO_PKG_VERSION"),
+                yuqi_conduct::Analyzer::shared().rule_count()
+            ),
+        ),
+        ("输入".to_string(), format!("{}（{}，{} 个文件）", i.path.display(), i.format, i.files)),
+        (
+            "时间范围".to_string(),
+            match (&c.first_day, &c.last_day) {
+                (Some(a), Some(b)) => format!("{a} 至 {b}（北京时间）"),
+                _ => "（没有可识别的时间）".to_string(),
+            },
+        ),
+    ];
+    if !i.missing_optional.is_empty() {
+        v.push((
+            "缺少的列".to_string(),
+            format!(
+                "{}：按空值处理（缺少 time 时不判断夜间和频次；缺少 creditor 时频次按号码计算；JSON 中前 10,000 行未出现的列也列在这里）",
+                i.missing_optional.join("、")
+            ),
+        ));
+    }
+    if c.no_debtor > 0 {
+        v.push(("没有债务人的记录".to_string(), format!("{} 条，合并视为同一名未具名债务人", c.no_debtor)));
+    }
+    if c.unreadable_time > 0 {
+        v.push(("时间无法识别".to_string(), format!("{} 条：只做了文本检查，但计入比例的分母", c.unreadable_time)));
+    }
+    if c.before_standard > 0 {
+        v.push((
+            "标准生效前".to_string(),
+            format!("{} 条催收消息的夜间或频次命中发生在相应标准生效之前：只在 messages/ 中标出（规则名以 before_standard 结尾），不计入本报告的条数和比例", c.before_standard),
+        ));
+    }
+    v
+}
+
+const BASIS_HEADER: &str = "可能涉及的规定（需人工核实）";
+
+const CAVEATS: [&str; 10] = [
+    "这是自动识别的结果，不是法律认定，也不是律师意见。“有问题”指分析器标出了至少一项可能违规的内容；每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
+    "夜间 22:00–8:00 和每日接通不超过 3 次来自推荐性国家标准 GB/T 45251-2025《互联网金融 个人网络消费信贷 贷后催收风控指引》（适用于个人网络消费信贷），每日每号码呼叫不超过 6 次来自中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》（银行、消费类贷款）；它们是标准和行业自律规范，不是对所有债权人都有强制力的法律，出处和可信度见下方“适用的参数及出处”。",
+    "“轮换号码催收”是根据号码数量作出的推断，“书面要求停止联系后仍继续联系”依据债务人本人发出的消息判断，二者都需要结合原文和通话记录核实。",
+    "同一债务人的记录按（时间，编号）排序；时间完全相同的记录按编号先后计数。",
     "每千条 = 带有该代码的催收消息数 × 1000 ÷ 该组的催收消息数（一条消息可带多个代码）；比例用二进制浮点数计算，显示时保留一位小数。条数是精确整数。",
     "债务人本人发出的消息不计入比例，只用于判断“书面要求停止联系后仍继续联系”。",
     "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
-    "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码，需逐条核实。",
+    "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码。",
     "消息数少于 100 条的组不参与排名（比例不稳定），全部分组的数字都在 report.parquet 中。",
+    "超频记在发出超限那一次联系的号码和催收机构名下。",
 ];
 
 pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
     let c = &report.counts;
     let mut s = String::new();
     let _ = writeln!(s, "# 催收合规批量审查报告\n");
-    let _ = writeln!(s, "- 运行环境：{}", md(&report.engine));
+    for (k, v) in scope(report) {
+        let _ = writeln!(s, "- {k}：{}", md(&v));
+    }
     let _ = writeln!(
         s,
         "- 记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人",
@@ -173,12 +231,9 @@ pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
         c.debtors
     );
     let _ = writeln!(s, "- 有问题的催收消息：{} 条，每千条 {:.1}", c.flagged, per_mille(c.flagged, c.contacts));
-    if c.unreadable_time > 0 {
-        let _ = writeln!(s, "- 时间无法识别：{} 条（只做了文本检查）", c.unreadable_time);
-    }
     let _ = writeln!(s, "\n## 各类问题\n");
     let _ = writeln!(s, "![各类问题](chart-codes.svg)\n");
-    let _ = writeln!(s, "| 代码 | 问题 | 条数 | 每千条 | 依据 |\n|---|---|---:|---:|---|");
+    let _ = writeln!(s, "| 代码 | 问题 | 条数 | 每千条 | {BASIS_HEADER} |\n|---|---|---:|---:|---|");
     for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
         let _ = writeln!(
             s,
@@ -193,23 +248,29 @@ pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
     for (dim, _, zh) in DIMENSIONS {
         let rows = ranked(report, dim);
         let _ = writeln!(s, "\n## 按{zh}（有问题比例最高的 {TOP} 个）\n");
+        let _ = writeln!(
+            s,
+            "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。\n",
+            rows.len(),
+            unranked(report, dim)
+        );
         if charts.iter().any(|(n, _)| *n == format!("chart-{dim}.svg")) {
             let _ = writeln!(s, "![{zh}](chart-{dim}.svg)\n");
         }
         let _ = writeln!(
             s,
-            "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间比例 | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|"
+            "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间（每千条） | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|"
         );
         for r in rows.iter().take(TOP) {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} ({:.1}) | {:.1}% | {} | {} |",
+                "| {} | {} | {} | {} ({:.1}) | {:.1} | {} | {} |",
                 md(&display_key(&r.key)),
                 r.messages,
                 r.debtors,
                 r.flagged,
                 r.per_1000(r.flagged),
-                r.night_rate() * 100.0,
+                r.night_rate() * 1000.0,
                 r.frequency_breach_days,
                 md(&top_codes(r))
             );
@@ -242,7 +303,10 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
          td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.chart{overflow-x:auto}code{font-size:12px}\
          .note{color:#555;font-size:14px}</style></head><body>",
     );
-    let _ = write!(s, "<h1>催收合规批量审查报告</h1><ul><li>运行环境：{}</li>", esc(&report.engine));
+    s.push_str("<h1>催收合规批量审查报告</h1><ul>");
+    for (k, v) in scope(report) {
+        let _ = write!(s, "<li>{k}：{}</li>", esc(&v));
+    }
     let _ = write!(
         s,
         "<li>记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人</li><li>有问题的催收消息：<strong>{}</strong> 条，每千条 <strong>{:.1}</strong></li>",
@@ -253,14 +317,11 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
         c.flagged,
         per_mille(c.flagged, c.contacts)
     );
-    if c.unreadable_time > 0 {
-        let _ = write!(s, "<li>时间无法识别：{} 条（只做了文本检查）</li>", c.unreadable_time);
-    }
     s.push_str("</ul><h2>各类问题</h2>");
     if let Some((_, svg)) = charts.iter().find(|(n, _)| n == "chart-codes.svg") {
         let _ = write!(s, "<div class=\"chart\">{svg}</div>");
     }
-    s.push_str("<table><tr><th>代码</th><th>问题</th><th>条数</th><th>每千条</th><th>依据</th></tr>");
+    let _ = write!(s, "<table><tr><th>代码</th><th>问题</th><th>条数</th><th>每千条</th><th>{BASIS_HEADER}</th></tr>");
     for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
         let _ = write!(
             s,
@@ -274,24 +335,29 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
     }
     s.push_str("</table>");
     for (dim, _, zh) in DIMENSIONS {
-        let _ = write!(s, "<h2>按{zh}（有问题比例最高的 {TOP} 个）</h2>");
+        let _ = write!(
+            s,
+            "<h2>按{zh}（有问题比例最高的 {TOP} 个）</h2><p>参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。</p>",
+            ranked(report, dim).len(),
+            unranked(report, dim)
+        );
         if let Some((_, svg)) = charts.iter().find(|(n, _)| *n == format!("chart-{dim}.svg")) {
             let _ = write!(s, "<div class=\"chart\">{svg}</div>");
         }
         let _ = write!(
             s,
-            "<table><tr><th>{zh}</th><th>催收消息</th><th>债务人</th><th>有问题（每千条）</th><th>夜间比例</th><th>超频（人·天）</th><th>最多的问题</th></tr>"
+            "<table><tr><th>{zh}</th><th>催收消息</th><th>债务人</th><th>有问题（每千条）</th><th>夜间（每千条）</th><th>超频（人·天）</th><th>最多的问题</th></tr>"
         );
         for r in ranked(report, dim).iter().take(TOP) {
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({:.1})</td><td class=\"n\">{:.1}%</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({:.1})</td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 esc(&display_key(&r.key)),
                 r.messages,
                 r.debtors,
                 r.flagged,
                 r.per_1000(r.flagged),
-                r.night_rate() * 100.0,
+                r.night_rate() * 1000.0,
                 r.frequency_breach_days,
                 esc(&top_codes(r))
             );

@@ -29,7 +29,8 @@ use crate::{BatchError, Result, io_err};
 /// partition keys reproduce yuqi-conduct's log analysis exactly: frequency
 /// counts per debtor, creditor (or sender) and China-local day, connected calls
 /// apart from unanswered attempts, attempts per called number; ties in time are
-/// broken by id.
+/// broken by id (a batch has no single input order: files and partitions are
+/// read in parallel), so a log's order is (time, id) everywhere in the batch.
 pub const MESSAGES_SQL: &str = r#"
 WITH base AS (
   SELECT id, debtor, creditor, agency, sender, recipient, channel, text, consent,
@@ -55,20 +56,18 @@ ruled AS (
   SELECT *,
          CASE WHEN ms IS NOT NULL AND kind <> 'self' AND consent IS NOT TRUE
               THEN yuqi_night_rule(ms) END AS night_rule,
-         CASE WHEN ms IS NULL THEN NULL
-              WHEN kind = 'connected_call' AND nth_of_day > yuqi_limit('connected', ms)
-                THEN 'frequent_contact.connected_calls'
-              WHEN kind = 'attempt' AND nth_of_day > yuqi_limit('attempts', ms)
-                THEN 'frequent_contact.attempts' END AS frequency_rule
+         yuqi_frequency_rule(kind, nth_of_day, ms) AS frequency_rule
   FROM windowed
 ),
 hit AS (
   SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, day,
-         array_concat(yuqi_text_hits(text, sender, recipient),
-                      yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits)) AS hits
+         yuqi_merge_hits(yuqi_text_hits(text, sender, recipient),
+                         yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits)) AS hits
   FROM ruled
 )
-SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, time_ms, day, hits, yuqi_codes(hits) AS codes
+SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, time_ms, day, hits,
+       yuqi_codes(hits) AS codes, yuqi_codes_in_force(hits) AS codes_in_force,
+       yuqi_before_standard(hits) AS before_standard
 FROM hit
 "#;
 
@@ -78,6 +77,8 @@ pub struct ScanOptions {
     pub format: Option<InputFormat>,
     pub output: PathBuf,
     pub overwrite: bool,
+    /// The input has no `debtor` column because it is one debtor's log.
+    pub single_debtor: bool,
     /// Where the run happened, for the report (`DataFusion（本机）` or the cluster URL).
     pub engine: String,
 }
@@ -103,26 +104,46 @@ pub struct ScanSummary {
     pub messages_per_second: f64,
 }
 
-fn prepare_output(out: &Path, overwrite: bool) -> Result<PathBuf> {
+/// The output directory without a trailing separator, and its `.part` sibling.
+fn output_paths(out: &Path) -> Result<(PathBuf, PathBuf)> {
+    let out: PathBuf = out.components().collect();
+    let name = out
+        .file_name()
+        .ok_or_else(|| BatchError::Invalid(format!("输出目录 {} 不是一个目录名", out.display())))?
+        .to_string_lossy()
+        .to_string();
+    let part = out.with_file_name(format!("{name}.part"));
+    Ok((out, part))
+}
+
+fn prepare_output(out: &Path, part: &Path, overwrite: bool) -> Result<PathBuf> {
     if out.exists() && !overwrite && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(BatchError::OutputExists(out.to_path_buf()));
     }
-    let mut part = out.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
     if part.exists() {
-        std::fs::remove_dir_all(&part).map_err(io_err(&part))?;
+        std::fs::remove_dir_all(part).map_err(io_err(part))?;
     }
-    std::fs::create_dir_all(&part).map_err(io_err(&part))?;
+    std::fs::create_dir_all(part).map_err(io_err(part))?;
     // Engines on other processes (Ballista executors) need absolute paths.
-    std::fs::canonicalize(&part).map_err(io_err(&part))
+    std::fs::canonicalize(part).map_err(io_err(part))
 }
 
+/// Puts the complete `part` in place of `out`; an older output is moved aside
+/// first and removed only after the new one is in place.
 fn finish_output(part: &Path, out: &Path) -> Result<()> {
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(io_err(out))?;
+    let old = out.with_file_name(format!("{}.old", out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    let had_old = out.exists();
+    if had_old {
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        std::fs::rename(out, &old).map_err(io_err(out))?;
     }
-    std::fs::rename(part, out).map_err(io_err(out))
+    std::fs::rename(part, out).map_err(io_err(out))?;
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+    }
+    Ok(())
 }
 
 /// Runs the whole scan on `ctx`, which must have yuqi's functions registered.
@@ -130,29 +151,27 @@ pub async fn scan(ctx: &SessionContext, opts: &ScanOptions) -> Result<(ScanSumma
     let started = Instant::now();
     let mut stages = Vec::new();
     let input = std::fs::canonicalize(&opts.input).map_err(io_err(&opts.input))?;
-    let part = prepare_output(&opts.output, opts.overwrite)?;
-    let result = run(ctx, opts, &input, &part, &mut stages).await;
-    let (mut summary, report) = match result {
-        Ok(r) => r,
-        Err(e) => {
-            // Leave nothing that looks like output.
-            let _ = std::fs::remove_dir_all(&part);
-            return Err(e);
-        }
-    };
-    let t = Instant::now();
-    finish_output(&part, &opts.output)?;
-    stages.push(Stage { name: "finish", seconds: t.elapsed().as_secs_f64() });
-    let total = started.elapsed().as_secs_f64();
-    summary.stages = stages;
-    summary.stages.push(Stage { name: "total", seconds: total });
-    summary.messages_per_second = if total > 0.0 { summary.rows as f64 / total } else { 0.0 };
-    summary.output = opts.output.clone();
-    // summary.json is written last, into the final directory, with the full timings.
-    let path = opts.output.join("summary.json");
-    let json = serde_json::to_vec_pretty(&summary).map_err(|e| BatchError::Invalid(e.to_string()))?;
-    std::fs::write(&path, json).map_err(io_err(&path))?;
-    Ok((summary, report))
+    let (out, part) = output_paths(&opts.output)?;
+    let part = prepare_output(&out, &part, opts.overwrite)?;
+    let result = async {
+        let (mut summary, report) = run(ctx, opts, &input, &part, &mut stages).await?;
+        let total = started.elapsed().as_secs_f64();
+        summary.stages = stages;
+        summary.stages.push(Stage { name: "total", seconds: total });
+        summary.messages_per_second = if total > 0.0 { summary.rows as f64 / total } else { 0.0 };
+        summary.output = out.clone();
+        let path = part.join("summary.json");
+        let json = serde_json::to_vec_pretty(&summary).map_err(|e| BatchError::Invalid(e.to_string()))?;
+        std::fs::write(&path, json).map_err(io_err(&path))?;
+        finish_output(&part, &out)?;
+        Ok((summary, report))
+    }
+    .await;
+    if result.is_err() {
+        // Leave nothing that looks like output.
+        let _ = std::fs::remove_dir_all(&part);
+    }
+    result
 }
 
 async fn run(
@@ -163,7 +182,7 @@ async fn run(
     stages: &mut Vec<Stage>,
 ) -> Result<(ScanSummary, Report)> {
     let t = Instant::now();
-    let info = crate::input::register(ctx, input, opts.format).await?;
+    let info = crate::input::register(ctx, input, opts.format, opts.single_debtor).await?;
     let messages_dir = part.join("messages");
     let df = ctx.sql(MESSAGES_SQL).await?;
     df.write_parquet(&format!("{}/", messages_dir.display()), DataFrameWriteOptions::new(), None).await?;
@@ -176,7 +195,7 @@ async fn run(
     stages.push(Stage { name: "aggregate", seconds: t.elapsed().as_secs_f64() });
 
     let t = Instant::now();
-    let report = Report { engine: opts.engine.clone(), counts: counts.clone(), rows };
+    let report = Report { engine: opts.engine.clone(), input: info.clone(), counts: counts.clone(), rows };
     report::write(&report, part)?;
     stages.push(Stage { name: "report", seconds: t.elapsed().as_secs_f64() });
 

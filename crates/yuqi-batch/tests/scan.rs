@@ -64,10 +64,14 @@ fn reference(msgs: &[GenMessage]) -> HashMap<String, Vec<HitRow>> {
             })
             .collect();
         let log = analyzer.analyze_log(&converted);
+        // Exactly what `yuqi scan --log` does with a message's text and log hits.
         for (m, log_hits) in converted.iter().zip(log) {
-            let mut hits: Vec<HitRow> = analyzer.analyze(m, &mut scratch).hits.iter().map(row).collect();
-            hits.extend(log_hits.iter().map(row));
-            out.insert(m.id.as_deref().unwrap().to_string(), hits);
+            let mut analysis = analyzer.analyze(m, &mut scratch);
+            for h in log_hits {
+                analysis.add(h);
+            }
+            analysis.finish();
+            out.insert(m.id.as_deref().unwrap().to_string(), analysis.hits.iter().map(row).collect());
         }
     }
     out
@@ -120,20 +124,23 @@ fn write_input(msgs: &[GenMessage], seed: u64, dir: &Path, format: InputFormat) 
     p
 }
 
-async fn run(
-    input: &Path,
-    output: &Path,
-    partitions: usize,
-) -> yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)> {
+type Scanned = yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)>;
+
+async fn run_with(input: &Path, output: &Path, partitions: usize, single_debtor: bool, overwrite: bool) -> Scanned {
     let ctx = local_context(Some(partitions)).unwrap();
     let opts = ScanOptions {
         input: input.to_path_buf(),
         format: None,
         output: output.to_path_buf(),
-        overwrite: false,
+        overwrite,
+        single_debtor,
         engine: "test".into(),
     };
     scan(&ctx, &opts).await
+}
+
+async fn run(input: &Path, output: &Path, partitions: usize) -> Scanned {
+    run_with(input, output, partitions, false, false).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,8 +204,10 @@ async fn the_report_equals_counts_made_independently() {
     type Acc = (i64, HashSet<String>, i64, Vec<i64>, HashSet<(String, String)>);
     let mut acc: BTreeMap<(String, String), Acc> = BTreeMap::new();
     for m in msgs.iter().filter(|m| !is_self(m)) {
+        // Reports count what standards in force at the time decide.
         let hits = &expected[&m.id];
-        let has: HashSet<&str> = hits.iter().map(|h| h.0.as_str()).collect();
+        let has: HashSet<&str> =
+            hits.iter().filter(|h| !h.3.ends_with("before_standard")).map(|h| h.0.as_str()).collect();
         let day = parse_time(&m.time).unwrap().date_naive().to_string();
         for (dim, key) in [("agency", &m.agency), ("creditor", &m.creditor), ("sender", &m.from)] {
             let e = acc
@@ -287,10 +296,18 @@ async fn night_and_frequency_follow_the_parameters() {
         lines.push(serde_json::json!({"id": format!("t{i}"), "debtor": "C", "creditor": "Q", "from": "13900000000", "channel": "call", "connected": false, "time": format!("2025-06-05T1{i}:30:00+08:00"), "text": ""}));
     }
     lines.push(serde_json::json!({"id": "t9", "debtor": "D", "creditor": "Q", "from": "13900000000", "channel": "call", "connected": false, "time": "2025-06-05T19:30:00+08:00", "text": ""}));
+    // The same seven attempts after the six-attempt guideline took effect (2026-01-30).
+    for i in 0..7 {
+        lines.push(serde_json::json!({"id": format!("u{i}"), "debtor": "E", "creditor": "Q", "from": "13900000000", "channel": "call", "connected": false, "time": format!("2026-03-05T1{i}:30:00+08:00"), "text": ""}));
+    }
     let input = jsonl(tmp.path(), "cases.jsonl", &lines);
     let out = tmp.path().join("out");
-    let (summary, _) = run(&input, &out, 2).await.unwrap();
+    let (summary, report) = run(&input, &out, 2).await.unwrap();
     assert_eq!(summary.unreadable_time, 1);
+    // t6 is the only contact whose hit predates its standard; it is kept out of the counts.
+    assert_eq!(report.counts.before_standard, 1);
+    let freq = report.counts.by_code.iter().find(|(c, _)| c == "frequent_contact").unwrap().1;
+    assert_eq!(freq, 2, "c3 and u6 count; t6 does not");
     let got = read_hits(&out).await;
     let codes = |id: &str| got[id].1.clone();
     let night = vec!["night_contact".to_string()];
@@ -310,8 +327,13 @@ async fn night_and_frequency_follow_the_parameters() {
     for i in 0..6 {
         assert!(codes(&format!("t{i}")).is_empty(), "attempt {i}");
     }
+    // Before the guideline took effect the count is marked, not claimed as a breach of it.
     assert_eq!(codes("t6"), vec!["frequent_contact".to_string()]);
-    assert_eq!(got["t6"].0[0].3, "frequent_contact.attempts");
+    assert_eq!(got["t6"].0[0].3, "frequent_contact.attempts.before_standard");
+    for i in 0..6 {
+        assert!(codes(&format!("u{i}")).is_empty(), "attempt {i} after the guideline");
+    }
+    assert_eq!(got["u6"].0[0].3, "frequent_contact.attempts");
     assert!(codes("t9").is_empty(), "another debtor's phone");
     // The night hit spans the whole message, like yuqi-conduct's log hits.
     assert_eq!(got["n1"].0[0].1..got["n1"].0[0].2, 0..4);
@@ -364,7 +386,7 @@ async fn time_columns_of_every_kind_are_read_alike() {
     ];
     for (i, input) in inputs.iter().enumerate() {
         let out = tmp.path().join(format!("out{i}"));
-        run(input, &out, 1).await.unwrap();
+        run_with(input, &out, 1, true, false).await.unwrap();
         let got = read_hits(&out).await;
         assert_eq!(got["x"].1, vec!["night_contact".to_string()], "{}", input.display());
     }
@@ -378,7 +400,8 @@ async fn bad_input_fails_clearly_and_leaves_nothing() {
     let out = tmp.path().join("out");
     match run(&input, &out, 1).await {
         Err(BatchError::MissingColumn { missing, found, .. }) => {
-            assert_eq!(missing, "text");
+            assert!(missing.starts_with("text、debtor"), "{missing}");
+            assert!(missing.contains("--single-debtor"), "{missing}");
             assert!(found.contains("body"));
         }
         other => panic!("expected a missing-column error, got {other:?}"),
@@ -387,17 +410,37 @@ async fn bad_input_fails_clearly_and_leaves_nothing() {
 
     // A broken JSON line.
     let p = tmp.path().join("broken.jsonl");
-    std::fs::write(&p, "{\"id\": \"1\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \n").unwrap();
+    std::fs::write(&p, "{\"id\": \"1\", \"debtor\": \"A\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \n").unwrap();
     let err = run(&p, &out, 1).await.unwrap_err();
     assert!(matches!(err, BatchError::Engine(_)), "{err}");
     assert!(!out.exists() && !tmp.path().join("out.part").exists(), "nothing written after a failed read");
 
     // An existing output is not overwritten without --overwrite.
-    let good = jsonl(tmp.path(), "good.jsonl", &[serde_json::json!({"id": "1", "text": "你好"})]);
+    let good = jsonl(tmp.path(), "good.jsonl", &[serde_json::json!({"id": "1", "debtor": "A", "text": "你好"})]);
     run(&good, &out, 1).await.unwrap();
     let before = std::fs::read(out.join("report.parquet")).unwrap();
     assert!(matches!(run(&good, &out, 1).await, Err(BatchError::OutputExists(_))));
     assert_eq!(std::fs::read(out.join("report.parquet")).unwrap(), before);
+    // A failed --overwrite run keeps the previous output; a trailing slash is the same directory.
+    let with_slash = std::path::PathBuf::from(format!("{}/", out.display()));
+    assert!(run_with(&p, &with_slash, 1, false, true).await.is_err());
+    assert_eq!(std::fs::read(out.join("report.parquet")).unwrap(), before, "old output intact");
+    run_with(&good, &with_slash, 1, false, true).await.unwrap();
+    assert!(
+        out.join("summary.json").exists()
+            && !tmp.path().join("out.part").exists()
+            && !tmp.path().join("out.old").exists()
+    );
+
+    // A directory of CSV files with different headers is refused, not misread.
+    let dir = tmp.path().join("csvdir");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.csv"), "id,debtor,text\n1,A,你好\n").unwrap();
+    std::fs::write(dir.join("b.csv"), "id,text,debtor\n2,再不还钱就弄死你,A\n").unwrap();
+    match run(&dir, &tmp.path().join("o3"), 1).await {
+        Err(BatchError::Invalid(m)) => assert!(m.contains("b.csv") && m.contains("表头"), "{m}"),
+        other => panic!("expected a header error, got {other:?}"),
+    }
 
     // Unknown format.
     let odd = tmp.path().join("log.xlsx");
@@ -408,7 +451,8 @@ async fn bad_input_fails_clearly_and_leaves_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn names_from_the_input_are_escaped_in_the_report() {
     let tmp = tempfile::tempdir().unwrap();
-    let lines: Vec<serde_json::Value> = (0..3)
+    // Enough messages for the group to be ranked (and so named) in the report.
+    let lines: Vec<serde_json::Value> = (0..120)
         .map(|i| serde_json::json!({"id": i.to_string(), "debtor": "A", "creditor": "<script>alert(1)</script>", "agency": "a|b", "from": "<img src=x onerror=alert(1)>", "channel": "sms", "time": "2025-06-01T23:00:00+08:00", "text": "再不还钱就弄死你"}))
         .collect();
     let input = jsonl(tmp.path(), "evil.jsonl", &lines);
@@ -422,6 +466,35 @@ async fn names_from_the_input_are_escaped_in_the_report() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("a\\|b"), "a pipe in a name does not break the Markdown table");
+}
+
+/// Exports spell things differently: header case and spaces, 1/是 for true, padded
+/// values, and in JSON lines a column that first appears late.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spellings_of_exports_are_read_like_the_cli_reads_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("ID, Debtor ,From,Channel,Connected,Time,Text\n");
+    for i in 0..4 {
+        let connected = ["1", "是", "true", "接通"][i];
+        csv.push_str(&format!("c{i},A,13800000000, call ,{connected},2025-06-05 1{i}:00:00,\n"));
+    }
+    let p = tmp.path().join("calls.csv");
+    std::fs::write(&p, csv).unwrap();
+    let out = tmp.path().join("out");
+    run(&p, &out, 1).await.unwrap();
+    let got = read_hits(&out).await;
+    assert_eq!(got["c3"].1, vec!["frequent_contact".to_string()], "the fourth connected call");
+    assert!(got["c2"].1.is_empty());
+
+    // consent appears only on line 10,001, after the inferred sample.
+    let mut lines: Vec<serde_json::Value> =
+        (0..10_000).map(|i| serde_json::json!({"id": format!("x{i}"), "debtor": "B", "text": "提醒还款"})).collect();
+    lines.push(serde_json::json!({"id": "late", "debtor": "C", "text": "提醒还款", "time": "2025-06-01T23:30:00+08:00", "consent": true}));
+    let p = jsonl(tmp.path(), "late.jsonl", &lines);
+    let out = tmp.path().join("out2");
+    run(&p, &out, 2).await.unwrap();
+    let got = read_hits(&out).await;
+    assert!(got["late"].1.is_empty(), "consent recorded on a late line is honoured");
 }
 
 #[test]

@@ -34,8 +34,11 @@ pub struct Params {
     pub night_from: NaiveDate,
     /// Connected calls per creditor per day allowed.
     pub max_connected: usize,
+    /// The day that limit took effect (earlier breaches are `….before_standard`).
+    pub connected_from: NaiveDate,
     /// Unanswered attempts per creditor and number per day allowed.
     pub max_attempts: usize,
+    pub attempts_from: NaiveDate,
     pub rotation_numbers: usize,
     pub rotation_days: i64,
 }
@@ -45,6 +48,29 @@ impl Params {
     pub fn night_rule(&self, day: NaiveDate, hour: u32) -> Option<&'static str> {
         (hour >= self.night_start || hour < self.night_end)
             .then(|| if day >= self.night_from { "night_contact.window" } else { "night_contact.before_standard" })
+    }
+
+    /// The frequency rule broken by the `nth` connected call (or unanswered attempt)
+    /// of `day`, if it breaks one. A limit applied to a day before it took effect is
+    /// marked `before_standard`: the count is reported, not claimed as a breach of it.
+    pub fn frequency_rule(&self, day: NaiveDate, connected: bool, nth: usize) -> Option<&'static str> {
+        if connected {
+            (nth > self.max_connected).then(|| {
+                if day >= self.connected_from {
+                    "frequent_contact.connected_calls"
+                } else {
+                    "frequent_contact.connected_calls.before_standard"
+                }
+            })
+        } else {
+            (nth > self.max_attempts).then(|| {
+                if day >= self.attempts_from {
+                    "frequent_contact.attempts"
+                } else {
+                    "frequent_contact.attempts.before_standard"
+                }
+            })
+        }
     }
 }
 
@@ -57,12 +83,16 @@ fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
 /// The parameters in force on `on` (the earliest ones for days before any took effect).
 pub fn params(on: NaiveDate) -> Option<Params> {
     let (night_start, night_from) = as_count("conduct.night_start_hour", on)?;
+    let connected = as_count("conduct.max_connected_calls_per_day", on)?;
+    let attempts = as_count("conduct.max_attempts_per_number_per_day", on)?;
     Some(Params {
         night_start: night_start as u32,
         night_end: as_count("conduct.night_end_hour", on)?.0 as u32,
         night_from,
-        max_connected: as_count("conduct.max_connected_calls_per_day", on)?.0,
-        max_attempts: as_count("conduct.max_attempts_per_number_per_day", on)?.0,
+        max_connected: connected.0,
+        connected_from: connected.1,
+        max_attempts: attempts.0,
+        attempts_from: attempts.1,
         rotation_numbers: as_count("conduct.rotation_numbers", on)?.0,
         rotation_days: as_count("conduct.rotation_window_days", on)?.0 as i64,
     })
@@ -125,15 +155,15 @@ pub(crate) fn analyze(lex: &Lexicon, messages: &[Message<'_>]) -> Vec<Vec<Hit>> 
             if m.answered() {
                 let n = connected.entry((key.clone(), day)).or_default();
                 *n += 1;
-                if *n > p.max_connected {
-                    out[i].push(whole(Code::FrequentContact, "frequent_contact.connected_calls", &m.text));
+                if let Some(rule) = p.frequency_rule(day, true, *n) {
+                    out[i].push(whole(Code::FrequentContact, rule, &m.text));
                 }
             } else {
                 let target = m.to.as_deref().unwrap_or("self").to_string();
                 let n = attempts.entry((format!("{key}\u{1}{target}"), day)).or_default();
                 *n += 1;
-                if *n > p.max_attempts {
-                    out[i].push(whole(Code::FrequentContact, "frequent_contact.attempts", &m.text));
+                if let Some(rule) = p.frequency_rule(day, false, *n) {
+                    out[i].push(whole(Code::FrequentContact, rule, &m.text));
                 }
             }
         }
