@@ -43,9 +43,9 @@ const PLATFORMS: [&str; 24] = [
     "乐享借",
     "随心花",
     "米粒贷",
-    "好借呗呗",
+    "好借多多",
     "快易花",
-    "融e借",
+    "融享借",
     "天天有钱",
     "惠分期",
     "青禾贷",
@@ -187,7 +187,7 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
     let mut debtor_no = 0u64;
     // 2025-03-01T00:00:00+08:00, in seconds since the epoch.
     let start: i64 = 1_740_758_400;
-    let span_days: i64 = 600;
+    let span_days: i64 = 480;
     while made < opts.messages {
         debtor_no += 1;
         let debtor = format!("d{debtor_no:07}");
