@@ -34,7 +34,8 @@ fn add_functions(state: &mut SessionState) -> datafusion::common::Result<()> {
 /// A local DataFusion session with yuqi's functions. `partitions` defaults to the
 /// number of cores.
 pub fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
-    let mut config = SessionConfig::new();
+    // DATAFUSION_* environment variables tune the engine (memory, batch size…).
+    let mut config = SessionConfig::from_env()?;
     if let Some(p) = partitions {
         config = config.with_target_partitions(p.max(1));
     }

@@ -55,7 +55,7 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
     },
     FunctionDoc {
         name: "yuqi_log_hits",
-        signature: "yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits) -> list<struct<…>>",
+        signature: "yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits) -> list<struct<…>>",
         zh: "把夜间、频次规则名和序列命中合成为整条消息的命中",
     },
     FunctionDoc {
@@ -106,8 +106,8 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
     },
     FunctionDoc {
         name: "yuqi_sequence_hits",
-        signature: "yuqi_sequence_hits(ms, from, to, creditor, channel, text) OVER (PARTITION BY debtor ORDER BY ms, id)",
-        zh: "窗口函数：轮换号码催收、收到书面停止请求后继续联系",
+        signature: "yuqi_sequence_hits(ms, from, to, creditor, channel, own_text, text_len) OVER (PARTITION BY debtor ORDER BY ms, id)",
+        zh: "窗口函数：轮换号码催收、收到书面停止请求后继续联系（own_text 只需债务人本人消息的文字，text_len 为字符数）",
     },
 ];
 
@@ -447,7 +447,7 @@ fn codes_of(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
     Ok(ColumnarValue::Array(Arc::new(list)))
 }
 
-// ---- yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits) --------------
+// ---- yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits) ----------
 
 udf_struct!(LogHits, 4);
 
@@ -460,14 +460,23 @@ impl ScalarUDFImpl for LogHits {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
-        let text = strs(&a[0], "text")?;
+        // The message's length in characters (or its text, for ad-hoc SQL).
+        let lengths: Vec<usize> = match a[0].data_type() {
+            t if t.is_integer() || t == &DataType::Null => {
+                int64s(&a[0], "text_len")?.iter().map(|v| v.unwrap_or(0).max(0) as usize).collect()
+            }
+            _ => {
+                let text = strs(&a[0], "text")?;
+                (0..args.number_rows).map(|i| text.get(i).map_or(0, |t| t.chars().count())).collect()
+            }
+        };
         let night = strs(&a[1], "night_rule")?;
         let freq = strs(&a[2], "frequency_rule")?;
         let seq = hits_list(&a[3], "sequence_hits")?;
         let mut out = HitsBuilder::new();
         for i in 0..args.number_rows {
             // Log-level hits cover the whole message, as in yuqi-conduct's log analysis.
-            let len = text.get(i).map_or(0, |t| t.chars().count());
+            let len = lengths[i];
             if let Some(rule) = night.get(i) {
                 out.push_hit(Code::NightContact.as_str(), 0, len, rule, basis(Code::NightContact));
             }
@@ -767,11 +776,16 @@ impl ScalarUDFImpl for ContactKind {
     }
 }
 
-// ---- yuqi_sequence_hits(ms, from, to, creditor, channel, text) OVER (…) ---------
+// ---- yuqi_sequence_hits(ms, from, to, creditor, channel, own_text, text_len) OVER (…)
 
 /// Number rotation and contact after a stop request need a debtor's history in
 /// time order; the evaluator runs yuqi-conduct's log analysis over the partition
 /// and keeps those two codes (night and frequency come from SQL windows).
+///
+/// Only the debtor's own messages need their text (to find stop requests); for the
+/// others the character count is enough, since log-level hits span the whole
+/// message. Keeping collectors' texts out of the window is what keeps a window
+/// over millions of rows within memory.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SequenceHits {
     signature: Signature,
@@ -779,7 +793,7 @@ pub struct SequenceHits {
 
 impl SequenceHits {
     pub fn new() -> SequenceHits {
-        SequenceHits { signature: Signature::any(6, Volatility::Immutable) }
+        SequenceHits { signature: Signature::any(7, Volatility::Immutable) }
     }
 }
 
@@ -809,8 +823,8 @@ struct SequenceEvaluator;
 
 impl PartitionEvaluator for SequenceEvaluator {
     fn evaluate_all(&mut self, values: &[ArrayRef], num_rows: usize) -> Result<ArrayRef> {
-        if values.len() != 6 {
-            return exec_err!("yuqi_sequence_hits takes (ms, from, to, creditor, channel, text)");
+        if values.len() != 7 {
+            return exec_err!("yuqi_sequence_hits takes (ms, from, to, creditor, channel, own_text, text_len)");
         }
         let ms = int64s(&values[0], "ms")?;
         let (from, to, creditor, channel, text) = (
@@ -818,8 +832,9 @@ impl PartitionEvaluator for SequenceEvaluator {
             strs(&values[2], "to")?,
             strs(&values[3], "creditor")?,
             strs(&values[4], "channel")?,
-            strs(&values[5], "text")?,
+            strs(&values[5], "own_text")?,
         );
+        let text_len = int64s(&values[6], "text_len")?;
         let msgs: Vec<Message<'_>> = (0..num_rows)
             .map(|i| Message {
                 text: Cow::Borrowed(text.get(i).unwrap_or("")),
@@ -833,9 +848,11 @@ impl PartitionEvaluator for SequenceEvaluator {
             .collect();
         let hits = Analyzer::shared().analyze_log(&msgs);
         let mut out = HitsBuilder::new();
-        for row in &hits {
+        for (i, row) in hits.iter().enumerate() {
+            let len = if text_len.is_valid(i) { text_len.value(i).max(0) as usize } else { 0 };
             for h in row.iter().filter(|h| matches!(h.code, Code::NumberRotation | Code::StopIgnored)) {
-                out.push(h);
+                // Whole-message hits: the span is the message's full length.
+                out.push_hit(h.code.as_str(), 0, len, &h.rule, h.basis);
             }
             out.end_row();
         }

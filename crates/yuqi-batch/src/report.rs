@@ -151,27 +151,40 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
 /// One row per (dimension, key), sorted by dimension then key.
 pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     let codes = report_codes();
+    // Three steps, so that no step keeps sets of strings per group: one row of 0/1
+    // flags per contact; sums per (dimension, key, debtor) with the breach days of
+    // that debtor (a distinct count of dates in a small group); sums per group, where
+    // each row of the previous step is one debtor.
+    let mut flags = String::from("CAST(cardinality(codes_in_force) > 0 AS BIGINT) AS f_flagged");
+    for (i, c) in codes.iter().enumerate() {
+        let _ = write!(flags, ", CAST({} AS BIGINT) AS f{i}", has(*c));
+    }
     let union: Vec<String> = DIMENSIONS
         .iter()
-        .map(|(dim, col, _)| {
-            format!(
-                "SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, debtor, day, codes_in_force FROM results WHERE kind <> 'self'"
-            )
-        })
+        .map(|(dim, col, _)| format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, * FROM flagged"))
         .collect();
-    let mut sql = String::from(
-        "SELECT dimension, key, CAST(COUNT(*) AS BIGINT) AS messages, CAST(COUNT(DISTINCT debtor) AS BIGINT) AS debtors, \
-         CAST(SUM(CASE WHEN cardinality(codes_in_force) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS flagged",
+    let mut per_debtor = String::from("SELECT dimension, key, debtor, COUNT(*) AS n, SUM(f_flagged) AS s_flagged");
+    let mut per_group = String::from(
+        "SELECT dimension, key, CAST(SUM(n) AS BIGINT) AS messages, CAST(COUNT(*) AS BIGINT) AS debtors, \
+         CAST(SUM(s_flagged) AS BIGINT) AS flagged",
     );
-    for c in &codes {
-        let _ = write!(sql, ", CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS \"{}\"", has(*c), c.as_str());
+    for (i, c) in codes.iter().enumerate() {
+        let _ = write!(per_debtor, ", SUM(f{i}) AS s{i}");
+        let _ = write!(per_group, ", CAST(SUM(s{i}) AS BIGINT) AS \"{}\"", c.as_str());
     }
+    let freq = codes.iter().position(|c| *c == Code::FrequentContact).unwrap_or(0);
     let _ = write!(
-        sql,
-        ", CAST(COUNT(DISTINCT CASE WHEN {} THEN concat(COALESCE(debtor, ''), '|', CAST(day AS VARCHAR)) END) AS BIGINT) \
-         AS frequency_breach_days FROM ({}) AS grouped GROUP BY dimension, key ORDER BY dimension, key",
-        has(Code::FrequentContact),
+        per_debtor,
+        ", COUNT(DISTINCT CASE WHEN f{freq} = 1 THEN day END) AS breach_days FROM ({}) AS dims GROUP BY dimension, key, debtor",
         union.join(" UNION ALL ")
+    );
+    let _ = write!(
+        per_group,
+        ", CAST(SUM(breach_days) AS BIGINT) AS frequency_breach_days FROM ({per_debtor}) AS per_debtor \
+         GROUP BY dimension, key ORDER BY dimension, key"
+    );
+    let sql = format!(
+        "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM results WHERE kind <> 'self') {per_group}"
     );
     let batches = ctx.sql(&sql).await?.collect().await?;
     let mut rows = Vec::new();

@@ -25,6 +25,9 @@ use crate::{BatchError, Result, io_err};
 
 /// Per-message codes, spans and log-level windows (see the module docs).
 ///
+/// Text is analysed before the windows so that only hits, lengths and the
+/// debtor's own texts are sorted and buffered: the windows hold whole partitions.
+///
 /// Night contact and daily frequency are SQL windows over yuqi functions; the
 /// partition keys reproduce yuqi-conduct's log analysis exactly: frequency
 /// counts per debtor, creditor (or sender) and China-local day, connected calls
@@ -32,11 +35,18 @@ use crate::{BatchError, Result, io_err};
 /// broken by id (a batch has no single input order: files and partitions are
 /// read in parallel), so a log's order is (time, id) everywhere in the batch.
 pub const MESSAGES_SQL: &str = r#"
-WITH base AS (
-  SELECT id, debtor, creditor, agency, sender, recipient, channel, text, consent,
+WITH typed AS (
+  SELECT *, yuqi_contact_kind(sender, channel, connected, duration) AS kind FROM input
+),
+base AS (
+  -- Text analysis first, row by row; the windows below carry the hits, the length and
+  -- the debtor's own texts, not every collector's text.
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind,
          yuqi_time_ms(time) AS ms,
-         yuqi_contact_kind(sender, channel, connected, duration) AS kind
-  FROM input
+         yuqi_text_hits(text, sender, recipient) AS text_hits,
+         COALESCE(character_length(text), 0) AS text_len,
+         CASE WHEN kind = 'self' THEN text END AS own_text
+  FROM typed
 ),
 dated AS (
   SELECT *,
@@ -48,7 +58,7 @@ dated AS (
 windowed AS (
   SELECT *,
          ROW_NUMBER() OVER (PARTITION BY debtor, frequency_key, frequency_target, day, kind ORDER BY ms, id) AS nth_of_day,
-         yuqi_sequence_hits(ms, sender, recipient, creditor, channel, text)
+         yuqi_sequence_hits(ms, sender, recipient, creditor, channel, own_text, text_len)
            OVER (PARTITION BY debtor ORDER BY ms, id) AS sequence_hits
   FROM dated
 ),
@@ -61,8 +71,7 @@ ruled AS (
 ),
 hit AS (
   SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, day,
-         yuqi_merge_hits(yuqi_text_hits(text, sender, recipient),
-                         yuqi_log_hits(text, night_rule, frequency_rule, sequence_hits)) AS hits
+         yuqi_merge_hits(text_hits, yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits)) AS hits
   FROM ruled
 )
 SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, time_ms, day, hits,
