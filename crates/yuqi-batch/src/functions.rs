@@ -474,9 +474,8 @@ impl ScalarUDFImpl for LogHits {
         let freq = strs(&a[2], "frequency_rule")?;
         let seq = hits_list(&a[3], "sequence_hits")?;
         let mut out = HitsBuilder::new();
-        for i in 0..args.number_rows {
+        for (i, &len) in lengths.iter().enumerate() {
             // Log-level hits cover the whole message, as in yuqi-conduct's log analysis.
-            let len = lengths[i];
             if let Some(rule) = night.get(i) {
                 out.push_hit(Code::NightContact.as_str(), 0, len, rule, basis(Code::NightContact));
             }
