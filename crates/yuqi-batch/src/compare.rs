@@ -32,6 +32,33 @@ fn rows_of(batch: &RecordBatch, out: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
+/// The rows of a query, one formatted row at a time.
+struct Rows {
+    stream: datafusion::physical_plan::SendableRecordBatchStream,
+    buffer: std::collections::VecDeque<String>,
+}
+
+impl Rows {
+    async fn open(ctx: &SessionContext, table: &str, order: &str) -> Result<Rows> {
+        let stream = ctx.sql(&format!("SELECT * FROM {table} ORDER BY {order}")).await?.execute_stream().await?;
+        Ok(Rows { stream, buffer: std::collections::VecDeque::new() })
+    }
+
+    async fn next(&mut self) -> Result<Option<String>> {
+        while self.buffer.is_empty() {
+            match self.stream.next().await {
+                Some(batch) => {
+                    let mut rows = Vec::new();
+                    rows_of(&batch?, &mut rows)?;
+                    self.buffer.extend(rows);
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(self.buffer.pop_front())
+    }
+}
+
 async fn compare_table(
     ctx: &SessionContext,
     left: &str,
@@ -39,41 +66,17 @@ async fn compare_table(
     order: &str,
     name: &str,
 ) -> Result<(u64, Option<(String, u64, String, String)>)> {
-    let mut a = ctx.sql(&format!("SELECT * FROM {left} ORDER BY {order}")).await?.execute_stream().await?;
-    let mut b = ctx.sql(&format!("SELECT * FROM {right} ORDER BY {order}")).await?.execute_stream().await?;
-    let (mut ra, mut rb): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-    let (mut ia, mut ib) = (0usize, 0usize);
+    let (mut a, mut b) = (Rows::open(ctx, left, order).await?, Rows::open(ctx, right, order).await?);
     let mut n = 0u64;
     loop {
-        if ia == ra.len() {
-            ra.clear();
-            ia = 0;
-            if let Some(batch) = a.next().await {
-                rows_of(&batch?, &mut ra)?;
-                continue;
-            }
-        }
-        if ib == rb.len() {
-            rb.clear();
-            ib = 0;
-            if let Some(batch) = b.next().await {
-                rows_of(&batch?, &mut rb)?;
-                continue;
-            }
-        }
-        match (ra.get(ia), rb.get(ib)) {
+        match (a.next().await?, b.next().await?) {
             (None, None) => return Ok((n, None)),
+            (x, y) if x == y => n += 1,
             (x, y) => {
-                let (x, y) =
-                    (x.cloned().unwrap_or_else(|| "（无）".into()), y.cloned().unwrap_or_else(|| "（无）".into()));
-                if x != y {
-                    return Ok((n, Some((name.to_string(), n + 1, x, y))));
-                }
+                let none = || "（无）".to_string();
+                return Ok((n, Some((name.to_string(), n + 1, x.unwrap_or_else(none), y.unwrap_or_else(none)))));
             }
         }
-        ia += 1;
-        ib += 1;
-        n += 1;
     }
 }
 

@@ -23,6 +23,8 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 
+use yuqi_ledger::synth::SplitMix64;
+
 use crate::input::InputFormat;
 use crate::{BatchError, Result, io_err};
 
@@ -100,20 +102,17 @@ const STOPS: [&str; 4] = [
 ];
 const THIRD_PARTIES: [&str; 4] = ["relative", "employer", "contact", "colleague"];
 
-/// SplitMix64: tiny, fast, and the same everywhere.
+/// The generator's random stream: yuqi's SplitMix64 (the one the ledger's
+/// synthetic data uses) with the draws the generator needs.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::new(seed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: u64) -> u64 {
@@ -314,6 +313,23 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
     Ok(())
 }
 
+impl GenMessage {
+    /// The text columns, in the order of [`schema`].
+    fn texts(&self) -> [&str; 9] {
+        [
+            &self.id,
+            &self.debtor,
+            &self.creditor,
+            &self.agency,
+            &self.from,
+            &self.to,
+            self.channel,
+            &self.time,
+            &self.text,
+        ]
+    }
+}
+
 pub fn schema() -> Arc<Schema> {
     Arc::new(Schema::new(vec![
         Field::new("id", DataType::Utf8, false),
@@ -335,17 +351,7 @@ pub fn to_batch(rows: &[GenMessage]) -> Result<RecordBatch> {
     let mut connected = BooleanBuilder::new();
     let mut duration = Int64Builder::new();
     for r in rows {
-        for (b, v) in cols.iter_mut().zip([
-            r.id.as_str(),
-            &r.debtor,
-            &r.creditor,
-            &r.agency,
-            &r.from,
-            &r.to,
-            r.channel,
-            &r.time,
-            &r.text,
-        ]) {
+        for (b, v) in cols.iter_mut().zip(r.texts()) {
             b.append_value(v);
         }
         connected.append_option(r.connected);
@@ -425,20 +431,8 @@ pub fn write(opts: GenOptions, out: &Path, format: InputFormat) -> Result<u64> {
                     n += 1;
                     let c = r.connected.map(|b| b.to_string()).unwrap_or_default();
                     let d = r.duration.map(|d| d.to_string()).unwrap_or_default();
-                    w.write_record([
-                        &r.id,
-                        &r.debtor,
-                        &r.creditor,
-                        &r.agency,
-                        &r.from,
-                        &r.to,
-                        r.channel,
-                        &r.time,
-                        &r.text,
-                        &c,
-                        &d,
-                    ])
-                    .map_err(|e| BatchError::Invalid(e.to_string()))?;
+                    w.write_record(r.texts().into_iter().chain([c.as_str(), d.as_str()]))
+                        .map_err(|e| BatchError::Invalid(e.to_string()))?;
                 }
                 Ok(())
             })?;

@@ -14,19 +14,9 @@ pub const MIN_RANKED_MESSAGES: i64 = 100;
 const TOP: usize = 20;
 const CHART_TOP: usize = 15;
 
+/// HTML/SVG text escaping (the one the timeline chart uses: also drops control characters).
 fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+    yuqi_timeline::svg::escape(s)
 }
 
 /// Markdown table cells: no pipes, no line breaks, no raw HTML.
@@ -215,170 +205,200 @@ const CAVEATS: [&str; 10] = [
     "超频记在发出超限那一次联系的号码和催收机构名下。",
 ];
 
-pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
+/// A table of plain-text cells; each renderer escapes for its format.
+struct Table {
+    header: Vec<String>,
+    /// Right-aligned (numeric) columns.
+    numeric: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+/// One section of the report, in the order both formats print them.
+struct Section {
+    title: String,
+    /// Paragraphs before the chart and the table.
+    lead: Vec<String>,
+    chart: Option<String>,
+    table: Option<Table>,
+    bullets: Vec<String>,
+}
+
+const TITLE: &str = "催收合规批量审查报告";
+
+/// The report's content, once, for both formats.
+fn sections(report: &Report) -> Vec<Section> {
     let c = &report.counts;
-    let mut s = String::new();
-    let _ = writeln!(s, "# 催收合规批量审查报告\n");
-    for (k, v) in scope(report) {
-        let _ = writeln!(s, "- {k}：{}", md(&v));
-    }
-    let _ = writeln!(
-        s,
-        "- 记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人",
+    let mut scope_lines: Vec<String> = scope(report).into_iter().map(|(k, v)| format!("{k}：{v}")).collect();
+    scope_lines.push(format!(
+        "记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人",
         c.rows,
         c.contacts,
         c.rows - c.contacts,
         c.debtors
-    );
-    let _ = writeln!(s, "- 有问题的催收消息：{} 条，每千条 {:.1}", c.flagged, per_mille(c.flagged, c.contacts));
-    let _ = writeln!(s, "\n## 各类问题\n");
-    let _ = writeln!(s, "![各类问题](chart-codes.svg)\n");
-    let _ = writeln!(s, "| 代码 | 问题 | 条数 | 每千条 | {BASIS_HEADER} |\n|---|---|---:|---:|---|");
-    for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
-        let _ = writeln!(
-            s,
-            "| `{}` | {} | {} | {:.1} | {} |",
-            code.as_str(),
-            code.label_zh(),
-            n,
-            per_mille(*n, c.contacts),
-            md(basis(*code))
-        );
-    }
+    ));
+    scope_lines.push(format!("有问题的催收消息：{} 条，每千条 {:.1}", c.flagged, per_mille(c.flagged, c.contacts)));
+    let mut out =
+        vec![Section { title: String::new(), lead: Vec::new(), chart: None, table: None, bullets: scope_lines }];
+
+    let codes = Table {
+        header: ["代码", "问题", "条数", "每千条", BASIS_HEADER].map(String::from).to_vec(),
+        numeric: vec![false, false, true, true, false],
+        rows: report_codes()
+            .iter()
+            .zip(&c.by_code)
+            .map(|(code, (_, n))| {
+                vec![
+                    code.as_str().to_string(),
+                    code.label_zh().to_string(),
+                    n.to_string(),
+                    format!("{:.1}", per_mille(*n, c.contacts)),
+                    basis(*code).to_string(),
+                ]
+            })
+            .collect(),
+    };
+    out.push(Section {
+        title: "各类问题".into(),
+        lead: Vec::new(),
+        chart: Some("chart-codes.svg".into()),
+        table: Some(codes),
+        bullets: Vec::new(),
+    });
+
     for (dim, _, zh) in DIMENSIONS {
         let rows = ranked(report, dim);
-        let _ = writeln!(s, "\n## 按{zh}（有问题比例最高的 {TOP} 个）\n");
-        let _ = writeln!(
-            s,
-            "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。\n",
-            rows.len(),
-            unranked(report, dim)
-        );
-        if charts.iter().any(|(n, _)| *n == format!("chart-{dim}.svg")) {
-            let _ = writeln!(s, "![{zh}](chart-{dim}.svg)\n");
-        }
-        let _ = writeln!(
-            s,
-            "| {zh} | 催收消息 | 债务人 | 有问题（每千条） | 夜间（每千条） | 超频（人·天） | 最多的问题 |\n|---|---:|---:|---:|---:|---:|---|"
-        );
-        for r in rows.iter().take(TOP) {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} ({:.1}) | {:.1} | {} | {} |",
-                md(&display_key(&r.key)),
-                r.messages,
-                r.debtors,
-                r.flagged,
-                r.per_1000(r.flagged),
-                r.night_rate() * 1000.0,
-                r.frequency_breach_days,
-                md(&top_codes(r))
-            );
-        }
+        let table = Table {
+            header: [zh, "催收消息", "债务人", "有问题（每千条）", "夜间（每千条）", "超频（人·天）", "最多的问题"]
+                .map(String::from)
+                .to_vec(),
+            numeric: vec![false, true, true, true, true, true, false],
+            rows: rows
+                .iter()
+                .take(TOP)
+                .map(|r| {
+                    vec![
+                        display_key(&r.key),
+                        r.messages.to_string(),
+                        r.debtors.to_string(),
+                        format!("{} ({:.1})", r.flagged, r.per_1000(r.flagged)),
+                        format!("{:.1}", r.night_rate() * 1000.0),
+                        r.frequency_breach_days.to_string(),
+                        top_codes(r),
+                    ]
+                })
+                .collect(),
+        };
+        out.push(Section {
+            title: format!("按{zh}（有问题比例最高的 {TOP} 个）"),
+            lead: vec![format!(
+                "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。",
+                rows.len(),
+                unranked(report, dim)
+            )],
+            chart: Some(format!("chart-{dim}.svg")),
+            table: Some(table),
+            bullets: Vec::new(),
+        });
     }
-    let _ = writeln!(s, "\n## 适用的参数及出处\n\n| 参数 | 值 | 起始日期 | 出处 |\n|---|---:|---|---|");
-    for p in params() {
-        let _ = writeln!(s, "| {} | {} | {} | {} |", md(&p.label), md(&p.value), p.from, md(&p.source));
-    }
-    let _ = writeln!(s, "\n## 说明\n");
-    for c in CAVEATS {
-        let _ = writeln!(s, "- {c}");
-    }
-    let _ = writeln!(
-        s,
-        "- 完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。"
+
+    let params = Table {
+        header: ["参数", "值", "起始日期", "出处"].map(String::from).to_vec(),
+        numeric: vec![false, true, false, false],
+        rows: params().into_iter().map(|p| vec![p.label, p.value, p.from, p.source]).collect(),
+    };
+    out.push(Section {
+        title: "适用的参数及出处".into(),
+        lead: Vec::new(),
+        chart: None,
+        table: Some(params),
+        bullets: Vec::new(),
+    });
+    let mut notes: Vec<String> = CAVEATS.iter().map(|s| s.to_string()).collect();
+    notes.push(
+        "完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。"
+            .into(),
     );
+    out.push(Section { title: "说明".into(), lead: Vec::new(), chart: None, table: None, bullets: notes });
+    out
+}
+
+pub fn markdown(report: &Report, charts: &[(String, String)]) -> String {
+    let mut s = format!("# {TITLE}\n");
+    for sec in sections(report) {
+        if !sec.title.is_empty() {
+            let _ = write!(s, "\n## {}\n", md(&sec.title));
+        }
+        for p in &sec.lead {
+            let _ = write!(s, "\n{}\n", md(p));
+        }
+        if let Some(name) = sec.chart.filter(|n| charts.iter().any(|(c, _)| c == n)) {
+            let _ = write!(s, "\n![{}]({name})\n", md(&sec.title));
+        }
+        if let Some(t) = &sec.table {
+            let cells = |row: &[String]| row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ");
+            let align: Vec<&str> = t.numeric.iter().map(|n| if *n { "---:" } else { "---" }).collect();
+            let _ = write!(s, "\n| {} |\n|{}|\n", cells(&t.header), align.join("|"));
+            for r in &t.rows {
+                let _ = writeln!(s, "| {} |", cells(r));
+            }
+        }
+        if !sec.bullets.is_empty() {
+            s.push('\n');
+            for b in &sec.bullets {
+                let _ = writeln!(s, "- {}", md(b));
+            }
+        }
+    }
     s
 }
 
 pub fn html(report: &Report, charts: &[(String, String)]) -> String {
-    let c = &report.counts;
     let mut s = String::new();
-    s.push_str(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>催收合规批量审查报告</title><style>\
-         body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}\
-         table{border-collapse:collapse;width:100%;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}\
-         td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.chart{overflow-x:auto}code{font-size:12px}\
-         .note{color:#555;font-size:14px}</style></head><body>",
-    );
-    s.push_str("<h1>催收合规批量审查报告</h1><ul>");
-    for (k, v) in scope(report) {
-        let _ = write!(s, "<li>{k}：{}</li>", esc(&v));
-    }
     let _ = write!(
         s,
-        "<li>记录：{} 条（催收方 {} 条，债务人本人 {} 条），涉及 {} 名债务人</li><li>有问题的催收消息：<strong>{}</strong> 条，每千条 <strong>{:.1}</strong></li>",
-        c.rows,
-        c.contacts,
-        c.rows - c.contacts,
-        c.debtors,
-        c.flagged,
-        per_mille(c.flagged, c.contacts)
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{TITLE}</title><style>\
+         body{{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}}\
+         table{{border-collapse:collapse;width:100%;margin:1em 0;font-size:14px}}th,td{{border:1px solid #ccc;padding:4px 8px;text-align:left}}\
+         td.n{{text-align:right;font-variant-numeric:tabular-nums}}th{{background:#f3f3f3}}.chart{{overflow-x:auto}}\
+         </style></head><body><h1>{TITLE}</h1>"
     );
-    s.push_str("</ul><h2>各类问题</h2>");
-    if let Some((_, svg)) = charts.iter().find(|(n, _)| n == "chart-codes.svg") {
-        let _ = write!(s, "<div class=\"chart\">{svg}</div>");
-    }
-    let _ = write!(s, "<table><tr><th>代码</th><th>问题</th><th>条数</th><th>每千条</th><th>{BASIS_HEADER}</th></tr>");
-    for (code, (_, n)) in report_codes().iter().zip(&c.by_code) {
-        let _ = write!(
-            s,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td>{}</td></tr>",
-            code.as_str(),
-            code.label_zh(),
-            n,
-            per_mille(*n, c.contacts),
-            esc(basis(*code))
-        );
-    }
-    s.push_str("</table>");
-    for (dim, _, zh) in DIMENSIONS {
-        let _ = write!(
-            s,
-            "<h2>按{zh}（有问题比例最高的 {TOP} 个）</h2><p>参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。</p>",
-            ranked(report, dim).len(),
-            unranked(report, dim)
-        );
-        if let Some((_, svg)) = charts.iter().find(|(n, _)| *n == format!("chart-{dim}.svg")) {
+    for sec in sections(report) {
+        if !sec.title.is_empty() {
+            let _ = write!(s, "<h2>{}</h2>", esc(&sec.title));
+        }
+        for p in &sec.lead {
+            let _ = write!(s, "<p>{}</p>", esc(p));
+        }
+        // The SVG is ours, built with every label escaped.
+        if let Some((_, svg)) = sec.chart.and_then(|n| charts.iter().find(|(c, _)| *c == n)) {
             let _ = write!(s, "<div class=\"chart\">{svg}</div>");
         }
-        let _ = write!(
-            s,
-            "<table><tr><th>{zh}</th><th>催收消息</th><th>债务人</th><th>有问题（每千条）</th><th>夜间（每千条）</th><th>超频（人·天）</th><th>最多的问题</th></tr>"
-        );
-        for r in ranked(report, dim).iter().take(TOP) {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({:.1})</td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(&display_key(&r.key)),
-                r.messages,
-                r.debtors,
-                r.flagged,
-                r.per_1000(r.flagged),
-                r.night_rate() * 1000.0,
-                r.frequency_breach_days,
-                esc(&top_codes(r))
-            );
+        if let Some(t) = &sec.table {
+            s.push_str("<table><tr>");
+            for h in &t.header {
+                let _ = write!(s, "<th>{}</th>", esc(h));
+            }
+            s.push_str("</tr>");
+            for r in &t.rows {
+                s.push_str("<tr>");
+                for (cell, numeric) in r.iter().zip(&t.numeric) {
+                    let class = if *numeric { " class=\"n\"" } else { "" };
+                    let _ = write!(s, "<td{class}>{}</td>", esc(cell));
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</table>");
         }
-        s.push_str("</table>");
+        if !sec.bullets.is_empty() {
+            s.push_str("<ul>");
+            for b in &sec.bullets {
+                let _ = write!(s, "<li>{}</li>", esc(b));
+            }
+            s.push_str("</ul>");
+        }
     }
-    s.push_str("<h2>适用的参数及出处</h2><table><tr><th>参数</th><th>值</th><th>起始日期</th><th>出处</th></tr>");
-    for p in params() {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&p.label),
-            esc(&p.value),
-            p.from,
-            esc(&p.source)
-        );
-    }
-    s.push_str("</table><h2>说明</h2><ul class=\"note\">");
-    for c in CAVEATS {
-        let _ = write!(s, "<li>{}</li>", esc(c));
-    }
-    s.push_str("<li>完整数据：report.parquet（全部分组）、messages/（每条消息的代码与命中位置）、summary.json（运行统计）。</li></ul></body></html>\n");
+    s.push_str("</body></html>\n");
     s
 }
