@@ -7,12 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
-use yuqi_docs::{Contact, Doc, EvidenceIndex, EvidenceRow, Inputs, LetterKind, LetterOptions};
-use yuqi_plan::Plan;
+use yuqi_docs::{Doc, LetterKind, LetterOptions};
 
-use crate::evidence_cmd::{StoreArgs, Usage};
+use crate::evidence_cmd::Usage;
+use crate::parse_date;
 use crate::scan::OwnedMessage;
-use crate::{AuditFlags, parse_date};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct DocFlags {
@@ -81,31 +80,6 @@ pub(crate) struct ReportArgs {
     flags: DocFlags,
 }
 
-/// Everything computed for a case.
-pub(crate) struct Computed {
-    case: yuqi_case::Case,
-    audit: yuqi_ledger::CaseAudit,
-    timeline: yuqi_timeline::CaseTimeline,
-    plan: Plan,
-    contacts: Vec<Contact>,
-    evidence: Option<EvidenceIndex>,
-    today: NaiveDate,
-}
-
-impl Computed {
-    fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            case: &self.case,
-            audit: &self.audit,
-            timeline: &self.timeline,
-            plan: &self.plan,
-            contacts: &self.contacts,
-            evidence: self.evidence.as_ref(),
-            today: self.today,
-        }
-    }
-}
-
 fn load_case(path: &Path) -> Result<std::result::Result<yuqi_case::Case, ExitCode>> {
     match yuqi_case::parse_case_file(path) {
         Ok(c) => Ok(Ok(c)),
@@ -118,7 +92,7 @@ fn load_case(path: &Path) -> Result<std::result::Result<yuqi_case::Case, ExitCod
 
 /// Reads a messages file strictly: a bad line is an error with its line number, not a skip,
 /// because a letter built from half a file would quietly leave out conduct.
-fn read_messages(path: &Path) -> Result<Vec<OwnedMessage>> {
+pub(crate) fn read_messages(path: &Path) -> Result<Vec<OwnedMessage>> {
     let file = std::fs::File::open(path).with_context(|| format!("无法打开消息文件 {}", path.display()))?;
     let is_csv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
@@ -162,62 +136,21 @@ fn compute(
     case_path: &Path,
     flags: &DocFlags,
     verify_evidence: bool,
-) -> Result<std::result::Result<Computed, ExitCode>> {
+) -> Result<std::result::Result<yuqi_app::Computed, ExitCode>> {
     let case = match load_case(case_path)? {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };
-    let audit_flags = AuditFlags {
+    let req = crate::pipeline::Request {
         as_of: flags.as_of,
         filing_date: flags.filing_date,
-        json: false,
-        no_trace: false,
-        svg: None,
-        evidence: flags.evidence.clone(),
+        written: flags.date,
+        evidence: flags.evidence.as_deref(),
         passphrase_file: flags.passphrase_file.clone(),
+        messages: flags.messages.as_deref(),
+        verify_evidence,
     };
-    let (case, audit, timeline) = crate::analyse_owned(&case, &audit_flags)?;
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline).context("还款计划计算失败")?;
-    let mut contacts = yuqi_docs::contacts::from_case(&case);
-    let mut evidence = None;
-    if let Some(dir) = &flags.evidence {
-        let args = StoreArgs { store: Some(dir.clone()), passphrase_file: flags.passphrase_file.clone() };
-        let st = yuqi_store::Store::open(dir, args.passphrase()?.as_deref())
-            .with_context(|| format!("无法打开证据库 {}", dir.display()))?;
-        let items = st.list(None, None, usize::MAX)?;
-        let msgs: Vec<yuqi_conduct::Message<'static>> =
-            items.iter().filter_map(yuqi_store::ListedItem::analyzer_message).collect();
-        contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-        let verified = if verify_evidence {
-            let r = st.verify(&mut |_, _| {})?;
-            Some(r.ok())
-        } else {
-            None
-        };
-        evidence = Some(EvidenceIndex {
-            total: st.entry_count()?,
-            chain_head: st.head()?.map(|h| h.hash),
-            verified,
-            rows: items
-                .into_iter()
-                .map(|i| EvidenceRow {
-                    seq: i.seq,
-                    kind: i.channel.clone().unwrap_or(i.kind),
-                    time: i.time,
-                    counterpart: i.counterpart,
-                    codes: i.codes,
-                    sha256: i.sha256,
-                })
-                .collect(),
-        });
-    }
-    if let Some(path) = &flags.messages {
-        let owned = read_messages(path)?;
-        let msgs: Vec<yuqi_conduct::Message<'_>> = owned.iter().map(OwnedMessage::borrow).collect();
-        contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-    }
-    let today = flags.date.unwrap_or_else(crate::today_in_china);
-    Ok(Ok(Computed { case, audit, timeline, plan, contacts, evidence, today }))
+    Ok(Ok(crate::pipeline::compute(&case, &req)?))
 }
 
 pub(crate) fn plan(a: &PlanArgs) -> Result<ExitCode> {
@@ -230,101 +163,10 @@ pub(crate) fn plan(a: &PlanArgs) -> Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &c.plan)?;
         writeln!(out)?;
     } else {
-        write_plan(&mut out, &c.plan)?;
-        let late = yuqi_docs::contacts::unrecorded_demands(&c.case, &c.timeline, &c.contacts, None);
-        if !late.is_empty() {
-            writeln!(out, "\n消息中发现的催收")?;
-            for x in late {
-                writeln!(out, "  ！{x}")?;
-            }
-        }
+        out.write_all(yuqi_render::text::text(&crate::report::plan_doc(&c)).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_plan(w: &mut impl Write, p: &Plan) -> std::io::Result<()> {
-    writeln!(w, "还款协商计划（计算截止日 {}）", p.as_of)?;
-    writeln!(w, "{}", "=".repeat(40))?;
-    let b = &p.budget;
-    match (b.monthly_income, b.for_debts) {
-        (Some(i), Some(f)) => writeln!(
-            w,
-            "每月预算：收入 {} 元 − 必要开支 {} 元 − 应急预留 {} 元 = 每月可用于还款 {} 元{}",
-            i.to_grouped_string(),
-            b.essential_expenses.map_or_else(|| "0.00".to_string(), |e| e.to_grouped_string()),
-            b.reserve.to_grouped_string(),
-            f.to_grouped_string(),
-            if b.contract_monthly_due.is_positive() {
-                format!("（合同要求每月 {} 元）", b.contract_monthly_due.to_grouped_string())
-            } else {
-                String::new()
-            }
-        )?,
-        _ => writeln!(w, "每月预算：案例文件没有填写 monthly_income 和 essential_expenses，无法计算。")?,
-    }
-    if let Some(s) = b.savings {
-        writeln!(w, "可用于一次性结清的存款：{} 元", s.to_grouped_string())?;
-    }
-    writeln!(w)?;
-    if !p.warnings.is_empty() {
-        writeln!(w, "注意")?;
-        for x in &p.warnings {
-            writeln!(w, "  ！{x}")?;
-        }
-        writeln!(w)?;
-    }
-    writeln!(w, "先做什么")?;
-    for (i, s) in p.steps.iter().enumerate() {
-        writeln!(w, "  {}. {}：{}", i + 1, s.title, s.detail)?;
-        if let Some(c) = &s.command {
-            writeln!(w, "       {c}")?;
-        }
-    }
-    writeln!(w)?;
-    for d in &p.debts {
-        if d.standing.barred() {
-            writeln!(w, "不主动处理：{}（{}）— {}", d.id, d.creditor, d.standing_label)?;
-        } else {
-            writeln!(w, "第 {} 优先：{}（{}）— {}", d.priority, d.id, d.creditor, d.standing_label)?;
-        }
-        writeln!(
-            w,
-            "  依法应还 {} 元（本金 {} 元）{}",
-            d.lawful_total.to_grouped_string(),
-            d.principal_lawful.to_grouped_string(),
-            match (d.demanded, d.excess) {
-                (Some(dm), Some(x)) if x.is_positive() => {
-                    format!("；对方主张 {} 元，多出 {} 元", dm.to_grouped_string(), x.to_grouped_string())
-                }
-                _ => String::new(),
-            }
-        )?;
-        for r in &d.priority_reasons {
-            writeln!(w, "  · {r}")?;
-        }
-        for o in &d.options {
-            writeln!(w, "  {} {}：{}", if o.recommended { "★" } else { "○" }, o.kind.label_zh(), o.title)?;
-            if !o.detail.is_empty() {
-                writeln!(w, "      {}", o.detail)?;
-            }
-            if let Some(e) = &o.limitation_effect {
-                writeln!(w, "      时效：{e}")?;
-            }
-            if !o.basis.is_empty() {
-                writeln!(w, "      依据：{}", o.basis.join("、"))?;
-            }
-        }
-        for x in &d.warnings {
-            writeln!(w, "  ！{x}")?;
-        }
-        writeln!(w)?;
-    }
-    writeln!(w, "说明")?;
-    for a in &p.assumptions {
-        writeln!(w, "  - {a}")?;
-    }
-    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,7 +257,7 @@ pub(crate) fn letter(a: &LetterArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    write_doc(&doc, out, c.today)?;
+    write_doc(&doc, out, c.dates.written())?;
     if out.as_os_str() != "-" {
         eprintln!("已生成{}：{}", kind.title_zh(), out.display());
     }
@@ -433,7 +275,7 @@ pub(crate) fn report(a: &ReportArgs) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let doc = yuqi_docs::dossier::dossier(&c.inputs());
-    write_doc(&doc, &a.out, c.today)?;
+    write_doc(&doc, &a.out, c.dates.written())?;
     if a.out.as_os_str() != "-" {
         eprintln!("已生成案件材料汇编：{}", a.out.display());
     }

@@ -1,10 +1,10 @@
 //! `yuqi evidence …`: the evidence store of a case (import, list, verify, export, proposals).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::FixedOffset;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -539,24 +539,4 @@ fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<
         )?;
     }
     Ok(())
-}
-
-/// Adds the confirmed evidence events of a store to the case's debts.
-pub(crate) fn merge_confirmed(case: &mut yuqi_case::Case, dir: &Path, args: &StoreArgs) -> Result<usize> {
-    let st = Store::open(dir, args.passphrase()?.as_deref())?;
-    let mut n = 0;
-    for c in st.confirmations()? {
-        let Some(debt) = case.debts.iter_mut().find(|d| d.id == c.debt) else {
-            bail!(
-                "证据库中确认的催收事件（{}）归入了借款“{}”，案例文件中没有这笔借款。确认不能撤回：\
-                 请把案例文件中对应借款的 id 改为“{}”，或不加 --evidence 运行",
-                c.proposal.id,
-                c.debt,
-                c.debt
-            );
-        };
-        debt.events.push(c.proposal.to_event());
-        n += 1;
-    }
-    Ok(n)
 }

@@ -9,6 +9,7 @@ mod batch_cmd;
 mod docs_cmd;
 mod evidence_cmd;
 mod law_cmd;
+mod pipeline;
 mod report;
 mod scan;
 mod serve_cmd;
@@ -123,11 +124,6 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("日期格式应为 YYYY-MM-DD，而不是“{s}”"))
 }
 
-/// Today in China (UTC+8): the legal dates are Chinese calendar days.
-pub(crate) fn today_in_china() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -198,32 +194,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<(yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
-    let (_, audit, timeline) = analyse_owned(case, opts)?;
-    Ok((audit, timeline))
-}
-
-/// The audit and timeline of `case`, with the evidence store's confirmed demands merged in when
-/// `--evidence` is given; returns the case actually analysed.
-pub(crate) fn analyse_owned(
-    case: &yuqi_case::Case,
-    opts: &AuditFlags,
-) -> Result<(yuqi_case::Case, yuqi_ledger::CaseAudit, yuqi_timeline::CaseTimeline)> {
-    let mut case = case.clone();
-    if let Some(dir) = &opts.evidence {
-        let args = evidence_cmd::StoreArgs { store: Some(dir.clone()), passphrase_file: opts.passphrase_file.clone() };
-        evidence_cmd::merge_confirmed(&mut case, dir, &args)?;
-    }
-    let case = &case;
-    let as_of = opts.as_of.or(case.as_of).unwrap_or_else(today_in_china);
-    let audit = yuqi_ledger::audit_case(case, yuqi_ledger::AuditOptions { as_of, filing_date: opts.filing_date })
-        .context("核算失败")?;
-    let timeline = yuqi_timeline::analyse_case(case, &audit).context("时间线分析失败")?;
+/// The case pipeline with the audit flags; writes the timeline chart when `--svg` asks for it.
+fn analyse(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<yuqi_app::Computed> {
+    let req = pipeline::Request {
+        as_of: opts.as_of,
+        filing_date: opts.filing_date,
+        evidence: opts.evidence.as_deref(),
+        passphrase_file: opts.passphrase_file.clone(),
+        ..pipeline::Request::default()
+    };
+    let c = pipeline::compute(case, &req)?;
     if let Some(path) = &opts.svg {
-        std::fs::write(path, yuqi_timeline::svg::render(&timeline))
+        std::fs::write(path, yuqi_timeline::svg::render(&c.timeline))
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }
-    Ok((case.clone(), audit, timeline))
+    Ok(c)
 }
 
 /// `yuqi audit --json`: the audit with the deadlines in front.
@@ -235,26 +220,26 @@ struct AuditJson<'a> {
 }
 
 fn audit(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
-    let (result, timeline) = analyse(case, opts)?;
+    let c = analyse(case, opts)?;
     let mut out = std::io::stdout().lock();
     if opts.json {
-        serde_json::to_writer_pretty(&mut out, &AuditJson { deadlines: &timeline.deadlines, audit: &result })?;
+        serde_json::to_writer_pretty(&mut out, &AuditJson { deadlines: &c.timeline.deadlines, audit: &c.audit })?;
         writeln!(out)?;
     } else {
-        report::write_report(&mut out, &result, &timeline, !opts.no_trace)?;
+        out.write_all(yuqi_render::text::text(&report::audit_doc(&c, !opts.no_trace)).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn timeline(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
-    let (_, timeline) = analyse(case, opts)?;
+    let c = analyse(case, opts)?;
     let mut out = std::io::stdout().lock();
     if opts.json {
-        serde_json::to_writer_pretty(&mut out, &timeline)?;
+        serde_json::to_writer_pretty(&mut out, &c.timeline)?;
         writeln!(out)?;
     } else {
-        report::write_timeline(&mut out, &timeline, !opts.no_trace)?;
+        out.write_all(yuqi_render::text::text(&report::timeline_doc(&c, !opts.no_trace)).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -308,6 +308,21 @@ impl OwnedMessage {
             consent: self.consent,
         }
     }
+
+    pub(crate) fn into_message(self) -> Message<'static> {
+        Message {
+            id: self.id.map(Cow::Owned),
+            text: Cow::Owned(self.text),
+            time: self.time.map(Cow::Owned),
+            from: self.from.map(Cow::Owned),
+            to: self.to.map(Cow::Owned),
+            channel: self.channel.map(Cow::Owned),
+            connected: self.connected,
+            duration: self.duration,
+            creditor: self.creditor.map(Cow::Owned),
+            consent: self.consent,
+        }
+    }
 }
 
 fn read_jsonl_owned(reader: impl Read, errors: &mut usize) -> Result<Vec<OwnedMessage>> {
@@ -382,33 +397,7 @@ pub(crate) fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
 
 fn case_context(path: &std::path::Path) -> Result<CaseContext> {
     let case = yuqi_case::parse_case_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let as_of = case.as_of.unwrap_or_else(crate::today_in_china);
-    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None })?;
-    let timeline = yuqi_timeline::analyse_case(&case, &audit)?;
-    let expired: Vec<_> = timeline
-        .debts
-        .iter()
-        .map(|d| match d.limitation.status {
-            yuqi_timeline::limitation::Status::Expired { expired_on } => Some(expired_on),
-            _ => None,
-        })
-        .collect();
-    Ok(CaseContext {
-        supported_total: Some(audit.totals.supported_total.to_yuan()),
-        // A time-barred threat needs every debt of the case to be barred when the
-        // message cannot be tied to one debt.
-        limitation_expired_on: if expired.iter().all(Option::is_some) {
-            expired.into_iter().flatten().max()
-        } else {
-            None
-        },
-        notified_creditors: timeline
-            .debts
-            .iter()
-            .filter_map(|d| d.assignment.as_ref())
-            .flat_map(|a| a.chain.iter().filter(|l| l.binding.effective_from().is_some()).map(|l| l.to.clone()))
-            .collect(),
-    })
+    Ok(crate::pipeline::compute(&case, &crate::pipeline::Request::default())?.conduct_context())
 }
 
 #[derive(serde::Deserialize)]

@@ -39,6 +39,25 @@ pub struct Message<'a> {
     pub consent: Option<bool>,
 }
 
+impl Message<'_> {
+    /// The same message owning its text, to keep beyond the buffer it was parsed from.
+    pub fn into_owned(self) -> Message<'static> {
+        let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+        Message {
+            id: own(self.id),
+            text: Cow::Owned(self.text.into_owned()),
+            time: own(self.time),
+            from: own(self.from),
+            to: own(self.to),
+            channel: own(self.channel),
+            connected: self.connected,
+            duration: self.duration,
+            creditor: own(self.creditor),
+            consent: self.consent,
+        }
+    }
+}
+
 fn string_or_number<'de, 'a, D>(d: D) -> Result<Option<Cow<'a, str>>, D::Error>
 where
     D: Deserializer<'de>,

@@ -203,10 +203,12 @@ pub fn unrecorded_demands(
     only: Option<&str>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    for (d, t) in case.debts.iter().zip(&timeline.debts) {
+    for d in &case.debts {
         if only.is_some_and(|id| id != d.id) {
             continue;
         }
+        // Paired by id: the timeline holds one entry per debt of the case.
+        let Some(t) = timeline.debts.iter().find(|t| t.id == d.id) else { continue };
         let last_used = t.limitation.steps.iter().map(|s| s.date).max();
         let latest = contacts
             .iter()

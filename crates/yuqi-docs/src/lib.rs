@@ -18,6 +18,7 @@ pub mod doc;
 pub mod dossier;
 pub mod facts;
 pub mod letters;
+pub mod sections;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -29,6 +30,7 @@ use yuqi_timeline::CaseTimeline;
 pub use contacts::Contact;
 pub use doc::{Block, Doc, Inline, Source};
 pub use letters::{LetterError, LetterKind, LetterOptions, letter};
+pub use sections::{Section, SectionOptions};
 
 /// One row of the evidence index (read from the store by the shell).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,4 +65,38 @@ pub struct Inputs<'a> {
     pub evidence: Option<&'a EvidenceIndex>,
     /// The date the document is written (printed under the signature).
     pub today: NaiveDate,
+}
+
+/// One debt with its audit, timeline and plan, found by the debt's id.
+#[derive(Debug, Clone, Copy)]
+pub struct DebtParts<'a> {
+    pub debt: &'a yuqi_case::Debt,
+    pub audit: &'a yuqi_ledger::DebtAudit,
+    pub timeline: &'a yuqi_timeline::DebtTimeline,
+    /// Every debt the planner saw has a plan; `None` only if the plan was computed for another
+    /// case.
+    pub plan: Option<&'a yuqi_plan::DebtPlan>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Every debt of the case with its results, in the case file's order. The audit and the
+    /// timeline are computed per debt from the case, so each debt has both; they are paired by
+    /// id, not by position, so that a reordering anywhere cannot mix two debts' figures.
+    pub fn debts(&self) -> Vec<DebtParts<'a>> {
+        self.case.debts.iter().filter_map(|d| self.parts(d)).collect()
+    }
+
+    /// One debt's results by id.
+    pub fn debt(&self, id: &str) -> Option<DebtParts<'a>> {
+        self.case.debts.iter().find(|d| d.id == id).and_then(|d| self.parts(d))
+    }
+
+    fn parts(&self, debt: &'a yuqi_case::Debt) -> Option<DebtParts<'a>> {
+        Some(DebtParts {
+            debt,
+            audit: self.audit.debts.iter().find(|a| a.id == debt.id)?,
+            timeline: self.timeline.debts.iter().find(|t| t.id == debt.id)?,
+            plan: self.plan.debts.iter().find(|p| p.id == debt.id),
+        })
+    }
 }

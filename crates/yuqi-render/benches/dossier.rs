@@ -12,13 +12,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-struct World {
-    case: yuqi_case::Case,
-    audit: yuqi_ledger::CaseAudit,
-    timeline: yuqi_timeline::CaseTimeline,
-    plan: yuqi_plan::Plan,
-    contacts: Vec<yuqi_docs::Contact>,
-}
+/// A computed case, through the same pipeline as the CLI and the web app.
+struct World(yuqi_app::Computed);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
@@ -27,27 +22,18 @@ fn today() -> NaiveDate {
 fn world(case_file: &str, messages: &str) -> World {
     let src = std::fs::read_to_string(root().join(case_file)).expect("case");
     let case = yuqi_case::parse_case(&src, case_file).expect("parse");
-    let as_of = case.as_of.unwrap_or_else(today);
-    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None }).expect("audit");
-    let timeline = yuqi_timeline::analyse_case(&case, &audit).expect("timeline");
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline).expect("plan");
-    let msgs: Vec<yuqi_conduct::Message<'_>> =
-        messages.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("msg")).collect();
-    let mut contacts = yuqi_docs::contacts::from_case(&case);
-    contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-    World { case, audit, timeline, plan, contacts }
+    let messages = messages
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<yuqi_conduct::Message<'_>>(l).expect("msg").into_owned())
+        .collect();
+    let input = yuqi_app::CaseInput { case, evidence: None, messages };
+    let dates = yuqi_app::Dates { written: Some(today()), ..yuqi_app::Dates::today(today()) };
+    World(yuqi_app::compute(input, dates).expect("pipeline"))
 }
 
 fn inputs(w: &World) -> Inputs<'_> {
-    Inputs {
-        case: &w.case,
-        audit: &w.audit,
-        timeline: &w.timeline,
-        plan: &w.plan,
-        contacts: &w.contacts,
-        evidence: None,
-        today: today(),
-    }
+    w.0.inputs()
 }
 
 fn bench(c: &mut Criterion) {

@@ -8,6 +8,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod text;
 pub mod typst_doc;
 
 use std::path::{Path, PathBuf};

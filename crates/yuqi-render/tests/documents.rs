@@ -10,19 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::NaiveDate;
-use yuqi_docs::{Contact, Doc, Inputs, LetterKind, LetterOptions};
+use yuqi_docs::{Doc, Inputs, LetterKind, LetterOptions};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-struct World {
-    case: yuqi_case::Case,
-    audit: yuqi_ledger::CaseAudit,
-    timeline: yuqi_timeline::CaseTimeline,
-    plan: yuqi_plan::Plan,
-    contacts: Vec<Contact>,
-}
+/// A computed case, through the same pipeline as the CLI and the web app.
+struct World(yuqi_app::Computed);
 
 const TODAY: (i32, u8, u8) = (2026, 11, 24);
 
@@ -33,28 +28,19 @@ fn today() -> NaiveDate {
 fn world(case_file: &str, messages: &str) -> World {
     let src = std::fs::read_to_string(root().join(case_file)).expect("case file");
     let case = yuqi_case::parse_case(&src, case_file).unwrap_or_else(|e| panic!("{e}"));
-    let as_of = case.as_of.unwrap_or_else(today);
-    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None }).expect("audit");
-    let timeline = yuqi_timeline::analyse_case(&case, &audit).expect("timeline");
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline).expect("plan");
-    let msgs: Vec<yuqi_conduct::Message<'_>> =
-        messages.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("message")).collect();
-    let mut contacts = yuqi_docs::contacts::from_case(&case);
-    contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-    World { case, audit, timeline, plan, contacts }
+    let messages = messages
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<yuqi_conduct::Message<'_>>(l).expect("message").into_owned())
+        .collect();
+    let input = yuqi_app::CaseInput { case, evidence: None, messages };
+    let dates = yuqi_app::Dates { written: Some(today()), ..yuqi_app::Dates::today(today()) };
+    World(yuqi_app::compute(input, dates).expect("pipeline"))
 }
 
 impl World {
     fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            case: &self.case,
-            audit: &self.audit,
-            timeline: &self.timeline,
-            plan: &self.plan,
-            contacts: &self.contacts,
-            evidence: None,
-            today: today(),
-        }
+        self.0.inputs()
     }
 
     fn letter(&self, kind: LetterKind, debt: Option<&str>) -> Doc {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use yuqi_docs::{LetterKind, LetterOptions};
 
 use crate::auth::{Viewer, now, viewer};
-use crate::compute::{self, Computed};
+use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
 use crate::pages::{DocQuery, check_field, document_response, import_upload};
 use crate::security::{check_csrf, csrf_header};
@@ -25,8 +25,8 @@ async fn with_csrf(state: &AppState, headers: &HeaderMap) -> Result<Viewer, WebE
     Ok(v)
 }
 
-async fn computed(state: &AppState, v: &Viewer, id: &str) -> Result<Computed, WebError> {
-    Ok(compute::load(state, v, id).await?.1)
+async fn computed(state: &AppState, v: &Viewer, id: &str, dates: CaseDates) -> Result<Computed, WebError> {
+    Ok(compute::load(state, v, id, dates).await?.1)
 }
 
 /// Who am I, and the CSRF token for my state-changing calls.
@@ -106,21 +106,36 @@ pub(crate) async fn delete_case(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub(crate) async fn audit(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     Ok(Json(json!({ "deadlines": c.timeline.deadlines, "audit": c.audit })).into_response())
 }
 
-pub(crate) async fn timeline(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     Ok(Json(json!({ "timeline": c.timeline, "svg": yuqi_timeline::svg::render(&c.timeline) })).into_response())
 }
 
-pub(crate) async fn plan(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn plan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     let late = yuqi_docs::contacts::unrecorded_demands(&c.case, &c.timeline, &c.contacts, None);
     Ok(Json(json!({ "plan": c.plan, "unrecorded_demands": late })).into_response())
 }
@@ -137,10 +152,11 @@ pub(crate) async fn messages(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    dates: CaseDates,
     Query(q): Query<MessageQuery>,
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     let list: Vec<&yuqi_docs::Contact> = c
         .contacts
         .iter()
@@ -154,9 +170,10 @@ pub(crate) async fn evidence_status(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    dates: CaseDates,
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     Ok(Json(json!({ "evidence": c.evidence })).into_response())
 }
 
@@ -176,16 +193,17 @@ pub(crate) async fn letter(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, kind)): Path<(String, String)>,
+    dates: CaseDates,
     Query(q): Query<DocQuery>,
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     let kind = LetterKind::parse(&kind).ok_or_else(|| WebError::BadRequest(format!("没有“{kind}”这种信函")))?;
     let opts = LetterOptions { debt: q.debt.clone(), accept_limitation_effect: q.accept_limitation_effect.is_some() };
     let doc = yuqi_docs::letter(kind, &c.inputs(), &opts).map_err(|e| WebError::BadRequest(e.to_string()))?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(json!({ "document": doc })).into_response()),
-        Some(f) => document_response(&state, doc, f, c.today).await,
+        Some(f) => document_response(&state, doc, f, c.dates.written()).await,
     }
 }
 
@@ -193,14 +211,15 @@ pub(crate) async fn report(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    dates: CaseDates,
     Query(q): Query<DocQuery>,
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let c = computed(&state, &v, &id).await?;
+    let c = computed(&state, &v, &id, dates).await?;
     let doc = yuqi_docs::dossier::dossier(&c.inputs());
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(json!({ "document": doc })).into_response()),
-        Some(f) => document_response(&state, doc, f, c.today).await,
+        Some(f) => document_response(&state, doc, f, c.dates.written()).await,
     }
 }
 

@@ -1,42 +1,21 @@
-//! From a stored case to everything the pages show: the parsed case (with the evidence store's
-//! confirmed demands merged), audit, timeline, plan, collection contacts and the evidence index.
+//! The web app's side of the case pipeline (`yuqi-app`): the case text from the database, the
+//! case's evidence store directory, and the dates from the clock and the request's query
+//! (`?as_of=YYYY-MM-DD&filing_date=YYYY-MM-DD`, as the CLI's `--as-of` and `--filing-date`).
 
-use std::path::Path;
+use std::path::PathBuf;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use chrono::NaiveDate;
-use yuqi_docs::{Contact, EvidenceIndex, EvidenceRow, Inputs};
+use yuqi_app::{AppError, Dates, EvidenceSnapshot, StoreWorld, World, WorldError};
+
+pub(crate) use yuqi_app::Computed;
 
 use crate::error::WebError;
 
-pub(crate) struct Computed {
-    pub(crate) case: yuqi_case::Case,
-    pub(crate) audit: yuqi_ledger::CaseAudit,
-    pub(crate) timeline: yuqi_timeline::CaseTimeline,
-    pub(crate) plan: yuqi_plan::Plan,
-    pub(crate) contacts: Vec<Contact>,
-    pub(crate) evidence: Option<EvidenceIndex>,
-    /// Listed evidence items (for the inbox), newest last.
-    pub(crate) items: Vec<yuqi_store::ListedItem>,
-    pub(crate) today: NaiveDate,
-}
-
-impl Computed {
-    pub(crate) fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            case: &self.case,
-            audit: &self.audit,
-            timeline: &self.timeline,
-            plan: &self.plan,
-            contacts: &self.contacts,
-            evidence: self.evidence.as_ref(),
-            today: self.today,
-        }
-    }
-}
-
 /// Today in China (UTC+8).
 pub(crate) fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    yuqi_util::china_today()
 }
 
 /// Parses a case file's text; errors carry line and column.
@@ -44,61 +23,79 @@ pub(crate) fn parse(toml: &str) -> Result<yuqi_case::Case, WebError> {
     yuqi_case::parse_case(toml, "case.toml").map_err(|e| WebError::Case(e.to_string()))
 }
 
-pub(crate) fn compute(toml: &str, evidence_dir: &Path) -> Result<Computed, WebError> {
-    let mut case = parse(toml)?;
-    let store = if evidence_dir.join("evidence.sqlite").exists() {
-        Some(yuqi_store::Store::open(evidence_dir, None).map_err(|e| WebError::Io(e.to_string()))?)
-    } else {
-        None
-    };
-    let mut items = Vec::new();
-    if let Some(st) = &store {
-        for c in st.confirmations().map_err(|e| WebError::Io(e.to_string()))? {
-            if let Some(d) = case.debts.iter_mut().find(|d| d.id == c.debt) {
-                d.events.push(c.proposal.to_event());
+/// The user's date overrides from the query string.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct CaseDates {
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) filing_date: Option<NaiveDate>,
+}
+
+impl CaseDates {
+    fn parse_query(query: Option<&str>) -> Result<CaseDates, WebError> {
+        let mut out = CaseDates::default();
+        for pair in query.unwrap_or("").split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let (slot, name) = match k {
+                "as_of" => (&mut out.as_of, "计算截止日"),
+                "filing_date" => (&mut out.filing_date, "起诉日"),
+                _ => continue,
+            };
+            if v.is_empty() {
+                continue;
             }
+            let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                WebError::Input(format!("{name}（{k}）的格式应为 YYYY-MM-DD，例如 2026-11-24，而不是“{v}”"))
+            })?;
+            *slot = Some(d);
         }
-        items = st.list(None, None, usize::MAX).map_err(|e| WebError::Io(e.to_string()))?;
+        Ok(out)
     }
-    let as_of = case.as_of.unwrap_or_else(today);
-    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None })
-        .map_err(|e| WebError::Compute(e.to_string()))?;
-    let timeline = yuqi_timeline::analyse_case(&case, &audit).map_err(|e| WebError::Compute(e.to_string()))?;
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline).map_err(|e| WebError::Compute(e.to_string()))?;
-    let mut contacts = yuqi_docs::contacts::from_case(&case);
-    let mut evidence = None;
-    if let Some(st) = &store {
-        let msgs: Vec<yuqi_conduct::Message<'static>> =
-            items.iter().filter_map(yuqi_store::ListedItem::analyzer_message).collect();
-        contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-        evidence = Some(EvidenceIndex {
-            total: st.entry_count().map_err(|e| WebError::Io(e.to_string()))?,
-            chain_head: st.head().map_err(|e| WebError::Io(e.to_string()))?.map(|h| h.hash),
-            verified: None,
-            rows: items
-                .iter()
-                .map(|i| EvidenceRow {
-                    seq: i.seq,
-                    kind: i.channel.clone().unwrap_or_else(|| i.kind.clone()),
-                    time: i.time.clone(),
-                    counterpart: i.counterpart.clone(),
-                    codes: i.codes.clone(),
-                    sha256: i.sha256.clone(),
-                })
-                .collect(),
-        });
+
+    /// The dates a computation runs with today.
+    pub(crate) fn dates(self) -> Dates {
+        Dates { today: today(), as_of: self.as_of, filing_date: self.filing_date, written: None }
     }
-    Ok(Computed { case, audit, timeline, plan, contacts, evidence, items, today: today() })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CaseDates {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<CaseDates, WebError> {
+        CaseDates::parse_query(parts.uri.query())
+    }
+}
+
+struct WebWorld {
+    toml: String,
+    store: StoreWorld,
+}
+
+impl World for WebWorld {
+    fn case(&self) -> Result<yuqi_case::Case, AppError> {
+        Ok(yuqi_case::parse_case(&self.toml, "case.toml")?)
+    }
+
+    fn evidence(&self) -> Result<Option<EvidenceSnapshot>, WorldError> {
+        self.store.evidence()
+    }
+}
+
+pub(crate) fn compute(toml: &str, evidence_dir: PathBuf, dates: Dates) -> Result<Computed, WebError> {
+    let world = WebWorld { toml: toml.to_string(), store: StoreWorld::new(&evidence_dir) };
+    yuqi_app::run(&world, dates).map_err(WebError::from)
 }
 
 /// Runs the core on a stored case (in a blocking thread: the audit is CPU work).
 pub(crate) async fn for_record(
     state: &crate::state::AppState,
     rec: &yuqi_db::CaseRecord,
+    dates: CaseDates,
 ) -> Result<Computed, WebError> {
     let dir = state.evidence_dir(&rec.id);
     let toml = rec.toml.clone();
-    tokio::task::spawn_blocking(move || compute(&toml, &dir)).await.map_err(|e| WebError::Io(e.to_string()))?
+    tokio::task::spawn_blocking(move || compute(&toml, dir, dates.dates()))
+        .await
+        .map_err(|e| WebError::Io(e.to_string()))?
 }
 
 /// Reads a case the viewer may see and runs the core on it.
@@ -106,8 +103,24 @@ pub(crate) async fn load(
     state: &crate::state::AppState,
     v: &crate::auth::Viewer,
     id: &str,
+    dates: CaseDates,
 ) -> Result<(yuqi_db::CaseRecord, Computed), WebError> {
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
-    let c = for_record(state, &rec).await?;
+    let c = for_record(state, &rec, dates).await?;
     Ok((rec, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_dates_are_read_and_bad_ones_named() {
+        let d = CaseDates::parse_query(Some("debt=hjd&as_of=2025-01-02&filing_date=")).expect("ok");
+        assert_eq!(d.as_of, NaiveDate::from_ymd_opt(2025, 1, 2));
+        assert_eq!(d.filing_date, None);
+        let e = CaseDates::parse_query(Some("filing_date=2025-13-01")).expect_err("bad");
+        assert!(e.to_string().contains("起诉日"), "{e}");
+        assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
+    }
 }

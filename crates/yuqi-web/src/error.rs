@@ -17,12 +17,17 @@ pub enum WebError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// A request parameter the user gave is malformed (HTTP 400); the message names it.
+    #[error("{0}")]
+    Input(String),
     #[error("案例文件有误：\n{0}")]
     Case(String),
     #[error("存储出错：{0}")]
     Db(String),
-    #[error("计算出错：{0}")]
-    Compute(String),
+    /// The case pipeline stopped: the user's input (a date before the contract, a confirmation
+    /// for a debt the case no longer has) or the tool's own failure.
+    #[error("{}", app_message(.0))]
+    App(#[from] yuqi_app::AppError),
     #[error("读写出错：{0}")]
     Io(String),
 }
@@ -34,8 +39,19 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf | WebError::BadOrigin(_) => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) | WebError::Case(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Db(_) | WebError::Compute(_) | WebError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Input(_) => StatusCode::BAD_REQUEST,
+            WebError::App(e) if e.is_user_error() => StatusCode::BAD_REQUEST,
+            WebError::Db(_) | WebError::App(_) | WebError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+/// The pipeline's message, and for the user's own mistakes where to fix them.
+fn app_message(e: &yuqi_app::AppError) -> String {
+    match e {
+        yuqi_app::AppError::Case(errors) => format!("案例文件有误：\n{errors}\n请在“编辑案件”页修改。"),
+        e if e.is_user_error() => format!("{e}。请在“编辑案件”页修改，或换一个计算截止日。"),
+        e => format!("计算出错：{e}"),
     }
 }
 

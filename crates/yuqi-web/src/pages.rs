@@ -8,10 +8,10 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use yuqi_docs::{Block, LetterKind, LetterOptions};
+use yuqi_docs::{Block, LetterKind, LetterOptions, Section, SectionOptions};
 
 use crate::auth::{SESSION_COOKIE, SESSION_TTL, Viewer, now, viewer};
-use crate::compute::{self, Computed};
+use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
 use crate::security::{check_csrf, csrf_header, set_cookie};
 use crate::state::{AppState, Mode};
@@ -74,8 +74,13 @@ fn html(t: impl Template) -> PageResult {
 }
 
 /// Runs the core on the case (in a blocking thread: the audit and typst are CPU work).
-async fn computed(state: &AppState, v: &Viewer, id: &str) -> Result<(yuqi_db::CaseRecord, Computed), PageError> {
-    Ok(compute::load(state, v, id).await?)
+async fn computed(
+    state: &AppState,
+    v: &Viewer,
+    id: &str,
+    dates: CaseDates,
+) -> Result<(yuqi_db::CaseRecord, Computed), PageError> {
+    Ok(compute::load(state, v, id, dates).await?)
 }
 
 #[derive(Template)]
@@ -304,89 +309,34 @@ struct Dashboard {
     user: String,
     id: String,
     title: String,
-    deadlines: Vec<DeadlineLine>,
-    totals: Vec<(String, String)>,
-    warnings: Vec<String>,
-    steps: Vec<(String, String)>,
-    debts: Vec<(String, String, String, String, String, String)>,
+    /// Rendered sections (escaped HTML from `yuqi_render::html::blocks`).
+    deadlines: String,
+    summary: String,
+    plan: String,
 }
 
-struct DeadlineLine {
-    date: String,
-    debt: String,
-    label: String,
-    when: String,
-    class: &'static str,
-}
-
-pub(crate) async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (rec, c) = computed(&state, &v, &id).await?;
-    let deadlines = c
-        .timeline
-        .deadlines
-        .iter()
-        .map(|d| DeadlineLine {
-            date: d.date.to_string(),
-            debt: d.debt.clone(),
-            label: d.label.clone(),
-            when: if d.days_from_now >= 0 {
-                format!("{} 天后", d.days_from_now)
-            } else {
-                format!("{} 天前", -d.days_from_now)
-            },
-            class: if d.days_from_now < 0 {
-                "past"
-            } else if d.days_from_now <= 90 {
-                "soon"
-            } else {
-                ""
-            },
-        })
-        .collect();
-    let t = &c.audit.totals;
-    let mut totals = vec![
-        ("借款笔数".to_string(), c.audit.debts.len().to_string()),
-        ("已还合计".to_string(), t.paid_total.to_grouped_string()),
-        ("按合同计算现欠".to_string(), t.contract_balance.to_grouped_string()),
-        ("依法最多支持".to_string(), t.supported_total.to_grouped_string()),
-    ];
-    if t.demanded_total.is_positive() {
-        totals.push(("对方主张".to_string(), t.demanded_total.to_grouped_string()));
-        totals.push(("超出依法金额".to_string(), t.excess.to_grouped_string()));
-    }
-    if let Some(f) = c.plan.budget.for_debts {
-        totals.push(("每月可用于还款".to_string(), f.to_grouped_string()));
-    }
-    let steps = c.plan.steps.iter().map(|s| (s.title.clone(), s.detail.clone())).collect();
-    let debts = c
-        .plan
-        .debts
-        .iter()
-        .map(|d| {
-            (
-                if d.standing.barred() { "—".to_string() } else { d.priority.to_string() },
-                format!("{}（{}）", d.id, d.creditor),
-                d.standing_label.clone(),
-                d.lawful_total.to_grouped_string(),
-                d.demanded.map_or_else(|| "—".to_string(), |m| m.to_grouped_string()),
-                d.options.iter().find(|o| o.recommended).map_or_else(String::new, |o| o.title.clone()),
-            )
-        })
-        .collect();
-    let mut warnings = c.plan.warnings.clone();
-    warnings.extend(yuqi_docs::contacts::unrecorded_demands(&c.case, &c.timeline, &c.contacts, None));
+    let (rec, c) = computed(&state, &v, &id, dates).await?;
+    // The same sections as the dossier and the CLI; the plan without its per-debt detail
+    // would be a second rendering, so the overview shows it whole.
+    let opts = SectionOptions { trace: false, charts: false, commands: false };
+    let inputs = c.inputs();
+    let render = |s: Section| yuqi_render::html::blocks(&s.blocks(&inputs, &opts));
     html(Dashboard {
         csrf: v.csrf,
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
         title: rec.title,
-        deadlines,
-        totals,
-        warnings,
-        steps,
-        debts,
+        deadlines: render(Section::Deadlines),
+        summary: render(Section::Summary),
+        plan: render(Section::Plan),
     })
 }
 
@@ -636,34 +586,12 @@ struct Fragment {
     body: String,
 }
 
-/// The dossier's blocks between two top-level headings (`三、` up to `四、`).
-fn section(doc: &yuqi_docs::Doc, from: &str, to: Option<&str>) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut on = false;
-    for b in &doc.blocks {
-        if let Block::Heading { level: 1, text } = b {
-            if text.starts_with(from) {
-                on = true;
-                continue;
-            }
-            if to.is_some_and(|t| text.starts_with(t)) {
-                on = false;
-            }
-        }
-        if on {
-            out.push(b.clone());
-        }
-    }
-    out
-}
-
-async fn dossier_page(
+async fn section_page(
     state: AppState,
     headers: HeaderMap,
     id: String,
-    heading: &str,
-    from: &str,
-    to: &str,
+    dates: CaseDates,
+    section: Section,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     // Access is checked on every request; only the rendered content is reused.
@@ -674,17 +602,16 @@ async fn dossier_page(
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         rec.toml.hash(&mut h);
+        dates.hash(&mut h);
         h.finish()
     };
-    let key = format!("{from}|{}|{digest:016x}|{}|{}", rec.id, state.evidence_stamp(&rec.id), compute::today());
+    let key = format!("{section:?}|{}|{digest:016x}|{}|{}", rec.id, state.evidence_stamp(&rec.id), compute::today());
     let body = match state.cached_page(&key) {
         Some(b) => b,
         None => {
-            let c = compute::for_record(&state, &rec).await?;
-            let (from, to) = (from.to_string(), to.to_string());
+            let c = compute::for_record(&state, &rec, dates).await?;
             let body = tokio::task::spawn_blocking(move || {
-                let doc = yuqi_docs::dossier::dossier(&c.inputs());
-                yuqi_render::html::blocks(&section(&doc, &from, Some(&to)))
+                yuqi_render::html::blocks(&section.blocks(&c.inputs(), &SectionOptions::FULL))
             })
             .await
             .map_err(|e| WebError::Io(e.to_string()))?;
@@ -699,17 +626,27 @@ async fn dossier_page(
         user: v.name,
         id: rec.id.to_string(),
         title: rec.title,
-        heading: heading.into(),
+        heading: section.title_zh().into(),
         body: body.as_str().to_string(),
     })
 }
 
-pub(crate) async fn audit(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
-    dossier_page(state, headers, id, "核算", "三、", "四、").await
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
+    section_page(state, headers, id, dates, Section::Audit).await
 }
 
-pub(crate) async fn timeline(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
-    dossier_page(state, headers, id, "时效与时间线", "四、", "五、").await
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
+    section_page(state, headers, id, dates, Section::Timeline).await
 }
 
 #[derive(Template)]
@@ -740,10 +677,11 @@ pub(crate) async fn inbox(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    dates: CaseDates,
     Query(q): Query<InboxQuery>,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (rec, c) = computed(&state, &v, &id).await?;
+    let (rec, c) = computed(&state, &v, &id, dates).await?;
     let codes = yuqi_docs::contacts::code_counts(&c.contacts)
         .into_iter()
         .map(|(code, label, n)| (code.to_string(), label.to_string(), n))
@@ -790,7 +728,7 @@ struct EvidencePage {
 }
 
 async fn evidence_page(state: &AppState, v: Viewer, id: &str, message: String, good: bool) -> PageResult {
-    let (rec, c) = computed(state, &v, id).await?;
+    let (rec, c) = computed(state, &v, id, CaseDates::default()).await?;
     let (total, head) =
         c.evidence.as_ref().map_or((0, String::new()), |e| (e.total, e.chain_head.clone().unwrap_or_default()));
     let rows = c
@@ -1062,10 +1000,11 @@ pub(crate) async fn download_letter(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, kind)): Path<(String, String)>,
+    dates: CaseDates,
     Query(q): Query<DocQuery>,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (_, c) = computed(&state, &v, &id).await?;
+    let (_, c) = computed(&state, &v, &id, dates).await?;
     let kind_name = q.kind.clone().unwrap_or(kind);
     let kind =
         LetterKind::parse(&kind_name).ok_or_else(|| WebError::BadRequest(format!("没有“{kind_name}”这种信函")))?;
@@ -1074,19 +1013,20 @@ pub(crate) async fn download_letter(
         accept_limitation_effect: q.accept_limitation_effect.is_some(),
     };
     let doc = yuqi_docs::letter(kind, &c.inputs(), &opts).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.today).await?)
+    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.dates.written()).await?)
 }
 
 pub(crate) async fn download_report(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    dates: CaseDates,
     Query(q): Query<DocQuery>,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (_, c) = computed(&state, &v, &id).await?;
+    let (_, c) = computed(&state, &v, &id, dates).await?;
     let doc = yuqi_docs::dossier::dossier(&c.inputs());
-    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.today).await?)
+    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.dates.written()).await?)
 }
 
 #[derive(Template)]

@@ -714,3 +714,26 @@ async fn one_user_can_never_read_another_users_case() {
             .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The user's mistakes are HTTP 400 with a Chinese message saying what to fix, never a 500:
+/// a malformed date in the query, and an as-of date before the contract date.
+#[tokio::test]
+async fn input_errors_are_400_with_a_chinese_message() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    for (uri, want) in [
+        (format!("/api/v1/cases/{id}/audit?as_of=2026-13-01"), "计算截止日"),
+        (format!("/api/v1/cases/{id}/plan?filing_date=yesterday"), "起诉日"),
+        (format!("/api/v1/cases/{id}/audit?as_of=2020-01-01"), "早于合同日期"),
+        (format!("/cases/{id}/audit?as_of=2020-01-01"), "编辑案件"),
+    ] {
+        let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        assert!(r.text().contains(want), "{uri}: {}", r.text());
+    }
+    // The same dates that are fine give the figures for that day.
+    let r =
+        send(&app, get(&format!("/api/v1/cases/{id}/audit?as_of=2025-06-30")).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["audit"]["as_of"], "2025-06-30");
+}

@@ -280,17 +280,13 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
             ids: inputs.case.debts.iter().map(|d| d.id.clone()).collect(),
         });
     }
-    let illegal: Vec<usize> = inputs
-        .case
-        .debts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| opts.debt.as_deref().is_none_or(|id| id == d.id))
-        .filter(|(i, d)| {
-            d.kind == LenderKind::Unlicensed
-                || inputs.audit.debts[*i].findings.iter().any(|x| x.code == "illegal_lending_line")
+    let illegal: Vec<crate::DebtParts<'_>> = inputs
+        .debts()
+        .into_iter()
+        .filter(|p| opts.debt.as_deref().is_none_or(|id| id == p.debt.id))
+        .filter(|p| {
+            p.debt.kind == LenderKind::Unlicensed || p.audit.findings.iter().any(|x| x.code == "illegal_lending_line")
         })
-        .map(|(i, _)| i)
         .collect();
     let shown: Vec<&Contact> = conduct_for(inputs.contacts, opts.debt.as_deref(), None)
         .into_iter()
@@ -381,9 +377,8 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
         doc.blocks.push(para(inl!["上述行为涉及的规定："]));
         doc.blocks.push(Block::List { ordered: false, items });
     }
-    for &i in &illegal {
-        let d = &inputs.case.debts[i];
-        let a = &inputs.audit.debts[i];
+    for parts in &illegal {
+        let (d, a) = (parts.debt, parts.audit);
         let mut p = loan_sentence(&f, d, Voice::Context);
         p.extend(inl!["据本人核算，计入全部费用后，这笔借款的真实年化利率约为"]);
         p.push(computed(

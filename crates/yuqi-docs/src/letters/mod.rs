@@ -146,22 +146,14 @@ pub(crate) struct DebtView<'a> {
 
 fn pick<'a>(inputs: &Inputs<'a>, opts: &LetterOptions) -> Result<DebtView<'a>, LetterError> {
     let ids: Vec<String> = inputs.case.debts.iter().map(|d| d.id.clone()).collect();
-    let idx = match &opts.debt {
-        Some(id) => ids
-            .iter()
-            .position(|x| x == id)
-            .ok_or_else(|| LetterError::UnknownDebt { id: id.clone(), ids: ids.clone() })?,
-        None if ids.len() == 1 => 0,
+    let id = match &opts.debt {
+        Some(id) => id.as_str(),
+        None if ids.len() == 1 => ids[0].as_str(),
         None => return Err(LetterError::DebtRequired { ids }),
     };
-    let debt = &inputs.case.debts[idx];
-    let plan = inputs
-        .plan
-        .debts
-        .iter()
-        .find(|p| p.id == debt.id)
-        .ok_or_else(|| LetterError::NotApplicable(format!("还款计划中没有借款 {}", debt.id)))?;
-    Ok(DebtView { debt, audit: &inputs.audit.debts[idx], timeline: &inputs.timeline.debts[idx], plan })
+    let parts = inputs.debt(id).ok_or_else(|| LetterError::UnknownDebt { id: id.to_string(), ids: ids.clone() })?;
+    let plan = parts.plan.ok_or_else(|| LetterError::NotApplicable(format!("还款计划中没有借款 {}", parts.debt.id)))?;
+    Ok(DebtView { debt: parts.debt, audit: parts.audit, timeline: parts.timeline, plan })
 }
 
 /// Builds a letter.

@@ -1,0 +1,126 @@
+//! The pipeline itself: pure, one function.
+
+use chrono::NaiveDate;
+use yuqi_conduct::Message;
+use yuqi_docs::{Contact, EvidenceIndex, Inputs};
+
+use crate::{AppError, Dates, EvidenceSnapshot, World};
+
+pub use yuqi_docs::DebtParts as DebtResult;
+
+/// Everything a case's computation starts from, already read by the shell.
+#[derive(Debug, Clone)]
+pub struct CaseInput {
+    pub case: yuqi_case::Case,
+    /// The evidence store's state, when the case has a store.
+    pub evidence: Option<EvidenceSnapshot>,
+    /// Messages from outside the store (a messages file), analysed as their own conversation.
+    pub messages: Vec<Message<'static>>,
+}
+
+/// A computed case: the case as analysed (confirmed demands merged), and every result.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub case: yuqi_case::Case,
+    pub audit: yuqi_ledger::CaseAudit,
+    pub timeline: yuqi_timeline::CaseTimeline,
+    pub plan: yuqi_plan::Plan,
+    pub contacts: Vec<Contact>,
+    pub evidence: Option<EvidenceIndex>,
+    /// Listed evidence items, oldest first (empty without a store).
+    pub items: Vec<yuqi_store::ListedItem>,
+    /// The dates the computation used.
+    pub as_of: NaiveDate,
+    pub dates: Dates,
+}
+
+impl Computed {
+    /// What letters and the dossier are built from.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            case: &self.case,
+            audit: &self.audit,
+            timeline: &self.timeline,
+            plan: &self.plan,
+            contacts: &self.contacts,
+            evidence: self.evidence.as_ref(),
+            today: self.dates.written(),
+        }
+    }
+
+    /// Each debt with its audit, timeline and plan, paired by id, in the case file's order.
+    pub fn debts(&self) -> Vec<DebtResult<'_>> {
+        self.inputs().debts()
+    }
+
+    /// What the conduct analyzer needs to know about the case to judge case-level conduct
+    /// (a demand above the lawful amount, a lawsuit threatened on a time-barred debt, a
+    /// creditor nobody was told about).
+    pub fn conduct_context(&self) -> yuqi_conduct::case::CaseContext {
+        let expired: Vec<_> = self
+            .timeline
+            .debts
+            .iter()
+            .map(|d| match d.limitation.status {
+                yuqi_timeline::limitation::Status::Expired { expired_on } => Some(expired_on),
+                _ => None,
+            })
+            .collect();
+        yuqi_conduct::case::CaseContext {
+            supported_total: Some(self.audit.totals.supported_total.to_yuan()),
+            // A time-barred threat needs every debt of the case to be barred when the
+            // message cannot be tied to one debt.
+            limitation_expired_on: if expired.iter().all(Option::is_some) {
+                expired.into_iter().flatten().max()
+            } else {
+                None
+            },
+            notified_creditors: self
+                .timeline
+                .debts
+                .iter()
+                .filter_map(|d| d.assignment.as_ref())
+                .flat_map(|a| a.chain.iter().filter(|l| l.binding.effective_from().is_some()).map(|l| l.to.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Reads the input through `world` and computes it.
+pub fn run(world: &dyn World, dates: Dates) -> Result<Computed, AppError> {
+    let input = CaseInput { case: world.case()?, evidence: world.evidence()?, messages: world.messages()? };
+    compute(input, dates)
+}
+
+/// The whole pipeline: confirmed demands merged into their debts → audit → timeline → plan →
+/// collection contacts (case notes, the store's messages, other messages) → evidence index.
+pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
+    let CaseInput { mut case, evidence, messages } = input;
+    if let Some(ev) = &evidence {
+        for c in &ev.confirmed {
+            let Some(debt) = case.debts.iter_mut().find(|d| d.id == c.debt) else {
+                return Err(AppError::UnknownConfirmedDebt { proposal: c.proposal.clone(), debt: c.debt.clone() });
+            };
+            debt.events.push(c.event.clone());
+        }
+    }
+    let as_of = dates.as_of_for(&case);
+    // The audit falls back to the case file's filing date itself.
+    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: dates.filing_date })?;
+    let timeline = yuqi_timeline::analyse_case(&case, &audit).map_err(AppError::Timeline)?;
+    let plan = yuqi_plan::plan_case(&case, &audit, &timeline)?;
+    let mut contacts = yuqi_docs::contacts::from_case(&case);
+    let (index, items) = match evidence {
+        Some(ev) => {
+            // The store's messages are one conversation, a messages file another: frequency
+            // and night rules count within each.
+            contacts.extend(yuqi_docs::contacts::from_messages(&ev.messages(), &case));
+            (Some(ev.index()), ev.items)
+        }
+        None => (None, Vec::new()),
+    };
+    if !messages.is_empty() {
+        contacts.extend(yuqi_docs::contacts::from_messages(&messages, &case));
+    }
+    Ok(Computed { case, audit, timeline, plan, contacts, evidence: index, items, as_of, dates })
+}

@@ -1,0 +1,232 @@
+//! "What do I really owe": per debt, the lawful amount, the caps, findings and the computation.
+
+use chrono::{Datelike, Months, NaiveDate};
+use yuqi_case::Debt;
+use yuqi_ledger::caps::LegalDates;
+use yuqi_ledger::stacking::StackingLink;
+use yuqi_ledger::{DebtAudit, audit_debt};
+use yuqi_money::{ROUNDING_POLICY_ZH, format_rate_percent};
+
+use super::{SectionOptions, finding_item, h, m, note, om, para, pct};
+use crate::charts::{self, AmountPoint};
+use crate::doc::{Block, Inline};
+use crate::facts::{computed, yuan};
+use crate::{Inputs, inl};
+
+/// Points per amount chart.
+const MAX_POINTS: u32 = 48;
+
+/// Contract arithmetic against the lawful amount for one debt, month by month up to `as_of`.
+pub fn amount_series(debt: &Debt, audit: &DebtAudit, dates: LegalDates) -> Vec<AmountPoint> {
+    let start = debt.contract_date;
+    let end = dates.as_of;
+    if end <= start {
+        return Vec::new();
+    }
+    let months = ((end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32).max(1) as u32;
+    let step = months.div_ceil(MAX_POINTS).max(1);
+    let mut out = Vec::new();
+    let mut k = step;
+    while k < months {
+        if let Some(d) = start.checked_add_months(Months::new(k)) {
+            let on = LegalDates { as_of: d, filing: if dates.filing_assumed { d } else { dates.filing }, ..dates };
+            if let Ok(a) = audit_debt(debt, on) {
+                out.push(AmountPoint { date: d, contract: a.contract_balance, lawful: a.supported_total });
+            }
+        }
+        k += step;
+    }
+    out.insert(0, AmountPoint { date: start, contract: debt.principal, lawful: audit.principal_initial });
+    out.push(AmountPoint { date: end, contract: audit.contract_balance, lawful: audit.supported_total });
+    out
+}
+
+pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOptions) {
+    let a = inputs.audit;
+    if a.filing_assumed {
+        out.push(note(format!(
+            "起诉日：未提供，按 {} 假设（只影响2020年8月20日前成立的民间借贷和金融借款的上限取值）。",
+            a.filing_date
+        )));
+    } else {
+        out.push(note(format!("起诉日：{}。", a.filing_date)));
+    }
+    out.push(Block::Table {
+        columns: ["借款", "出借人", "合同本金", "实际到手", "真实年化", "适用上限", "依法支持", "对方主张", "多要"]
+            .map(String::from)
+            .to_vec(),
+        rows: a
+            .debts
+            .iter()
+            .map(|d| {
+                vec![
+                    d.id.clone(),
+                    d.lender.clone(),
+                    m(d.contract_principal),
+                    m(d.received),
+                    pct(d.apr_nominal),
+                    pct(d.cap_rate),
+                    m(d.supported_total),
+                    om(d.demanded_total),
+                    d.excess.filter(|x| x.is_positive()).map_or_else(|| "—".to_string(), m),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, true, true, true, true, true, true, true],
+    });
+    out.push(note("真实年化：计入全部费用、按实际到手的金额计算的名义年化利率（与法定上限比较的口径）。"));
+    if !a.findings.is_empty() {
+        out.push(Block::List { ordered: false, items: a.findings.iter().map(finding_item).collect() });
+    }
+    let dates = LegalDates { as_of: a.as_of, filing: a.filing_date, filing_assumed: a.filing_assumed };
+    for parts in inputs.debts() {
+        debt(out, parts.debt, parts.audit, dates, opts);
+    }
+    stacking(out, &a.stacking);
+    out.push(note(format!("舍入规则：{ROUNDING_POLICY_ZH}")));
+    out.push(note(a.disclaimer));
+}
+
+fn debt(out: &mut Vec<Block>, debt: &Debt, da: &DebtAudit, dates: LegalDates, opts: &SectionOptions) {
+    let platform = da.platform.as_ref().map_or(String::new(), |p| format!("（{p}）"));
+    out.push(h(2, format!("{}　{}{} — {}", da.id, da.lender, platform, da.kind_label)));
+    out.push(para(inl![format!(
+        "合同日期 {}；合同本金 {} 元；实际到手 {} 元；依法认定的本金 ",
+        da.contract_date,
+        m(da.contract_principal),
+        m(da.received)
+    )]));
+    if let Some(Block::Para { inlines }) = out.last_mut() {
+        inlines.push(computed(yuan(da.principal_initial), "kantouxi"));
+        inlines.push(Inline::text("。"));
+    }
+    out.push(para(inl![format!(
+        "合同利率 {}（折合年化 {}）；真实年化：名义 {}，实际（复利）{}，XIRR {}。",
+        da.stated_rate,
+        format_rate_percent(da.stated_annual, 2),
+        pct(da.apr_nominal),
+        pct(da.apr_effective),
+        pct(da.apr_xirr)
+    )]));
+    let mut cap = inl![Inline::strong("适用上限："), format!("{} — ", pct(da.cap_rate))];
+    cap.push(computed(da.cap_basis.clone(), "lawful_ledger"));
+    if let Some(since) = da.overdue_since {
+        cap.push(Inline::text(format!("；逾期开始：{since}")));
+    }
+    out.push(para(cap));
+    let disputed = if da.supported_disputed { "（有争议，见下方其他算法）" } else { "" };
+    let mut rows = vec![
+        vec!["依法本金".to_string(), m(da.principal_lawful)],
+        vec!["借期利息".to_string(), m(da.interest_lawful)],
+        vec!["合同费用".to_string(), m(da.fees_lawful)],
+        vec!["逾期利息、罚息和违约金".to_string(), m(da.overdue_lawful)],
+        vec![format!("依法支持合计{disputed}"), m(da.supported_total)],
+        vec!["按合同自算".to_string(), m(da.contract_balance)],
+        vec!["已还".to_string(), m(da.paid_total)],
+    ];
+    if let Some(demand) = da.demanded_total {
+        let when = da.demand_date.map_or(String::new(), |dd| format!("（{dd}）"));
+        rows.push(vec![format!("对方要求{when}"), m(demand)]);
+        if let (Some(s), Some(x)) = (da.supported_at_demand, da.excess) {
+            rows.push(vec!["同日依法支持".to_string(), m(s)]);
+            if x.is_positive() {
+                rows.push(vec!["多要".to_string(), m(x)]);
+            }
+        }
+    }
+    out.push(Block::Table {
+        columns: vec![format!("截至 {}", da.as_of), "金额（元）".into()],
+        rows,
+        numeric: vec![false, true],
+    });
+    out.push(para(inl![format!(
+        "主要算法：{}{}",
+        da.lawful.label,
+        if da.lawful.disputed { "（有争议）" } else { "" }
+    )]));
+    if opts.charts {
+        let series = amount_series(debt, da, dates);
+        let demands: Vec<(NaiveDate, yuqi_money::Money)> =
+            debt.demand.as_ref().and_then(|x| Some((x.date?, x.amount))).into_iter().collect();
+        out.push(Block::Figure {
+            svg: charts::amounts(&series, &demands),
+            caption: format!("图：{} 按合同计算与依法最多支持的金额（对方主张标为橙点）", da.id),
+        });
+    }
+    if !da.alternatives.is_empty() {
+        out.push(Block::List {
+            ordered: false,
+            items: da
+                .alternatives
+                .iter()
+                .map(|s| {
+                    inl![format!(
+                        "其他算法：{}——依法支持 {} 元{}。{}",
+                        s.label,
+                        m(s.supported_total),
+                        if s.disputed { "（有争议）" } else { "" },
+                        s.why
+                    )]
+                })
+                .collect(),
+        });
+    }
+    if !da.findings.is_empty() {
+        out.push(para(inl![Inline::strong("发现：")]));
+        out.push(Block::List { ordered: false, items: da.findings.iter().map(finding_item).collect() });
+    }
+    if opts.trace {
+        out.push(para(inl![Inline::strong("计算过程：")]));
+        out.push(Block::Table {
+            columns: vec!["步骤".into(), "日期".into(), "计算".into(), "依据".into()],
+            rows: da
+                .trace
+                .iter()
+                .map(|s| {
+                    let mut detail = s.detail.clone();
+                    for p in &s.params {
+                        detail.push_str(&format!("；参数 {} = {}", p.name, p.value));
+                        if let Some(c) = &p.chosen_by {
+                            detail.push_str(&format!("，取值依据：{c}"));
+                        }
+                        if let Some(c) = &p.citation_label {
+                            detail.push_str(&format!("，出处：{c}"));
+                        }
+                    }
+                    vec![
+                        s.rule_title.to_string(),
+                        s.date.map_or_else(String::new, |d| d.to_string()),
+                        detail,
+                        if s.citations.is_empty() { "计算方法".to_string() } else { s.citations.join("；") },
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, false, false, false],
+        });
+    }
+}
+
+fn stacking(out: &mut Vec<Block>, links: &[StackingLink]) {
+    if links.is_empty() {
+        return;
+    }
+    out.push(h(2, "以贷养贷的迹象"));
+    let items = links
+        .iter()
+        .map(|s| match s {
+            StackingLink::Refinanced { new_debt, new_date, new_received, old_debt, old_date, old_amount, paid } => {
+                inl![format!(
+                    "{new_date} 借入【{new_debt}】到手 {} 元，{} 天后{}【{old_debt}】{} 元",
+                    m(*new_received),
+                    (*old_date - *new_date).num_days(),
+                    if *paid { "偿还了" } else { "到期应还" },
+                    m(*old_amount)
+                )]
+            }
+            StackingLink::Burst { debts, from, to } => {
+                inl![format!("{from} 至 {to} 之间连续借入 {} 笔：{}", debts.len(), debts.join("、"))]
+            }
+        })
+        .collect();
+    out.push(Block::List { ordered: false, items });
+}

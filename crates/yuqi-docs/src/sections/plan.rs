@@ -1,0 +1,150 @@
+//! "What do I do now": the budget, the order of the debts, the options; and what the tool
+//! cannot judge.
+
+use yuqi_plan::OptionKind;
+
+use super::{SectionOptions, h, m, note, om, para};
+use crate::doc::{Block, Inline};
+use crate::facts::computed;
+use crate::letters::LetterKind;
+use crate::{Inputs, inl};
+
+pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOptions) {
+    let p = inputs.plan;
+    let b = &p.budget;
+    let mut budget = inl![Inline::strong("每月预算：")];
+    match (b.monthly_income, b.for_debts) {
+        (Some(i), Some(f)) => budget.extend(inl![
+            format!(
+                "月收入 {} 元，必要开支 {} 元，预留 {} 元应急，每月可用于还款 ",
+                m(i),
+                om(b.essential_expenses),
+                m(b.reserve)
+            ),
+            computed(format!("{} 元", m(f)), "plan_budget"),
+            if b.contract_monthly_due.is_positive() {
+                format!("（合同要求每月 {} 元）。", m(b.contract_monthly_due))
+            } else {
+                "。".to_string()
+            }
+        ]),
+        _ => budget.push(Inline::text("案例中没有填写月收入和必要开支，无法计算每月能还多少。")),
+    }
+    out.push(para(budget));
+    if let Some(s) = b.savings {
+        out.push(para(inl![format!("可用于一次性结清的存款：{} 元。", m(s))]));
+    }
+    let mut warnings: Vec<String> = p.warnings.clone();
+    warnings.extend(crate::contacts::unrecorded_demands(inputs.case, inputs.timeline, inputs.contacts, None));
+    for w in warnings {
+        out.push(para(inl![Inline::strong("注意："), w]));
+    }
+    out.push(para(inl![Inline::strong("先做什么：")]));
+    out.push(Block::List {
+        ordered: true,
+        items: p
+            .steps
+            .iter()
+            .map(|s| {
+                let mut v = inl![Inline::strong(format!("{}：", s.title)), s.detail.clone()];
+                if opts.commands
+                    && let Some(c) = &s.command
+                {
+                    v.push(Inline::text(format!("（命令：{c}）")));
+                }
+                v
+            })
+            .collect(),
+    });
+    out.push(Block::Table {
+        columns: vec!["顺序".into(), "借款".into(), "现状".into(), "依法应还".into(), "对方主张".into(), "建议".into()],
+        rows: p
+            .debts
+            .iter()
+            .map(|d| {
+                let rec = d.options.iter().find(|o| o.recommended).map_or_else(String::new, |o| o.title.clone());
+                let order = if d.standing.barred() { "—".to_string() } else { d.priority.to_string() };
+                vec![
+                    order,
+                    format!("{}（{}）", d.id, d.creditor),
+                    d.standing_label.clone(),
+                    m(d.lawful_total),
+                    om(d.demanded),
+                    rec,
+                ]
+            })
+            .collect(),
+        numeric: vec![true, false, false, true, true, false],
+    });
+    for d in &p.debts {
+        debt(out, d);
+    }
+    out.push(para(inl![Inline::strong("可以生成的信函：")]));
+    out.push(Block::List {
+        ordered: false,
+        items: LetterKind::ALL
+            .iter()
+            .map(|k| {
+                if opts.commands {
+                    inl![format!("{}（yuqi letter {}）：{}", k.title_zh(), k.id(), k.purpose_zh())]
+                } else {
+                    inl![format!("{}：{}", k.title_zh(), k.purpose_zh())]
+                }
+            })
+            .collect(),
+    });
+}
+
+fn debt(out: &mut Vec<Block>, d: &yuqi_plan::DebtPlan) {
+    let head = if d.standing.barred() {
+        format!("不主动处理：{}（{}）— {}", d.id, d.creditor, d.standing_label)
+    } else {
+        format!("第 {} 优先：{}（{}）— {}", d.priority, d.id, d.creditor, d.standing_label)
+    };
+    out.push(h(2, head));
+    let mut owed = format!("依法应还 {} 元（本金 {} 元）", m(d.lawful_total), m(d.principal_lawful));
+    if let (Some(dm), Some(x)) = (d.demanded, d.excess)
+        && x.is_positive()
+    {
+        owed.push_str(&format!("；对方主张 {} 元，多出 {} 元", m(dm), m(x)));
+    }
+    out.push(para(inl![owed, "。"]));
+    if !d.priority_reasons.is_empty() {
+        out.push(Block::List { ordered: false, items: d.priority_reasons.iter().map(|r| inl![r.clone()]).collect() });
+    }
+    let items = d
+        .options
+        .iter()
+        .map(|o| {
+            let mut v =
+                inl![Inline::strong(format!("{}{}：", if o.recommended { "【建议】" } else { "" }, o.kind.label_zh()))];
+            v.push(Inline::text(o.title.clone()));
+            if !o.detail.is_empty() {
+                v.push(Inline::text(format!("。{}", o.detail)));
+            }
+            if let Some(e) = &o.limitation_effect
+                && o.kind != OptionKind::PleadLimitation
+            {
+                v.push(Inline::text(" "));
+                v.push(Inline::strong(format!("时效提醒：{e}")));
+            }
+            if !o.basis.is_empty() {
+                v.push(Inline::text(format!("（依据：{}）", o.basis.join("、"))));
+            }
+            v
+        })
+        .collect();
+    out.push(Block::List { ordered: false, items });
+    for w in &d.warnings {
+        out.push(note(format!("！{w}")));
+    }
+}
+
+pub(super) fn limits(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
+    let mut limits: Vec<Vec<Inline>> = inputs.plan.assumptions.iter().map(|s| inl![s.clone()]).collect();
+    limits.push(inl![
+        "某条催收是否“应当到达”你、对方的录音是否真实完整、合同条款是否经过充分提示，需要结合原始证据由法院判断。"
+    ]);
+    limits.push(inl!["违规催收的判断基于文字规则，可能漏报或误报；每条摘录都应回到原始记录核对。"]);
+    out.push(Block::List { ordered: false, items: limits });
+}

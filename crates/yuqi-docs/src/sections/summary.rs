@@ -1,0 +1,66 @@
+//! The summary and the deadlines.
+
+use crate::Inputs;
+use crate::doc::{Block, Inline};
+use crate::facts::computed;
+use crate::inl;
+
+use super::{m, para};
+
+pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
+    let a = inputs.audit;
+    let tt = &a.totals;
+    let mut rows = vec![
+        vec!["借款笔数".to_string(), a.debts.len().to_string()],
+        vec!["已还合计".to_string(), m(tt.paid_total)],
+        vec!["按合同计算现欠".to_string(), m(tt.contract_balance)],
+        vec!["依法最多支持".to_string(), m(tt.supported_total)],
+    ];
+    if tt.supported_total_low < tt.supported_total {
+        rows.push(vec!["对借款人更有利的算法".to_string(), m(tt.supported_total_low)]);
+    }
+    if tt.demanded_total.is_positive() {
+        rows.push(vec!["对方主张合计".to_string(), m(tt.demanded_total)]);
+        rows.push(vec!["超出依法金额".to_string(), m(tt.excess)]);
+    }
+    if let Some(f) = inputs.plan.budget.for_debts {
+        rows.push(vec!["每月可用于还款".to_string(), m(f)]);
+    }
+    out.push(Block::Table {
+        columns: vec!["项目".into(), "金额（元）".into()], rows, numeric: vec![false, true]
+    });
+    if let Some(d) = inputs.timeline.deadlines.iter().find(|d| d.days_from_now >= 0) {
+        out.push(para(inl![
+            Inline::strong("最近的要紧日期："),
+            computed(format!("{}（{}）{}", d.date, d.debt, d.label), d.rule)
+        ]));
+    }
+}
+
+pub(super) fn deadlines(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
+    let t = inputs.timeline;
+    if t.deadlines.is_empty() {
+        out.push(para(inl!["没有计算出需要注意的日期。"]));
+        return;
+    }
+    out.push(Block::Table {
+        columns: vec!["日期".into(), "借款".into(), "事项".into(), "距今".into()],
+        rows: t
+            .deadlines
+            .iter()
+            .map(|d| {
+                vec![
+                    d.date.to_string(),
+                    d.debt.clone(),
+                    format!("{}{}", d.label, if d.disputed { "（有争议）" } else { "" }),
+                    match d.days_from_now {
+                        0 => "今天".to_string(),
+                        n if n > 0 => format!("{n} 天后"),
+                        n => format!("{} 天前", -n),
+                    },
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, false, true],
+    });
+}
