@@ -1,0 +1,144 @@
+//! A new case, the case overview, and the result pages (each a section of the dossier).
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(crate) struct NewCase {
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    template: String,
+}
+
+pub(crate) async fn create_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<NewCase>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    check_csrf(&v.csrf, Some(&f.csrf))?;
+    let (title, toml) = match f.template.as_str() {
+        "demo" => (compute::parse(DEMO_CASE)?.title, DEMO_CASE.to_string()),
+        _ => (
+            if f.title.trim().is_empty() { "我的案件".to_string() } else { f.title.trim().to_string() },
+            BLANK_CASE.to_string(),
+        ),
+    };
+    let id = state.db.create_case(&v.user_id, &title, &toml, now()).await?;
+    let res = Redirect::to(&format!("/cases/{id}")).into_response();
+    Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    title: String,
+    /// Rendered sections (escaped HTML from `yuqi_render::html::blocks`).
+    deadlines: String,
+    summary: String,
+    plan: String,
+}
+
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let (rec, c) = computed(&state, &v, &id, dates).await?;
+    // The same sections as the dossier and the CLI; the plan without its per-debt detail
+    // would be a second rendering, so the overview shows it whole.
+    let opts = SectionOptions { trace: false, charts: false, commands: false };
+    let inputs = c.inputs();
+    let render = |s: Section| yuqi_render::html::blocks(&s.blocks(&inputs, &opts));
+    html(Dashboard {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        id: rec.id.to_string(),
+        title: rec.title,
+        deadlines: render(Section::Deadlines),
+        summary: render(Section::Summary),
+        plan: render(Section::Plan),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "fragment.html")]
+struct Fragment {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    title: String,
+    heading: String,
+    body: String,
+}
+
+async fn section_page(
+    state: AppState,
+    headers: HeaderMap,
+    id: String,
+    dates: CaseDates,
+    section: Section,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    // Access is checked on every request; only the rendered content is reused.
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    // The case text itself is in the key (an update within the same second must not serve the
+    // old page); hashing a few kilobytes costs microseconds.
+    let digest = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        rec.toml.hash(&mut h);
+        dates.hash(&mut h);
+        h.finish()
+    };
+    let key = format!("{section:?}|{}|{digest:016x}|{}|{}", rec.id, state.evidence_stamp(&rec.id), compute::today());
+    let body = match state.cached_page(&key) {
+        Some(b) => b,
+        None => {
+            let c = compute::for_record(&state, &rec, dates).await?;
+            let body = tokio::task::spawn_blocking(move || {
+                yuqi_render::html::blocks(&section.blocks(&c.inputs(), &SectionOptions::FULL))
+            })
+            .await
+            .map_err(|e| WebError::Io(e.to_string()))?;
+            let body = std::sync::Arc::new(body);
+            state.cache_page(key, body.clone());
+            body
+        }
+    };
+    html(Fragment {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        id: rec.id.to_string(),
+        title: rec.title,
+        heading: section.title_zh().into(),
+        body: body.as_str().to_string(),
+    })
+}
+
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
+    section_page(state, headers, id, dates, Section::Audit).await
+}
+
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
+    section_page(state, headers, id, dates, Section::Timeline).await
+}

@@ -1,0 +1,115 @@
+//! Letters and the dossier as downloads.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "letters.html")]
+struct Letters {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    title: String,
+    kinds: Vec<(&'static str, &'static str, &'static str)>,
+    debts: Vec<String>,
+}
+
+pub(crate) async fn letters(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    let case = compute::parse(&rec.toml)?;
+    html(Letters {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        id: rec.id.to_string(),
+        title: rec.title,
+        kinds: LetterKind::ALL.iter().map(|k| (k.id(), k.title_zh(), k.purpose_zh())).collect(),
+        debts: case.debts.iter().map(|d| d.id.clone()).collect(),
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DocQuery {
+    #[serde(default)]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
+    pub(crate) debt: Option<String>,
+    #[serde(default)]
+    pub(crate) format: Option<String>,
+    #[serde(default)]
+    pub(crate) accept_limitation_effect: Option<String>,
+}
+
+/// A document as a download in the asked format.
+pub(crate) async fn document_response(
+    state: &AppState,
+    doc: yuqi_docs::Doc,
+    format: &str,
+    today: chrono::NaiveDate,
+) -> Result<Response, WebError> {
+    use chrono::Datelike;
+    let name = doc.title.clone();
+    let (bytes, mime, ext) = match format {
+        "docx" => (
+            yuqi_render::docx::docx(&doc).map_err(|e| WebError::Io(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        "md" => (yuqi_render::markdown::markdown(&doc).into_bytes(), "text/markdown; charset=utf-8", "md"),
+        "html" => (yuqi_render::html::html(&doc).into_bytes(), "text/html; charset=utf-8", "html"),
+        _ => {
+            let st = state.clone();
+            let pdf = tokio::task::spawn_blocking(move || {
+                let r = st.renderer().map_err(WebError::Io)?;
+                r.doc_pdf(&doc, (today.year(), today.month() as u8, today.day() as u8))
+                    .map_err(|e| WebError::Io(e.to_string()))
+            })
+            .await
+            .map_err(|e| WebError::Io(e.to_string()))??;
+            (pdf, "application/pdf", "pdf")
+        }
+    };
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    // RFC 5987 filename for the Chinese title; an ASCII fallback for old clients.
+    let encoded: String = format!("{name}.{ext}").bytes().map(|b| format!("%{b:02X}")).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"yuqi.{ext}\"; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+pub(crate) async fn download_letter(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    dates: CaseDates,
+    Query(q): Query<DocQuery>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let (_, c) = computed(&state, &v, &id, dates).await?;
+    let kind_name = q.kind.clone().unwrap_or(kind);
+    let kind =
+        LetterKind::parse(&kind_name).ok_or_else(|| WebError::BadRequest(format!("没有“{kind_name}”这种信函")))?;
+    let opts = LetterOptions {
+        debt: q.debt.clone().filter(|d| !d.is_empty()),
+        accept_limitation_effect: q.accept_limitation_effect.is_some(),
+    };
+    let doc = yuqi_docs::letter(kind, &c.inputs(), &opts).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.dates.written()).await?)
+}
+
+pub(crate) async fn download_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+    Query(q): Query<DocQuery>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let (_, c) = computed(&state, &v, &id, dates).await?;
+    let doc = yuqi_docs::dossier::dossier(&c.inputs());
+    Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.dates.written()).await?)
+}

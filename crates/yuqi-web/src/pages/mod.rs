@@ -1,0 +1,104 @@
+//! The HTML pages (Simplified Chinese). Each handler finds the viewer, reads the case through
+//! the storage layer (which enforces access), runs the core and renders a compiled template.
+
+use askama::Template;
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use yuqi_docs::{Block, LetterKind, LetterOptions, Section, SectionOptions};
+
+use crate::auth::{SESSION_COOKIE, SESSION_TTL, Viewer, now, viewer};
+use crate::compute::{self, CaseDates, Computed};
+use crate::error::WebError;
+use crate::security::{check_csrf, csrf_header, set_cookie};
+use crate::state::{AppState, Mode};
+
+mod home;
+mod triage;
+mod login;
+mod cases;
+mod edit;
+mod inbox;
+mod evidence;
+mod letters;
+mod law;
+
+pub(crate) use home::*;
+pub(crate) use triage::*;
+pub(crate) use login::*;
+pub(crate) use cases::*;
+pub(crate) use edit::*;
+pub(crate) use inbox::*;
+pub(crate) use evidence::*;
+pub(crate) use letters::*;
+pub(crate) use law::*;
+
+/// The bundled demo case, offered on the first page.
+pub(crate) const DEMO_CASE: &str = include_str!("../../../../examples/demo.toml");
+
+pub(crate) const BLANK_CASE: &str =
+    "version = 1\n\n[case]\ntitle = \"我的案件\"\n\n[person]\n# monthly_income = 5000\n# essential_expenses = 3000\n";
+
+/// A page's error: an HTML page (or a redirect to the login page).
+pub(crate) struct PageError(pub WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl From<yuqi_db::DbError> for PageError {
+    fn from(e: yuqi_db::DbError) -> PageError {
+        PageError(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    csrf: String,
+    local: bool,
+    user: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, WebError::Unauthorized) {
+            return Redirect::to("/login").into_response();
+        }
+        let page = ErrorPage { csrf: String::new(), local: true, user: String::new(), message: self.0.to_string() };
+        let body = page.render().unwrap_or_else(|_| self.0.to_string());
+        (self.0.status(), Html(body)).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+/// Adds a `Set-Cookie` (HttpOnly, SameSite=Strict) to a response.
+fn with_cookie(mut res: Response, state: &AppState, name: &str, value: &str, max_age: i64) -> Response {
+    if let Ok(c) = HeaderValue::from_str(&set_cookie(name, value, max_age, state.cfg.secure_cookies)) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+const SEEN_MAX_AGE: i64 = 365 * 24 * 3600;
+
+fn html(t: impl Template) -> PageResult {
+    t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(WebError::Io(e.to_string())))
+}
+
+/// Runs the core on the case (in a blocking thread: the audit and typst are CPU work).
+async fn computed(
+    state: &AppState,
+    v: &Viewer,
+    id: &str,
+    dates: CaseDates,
+) -> Result<(yuqi_db::CaseRecord, Computed), PageError> {
+    Ok(compute::load(state, v, id, dates).await?)
+}

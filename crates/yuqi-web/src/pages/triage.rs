@@ -1,0 +1,90 @@
+//! The five-question triage: what to do tonight, before any case exists.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "triage.html")]
+struct Triage {
+    csrf: String,
+    local: bool,
+    user: String,
+}
+
+pub(crate) async fn triage_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    html(Triage { csrf: v.csrf, local: v.local, user: v.name })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TriageAnswers {
+    csrf: String,
+    kind: String,
+    last: String,
+    court: String,
+    abuse: String,
+    spare: String,
+}
+
+#[derive(Template)]
+#[template(path = "triage_result.html")]
+struct TriageResult {
+    csrf: String,
+    local: bool,
+    user: String,
+    fits: bool,
+    fit_text: String,
+    tonight: Vec<String>,
+}
+
+/// What to do tonight, from the five answers. Plain rules, each grounded in a rule the core
+/// applies in full once the debts are entered.
+pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
+    let fits = a.kind != "other";
+    let fit_text = if fits {
+        "这个工具适合你：它能按法律上限核算你实际该还多少、算诉讼时效、检查催收是否违法，并生成信函。".to_string()
+    } else {
+        "经营贷、房贷车贷有抵押担保等特殊规则，本工具只覆盖其中的利率上限和时效部分，结果仅供参考；建议尽快咨询律师或法律援助（12348）。".to_string()
+    };
+    let mut t = Vec::new();
+    if a.court == "yes" {
+        t.push(
+            "先看传票和应诉通知书上的开庭日期和答辩期限，按期应诉；不要不理法院。录入借款后可以生成民事答辩状。"
+                .to_string(),
+        );
+    } else if a.court == "unsure" {
+        t.push("对方说“已起诉”不等于真的起诉了：拨打 12368 诉讼服务热线，或在中国裁判文书网、中国执行信息公开网查询；真正的起诉会有法院送达的起诉状副本。".to_string());
+    }
+    if a.last == "old" {
+        t.push("最后一次还款或承诺已超过三年：债务可能已过诉讼时效。今晚不要答应还款、不要还一分钱、不要在任何文件上签字，否则会失去时效抗辩。".to_string());
+    } else if a.last == "unknown" {
+        t.push("先找出最后一次还款和最后一次答应还款的日期（银行流水、聊天记录），这决定对方还能不能起诉你；找到之前不要承诺还款。".to_string());
+    }
+    if a.abuse == "yes" {
+        t.push("保存证据：短信截图、通话录音、通话记录；威胁人身安全、冒充公检法、给亲友同事发消息的，可以报警（110）。导入证据后可生成报案材料和投诉书。".to_string());
+    }
+    t.push("只向合同约定或对方书面确认的对公账户还款，不要转账到催收员的个人账户或二维码。".to_string());
+    let spare = a.spare.trim().parse::<yuqi_money::Money>().ok();
+    match spare {
+        Some(m) if m.is_positive() => t.push(format!(
+            "你每月大约能拿出 {} 元：录入借款后，yuqi 会按依法应还的金额帮你算出分期方案；不要为了还旧债再借新贷。",
+            m.to_grouped_string()
+        )),
+        _ => t.push("你现在没有余钱还款：可以申请停息挂账、延期，说明困难；不要以贷养贷。".to_string()),
+    }
+    if a.kind == "card" {
+        t.push("信用卡可以向银行申请个性化分期，最长5年（《商业银行信用卡业务监督管理办法》第70条）。".to_string());
+    }
+    (fits, fit_text, t)
+}
+
+pub(crate) async fn triage_result(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(a): Form<TriageAnswers>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    check_csrf(&v.csrf, Some(&a.csrf))?;
+    let (fits, fit_text, tonight) = triage_advice(&a);
+    let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, tonight })?;
+    Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
+}
