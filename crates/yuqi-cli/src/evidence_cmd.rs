@@ -386,7 +386,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
         }
         EvidenceCommand::Export { store, out: path, redact, no_pdf, json } => {
             let st = store.open()?;
-            let rep = st.export(path, &ExportOptions { redact: *redact, pdf: !*no_pdf })?;
+            // The store builds the index; the PDF is typeset here, where the renderer is linked.
+            let render_pdf = |markup: &str, today: (i32, u8, u8)| {
+                yuqi_render::Renderer::new().and_then(|r| r.pdf(markup, today)).map_err(|e| e.to_string())
+            };
+            let index_pdf = (!*no_pdf).then_some(&render_pdf as yuqi_store::IndexPdf<'_>);
+            let rep = st.export(path, &ExportOptions { redact: *redact, index_pdf })?;
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;
