@@ -23,7 +23,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 
-use yuqi_ledger::synth::SplitMix64;
+use yuqi_util::SplitMix64;
 
 use crate::input::InputFormat;
 use crate::{BatchError, Result, io_err};
