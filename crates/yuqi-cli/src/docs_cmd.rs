@@ -202,7 +202,7 @@ fn compute(
                 .into_iter()
                 .map(|i| EvidenceRow {
                     seq: i.seq,
-                    kind: i.channel.clone().unwrap_or(i.kind),
+                    kind: i.kind_zh(),
                     time: i.time,
                     counterpart: i.counterpart,
                     codes: i.codes,

@@ -39,18 +39,6 @@ fn shell_arg(s: &str) -> String {
     }
 }
 
-fn channel_zh(channel: &str) -> &str {
-    match channel {
-        "sms" => "短信",
-        "mms" => "彩信",
-        "call" => "电话",
-        "wechat" => "微信",
-        "imessage" => "iMessage",
-        "app" => "应用内消息",
-        other => other,
-    }
-}
-
 /// "恐吓/软暴力（intimidation）" for a conduct code.
 fn code_label(code: &str) -> String {
     match yuqi_conduct::Code::parse(code) {
@@ -463,7 +451,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                         "\n提议 {}：{} {} 来自 {}（{} 条）",
                         p.id,
                         p.first_time,
-                        channel_zh(&p.channel),
+                        yuqi_case::Channel::label_of(&p.channel),
                         p.contact_name.as_deref().unwrap_or(&p.sender),
                         p.evidence.len()
                     )?;

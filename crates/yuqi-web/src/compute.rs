@@ -79,7 +79,7 @@ pub(crate) fn compute(toml: &str, evidence_dir: &Path) -> Result<Computed, WebEr
                 .iter()
                 .map(|i| EvidenceRow {
                     seq: i.seq,
-                    kind: i.channel.clone().unwrap_or_else(|| i.kind.clone()),
+                    kind: i.kind_zh(),
                     time: i.time.clone(),
                     counterpart: i.counterpart.clone(),
                     codes: i.codes.clone(),

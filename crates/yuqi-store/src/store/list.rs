@@ -1,9 +1,11 @@
 //! Reading the store back: listings, the chain head, log-level codes, one item.
 
 use rusqlite::{OptionalExtension, params};
+use yuqi_case::Channel;
 use yuqi_conduct::Analyzer;
 use yuqi_evidence::chain::Entry;
 use yuqi_evidence::import;
+use yuqi_evidence::item::ItemKind;
 use yuqi_evidence::package::ChainHead;
 use yuqi_evidence::phone;
 
@@ -30,7 +32,7 @@ impl ListedItem {
     /// The item as the conduct analyzer's input line (messages and calls only), with the
     /// debtor as `self` on the right side; `id` reads `证据库第 N 条` in documents.
     pub fn analyzer_message(&self) -> Option<yuqi_conduct::Message<'static>> {
-        if self.text.is_none() && self.channel.as_deref() != Some("call") {
+        if self.text.is_none() && self.channel.as_deref().and_then(Channel::from_code) != Some(Channel::Call) {
             return None;
         }
         let out = self.direction.as_deref() == Some("out");
@@ -46,6 +48,17 @@ impl ListedItem {
             channel: self.channel.clone().map(Into::into),
             ..Default::default()
         })
+    }
+
+    /// What the item is, in Chinese: the channel for messages and calls (短信, 微信, …), else
+    /// the kind of record (原始导出文件, 文件, …).
+    pub fn kind_zh(&self) -> String {
+        match (&self.channel, ItemKind::parse(&self.kind)) {
+            (Some(c), _) => Channel::label_of(c).to_string(),
+            (None, Some(k)) => k.label_zh().to_string(),
+            (None, None) if self.kind == "confirm" => "用户确认的催收事件".to_string(),
+            (None, None) => self.kind.clone(),
+        }
     }
 }
 
