@@ -42,7 +42,7 @@ impl EvidenceSnapshot {
                 .iter()
                 .map(|i| EvidenceRow {
                     seq: i.seq,
-                    kind: i.channel.clone().unwrap_or_else(|| i.kind.clone()),
+                    kind: i.kind_zh(),
                     time: i.time.clone(),
                     counterpart: i.counterpart.clone(),
                     codes: i.codes.clone(),

@@ -23,7 +23,8 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::WriterProperties;
 
-use yuqi_ledger::synth::SplitMix64;
+use yuqi_case::Channel;
+use yuqi_util::SplitMix64;
 
 use crate::input::InputFormat;
 use crate::{BatchError, Result, io_err};
@@ -158,9 +159,9 @@ fn corpus() -> Corpus {
             if text.is_empty() || from == "self" || from == "court" {
                 continue;
             }
-            match (v["to"].as_str(), v["channel"].as_str()) {
+            match (v["to"].as_str(), v["channel"].as_str().and_then(Channel::from_code)) {
                 (Some(to), _) if to != "self" => c.third_party.push(text),
-                (_, Some("call")) => c.calls.push(text),
+                (_, Some(Channel::Call)) => c.calls.push(text),
                 _ => c.collector.push(text),
             }
         }
@@ -235,14 +236,14 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
                     let text =
                         if answered && rng.chance(150) { rng.pick(&corpus.calls).clone() } else { String::new() };
                     (
-                        "call",
+                        Channel::Call.code(),
                         text,
                         "self".to_string(),
                         Some(answered),
                         Some(if answered { 20 + rng.below(400) as i64 } else { 0 }),
                     )
                 } else {
-                    let channel = if rng.chance(150) { "wechat" } else { "sms" };
+                    let channel = if rng.chance(150) { Channel::Wechat.code() } else { Channel::Sms.code() };
                     let to = if rng.chance(40) { (*rng.pick(&THIRD_PARTIES)).to_string() } else { "self".to_string() };
                     let text = if to != "self" && !corpus.third_party.is_empty() {
                         rng.pick(&corpus.third_party).clone()
@@ -283,7 +284,7 @@ pub fn generate(opts: GenOptions, mut sink: impl FnMut(&[GenMessage]) -> Result<
                     agency: agency.to_string(),
                     from: "self".to_string(),
                     to: numbers[0].clone(),
-                    channel: "sms",
+                    channel: Channel::Sms.code(),
                     time: chrono::DateTime::from_timestamp(secs, 0)
                         .map(|t| t.with_timezone(&yuqi_conduct::message::china()).to_rfc3339())
                         .unwrap_or_default(),

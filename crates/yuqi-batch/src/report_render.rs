@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use yuqi_conduct::Code;
 use yuqi_conduct::code::basis;
+use yuqi_util::escape_markup;
 
 use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
 
@@ -14,14 +15,9 @@ pub const MIN_RANKED_MESSAGES: i64 = 100;
 const TOP: usize = 20;
 const CHART_TOP: usize = 15;
 
-/// HTML/SVG text escaping (the one the timeline chart uses: also drops control characters).
-fn esc(s: &str) -> String {
-    yuqi_timeline::svg::escape(s)
-}
-
 /// Markdown table cells: no pipes, no line breaks, no raw HTML.
 fn md(s: &str) -> String {
-    esc(s).replace('|', "\\|").replace(['\n', '\r'], " ")
+    escape_markup(s).replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 fn per_mille(count: u64, of: u64) -> f64 {
@@ -65,9 +61,13 @@ fn bars(title: &str, unit: &str, items: &[(String, f64)]) -> String {
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}" font-family="Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif" font-size="13">"#,
-        t = esc(title)
+        t = escape_markup(title)
     );
-    let _ = write!(s, r##"<text x="0" y="20" font-size="15" font-weight="bold" fill="#222">{}</text>"##, esc(title));
+    let _ = write!(
+        s,
+        r##"<text x="0" y="20" font-size="15" font-weight="bold" fill="#222">{}</text>"##,
+        escape_markup(title)
+    );
     if items.is_empty() {
         let _ = write!(s, r##"<text x="0" y="56" fill="#666">（没有数据）</text>"##);
     }
@@ -81,11 +81,11 @@ fn bars(title: &str, unit: &str, items: &[(String, f64)]) -> String {
             r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{l}</text><rect x="{bx}" y="{y}" width="{w:.1}" height="{h}" fill="#b3261e"/><text x="{vx:.1}" y="{ty}" fill="#444">{v:.1}{u}</text>"##,
             lx = label_w - 8.0,
             ty = y + 15.0,
-            l = esc(&short),
+            l = escape_markup(&short),
             bx = label_w,
             h = row_h - 8.0,
             vx = label_w + w + 6.0,
-            u = esc(unit),
+            u = escape_markup(unit),
         );
     }
     s.push_str("</svg>");
@@ -367,10 +367,10 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
     );
     for sec in sections(report) {
         if !sec.title.is_empty() {
-            let _ = write!(s, "<h2>{}</h2>", esc(&sec.title));
+            let _ = write!(s, "<h2>{}</h2>", escape_markup(&sec.title));
         }
         for p in &sec.lead {
-            let _ = write!(s, "<p>{}</p>", esc(p));
+            let _ = write!(s, "<p>{}</p>", escape_markup(p));
         }
         // The SVG is ours, built with every label escaped.
         if let Some((_, svg)) = sec.chart.and_then(|n| charts.iter().find(|(c, _)| *c == n)) {
@@ -379,14 +379,14 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
         if let Some(t) = &sec.table {
             s.push_str("<table><tr>");
             for h in &t.header {
-                let _ = write!(s, "<th>{}</th>", esc(h));
+                let _ = write!(s, "<th>{}</th>", escape_markup(h));
             }
             s.push_str("</tr>");
             for r in &t.rows {
                 s.push_str("<tr>");
                 for (cell, numeric) in r.iter().zip(&t.numeric) {
                     let class = if *numeric { " class=\"n\"" } else { "" };
-                    let _ = write!(s, "<td{class}>{}</td>", esc(cell));
+                    let _ = write!(s, "<td{class}>{}</td>", escape_markup(cell));
                 }
                 s.push_str("</tr>");
             }
@@ -395,7 +395,7 @@ pub fn html(report: &Report, charts: &[(String, String)]) -> String {
         if !sec.bullets.is_empty() {
             s.push_str("<ul>");
             for b in &sec.bullets {
-                let _ = write!(s, "<li>{}</li>", esc(b));
+                let _ = write!(s, "<li>{}</li>", escape_markup(b));
             }
             s.push_str("</ul>");
         }

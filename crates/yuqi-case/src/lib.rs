@@ -7,10 +7,12 @@
 //! user fixes a file in one pass. The model knows nothing about TOML: later
 //! importers (evidence, web forms) build the same types.
 
+mod channel;
 mod error;
 mod model;
 mod parse;
 
+pub use channel::Channel;
 pub use error::{CaseError, CaseErrors};
 pub use model::*;
 pub use parse::{add_period, parse_case, parse_case_file};

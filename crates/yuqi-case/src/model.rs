@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use yuqi_money::{Decimal, Money, RateInput};
 
+use crate::channel::Channel;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub title: String,
@@ -576,80 +578,6 @@ impl EventKind {
 impl serde::Serialize for EventKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.code())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    Sms,
-    App,
-    Call,
-    Wechat,
-    Letter,
-    Email,
-    Visit,
-    Newspaper,
-    Court,
-    InPerson,
-    Other,
-}
-
-impl Channel {
-    pub fn code(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::App => "app",
-            Channel::Call => "call",
-            Channel::Wechat => "wechat",
-            Channel::Letter => "letter",
-            Channel::Email => "email",
-            Channel::Visit => "visit",
-            Channel::Newspaper => "newspaper",
-            Channel::Court => "court",
-            Channel::InPerson => "in_person",
-            Channel::Other => "other",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Channel::Sms => "短信",
-            Channel::App => "App消息",
-            Channel::Call => "电话",
-            Channel::Wechat => "微信",
-            Channel::Letter => "信件",
-            Channel::Email => "电子邮件",
-            Channel::Visit => "上门",
-            Channel::Newspaper => "报纸公告",
-            Channel::Court => "法院",
-            Channel::InPerson => "当面",
-            Channel::Other => "其他",
-        }
-    }
-
-    pub fn from_text(s: &str) -> Option<Channel> {
-        let all = [
-            Channel::Sms,
-            Channel::App,
-            Channel::Call,
-            Channel::Wechat,
-            Channel::Letter,
-            Channel::Email,
-            Channel::Visit,
-            Channel::Newspaper,
-            Channel::Court,
-            Channel::InPerson,
-            Channel::Other,
-        ];
-        let s = s.trim();
-        all.into_iter().find(|c| c.code() == s || c.label_zh() == s).or(match s {
-            "app" | "App" | "站内信" => Some(Channel::App),
-            "邮件" => Some(Channel::Email),
-            "挂号信" | "快递" | "律师函" => Some(Channel::Letter),
-            "登报" | "公告" => Some(Channel::Newspaper),
-            "面谈" => Some(Channel::InPerson),
-            _ => None,
-        })
     }
 }
 

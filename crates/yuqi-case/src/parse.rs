@@ -14,6 +14,7 @@ use serde::Deserialize;
 use toml::{Spanned, Value};
 use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
+use crate::channel::Channel;
 use crate::error::{CaseError, CaseErrors};
 use crate::model::*;
 
@@ -680,13 +681,7 @@ impl Cx<'_> {
                 "demand(催收), auto_debit, public_notice, acceleration, lawsuit_filed, lawsuit_served, lawsuit_ended, payment_order, judgment, enforcement_applied, preservation, mediation, police_report, shixin_listed, consumption_restricted, card_terminated, acknowledgment, promise, installment_request, extension_request, repayment_plan, security, signed_notice, refusal, credit_reported, settled, credit_objection, pboc_complaint, obstacle",
             )
         });
-        let channel = self.opt(&e.channel, |cx, v| {
-            cx.choice(
-                v,
-                Channel::from_text,
-                "sms, app, call, wechat, letter, email, visit, newspaper, court, in_person, other",
-            )
-        });
+        let channel = self.opt(&e.channel, |cx, v| cx.choice(v, Channel::from_text, &Channel::codes_list()));
         let by = self.opt(&e.by, Self::string);
         let reached = self.opt(&e.reached, Self::boolean);
         let reached_date = self.opt(&e.reached_date, Self::date);
@@ -762,13 +757,8 @@ impl Cx<'_> {
             None => Some(NoticeBy::None),
         };
         let notice_reached = self.opt(&a.notice_reached, Self::date);
-        let notice_channel = self.opt(&a.notice_channel, |cx, v| {
-            cx.choice(
-                v,
-                Channel::from_text,
-                "sms, app, call, wechat, letter, email, visit, newspaper, court, in_person, other",
-            )
-        });
+        let notice_channel =
+            self.opt(&a.notice_channel, |cx, v| cx.choice(v, Channel::from_text, &Channel::codes_list()));
         let pilot = self.opt(&a.pilot, Self::boolean).unwrap_or(false);
         let note = self.opt(&a.note, Self::string).unwrap_or_default();
         if notice_by == Some(NoticeBy::None) && notice_reached.is_some() {

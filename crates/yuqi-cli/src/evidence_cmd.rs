@@ -39,18 +39,6 @@ fn shell_arg(s: &str) -> String {
     }
 }
 
-fn channel_zh(channel: &str) -> &str {
-    match channel {
-        "sms" => "短信",
-        "mms" => "彩信",
-        "call" => "电话",
-        "wechat" => "微信",
-        "imessage" => "iMessage",
-        "app" => "应用内消息",
-        other => other,
-    }
-}
-
 /// "恐吓/软暴力（intimidation）" for a conduct code.
 fn code_label(code: &str) -> String {
     match yuqi_conduct::Code::parse(code) {
@@ -386,7 +374,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
         }
         EvidenceCommand::Export { store, out: path, redact, no_pdf, json } => {
             let st = store.open()?;
-            let rep = st.export(path, &ExportOptions { redact: *redact, pdf: !*no_pdf })?;
+            // The store builds the index; the PDF is typeset here, where the renderer is linked.
+            let render_pdf = |markup: &str, today: (i32, u8, u8)| {
+                yuqi_render::Renderer::new().and_then(|r| r.pdf(markup, today)).map_err(|e| e.to_string())
+            };
+            let index_pdf = (!*no_pdf).then_some(&render_pdf as yuqi_store::IndexPdf<'_>);
+            let rep = st.export(path, &ExportOptions { redact: *redact, index_pdf })?;
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;
@@ -458,7 +451,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                         "\n提议 {}：{} {} 来自 {}（{} 条）",
                         p.id,
                         p.first_time,
-                        channel_zh(&p.channel),
+                        yuqi_case::Channel::label_of(&p.channel),
                         p.contact_name.as_deref().unwrap_or(&p.sender),
                         p.evidence.len()
                     )?;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Deserializer};
+use yuqi_case::Channel;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Message<'a> {
@@ -111,7 +112,7 @@ impl Message<'_> {
     }
 
     pub fn is_call(&self) -> bool {
-        self.channel.as_deref().is_some_and(|c| matches!(c, "call" | "电话" | "voice" | "phone"))
+        self.channel.as_deref().and_then(Channel::from_text) == Some(Channel::Call)
     }
 
     /// Answered: `connected`, or a positive duration.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 use yuqi_money::Money;
-use yuqi_timeline::svg::escape;
+use yuqi_util::escape_markup;
 
 const FONT: &str = "Noto Sans CJK SC, Noto Serif CJK SC, Source Han Sans SC, sans-serif";
 
@@ -80,7 +80,7 @@ pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String
             W - R,
             L - 6.0,
             py + 4.0,
-            escape(&Money::from_fen((v * 100.0).round() as i64).to_grouped_string().replace(".00", ""))
+            escape_markup(&Money::from_fen((v * 100.0).round() as i64).to_grouped_string().replace(".00", ""))
         );
         v += step;
     }
@@ -128,7 +128,7 @@ pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String
             x(*d),
             y(*m),
             d,
-            escape(&m.to_grouped_string())
+            escape_markup(&m.to_grouped_string())
         );
     }
     // Legend.

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
-use yuqi_case::{Case, EventKind};
+use yuqi_case::{Case, Channel, EventKind};
 use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 use yuqi_timeline::CaseTimeline;
 
@@ -142,7 +142,7 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
                 debt: debt_of(case, m.creditor.as_deref()),
                 date: time.map(|t| t.date()),
                 time,
-                channel: m.channel.as_deref().map(channel_label),
+                channel: m.channel.as_deref().map(|c| Channel::label_of(c).to_string()),
                 from: m.from.as_deref().map(str::to_string),
                 to: m.to.as_deref().map(str::to_string),
                 text: m.text.to_string(),
@@ -151,15 +151,6 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
             }
         })
         .collect()
-}
-
-/// `sms` → 短信: channels as people say them.
-fn channel_label(c: &str) -> String {
-    match c {
-        "mms" => "彩信".to_string(),
-        "imessage" => "iMessage".to_string(),
-        other => yuqi_case::Channel::from_text(other).map_or_else(|| other.to_string(), |ch| ch.label_zh().to_string()),
-    }
 }
 
 /// Collection contacts (the collector's side) by weekday (Monday first) and hour.

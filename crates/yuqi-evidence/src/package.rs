@@ -12,6 +12,7 @@
 
 use std::io::{Read, Seek, Write};
 
+use yuqi_util::escape_markup;
 use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
@@ -417,32 +418,17 @@ pub struct IndexRow {
     pub path: String,
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
 /// The evidence index as a self-contained HTML page (no external resources; every value escaped).
 pub fn index_html(title: &str, created_at: &str, head: Option<&ChainHead>, rows: &[IndexRow]) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>证据目录</title>\n<style>body{font-family:\"Noto Serif CJK SC\",\"Source Han Serif SC\",serif;margin:2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #444;padding:4px 6px;vertical-align:top;font-size:14px}th{background:#eee}code{font-size:11px;word-break:break-all}</style></head><body>\n");
     h.push_str(&format!(
         "<h1>证据目录</h1>\n<p>{}</p>\n<p>生成时间：{}；",
-        escape_html(title),
-        escape_html(created_at)
+        escape_markup(title),
+        escape_markup(created_at)
     ));
     match head {
-        Some(c) => h.push_str(&format!("哈希链共 {} 条，链头 <code>{}</code></p>\n", c.seq, escape_html(&c.hash))),
+        Some(c) => h.push_str(&format!("哈希链共 {} 条，链头 <code>{}</code></p>\n", c.seq, escape_markup(&c.hash))),
         None => h.push_str("哈希链为空</p>\n"),
     }
     h.push_str("<table><thead><tr><th>序号</th><th>证据名称</th><th>来源</th><th>证明目的</th><th>页数/数量</th><th>SHA-256</th></tr></thead><tbody>\n");
@@ -450,12 +436,12 @@ pub fn index_html(title: &str, created_at: &str, head: Option<&ChainHead>, rows:
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n",
             r.no,
-            escape_html(&r.name),
-            escape_html(&r.path),
-            escape_html(&r.source),
-            escape_html(&r.proves),
-            escape_html(&r.pages),
-            escape_html(&r.sha256)
+            escape_markup(&r.name),
+            escape_markup(&r.path),
+            escape_markup(&r.source),
+            escape_markup(&r.proves),
+            escape_markup(&r.pages),
+            escape_markup(&r.sha256)
         ));
     }
     h.push_str("</tbody></table>\n<p>核验方法见 README.txt：<code>sha256sum -c SHA256SUMS</code>。本目录由 yuqi 生成，不构成法律意见。</p>\n</body></html>\n");

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use yuqi_case::Channel;
 use yuqi_conduct::{Analyzer, Code, Scratch};
 
 use crate::item::{Direction, ImportedMessage};
@@ -80,7 +81,7 @@ pub fn propose(candidates: &[Candidate<'_>], zone: FixedOffset) -> Vec<Proposal>
     let mut by_key: BTreeMap<(String, NaiveDate), Proposal> = BTreeMap::new();
     for c in candidates {
         let m = c.message;
-        if m.direction != Direction::In || !m.delivered || m.channel == "call" {
+        if m.direction != Direction::In || !m.delivered || Channel::from_code(&m.channel) == Some(Channel::Call) {
             continue;
         }
         let Some(t) = m.time_ms.and_then(DateTime::from_timestamp_millis) else { continue };
@@ -132,16 +133,17 @@ impl Proposal {
     /// The demand event this proposal becomes once the user confirms it reached them: the same
     /// `Event` a case file would hold, marked as coming from the evidence store.
     pub fn to_event(&self) -> yuqi_case::Event {
-        let channel = match self.channel.as_str() {
-            "sms" | "mms" => Some(yuqi_case::Channel::Sms),
-            "call" => Some(yuqi_case::Channel::Call),
-            "wechat" => Some(yuqi_case::Channel::Wechat),
-            _ => Some(yuqi_case::Channel::App),
+        let channel = match Channel::from_code(&self.channel) {
+            // A multimedia message is a text message to the law and to the timeline's reader.
+            Some(Channel::Sms | Channel::Mms) => Channel::Sms,
+            Some(c @ (Channel::Call | Channel::Wechat)) => c,
+            // iMessage, other chat apps and unknown importer values: messages inside an app.
+            _ => Channel::App,
         };
         yuqi_case::Event {
             date: self.date,
             kind: yuqi_case::EventKind::Demand,
-            channel,
+            channel: Some(channel),
             by: Some(self.contact_name.clone().unwrap_or(self.sender.clone())),
             reached: Some(true),
             reached_date: None,

@@ -8,36 +8,9 @@ use yuqi_case::{
 };
 use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
-/// SplitMix64: tiny, fast, and reproducible in any language.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1) with 53 bits.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.next_f64()
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
+/// The stream lives in `yuqi-util` (the batch generator uses it too); re-exported so that
+/// benchmarks keep one import.
+pub use yuqi_util::SplitMix64;
 
 /// One loan series like the pyxirr anchor in crates.md §7: −P on day 0, then 12
 /// monthly annuity payments at a monthly rate in [0.5%, 3%], each × [0.97, 1.03].

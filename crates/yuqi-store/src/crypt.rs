@@ -39,7 +39,7 @@ impl Cipher {
     /// A new random data key and its age-wrapped form (base64) for the `meta` table.
     pub(crate) fn create(passphrase: &str) -> Result<(Cipher, String), CryptError> {
         let mut key = [0u8; 32];
-        getrandom::getrandom(&mut key).map_err(|e| CryptError::Other(e.to_string()))?;
+        getrandom::fill(&mut key).map_err(|e| CryptError::Other(e.to_string()))?;
         let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
         let mut wrapped = Vec::new();
         let mut w = enc.wrap_output(&mut wrapped).map_err(|e| CryptError::Other(e.to_string()))?;
@@ -64,7 +64,7 @@ impl Cipher {
 
     pub(crate) fn seal(&self, plain: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptError> {
         let mut nonce = [0u8; 24];
-        getrandom::getrandom(&mut nonce).map_err(|e| CryptError::Other(e.to_string()))?;
+        getrandom::fill(&mut nonce).map_err(|e| CryptError::Other(e.to_string()))?;
         let ct = self
             .aead
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })

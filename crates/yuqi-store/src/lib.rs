@@ -18,6 +18,6 @@ mod store;
 
 pub use crypt::CryptError;
 pub use store::{
-    Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, ListedItem,
-    Problem, Store, StoreError, VerifyReport, delete_case,
+    Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, IndexPdf,
+    ListedItem, Problem, Store, StoreError, VerifyReport, delete_case,
 };

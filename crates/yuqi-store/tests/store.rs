@@ -18,6 +18,15 @@ fn import(st: &mut Store, name: &str) -> yuqi_store::ImportReport {
     st.import_path(&fixture(name), &ImportOptions::default(), &mut |_, _| {}).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// The PDF renderer the CLI hands to `export` (the store itself links no typesetter).
+fn render_pdf(markup: &str, today: (i32, u8, u8)) -> Result<Vec<u8>, String> {
+    yuqi_render::Renderer::new().and_then(|r| r.pdf(markup, today)).map_err(|e| e.to_string())
+}
+
+fn with_pdf() -> ExportOptions<'static> {
+    ExportOptions { redact: false, index_pdf: Some(&render_pdf) }
+}
+
 fn new_store(dir: &Path) -> Store {
     Store::create(dir, "测试案件", None).unwrap()
 }
@@ -298,7 +307,7 @@ fn packages_verify_and_name_what_was_altered() {
     let tmp = tempfile::tempdir().unwrap();
     let st = populated(&tmp.path().join("s"));
     let pkg = tmp.path().join("证据包.zip");
-    let rep = st.export(&pkg, &ExportOptions::default()).unwrap();
+    let rep = st.export(&pkg, &with_pdf()).unwrap();
     assert_eq!(rep.entries, st.entry_count().unwrap());
     let ok = verify_zip(&pkg);
     assert!(ok.ok(), "{:?}", ok.problems);
@@ -449,12 +458,39 @@ fn packages_verify_and_name_what_was_altered() {
 }
 
 #[test]
+fn the_pdf_index_is_written_only_by_the_callers_renderer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(&tmp.path().join("s"));
+    import(&mut st, "sms-basic.xml");
+
+    // No renderer: the package is complete and verifies, with the HTML index only.
+    let plain = tmp.path().join("plain.zip");
+    st.export(&plain, &ExportOptions::default()).unwrap();
+    assert!(verify_zip(&plain).ok());
+    let names: Vec<String> = zip_files(&plain).into_iter().map(|(n, _)| n).collect();
+    assert!(names.iter().any(|n| n == "index.html") && !names.iter().any(|n| n == "index.pdf"), "{names:?}");
+
+    // The renderer receives the index markup; its failure is the export's error, and no
+    // half-written package is left behind.
+    let seen = std::cell::RefCell::new(String::new());
+    let failing = |markup: &str, _today: (i32, u8, u8)| -> Result<Vec<u8>, String> {
+        *seen.borrow_mut() = markup.to_string();
+        Err("找不到中文字体".to_string())
+    };
+    let out = tmp.path().join("failed.zip");
+    let err = st.export(&out, &ExportOptions { redact: false, index_pdf: Some(&failing) }).unwrap_err();
+    assert!(matches!(&err, StoreError::Render(m) if m == "找不到中文字体"), "{err:?}");
+    assert!(seen.borrow().contains("证据目录"), "the renderer was given the index");
+    assert!(!out.exists());
+}
+
+#[test]
 fn redacted_packages_hide_third_party_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let mut st = new_store(&tmp.path().join("s"));
     import(&mut st, "sms-basic.xml");
     let pkg = tmp.path().join("r.zip");
-    st.export(&pkg, &ExportOptions { redact: true, ..ExportOptions::default() }).unwrap();
+    st.export(&pkg, &ExportOptions { redact: true, ..with_pdf() }).unwrap();
     let r = verify_zip(&pkg);
     assert!(r.ok() && r.redacted, "{:?}", r.problems);
     let all: Vec<u8> = zip_files(&pkg).into_iter().filter(|(n, _)| n != "verify.py").flat_map(|(_, d)| d).collect();

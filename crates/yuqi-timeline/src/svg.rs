@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use yuqi_util::escape_markup;
 
 use crate::acts::ActKind;
 use crate::limitation::Status;
@@ -15,22 +16,6 @@ const LEFT: f64 = 150.0;
 const RIGHT: f64 = 30.0;
 const ROW: f64 = 90.0;
 const TOP: f64 = 60.0;
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 struct Scale {
     from: NaiveDate,
@@ -71,12 +56,12 @@ pub fn render(t: &CaseTimeline) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif" font-size="12">"#
     );
-    let _ = writeln!(svg, "<title>{}</title>", escape("诉讼时效与催收时间线"));
+    let _ = writeln!(svg, "<title>{}</title>", escape_markup("诉讼时效与催收时间线"));
     let _ = writeln!(svg, r##"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
         r##"<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="#222">{}</text>"##,
-        escape("时间线（截至 ") + &t.as_of.to_string() + "）"
+        escape_markup("时间线（截至 ") + &t.as_of.to_string() + "）"
     );
 
     // Year grid.
@@ -108,7 +93,7 @@ pub fn render(t: &CaseTimeline) -> String {
         svg,
         r##"<text x="{ax:.1}" y="{}" fill="#1f6feb" text-anchor="middle">{}</text>"##,
         TOP - 24.0,
-        escape("今天")
+        escape_markup("今天")
     );
 
     for (i, d) in t.debts.iter().enumerate() {
@@ -121,12 +106,13 @@ pub fn render(t: &CaseTimeline) -> String {
 
 fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
     let mid = y + 30.0;
-    let _ = writeln!(svg, r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##, escape(&d.id));
+    let _ =
+        writeln!(svg, r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##, escape_markup(&d.id));
     let _ = writeln!(
         svg,
         r##"<text x="10" y="{:.1}" fill="#666">{}</text>"##,
         mid + 16.0,
-        escape(&truncate(&d.lender, 10))
+        escape_markup(&truncate(&d.lender, 10))
     );
     // Loan term.
     let (x0, x1) = (s.x(d.contract_date), s.x(d.last_due));
@@ -135,7 +121,7 @@ fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
         r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="8" fill="#c9d7f0"><title>{}</title></rect>"##,
         mid - 4.0,
         (x1 - x0).max(2.0),
-        escape(&format!("借款期间 {} 至 {}", d.contract_date, d.last_due))
+        escape_markup(&format!("借款期间 {} 至 {}", d.contract_date, d.last_due))
     );
     // Limitation period.
     if let (Some(start), Some(exp)) = (d.limitation.start, &d.limitation.expiry) {
@@ -150,7 +136,7 @@ fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
             r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="6" fill="{color}" opacity="0.7"><title>{}</title></rect>"##,
             mid + 10.0,
             (b - a).max(2.0),
-            escape(&format!("诉讼时效：{}", d.limitation.status.label_zh()))
+            escape_markup(&format!("诉讼时效：{}", d.limitation.status.label_zh()))
         );
         // Keep the label inside the canvas near the right edge.
         let anchor = if b > WIDTH - RIGHT - 60.0 { "end" } else { "middle" };
@@ -158,12 +144,12 @@ fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
             svg,
             r##"<text x="{b:.1}" y="{:.1}" fill="{color}" text-anchor="{anchor}">{}</text>"##,
             mid + 30.0,
-            escape(&format!("届满 {}", exp.end))
+            escape_markup(&format!("届满 {}", exp.end))
         );
     }
     for a in &d.acts {
         let x = s.x(a.date);
-        let title = escape(&format!("{} {}", a.date, a.label));
+        let title = escape_markup(&format!("{} {}", a.date, a.label));
         let _ = match a.kind {
             ActKind::Payment => writeln!(
                 svg,
@@ -215,7 +201,7 @@ fn legend(svg: &mut String, y: f64) {
     let mut x = LEFT;
     for (color, label) in items {
         let _ = writeln!(svg, r##"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{color}"/>"##, y - 9.0);
-        let _ = writeln!(svg, r##"<text x="{:.1}" y="{y:.1}" fill="#444">{}</text>"##, x + 14.0, escape(label));
+        let _ = writeln!(svg, r##"<text x="{:.1}" y="{y:.1}" fill="#444">{}</text>"##, x + 14.0, escape_markup(label));
         x += 150.0;
     }
 }

@@ -2,7 +2,7 @@
 //! by the other side, or stated by the borrower), names, signatures and quoted messages.
 
 use chrono::NaiveDate;
-use yuqi_case::{Debt, EventKind, LenderKind};
+use yuqi_case::{Channel, Debt, EventKind, LenderKind};
 use yuqi_law::law;
 
 use super::DebtView;
@@ -242,11 +242,10 @@ pub(crate) fn conduct_label(code: &str) -> &'static str {
 
 /// Where a quoted record came from, as a reader outside yuqi understands it.
 pub(crate) fn source_label(c: &Contact) -> String {
-    let what = match c.channel.as_deref() {
-        Some("电话") => "通话记录",
-        Some("短信") | Some("彩信") => "短信",
-        Some("微信") => "微信消息",
-        Some(x) if !x.is_empty() => "记录",
+    let what = match c.channel.as_deref().and_then(Channel::from_text) {
+        Some(Channel::Call) => "通话记录",
+        Some(Channel::Sms | Channel::Mms) => "短信",
+        Some(Channel::Wechat) => "微信消息",
         _ => "记录",
     };
     match &c.source {

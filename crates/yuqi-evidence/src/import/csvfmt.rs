@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 use encoding_rs_io::DecodeReaderBytesBuilder;
+use yuqi_case::Channel;
 
 use super::{Ctx, ImportError, Options, Rejected, excerpt, message};
 use crate::item::{Direction, ImportedMessage, Item, ItemKind, Position};
@@ -416,7 +417,7 @@ pub(crate) fn import_wechat<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<
         let time = time_of(time_cell, opts.zone)?;
         Ok(Parsed {
             kind: ItemKind::Chat,
-            message: message(time, "wechat", dir, counterpart, text),
+            message: message(time, Channel::Wechat.code(), dir, counterpart, text),
             extra: vec![("yuqi_type".into(), ty)],
         })
     })
@@ -463,7 +464,7 @@ impl ColumnMap {
         let mut counterpart = None;
         let mut text = None;
         let mut direction = None;
-        let mut channel = "other".to_string();
+        let mut channel = Channel::Other.code().to_string();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part.split_once('=').ok_or_else(|| format!("列映射“{part}”应写成 键=列名"))?;
             let v = v.trim().to_string();
@@ -518,9 +519,9 @@ pub(crate) fn import_generic<R: BufRead>(
     }
     let (ti, ci, xi) = (find(&map.time), find(&map.counterpart), find(&map.text));
     let di = map.direction.as_deref().and_then(find);
-    let kind = match map.channel.as_str() {
-        "sms" => ItemKind::Sms,
-        "call" => ItemKind::Call,
+    let kind = match Channel::from_code(&map.channel) {
+        Some(Channel::Sms) => ItemKind::Sms,
+        Some(Channel::Call) => ItemKind::Call,
         _ => ItemKind::Chat,
     };
     if di.is_none() {

@@ -11,6 +11,7 @@ use std::io::{BufRead, Read};
 use base64::Engine as _;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use yuqi_case::Channel;
 
 use super::{Ctx, ImportError, Rejected, excerpt};
 use crate::digest::sha256_hex;
@@ -270,7 +271,7 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
             ImportedMessage {
                 time_ms: Some(time_ms),
                 zone_assumed: false,
-                channel: "sms".into(),
+                channel: Channel::Sms.code().into(),
                 direction,
                 counterpart_key: phone::normalize(&address),
                 counterpart: address,
@@ -332,7 +333,7 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
             ImportedMessage {
                 time_ms: Some(time_ms),
                 zone_assumed: false,
-                channel: "mms".into(),
+                channel: Channel::Mms.code().into(),
                 direction,
                 counterpart_key: phone::normalize(&counterpart),
                 counterpart,
@@ -367,7 +368,7 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
             ImportedMessage {
                 time_ms: Some(time_ms),
                 zone_assumed: false,
-                channel: "call".into(),
+                channel: Channel::Call.code().into(),
                 direction,
                 counterpart_key: if hidden && number.trim().is_empty() {
                     "hidden".into()

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
 use regex::Regex;
+use yuqi_case::Channel;
 
 use super::csvfmt::local_ms;
 use super::{Ctx, ImportError, Options, Rejected, excerpt, message};
@@ -142,7 +143,7 @@ pub(crate) fn import_wechat_txt<R: BufRead>(input: R, opts: &Options, ctx: &mut 
             };
             (counterpart, b.lines.join("\n"), direction)
         };
-        let msg = message((time_ms, true), "wechat", direction, counterpart, text);
+        let msg = message((time_ms, true), Channel::Wechat.code(), direction, counterpart, text);
         let fields = vec![("time".into(), when.to_string()), ("name".into(), name)];
         ctx.emit(Item::from_message(ItemKind::Chat, b.position, b.raw, true, fields, msg))
     })?;
@@ -186,7 +187,13 @@ pub(crate) fn import_imessage<R: BufRead>(input: R, opts: &Options, ctx: &mut Ct
         let direction = if sender == "Me" { Direction::Out } else { Direction::In };
         // "Me" writes to the conversation the file is about.
         let counterpart = if sender == "Me" { opts.conversation.clone().unwrap_or_default() } else { sender.clone() };
-        let msg = message((time_ms, true), "imessage", direction, counterpart, body.join("\n").trim().to_string());
+        let msg = message(
+            (time_ms, true),
+            Channel::IMessage.code(),
+            direction,
+            counterpart,
+            body.join("\n").trim().to_string(),
+        );
         let mut fields = vec![("time".into(), when.clone()), ("sender".into(), sender)];
         fields.extend(attachments.into_iter().map(|a| ("attachment".to_string(), a)));
         ctx.emit(Item::from_message(ItemKind::Chat, b.position, b.raw, true, fields, msg))

@@ -29,7 +29,7 @@ async fn evidence_page(state: &AppState, v: Viewer, id: &str, message: String, g
         .map(|i| {
             (
                 i.seq,
-                i.channel.clone().unwrap_or_else(|| i.kind.clone()),
+                i.kind_zh(),
                 i.time.clone().unwrap_or_default(),
                 i.counterpart.clone().unwrap_or_default(),
                 i.codes

@@ -1,0 +1,302 @@
+//! Audit of one debt and of a whole case: everything the "what do I really owe"
+//! report shows, computed from the case model and the law data. `audit_debt` reads as its
+//! steps; the steps themselves are in `steps.rs` (computing) and `checks.rs` (findings).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use yuqi_case::{Case, Debt};
+use yuqi_law::{LawError, law};
+use yuqi_money::{Decimal, Money, ROUNDING_POLICY_ZH, format_rate_percent};
+
+use crate::apr::Apr;
+use crate::caps::{CapPlan, LegalDates, plan};
+use crate::engine::LedgerOutcome;
+use crate::findings::{Finding, Severity};
+use crate::schedule::Installment;
+use crate::stacking::{StackingLink, detect_stacking};
+use crate::trace::{TraceParam, TraceStep};
+
+// The steps of `audit_debt`: computing (`steps`), then judging the figures (`checks`).
+mod checks;
+mod steps;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AuditError {
+    #[error("law data: {0}")]
+    Law(#[from] LawError),
+    #[error("借款 {debt}：计算截止日 {as_of} 早于合同日期 {contract}")]
+    AsOfBeforeContract { debt: String, as_of: NaiveDate, contract: NaiveDate },
+}
+
+/// One full ledger run under one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    pub id: String,
+    pub label: String,
+    pub disputed: bool,
+    pub why: String,
+    pub ledger: LedgerOutcome,
+    /// Principal + enforceable unpaid charges.
+    pub supported_total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DebtAudit {
+    pub id: String,
+    pub lender: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub platform: Option<String>,
+    pub contract_date: NaiveDate,
+    pub as_of: NaiveDate,
+    pub contract_principal: Money,
+    pub received: Money,
+    /// The principal the law recognises on day 0 (received less day-0 fees).
+    pub principal_initial: Money,
+    pub stated_rate: String,
+    pub stated_annual: Decimal,
+    pub apr_nominal: Option<Decimal>,
+    pub apr_effective: Option<Decimal>,
+    pub apr_xirr: Option<Decimal>,
+    /// The enforceable annual cap of the primary scenario on the as-of date.
+    pub cap_rate: Option<Decimal>,
+    /// The cap on the agreed rate (primary scenario, contract date).
+    pub cap_rate_at_contract: Option<Decimal>,
+    pub cap_basis: String,
+    /// Primary scenario, as of `as_of`.
+    pub principal_lawful: Money,
+    pub interest_lawful: Money,
+    pub fees_lawful: Money,
+    pub overdue_lawful: Money,
+    pub supported_total: Money,
+    pub supported_disputed: bool,
+    /// The lender's own computation (contract principal, no cap).
+    pub contract_balance: Money,
+    pub demanded_total: Option<Money>,
+    pub demand_date: Option<NaiveDate>,
+    /// Supported amount on the demand date (what the demand is compared with).
+    pub supported_at_demand: Option<Money>,
+    /// demanded − supported on the demand date (may be negative).
+    pub excess: Option<Money>,
+    pub paid_total: Money,
+    pub overdue_since: Option<NaiveDate>,
+    pub apr: Apr,
+    pub schedule_contract: Vec<Installment>,
+    pub schedule_lawful: Vec<Installment>,
+    pub contract_view: LedgerOutcome,
+    pub lawful: ScenarioResult,
+    pub alternatives: Vec<ScenarioResult>,
+    pub findings: Vec<Finding>,
+    pub trace: Vec<TraceStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub contract_balance: Money,
+    pub supported_total: Money,
+    /// Lowest supported total over each debt's scenarios.
+    pub supported_total_low: Money,
+    pub demanded_total: Money,
+    pub excess: Money,
+    pub paid_total: Money,
+    /// Sum of this month's scheduled instalments still to come (for the budget).
+    pub monthly_due: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseAudit {
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub filing_date: NaiveDate,
+    pub filing_assumed: bool,
+    pub debts: Vec<DebtAudit>,
+    pub totals: Totals,
+    pub stacking: Vec<StackingLink>,
+    pub findings: Vec<Finding>,
+    pub rounding_policy: &'static str,
+    pub disclaimer: &'static str,
+}
+
+pub const DISCLAIMER_ZH: &str = "本报告由开源软件 yuqi 根据你填写的信息和公开的法律规定自动计算，不是律师意见，也不能代替法院判决。\
+法律规定以官方文本为准；标注“有争议”的结论在各地法院可能不同。金额仅在你提供的信息准确时成立。";
+
+#[derive(Debug, Clone, Copy)]
+pub struct AuditOptions {
+    pub as_of: NaiveDate,
+    pub filing_date: Option<NaiveDate>,
+}
+
+fn pct(d: Decimal) -> String {
+    format_rate_percent(d, 2)
+}
+
+fn pct_opt(d: Option<Decimal>) -> String {
+    d.map_or_else(|| "无法计算".to_string(), pct)
+}
+
+/// Audits every debt of a case.
+pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditError> {
+    let filing = opts.filing_date.or(case.filing_date);
+    let dates =
+        LegalDates { as_of: opts.as_of, filing: filing.unwrap_or(opts.as_of), filing_assumed: filing.is_none() };
+    let debts = case.debts.iter().map(|d| audit_debt(d, dates)).collect::<Result<Vec<_>, _>>()?;
+    let with_schedules: Vec<(&Debt, &[Installment])> =
+        case.debts.iter().zip(&debts).map(|(d, a)| (d, a.schedule_contract.as_slice())).collect();
+    let stacking = detect_stacking(&with_schedules);
+    let mut findings = Vec::new();
+    if !stacking.is_empty() {
+        findings.push(Finding::new(
+            "loan_stacking",
+            Severity::Warning,
+            "loan_stacking",
+            "可能存在以贷养贷",
+            format!("发现 {} 处借新还旧的迹象（见“以贷养贷”一节）。继续借新还旧会让总成本越滚越高；应尽早停止，并按依法核算的金额逐笔协商。", stacking.len()),
+        ));
+    }
+    let month_end = opts.as_of.checked_add_months(chrono::Months::new(1)).unwrap_or(opts.as_of);
+    let totals = Totals {
+        contract_balance: debts.iter().map(|d| d.contract_balance).sum(),
+        supported_total: debts.iter().map(|d| d.supported_total).sum(),
+        supported_total_low: debts
+            .iter()
+            .map(|d| {
+                d.alternatives
+                    .iter()
+                    .map(|a| a.supported_total)
+                    .chain([d.supported_total])
+                    .min()
+                    .unwrap_or(d.supported_total)
+            })
+            .sum(),
+        demanded_total: debts.iter().filter_map(|d| d.demanded_total).sum(),
+        excess: debts.iter().filter_map(|d| d.excess).filter(|e| e.is_positive()).sum(),
+        paid_total: debts.iter().map(|d| d.paid_total).sum(),
+        monthly_due: debts
+            .iter()
+            .flat_map(|d| d.schedule_contract.iter())
+            .filter(|i| i.due > opts.as_of && i.due <= month_end)
+            .map(Installment::total)
+            .sum(),
+    };
+    Ok(CaseAudit {
+        title: case.title.clone(),
+        as_of: opts.as_of,
+        filing_date: dates.filing,
+        filing_assumed: dates.filing_assumed,
+        debts,
+        totals,
+        stacking,
+        findings,
+        rounding_policy: ROUNDING_POLICY_ZH,
+        disclaimer: DISCLAIMER_ZH,
+    })
+}
+
+/// Audits one debt. The steps run in this order, which is also the order of the trace:
+/// the recognised principal, the schedules, the real cost, the caps and the overdue rule, the
+/// ledgers (the lender's view and every lawful scenario), the findings the figures give, and
+/// the comparison with the demand.
+pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditError> {
+    if dates.as_of < debt.contract_date {
+        return Err(AuditError::AsOfBeforeContract {
+            debt: debt.id.clone(),
+            as_of: dates.as_of,
+            contract: debt.contract_date,
+        });
+    }
+    let l = law();
+    let dpy_param = l.param("day_count.days_per_year", debt.contract_date)?;
+    let dpy = dpy_param.decimal();
+    let mut trace = Vec::new();
+    let mut findings = Vec::new();
+
+    // 1. The principal the law recognises.
+    let principal_initial = steps::recognised_principal(debt, &mut trace, &mut findings);
+
+    // 2. Schedules.
+    let schedules = steps::schedules(debt, principal_initial, &dpy_param, &mut trace);
+
+    // 3. Real cost.
+    let apr = steps::real_cost(debt, principal_initial, &schedules, dpy, &mut trace, &mut findings);
+
+    // 4. Caps.
+    let CapPlan {
+        scenarios,
+        headline_rate,
+        contract_rate_cap,
+        headline_basis,
+        trace: cap_trace,
+        findings: cap_findings,
+    } = plan(debt, dates)?;
+    trace.extend(cap_trace);
+    findings.extend(cap_findings);
+    trace.push(TraceStep::new("day_count", format!("年利率按 {dpy} 天折算为日利率逐日计提")).param(TraceParam::legal(
+        &dpy_param,
+        format!("{dpy}"),
+        "计息基准",
+    )));
+    let overdue = steps::overdue_rule(debt, dpy, &mut trace, &mut findings)?;
+
+    // 5. Ledgers: the lender's view and every lawful scenario.
+    let runs = steps::Runs::new(debt, principal_initial, &schedules, overdue, dpy);
+    let contract_view = runs.contract(dates.as_of);
+    let mut results: Vec<ScenarioResult> = scenarios.iter().map(|s| runs.scenario(s, dates.as_of)).collect();
+    let lawful = results.remove(0);
+    let alternatives = results;
+    let lg = &lawful.ledger;
+    steps::trace_lawful_ledger(lg, principal_initial, dates.as_of, &mut trace);
+
+    // 6. Findings from the figures.
+    let cap = headline_rate;
+    let stated_annual = debt.rate.annual_equivalent(dpy);
+    checks::cost_findings(debt, dates, &apr, contract_rate_cap, stated_annual, &mut findings);
+    checks::ledger_findings(debt, dates, lg, &alternatives, &mut findings);
+    checks::card_findings(debt, dpy, &mut findings)?;
+
+    // 7. The demand.
+    let demand = debt.demand.as_ref();
+    let checks::DemandCheck { demand_date, supported_at_demand, excess } =
+        checks::demand_check(debt, dates, &runs, &scenarios[0], &lawful, &contract_view, &mut trace, &mut findings);
+
+    Ok(DebtAudit {
+        id: debt.id.clone(),
+        lender: debt.lender.clone(),
+        kind: debt.kind.code(),
+        kind_label: debt.kind.label_zh(),
+        platform: debt.platform.clone(),
+        contract_date: debt.contract_date,
+        as_of: dates.as_of,
+        contract_principal: debt.principal,
+        received: debt.received,
+        principal_initial,
+        stated_rate: debt.rate.text.clone(),
+        stated_annual,
+        apr_nominal: apr.nominal,
+        apr_effective: apr.effective,
+        apr_xirr: apr.xirr,
+        cap_rate: cap,
+        cap_rate_at_contract: contract_rate_cap,
+        cap_basis: headline_basis,
+        principal_lawful: lg.principal_outstanding,
+        interest_lawful: lg.unpaid_interest,
+        fees_lawful: lg.unpaid_fees,
+        overdue_lawful: lg.unpaid_overdue,
+        supported_total: lawful.supported_total,
+        supported_disputed: lawful.disputed,
+        contract_balance: contract_view.balance(),
+        demanded_total: demand.map(|d| d.amount),
+        demand_date,
+        supported_at_demand,
+        excess,
+        paid_total: lg.paid_total,
+        overdue_since: contract_view.overdue_since,
+        apr,
+        schedule_contract: schedules.contract,
+        schedule_lawful: schedules.lawful,
+        contract_view,
+        lawful,
+        alternatives,
+        findings,
+        trace,
+    })
+}

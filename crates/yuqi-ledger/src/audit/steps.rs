@@ -1,0 +1,391 @@
+//! The computing steps of a debt's audit, in order: the principal the law recognises, the
+//! schedules, the real cost, the overdue rule, and the ledger runs. Each adds its trace steps
+//! (and findings) as it goes, so the trace reads in the order the figures were found.
+
+use chrono::NaiveDate;
+use yuqi_case::{Debt, LenderKind, Method, Repayment};
+use yuqi_law::{LawError, ParamAt, law};
+use yuqi_money::{Decimal, Money};
+
+use super::{ScenarioResult, pct, pct_opt};
+use crate::apr::{Apr, contract_apr, net_received};
+use crate::caps::Scenario;
+use crate::engine::{self, LedgerInput, LedgerOutcome, OverdueRule};
+use crate::findings::{Finding, Severity};
+use crate::schedule::{Installment, contract_schedule, periodic_rate, schedule_for_principal};
+use crate::trace::{TraceParam, TraceStep};
+
+/// Step 1: the principal the law recognises (what was received, less fees paid on day 0);
+/// money withheld up front (砍头息) and day-0 fees are findings.
+pub(super) fn recognised_principal(debt: &Debt, trace: &mut Vec<TraceStep>, findings: &mut Vec<Finding>) -> Money {
+    let deducted = debt.principal - debt.received;
+    let principal_initial = net_received(debt);
+    let upfront = debt.received - principal_initial;
+    let mut step = TraceStep::new(
+        "kantouxi",
+        format!(
+            "合同本金 {}，实际到手 {}{}；依法认定的本金为 {}",
+            debt.principal.to_grouped_string(),
+            debt.received.to_grouped_string(),
+            if upfront.is_positive() {
+                format!("，放款当日另付费用 {}", upfront.to_grouped_string())
+            } else {
+                String::new()
+            },
+            principal_initial.to_grouped_string()
+        ),
+    )
+    .on(debt.contract_date)
+    .amount(principal_initial);
+    if upfront.is_positive() {
+        step = step.param(TraceParam::plain("放款当日另付的费用", upfront.to_grouped_string()));
+    }
+    trace.push(step);
+    if deducted.is_positive() {
+        findings.push(
+            Finding::new(
+                "kantouxi",
+                Severity::Violation,
+                "kantouxi",
+                "存在砍头息：被预扣的部分不是本金",
+                format!(
+                    "合同写明借款 {} 元，实际只收到 {} 元，差额 {} 元被预先扣除。法律上本金按实际到手金额 {} 元认定，利息也只能按实际金额计算。",
+                    debt.principal.to_grouped_string(),
+                    debt.received.to_grouped_string(),
+                    deducted.to_grouped_string(),
+                    debt.received.to_grouped_string()
+                ),
+            )
+            .amount(deducted),
+        );
+    }
+    if upfront.is_positive() {
+        findings.push(
+            Finding::new(
+                "upfront_fee",
+                Severity::Violation,
+                "upfront_fee_not_principal",
+                "放款当日另收费用，视同预扣",
+                format!(
+                    "放款当日要求另付 {} 元费用，实质上减少了可用资金，按预扣处理，依法本金为 {} 元。",
+                    upfront.to_grouped_string(),
+                    principal_initial.to_grouped_string()
+                ),
+            )
+            .amount(upfront),
+        );
+    }
+    principal_initial
+}
+
+/// The contract's schedule, the same schedule on the recognised principal, and what the
+/// contract's schedule adds up to.
+pub(super) struct Schedules {
+    pub(super) contract: Vec<Installment>,
+    pub(super) lawful: Vec<Installment>,
+    pub(super) contract_total: Money,
+}
+
+/// Step 2: the schedules.
+pub(super) fn schedules(
+    debt: &Debt,
+    principal_initial: Money,
+    dpy_param: &ParamAt,
+    trace: &mut Vec<TraceStep>,
+) -> Schedules {
+    let dpy = dpy_param.decimal();
+    let schedule_contract = contract_schedule(debt, dpy);
+    let schedule_lawful = schedule_for_principal(debt, principal_initial, dpy);
+    let schedule_detail = match &debt.repayment {
+        Repayment::Method { method, periods, period, first_due } => format!(
+            "{}，{} 期，每期一{}，首期 {}；{}",
+            method.label_zh(),
+            periods,
+            period.label_zh(),
+            first_due,
+            periodic_rate(debt, *period, dpy).explanation
+        ),
+        Repayment::Explicit(rows) => format!("按合同/App 列出的 {} 期明细还款计划", rows.len()),
+    };
+    let contract_total: Money = schedule_contract.iter().map(Installment::total).sum();
+    trace.push(
+        TraceStep::new("schedule", format!("{schedule_detail}；按合同应还合计 {}", contract_total.to_grouped_string()))
+            .param(TraceParam::legal(dpy_param, format!("{dpy} 天"), "计息基准"))
+            .amount(contract_total),
+    );
+    Schedules { contract: schedule_contract, lawful: schedule_lawful, contract_total }
+}
+
+/// Step 3: the real cost of the contract (nominal, effective, XIRR) on the money received.
+pub(super) fn real_cost(
+    debt: &Debt,
+    principal_initial: Money,
+    schedules: &Schedules,
+    dpy: Decimal,
+    trace: &mut Vec<TraceStep>,
+    findings: &mut Vec<Finding>,
+) -> Apr {
+    let (schedule_contract, contract_total) = (&schedules.contract, schedules.contract_total);
+    let apr = contract_apr(debt, schedule_contract, dpy);
+    trace.push(
+        TraceStep::new(
+            "irr",
+            format!(
+                "到手 {}，按计划共还 {}（成本 {}）：名义年化 {}，实际年化 {}，XIRR {}",
+                principal_initial.to_grouped_string(),
+                contract_total.to_grouped_string(),
+                apr.total_cost.to_grouped_string(),
+                pct_opt(apr.nominal),
+                pct_opt(apr.effective),
+                pct_opt(apr.xirr)
+            ),
+        )
+        .param(TraceParam::plain("计算方法", apr.method.clone())),
+    );
+    trace.push(TraceStep::new(
+        "apr_disclosure",
+        "年化利率以全部借款成本（利息及一切相关费用）除以实际占用本金计算；名义与实际两个口径都列出",
+    ));
+    if let Some(e) = &apr.error {
+        findings.push(Finding::new(
+            "apr_unavailable",
+            Severity::Warning,
+            "irr",
+            "无法计算真实年化利率",
+            format!("现金流不足以求出年化利率：{e}"),
+        ));
+    }
+    apr
+}
+
+/// Step 4 (after the caps): the overdue rule the contract (or, where silent, the law) sets.
+pub(super) fn overdue_rule(
+    debt: &Debt,
+    dpy: Decimal,
+    trace: &mut Vec<TraceStep>,
+    findings: &mut Vec<Finding>,
+) -> Result<OverdueRule, LawError> {
+    let l = law();
+    let base = debt.rate.annual_equivalent(dpy);
+    let o = &debt.overdue;
+    let first_due = match &debt.repayment {
+        Repayment::Method { first_due, .. } => *first_due,
+        Repayment::Explicit(rows) => rows.first().map_or(debt.contract_date, |r| r.due),
+    };
+    let (rate, step) = if let Some(r) = &o.rate {
+        let a = r.annual_equivalent(dpy);
+        (a, TraceStep::new("overdue_interest_agreed", format!("约定逾期利率 {}，折合年利率 {}", r.text, pct(a))))
+    } else if let Some(m) = o.markup {
+        let a = base * (Decimal::ONE + m);
+        let lo = l.param("bank.penalty_markup_min", debt.contract_date.max(first_due))?;
+        let hi = l.param("bank.penalty_markup_max", debt.contract_date.max(first_due))?;
+        if debt.rate_kind() == LenderKind::Bank && m > hi.decimal() {
+            findings.push(Finding::new(
+                "bank_penalty_markup_high",
+                Severity::Warning,
+                "bank_penalty_rate",
+                "罚息上浮比例高于人民银行规定",
+                format!(
+                    "合同约定罚息在合同利率上加收 {}，高于规定的 {}–{}。",
+                    pct(m),
+                    pct(lo.decimal()),
+                    pct(hi.decimal())
+                ),
+            ));
+        }
+        (
+            a,
+            TraceStep::new(
+                "bank_penalty_rate",
+                format!("罚息利率 = 合同利率 {} × (1 + {}) = {}", pct(base), pct(m), pct(a)),
+            )
+            .param(TraceParam::legal(&lo, pct(lo.decimal()), "逾期日"))
+            .param(TraceParam::legal(&hi, pct(hi.decimal()), "逾期日")),
+        )
+    } else if debt.rate_missing && !debt.rate_kind().is_financial_institution() {
+        // 规定 28(1): neither rate agreed → LPR at the time, from the overdue date.
+        match (
+            l.lpr(first_due),
+            l.param("private_lending.no_rate_overdue_lpr_multiple", first_due.max(debt.contract_date)),
+        ) {
+            (Ok(lpr), Ok(mult)) => {
+                let a = lpr.one_year * mult.decimal();
+                (
+                    a,
+                    TraceStep::new(
+                        "private_overdue_cap",
+                        format!("既未约定借期内利率也未约定逾期利率：逾期利息参照逾期时一年期LPR {}", pct(a)),
+                    )
+                    .on(first_due)
+                    .param(TraceParam::legal(&mult, mult.value, format!("逾期日 {first_due}"))),
+                )
+            }
+            _ => {
+                let p = l.param("private_lending.old.default_overdue_rate", first_due)?;
+                (
+                    p.decimal(),
+                    TraceStep::new(
+                        "private_old_regime",
+                        format!("既未约定借期内利率也未约定逾期利率：旧规定下逾期利率 {}", pct(p.decimal())),
+                    )
+                    .param(TraceParam::legal(&p, pct(p.decimal()), format!("逾期日 {first_due}"))),
+                )
+            }
+        }
+    } else {
+        (
+            base,
+            TraceStep::new(
+                "overdue_interest_agreed",
+                format!("未约定逾期利率：逾期本金继续按借期内利率 {} 计息", pct(base)),
+            ),
+        )
+    };
+    trace.push(step);
+    if o.compound {
+        trace.push(TraceStep::new("bank_penalty_rate", format!("对逾期未付的利息按 {} 计收复利", pct(rate))));
+    }
+    Ok(OverdueRule { rate, compound: o.compound.then_some(rate), penalty: o.penalty, late_fee: o.late_fee })
+}
+
+/// Step 5: the ledger runs of one debt, the lender's view and the lawful scenarios, all on
+/// the same payments and overdue rule.
+pub(super) struct Runs<'a> {
+    debt: &'a Debt,
+    principal_initial: Money,
+    schedules: &'a Schedules,
+    payments: Vec<(NaiveDate, Money)>,
+    follows: bool,
+    overdue: OverdueRule,
+    dpy: Decimal,
+}
+
+impl<'a> Runs<'a> {
+    pub(super) fn new(
+        debt: &'a Debt,
+        principal_initial: Money,
+        schedules: &'a Schedules,
+        overdue: OverdueRule,
+        dpy: Decimal,
+    ) -> Runs<'a> {
+        Runs {
+            debt,
+            principal_initial,
+            schedules,
+            payments: payments(debt),
+            follows: interest_follows_balance(debt),
+            overdue,
+            dpy,
+        }
+    }
+
+    /// The lender's own computation: contract principal and schedule, no cap.
+    pub(super) fn contract(&self, as_of: NaiveDate) -> LedgerOutcome {
+        engine::run(&LedgerInput {
+            start: self.debt.contract_date,
+            principal: self.debt.principal,
+            schedule: &self.schedules.contract,
+            interest_follows_balance: self.follows,
+            overdue: self.overdue.clone(),
+            payments: &self.payments,
+            caps: &[],
+            days_per_year: self.dpy,
+            as_of,
+        })
+    }
+
+    /// One lawful scenario: the recognised principal under the scenario's caps.
+    pub(super) fn scenario(&self, s: &Scenario, as_of: NaiveDate) -> ScenarioResult {
+        let ledger = engine::run(&LedgerInput {
+            start: self.debt.contract_date,
+            principal: self.principal_initial,
+            schedule: &self.schedules.lawful,
+            interest_follows_balance: self.follows,
+            overdue: self.overdue.clone(),
+            payments: &self.payments,
+            caps: &s.segments,
+            days_per_year: self.dpy,
+            as_of,
+        });
+        ScenarioResult {
+            id: s.id.clone(),
+            label: s.label.clone(),
+            disputed: s.disputed,
+            why: s.why.clone(),
+            supported_total: ledger.balance(),
+            ledger,
+        }
+    }
+}
+
+/// Step 5's trace: the primary lawful ledger, segment by segment, and how payments were applied.
+pub(super) fn trace_lawful_ledger(
+    lg: &LedgerOutcome,
+    principal_initial: Money,
+    as_of: NaiveDate,
+    trace: &mut Vec<TraceStep>,
+) {
+    trace.push(
+        TraceStep::new(
+            "lawful_ledger",
+            format!(
+                "按依法本金 {} 计算至 {}：合同条款主张的利息、费用、罚息等合计 {}，依上限可支持 {}",
+                principal_initial.to_grouped_string(),
+                as_of,
+                lg.claimed.total().to_grouped_string(),
+                lg.allowed.to_grouped_string()
+            ),
+        )
+        .on(as_of)
+        .amount(lg.allowed),
+    );
+    for seg in &lg.segments {
+        let range = match seg.until {
+            Some(u) => format!("{} 至 {}", seg.from, u),
+            None => format!("{} 起", seg.from),
+        };
+        let detail = match (seg.enforce, seg.allowance) {
+            (Some(rate), Some(allowance)) => format!(
+                "{range}：上限年利率 {}，按未还本金逐日累计可支持 {}；合同条款主张 {}；取较小者 {}",
+                pct(rate),
+                allowance.to_grouped_string(),
+                seg.claimed.to_grouped_string(),
+                seg.allowed.to_grouped_string()
+            ),
+            _ => format!("{range}：无上限，主张 {}", seg.claimed.to_grouped_string()),
+        };
+        trace.push(TraceStep::new("lawful_ledger", detail).on(seg.from).amount(seg.allowed));
+    }
+    if !lg.applications.is_empty() {
+        let shown: Vec<String> = lg
+            .applications
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} 还 {}：冲抵利息费用 {}、本金 {}{}",
+                    a.date,
+                    a.amount.to_grouped_string(),
+                    a.to_charges.to_grouped_string(),
+                    a.to_principal.to_grouped_string(),
+                    if a.overpaid.is_positive() {
+                        format!("、多付 {}", a.overpaid.to_grouped_string())
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
+        trace.push(
+            TraceStep::new("payment_order", format!("还款按“费用→利息→本金”冲抵：{}", shown.join("；")))
+                .amount(lg.paid_total),
+        );
+    }
+}
+
+fn interest_follows_balance(debt: &Debt) -> bool {
+    !matches!(debt.repayment, Repayment::Method { method: Method::Flat, .. })
+}
+
+fn payments(debt: &Debt) -> Vec<(NaiveDate, Money)> {
+    debt.payments.iter().map(|p| (p.date, p.amount)).collect()
+}
