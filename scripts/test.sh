@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== no tracked text file over 1 MB outside test data"
+bash scripts/check-sizes.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
