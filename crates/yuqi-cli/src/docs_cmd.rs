@@ -31,7 +31,7 @@ pub(crate) struct DocFlags {
     /// 加密证据库的口令文件（也可用环境变量 YUQI_PASSPHRASE）
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
-    /// 催收消息文件（JSON Lines 或 CSV，格式同 yuqi scan）
+    /// 催收消息文件（JSONL 或 CSV，格式同 yuqi scan）
     #[arg(long, value_name = "FILE")]
     messages: Option<PathBuf>,
 }
