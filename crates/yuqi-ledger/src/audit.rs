@@ -20,7 +20,7 @@ pub enum AuditError {
     #[error("law data: {0}")]
     Law(#[from] LawError),
     /// The case cannot be computed at these dates: what [`crate::validate`] finds.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] crate::validate::InputErrors),
 }
 

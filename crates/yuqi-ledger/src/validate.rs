@@ -19,6 +19,8 @@ use crate::AuditOptions;
 /// One value the computation cannot work with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
+    /// The debt whose computation needs the value (the as-of and filing dates are the case's).
+    pub debt: Option<String>,
     /// Where the value is (or would be) in the case file.
     pub field: CaseField,
     pub problem: InputProblem,
@@ -41,7 +43,7 @@ pub enum InputProblem {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(debt) = self.field.debt() {
+        if let Some(debt) = self.debt.as_deref().or(self.field.debt()) {
             write!(f, "借款 {debt}：")?;
         }
         match &self.problem {
@@ -55,7 +57,7 @@ impl fmt::Display for InputError {
                 }
                 write!(
                     f,
-                    "早于 {from}：核算这笔借款要用到的“{label}”自 {from} 起才有数据，本工具暂不支持更早的日期；请核对日期，或咨询律师"
+                    "早于 {from}：计算要用到的“{label}”自 {from} 起才有数据，本工具暂不支持更早的日期；请核对日期，或咨询律师"
                 )
             }
         }
@@ -94,9 +96,18 @@ pub fn validate(case: &Case, opts: AuditOptions) -> Vec<InputError> {
 /// The checks of one debt. `filing` is the filing date if one was given (the as-of date
 /// stands in otherwise, as in the audit).
 pub(crate) fn validate_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mut Vec<InputError>) {
+    let start = out.len();
+    check_debt(debt, as_of, filing, out);
+    for e in &mut out[start..] {
+        e.debt = Some(debt.id.clone());
+    }
+}
+
+fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mut Vec<InputError>) {
     let contract_field = || CaseField::ContractDate { debt: debt.id.clone() };
     if as_of < debt.contract_date {
         out.push(InputError {
+            debt: Some(debt.id.clone()),
             field: contract_field(),
             problem: InputProblem::ContractAfterAsOf { contract: debt.contract_date, as_of },
         });
@@ -175,7 +186,7 @@ fn first_due(debt: &Debt) -> NaiveDate {
 /// `field`, when legal parameter `id` has no value on `on`, unless the same one is already there.
 pub fn require_param(out: &mut Vec<InputError>, field: CaseField, id: &str, on: NaiveDate) {
     if let Some(problem) = param_missing(id, on, false) {
-        let e = InputError { field, problem };
+        let e = InputError { debt: None, field, problem };
         if !out.contains(&e) {
             out.push(e);
         }
@@ -184,7 +195,7 @@ pub fn require_param(out: &mut Vec<InputError>, field: CaseField, id: &str, on: 
 
 fn param_needed(out: &mut Vec<InputError>, field: CaseField, id: &str, on: NaiveDate, for_filing: bool) {
     if let Some(problem) = param_missing(id, on, for_filing) {
-        out.push(InputError { field, problem });
+        out.push(InputError { debt: None, field, problem });
     }
 }
 
@@ -198,7 +209,9 @@ fn param_missing(id: &str, on: NaiveDate, for_filing: bool) -> Option<InputProbl
     }
     let history = l.param_history(id).ok()?;
     let first = history.first()?;
-    Some(InputProblem::NoLawData { date: on, label: first.label.to_string(), from: first.from, for_filing })
+    // Labels may go on after a "；" with a note; the name is the part before.
+    let label = first.label.split('；').next().unwrap_or(first.label).to_string();
+    Some(InputProblem::NoLawData { date: on, label, from: first.from, for_filing })
 }
 
 fn lpr_needed(field: CaseField, on: NaiveDate, for_filing: bool, out: &mut Vec<InputError>) {
@@ -208,6 +221,7 @@ fn lpr_needed(field: CaseField, on: NaiveDate, for_filing: bool, out: &mut Vec<I
     }
     if let Some((from, _, _)) = l.lpr_rows().next() {
         out.push(InputError {
+            debt: None,
             field,
             problem: InputProblem::NoLawData { date: on, label: "一年期LPR".to_string(), from, for_filing },
         });

@@ -97,7 +97,8 @@ fn the_audit_refuses_with_the_validation_errors() {
         InputProblem::NoLawData { from, for_filing: true, .. } if *from == d("2020-08-20")
     ));
     let message = expected[0].to_string();
-    assert!(message.contains("计算截止日 2019-10-01") && message.contains("2020-08-20"), "{message}");
+    assert!(message.starts_with("借款 a：计算截止日 2019-10-01"), "{message}");
+    assert!(message.contains("2020-08-20") && !message.contains("；此前"), "{message}");
     match yuqi_ledger::audit_case(&c, opts) {
         Err(AuditError::Input(errors)) => assert_eq!(errors.0, expected),
         other => panic!("expected the validation errors, got {other:?}"),
@@ -119,6 +120,7 @@ fn a_contract_after_the_as_of_date_is_blamed_on_the_contract_date() {
     assert_eq!(
         problems,
         [InputError {
+            debt: Some("a".into()),
             field: CaseField::ContractDate { debt: "a".into() },
             problem: InputProblem::ContractAfterAsOf { contract: d("2026-12-01"), as_of: d("2026-11-24") },
         }]
