@@ -15,6 +15,10 @@ pub enum AppError {
          确认不能撤回：请把案例文件中对应借款的编号改为“{debt}”，或不使用证据库再算"
     )]
     UnknownConfirmedDebt { proposal: String, debt: String },
+    /// The case cannot be computed at these dates (an as-of date before a contract, a date
+    /// the law data does not reach), each problem naming the field to change.
+    #[error("{0}")]
+    Input(#[from] yuqi_ledger::InputErrors),
     #[error("核算失败：{0}")]
     Audit(#[from] yuqi_ledger::AuditError),
     #[error("时间线分析失败：{0}")]
@@ -30,8 +34,8 @@ impl AppError {
     /// assignment; false for the tool's own failures (law data, storage).
     pub fn is_user_error(&self) -> bool {
         match self {
-            AppError::Case(_) | AppError::UnknownConfirmedDebt { .. } => true,
-            AppError::Audit(e) => matches!(e, yuqi_ledger::AuditError::AsOfBeforeContract { .. }),
+            AppError::Case(_) | AppError::UnknownConfirmedDebt { .. } | AppError::Input(_) => true,
+            AppError::Audit(e) => matches!(e, yuqi_ledger::AuditError::Input(_)),
             AppError::World(e) => e.is_user_error(),
             AppError::Timeline(_) | AppError::Plan(_) => false,
         }

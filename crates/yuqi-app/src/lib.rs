@@ -17,5 +17,5 @@ mod world;
 
 pub use dates::Dates;
 pub use error::AppError;
-pub use pipeline::{CaseInput, Computed, DebtResult, compute, run};
+pub use pipeline::{CaseInput, Computed, DebtResult, compute, run, validate};
 pub use world::{Confirmed, EvidenceSnapshot, StoreWorld, World, WorldError, snapshot};

@@ -86,6 +86,17 @@ impl Computed {
     }
 }
 
+/// Every input-caused reason the pipeline would stop on at these dates, found without
+/// computing: the ledger's, the timeline's and the plan's checks together (`yuqi check`, the
+/// web form and [`compute`] all use this).
+pub fn validate(case: &yuqi_case::Case, dates: &Dates) -> Vec<yuqi_ledger::InputError> {
+    let as_of = dates.as_of_for(case);
+    let mut problems = yuqi_ledger::validate(case, yuqi_ledger::AuditOptions { as_of, filing_date: dates.filing_date });
+    problems.extend(yuqi_timeline::validate(case, as_of));
+    problems.extend(yuqi_plan::validate(case, as_of));
+    problems
+}
+
 /// Reads the input through `world` and computes it.
 pub fn run(world: &dyn World, dates: Dates) -> Result<Computed, AppError> {
     let input = CaseInput { case: world.case()?, evidence: world.evidence()?, messages: world.messages()? };
@@ -103,6 +114,10 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
             };
             debt.events.push(c.event.clone());
         }
+    }
+    let problems = validate(&case, &dates);
+    if !problems.is_empty() {
+        return Err(yuqi_ledger::InputErrors(problems).into());
     }
     let as_of = dates.as_of_for(&case);
     // The audit falls back to the case file's filing date itself.

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::ops::Range;
 
 /// One problem in a case file, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,114 @@ pub struct CaseError {
     pub message: String,
     /// The offending source line, for display.
     pub source_line: String,
+}
+
+impl CaseError {
+    /// An error at byte `offset` of `src`: line and column (in characters, as editors count)
+    /// and the source line for display.
+    pub(crate) fn at(file: &str, src: &str, offset: usize, message: String) -> Self {
+        let offset = offset.min(src.len());
+        let before = &src[..floor_char_boundary(src, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let source_line = src[line_start..].lines().next().unwrap_or("").to_string();
+        CaseError { file: file.to_string(), line, column, message, source_line }
+    }
+
+    /// An error about the whole file (no position).
+    pub(crate) fn whole_file(file: &str, message: String) -> Self {
+        CaseError { file: file.to_string(), line: 0, column: 0, message, source_line: String::new() }
+    }
+}
+
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A value of a case that a check after parsing (the ledger's, the timeline's) is about, so
+/// that its error can be shown where the value stands in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CaseField {
+    /// `[case] as_of` (or the date used in its place).
+    AsOf,
+    /// `[case] filing_date` (or the date used in its place).
+    FilingDate,
+    /// A debt's `contract_date`.
+    ContractDate { debt: String },
+    /// A debt's first due date: `first_due`, the first `[[debt.schedule]]` row, or the date
+    /// derived from `contract_date` when neither is written.
+    FirstDue { debt: String },
+}
+
+impl CaseField {
+    /// The field's name as the borrower knows it.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            CaseField::AsOf => "计算截止日",
+            CaseField::FilingDate => "起诉日",
+            CaseField::ContractDate { .. } => "合同日期",
+            CaseField::FirstDue { .. } => "首期还款日",
+        }
+    }
+
+    /// The debt the field belongs to, if any.
+    pub fn debt(&self) -> Option<&str> {
+        match self {
+            CaseField::ContractDate { debt } | CaseField::FirstDue { debt } => Some(debt),
+            CaseField::AsOf | CaseField::FilingDate => None,
+        }
+    }
+}
+
+/// Where the fields of [`CaseField`] stand in one parsed file, to place errors found after
+/// parsing. Obtained from [`crate::parse_case_spanned`].
+#[derive(Debug, Clone)]
+pub struct CaseSpans {
+    pub(crate) file: String,
+    pub(crate) src: String,
+    pub(crate) case_table: Option<Range<usize>>,
+    pub(crate) as_of: Option<Range<usize>>,
+    pub(crate) filing_date: Option<Range<usize>>,
+    pub(crate) debts: Vec<DebtSpans>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DebtSpans {
+    pub(crate) id: String,
+    pub(crate) table: Range<usize>,
+    pub(crate) contract_date: Option<Range<usize>>,
+    pub(crate) first_due: Option<Range<usize>>,
+}
+
+impl CaseSpans {
+    /// `message` placed at `field`. A value the file does not contain (an `as_of` taken from
+    /// today, a first due date derived from the contract date) is placed at the nearest thing
+    /// the user can edit: the `[case]` table, the contract date, the debt's table; failing all,
+    /// the whole file.
+    pub fn error(&self, field: &CaseField, message: String) -> CaseError {
+        let debt = field.debt().and_then(|id| self.debts.iter().find(|d| d.id == id));
+        let span = match field {
+            CaseField::AsOf => self.as_of.clone().or_else(|| self.case_table.clone()),
+            CaseField::FilingDate => self.filing_date.clone().or_else(|| self.case_table.clone()),
+            CaseField::ContractDate { .. } => debt.map(|d| d.contract_date.clone().unwrap_or(d.table.clone())),
+            CaseField::FirstDue { .. } => {
+                debt.map(|d| d.first_due.clone().or_else(|| d.contract_date.clone()).unwrap_or(d.table.clone()))
+            }
+        };
+        match span {
+            Some(span) => CaseError::at(&self.file, &self.src, span.start, message),
+            None => CaseError::whole_file(&self.file, message),
+        }
+    }
+
+    /// The file name errors are reported under.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
 }
 
 impl fmt::Display for CaseError {

@@ -13,6 +13,6 @@ mod model;
 mod parse;
 
 pub use channel::Channel;
-pub use error::{CaseError, CaseErrors};
+pub use error::{CaseError, CaseErrors, CaseField, CaseSpans};
 pub use model::*;
-pub use parse::{add_period, parse_case, parse_case_file};
+pub use parse::{add_period, parse_case, parse_case_file, parse_case_spanned, read_case_file};

@@ -15,7 +15,7 @@ use toml::{Spanned, Value};
 use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
 use crate::channel::Channel;
-use crate::error::{CaseError, CaseErrors};
+use crate::error::{CaseError, CaseErrors, CaseSpans, DebtSpans};
 use crate::model::*;
 
 type Field = Option<Spanned<Value>>;
@@ -201,21 +201,83 @@ struct RawCard {
 
 /// Reads and parses a case file from disk.
 pub fn parse_case_file(path: &Path) -> Result<Case, CaseErrors> {
+    let src = read_case_file(path)?;
+    parse_case(&src, &path.display().to_string())
+}
+
+/// Reads a case file's text. A file that is not UTF-8 (often a GBK file saved by an older
+/// Windows editor) is reported at the first bad byte, with its line and column, so the user
+/// can find it; a file that cannot be read is reported in Chinese.
+pub fn read_case_file(path: &Path) -> Result<String, CaseErrors> {
     let name = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|e| {
-        CaseErrors(vec![CaseError {
-            file: name.clone(),
-            line: 0,
-            column: 0,
-            message: format!("无法读取案例文件：{e}"),
-            source_line: String::new(),
-        }])
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "文件不存在，请检查路径和文件名".to_string(),
+            std::io::ErrorKind::PermissionDenied => "没有读取该文件的权限".to_string(),
+            std::io::ErrorKind::IsADirectory => "这是一个文件夹，不是文件".to_string(),
+            _ => format!("系统错误（{e}）"),
+        };
+        CaseErrors(vec![CaseError::whole_file(&name, format!("无法读取案例文件：{why}"))])
     })?;
-    parse_case(&src, &name)
+    String::from_utf8(bytes).map_err(|e| CaseErrors(vec![not_utf8(&name, e.as_bytes(), e.utf8_error())]))
+}
+
+/// The error for bytes that are not UTF-8, placed at the first bad byte. The bytes before it
+/// are valid, so the lossy text counts lines and columns exactly as the original; the source
+/// line shows the bad bytes as �.
+fn not_utf8(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> CaseError {
+    let offset = e.valid_up_to();
+    CaseError::at(
+        file,
+        &String::from_utf8_lossy(bytes),
+        offset,
+        format!(
+            "文件不是 UTF-8 编码：第 {} 个字节（从 1 数起）无法识别。常见原因是文件以 GBK/ANSI 编码保存；请用文本编辑器把它另存为 UTF-8 编码后重试。",
+            offset + 1
+        ),
+    )
 }
 
 /// Parses case-file text; `file` is the name used in error messages.
 pub fn parse_case(src: &str, file: &str) -> Result<Case, CaseErrors> {
+    parse_raw(src, file).map(|(case, _)| case)
+}
+
+/// Parses case-file text and also returns where its dates stand, so that checks made after
+/// parsing (the ledger's [`crate::CaseField`]s) can be reported with file, line and column.
+pub fn parse_case_spanned(src: &str, file: &str) -> Result<(Case, CaseSpans), CaseErrors> {
+    let (case, raw) = parse_raw(src, file)?;
+    let (case_table, as_of, filing_date) = match &raw.case {
+        Some(c) => (
+            Some(c.span()),
+            c.get_ref().as_of.as_ref().map(Spanned::span),
+            c.get_ref().filing_date.as_ref().map(Spanned::span),
+        ),
+        None => (None, None, None),
+    };
+    // Parsing succeeded, so every debt has a string id and the debts are in file order.
+    let debts =
+        raw.debt
+            .iter()
+            .zip(&case.debts)
+            .map(|(r, d)| {
+                let r_ref = r.get_ref();
+                let first_due =
+                    r_ref.first_due.as_ref().map(Spanned::span).or_else(|| {
+                        r_ref.schedule.first().and_then(|row| row.get_ref().due.as_ref().map(Spanned::span))
+                    });
+                DebtSpans {
+                    id: d.id.clone(),
+                    table: r.span(),
+                    contract_date: r_ref.contract_date.as_ref().map(Spanned::span),
+                    first_due,
+                }
+            })
+            .collect();
+    Ok((case, CaseSpans { file: file.to_string(), src: src.to_string(), case_table, as_of, filing_date, debts }))
+}
+
+fn parse_raw(src: &str, file: &str) -> Result<(Case, RawFile), CaseErrors> {
     let mut cx = Cx { file, src, errors: Vec::new() };
     let raw: RawFile = match toml::from_str(src) {
         Ok(raw) => raw,
@@ -225,9 +287,9 @@ pub fn parse_case(src: &str, file: &str) -> Result<Case, CaseErrors> {
             return Err(CaseErrors(cx.errors));
         }
     };
-    let case = cx.case(raw);
+    let case = cx.case(&raw);
     if cx.errors.is_empty() {
-        Ok(case)
+        Ok((case, raw))
     } else {
         cx.errors.sort_by_key(|e| (e.line, e.column));
         Err(CaseErrors(cx.errors))
@@ -262,13 +324,7 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn err(&mut self, span: Range<usize>, message: String) {
-        let offset = span.start.min(self.src.len());
-        let before = &self.src[..floor_char_boundary(self.src, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        let source_line = self.src[line_start..].lines().next().unwrap_or("").to_string();
-        self.errors.push(CaseError { file: self.file.to_string(), line, column, message, source_line });
+        self.errors.push(CaseError::at(self.file, self.src, span.start, message));
     }
 
     /// A required field: reports `缺少…` at `parent` when absent.
@@ -439,7 +495,7 @@ impl Cx<'_> {
         parsed
     }
 
-    fn case(&mut self, raw: RawFile) -> Case {
+    fn case(&mut self, raw: &RawFile) -> Case {
         if let Some(v) = &raw.version
             && !matches!(v.get_ref(), Value::Integer(1))
         {
@@ -990,11 +1046,4 @@ fn describe(v: &Value) -> &'static str {
         Value::Array(_) => "数组",
         Value::Table(_) => "表",
     }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

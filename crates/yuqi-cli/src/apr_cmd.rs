@@ -41,7 +41,7 @@ pub(crate) struct AprArgs {
     /// 放款当日另付的费用
     #[arg(long)]
     upfront_fee: Option<String>,
-    /// 放款日（用于按实际日期计算 XIRR）
+    /// 放款日（用于按实际日期计算年化利率）
     #[arg(long, default_value = "2025-01-15", value_parser = crate::parse_date)]
     start: NaiveDate,
     /// 输出 JSON

@@ -30,7 +30,7 @@ pub(crate) struct DocFlags {
     /// 加密证据库的口令文件（也可用环境变量 YUQI_PASSPHRASE）
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
-    /// 催收消息文件（JSON Lines 或 CSV，格式同 yuqi scan）
+    /// 催收消息文件（JSONL 或 CSV，格式同 yuqi scan）
     #[arg(long, value_name = "FILE")]
     messages: Option<PathBuf>,
 }
@@ -80,8 +80,13 @@ pub(crate) struct ReportArgs {
     flags: DocFlags,
 }
 
-fn load_case(path: &Path) -> Result<std::result::Result<yuqi_case::Case, ExitCode>> {
-    match yuqi_case::parse_case_file(path) {
+/// Parses and validates the case for these dates; problems are printed at file:line:col.
+fn load_case(
+    path: &Path,
+    as_of: Option<chrono::NaiveDate>,
+    filing_date: Option<chrono::NaiveDate>,
+) -> Result<std::result::Result<yuqi_case::Case, ExitCode>> {
+    match crate::check_cmd::checked_case(path, as_of, filing_date) {
         Ok(c) => Ok(Ok(c)),
         Err(errors) => {
             eprintln!("{errors}");
@@ -137,7 +142,7 @@ fn compute(
     flags: &DocFlags,
     verify_evidence: bool,
 ) -> Result<std::result::Result<yuqi_app::Computed, ExitCode>> {
-    let case = match load_case(case_path)? {
+    let case = match load_case(case_path, flags.as_of, flags.filing_date)? {
         Ok(c) => c,
         Err(code) => return Ok(Err(code)),
     };

@@ -114,6 +114,7 @@ pub(crate) enum EvidenceCommand {
         /// 没有时区的时间按此时区理解（默认 +08:00）
         #[arg(long, default_value = "+08:00")]
         zone: String,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -121,7 +122,7 @@ pub(crate) enum EvidenceCommand {
     List {
         #[command(flatten)]
         store: StoreArgs,
-        /// 只列出含该违规代码的消息（如 intimidation、contact_third_party；代码表见 docs/conduct.md）
+        /// 只列出含该违规代码的消息（代码表见 docs/conduct.md）
         #[arg(long)]
         code: Option<String>,
         /// 只列出与该号码的往来（+86、空格、横线不影响匹配）
@@ -141,6 +142,7 @@ pub(crate) enum EvidenceCommand {
         /// 之前记下的哈希链末条：核对它仍在链中（证明它之前的记录没有被改动或删除）
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -148,6 +150,7 @@ pub(crate) enum EvidenceCommand {
     Export {
         #[command(flatten)]
         store: StoreArgs,
+        /// 证据包写到哪个文件
         #[arg(long, value_name = "FILE.zip")]
         out: PathBuf,
         /// 隐去第三方（催收方以外）的电话号码
@@ -156,12 +159,15 @@ pub(crate) enum EvidenceCommand {
         /// 不生成 PDF 版证据目录（本机没有中文字体时）
         #[arg(long)]
         no_pdf: bool,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
     /// 核验证据包
     VerifyPackage {
+        /// 证据包文件（.zip）
         package: PathBuf,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -169,6 +175,7 @@ pub(crate) enum EvidenceCommand {
     Propose {
         #[command(flatten)]
         store: StoreArgs,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -178,12 +185,13 @@ pub(crate) enum EvidenceCommand {
         store: StoreArgs,
         /// 提议编号（yuqi evidence propose 显示）
         id: String,
-        /// 借款编号（案例文件中 [[debt]] 的 id）
+        /// 借款编号（案例文件中该笔借款的 id）
         #[arg(long)]
         debt: String,
         /// 案例文件：给出时先检查借款编号是否存在（确认后不能撤回，建议给出）
         #[arg(long, value_name = "CASE.toml")]
         case: Option<PathBuf>,
+        /// 备注，写入时间线
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -194,6 +202,7 @@ pub(crate) enum EvidenceCommand {
         /// 确认删除
         #[arg(long)]
         yes: bool,
+        /// 删除原因，写入删除记录
         #[arg(long, default_value = "用户要求删除")]
         reason: String,
     },

@@ -21,6 +21,7 @@ pub(crate) enum LawCommand {
     List,
     /// 查询一年期/五年期LPR；省略日期则列出全表
     Lpr {
+        /// 查询哪一天适用的LPR（如 2024-03-15）
         #[arg(value_parser = crate::parse_date)]
         date: Option<NaiveDate>,
     },

@@ -6,8 +6,10 @@
 
 mod apr_cmd;
 mod batch_cmd;
+mod check_cmd;
 mod docs_cmd;
 mod evidence_cmd;
+mod help_zh;
 mod law_cmd;
 mod pipeline;
 mod report;
@@ -20,7 +22,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// The bundled demo case (several platforms, 砍头息, a collector's demand).
 pub const DEMO_CASE: &str = include_str!("../../../examples/demo.toml");
@@ -34,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// 核算案例文件中每笔借款依法应还多少（What do I really owe?）
+    /// 核算案例文件中每笔借款依法应还多少
     Audit {
         /// 案例文件（TOML），格式见 docs/case-file.md
         case: PathBuf,
@@ -46,24 +48,28 @@ enum Command {
         #[command(flatten)]
         opts: AuditFlags,
     },
-    /// 诉讼时效、债权转让、征信和风险：要紧日期一览（Can they still sue me?）
+    /// 诉讼时效、债权转让、征信和风险：要紧日期一览，看对方还能不能起诉
     Timeline {
+        /// 案例文件（TOML），格式见 docs/case-file.md
         case: PathBuf,
         #[command(flatten)]
         opts: AuditFlags,
     },
-    /// 只检查案例文件格式，不计算
-    Check { case: PathBuf },
-    /// 检查催收短信、聊天和通话记录是否违法（Is this collection illegal?）
+    /// 检查案例文件：格式和核算会遇到的全部问题，逐条指出位置
+    Check {
+        /// 案例文件（TOML），格式见 docs/case-file.md
+        case: PathBuf,
+    },
+    /// 检查催收短信、聊天和通话记录是否违法
     Scan(scan::ScanArgs),
-    /// 快速计算一笔借款的真实年化利率（IRR）
+    /// 快速计算一笔借款的真实年化利率（内部收益率法）
     Apr(apr_cmd::AprArgs),
-    /// 证据库：导入手机导出文件、核验、导出证据包（Keep the evidence）
+    /// 证据库：导入手机导出文件、核验、导出证据包
     Evidence {
         #[command(subcommand)]
         command: evidence_cmd::EvidenceCommand,
     },
-    /// 还款协商计划：每月能还多少、先还哪笔、怎么谈（What do I do now?）
+    /// 还款协商计划：每月能还多少、先还哪笔、怎么谈
     Plan(docs_cmd::PlanArgs),
     /// 生成信函（PDF/DOCX/Markdown/HTML）：债务核实函、协商还款申请书、投诉书、报案材料、征信异议、时效抗辩、答辩要点
     Letter(docs_cmd::LetterArgs),
@@ -76,7 +82,7 @@ enum Command {
         #[command(subcommand)]
         command: serve_cmd::DbCommand,
     },
-    /// 批量审查大量催收记录（DataFusion 本机 / Ballista 集群；需先构建 yuqi-batch，见 docs/batch.md）
+    /// 批量审查大量催收记录（本机或集群运行；需先构建 yuqi-batch，见 docs/batch.md）
     #[command(disable_help_flag = true)]
     Batch {
         /// 传给 yuqi-batch 的参数，如 scan --input 记录.parquet --output 报告
@@ -125,7 +131,8 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap with Chinese help and usage errors (help_zh.rs), in place of `Cli::parse()`.
+    let cli: Cli = help_zh::parse(Cli::command());
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -147,7 +154,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Audit { case, opts } => {
-            let parsed = match yuqi_case::parse_case_file(&case) {
+            let parsed = match check_cmd::checked_case(&case, opts.as_of, opts.filing_date) {
                 Ok(c) => c,
                 Err(errors) => {
                     eprintln!("{errors}");
@@ -161,7 +168,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             audit(&parsed, &opts)
         }
         Command::Timeline { case, opts } => {
-            let parsed = match yuqi_case::parse_case_file(&case) {
+            let parsed = match check_cmd::checked_case(&case, opts.as_of, opts.filing_date) {
                 Ok(c) => c,
                 Err(errors) => {
                     eprintln!("{errors}");
@@ -170,16 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             timeline(&parsed, &opts)
         }
-        Command::Check { case } => match yuqi_case::parse_case_file(&case) {
-            Ok(c) => {
-                println!("案例文件格式正确：{} 笔借款。", c.debts.len());
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(errors) => {
-                eprintln!("{errors}");
-                Ok(ExitCode::from(2))
-            }
-        },
+        Command::Check { case } => check_cmd::run(&case),
         Command::Scan(args) => scan::run(&args),
         Command::Apr(args) => apr_cmd::run(&args),
         Command::Evidence { command } => evidence_cmd::run(&command),

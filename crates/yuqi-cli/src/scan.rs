@@ -14,7 +14,7 @@ use yuqi_conduct::{Analysis, Analyzer, Code, Hit, Message, Scratch};
 
 #[derive(Args, Debug)]
 pub(crate) struct ScanArgs {
-    /// 输入文件（JSON Lines，每行一条消息；或带表头的 CSV）；省略或 - 表示标准输入
+    /// 输入文件（JSONL，每行一条 JSON 消息；或带表头的 CSV）；省略或 - 表示标准输入
     input: Option<PathBuf>,
     /// 按 CSV 读取（文件名以 .csv 结尾时自动识别）
     #[arg(long)]
@@ -28,13 +28,13 @@ pub(crate) struct ScanArgs {
     /// 以人类可读的方式在终端标出违规片段
     #[arg(long)]
     human: bool,
-    /// 评估模式：读取带 labels 的标注文件，输出每个代码的精确率、召回率和 F1
+    /// 评估模式：读取已人工标注的文件，输出每个代码的精确率、召回率和两者的调和平均
     #[arg(long, value_name = "LABELED.jsonl")]
     eval: Option<PathBuf>,
     /// 评估结果输出为 JSON
     #[arg(long)]
     json: bool,
-    /// 评估模式下，宏平均 F1 低于该值时以失败退出（用于 CI）
+    /// 评估模式下，各代码调和平均的平均值低于该值时以失败退出（用于自动化测试）
     #[arg(long, value_name = "F1")]
     min_macro_f1: Option<f64>,
 }

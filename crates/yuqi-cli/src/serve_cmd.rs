@@ -20,13 +20,13 @@ pub(crate) struct ServeArgs {
     /// 多用户模式：需要登录，每个案件按用户授权（机构部署）
     #[arg(long)]
     multi_user: bool,
-    /// 额外允许的 Host 名称（反向代理的域名，可重复）
+    /// 额外允许访问的域名（反向代理的域名，可重复）
     #[arg(long = "allow-host", value_name = "HOST")]
     allow_hosts: Vec<String>,
     /// 证据库等文件的目录（默认：$YUQI_DATA_DIR，否则 ~/.local/share/yuqi）
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// 在 HTTPS 反向代理之后：Cookie 加 Secure
+    /// 在 HTTPS 反向代理之后：登录凭据只通过 HTTPS 发送
     #[arg(long)]
     secure_cookies: bool,
 }
@@ -35,12 +35,14 @@ pub(crate) struct ServeArgs {
 pub(crate) enum DbCommand {
     /// 备份本机 SQLite 数据库到一个文件
     Backup {
+        /// 备份写到哪个文件
         out: PathBuf,
         #[arg(long, value_name = "URL", env = "YUQI_DB")]
         db: Option<String>,
     },
     /// 从备份文件恢复本机 SQLite 数据库（先核对备份完整）
     Restore {
+        /// 备份文件
         backup: PathBuf,
         /// 恢复到哪个数据库文件（默认：数据目录中的 yuqi.sqlite）
         #[arg(long, value_name = "FILE")]
@@ -52,6 +54,7 @@ pub(crate) enum DbCommand {
 pub(crate) enum UserCommand {
     /// 添加用户（密码从标准输入读取一行，或用环境变量 YUQI_NEW_PASSWORD）
     Add {
+        /// 用户名
         name: String,
         #[arg(long, value_name = "URL", env = "YUQI_DB")]
         db: Option<String>,

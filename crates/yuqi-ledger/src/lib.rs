@@ -21,6 +21,8 @@ pub mod schedule;
 pub mod stacking;
 pub mod synth;
 pub mod trace;
+pub mod validate;
 
 pub use audit::{AuditError, AuditOptions, CaseAudit, DebtAudit, ScenarioResult, audit_case, audit_debt};
 pub use findings::{Finding, Severity};
+pub use validate::{InputError, InputErrors, InputProblem, validate};

@@ -167,6 +167,23 @@ pub enum PlanError {
     Law(#[from] LawError),
 }
 
+/// Every reason [`plan_case`] could fail on `case` at `as_of` because of the input, beyond what
+/// the audit's and the timeline's `validate` find. A credit card's instalment option looks up
+/// its legal maximum term on the as-of date; it is checked for every card debt, although a
+/// barred or settled debt gets no such option.
+pub fn validate(case: &Case, as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
+    let mut out = Vec::new();
+    if case.debts.iter().any(|d| d.kind == LenderKind::CreditCard) {
+        yuqi_ledger::validate::require_param(
+            &mut out,
+            yuqi_case::CaseField::AsOf,
+            "credit_card.personalised_installment_max_years",
+            as_of,
+        );
+    }
+    out
+}
+
 /// Plans a whole case. `audit` and `timeline` must be of the same `case` (same debts, same order).
 pub fn plan_case(case: &Case, audit: &CaseAudit, timeline: &CaseTimeline) -> Result<Plan, PlanError> {
     if case.debts.len() != audit.debts.len() || case.debts.len() != timeline.debts.len() {

@@ -24,8 +24,9 @@ mod steps;
 pub enum AuditError {
     #[error("law data: {0}")]
     Law(#[from] LawError),
-    #[error("借款 {debt}：计算截止日 {as_of} 早于合同日期 {contract}")]
-    AsOfBeforeContract { debt: String, as_of: NaiveDate, contract: NaiveDate },
+    /// The case cannot be computed at these dates: what [`crate::validate`] finds.
+    #[error(transparent)]
+    Input(#[from] crate::validate::InputErrors),
 }
 
 /// One full ledger run under one scenario.
@@ -136,6 +137,10 @@ fn pct_opt(d: Option<Decimal>) -> String {
 
 /// Audits every debt of a case.
 pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditError> {
+    let problems = crate::validate::validate(case, opts);
+    if !problems.is_empty() {
+        return Err(crate::validate::InputErrors(problems).into());
+    }
     let filing = opts.filing_date.or(case.filing_date);
     let dates =
         LegalDates { as_of: opts.as_of, filing: filing.unwrap_or(opts.as_of), filing_assumed: filing.is_none() };
@@ -197,12 +202,11 @@ pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditErr
 /// ledgers (the lender's view and every lawful scenario), the findings the figures give, and
 /// the comparison with the demand.
 pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditError> {
-    if dates.as_of < debt.contract_date {
-        return Err(AuditError::AsOfBeforeContract {
-            debt: debt.id.clone(),
-            as_of: dates.as_of,
-            contract: debt.contract_date,
-        });
+    let mut problems = Vec::new();
+    let filing = (!dates.filing_assumed).then_some(dates.filing);
+    crate::validate::validate_debt(debt, dates.as_of, filing, &mut problems);
+    if !problems.is_empty() {
+        return Err(crate::validate::InputErrors(problems).into());
     }
     let l = law();
     let dpy_param = l.param("day_count.days_per_year", debt.contract_date)?;

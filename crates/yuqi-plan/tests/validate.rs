@@ -1,0 +1,129 @@
+//! The validations of the ledger, the timeline and the plan together find a problem exactly
+//! when the pipeline (audit → timeline → plan) fails on a case: `yuqi check` runs the former,
+//! `yuqi audit` the latter, and a file that passes one must pass the other.
+
+use chrono::NaiveDate;
+use yuqi_case::CaseField;
+use yuqi_ledger::{AuditError, AuditOptions, InputError, InputProblem};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn case(kind: &str, contract: &str, overdue: &str, filing: Option<&str>) -> yuqi_case::Case {
+    let rate = if overdue == "no_rate" { "" } else { "rate = \"年化18%\"\n" };
+    let overdue_table = match overdue {
+        "markup" => "[debt.overdue]\nmarkup = \"50%\"\n",
+        _ => "",
+    };
+    let filing = filing.map_or(String::new(), |f| format!("[case]\nfiling_date = {f}\n"));
+    let src = format!(
+        "version = 1\n{filing}[[debt]]\nid = \"a\"\nlender = \"某公司\"\n{kind}\ncontract_date = {contract}\nprincipal = 10000\n{rate}method = \"等额本息\"\nperiods = 6\n{overdue_table}"
+    );
+    yuqi_case::parse_case(&src, "t.toml").unwrap_or_else(|e| panic!("{e}\n{src}"))
+}
+
+fn validate_all(case: &yuqi_case::Case, opts: AuditOptions) -> Vec<InputError> {
+    let mut all = yuqi_ledger::validate(case, opts);
+    all.extend(yuqi_timeline::validate(case, opts.as_of));
+    all.extend(yuqi_plan::validate(case, opts.as_of));
+    all
+}
+
+fn pipeline(case: &yuqi_case::Case, opts: AuditOptions) -> Result<(), String> {
+    let audit = yuqi_ledger::audit_case(case, opts).map_err(|e| e.to_string())?;
+    let timeline = yuqi_timeline::analyse_case(case, &audit).map_err(|e| e.to_string())?;
+    yuqi_plan::plan_case(case, &audit, &timeline).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+#[test]
+fn validation_finds_a_problem_exactly_when_the_pipeline_fails() {
+    let kinds = [
+        "kind = \"private\"",
+        "kind = \"unlicensed\"",
+        "kind = \"microloan\"",
+        "kind = \"bank\"",
+        "kind = \"credit_card\"",
+        "kind = \"consumer_finance\"",
+        "kind = \"assignee\"\noriginal_kind = \"bank\"",
+        "kind = \"assignee\"\noriginal_kind = \"private\"",
+    ];
+    let contracts = ["1899-06-01", "2003-06-01", "2012-05-01", "2015-10-01", "2017-01-01", "2019-09-01", "2020-09-01"];
+    let as_ofs = ["2017-01-01", "2017-06-01", "2019-10-01", "2020-09-01", "2026-11-24"];
+    let filings = [None, Some("2019-01-01"), Some("2020-09-01")];
+    let (mut passed, mut failed) = (0, 0);
+    for kind in kinds {
+        for contract in contracts {
+            for overdue in ["agreed", "markup", "no_rate"] {
+                for filing in filings {
+                    let c = case(kind, contract, overdue, filing);
+                    for as_of in as_ofs {
+                        let opts = AuditOptions { as_of: d(as_of), filing_date: None };
+                        let problems = validate_all(&c, opts);
+                        let outcome = pipeline(&c, opts);
+                        assert_eq!(
+                            problems.is_empty(),
+                            outcome.is_ok(),
+                            "{kind} contract {contract} overdue {overdue} filing {filing:?} as_of {as_of}: \
+                             validation {problems:?}, pipeline {outcome:?}"
+                        );
+                        if outcome.is_ok() {
+                            passed += 1;
+                        } else {
+                            failed += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Both sides of the equivalence were exercised many times.
+    assert!(passed > 100 && failed > 100, "passed {passed}, failed {failed}");
+}
+
+#[test]
+fn the_audit_refuses_with_the_validation_errors() {
+    // A private loan of 2018 with neither a filing date nor an as-of date after 2020-08-20:
+    // the law data has no rule for it, and the blame goes to the as-of date standing in for
+    // the filing date.
+    let c = case("kind = \"private\"", "2018-03-01", "agreed", None);
+    let opts = AuditOptions { as_of: d("2019-10-01"), filing_date: None };
+    let expected = yuqi_ledger::validate(&c, opts);
+    assert_eq!(expected.len(), 1, "{expected:?}");
+    assert_eq!(expected[0].field, CaseField::AsOf);
+    assert!(matches!(
+        &expected[0].problem,
+        InputProblem::NoLawData { from, for_filing: true, .. } if *from == d("2020-08-20")
+    ));
+    let message = expected[0].to_string();
+    assert!(message.starts_with("借款 a：计算截止日 2019-10-01"), "{message}");
+    assert!(message.contains("2020-08-20") && !message.contains("；此前"), "{message}");
+    match yuqi_ledger::audit_case(&c, opts) {
+        Err(AuditError::Input(errors)) => assert_eq!(errors.0, expected),
+        other => panic!("expected the validation errors, got {other:?}"),
+    }
+
+    // With a filing date after the change, the same loan is computed, and a filing date before
+    // it is blamed on the filing date.
+    let filed = case("kind = \"private\"", "2018-03-01", "agreed", Some("2020-09-01"));
+    assert!(yuqi_ledger::audit_case(&filed, opts).is_ok());
+    let early = case("kind = \"private\"", "2018-03-01", "agreed", Some("2019-01-01"));
+    let problems = yuqi_ledger::validate(&early, AuditOptions { as_of: d("2026-11-24"), filing_date: None });
+    assert_eq!(problems.iter().map(|p| &p.field).collect::<Vec<_>>(), [&CaseField::FilingDate]);
+}
+
+#[test]
+fn a_contract_after_the_as_of_date_is_blamed_on_the_contract_date() {
+    let c = case("kind = \"bank\"", "2026-12-01", "agreed", None);
+    let problems = yuqi_ledger::validate(&c, AuditOptions { as_of: d("2026-11-24"), filing_date: None });
+    assert_eq!(
+        problems,
+        [InputError {
+            debt: Some("a".into()),
+            field: CaseField::ContractDate { debt: "a".into() },
+            problem: InputProblem::ContractAfterAsOf { contract: d("2026-12-01"), as_of: d("2026-11-24") },
+        }]
+    );
+    assert!(problems[0].to_string().starts_with("借款 a：合同日期 2026-12-01 晚于计算截止日 2026-11-24"));
+}
