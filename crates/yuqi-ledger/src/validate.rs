@@ -48,12 +48,12 @@ impl fmt::Display for InputError {
         }
         match &self.problem {
             InputProblem::ContractAfterAsOf { contract, as_of } => {
-                write!(f, "合同日期 {contract} 晚于计算截止日 {as_of}（未填写 as_of 时为今天）；请核对合同日期")
+                write!(f, "合同日期 {contract} 晚于计算截止日 {as_of}（未填写计算截止日时按今天计算）；请核对合同日期")
             }
             InputProblem::NoLawData { date, label, from, for_filing } => {
                 write!(f, "{} {date}", self.field.label_zh())?;
                 if *for_filing {
-                    write!(f, "（未填写起诉日 filing_date，按计算截止日作为起诉日）")?;
+                    write!(f, "（未填写起诉日，按计算截止日作为起诉日）")?;
                 }
                 write!(
                     f,

@@ -724,7 +724,7 @@ async fn input_errors_are_400_with_a_chinese_message() {
     for (uri, want) in [
         (format!("/api/v1/cases/{id}/audit?as_of=2026-13-01"), "计算截止日"),
         (format!("/api/v1/cases/{id}/plan?filing_date=yesterday"), "起诉日"),
-        (format!("/api/v1/cases/{id}/audit?as_of=2020-01-01"), "早于合同日期"),
+        (format!("/api/v1/cases/{id}/audit?as_of=2020-01-01"), "晚于计算截止日"),
         (format!("/cases/{id}/audit?as_of=2020-01-01"), "编辑案件"),
     ] {
         let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
