@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== references stay inside the repository"
+bash scripts/check-refs.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -34,7 +34,7 @@ const LPR: &str = include_str!("../data/lpr.toml");
 const RULES: &str = include_str!("../data/rules.toml");
 const HOLIDAYS: &str = include_str!("../data/holidays.toml");
 
-/// How far a legal statement has been checked (law.md's legend).
+/// How far a legal statement has been checked (docs/law/README.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Confidence {
     /// Read in the official text (or a faithful mirror of it).
@@ -412,8 +412,8 @@ impl Law {
         entry.values.iter().map(|(from, _, _, _, _)| self.param(id, *from)).collect()
     }
 
-    /// The LPR published on or before `on` (law.md §11: "the most recent one-year LPR
-    /// published on or before date d").
+    /// The LPR published on or before `on` (docs/law/formulas.md: the latest
+    /// one-year LPR published on or before the date).
     pub fn lpr(&self, on: NaiveDate) -> Result<LprAt, LawError> {
         let idx = self.lpr.partition_point(|r| r.date <= on);
         if idx == 0 {

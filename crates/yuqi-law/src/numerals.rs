@@ -2,7 +2,7 @@
 //! `293-1`, `第二百九十三条之一`.
 
 /// Canonical article number: arabic digits, `-N` for 之N. Text that is not an
-/// article number (`OQ10`, `summary`) is returned trimmed and unchanged.
+/// article number (`Q10`, `summary`) is returned trimmed and unchanged.
 pub fn normalise_article_number(input: &str) -> String {
     let s = input.trim().trim_start_matches('第');
     if let Some((n, k)) = s.split_once('-')
@@ -94,7 +94,7 @@ mod tests {
         assert_eq!(n("第一百八十八条"), "188");
         assert_eq!(n("第二百九十三条之一"), "293-1");
         assert_eq!(n("293-1"), "293-1");
-        assert_eq!(n("OQ10"), "OQ10");
+        assert_eq!(n("Q10"), "Q10");
         assert_eq!(n("summary"), "summary");
     }
 }

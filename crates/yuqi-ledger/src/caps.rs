@@ -1,5 +1,5 @@
 //! Which caps apply to a debt, on which dates, and the alternatives where the
-//! law is unsettled (law.md §11.4).
+//! law is unsettled (docs/law/rates.md §7).
 //!
 //! The result is a list of scenarios. The first is the primary result; the others
 //! are computed in full and shown beside it, each saying why it exists. Every
@@ -22,7 +22,7 @@ pub struct Scenario {
     /// Stable id: `financial_24`, `financial_24_offset`, `private_4lpr_offset`, …
     pub id: String,
     pub label: String,
-    /// The scenario rests on an unsettled point (law.md §12).
+    /// The scenario rests on an unsettled point (docs/law/open-questions.md).
     pub disputed: bool,
     pub why: String,
     pub segments: Vec<CapSegment>,
@@ -288,7 +288,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 id: "private_4lpr_offset".into(),
                 label: "民间借贷上限，已付超额利息冲抵本金".into(),
                 disputed: true,
-                why: format!("{why}。已付超过上限的利息冲抵本金是常见做法，但并非一致（研究备忘 OQ9）"),
+                why: format!("{why}。已付超过上限的利息能否冲抵本金，法律没有明确规定，法院做法不一：冲抵本金是常见做法，但并不一致"),
                 segments: with_offset(segs.clone()),
             });
             scenarios.push(Scenario {
@@ -328,7 +328,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 label: "金融借款24%总计上限（已付不冲抵）".into(),
                 disputed: microloan,
                 why: if microloan {
-                    format!("{why}。小额贷款公司适用何种上限存在争议（研究备忘 OQ4）")
+                    format!("{why}。小额贷款公司适用哪条上限，法律没有明确规定，法院做法不一")
                 } else {
                     why.clone()
                 },
@@ -338,7 +338,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 id: "financial_24_offset".into(),
                 label: "金融借款24%总计上限，已付超额部分冲抵本金".into(),
                 disputed: true,
-                why: format!("{why}。已付超额部分能否冲抵本金，实践不一（研究备忘 OQ9）"),
+                why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
                 segments: with_offset(segs),
             });
             if microloan {
@@ -362,7 +362,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
     }
 
     // An assignee of a financial lender that is not a licensed AMC: whether it may
-    // keep the financial-institution rate is unsettled (law.md OQ 6).
+    // keep the financial-institution rate is unsettled (docs/law/open-questions.md Q3).
     if debt.kind == LenderKind::Assignee {
         let amc = debt.assignee_kind == Some(AssigneeKind::Amc);
         if kind.is_financial_institution() && !amc {

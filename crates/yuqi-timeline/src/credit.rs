@@ -1,4 +1,4 @@
-//! The credit-report (征信) consequences of a debt (law.md §5, §11.9).
+//! The credit-report (征信) consequences of a debt (docs/law/credit.md).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;

@@ -1,5 +1,4 @@
-//! The limitation period (诉讼时效) of one debt, step by step (law.md §1.1–1.3,
-//! §11.6): when it starts, every act that interrupts it, suspension in its last
+//! The limitation period (诉讼时效) of one debt, step by step (docs/law/limitation.md): when it starts, every act that interrupts it, suspension in its last
 //! six months, the 2017 transition from two years, the 20-year cut-off, and what
 //! the debtor's own acts after expiry do to the defence.
 
@@ -218,7 +217,7 @@ pub struct Dates {
     pub as_of: NaiveDate,
 }
 
-/// The primary limitation and the alternatives law.md marks as unsettled.
+/// The primary limitation and the alternatives docs/law/open-questions.md marks as unsettled.
 pub fn analyse(debt: &Debt, acts: &[Act], dates: Dates) -> Result<Vec<Limitation>, LawError> {
     let mut out = Vec::new();
     let (start, start_rule, label) = if debt.no_term {

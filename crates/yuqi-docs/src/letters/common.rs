@@ -29,7 +29,7 @@ pub(crate) fn closing(doc: &mut crate::doc::Doc, to: Option<Inline>) {
 }
 
 /// Whether a citation belongs in a letter about a debt of this kind: the primary text (not the
-/// secondary summaries the law data also keeps, nor yuqi's own research notes), and only rules
+/// secondary summaries the law data also keeps), and only rules
 /// that bind this kind of lender (the bank consumer-protection measures bind banks and licensed
 /// consumer lenders; the credit-card measures bind card issuers; the private-lending rules do
 /// not apply to licensed lenders).
@@ -37,7 +37,7 @@ fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
     let primary = law().article(&c.doc, &c.article).is_some_and(|(_, a)| a.text_kind != "summary");
     // A label the law data marks as second-hand ("二手资料") is for our reports, not for a
     // letter an institution will check.
-    if !primary || c.doc == "yuqi_research_notes" || c.label().contains("二手资料") {
+    if !primary || c.label().contains("二手资料") {
         return false;
     }
     let Some(k) = kind else { return true };
