@@ -37,8 +37,9 @@ pub(crate) fn write_report(w: &mut impl Write, a: &CaseAudit, t: &CaseTimeline, 
     if a.filing_assumed {
         writeln!(
             w,
-            "起诉日：未提供，按 {} 假设（只影响2020年8月20日前成立的民间借贷和金融借款的上限取值）",
-            a.filing_date
+            "起诉日：未提供，按 {} 假设（只影响{}前成立的民间借贷和金融借款的上限取值）",
+            a.filing_date,
+            yuqi_docs::legal::number_or("private_lending.new_rules_from", a.as_of, "民间借贷新规定施行日")
         )?;
     } else {
         writeln!(w, "起诉日：{}", a.filing_date)?;
@@ -298,7 +299,10 @@ pub(crate) fn write_timeline(w: &mut impl Write, t: &CaseTimeline, with_trace: b
         let c = &d.credit;
         let record = match (c.settled, c.record_expires) {
             (Some(s), Some(e)) => format!("{s} 结清，不良记录保存至 {e}"),
-            _ => "尚未结清：不良记录会持续保留，结清后再保存5年".to_string(),
+            _ => format!(
+                "尚未结清：不良记录会持续保留，结清后再保存{}",
+                yuqi_docs::legal::years("credit.negative_record_years", t.as_of)
+            ),
         };
         writeln!(w, "  征信：{record}")?;
         let repair = match &c.repair {

@@ -14,6 +14,7 @@ use crate::charts::{self, AmountPoint};
 use crate::contacts::{code_counts, heat};
 use crate::doc::{Block, Doc, Inline};
 use crate::facts::{computed, yuan};
+use crate::legal::years;
 use crate::letters::{LetterKind, quote};
 use crate::{Inputs, inl};
 
@@ -320,9 +321,17 @@ pub fn dossier(inputs: &Inputs<'_>) -> Doc {
         let c = &d.credit;
         let mut credit = inl![Inline::strong("征信：")];
         credit.push(Inline::text(match (c.reported, c.record_expires) {
-            (_, Some(x)) => format!("不良记录预计 {x} 后删除（结清后满5年）。"),
-            (Some(true), None) => "已上报且尚未结清：不良记录会持续报送，5年保存期从结清之日起算。".to_string(),
-            _ => "案例文件未记录是否已上报征信；若已上报，5年保存期从结清之日起算。".to_string(),
+            (_, Some(x)) => {
+                format!("不良记录预计 {x} 后删除（结清后满{}）。", years("credit.negative_record_years", inputs.today))
+            }
+            (Some(true), None) => format!(
+                "已上报且尚未结清：不良记录会持续报送，{}保存期从结清之日起算。",
+                years("credit.negative_record_years", inputs.today)
+            ),
+            _ => format!(
+                "案例文件未记录是否已上报征信；若已上报，{}保存期从结清之日起算。",
+                years("credit.negative_record_years", inputs.today)
+            ),
         }));
         doc.blocks.push(para(credit));
         if !d.risk.is_empty() {
