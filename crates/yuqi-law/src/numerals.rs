@@ -86,7 +86,7 @@ pub fn chinese_count(n: u32) -> String {
     match n {
         0..=9 => unit(n).to_string(),
         10..=19 => format!("十{}", if n == 10 { "" } else { unit(n - 10) }),
-        20..=99 => format!("{}十{}", unit(n / 10), if n % 10 == 0 { "" } else { unit(n % 10) }),
+        20..=99 => format!("{}十{}", unit(n / 10), if n.is_multiple_of(10) { "" } else { unit(n % 10) }),
         _ => n.to_string(),
     }
 }
