@@ -23,6 +23,13 @@ pub fn years_zh(id: &str, on: NaiveDate) -> String {
     law().param_prose_zh(id, on).map_or_else(|_| "法定年限".to_string(), |n| format!("{n}年"))
 }
 
+/// The day count that converts between daily and annual rates on `on`
+/// (`day_count.days_per_year`, in force for every date the law data covers).
+pub fn days_per_year(on: NaiveDate) -> yuqi_money::Decimal {
+    // The parameter holds from 1900; failing here means the embedded law data is broken.
+    law().param("day_count.days_per_year", on).map(|p| p.decimal()).expect("the law data gives a day count")
+}
+
 /// [`number`], or `fallback` when the law data has no value that day.
 pub fn number_or(id: &str, on: NaiveDate, fallback: &str) -> String {
     number(id, on).unwrap_or_else(|| fallback.to_string())

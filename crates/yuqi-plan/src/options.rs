@@ -235,8 +235,13 @@ pub(crate) fn for_debt(
                 }
                 _ => inst.detail.push('。'),
             }
-            if months > 60 {
-                inst.detail.push_str(" 超过5年的分期，对方通常不会同意；可以先争取停息和减免。");
+            // The longest instalment agreement the rules know (credit cards, 信用卡办法第70条) is
+            // what lenders generally accept; beyond it, ask for a stop to interest first.
+            if let Ok(max) = law().param("credit_card.personalised_installment_max_years", as_of)
+                && Decimal::from(months) > max.decimal() * Decimal::from(12)
+            {
+                inst.detail
+                    .push_str(&format!(" 超过{}年的分期，对方通常不会同意；可以先争取停息和减免。", max.prose()));
             }
         }
         _ => {
