@@ -14,6 +14,9 @@ fi
 echo "== no tracked text file over 1 MB outside test data"
 bash scripts/check-sizes.sh
 
+echo "== references stay inside the repository"
+bash scripts/check-refs.sh
+
 echo "== system packages and PostgreSQL for the tests"
 # shellcheck source=scripts/test-deps.sh
 source scripts/test-deps.sh

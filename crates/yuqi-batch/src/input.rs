@@ -1,7 +1,7 @@
 //! Reading a message log (CSV, JSON lines or Parquet; one file or a directory of
 //! them) into the view `input` with the columns the scan expects.
 //!
-//! The columns are the analyzer's input line (conduct-codes.md) plus what a batch
+//! The columns are the analyzer's input line (docs/law/conduct.md §7) plus what a batch
 //! needs to group by: `id` and `text` are required; `debtor` (whose log it is),
 //! `creditor`, `agency` (the collection company), `from`, `to`, `channel`, `time`,
 //! `connected`, `duration` and `consent` are optional. Missing optional columns

@@ -265,7 +265,7 @@ fn jsonl(dir: &Path, name: &str, lines: &[serde_json::Value]) -> std::path::Path
     p
 }
 
-/// Hand-made cases, each decided by one parameter of law.md §11.8 as stored in
+/// Hand-made cases, each decided by one parameter of docs/law/conduct.md §8 as stored in
 /// yuqi-law (conduct.night_start_hour = 22, night_end_hour = 8,
 /// max_connected_calls_per_day = 3, max_attempts_per_number_per_day = 6; source
 /// GB/T 45251-2025, see `yuqi law params`).

@@ -36,7 +36,7 @@ pub struct Person {
     pub hardship: Option<String>,
 }
 
-/// Who lent the money. Decides which interest caps apply (law.md §11.1).
+/// Who lent the money. Decides which interest caps apply (docs/law/rates.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LenderKind {
     /// 商业银行
@@ -619,7 +619,7 @@ pub struct CreditInfo {
     pub overdue_amount: Option<Money>,
 }
 
-/// The borrower's answers to the criminal-risk screen (law.md §11.11). `None` =
+/// The borrower's answers to the criminal-risk screen (docs/law/enforcement.md §1, §5). `None` =
 /// not answered; the explanation then says what would matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Screen {

@@ -1,4 +1,4 @@
-//! The stable conduct codes (../shared/domain/conduct-codes.md).
+//! The stable conduct codes (docs/law/conduct.md §7).
 
 use serde::{Serialize, Serializer};
 

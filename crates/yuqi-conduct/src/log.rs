@@ -1,6 +1,6 @@
 //! Log-level codes: decided from timestamps and counts across a conversation
 //! (night contact, frequency, number rotation, contact after a stop request).
-//! Parameters are legal data (law.md §6, §11.8), looked up by the message date.
+//! Parameters are legal data (docs/law/conduct.md §1–§2, §8), looked up by the message date.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -20,7 +20,7 @@ enum Stop {
     ThirdParty,
 }
 
-/// The log-level parameters in force on one day (law.md §6, §11.8), as the
+/// The log-level parameters in force on one day (docs/law/conduct.md §1–§2, §8), as the
 /// analyzer uses them. Public so that other engines (the batch scan's SQL) apply
 /// exactly the same numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The analyzer's input line (conduct-codes.md): `{"id", "text", "time", "from",
+//! The analyzer's input line (docs/law/conduct.md §7): `{"id", "text", "time", "from",
 //! "to", "channel"}`, only `text` required. Extra fields are ignored, so labelled
 //! corpus lines and richer importer output can be fed directly.
 

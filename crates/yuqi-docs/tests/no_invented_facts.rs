@@ -5,6 +5,10 @@
 //! 2. every date and every money amount printed anywhere in the letter occurs in the raw case
 //!    file, in the messages, in the serialised computations (audit, timeline, plan) or is the
 //!    date of writing. This second check does not trust the `Fact` bookkeeping at all.
+//! 3. every percentage and every count of years printed is the value of a legal parameter in
+//!    force on one of the dates the letter can speak of, or a figure of the computations: a
+//!    legal number typed into the prose instead of read from the law data fails here once the
+//!    data and the text disagree.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -33,15 +37,27 @@ struct World {
 
 fn world(src: &str, messages: &str) -> World {
     let case = yuqi_case::parse_case(src, "case.toml").unwrap_or_else(|e| panic!("{e}"));
-    let as_of = case.as_of.unwrap_or(NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("date"));
-    let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None }).expect("audit");
-    let timeline = yuqi_timeline::analyse_case(&case, &audit).expect("timeline");
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline).expect("plan");
-    let msgs: Vec<yuqi_conduct::Message<'_>> =
-        messages.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("message")).collect();
-    let mut contacts = yuqi_docs::contacts::from_case(&case);
-    contacts.extend(yuqi_docs::contacts::from_messages(&msgs, &case));
-    World { src: src.to_string(), messages: messages.to_string(), case, audit, timeline, plan, contacts }
+    let msgs: Vec<yuqi_conduct::Message<'static>> = messages
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<yuqi_conduct::Message<'_>>(l).expect("message").into_owned())
+        .collect();
+    let today = NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("date");
+    // The same pipeline the CLI and the web app run.
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: msgs },
+        yuqi_app::Dates::today(today),
+    )
+    .expect("pipeline");
+    World {
+        src: src.to_string(),
+        messages: messages.to_string(),
+        case: c.case,
+        audit: c.audit,
+        timeline: c.timeline,
+        plan: c.plan,
+        contacts: c.contacts,
+    }
 }
 
 impl World {
@@ -80,6 +96,71 @@ fn amounts_re() -> Regex {
 
 fn dates_re() -> Regex {
     Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})-(\d{2})-(\d{2})").expect("regex")
+}
+
+/// `24%`, `0.05%`, `56.75 %`.
+fn percents_re() -> Regex {
+    Regex::new(r"(\d+(?:\.\d+)?)\s?%").expect("regex")
+}
+
+/// A count of years: `5年`, `三年`, `二十年`; not the year of a date (`2024年`, caught by the
+/// digit before) and not the LPR's tenor (`一年期`, skipped by the caller through group 3).
+fn years_re() -> Regex {
+    Regex::new(r"(?:^|[^\d.,])(\d{1,2})\s?年|([一二两三四五六七八九十]{1,3})年(期)?").expect("regex")
+}
+
+/// `三` → 3, `二十` → 20, `十五` → 15 (counts below 100 only; letters print no larger ones).
+fn chinese_count(s: &str) -> Option<u32> {
+    let digit =
+        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|i| i as u32).or((c == '两').then_some(2));
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', u] => Some(10 * digit(*t)? + digit(*u)?),
+        _ => None,
+    }
+}
+
+/// Every percentage (normalised, `24%`) and every count of years a letter may print: the value of
+/// each legal parameter in force on any of `dates`, and the percentages the serialised
+/// computations contain.
+fn allowed_legal_numbers(w: &World, dates: &BTreeSet<NaiveDate>) -> (BTreeSet<String>, BTreeSet<u32>) {
+    let law = yuqi_law::law();
+    let mut percents = BTreeSet::new();
+    let mut years = BTreeSet::new();
+    for id in law.param_ids() {
+        for d in dates {
+            let Ok(p) = law.param(id, *d) else { continue };
+            match p.unit {
+                "rate" | "rate_per_day" | "ratio" => {
+                    percents.insert(norm_percent(&(p.decimal() * yuqi_money::Decimal::ONE_HUNDRED).to_string()));
+                }
+                "years" => {
+                    years.insert(p.value.parse::<u32>().expect("a whole number of years"));
+                }
+                _ => {}
+            }
+        }
+    }
+    let json = format!(
+        "{}{}{}",
+        serde_json::to_string(&w.audit).expect("json"),
+        serde_json::to_string(&w.timeline).expect("json"),
+        serde_json::to_string(&w.plan).expect("json")
+    );
+    for c in percents_re().captures_iter(&json) {
+        percents.insert(norm_percent(&c[1]));
+    }
+    (percents, years)
+}
+
+/// `24.00` → `24%`, `0.050` → `0.05%`.
+fn norm_percent(number: &str) -> String {
+    let n = if number.contains('.') { number.trim_end_matches('0').trim_end_matches('.') } else { number };
+    format!("{n}%")
 }
 
 fn norm_amount(s: &str) -> String {
@@ -144,6 +225,7 @@ fn date_of(c: &regex::Captures<'_>) -> Option<NaiveDate> {
 
 fn check_letters(w: &World) -> usize {
     let (amounts, dates) = allowed(w);
+    let (percents, years) = allowed_legal_numbers(w, &dates);
     let mut n = 0;
     for (name, doc) in w.letters() {
         n += 1;
@@ -167,6 +249,27 @@ fn check_letters(w: &World) -> usize {
         for c in dates_re().captures_iter(&text) {
             let d = date_of(&c).expect("a valid date");
             assert!(dates.contains(&d), "{name}: date {d} is in neither the case file nor the computations:\n{text}");
+        }
+        // 3. Every percentage and count of years is a legal parameter's value or a computed figure.
+        for c in percents_re().captures_iter(&text) {
+            let p = norm_percent(&c[1]);
+            assert!(
+                percents.contains(&p),
+                "{name}: {p} is neither a legal parameter in force on a date of the case nor a computed figure:\n{text}"
+            );
+        }
+        for c in years_re().captures_iter(&text) {
+            if c.get(3).is_some() {
+                continue;
+            }
+            let n = match (c.get(1), c.get(2)) {
+                (Some(d), _) => d.as_str().parse::<u32>().expect("digits"),
+                (None, Some(z)) => {
+                    chinese_count(z.as_str()).unwrap_or_else(|| panic!("{name}: cannot read {}", z.as_str()))
+                }
+                _ => unreachable!("one group matches"),
+            };
+            assert!(years.contains(&n), "{name}: {n}年 is not a number of years the law data gives:\n{text}");
         }
     }
     n
@@ -314,4 +417,34 @@ fn the_check_would_catch_an_invented_figure() {
     assert!(!amounts.contains("12345.67"));
     assert!(dates.contains(&NaiveDate::from_ymd_opt(2024, 3, 1).expect("date")));
     assert!(!dates.contains(&NaiveDate::from_ymd_opt(2031, 1, 1).expect("date")));
+    let (percents, years) = allowed_legal_numbers(&w, &dates);
+    assert!(percents.contains("24%"), "the financial cap in force in 2024: {percents:?}");
+    assert!(!percents.contains("37%"));
+    assert!(years.contains(&3) && years.contains(&5), "{years:?}");
+    assert!(!years.contains(&7));
+}
+
+/// The percentage and year patterns read what letters print, and skip what is not a count.
+#[test]
+fn legal_number_patterns() {
+    let p: Vec<String> = percents_re().captures_iter("年利率24%，日0.050 %；").map(|c| norm_percent(&c[1])).collect();
+    assert_eq!(p, ["24%", "0.05%"]);
+    let y: Vec<(Option<String>, Option<String>, bool)> = years_re()
+        .captures_iter("已满5年；超过三年；二十年；2024年3月1日；一年期贷款市场报价利率")
+        .map(|c| {
+            (c.get(1).map(|m| m.as_str().to_string()), c.get(2).map(|m| m.as_str().to_string()), c.get(3).is_some())
+        })
+        .collect();
+    assert_eq!(
+        y,
+        [
+            (Some("5".into()), None, false),
+            (None, Some("三".into()), false),
+            (None, Some("二十".into()), false),
+            (None, Some("一".into()), true)
+        ]
+    );
+    assert_eq!(chinese_count("二十"), Some(20));
+    assert_eq!(chinese_count("十五"), Some(15));
+    assert_eq!(chinese_count("两"), Some(2));
 }

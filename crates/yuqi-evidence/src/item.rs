@@ -93,7 +93,7 @@ pub struct ImportedMessage {
     /// True when the time came from a local string without a zone and the case zone was assumed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub zone_assumed: bool,
-    /// `sms`, `mms`, `call`, `wechat`, `imessage` or `other` (conduct-codes.md channels).
+    /// `sms`, `mms`, `call`, `wechat`, `imessage` or `other` (docs/law/conduct.md §7 channels).
     pub channel: String,
     pub direction: Direction,
     /// The other party as written in the export (number, handle, wxid or name).

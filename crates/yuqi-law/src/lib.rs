@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use calendar::{Calendar, RestDay, YearNotice};
-pub use numerals::normalise_article_number;
+pub use numerals::{chinese_count, normalise_article_number};
 
 include!(concat!(env!("OUT_DIR"), "/statute_files.rs"));
 
@@ -34,7 +34,7 @@ const LPR: &str = include_str!("../data/lpr.toml");
 const RULES: &str = include_str!("../data/rules.toml");
 const HOLIDAYS: &str = include_str!("../data/holidays.toml");
 
-/// How far a legal statement has been checked (law.md's legend).
+/// How far a legal statement has been checked (docs/law/README.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Confidence {
     /// Read in the official text (or a faithful mirror of it).
@@ -117,6 +117,35 @@ impl ParamAt {
 
     pub fn date(&self) -> NaiveDate {
         schema::parse_date(self.value).unwrap_or_else(|| panic!("parameter {} is not a date", self.id))
+    }
+
+    /// The value as a borrower reads it in a sentence: rates and ratios as a percentage without
+    /// trailing zeros (`0.24` → `24%`, `0.0005` → `0.05%`), counts as a plain number (`5`), dates
+    /// as `2020年8月20日`. Prose that states a legal number formats it from here, so the text
+    /// always says what the law data says for the date that matters.
+    pub fn prose(&self) -> String {
+        match self.unit {
+            "rate" | "rate_per_day" | "ratio" => format!("{}%", (self.decimal() * Decimal::ONE_HUNDRED).normalize()),
+            "date" => self.date().format("%Y年%-m月%-d日").to_string(),
+            _ => self.decimal().normalize().to_string(),
+        }
+    }
+
+    /// Like [`ParamAt::prose`], but a whole count below 100 in Chinese numerals (`3` → `三`,
+    /// `20` → `二十`), for sentences that write numbers of years the formal way.
+    pub fn prose_zh(&self) -> String {
+        match self.whole_count() {
+            Some(n) => chinese_count(n),
+            None => self.prose(),
+        }
+    }
+
+    fn whole_count(&self) -> Option<u32> {
+        if matches!(self.unit, "rate" | "rate_per_day" | "ratio" | "date") {
+            return None;
+        }
+        let d = self.decimal();
+        if d.fract().is_zero() { d.normalize().to_string().parse().ok() } else { None }
     }
 }
 
@@ -399,6 +428,17 @@ impl Law {
         Err(LawError::NoValueOn { id: id.to_string(), date: on })
     }
 
+    /// [`ParamAt::prose_zh`] of parameter `id` in force on `on`: a count in Chinese numerals.
+    pub fn param_prose_zh(&self, id: &str, on: NaiveDate) -> Result<String, LawError> {
+        self.param(id, on).map(|p| p.prose_zh())
+    }
+
+    /// [`ParamAt::prose`] of parameter `id` in force on `on`: the form in which user-facing text
+    /// states a legal number.
+    pub fn param_prose(&self, id: &str, on: NaiveDate) -> Result<String, LawError> {
+        self.param(id, on).map(|p| p.prose())
+    }
+
     /// Every parameter id, sorted.
     pub fn param_ids(&self) -> Vec<&'static str> {
         let mut ids: Vec<_> = self.params.values().map(|p| p.id).collect();
@@ -412,8 +452,8 @@ impl Law {
         entry.values.iter().map(|(from, _, _, _, _)| self.param(id, *from)).collect()
     }
 
-    /// The LPR published on or before `on` (law.md §11: "the most recent one-year LPR
-    /// published on or before date d").
+    /// The LPR published on or before `on` (docs/law/formulas.md: the latest
+    /// one-year LPR published on or before the date).
     pub fn lpr(&self, on: NaiveDate) -> Result<LprAt, LawError> {
         let idx = self.lpr.partition_point(|r| r.date <= on);
         if idx == 0 {
@@ -600,6 +640,24 @@ mod tests {
             Decimal::from(4)
         );
         assert!(matches!(l.param("no.such", d("2020-08-20")), Err(LawError::UnknownParam(_))));
+    }
+
+    #[test]
+    fn parameters_read_as_prose() {
+        let l = law();
+        assert_eq!(l.param_prose("financial.judicial_combined_cap", d("2024-01-01")).expect("in force"), "24%");
+        assert_eq!(l.param_prose("private_lending.old.void_above", d("2019-01-01")).expect("in force"), "36%");
+        assert_eq!(l.param_prose("credit_card.daily_rate_cap", d("2018-01-01")).expect("in force"), "0.05%");
+        assert_eq!(l.param_prose("credit.negative_record_years", d("2024-01-01")).expect("in force"), "5");
+        assert_eq!(l.param_prose("limitation.general_years", d("2024-01-01")).expect("in force"), "3");
+        assert_eq!(l.param_prose("limitation.general_years", d("2017-09-30")).ok(), None);
+        assert_eq!(
+            l.param_prose("private_lending.new_rules_from", d("2024-01-01")).expect("in force"),
+            "2020年8月20日"
+        );
+        assert_eq!(l.param_prose_zh("limitation.general_years", d("2024-01-01")).expect("in force"), "三");
+        assert_eq!(l.param_prose_zh("limitation.absolute_years", d("2024-01-01")).expect("in force"), "二十");
+        assert_eq!(l.param_prose_zh("financial.judicial_combined_cap", d("2024-01-01")).expect("in force"), "24%");
     }
 
     #[test]

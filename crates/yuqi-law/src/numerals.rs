@@ -2,7 +2,7 @@
 //! `293-1`, `第二百九十三条之一`.
 
 /// Canonical article number: arabic digits, `-N` for 之N. Text that is not an
-/// article number (`OQ10`, `summary`) is returned trimmed and unchanged.
+/// article number (`Q10`, `summary`) is returned trimmed and unchanged.
 pub fn normalise_article_number(input: &str) -> String {
     let s = input.trim().trim_start_matches('第');
     if let Some((n, k)) = s.split_once('-')
@@ -78,9 +78,29 @@ pub(crate) fn small_chinese(digits: &str) -> String {
     }
 }
 
+/// A count as Chinese numerals, the way formal text writes small numbers of years or months:
+/// `3` → `三`, `10` → `十`, `20` → `二十`, `15` → `十五`. Counts of 100 or more stay in digits.
+pub fn chinese_count(n: u32) -> String {
+    const NAMES: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let unit = |k: u32| NAMES[k as usize];
+    match n {
+        0..=9 => unit(n).to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { unit(n - 10) }),
+        20..=99 => format!("{}十{}", unit(n / 10), if n.is_multiple_of(10) { "" } else { unit(n % 10) }),
+        _ => n.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::chinese_count;
     use super::normalise_article_number as n;
+
+    #[test]
+    fn counts_in_chinese_numerals() {
+        let got: Vec<String> = [0, 3, 10, 15, 20, 26, 100].into_iter().map(chinese_count).collect();
+        assert_eq!(got, ["零", "三", "十", "十五", "二十", "二十六", "100"]);
+    }
 
     #[test]
     fn normalises_article_numbers() {
@@ -94,7 +114,7 @@ mod tests {
         assert_eq!(n("第一百八十八条"), "188");
         assert_eq!(n("第二百九十三条之一"), "293-1");
         assert_eq!(n("293-1"), "293-1");
-        assert_eq!(n("OQ10"), "OQ10");
+        assert_eq!(n("Q10"), "Q10");
         assert_eq!(n("summary"), "summary");
     }
 }

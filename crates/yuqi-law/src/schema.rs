@@ -163,7 +163,7 @@ pub struct DataSet {
 }
 
 pub const CONFIDENCE_MARKS: [&str; 3] = ["V", "S", "M"];
-pub const DOC_KINDS: [&str; 9] = [
+pub const DOC_KINDS: [&str; 8] = [
     "law",
     "judicial_interpretation",
     "judicial_document",
@@ -172,7 +172,6 @@ pub const DOC_KINDS: [&str; 9] = [
     "normative_document",
     "industry_standard",
     "self_regulation",
-    "research_note",
 ];
 pub const RULE_KINDS: [&str; 3] = ["law", "practice", "method"];
 pub const TEXT_KINDS: [&str; 3] = ["verbatim", "excerpt", "summary"];

@@ -1,5 +1,5 @@
 //! Which caps apply to a debt, on which dates, and the alternatives where the
-//! law is unsettled (law.md §11.4).
+//! law is unsettled (docs/law/rates.md §7).
 //!
 //! The result is a list of scenarios. The first is the primary result; the others
 //! are computed in full and shown beside it, each saying why it exists. Every
@@ -7,7 +7,7 @@
 //! for the private-lending cap, filing date for the transition rule and for the
 //! judicial 24% policy) and the trace records which date chose it.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use yuqi_case::{AssigneeKind, Debt, LenderKind};
 use yuqi_law::{LawError, law};
@@ -22,7 +22,7 @@ pub struct Scenario {
     /// Stable id: `financial_24`, `financial_24_offset`, `private_4lpr_offset`, …
     pub id: String,
     pub label: String,
-    /// The scenario rests on an unsettled point (law.md §12).
+    /// The scenario rests on an unsettled point (docs/law/open-questions.md).
     pub disputed: bool,
     pub why: String,
     pub segments: Vec<CapSegment>,
@@ -48,6 +48,13 @@ pub struct LegalDates {
     pub filing: NaiveDate,
     /// True when no filing date was given and `as_of` stands in for it.
     pub filing_assumed: bool,
+}
+
+/// A legal number as a sentence states it, from the law data for the date (`24%`, `4`). The
+/// fallback only guards wording: a computation that needs the value has already stopped with a
+/// typed error when the law data lacks it.
+fn legal(id: &str, on: NaiveDate) -> String {
+    law().param_prose(id, on).unwrap_or_else(|_| "法定".to_string())
 }
 
 fn pct(d: Decimal) -> String {
@@ -104,7 +111,7 @@ impl Builder {
             );
             return Ok((
                 vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(cap), retain: None }],
-                format!("民间借贷：合同成立时一年期LPR {} 的4倍 = {}", pct(lpr.one_year), pct(cap)),
+                format!("民间借贷：合同成立时一年期LPR {} 的{}倍 = {}", pct(lpr.one_year), mult.prose(), pct(cap)),
             ));
         }
 
@@ -112,14 +119,22 @@ impl Builder {
         let old_date = if let Ok(p) = l.param("private_lending.old.enforceable_cap", debt.contract_date) {
             p.from.max(debt.contract_date)
         } else {
+            let first =
+                l.param("private_lending.old.enforceable_cap", new_from_date.pred_opt().unwrap_or(new_from_date))?;
+            let since = first.from.format("%Y年%-m月%-d日");
             self.findings.push(Finding::new(
                 "pre_2015_contract",
                 Severity::Warning,
                 "private_old_regime",
-                "2015年9月1日前成立的民间借贷",
-                "本工具对2015年9月1日前的借贷按2015年规定（24%/36%）近似计算；更早的规则（如银行同类贷款利率4倍）未建模，请咨询律师。",
+                format!("{since}前成立的民间借贷"),
+                format!(
+                    "本工具对{since}前的借贷按{}年规定（{}/{}）近似计算；更早的规则（以银行同类贷款利率的倍数为限）未建模，请咨询律师。",
+                    first.from.year(),
+                    first.prose(),
+                    legal("private_lending.old.void_above", first.from)
+                ),
             ));
-            l.param("private_lending.old.enforceable_cap", new_from_date.pred_opt().unwrap_or(new_from_date))?.from
+            first.from
         };
         let old24 = l.param("private_lending.old.enforceable_cap", old_date)?;
         let old36 = l.param("private_lending.old.void_above", old_date)?;
@@ -137,8 +152,11 @@ impl Builder {
             TraceStep::new(
                 "private_transition",
                 format!(
-                    "合同成立于 {}，早于 {}：{} 前的利息按旧规定，之后按起诉时LPR的4倍",
-                    debt.contract_date, new_from_date, new_from_date
+                    "合同成立于 {}，早于 {}：{} 前的利息按旧规定，之后按起诉时LPR的{}倍",
+                    debt.contract_date,
+                    new_from_date,
+                    new_from_date,
+                    mult.prose()
                 ),
             )
             .on(new_from_date)
@@ -187,7 +205,7 @@ impl Builder {
                 Severity::Info,
                 "private_transition",
                 "按假设的起诉日计算",
-                format!("2020年8月20日前成立的民间借贷，8月20日之后的利息上限取决于起诉时的LPR。未提供起诉日，本次按 {} 计算；如已被起诉，请在案例文件中填写 filing_date。", dates.filing),
+                format!("{}前成立的民间借贷，此后的利息上限取决于起诉时的LPR。未提供起诉日，本次按 {} 计算；如已被起诉，请在案例文件中填写 filing_date。", new_from.prose(), dates.filing),
             ));
         }
         Ok((
@@ -206,12 +224,14 @@ impl Builder {
                 },
             ],
             format!(
-                "民间借贷（2020-08-20前成立）：{}前 {}（已付超过{}可退）；之后 {}（起诉时LPR {} 的4倍）",
+                "民间借贷（{}前成立）：{}前 {}（已付超过{}可退）；之后 {}（起诉时LPR {} 的{}倍）",
+                new_from_date,
                 new_from_date,
                 pct(old24.decimal()),
                 pct(old36.decimal()),
                 pct(cap_new),
-                pct(lpr.one_year)
+                pct(lpr.one_year),
+                mult.prose()
             ),
         ))
     }
@@ -288,7 +308,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 id: "private_4lpr_offset".into(),
                 label: "民间借贷上限，已付超额利息冲抵本金".into(),
                 disputed: true,
-                why: format!("{why}。已付超过上限的利息冲抵本金是常见做法，但并非一致（研究备忘 OQ9）"),
+                why: format!("{why}。已付超过上限的利息能否冲抵本金，法律没有明确规定，法院做法不一：冲抵本金是常见做法，但并不一致"),
                 segments: with_offset(segs.clone()),
             });
             scenarios.push(Scenario {
@@ -308,7 +328,13 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 id: "void".into(),
                 label: "合同无效：只还实际到手本金".into(),
                 disputed: false,
-                why: "民间借贷规定第13条：职业放贷人的借贷合同无效。是否构成职业放贷需法院认定（一般以2年内向不特定多人放贷10次以上为参考）".into(),
+                why: match (
+                    law().param_prose("criminal.illegal_lending_window_years", dates.as_of),
+                    law().param_prose("criminal.illegal_lending_min_loans", dates.as_of),
+                ) {
+                    (Ok(years), Ok(loans)) => format!("民间借贷规定第13条：职业放贷人的借贷合同无效。是否构成职业放贷需法院认定（一般以{years}年内向不特定多人放贷{loans}次以上为参考）"),
+                    _ => "民间借贷规定第13条：职业放贷人的借贷合同无效。是否构成职业放贷需法院认定".to_string(),
+                },
                 segments: vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(Decimal::ZERO), retain: Some(Decimal::ZERO) }],
             });
             let (segs, why) = b.private_segments(debt, dates)?;
@@ -323,12 +349,15 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
         LenderKind::Bank | LenderKind::ConsumerFinance | LenderKind::CreditCard | LenderKind::Microloan => {
             let (segs, why) = b.financial_segments(debt, dates)?;
             let microloan = kind == LenderKind::Microloan;
+            // The same date financial_segments looks the cap up on.
+            let cap = legal("financial.judicial_combined_cap", dates.filing.max(debt.contract_date));
+            let mult = legal("private_lending.lpr_multiple", dates.filing.max(debt.contract_date));
             scenarios.push(Scenario {
                 id: "financial_24".into(),
-                label: "金融借款24%总计上限（已付不冲抵）".into(),
+                label: format!("金融借款{cap}总计上限（已付不冲抵）"),
                 disputed: microloan,
                 why: if microloan {
-                    format!("{why}。小额贷款公司适用何种上限存在争议（研究备忘 OQ4）")
+                    format!("{why}。小额贷款公司适用哪条上限，法律没有明确规定，法院做法不一")
                 } else {
                     why.clone()
                 },
@@ -336,9 +365,9 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
             });
             scenarios.push(Scenario {
                 id: "financial_24_offset".into(),
-                label: "金融借款24%总计上限，已付超额部分冲抵本金".into(),
+                label: format!("金融借款{cap}总计上限，已付超额部分冲抵本金"),
                 disputed: true,
-                why: format!("{why}。已付超额部分能否冲抵本金，实践不一（研究备忘 OQ9）"),
+                why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
                 segments: with_offset(segs),
             });
             if microloan {
@@ -347,12 +376,14 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                     Severity::Info,
                     "microloan_cap_disputed",
                     "小额贷款公司适用的利率上限有争议",
-                    "主要结果按金融借款24%总计上限计算；部分法院参照民间借贷4倍LPR，结果另列于“其他算法”。",
+                    format!(
+                        "主要结果按金融借款{cap}总计上限计算；部分法院参照民间借贷{mult}倍LPR，结果另列于“其他算法”。"
+                    ),
                 ));
                 let (psegs, pwhy) = b.private_segments(debt, dates)?;
                 scenarios.push(Scenario {
                     id: "private_4lpr_offset".into(),
-                    label: "参照民间借贷4倍LPR（部分法院）".into(),
+                    label: format!("参照民间借贷{mult}倍LPR（部分法院）"),
                     disputed: true,
                     why: pwhy,
                     segments: with_offset(psegs),
@@ -362,7 +393,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
     }
 
     // An assignee of a financial lender that is not a licensed AMC: whether it may
-    // keep the financial-institution rate is unsettled (law.md OQ 6).
+    // keep the financial-institution rate is unsettled (docs/law/open-questions.md Q3).
     if debt.kind == LenderKind::Assignee {
         let amc = debt.assignee_kind == Some(AssigneeKind::Amc);
         if kind.is_financial_institution() && !amc {
@@ -382,7 +413,10 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 Severity::Info,
                 "assignee_rate_disputed",
                 "受让人适用的利率上限有争议",
-                "债权由非持牌资产管理公司受让：主要结果按原债权人类型计算，另列按民间借贷4倍LPR的结果。你对原债权人的一切抗辩（时效、利率上限、已还款项）都可以向受让人主张。",
+                format!(
+                    "债权由非持牌资产管理公司受让：主要结果按原债权人类型计算，另列按民间借贷{}倍LPR的结果。你对原债权人的一切抗辩（时效、利率上限、已还款项）都可以向受让人主张。",
+                    legal("private_lending.lpr_multiple", dates.filing.max(debt.contract_date))
+                ),
             ));
         }
     }

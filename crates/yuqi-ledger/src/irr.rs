@@ -4,8 +4,8 @@
 //! Floats are used here and only here: root-finding needs them. Every root is
 //! substituted back and accepted only if the net present value is zero to within
 //! a tolerance relative to the flows; otherwise the caller gets a typed error
-//! saying why, never a silent guess (the complaint most often made of XIRR
-//! implementations, see anchors.md §3).
+//! saying why, never a silent guess (a silently wrong root is the complaint most often
+//! made of XIRR implementations).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn pboc_example_100k_with_1k_fee() {
-        // law.md §3: 100,000 less a 1,000 fee, 12 × 8,833.3 → 12.80% nominal, 13.58% effective.
+        // docs/law/apr.md §2: 100,000 less a 1,000 fee, 12 × 8,833.3 → 12.80% nominal, 13.58% effective.
         let mut flows = vec![99_000.0];
         flows.extend(std::iter::repeat_n(-8_833.3, 12));
         let r = irr(&flows).expect("root").rate;
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn kantouxi_example_10k_receive_9k() {
-        // law.md §3: receive 9,000, repay 12 × 1,000 → 4.7296%/month, 56.75% / 74.11%.
+        // docs/law/apr.md §2: receive 9,000, repay 12 × 1,000 → 4.7296%/month, 56.75% / 74.11%.
         let mut flows = vec![9_000.0];
         flows.extend(std::iter::repeat_n(-1_000.0, 12));
         let r = irr(&flows).expect("root").rate;

@@ -3,7 +3,7 @@
 //! This is a pattern in the borrower's own data, not a legal finding. The
 //! thresholds below are product heuristics chosen to catch the usual shape (a
 //! new app loan disbursed in the days before another loan's due date, for a
-//! comparable amount); they are not legal parameters and do not come from law.md.
+//! comparable amount); they are not legal parameters and do not come from the law data.
 
 use chrono::NaiveDate;
 use serde::Serialize;

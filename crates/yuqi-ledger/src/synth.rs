@@ -12,7 +12,7 @@ use yuqi_money::{Decimal, Money, RateInput, RatePer};
 /// benchmarks keep one import.
 pub use yuqi_util::SplitMix64;
 
-/// One loan series like the pyxirr anchor in crates.md §7: −P on day 0, then 12
+/// One loan series of the shape used to compare with pyxirr (bench/README.md): −P on day 0, then 12
 /// monthly annuity payments at a monthly rate in [0.5%, 3%], each × [0.97, 1.03].
 /// Returns day offsets from 1970-01-01 and amounts.
 pub fn loan_series(rng: &mut SplitMix64, index: u64) -> ([i32; 13], [f64; 13]) {

@@ -9,7 +9,7 @@
 //! Rates are kept in the form the user met them (annual, monthly, daily,
 //! flat per period) together with the original text, because the legal caps are
 //! annual and the conversion from a daily rate depends on a day-count basis
-//! that is itself a legal parameter (law.md §12 OQ 10), not a constant of this
+//! that is itself a legal parameter (docs/law/open-questions.md Q5), not a constant of this
 //! crate.
 
 mod money;

@@ -73,7 +73,8 @@ impl Standing {
             Standing::InLitigation => "已被起诉",
             Standing::Enforceable => "可以被起诉",
             Standing::Expired => "诉讼时效已届满",
-            Standing::BeyondTwentyYears => "超过二十年最长保护期",
+            // Static label: the number of years is stated where a date is known (the status).
+            Standing::BeyondTwentyYears => "超过最长保护期",
         }
     }
 
@@ -378,12 +379,19 @@ fn debt_plan(
             "{}：你有拒绝履行的抗辩权，排在最后；不要主动承诺或还款（民法典第192条；时效规定第19条）。",
             timeline.limitation.status.label_zh()
         )),
-        Standing::BeyondTwentyYears => reasons.push("超过二十年最长保护期，法院一般不予保护。".to_string()),
+        Standing::BeyondTwentyYears => {
+            reasons.push(format!("{}，法院一般不予保护。", timeline.limitation.status.label_zh()))
+        }
     }
     if matches!(debt.kind, LenderKind::Bank | LenderKind::CreditCard | LenderKind::ConsumerFinance)
         && !standing.barred()
     {
-        reasons.push("持牌金融机构的逾期会报送征信；结清后不良记录保存5年后删除（征信业管理条例第16条）。".to_string());
+        reasons.push(format!(
+            "持牌金融机构的逾期会报送征信；结清后不良记录保存{}后删除（征信业管理条例第16条）。",
+            yuqi_law::law()
+                .param_prose("credit.negative_record_years", audit.as_of)
+                .map_or_else(|_| "法定期限".to_string(), |n| format!("{n}年"))
+        ));
     }
     if matches!(debt.kind, LenderKind::Unlicensed) {
         reasons.push(

@@ -122,16 +122,24 @@ pub(crate) fn annuity(balance: Money, annual: Decimal, months: u32) -> Option<Mo
     i64::try_from(fen.mantissa() / 10i128.pow(fen.scale())).ok().map(Money::from_fen)
 }
 
-fn limitation_effect(status: &Status) -> Option<String> {
+/// `三年`: the limitation period in force on `on`, from the law data.
+fn period_years(on: NaiveDate) -> String {
+    law()
+        .param_prose_zh("limitation.general_years", on)
+        .map_or_else(|_| "诉讼时效期间".to_string(), |n| format!("{n}年"))
+}
+
+fn limitation_effect(status: &Status, as_of: NaiveDate) -> Option<String> {
+    let years = period_years(as_of);
     match status {
         Status::Running { expires, .. } => Some(format!(
-            "同意分期、部分还款或书面承诺，诉讼时效从那天起重新计算三年（原定 {expires} 届满）（民法典第195条）。"
+            "同意分期、部分还款或书面承诺，诉讼时效从那天起重新计算{years}（原定 {expires} 届满）（民法典第195条）。"
         )),
         Status::NotStarted { .. } | Status::Suspended { .. } => {
-            Some("同意分期、部分还款或书面承诺会中断诉讼时效，重新计算三年（民法典第195条）。".to_string())
+            Some(format!("同意分期、部分还款或书面承诺会中断诉讼时效，重新计算{years}（民法典第195条）。"))
         }
         Status::Lost { new_expiry, .. } => Some(format!(
-            "你此前已在时效届满后同意履行；新的三年期间预计 {new_expiry} 届满，再次承诺或还款会让它重新计算。"
+            "你此前已在时效届满后同意履行；新的{years}期间预计 {new_expiry} 届满，再次承诺或还款会让它重新计算。"
         )),
         Status::Expired { expired_on } => Some(format!(
             "时效已于 {expired_on} 届满：任何承诺、分期协议或部分还款都会让你永久失去时效抗辩，已还的钱也要不回来（民法典第192条；时效规定第19条）。"
@@ -151,7 +159,7 @@ pub(crate) fn for_debt(
 ) -> Result<Vec<PlanOption>, PlanError> {
     let status = &timeline.limitation.status;
     let balance = audit.supported_total;
-    let effect = limitation_effect(status);
+    let effect = limitation_effect(status, as_of);
     let mut out = Vec::new();
 
     if standing.barred() {
@@ -227,8 +235,13 @@ pub(crate) fn for_debt(
                 }
                 _ => inst.detail.push('。'),
             }
-            if months > 60 {
-                inst.detail.push_str(" 超过5年的分期，对方通常不会同意；可以先争取停息和减免。");
+            // The longest instalment agreement the rules know (credit cards, 信用卡办法第70条) is
+            // what lenders generally accept; beyond it, ask for a stop to interest first.
+            if let Ok(max) = law().param("credit_card.personalised_installment_max_years", as_of)
+                && Decimal::from(months) > max.decimal() * Decimal::from(12)
+            {
+                inst.detail
+                    .push_str(&format!(" 超过{}年的分期，对方通常不会同意；可以先争取停息和减免。", max.prose()));
             }
         }
         _ => {

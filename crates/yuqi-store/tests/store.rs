@@ -573,7 +573,7 @@ fn night_contact_is_found_across_the_whole_log() {
     import(&mut st, "sms-basic.xml");
     import(&mut st, "calls.xml");
     // calls.xml rings at 02:14 and 02:15 China time; the window and its legal basis come from
-    // the law data (law.md §6), not from this test.
+    // the law data (docs/law/conduct.md §1–§2), not from this test.
     let night = st.list(Some("night_contact"), None, 100).unwrap();
     let times: Vec<&str> = night.iter().filter_map(|i| i.time.as_deref()).collect();
     assert!(times.contains(&"2025-03-02 02:14:30") && times.contains(&"2025-03-02 02:15:10"), "{times:?}");

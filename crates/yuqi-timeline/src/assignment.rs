@@ -1,5 +1,5 @@
 //! Who is "they": the chain of assignments and whether each binds the debtor
-//! (law.md §1.4–1.5, §9, §11.7).
+//! (docs/law/assignment.md).
 
 use chrono::NaiveDate;
 use serde::Serialize;

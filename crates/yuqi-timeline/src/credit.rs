@@ -1,4 +1,4 @@
-//! The credit-report (征信) consequences of a debt (law.md §5, §11.9).
+//! The credit-report (征信) consequences of a debt (docs/law/credit.md).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -59,8 +59,8 @@ pub fn analyse(
         TraceStep::new(
             "credit_retention",
             match (settled, record_expires) {
-                (Some(s), Some(e)) => format!("{s} 结清，不良记录保存至 {e}（5年）"),
-                _ => "欠款尚未结清：不良行为尚未终止，5年保存期还没有开始计算".to_string(),
+                (Some(s), Some(e)) => format!("{s} 结清，不良记录保存至 {e}（{}年）", years.prose()),
+                _ => format!("欠款尚未结清：不良行为尚未终止，{}年保存期还没有开始计算", years.prose()),
             },
         )
         .param(TraceParam::legal(&years, format!("{} 年", years.value), "结清日")),

@@ -85,10 +85,16 @@ pub fn collect(
     if let Some(cut) = primary.absolute_cutoff
         && (cut - as_of).num_days() < 365 * 3
     {
-        add(cut, "absolute_cutoff", "自首次逾期起二十年的最长保护期届满".to_string(), "limitation_absolute", false);
+        let years = yuqi_law::law()
+            .param_prose_zh("limitation.absolute_years", cut)
+            .map_or_else(|_| "法定".to_string(), |n| format!("{n}年"));
+        add(cut, "absolute_cutoff", format!("自首次逾期起{years}的最长保护期届满"), "limitation_absolute", false);
     }
     if let Some(e) = credit.record_expires {
-        add(e, "record_expires", "征信不良记录保存期满（结清后5年）".to_string(), "credit_retention", false);
+        let years = yuqi_law::law()
+            .param_prose("credit.negative_record_years", e)
+            .map_or_else(|_| "法定期限".to_string(), |n| format!("{n}年"));
+        add(e, "record_expires", format!("征信不良记录保存期满（结清后{years}）"), "credit_retention", false);
     }
     if let Repair::OpenUntil { repay_by } = credit.repair {
         add(

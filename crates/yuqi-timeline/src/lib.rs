@@ -135,7 +135,12 @@ pub fn analyse_debt(debt: &Debt, audit: &DebtAudit, as_of: NaiveDate) -> Result<
             Severity::Warning,
             "limitation_period",
             "诉讼时效即将届满",
-            format!("时效将于 {expires} 届满（还有 {days_left} 天）。在此之前的还款、承诺都会让三年重新计算。"),
+            format!(
+                "时效将于 {expires} 届满（还有 {days_left} 天）。在此之前的还款、承诺都会让{}重新计算。",
+                yuqi_law::law()
+                    .param_prose_zh("limitation.general_years", *expires)
+                    .map_or_else(|_| "诉讼时效期间".to_string(), |n| format!("{n}年"))
+            ),
         )),
         _ => {}
     }

@@ -1,12 +1,11 @@
-//! The limitation period (诉讼时效) of one debt, step by step (law.md §1.1–1.3,
-//! §11.6): when it starts, every act that interrupts it, suspension in its last
+//! The limitation period (诉讼时效) of one debt, step by step (docs/law/limitation.md): when it starts, every act that interrupts it, suspension in its last
 //! six months, the 2017 transition from two years, the 20-year cut-off, and what
 //! the debtor's own acts after expiry do to the defence.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use yuqi_case::{Debt, EventKind, LenderKind};
-use yuqi_law::{LawError, law};
+use yuqi_law::{LawError, chinese_count, law};
 use yuqi_ledger::trace::{TraceParam, TraceStep};
 
 use crate::acts::{Act, ActKind};
@@ -69,9 +68,16 @@ impl Status {
                 format!("已有生效裁判，申请执行期限至 {enforcement_deadline}")
             }
             Status::Suspended { since } => format!("自 {since} 起中止"),
-            Status::BeyondTwentyYears { since } => format!("自 {since} 起超过二十年最长保护期"),
+            Status::BeyondTwentyYears { since } => {
+                format!("自 {since} 起超过{}最长保护期", years_zh("limitation.absolute_years", *since))
+            }
         }
     }
+}
+
+/// `二十年`: a number of years from the law data for the date, in the numerals the sentence uses.
+fn years_zh(id: &str, on: NaiveDate) -> String {
+    law().param_prose_zh(id, on).map_or_else(|_| "法定".to_string(), |n| format!("{n}年"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -95,7 +101,8 @@ impl Effect {
     pub fn label_zh(self) -> &'static str {
         match self {
             Effect::Starts => "时效起算",
-            Effect::Interrupts => "中断：重新计算三年",
+            // The number of years is the law data's; this label is static, so it names the period.
+            Effect::Interrupts => "中断：诉讼时效期间重新计算",
             Effect::BeforeStart => "发生在起算前，不影响时效",
             Effect::NotReached => "未到达你，不中断",
             Effect::AfterExpiry => "发生在届满后，不能使时效恢复",
@@ -218,7 +225,7 @@ pub struct Dates {
     pub as_of: NaiveDate,
 }
 
-/// The primary limitation and the alternatives law.md marks as unsettled.
+/// The primary limitation and the alternatives docs/law/open-questions.md marks as unsettled.
 pub fn analyse(debt: &Debt, acts: &[Act], dates: Dates) -> Result<Vec<Limitation>, LawError> {
     let mut out = Vec::new();
     let (start, start_rule, label) = if debt.no_term {
@@ -467,8 +474,11 @@ fn compute(
     let harm = dates.first_default.unwrap_or(start);
     let absolute = period_end(harm, p.absolute_years * 12);
     trace.push(
-        TraceStep::new("limitation_absolute", format!("自权利受损（首次逾期 {harm}）起二十年，至 {}", absolute.end))
-            .on(harm),
+        TraceStep::new(
+            "limitation_absolute",
+            format!("自权利受损（首次逾期 {harm}）起{}年，至 {}", chinese_count(p.absolute_years), absolute.end),
+        )
+        .on(harm),
     );
 
     let days_left = (expiry.end - as_of).num_days();
@@ -501,7 +511,7 @@ fn compute(
                     .push(format!("时效将在 {days_left} 天后（{expires}）届满。对方很可能在此之前加紧催收或起诉。"));
             }
             warnings.push(format!(
-                "在 {expires} 之前：你的任何还款、还款承诺、分期或延期申请、在催收单上签字，都会让三年从那天重新计算；对方的催收短信、信件只要到达你，也会重新计算。"
+                "在 {expires} 之前：你的任何还款、还款承诺、分期或延期申请、在催收单上签字，都会让{}年从那天重新计算；对方的催收短信、信件只要到达你，也会重新计算。", chinese_count(p.years)
             ));
         }
         Status::Expired { expired_on } => {
@@ -526,7 +536,10 @@ fn compute(
             warnings.push(format!("最后一期尚未到期，时效自 {d} 起算。"));
         }
         Status::BeyondTwentyYears { since } => {
-            warnings.push(format!("自权利受损起已超过二十年（{since}），法院原则上不予保护。"));
+            warnings.push(format!(
+                "自权利受损起已超过{}年（{since}），法院原则上不予保护。",
+                chinese_count(p.absolute_years)
+            ));
         }
         _ => {}
     }

@@ -1,6 +1,6 @@
 //! What can actually happen: lawsuit, enforcement, 失信, consumption limits, and
 //! the criminal screen — written for a frightened reader, each statement cited
-//! (law.md §7–8, §11.10–11.11).
+//! (docs/law/enforcement.md).
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -28,8 +28,28 @@ pub(crate) fn closing(doc: &mut crate::doc::Doc, to: Option<Inline>) {
     }
 }
 
+/// A legal number for a sentence, as the law data states it for the day that matters (`24%`,
+/// `5`). `None` when the parameter has no value that day; the caller then words the sentence
+/// without the number rather than print one the law data does not give.
+pub(super) fn legal_number(id: &str, on: NaiveDate) -> Option<String> {
+    crate::legal::number(id, on)
+}
+
+/// `四倍`: the private-lending multiple of the one-year LPR in force on `on`, in the Chinese
+/// numerals the sentence has always used.
+pub(super) fn lpr_multiple(on: NaiveDate) -> String {
+    law()
+        .param_prose_zh("private_lending.lpr_multiple", on)
+        .map_or_else(|_| "法定倍数".to_string(), |n| format!("{n}倍"))
+}
+
+/// `年利率24%` for a rate cap in force on `on`, or `法定上限` when none is.
+pub(super) fn annual_cap(id: &str, on: NaiveDate) -> String {
+    legal_number(id, on).map_or_else(|| "法定上限".to_string(), |n| format!("年利率{n}"))
+}
+
 /// Whether a citation belongs in a letter about a debt of this kind: the primary text (not the
-/// secondary summaries the law data also keeps, nor yuqi's own research notes), and only rules
+/// secondary summaries the law data also keeps), and only rules
 /// that bind this kind of lender (the bank consumer-protection measures bind banks and licensed
 /// consumer lenders; the credit-card measures bind card issuers; the private-lending rules do
 /// not apply to licensed lenders).
@@ -37,7 +57,7 @@ fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
     let primary = law().article(&c.doc, &c.article).is_some_and(|(_, a)| a.text_kind != "summary");
     // A label the law data marks as second-hand ("二手资料") is for our reports, not for a
     // letter an institution will check.
-    if !primary || c.doc == "yuqi_research_notes" || c.label().contains("二手资料") {
+    if !primary || c.label().contains("二手资料") {
         return false;
     }
     let Some(k) = kind else { return true };

@@ -211,7 +211,7 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
 }
 
 /// The public-security article for a conduct code on a date: the 2025 revision from its day in
-/// force, the 2012 text before (law.md §6.5 maps the two).
+/// force, the 2012 text before (docs/law/conduct.md §5 maps the two).
 fn police_basis(code: &str, day: Option<NaiveDate>, illegal_debt: bool) -> Option<String> {
     let new_from = law().document("public_security_penalties_2025").and_then(|d| d.in_force);
     let new = match (day, new_from) {

@@ -8,7 +8,9 @@ use yuqi_plan::Standing;
 use yuqi_timeline::limitation::Status;
 
 use super::DebtView;
-use super::common::{Voice, cite, cite_for, closing, legal_name, line, loan_sentence, para, signature};
+use super::common::{
+    Voice, annual_cap, cite, cite_for, closing, legal_name, line, loan_sentence, lpr_multiple, para, signature,
+};
 use crate::Inputs;
 use crate::doc::{Block, Doc, Inline};
 use crate::facts::{Facts, computed, date_zh, yuan};
@@ -75,7 +77,10 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
             Inline::strong("原告的请求已超过诉讼时效。"),
             "该笔款项约定的还款期限已于",
             computed(date_zh(v.timeline.last_due), "limitation_instalment_start"),
-            "届满，原告起诉时已超过三年诉讼时效期间。答辩人提出诉讼时效抗辩，请求驳回原告的诉讼请求（",
+            format!(
+                "届满，原告起诉时已超过{}诉讼时效期间。答辩人提出诉讼时效抗辩，请求驳回原告的诉讼请求（",
+                crate::legal::years_zh("limitation.general_years", inputs.today)
+            ),
             law()
                 .citation_labels_grouped(&[
                     yuqi_law::Citation {
@@ -144,21 +149,28 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
                     format!("借款合同成立于{}之前：依照", date_zh(from)),
                     law().citation_label("private_lending_2020", "31"),
                     format!(
-                        "，{}之前的利息按当时的司法解释计算，{}之后的利息不得超过起诉时一年期贷款市场报价利率的四倍。",
+                        "，{}之前的利息按当时的司法解释计算，{}之后的利息不得超过起诉时一年期贷款市场报价利率的{}。",
                         date_zh(before),
-                        date_zh(from)
+                        date_zh(from),
+                        lpr_multiple(from)
                     )
                 ]);
             }
             LenderKind::Private => p.extend(inl![
                 "依照",
                 cite_for("private_combined_cap", Some(kind)),
-                "，利息、逾期利息、违约金和其他费用总计不得超过合同成立时一年期贷款市场报价利率的四倍。"
+                format!(
+                    "，利息、逾期利息、违约金和其他费用总计不得超过合同成立时一年期贷款市场报价利率的{}。",
+                    lpr_multiple(d.contract_date)
+                )
             ]),
             _ => p.extend(inl![
                 "依照",
                 cite_for("financial_combined_cap", Some(kind)),
-                "，利息、复利、罚息、违约金和其他费用总计超过年利率24%的部分，答辩人请求调减。"
+                format!(
+                    "，利息、复利、罚息、违约金和其他费用总计超过{}的部分，答辩人请求调减。",
+                    annual_cap("financial.judicial_combined_cap", a.as_of)
+                )
             ]),
         }
         p.extend(inl![

@@ -3,7 +3,7 @@
 use yuqi_case::LenderKind;
 use yuqi_law::law;
 
-use super::common::{line, para, signature};
+use super::common::{legal_number, line, para, signature};
 use super::{DebtView, LetterError, LetterKind};
 use crate::Inputs;
 use crate::channels;
@@ -71,7 +71,11 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
         reasons.push(inl![
             "本笔借款已于",
             f.debt(d, "credit.settled", "结清日期"),
-            "结清，不良信息自不良行为终止之日起已满5年（",
+            format!(
+                "结清，不良信息自不良行为终止之日起已满{}（",
+                legal_number("credit.negative_record_years", exp)
+                    .map_or_else(|| "保存期限".to_string(), |n| format!("{n}年"))
+            ),
             computed(date_zh(exp), "credit_retention"),
             "到期），依",
             law().citation_label("credit_reporting_regulation", "16"),
@@ -81,8 +85,10 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
     if reasons.is_empty() {
         reasons.push(inl![Inline::blank("具体哪条信息有误、错在哪里（如金额、逾期日期、账户不属于本人）")]);
         doc.notices.push(
-            "案例文件没有记录可以提出异议的事实（未事先告知、金额有误、已满5年）：请在信中写明具体理由，否则征信机构可能因理由不明不予更正。"
-                .to_string(),
+            format!(
+                "案例文件没有记录可以提出异议的事实（未事先告知、金额有误、已满{}）：请在信中写明具体理由，否则征信机构可能因理由不明不予更正。",
+                legal_number("credit.negative_record_years", inputs.today).map_or_else(|| "保存期限".to_string(), |n| format!("{n}年"))
+            ),
         );
     }
     doc.blocks.push(Block::List { ordered: true, items: reasons });

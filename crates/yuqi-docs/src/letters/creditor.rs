@@ -6,7 +6,7 @@ use yuqi_law::law;
 use yuqi_plan::OptionKind;
 use yuqi_timeline::limitation::Status;
 
-use super::common::{Voice, cite, cite_for, closing, collector, line, loan_sentence, para, signature};
+use super::common::{Voice, annual_cap, cite, cite_for, closing, collector, line, loan_sentence, para, signature};
 use super::{DebtView, LetterError, LetterKind, LetterOptions};
 use crate::Inputs;
 use crate::doc::{Block, Doc, Inline};
@@ -180,7 +180,10 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
         _ => lawful.extend(inl![
             "依照",
             cite_for("financial_combined_cap", Some(kind)),
-            "，利息、复利、罚息、违约金和其他费用总计超过年利率24%的部分，借款人有权请求调减。"
+            format!(
+                "，利息、复利、罚息、违约金和其他费用总计超过{}的部分，借款人有权请求调减。",
+                annual_cap("financial.judicial_combined_cap", inputs.audit.as_of)
+            )
         ]),
     }
     lawful.extend(inl![

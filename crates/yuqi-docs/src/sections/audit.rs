@@ -45,8 +45,9 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
     let a = inputs.audit;
     if a.filing_assumed {
         out.push(note(format!(
-            "起诉日：未提供，按 {} 假设（只影响2020年8月20日前成立的民间借贷和金融借款的上限取值）。",
-            a.filing_date
+            "起诉日：未提供，按 {} 假设（只影响{}前成立的民间借贷和金融借款的上限取值）。",
+            a.filing_date,
+            crate::legal::number_or("private_lending.new_rules_from", a.as_of, "民间借贷新规定施行日")
         )));
     } else {
         out.push(note(format!("起诉日：{}。", a.filing_date)));

@@ -19,7 +19,7 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
         });
     }
     for d in &t.debts {
-        debt(out, d, opts);
+        debt(out, d, opts, inputs.audit.as_of);
     }
     if !t.criminal.is_empty() {
         out.push(h(2, "刑事风险（借款人一方）"));
@@ -30,7 +30,7 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
     }
 }
 
-fn debt(out: &mut Vec<Block>, d: &DebtTimeline, opts: &SectionOptions) {
+fn debt(out: &mut Vec<Block>, d: &DebtTimeline, opts: &SectionOptions, as_of: chrono::NaiveDate) {
     out.push(h(2, format!("{}　{}", d.id, d.lender)));
     let lim = &d.limitation;
     out.push(para(inl![
@@ -87,7 +87,7 @@ fn debt(out: &mut Vec<Block>, d: &DebtTimeline, opts: &SectionOptions) {
         out.push(Block::List { ordered: false, items });
         out.push(para(inl![format!("你对原债权人的抗辩都可以对受让人主张：{}", a.defences.join("；"))]));
     }
-    credit(out, d);
+    credit(out, d, as_of);
     if !d.why_now.is_empty() {
         out.push(para(inl![Inline::strong("为什么现在又来催（根据你的记录推测）：")]));
         out.push(Block::List {
@@ -131,13 +131,15 @@ fn debt(out: &mut Vec<Block>, d: &DebtTimeline, opts: &SectionOptions) {
     }
 }
 
-fn credit(out: &mut Vec<Block>, d: &DebtTimeline) {
+/// `on`: the date whose retention period applies (the as-of date).
+fn credit(out: &mut Vec<Block>, d: &DebtTimeline, on: chrono::NaiveDate) {
     let c = &d.credit;
+    let years = crate::legal::years("credit.negative_record_years", on);
     let record = match (c.settled, c.record_expires, c.reported) {
         (Some(s), Some(e), _) => format!("{s} 结清，不良记录保存至 {e}。"),
-        (_, Some(x), _) => format!("不良记录预计 {x} 后删除（结清后满5年）。"),
-        (_, None, Some(true)) => "已上报且尚未结清：不良记录会持续报送，5年保存期从结清之日起算。".to_string(),
-        _ => "案例文件未记录是否已上报征信；若已上报，5年保存期从结清之日起算。".to_string(),
+        (_, Some(x), _) => format!("不良记录预计 {x} 后删除（结清后满{years}）。"),
+        (_, None, Some(true)) => format!("已上报且尚未结清：不良记录会持续报送，{years}保存期从结清之日起算。"),
+        _ => format!("案例文件未记录是否已上报征信；若已上报，{years}保存期从结清之日起算。"),
     };
     out.push(para(inl![Inline::strong("征信："), record]));
     let repair = match &c.repair {

@@ -453,7 +453,7 @@ pub struct ColumnMap {
     pub counterpart: String,
     pub text: String,
     pub direction: Option<String>,
-    /// `sms`, `wechat`, `call`, `app`, … (conduct-codes.md channels); default `other`.
+    /// `sms`, `wechat`, `call`, `app`, … (docs/law/conduct.md §7 channels); default `other`.
     pub channel: String,
 }
 

@@ -73,7 +73,7 @@ pub(super) fn cost_findings(
                 "illegal_lending_line",
                 Severity::Warning,
                 "illegal_lending_line",
-                "实际年利率超过36%：出借人可能涉嫌非法放贷",
+                format!("实际年利率超过{}：出借人可能涉嫌非法放贷", line.prose()),
                 format!(
                     "实际年化 {} 超过 {}。如果出借人没有放贷资格并经常向不特定的人放贷，可能涉嫌非法经营罪（这是出借人的刑事风险，不是你的）。可以向公安机关反映。",
                     pct(eff),
@@ -301,7 +301,7 @@ pub(super) fn card_findings(debt: &Debt, dpy: Decimal, findings: &mut Vec<Findin
                 "credit_card_installment_too_long",
                 Severity::Warning,
                 "credit_card_installment_term",
-                "分期期限超过5年",
+                format!("分期期限超过{}年", max.prose()),
                 format!("分期 {months} 个月，超过规定的最长 {} 年。", max.decimal()),
             ));
         }

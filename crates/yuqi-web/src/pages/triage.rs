@@ -8,11 +8,17 @@ struct Triage {
     csrf: String,
     local: bool,
     user: String,
+    limitation_years: String,
 }
 
 pub(crate) async fn triage_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    html(Triage { csrf: v.csrf, local: v.local, user: v.name })
+    html(Triage {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        limitation_years: yuqi_docs::legal::years_zh("limitation.general_years", crate::compute::today()),
+    })
 }
 
 #[derive(Deserialize)]
@@ -55,7 +61,7 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
         t.push("对方说“已起诉”不等于真的起诉了：拨打 12368 诉讼服务热线，或在中国裁判文书网、中国执行信息公开网查询；真正的起诉会有法院送达的起诉状副本。".to_string());
     }
     if a.last == "old" {
-        t.push("最后一次还款或承诺已超过三年：债务可能已过诉讼时效。今晚不要答应还款、不要还一分钱、不要在任何文件上签字，否则会失去时效抗辩。".to_string());
+        t.push(format!("最后一次还款或承诺已超过{}：债务可能已过诉讼时效。今晚不要答应还款、不要还一分钱、不要在任何文件上签字，否则会失去时效抗辩。", yuqi_docs::legal::years_zh("limitation.general_years", crate::compute::today())));
     } else if a.last == "unknown" {
         t.push("先找出最后一次还款和最后一次答应还款的日期（银行流水、聊天记录），这决定对方还能不能起诉你；找到之前不要承诺还款。".to_string());
     }
@@ -72,7 +78,10 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
         _ => t.push("你现在没有余钱还款：可以申请停息挂账、延期，说明困难；不要以贷养贷。".to_string()),
     }
     if a.kind == "card" {
-        t.push("信用卡可以向银行申请个性化分期，最长5年（《商业银行信用卡业务监督管理办法》第70条）。".to_string());
+        t.push(format!(
+            "信用卡可以向银行申请个性化分期，最长{}（《商业银行信用卡业务监督管理办法》第70条）。",
+            yuqi_docs::legal::years("credit_card.personalised_installment_max_years", crate::compute::today())
+        ));
     }
     (fits, fit_text, t)
 }

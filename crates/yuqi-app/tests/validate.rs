@@ -1,6 +1,7 @@
-//! The validations of the ledger, the timeline and the plan together find a problem exactly
-//! when the pipeline (audit → timeline → plan) fails on a case: `yuqi check` runs the former,
-//! `yuqi audit` the latter, and a file that passes one must pass the other.
+//! `yuqi_app::validate` (the ledger's, the timeline's and the plan's checks together) finds a
+//! problem exactly when the pipeline's computation (audit → timeline → plan) would fail on a
+//! case: `yuqi check` and the web form run the former, every report the latter, and a file
+//! that passes one must pass the other.
 
 use chrono::NaiveDate;
 use yuqi_case::CaseField;
@@ -23,18 +24,27 @@ fn case(kind: &str, contract: &str, overdue: &str, filing: Option<&str>) -> yuqi
     yuqi_case::parse_case(&src, "t.toml").unwrap_or_else(|e| panic!("{e}\n{src}"))
 }
 
-fn validate_all(case: &yuqi_case::Case, opts: AuditOptions) -> Vec<InputError> {
-    let mut all = yuqi_ledger::validate(case, opts);
-    all.extend(yuqi_timeline::validate(case, opts.as_of));
-    all.extend(yuqi_plan::validate(case, opts.as_of));
-    all
+fn dates(opts: AuditOptions) -> yuqi_app::Dates {
+    yuqi_app::Dates { as_of: Some(opts.as_of), filing_date: opts.filing_date, ..yuqi_app::Dates::today(d("2026-11-24")) }
 }
 
+fn validate_all(case: &yuqi_case::Case, opts: AuditOptions) -> Vec<InputError> {
+    yuqi_app::validate(case, &dates(opts))
+}
+
+/// The computation's steps, without the pipeline's up-front validation: they must refuse by
+/// themselves exactly when the validation does.
 fn pipeline(case: &yuqi_case::Case, opts: AuditOptions) -> Result<(), String> {
     let audit = yuqi_ledger::audit_case(case, opts).map_err(|e| e.to_string())?;
     let timeline = yuqi_timeline::analyse_case(case, &audit).map_err(|e| e.to_string())?;
     yuqi_plan::plan_case(case, &audit, &timeline).map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The pipeline as every shell calls it.
+fn app(case: &yuqi_case::Case, opts: AuditOptions) -> Result<(), String> {
+    let input = yuqi_app::CaseInput { case: case.clone(), evidence: None, messages: Vec::new() };
+    yuqi_app::compute(input, dates(opts)).map(|_| ()).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -68,6 +78,7 @@ fn validation_finds_a_problem_exactly_when_the_pipeline_fails() {
                             "{kind} contract {contract} overdue {overdue} filing {filing:?} as_of {as_of}: \
                              validation {problems:?}, pipeline {outcome:?}"
                         );
+                        assert_eq!(app(&c, opts).is_ok(), outcome.is_ok(), "{kind} {contract} {overdue} {filing:?} {as_of}");
                         if outcome.is_ok() {
                             passed += 1;
                         } else {
