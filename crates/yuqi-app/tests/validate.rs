@@ -25,7 +25,11 @@ fn case(kind: &str, contract: &str, overdue: &str, filing: Option<&str>) -> yuqi
 }
 
 fn dates(opts: AuditOptions) -> yuqi_app::Dates {
-    yuqi_app::Dates { as_of: Some(opts.as_of), filing_date: opts.filing_date, ..yuqi_app::Dates::today(d("2026-11-24")) }
+    yuqi_app::Dates {
+        as_of: Some(opts.as_of),
+        filing_date: opts.filing_date,
+        ..yuqi_app::Dates::today(d("2026-11-24"))
+    }
 }
 
 fn validate_all(case: &yuqi_case::Case, opts: AuditOptions) -> Vec<InputError> {
@@ -78,7 +82,11 @@ fn validation_finds_a_problem_exactly_when_the_pipeline_fails() {
                             "{kind} contract {contract} overdue {overdue} filing {filing:?} as_of {as_of}: \
                              validation {problems:?}, pipeline {outcome:?}"
                         );
-                        assert_eq!(app(&c, opts).is_ok(), outcome.is_ok(), "{kind} {contract} {overdue} {filing:?} {as_of}");
+                        assert_eq!(
+                            app(&c, opts).is_ok(),
+                            outcome.is_ok(),
+                            "{kind} {contract} {overdue} {filing:?} {as_of}"
+                        );
                         if outcome.is_ok() {
                             passed += 1;
                         } else {

@@ -115,17 +115,24 @@ pub(crate) fn run(cmd: &LawCommand) -> Result<ExitCode> {
                         String::new()
                     }
                 );
-                println!("4倍一年期LPR：{}", format_rate_percent(v.one_year * yuqi_money::Decimal::from(4), 2));
+                // The private-lending cap's multiple in force that day (none before 2020-08-20).
+                if let Ok(m) = l.param("private_lending.lpr_multiple", *d) {
+                    println!(
+                        "{}倍一年期LPR（民间借贷利率上限）：{}",
+                        m.prose(),
+                        format_rate_percent(v.one_year * m.decimal(), 2)
+                    );
+                }
             }
             None => {
-                println!("公布日        一年期   五年期以上   4倍一年期");
+                // The multiple of the private-lending cap, from the law data for each row's date.
+                println!("公布日        一年期   五年期以上   民间借贷上限（一年期的倍数）");
                 for (d, y1, y5) in l.lpr_rows() {
-                    println!(
-                        "{d}   {:>6}   {:>8}   {:>8}",
-                        format_rate_percent(y1, 2),
-                        format_rate_percent(y5, 2),
-                        format_rate_percent(y1 * yuqi_money::Decimal::from(4), 2)
+                    let cap = l.param("private_lending.lpr_multiple", d).map_or_else(
+                        |_| "—".to_string(),
+                        |m| format!("{}（{}倍）", format_rate_percent(y1 * m.decimal(), 2), m.prose()),
                     );
+                    println!("{d}   {:>6}   {:>8}   {cap}", format_rate_percent(y1, 2), format_rate_percent(y5, 2));
                 }
                 println!("出处：{}", l.lpr_citation());
             }

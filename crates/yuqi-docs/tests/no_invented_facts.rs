@@ -44,11 +44,9 @@ fn world(src: &str, messages: &str) -> World {
         .collect();
     let today = NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("date");
     // The same pipeline the CLI and the web app run.
-    let c = yuqi_app::compute(
-        yuqi_app::CaseInput { case, evidence: None, messages: msgs },
-        yuqi_app::Dates::today(today),
-    )
-    .expect("pipeline");
+    let c =
+        yuqi_app::compute(yuqi_app::CaseInput { case, evidence: None, messages: msgs }, yuqi_app::Dates::today(today))
+            .expect("pipeline");
     World {
         src: src.to_string(),
         messages: messages.to_string(),

@@ -136,7 +136,10 @@ pub(crate) fn check_field(kind: &str, value: &str) -> Result<String, String> {
             .map(|r| {
                 format!(
                     "折合年化 {}",
-                    yuqi_money::format_rate_percent(r.annual_equivalent(yuqi_docs::legal::days_per_year(crate::compute::today())), 2)
+                    yuqi_money::format_rate_percent(
+                        r.annual_equivalent(yuqi_docs::legal::days_per_year(crate::compute::today())),
+                        2
+                    )
                 )
             })
             .map_err(|e| format!("看不懂这个利率：{e}。可以写“年化24%”“日息万分之五”“月息2分”")),

@@ -16,25 +16,25 @@ use crate::error::WebError;
 use crate::security::{check_csrf, csrf_header, set_cookie};
 use crate::state::{AppState, Mode};
 
-mod home;
-mod triage;
-mod login;
 mod cases;
 mod edit;
-mod inbox;
 mod evidence;
-mod letters;
+mod home;
+mod inbox;
 mod law;
+mod letters;
+mod login;
+mod triage;
 
-pub(crate) use home::*;
-pub(crate) use triage::*;
-pub(crate) use login::*;
 pub(crate) use cases::*;
 pub(crate) use edit::*;
-pub(crate) use inbox::*;
 pub(crate) use evidence::*;
-pub(crate) use letters::*;
+pub(crate) use home::*;
+pub(crate) use inbox::*;
 pub(crate) use law::*;
+pub(crate) use letters::*;
+pub(crate) use login::*;
+pub(crate) use triage::*;
 
 /// The bundled demo case, offered on the first page.
 pub(crate) const DEMO_CASE: &str = include_str!("../../../../examples/demo.toml");
