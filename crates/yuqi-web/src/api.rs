@@ -200,7 +200,7 @@ pub(crate) async fn letter(
     let c = computed(&state, &v, &id, dates).await?;
     let kind = LetterKind::parse(&kind).ok_or_else(|| WebError::BadRequest(format!("没有“{kind}”这种信函")))?;
     let opts = LetterOptions { debt: q.debt.clone(), accept_limitation_effect: q.accept_limitation_effect.is_some() };
-    let doc = yuqi_docs::letter(kind, &c.inputs(), &opts).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let doc = yuqi_docs::letter(kind, &c.inputs(), &opts)?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(json!({ "document": doc })).into_response()),
         Some(f) => document_response(&state, doc, f, c.dates.written()).await,

@@ -20,7 +20,7 @@ pub(crate) fn today() -> NaiveDate {
 
 /// Parses a case file's text; errors carry line and column.
 pub(crate) fn parse(toml: &str) -> Result<yuqi_case::Case, WebError> {
-    yuqi_case::parse_case(toml, "case.toml").map_err(|e| WebError::Case(e.to_string()))
+    yuqi_case::parse_case(toml, "case.toml").map_err(WebError::Case)
 }
 
 /// The user's date overrides from the query string.
@@ -93,9 +93,7 @@ pub(crate) async fn for_record(
 ) -> Result<Computed, WebError> {
     let dir = state.evidence_dir(&rec.id);
     let toml = rec.toml.clone();
-    tokio::task::spawn_blocking(move || compute(&toml, dir, dates.dates()))
-        .await
-        .map_err(|e| WebError::Io(e.to_string()))?
+    tokio::task::spawn_blocking(move || compute(&toml, dir, dates.dates())).await?
 }
 
 /// Reads a case the viewer may see and runs the core on it.

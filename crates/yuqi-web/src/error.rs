@@ -21,15 +21,29 @@ pub enum WebError {
     #[error("{0}")]
     Input(String),
     #[error("案例文件有误：\n{0}")]
-    Case(String),
+    Case(#[from] yuqi_case::CaseErrors),
+    /// A letter that cannot be written for this case (which debt, not applicable).
+    #[error("{0}")]
+    Letter(#[from] yuqi_docs::LetterError),
     #[error("存储出错：{0}")]
-    Db(String),
+    Db(#[source] yuqi_db::DbError),
+    #[error("证据库出错：{0}")]
+    Evidence(#[from] yuqi_store::StoreError),
+    #[error("文档生成出错：{0}")]
+    Render(#[from] yuqi_render::RenderError),
+    /// The PDF renderer failed to load once and stays unavailable (the message is cached).
+    #[error("文档生成出错：{0}")]
+    RendererUnavailable(String),
+    #[error("页面生成出错：{0}")]
+    Page(#[from] askama::Error),
+    #[error("后台任务出错：{0}")]
+    Task(#[from] tokio::task::JoinError),
     /// The case pipeline stopped: the user's input (a date before the contract, a confirmation
     /// for a debt the case no longer has) or the tool's own failure.
     #[error("{}", app_message(.0))]
     App(#[from] yuqi_app::AppError),
     #[error("读写出错：{0}")]
-    Io(String),
+    Io(#[from] std::io::Error),
 }
 
 impl WebError {
@@ -38,10 +52,17 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden | WebError::Csrf | WebError::BadOrigin(_) => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::BadRequest(_) | WebError::Case(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest(_) | WebError::Case(_) | WebError::Letter(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Input(_) => StatusCode::BAD_REQUEST,
             WebError::App(e) if e.is_user_error() => StatusCode::BAD_REQUEST,
-            WebError::Db(_) | WebError::App(_) | WebError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Db(_)
+            | WebError::App(_)
+            | WebError::Evidence(_)
+            | WebError::Render(_)
+            | WebError::RendererUnavailable(_)
+            | WebError::Page(_)
+            | WebError::Task(_)
+            | WebError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -60,7 +81,7 @@ impl From<yuqi_db::DbError> for WebError {
         match e {
             yuqi_db::DbError::NotFound => WebError::NotFound,
             yuqi_db::DbError::Forbidden => WebError::Forbidden,
-            other => WebError::Db(other.to_string()),
+            other => WebError::Db(other),
         }
     }
 }

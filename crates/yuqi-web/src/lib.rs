@@ -87,12 +87,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), WebError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| WebError::Io(e.to_string()))?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| WebError::Io(e.to_string()))
+        .map_err(WebError::Io)
 }

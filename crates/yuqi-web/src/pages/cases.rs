@@ -107,8 +107,7 @@ async fn section_page(
             let body = tokio::task::spawn_blocking(move || {
                 yuqi_render::html::blocks(&section.blocks(&c.inputs(), &SectionOptions::FULL))
             })
-            .await
-            .map_err(|e| WebError::Io(e.to_string()))?;
+            .await?;
             let body = std::sync::Arc::new(body);
             state.cache_page(key, body.clone());
             body

@@ -93,7 +93,7 @@ pub(crate) async fn import_upload(
                     .bytes()
                     .await
                     .map_err(|e| WebError::BadRequest(format!("上传失败（文件太大或连接中断）：{e}")))?;
-                tokio::fs::write(&tmp, &bytes).await.map_err(|e| WebError::Io(e.to_string()))?;
+                tokio::fs::write(&tmp, &bytes).await?;
                 got = true;
             }
             _ => {}
@@ -106,16 +106,15 @@ pub(crate) async fn import_upload(
         return Err(WebError::BadRequest("没有收到文件".into()));
     }
     let named = tmp.with_file_name(format!("{}-{name}", tmp.file_name().and_then(|n| n.to_str()).unwrap_or("up")));
-    tokio::fs::rename(&tmp, &named).await.map_err(|e| WebError::Io(e.to_string()))?;
+    tokio::fs::rename(&tmp, &named).await?;
     let title = rec.title.clone();
     let result = tokio::task::spawn_blocking(move || -> Result<String, WebError> {
         let mut st = if dir.join("evidence.sqlite").exists() {
             yuqi_store::Store::open(&dir, None)
         } else {
-            std::fs::create_dir_all(&dir).map_err(|e| WebError::Io(e.to_string()))?;
+            std::fs::create_dir_all(&dir)?;
             yuqi_store::Store::create(&dir, &title, None)
-        }
-        .map_err(|e| WebError::Io(e.to_string()))?;
+        }?;
         let opts = yuqi_store::ImportOptions::default();
         let r = st.import_path(&named, &opts, &mut |_, _| {});
         let _ = std::fs::remove_file(&named);
@@ -132,8 +131,7 @@ pub(crate) async fn import_upload(
             )
         })
     })
-    .await
-    .map_err(|e| WebError::Io(e.to_string()))??;
+    .await??;
     Ok(result)
 }
 
@@ -151,7 +149,7 @@ fn sanitize(name: &str) -> String {
 
 fn tempfile_in(dir: &std::path::Path) -> Result<std::path::PathBuf, WebError> {
     let tmp = dir.join("tmp");
-    std::fs::create_dir_all(&tmp).map_err(|e| WebError::Io(e.to_string()))?;
+    std::fs::create_dir_all(&tmp)?;
     Ok(tmp.join(crate::security::random_token()))
 }
 
@@ -202,7 +200,6 @@ pub(crate) async fn verify_evidence(
             Err(e) => (format!("无法核验：{e}"), false),
         }
     })
-    .await
-    .map_err(|e| WebError::Io(e.to_string()))?;
+    .await?;
     evidence_page(&state, v, &id, msg, good).await
 }

@@ -52,7 +52,7 @@ pub(crate) async fn document_response(
     let name = doc.title.clone();
     let (bytes, mime, ext) = match format {
         "docx" => (
-            yuqi_render::docx::docx(&doc).map_err(|e| WebError::Io(e.to_string()))?,
+            yuqi_render::docx::docx(&doc)?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         ),
@@ -61,12 +61,10 @@ pub(crate) async fn document_response(
         _ => {
             let st = state.clone();
             let pdf = tokio::task::spawn_blocking(move || {
-                let r = st.renderer().map_err(WebError::Io)?;
-                r.doc_pdf(&doc, (today.year(), today.month() as u8, today.day() as u8))
-                    .map_err(|e| WebError::Io(e.to_string()))
+                let r = st.renderer().map_err(WebError::RendererUnavailable)?;
+                Ok::<_, WebError>(r.doc_pdf(&doc, (today.year(), today.month() as u8, today.day() as u8))?)
             })
-            .await
-            .map_err(|e| WebError::Io(e.to_string()))??;
+            .await??;
             (pdf, "application/pdf", "pdf")
         }
     };
@@ -97,7 +95,7 @@ pub(crate) async fn download_letter(
         debt: q.debt.clone().filter(|d| !d.is_empty()),
         accept_limitation_effect: q.accept_limitation_effect.is_some(),
     };
-    let doc = yuqi_docs::letter(kind, &c.inputs(), &opts).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let doc = yuqi_docs::letter(kind, &c.inputs(), &opts)?;
     Ok(document_response(&state, doc, q.format.as_deref().unwrap_or("pdf"), c.dates.written()).await?)
 }
 

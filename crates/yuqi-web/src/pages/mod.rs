@@ -51,11 +51,17 @@ impl From<WebError> for PageError {
     }
 }
 
-impl From<yuqi_db::DbError> for PageError {
-    fn from(e: yuqi_db::DbError) -> PageError {
-        PageError(e.into())
-    }
+/// Every error a handler can meet becomes a page through [`WebError`].
+macro_rules! page_error_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for PageError {
+            fn from(e: $t) -> PageError {
+                PageError(e.into())
+            }
+        }
+    )*};
 }
+page_error_from!(yuqi_db::DbError, yuqi_docs::LetterError, tokio::task::JoinError);
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -90,7 +96,7 @@ fn with_cookie(mut res: Response, state: &AppState, name: &str, value: &str, max
 const SEEN_MAX_AGE: i64 = 365 * 24 * 3600;
 
 fn html(t: impl Template) -> PageResult {
-    t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(WebError::Io(e.to_string())))
+    t.render().map(|s| Html(s).into_response()).map_err(|e| PageError(WebError::Page(e)))
 }
 
 /// Runs the core on the case (in a blocking thread: the audit and typst are CPU work).
