@@ -1,0 +1,243 @@
+//! The top-level tables (`[case]`, `[person]`, `[screen]`) and each `[[debt]]` with its own fields.
+//! A debt's sub-tables are converted by their own steps; this file checks how they fit together
+//! (ids unique, dates not after `as_of`, amounts that must agree).
+
+use toml::{Spanned, Value};
+use yuqi_money::{Decimal, Money, RateInput};
+
+use super::raw::{RawDebt, RawFile};
+use super::values::Cx;
+use crate::model::*;
+
+impl Cx<'_> {
+    pub(super) fn case(&mut self, raw: &RawFile) -> Case {
+        if let Some(v) = &raw.version
+            && !matches!(v.get_ref(), Value::Integer(1))
+        {
+            self.err(v.span(), "本版本的 yuqi 只支持 version = 1".to_string());
+        }
+        let (title, as_of, filing_date) = match &raw.case {
+            Some(c) => {
+                let c = c.get_ref();
+                let title = self.opt(&c.title, Self::string).unwrap_or_default();
+                let as_of = self.opt(&c.as_of, Self::date);
+                let filing = self.opt(&c.filing_date, Self::date);
+                let _ = self.opt(&c.note, Self::string);
+                (title, as_of, filing)
+            }
+            None => (String::new(), None, None),
+        };
+        let person = match &raw.person {
+            Some(p) => {
+                let p = p.get_ref();
+                Person {
+                    name: self.opt(&p.name, Self::string).unwrap_or_default(),
+                    city: self.opt(&p.city, Self::string),
+                    phone: self.opt(&p.phone, Self::string),
+                    monthly_income: self.opt(&p.monthly_income, Self::money),
+                    essential_expenses: self.opt(&p.essential_expenses, Self::money),
+                    dependants: self.opt(&p.dependants, |cx, v| cx.uint(v, 0, 50)),
+                    savings: self.opt(&p.savings, Self::money),
+                    address: self.opt(&p.address, Self::string),
+                    id_number: self.opt(&p.id_number, Self::string),
+                    hardship: self.opt(&p.hardship, Self::string),
+                }
+            }
+            None => Person::default(),
+        };
+        let screen = match &raw.screen {
+            Some(sc) => {
+                let r = sc.get_ref();
+                Screen {
+                    false_identity: self.opt(&r.false_identity, Self::boolean),
+                    fake_documents: self.opt(&r.fake_documents, Self::boolean),
+                    absconded: self.opt(&r.absconded, Self::boolean),
+                    hid_assets: self.opt(&r.hid_assets, Self::boolean),
+                }
+            }
+            None => Screen::default(),
+        };
+        if raw.debt.is_empty() {
+            self.err(0..0, "案例文件中没有任何借款（需要至少一个 [[debt]] 表）".to_string());
+        }
+        let mut debts: Vec<Debt> = Vec::new();
+        for d in &raw.debt {
+            if let Some(debt) = self.debt(d) {
+                if debts.iter().any(|other| other.id == debt.id) {
+                    let span = d.get_ref().id.as_ref().map_or(d.span(), Spanned::span);
+                    self.err(span, format!("借款标识 id = \"{}\" 重复；每笔借款的 id 必须不同", debt.id));
+                }
+                debts.push(debt);
+            }
+        }
+        if let Some(as_of) = as_of {
+            for (raw_debt, debt) in raw.debt.iter().zip(&debts) {
+                if debt.contract_date > as_of {
+                    let span = raw_debt.get_ref().contract_date.as_ref().map_or(raw_debt.span(), Spanned::span);
+                    self.err(span, format!("合同日期 {} 晚于计算截止日 as_of = {as_of}", debt.contract_date));
+                }
+            }
+        }
+        Case { title, as_of, filing_date, person, screen, debts }
+    }
+
+    pub(super) fn debt(&mut self, sd: &Spanned<RawDebt>) -> Option<Debt> {
+        let here = sd.span();
+        let d = sd.get_ref();
+        let errors_before = self.errors.len();
+        let id = self.req(&d.id, &here, "id", "借款的简短标识，如 \"xjd\"", Self::string);
+        if let (Some(id), Some(v)) = (&id, &d.id)
+            && !id.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            self.err(v.span(), "id 只能包含字母、数字、下划线和连字符".to_string());
+        }
+        let lender = self.req(&d.lender, &here, "lender", "出借人名称", Self::string);
+        let kind = self.req(&d.kind, &here, "kind", "出借人类型", |cx, v| {
+            cx.choice(v, LenderKind::from_text, "bank, consumer_finance, microloan, credit_card, private, unlicensed, assignee（或 银行、消费金融、小贷、信用卡、个人、无资质、受让人）")
+        });
+        let platform = self.opt(&d.platform, Self::string);
+        let original_lender = self.opt(&d.original_lender, Self::string);
+        let original_kind = self.opt(&d.original_kind, |cx, v| {
+            cx.choice(v, LenderKind::from_text, "bank, consumer_finance, microloan, credit_card, private, unlicensed")
+        });
+        let assignee_kind = self.opt(&d.assignee_kind, |cx, v| {
+            cx.choice(
+                v,
+                |s| match s {
+                    "amc" | "资产管理公司" | "AMC" => Some(AssigneeKind::Amc),
+                    "other" | "其他" => Some(AssigneeKind::Other),
+                    _ => None,
+                },
+                "amc（持牌资产管理公司）, other（其他）",
+            )
+        });
+        if kind == Some(LenderKind::Assignee) && original_kind.is_none() {
+            self.err(
+                here.clone(),
+                "kind = \"assignee\" 时请写明 original_kind（原债权人类型，如 \"microloan\"）".to_string(),
+            );
+        }
+        if original_kind == Some(LenderKind::Assignee) {
+            let span = d.original_kind.as_ref().map_or(here.clone(), Spanned::span);
+            self.err(span, "original_kind 应为最初放款人的类型，不能是 assignee".to_string());
+        }
+        let contract_date = self.req(&d.contract_date, &here, "contract_date", "合同成立/放款日期", Self::date);
+        let principal = self.req(&d.principal, &here, "principal", "合同或借条上写的本金", Self::positive_money);
+        let received = match &d.received {
+            Some(v) => self.positive_money(v),
+            None => principal,
+        };
+        if let (Some(p), Some(r), Some(v)) = (principal, received, &d.received)
+            && r > p
+        {
+            self.err(v.span(), format!("实际到手金额 {r} 大于合同本金 {p}；请核对"));
+        }
+        let (rate, rate_missing) = match &d.rate {
+            Some(v) => (self.rate(v), false),
+            None => (Some(RateInput::annual(Decimal::ZERO)), true),
+        };
+
+        let repayment = self.repayment(d, &here, contract_date);
+        let fees = d.fee.iter().filter_map(|f| self.fee(f)).collect::<Vec<_>>();
+        let overdue = match &d.overdue {
+            Some(o) => self.overdue(o),
+            None => Some(OverdueTerms::default()),
+        };
+        let mut payments = Vec::new();
+        for p in &d.payment {
+            let (pspan, rp) = (p.span(), p.get_ref());
+            let date = self.req(&rp.date, &pspan, "date", "还款日期", Self::date);
+            let amount = self.req(&rp.amount, &pspan, "amount", "还款金额", Self::positive_money);
+            let note = self.opt(&rp.note, Self::string).unwrap_or_default();
+            let to = self.opt(&rp.to, Self::string);
+            let auto_debit = self.opt(&rp.auto_debit, Self::boolean).unwrap_or(false);
+            if let (Some(date), Some(cd), Some(v)) = (date, contract_date, &rp.date)
+                && date < cd
+            {
+                self.err(v.span(), format!("还款日期 {date} 早于合同日期 {cd}"));
+            }
+            if let (Some(date), Some(amount)) = (date, amount) {
+                payments.push(Payment { date, amount, note, to, auto_debit });
+            }
+        }
+        payments.sort_by_key(|p| p.date);
+        let demand = d.demand.as_ref().and_then(|dm| {
+            let (dspan, r) = (dm.span(), dm.get_ref());
+            let amount = self.req(&r.amount, &dspan, "amount", "对方要求还款的总额", Self::money);
+            let date = self.opt(&r.date, Self::date);
+            let by = self.opt(&r.by, Self::string);
+            let breakdown = DemandBreakdown {
+                principal: self.opt(&r.principal, Self::money),
+                interest: self.opt(&r.interest, Self::money),
+                overdue: self.opt(&r.overdue, Self::money),
+                fees: self.opt(&r.fees, Self::money),
+                other: self.opt(&r.other, Self::money),
+            };
+            let parts = [breakdown.principal, breakdown.interest, breakdown.overdue, breakdown.fees, breakdown.other];
+            if let Some(total) = amount
+                && parts.iter().all(Option::is_some)
+            {
+                let sum: Money = parts.iter().flatten().sum();
+                if sum != total {
+                    self.err(dspan.clone(), format!("催收金额明细之和 {sum} 与总额 amount = {total} 不一致"));
+                }
+            }
+            amount.map(|amount| Demand { date, amount, by, breakdown })
+        });
+        let card = d.card.as_ref().map(|c| {
+            let r = c.get_ref();
+            CardTerms {
+                interest_on_fees: self.opt(&r.interest_on_fees, Self::boolean).unwrap_or(false),
+                installment_months: self.opt(&r.installment_months, |cx, v| cx.uint(v, 1, 600)),
+            }
+        });
+        let _ = self.opt(&d.note, Self::string);
+        let no_term = self.opt(&d.no_term, Self::boolean).unwrap_or(false);
+        let mut events: Vec<Event> = d.event.iter().filter_map(|e| self.event(e, contract_date)).collect();
+        events.sort_by_key(|e| e.date);
+        let assignments: Vec<Assignment> = d.assignment.iter().filter_map(|a| self.assignment(a)).collect();
+        for pair in assignments.windows(2) {
+            if pair[1].date < pair[0].date {
+                self.err(here.clone(), "[[debt.assignment]] 应按转让日期先后排列（最早的在前）".to_string());
+            }
+        }
+        let credit = d.credit.as_ref().map(|c| {
+            let r = c.get_ref();
+            CreditInfo {
+                reported: self.opt(&r.reported, Self::boolean),
+                prior_notice: self.opt(&r.prior_notice, Self::boolean),
+                settled: self.opt(&r.settled, Self::date),
+                overdue_start: self.opt(&r.overdue_start, Self::date),
+                overdue_amount: self.opt(&r.overdue_amount, Self::money),
+            }
+        });
+
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Debt {
+            id: id?,
+            lender: lender?,
+            kind: kind?,
+            platform,
+            original_lender,
+            original_kind,
+            assignee_kind,
+            contract_date: contract_date?,
+            principal: principal?,
+            received: received?,
+            rate: rate?,
+            rate_missing,
+            repayment: repayment?,
+            fees,
+            overdue: overdue?,
+            payments,
+            demand,
+            card,
+            no_term,
+            events,
+            assignments,
+            credit,
+        })
+    }
+}
