@@ -1,0 +1,155 @@
+//! One debt and what the borrower knows about it beyond the contract terms: payments made, the
+//! collector's demand, card terms and the credit-report entry.
+
+use chrono::NaiveDate;
+use yuqi_money::{Money, RateInput};
+
+use super::{AssigneeKind, Assignment, Event, Fee, FeeAmount, LenderKind, OverdueTerms, Repayment};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Debt {
+    pub id: String,
+    pub lender: String,
+    pub kind: LenderKind,
+    pub platform: Option<String>,
+    /// For assignees: the original creditor and its kind.
+    pub original_lender: Option<String>,
+    pub original_kind: Option<LenderKind>,
+    pub assignee_kind: Option<AssigneeKind>,
+    pub contract_date: NaiveDate,
+    /// The principal written in the contract / IOU.
+    pub principal: Money,
+    /// What actually reached the borrower's account.
+    pub received: Money,
+    /// The agreed rate (zero when the contract names none).
+    pub rate: RateInput,
+    /// True when the contract says nothing about interest.
+    pub rate_missing: bool,
+    pub repayment: Repayment,
+    pub fees: Vec<Fee>,
+    pub overdue: OverdueTerms,
+    pub payments: Vec<Payment>,
+    pub demand: Option<Demand>,
+    pub card: Option<CardTerms>,
+    /// No repayment date was agreed (时效规定 4 decides when the period starts).
+    pub no_term: bool,
+    pub events: Vec<Event>,
+    /// The chain of assignments, oldest first.
+    pub assignments: Vec<Assignment>,
+    pub credit: Option<CreditInfo>,
+}
+
+impl Debt {
+    /// A debt with only the essential terms; everything optional is empty.
+    /// For programmatic construction (tools, tests, importers).
+    pub fn new(
+        id: impl Into<String>,
+        kind: LenderKind,
+        contract_date: NaiveDate,
+        principal: Money,
+        rate: RateInput,
+        repayment: Repayment,
+    ) -> Debt {
+        Debt {
+            id: id.into(),
+            lender: String::new(),
+            kind,
+            platform: None,
+            original_lender: None,
+            original_kind: None,
+            assignee_kind: None,
+            contract_date,
+            principal,
+            received: principal,
+            rate,
+            rate_missing: false,
+            repayment,
+            fees: Vec::new(),
+            overdue: OverdueTerms::default(),
+            payments: Vec::new(),
+            demand: None,
+            card: None,
+            no_term: false,
+            events: Vec::new(),
+            assignments: Vec::new(),
+            credit: None,
+        }
+    }
+
+    /// The fee amount in money, given the contract principal.
+    pub fn fee_amount(&self, fee: &Fee) -> Money {
+        match fee.amount {
+            FeeAmount::Fixed(m) => m,
+            FeeAmount::PercentOfPrincipal(p) => Money::round_from_yuan(self.principal.to_yuan() * p),
+        }
+    }
+
+    /// The kind whose rules decide the rate: the original lender's for an assignee.
+    pub fn rate_kind(&self) -> LenderKind {
+        match (self.kind, self.original_kind) {
+            (LenderKind::Assignee, Some(k)) => k,
+            (k, _) => k,
+        }
+    }
+
+    pub fn total_paid(&self) -> Money {
+        self.payments.iter().map(|p| p.amount).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub note: String,
+    /// Whom the money went to, when it was not the lender named on the debt
+    /// (an old creditor after an assignment, a collector's personal account…).
+    pub to: Option<String>,
+    /// Taken by the lender from the debtor's account (扣款), not paid voluntarily.
+    pub auto_debit: bool,
+}
+
+impl Payment {
+    pub fn new(date: NaiveDate, amount: Money) -> Payment {
+        Payment { date, amount, note: String::new(), to: None, auto_debit: false }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemandBreakdown {
+    pub principal: Option<Money>,
+    pub interest: Option<Money>,
+    pub overdue: Option<Money>,
+    pub fees: Option<Money>,
+    pub other: Option<Money>,
+}
+
+/// What the lender or collector now says is owed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demand {
+    pub date: Option<NaiveDate>,
+    pub amount: Money,
+    pub by: Option<String>,
+    pub breakdown: DemandBreakdown,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardTerms {
+    /// The issuer charges interest on 违约金/annual fees/cash-advance fees.
+    pub interest_on_fees: bool,
+    /// Length of an instalment plan (账单分期/个性化分期) in months.
+    pub installment_months: Option<u32>,
+}
+
+/// What the borrower knows about the debt's credit-report entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreditInfo {
+    pub reported: Option<bool>,
+    /// Was the borrower told before the negative record was reported?
+    pub prior_notice: Option<bool>,
+    pub settled: Option<NaiveDate>,
+    /// First day overdue (defaults to the ledger's computation).
+    pub overdue_start: Option<NaiveDate>,
+    /// The overdue amount shown in the report.
+    pub overdue_amount: Option<Money>,
+}
