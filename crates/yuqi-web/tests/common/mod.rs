@@ -1,0 +1,159 @@
+//! Helpers shared by the HTTP-level tests: an app on a fresh SQLite file, requests sent
+//! straight to the router (no socket), and small readers for status, headers, cookies and JSON.
+
+// Each test file compiles its own copy of this module and uses only some of the helpers.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use yuqi_web::{AppState, Config, Mode};
+
+pub(crate) const HOST: &str = "127.0.0.1:8080";
+
+pub(crate) struct App {
+    pub(crate) router: Router,
+    pub(crate) state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub(crate) async fn app_with(mode: Mode, upload_limit: Option<usize>) -> App {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = yuqi_db::sqlite_url(&dir.path().join("yuqi.sqlite")).expect("url");
+    let db = yuqi_db::Db::connect(&url).await.expect("db");
+    let mut cfg = Config::local(8080, dir.path().to_path_buf());
+    cfg.mode = mode;
+    if let Some(l) = upload_limit {
+        cfg.upload_limit = l;
+    }
+    let state = AppState::new(db, cfg);
+    App { router: yuqi_web::router(state.clone()), state, _dir: dir }
+}
+
+pub(crate) async fn app() -> App {
+    app_with(Mode::Local, None).await
+}
+
+pub(crate) struct Res {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Res {
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub(crate) fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+    }
+
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+pub(crate) async fn send(app: &App, req: Request<Body>) -> Res {
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes().to_vec();
+    Res { status, headers, body }
+}
+
+pub(crate) fn get(uri: &str) -> axum::http::request::Builder {
+    Request::builder().method("GET").uri(uri).header(header::HOST, HOST)
+}
+
+pub(crate) fn post(uri: &str) -> axum::http::request::Builder {
+    Request::builder().method("POST").uri(uri).header(header::HOST, HOST)
+}
+
+pub(crate) fn form(pairs: &[(&str, &str)]) -> Body {
+    let s: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    Body::from(s.join("&"))
+}
+
+pub(crate) fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub(crate) async fn csrf(app: &App, cookie: Option<&str>) -> String {
+    let mut r = get("/api/v1/session");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    send(app, r.body(Body::empty()).expect("req")).await.json()["csrf_token"].as_str().expect("token").to_string()
+}
+
+pub(crate) async fn new_demo_case(app: &App) -> String {
+    let token = csrf(app, None).await;
+    let r = send(
+        app,
+        post("/cases")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("template", "demo"), ("title", "")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.location().trim_start_matches("/cases/").to_string()
+}
+
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/evidence").join(name)
+}
+
+pub(crate) fn multipart(token: Option<&str>, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "yuqiboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    if let Some(t) = token {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub(crate) async fn login(app: &App, name: &str, password: &str) -> Res {
+    let page = send(app, get("/login").body(Body::empty()).expect("req")).await;
+    let token = page.cookie("yq_login_csrf").expect("login csrf cookie");
+    send(
+        app,
+        post("/login")
+            .header(header::COOKIE, format!("yq_login_csrf={token}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("name", name), ("password", password)]))
+            .expect("req"),
+    )
+    .await
+}
