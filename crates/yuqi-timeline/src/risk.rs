@@ -103,14 +103,20 @@ pub fn debt_risk(
     Ok(out)
 }
 
-/// The case-level criminal screen: ordinary default is not a crime; what would be.
-pub fn criminal_screen(case: &Case, audits: &[DebtAudit], as_of: NaiveDate) -> Result<Vec<Statement>, LawError> {
-    let l = law();
-    let mut out = vec![say(
+/// The first thing a borrower threatened with jail must read, with its basis: the criminal
+/// screen opens with it, and the web triage shows it first when the collector threatens jail.
+pub fn default_is_not_a_crime() -> Statement {
+    say(
         "criminal_default",
         "default_not_crime",
         "借钱后还不上，本身不是犯罪。催收说“不还就坐牢”“已经立案”，通常是在恐吓。".to_string(),
-    )];
+    )
+}
+
+/// The case-level criminal screen: ordinary default is not a crime; what would be.
+pub fn criminal_screen(case: &Case, audits: &[DebtAudit], as_of: NaiveDate) -> Result<Vec<Statement>, LawError> {
+    let l = law();
+    let mut out = vec![default_is_not_a_crime()];
     let s = &case.screen;
     let deception = [s.false_identity, s.fake_documents].contains(&Some(true));
     out.push(say(

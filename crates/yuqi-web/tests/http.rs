@@ -36,6 +36,8 @@ async fn the_new_user_path_through_every_page() {
     let t = r.text();
     assert!(t.contains("12368") && t.contains("不要答应还款") && t.contains("800.00"), "{t}");
     assert!(r.cookie("yq_seen").is_some());
+    // Without a jail threat there is no reassurance about crime at the top.
+    assert!(!t.contains("本身不是犯罪"), "{t}");
 
     let id = new_demo_case(&app).await;
     let dash = send(&app, get(&format!("/cases/{id}")).body(Body::empty()).expect("req")).await;
@@ -326,4 +328,36 @@ async fn input_errors_are_400_with_a_chinese_message() {
         send(&app, get(&format!("/api/v1/cases/{id}/audit?as_of=2025-06-30")).body(Body::empty()).expect("req")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["audit"]["as_of"], "2025-06-30");
+}
+
+/// When the collector threatens jail, the first thing the borrower reads (before whether the tool
+/// fits and before tonight's steps) is that ordinary default is not a crime, with the articles of
+/// the Criminal Law it rests on (rule `default_not_crime` in the law data).
+#[tokio::test]
+async fn a_jail_threat_is_answered_first_with_the_law() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let r = send(
+        &app,
+        post("/triage")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("csrf", &token),
+                ("kind", "online"),
+                ("last", "recent"),
+                ("court", "no"),
+                ("abuse", "jail"),
+                ("spare", "500"),
+            ]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let t = r.text();
+    let calm = t.find("本身不是犯罪").expect("the reassurance");
+    let fit = t.find("这个工具适合你").expect("the fit line");
+    let tonight = t.find("今晚就可以做的事").expect("tonight");
+    assert!(calm < fit && calm < tonight, "{t}");
+    assert!(t.contains("《刑法》第193条"), "the basis names the article: {t}");
+    assert!(t.contains("这是恐吓") && t.contains("110"), "{t}");
 }

@@ -39,18 +39,38 @@ struct TriageResult {
     user: String,
     fits: bool,
     fit_text: String,
+    /// When the collector threatens jail or the police: that default is not a crime, first.
+    calm: Option<Calm>,
+    tonight: Vec<String>,
+}
+
+/// A reassurance with the law it rests on.
+pub(crate) struct Calm {
+    text: String,
+    basis: String,
+}
+
+/// What the triage says, in the order the borrower reads it.
+pub(crate) struct Advice {
+    fits: bool,
+    fit_text: String,
+    calm: Option<Calm>,
     tonight: Vec<String>,
 }
 
 /// What to do tonight, from the five answers. Plain rules, each grounded in a rule the core
 /// applies in full once the debts are entered.
-pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
+pub(crate) fn triage_advice(a: &TriageAnswers) -> Advice {
     let fits = a.kind != "other";
     let fit_text = if fits {
         "这个工具适合你：它能按法律上限核算你实际该还多少、算诉讼时效、检查催收是否违法，并生成信函。".to_string()
     } else {
         "经营贷、房贷车贷有抵押担保等特殊规则，本工具只覆盖其中的利率上限和时效部分，结果仅供参考；建议尽快咨询律师或法律援助（12348）。".to_string()
     };
+    let calm = (a.abuse == "jail").then(|| {
+        let s = yuqi_timeline::risk::default_is_not_a_crime();
+        Calm { text: s.text, basis: s.basis.join("；") }
+    });
     let mut t = Vec::new();
     if a.court == "yes" {
         t.push(
@@ -65,7 +85,10 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
     } else if a.last == "unknown" {
         t.push("先找出最后一次还款和最后一次答应还款的日期（银行流水、聊天记录），这决定对方还能不能起诉你；找到之前不要承诺还款。".to_string());
     }
-    if a.abuse == "yes" {
+    if a.abuse == "jail" {
+        t.push("对方说要抓你、让你坐牢、已经报警立案，又没有公安机关的正式法律文书：这是恐吓，不要因为害怕而借新贷还款。保存这些短信截图和录音，可以报警（110）。".to_string());
+    }
+    if a.abuse == "yes" || a.abuse == "jail" {
         t.push("保存证据：短信截图、通话录音、通话记录；威胁人身安全、冒充公检法、给亲友同事发消息的，可以报警（110）。导入证据后可生成报案材料和投诉书。".to_string());
     }
     t.push("只向合同约定或对方书面确认的对公账户还款，不要转账到催收员的个人账户或二维码。".to_string());
@@ -83,7 +106,7 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> (bool, String, Vec<String>) {
             yuqi_docs::legal::years("credit_card.personalised_installment_max_years", crate::compute::today())
         ));
     }
-    (fits, fit_text, t)
+    Advice { fits, fit_text, calm, tonight: t }
 }
 
 pub(crate) async fn triage_result(
@@ -93,7 +116,7 @@ pub(crate) async fn triage_result(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&a.csrf))?;
-    let (fits, fit_text, tonight) = triage_advice(&a);
-    let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, tonight })?;
+    let Advice { fits, fit_text, calm, tonight } = triage_advice(&a);
+    let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, calm, tonight })?;
     Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
 }
