@@ -1,0 +1,80 @@
+//! Reading Arrow columns the way the functions need them (any string type, integers of any
+//! width, all-null literals) and the per-thread caches, so each function body is only its rule.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array};
+use arrow::datatypes::DataType;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::ScalarFunctionArgs;
+use yuqi_conduct::Scratch;
+use yuqi_conduct::log::{Params, params};
+use yuqi_conduct::message::china;
+
+/// Any string column (Utf8, LargeUtf8, Utf8View) or an all-null literal.
+pub(super) enum Strs<'a> {
+    Utf8(&'a arrow::array::StringArray),
+    Large(&'a arrow::array::LargeStringArray),
+    View(&'a arrow::array::StringViewArray),
+    Null,
+}
+
+impl Strs<'_> {
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Strs::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Strs::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Strs::View(a) => a.is_valid(i).then(|| a.value(i)),
+            Strs::Null => None,
+        }
+    }
+}
+
+pub(super) fn strs<'a>(a: &'a ArrayRef, what: &str) -> Result<Strs<'a>> {
+    Ok(match a.data_type() {
+        DataType::Utf8 => Strs::Utf8(a.as_string::<i32>()),
+        DataType::LargeUtf8 => Strs::Large(a.as_string::<i64>()),
+        DataType::Utf8View => Strs::View(a.as_string_view()),
+        DataType::Null => Strs::Null,
+        other => return exec_err!("{what}: expected a string column, got {other}"),
+    })
+}
+
+pub(super) fn bools(a: &ArrayRef, what: &str) -> Result<BooleanArray> {
+    match a.data_type() {
+        DataType::Boolean => Ok(a.as_boolean().clone()),
+        DataType::Null => Ok(BooleanArray::new_null(a.len())),
+        other => exec_err!("{what}: expected a boolean column, got {other}"),
+    }
+}
+
+pub(super) fn int64s(a: &ArrayRef, what: &str) -> Result<Int64Array> {
+    match a.data_type() {
+        DataType::Null => Ok(Int64Array::new_null(a.len())),
+        t if t.is_integer() => Ok(arrow::compute::cast(a, &DataType::Int64)?.as_primitive().clone()),
+        other => exec_err!("{what}: expected an integer column, got {other}"),
+    }
+}
+
+pub(super) fn arrays(args: &ScalarFunctionArgs) -> Result<Vec<ArrayRef>> {
+    args.args.iter().map(|a| a.to_array(args.number_rows)).collect()
+}
+
+pub(super) fn local(ms: i64) -> Option<DateTime<FixedOffset>> {
+    DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&china()))
+}
+
+thread_local! {
+    static PARAMS: RefCell<HashMap<NaiveDate, Option<Params>>> = RefCell::new(HashMap::new());
+    pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The log parameters in force on `day` (cached per thread: they change a few
+/// times a decade, and a batch asks millions of times).
+pub(super) fn params_on(day: NaiveDate) -> Option<Params> {
+    PARAMS.with(|c| *c.borrow_mut().entry(day).or_insert_with(|| params(day)))
+}
+
+pub(super) const EPOCH_DAYS_CE: i32 = 719_163; // NaiveDate::from_ymd(1970,1,1).num_days_from_ce()

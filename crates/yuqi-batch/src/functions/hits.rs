@@ -1,0 +1,125 @@
+//! The `hits` column: its Arrow type, a builder that writes one list of hits per row, and the
+//! readers that take hits back out, so every function agrees on one layout.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Int32Builder, ListArray, StringBuilder, StructArray};
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{DataType, Field, Fields};
+use datafusion::common::{Result, exec_err};
+use yuqi_conduct::Hit;
+
+use super::columns::{int64s, strs};
+
+/// The struct of one hit, as stored in the `hits` column.
+pub fn hit_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("code", DataType::Utf8, false),
+        Field::new("start", DataType::Int32, false),
+        Field::new("end", DataType::Int32, false),
+        Field::new("rule", DataType::Utf8, false),
+        Field::new("basis", DataType::Utf8, false),
+    ])
+}
+
+pub fn hits_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Struct(hit_fields()), true)))
+}
+
+pub fn codes_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+}
+
+/// Builds a `list<struct<hit>>` column, one list per row.
+#[derive(Default)]
+pub(super) struct HitsBuilder {
+    offsets: Vec<i32>,
+    hits: usize,
+    rows_len: usize,
+    code: StringBuilder,
+    start: Int32Builder,
+    end: Int32Builder,
+    rule: StringBuilder,
+    basis: StringBuilder,
+}
+
+impl HitsBuilder {
+    pub(super) fn new() -> HitsBuilder {
+        HitsBuilder { offsets: vec![0], ..HitsBuilder::default() }
+    }
+
+    pub(super) fn push_hit(&mut self, code: &str, start: usize, end: usize, rule: &str, basis: &str) {
+        self.hits += 1;
+        self.code.append_value(code);
+        self.start.append_value(i32::try_from(start).unwrap_or(i32::MAX));
+        self.end.append_value(i32::try_from(end).unwrap_or(i32::MAX));
+        self.rule.append_value(rule);
+        self.basis.append_value(basis);
+    }
+
+    pub(super) fn push(&mut self, h: &Hit) {
+        self.push_hit(h.code.as_str(), h.start, h.end, &h.rule, h.basis);
+    }
+
+    pub(super) fn end_row(&mut self) {
+        self.rows_len += 1;
+        self.offsets.push(i32::try_from(self.hits).unwrap_or(i32::MAX));
+    }
+
+    pub(super) fn finish(mut self) -> Result<ArrayRef> {
+        let values = StructArray::try_new(
+            hit_fields(),
+            vec![
+                Arc::new(self.code.finish()),
+                Arc::new(self.start.finish()),
+                Arc::new(self.end.finish()),
+                Arc::new(self.rule.finish()),
+                Arc::new(self.basis.finish()),
+            ],
+            None,
+        )?;
+        let field = Arc::new(Field::new_list_field(DataType::Struct(hit_fields()), true));
+        Ok(Arc::new(ListArray::try_new(field, OffsetBuffer::new(self.offsets.into()), Arc::new(values), None)?))
+    }
+}
+
+/// One hit read back from Arrow: (code, start, end, rule, basis).
+pub(super) type HitRow = (String, usize, usize, String, String);
+
+/// Row `i` of a hits column, as owned hit rows.
+pub(super) fn hits_at(list: &ListArray, i: usize) -> Result<Vec<HitRow>> {
+    if list.is_null(i) {
+        return Ok(Vec::new());
+    }
+    let item = list.value(i);
+    let s = item.as_struct();
+    let (code, rule, basis) = (strs(s.column(0), "code")?, strs(s.column(3), "rule")?, strs(s.column(4), "basis")?);
+    let (start, end) = (int64s(s.column(1), "start")?, int64s(s.column(2), "end")?);
+    Ok((0..s.len())
+        .map(|j| {
+            (
+                code.get(j).unwrap_or_default().to_string(),
+                start.value(j).max(0) as usize,
+                end.value(j).max(0) as usize,
+                rule.get(j).unwrap_or_default().to_string(),
+                basis.get(j).unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+/// Copies row `i` of a hits column into the builder.
+pub(super) fn copy_hits(list: &ListArray, i: usize, out: &mut HitsBuilder) -> Result<()> {
+    for (code, start, end, rule, basis) in hits_at(list, i)? {
+        out.push_hit(&code, start, end, &rule, &basis);
+    }
+    Ok(())
+}
+
+pub(super) fn hits_list<'a>(a: &'a ArrayRef, what: &str) -> Result<Option<&'a ListArray>> {
+    match a.data_type() {
+        DataType::Null => Ok(None),
+        DataType::List(f) if f.data_type() == &DataType::Struct(hit_fields()) => Ok(Some(a.as_list::<i32>())),
+        other => exec_err!("{what}: expected a hits column, got {other}"),
+    }
+}

@@ -1,0 +1,164 @@
+//! The conduct analyzer registered as DataFusion functions.
+//!
+//! Scalar functions decide what one row can decide (text-level codes with their
+//! spans, the local day and hour, the parameters in force on a day); the window
+//! function `yuqi_sequence_hits` decides what needs a debtor's whole history in
+//! time order (number rotation, contact after a stop request). Night contact and
+//! daily frequency are plain SQL over these functions (see `scan.rs`), so that
+//! the engine can partition and shuffle them like any other window.
+//!
+//! Every function delegates to `yuqi-conduct`, the same code the CLI and the web
+//! app run, so a batch result can be checked message by message against it.
+//! Functions are looked up by name on the scheduler and executors of a Ballista
+//! cluster; [`scalar_functions`] and [`window_functions`] are the one list all
+//! three register.
+//!
+//! Layout: `columns` reads Arrow columns and caches the parameters per day, `hits` writes and
+//! reads the hits column; the functions themselves are grouped by what they decide
+//! (`analyze`, `codes`, `time`, `contact`, `sequence`).
+
+// The macros come before the `mod` lines so that every function file can use them.
+macro_rules! udf_common {
+    ($name:literal) => {
+        fn name(&self) -> &str {
+            $name
+        }
+        fn signature(&self) -> &Signature {
+            &self.signature
+        }
+    };
+}
+
+macro_rules! udf_struct {
+    ($ty:ident, $n:expr) => {
+        #[derive(Debug, PartialEq, Eq, Hash)]
+        pub struct $ty {
+            signature: Signature,
+        }
+        impl $ty {
+            pub fn new() -> $ty {
+                $ty { signature: Signature::any($n, Volatility::Immutable) }
+            }
+        }
+        impl Default for $ty {
+            fn default() -> $ty {
+                $ty::new()
+            }
+        }
+    };
+}
+
+mod analyze;
+mod codes;
+mod columns;
+mod contact;
+mod hits;
+mod sequence;
+mod time;
+
+use datafusion::logical_expr::{ScalarUDF, WindowUDF};
+
+pub use analyze::{LogHits, MergeHits, TextHits};
+pub use codes::{BeforeStandard, Codes, CodesInForce};
+pub use contact::{BoolValue, ContactKind, parse_bool};
+pub use hits::{codes_type, hit_fields, hits_type};
+pub use sequence::SequenceHits;
+pub use time::{FrequencyRule, Limit, LocalDay, NightRule, TimeMs};
+
+/// One function, as `yuqi-batch functions` and docs/batch.md list it.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionDoc {
+    pub name: &'static str,
+    pub signature: &'static str,
+    pub zh: &'static str,
+}
+
+pub const FUNCTION_DOCS: &[FunctionDoc] = &[
+    FunctionDoc {
+        name: "yuqi_text_hits",
+        signature: "yuqi_text_hits(text, from, to) -> list<struct<code, start, end, rule, basis>>",
+        zh: "单条消息的文本违规命中：代码、原文字符位置、触发规则、法律依据（与命令行 scan 相同的分析器）",
+    },
+    FunctionDoc {
+        name: "yuqi_codes", signature: "yuqi_codes(hits) -> list<utf8>", zh: "命中列表中的代码，排序去重"
+    },
+    FunctionDoc {
+        name: "yuqi_log_hits",
+        signature: "yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits) -> list<struct<…>>",
+        zh: "把夜间、频次规则名和序列命中合成为整条消息的命中",
+    },
+    FunctionDoc {
+        name: "yuqi_merge_hits",
+        signature: "yuqi_merge_hits(text_hits, log_hits) -> list<struct<…>>",
+        zh: "合并文本命中和记录级命中，按位置排序并去重（与 yuqi scan --log 相同）",
+    },
+    FunctionDoc {
+        name: "yuqi_codes_in_force",
+        signature: "yuqi_codes_in_force(hits) -> list<utf8>",
+        zh: "只取按当时已生效标准判断的命中的代码（去掉规则名以 before_standard 结尾的命中）；报告的比例用它",
+    },
+    FunctionDoc {
+        name: "yuqi_before_standard",
+        signature: "yuqi_before_standard(hits) -> boolean",
+        zh: "是否有命中发生在相应标准生效之前（规则名以 before_standard 结尾）：这类命中只供参考，不计入比例",
+    },
+    FunctionDoc {
+        name: "yuqi_frequency_rule",
+        signature: "yuqi_frequency_rule(kind, nth_of_day, ms) -> utf8",
+        zh: "当日第 nth 次接通电话（kind=connected_call）或未接通呼叫（attempt）若超过当日有效的上限，返回规则名",
+    },
+    FunctionDoc {
+        name: "yuqi_bool",
+        signature: "yuqi_bool(x) -> boolean",
+        zh: "把 true/false、1/0、yes/no、是/否、接通/未接通 读作布尔值",
+    },
+    FunctionDoc {
+        name: "yuqi_time_ms",
+        signature: "yuqi_time_ms(time) -> int64",
+        zh: "解析时间（RFC 3339、无时区按北京时间、秒或毫秒时间戳、Timestamp 列）为 UTC 毫秒；整数小于 10^11 视为秒",
+    },
+    FunctionDoc { name: "yuqi_local_day", signature: "yuqi_local_day(ms) -> date32", zh: "北京时间的日期" },
+    FunctionDoc {
+        name: "yuqi_night_rule",
+        signature: "yuqi_night_rule(ms) -> utf8",
+        zh: "若在当日有效的禁止催收时段内，返回规则名（night_contact.window / before_standard），否则为空",
+    },
+    FunctionDoc {
+        name: "yuqi_limit",
+        signature: "yuqi_limit(name, ms) -> int64",
+        zh: "当日有效的频次上限：'connected'（每日接通次数）或 'attempts'（每日每号码呼叫次数）",
+    },
+    FunctionDoc {
+        name: "yuqi_contact_kind",
+        signature: "yuqi_contact_kind(from, channel, connected, duration) -> utf8",
+        zh: "self（债务人本人）、connected_call、attempt 或 message",
+    },
+    FunctionDoc {
+        name: "yuqi_sequence_hits",
+        signature: "yuqi_sequence_hits(ms, from, to, creditor, channel, own_text, text_len) OVER (PARTITION BY debtor ORDER BY ms, id)",
+        zh: "窗口函数：轮换号码催收、收到书面停止请求后继续联系（own_text 只需债务人本人消息的文字，text_len 为字符数）",
+    },
+];
+
+/// Every scalar function, for sessions, schedulers and executors alike.
+pub fn scalar_functions() -> Vec<ScalarUDF> {
+    vec![
+        ScalarUDF::new_from_impl(TextHits::new()),
+        ScalarUDF::new_from_impl(Codes::new()),
+        ScalarUDF::new_from_impl(CodesInForce::new()),
+        ScalarUDF::new_from_impl(LogHits::new()),
+        ScalarUDF::new_from_impl(MergeHits::new()),
+        ScalarUDF::new_from_impl(BeforeStandard::new()),
+        ScalarUDF::new_from_impl(FrequencyRule::new()),
+        ScalarUDF::new_from_impl(BoolValue::new()),
+        ScalarUDF::new_from_impl(TimeMs::new()),
+        ScalarUDF::new_from_impl(LocalDay::new()),
+        ScalarUDF::new_from_impl(NightRule::new()),
+        ScalarUDF::new_from_impl(Limit::new()),
+        ScalarUDF::new_from_impl(ContactKind::new()),
+    ]
+}
+
+pub fn window_functions() -> Vec<WindowUDF> {
+    vec![WindowUDF::new_from_impl(SequenceHits::new())]
+}
