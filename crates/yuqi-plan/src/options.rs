@@ -28,6 +28,9 @@ pub enum OptionKind {
     PleadLimitation,
     /// The lawful balance is nil (or overpaid): pay nothing more.
     NothingOwed,
+    /// An unlicensed lender: the law gives it the principal received at most; report it instead
+    /// of negotiating its interest.
+    ReportLender,
 }
 
 impl OptionKind {
@@ -40,6 +43,7 @@ impl OptionKind {
             OptionKind::CourtSettlement => "执行和解",
             OptionKind::PleadLimitation => "提出时效抗辩",
             OptionKind::NothingOwed => "不再付款",
+            OptionKind::ReportLender => "举报非法放贷",
         }
     }
 }
@@ -92,6 +96,19 @@ fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -
         rule,
         basis: basis(rule),
     }
+}
+
+/// The longest instalment agreement a rule allows on a date, as the plan states it.
+struct LongestPlan {
+    months: u32,
+    years: String,
+    citation: String,
+}
+
+fn longest_plan(on: NaiveDate) -> Option<LongestPlan> {
+    let p = law().param("credit_card.personalised_installment_max_years", on).ok()?;
+    let years = u32::try_from(p.decimal().trunc().mantissa()).ok()?;
+    Some(LongestPlan { months: years * 12, years: format!("{}年", p.prose()), citation: p.citation.label() })
 }
 
 /// Plans longer than this get no interest-bearing figure: nobody lends over 30 years, and the
@@ -235,13 +252,29 @@ pub(crate) fn for_debt(
                 }
                 _ => inst.detail.push('。'),
             }
-            // The longest instalment agreement the rules know (credit cards, 信用卡办法第70条) is
-            // what lenders generally accept; beyond it, ask for a stop to interest first.
-            if let Ok(max) = law().param("credit_card.personalised_installment_max_years", as_of)
-                && Decimal::from(months) > max.decimal() * Decimal::from(12)
+            // No plan longer than the longest instalment agreement a rule allows (credit cards,
+            // 信用卡办法第70条): lenders do not grant longer ones, so beyond it the honest answer is
+            // that the budget cannot carry this debt, and what else there is.
+            if let Some(max) = longest_plan(as_of)
+                && months > max.months
             {
-                inst.detail
-                    .push_str(&format!(" 超过{}年的分期，对方通常不会同意；可以先争取停息和减免。", max.prose()));
+                let monthly = per_month(balance, max.months);
+                inst.rule = "plan_max_term";
+                inst.basis = basis("plan_max_term");
+                inst.months = Some(max.months);
+                inst.monthly = Some(monthly);
+                inst.monthly_with_interest =
+                    if cap.is_sign_positive() { annuity(balance, cap, max.months) } else { None };
+                inst.affordable = Some(false);
+                inst.title = format!("你现在的预算撑不起这笔债：最长分 {} 期，每月也要 {} 元", max.months, g(monthly));
+                inst.detail = format!(
+                    "按你每月能分给这笔的 {} 元，要 {months} 个月才能还清，超过规定允许的最长分期{}（{}），出借人通常不会同意。\
+                     可以：请求减免利息、罚息和费用，或一次性减免结清；信用卡可申请个性化分期；拨打 12348 申请法律援助；\
+                     问对方有没有针对困难客户的延期还款安排。无论哪种，都只按依法应还的金额谈。",
+                    g(s),
+                    max.years,
+                    max.citation
+                );
             }
         }
         _ => {
@@ -330,6 +363,38 @@ pub(crate) fn for_debt(
             }
         }
         card = Some(o);
+    }
+
+    if debt.kind == LenderKind::Unlicensed {
+        // The law already strips an unlicensed lender of every interest and fee: there is no
+        // interest to negotiate, and the lump sum is the principal received, not an opening bid.
+        lump.title = format!("最多只还实际到手的本金 {} 元", g(opening));
+        lump.ceiling = Some(opening);
+        let mut inst = inst;
+        if inst.affordable == Some(true) {
+            inst.detail = format!(
+                "每月 {} 元是你每月还款预算中分给这笔的部分；只还实际到手的本金，不付任何利息和费用。",
+                g(inst.monthly.unwrap_or(Money::ZERO))
+            );
+            inst.monthly_with_interest = None;
+        }
+        let mut report = option(
+            OptionKind::ReportLender,
+            "plan_unlicensed_lender",
+            "不和对方谈利息：向公安机关报案、向地方金融管理部门举报".to_string(),
+            format!(
+                "对方没有放贷资格，借款合同无效：依法你最多返还实际到手的本金 {} 元，约定的利息和费用都不受保护，\
+                 不需要请求“减息”“停息”。对方威胁、骚扰或冒充公检法的，保存证据后报警（110）；\
+                 非法放贷可以向当地地方金融管理部门举报。如果对方是“套路贷”等违法犯罪，交给公安机关处理，不要再私下付款。",
+                g(audit.principal_initial)
+            ),
+        );
+        report.recommended = standing != Standing::Judgment && lump.affordable != Some(true);
+        let mut rest = vec![lump, inst];
+        rest.insert(0, report);
+        rest.sort_by_key(|o| !o.recommended);
+        out.extend(rest);
+        return Ok(out);
     }
 
     let mut suspend = option(

@@ -54,6 +54,14 @@ struct DebtExpect {
     card_months: Option<u32>,
     card_months_at_most: Option<u32>,
     card_affordable: Option<bool>,
+    /// The instalment option's number of months and whether the budget carries it.
+    instalment_months: Option<u32>,
+    instalment_affordable: Option<bool>,
+    /// A substring of the instalment option's title.
+    instalment_title_contains: Option<String>,
+    /// Substrings no option's title or detail may contain.
+    #[serde(default)]
+    never_says: Vec<String>,
     effect_contains: Option<String>,
     creditor: Option<String>,
     #[serde(default)]
@@ -168,6 +176,27 @@ fn check(c: &Case) -> Vec<String> {
         {
             fail(format!("{id}: card affordable={a} expected, got {:?}", card.and_then(|c| c.affordable)));
         }
+        let inst = d.options.iter().find(|x| x.kind == OptionKind::Instalments);
+        if let Some(m) = de.instalment_months
+            && inst.and_then(|c| c.months) != Some(m)
+        {
+            fail(format!("{id}: instalment months {m} expected, got {:?}", inst.and_then(|c| c.months)));
+        }
+        if let Some(a) = de.instalment_affordable
+            && inst.and_then(|c| c.affordable) != Some(a)
+        {
+            fail(format!("{id}: instalments affordable={a} expected, got {:?}", inst.and_then(|c| c.affordable)));
+        }
+        if let Some(t) = &de.instalment_title_contains
+            && !inst.is_some_and(|o| o.title.contains(t.as_str()))
+        {
+            fail(format!("{id}: instalment title should contain {t:?}, got {:?}", inst.map(|o| &o.title)));
+        }
+        for t in &de.never_says {
+            if let Some(o) = d.options.iter().find(|o| o.title.contains(t.as_str()) || o.detail.contains(t.as_str())) {
+                fail(format!("{id}: option {:?} says {t:?}: {} {}", o.kind, o.title, o.detail));
+            }
+        }
         if let Some(t) = &de.effect_contains
             && !d.options.iter().any(|o| o.limitation_effect.as_deref().is_some_and(|x| x.contains(t.as_str())))
         {
@@ -267,7 +296,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// The budget is never overspent, and each instalment plan clears its balance: months ×
-    /// monthly ≥ balance, and one month fewer would not.
+    /// monthly ≥ balance, and one month fewer would not. A plan the budget carries fits the
+    /// debt's share; one it does not is at the longest term a rule allows (60 months under
+    /// 信用卡办法第70条), never longer, and says so.
     #[test]
     fn instalments_clear_the_balance_within_the_budget(
         income in 2_000i64..20_000,
@@ -287,7 +318,14 @@ proptest! {
                 let total = Money::from_fen(monthly.fen() * i64::from(m));
                 prop_assert!(total >= d.lawful_total, "{} × {} < {}", m, monthly, d.lawful_total);
                 prop_assert!(Money::from_fen(monthly.fen() * i64::from(m - 1)) < d.lawful_total);
-                prop_assert!(monthly <= d.monthly_share.expect("a share"));
+                prop_assert!(m <= 60, "{} months", m);
+                if o.affordable == Some(true) {
+                    prop_assert!(monthly <= d.monthly_share.expect("a share"));
+                } else {
+                    prop_assert_eq!(m, 60);
+                    prop_assert!(monthly > d.monthly_share.unwrap_or(Money::ZERO));
+                    prop_assert!(o.title.contains("预算撑不起"), "{}", o.title);
+                }
             }
         }
     }
