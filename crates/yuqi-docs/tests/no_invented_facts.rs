@@ -15,9 +15,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use regex::Regex;
-use yuqi_case::Case;
 use yuqi_docs::facts::case_value;
-use yuqi_docs::{Contact, Doc, Inline, Inputs, LetterKind, LetterOptions, Source};
+use yuqi_docs::{Doc, Inline, Inputs, LetterKind, LetterOptions, Source};
 
 const TODAY: (i32, u32, u32) = (2026, 11, 24);
 
@@ -28,11 +27,8 @@ fn root() -> PathBuf {
 struct World {
     src: String,
     messages: String,
-    case: Case,
-    audit: yuqi_ledger::CaseAudit,
-    timeline: yuqi_timeline::CaseTimeline,
-    plan: yuqi_plan::Plan,
-    contacts: Vec<Contact>,
+    /// The pipeline's result, written on `TODAY`.
+    c: yuqi_app::Computed,
 }
 
 fn world(src: &str, messages: &str) -> World {
@@ -47,36 +43,23 @@ fn world(src: &str, messages: &str) -> World {
     let c =
         yuqi_app::compute(yuqi_app::CaseInput { case, evidence: None, messages: msgs }, yuqi_app::Dates::today(today))
             .expect("pipeline");
-    World {
-        src: src.to_string(),
-        messages: messages.to_string(),
-        case: c.case,
-        audit: c.audit,
-        timeline: c.timeline,
-        plan: c.plan,
-        contacts: c.contacts,
-    }
+    World { src: src.to_string(), messages: messages.to_string(), c }
 }
 
 impl World {
     fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            case: &self.case,
-            audit: &self.audit,
-            timeline: &self.timeline,
-            plan: &self.plan,
-            contacts: &self.contacts,
-            evidence: None,
-            today: NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("date"),
-        }
+        self.c.inputs()
     }
 
     /// Every letter that can be built for this case.
     fn letters(&self) -> Vec<(String, Doc)> {
         let mut out = Vec::new();
         for kind in LetterKind::ALL {
-            let debts: Vec<Option<String>> =
-                if kind.per_debt() { self.case.debts.iter().map(|d| Some(d.id.clone())).collect() } else { vec![None] };
+            let debts: Vec<Option<String>> = if kind.per_debt() {
+                self.c.case.debts.iter().map(|d| Some(d.id.clone())).collect()
+            } else {
+                vec![None]
+            };
             for debt in debts {
                 let opts = LetterOptions { debt: debt.clone(), accept_limitation_effect: true };
                 if let Ok(doc) = yuqi_docs::letter(kind, &self.inputs(), &opts) {
@@ -145,9 +128,9 @@ fn allowed_legal_numbers(w: &World, dates: &BTreeSet<NaiveDate>) -> (BTreeSet<St
     }
     let json = format!(
         "{}{}{}",
-        serde_json::to_string(&w.audit).expect("json"),
-        serde_json::to_string(&w.timeline).expect("json"),
-        serde_json::to_string(&w.plan).expect("json")
+        serde_json::to_string(&w.c.audit).expect("json"),
+        serde_json::to_string(&w.c.timeline).expect("json"),
+        serde_json::to_string(&w.c.plan).expect("json")
     );
     for c in percents_re().captures_iter(&json) {
         percents.insert(norm_percent(&c[1]));
@@ -194,9 +177,9 @@ fn allowed(w: &World) -> (BTreeSet<String>, BTreeSet<NaiveDate>) {
     walk_toml(&raw, &mut amounts, &mut dates);
     let json = format!(
         "{}{}{}{}{}",
-        serde_json::to_string(&w.audit).expect("json"),
-        serde_json::to_string(&w.timeline).expect("json"),
-        serde_json::to_string(&w.plan).expect("json"),
+        serde_json::to_string(&w.c.audit).expect("json"),
+        serde_json::to_string(&w.c.timeline).expect("json"),
+        serde_json::to_string(&w.c.plan).expect("json"),
         w.messages,
         w.src
     );
@@ -232,7 +215,7 @@ fn check_letters(w: &World) -> usize {
             if let Inline::Fact { text, source: Source::Case(path) } = i
                 && !path.contains(".event[")
             {
-                assert_eq!(case_value(&w.case, path).as_deref(), Some(text.as_str()), "{name}: fact {path}");
+                assert_eq!(case_value(&w.c.case, path).as_deref(), Some(text.as_str()), "{name}: fact {path}");
             }
         }
         // 2. Every amount and date printed is accounted for.
@@ -381,7 +364,7 @@ fn the_verification_letter_acknowledges_nothing() {
             continue;
         }
         let w = world(&std::fs::read_to_string(&path).expect("read"), "");
-        for d in &w.case.debts {
+        for d in &w.c.case.debts {
             let doc = yuqi_docs::letter(
                 LetterKind::Verification,
                 &w.inputs(),
