@@ -30,7 +30,8 @@ fn plan_prints_the_budget_the_order_and_the_limitation_effect() {
     let s = out(&o);
     // 4,800 − 3,300 = 1,500; a tenth kept back leaves 1,350.
     assert!(s.contains("每月可用于还款 1,350.00 元"), "{s}");
-    assert!(s.contains("第 1 优先：zr"), "{s}");
+    // Debts are named as the borrower knows them; the command line adds the case file's key.
+    assert!(s.contains("第 1 优先：某某花（编号 zr）"), "{s}");
     assert!(s.contains("重新计算三年"), "{s}");
     assert!(s.contains("yuqi letter verification"), "{s}");
     let j = yuqi(&["plan", "examples/demo.toml", "--json"]);

@@ -71,13 +71,13 @@ pub fn contract_apr(debt: &Debt, schedule: &[Installment], days_per_year: Decima
             (
                 irr::irr(&amounts),
                 m,
-                "等间隔还款：周期内部收益率 R；名义年化 = R × 每年期数；实际年化 = (1+R)^每年期数 − 1".to_string(),
+                "等间隔还款：先求每期的内部收益率；名义年化 = 每期收益率 × 每年期数；实际年化 = (1 + 每期收益率)^每年期数 − 1".to_string(),
             )
         }
         Repayment::Explicit(_) => (
             Err(IrrError::NoRoot),
             None,
-            "还款日不规则：按XIRR（实际天数/365）计算实际年化；名义年化按月复利折算".to_string(),
+            "还款日不规则：按实际还款日期和天数计算实际年化；名义年化按月复利折算".to_string(),
         ),
     };
 

@@ -246,7 +246,11 @@ pub fn plan_case(case: &Case, audit: &CaseAudit, timeline: &CaseTimeline) -> Res
             "plan_priority",
             format!(
                 "处理顺序：{}",
-                debts.iter().map(|d| format!("{}. {}", d.priority, d.id)).collect::<Vec<_>>().join("；")
+                debts
+                    .iter()
+                    .map(|d| format!("{}. {}", d.priority, case.debt_name(&d.id)))
+                    .collect::<Vec<_>>()
+                    .join("；")
             ),
         )
         .on(as_of),
@@ -508,7 +512,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
             title: "要求核实债务".to_string(),
             detail: format!(
                 "对 {} 发《债务核实函》：要求出示借款合同、放款凭证、债权转让通知和逐项计算。这封信不承认欠款，也不会让时效重新计算。",
-                need_verify.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join("、")
+                need_verify.iter().map(|d| case.debt_name(&d.id)).collect::<Vec<_>>().join("、")
             ),
             command: need_verify
                 .first()
@@ -528,7 +532,11 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
         let best = d.options.iter().find(|o| o.recommended).or_else(|| d.options.first());
         let Some(o) = best else { continue };
         if o.kind == OptionKind::NothingOwed {
-            steps.push(Step { title: format!("{}：不要再付款", d.id), detail: o.detail.clone(), command: None });
+            steps.push(Step {
+                title: format!("{}：不要再付款", case.debt_name(&d.id)),
+                detail: o.detail.clone(),
+                command: None,
+            });
             continue;
         }
         let first = if need_verify.iter().any(|v| v.id == d.id) {
@@ -537,14 +545,14 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
             ""
         };
         steps.push(Step {
-            title: format!("第 {} 优先：{}（{}）", d.priority, d.id, d.creditor),
+            title: format!("第 {} 优先：{}（{}）", d.priority, case.debt_name(&d.id), d.creditor),
             detail: format!("{first}{}", o.title),
             command: Some(format!("yuqi letter proposal 案例文件 --debt {} --out 协商申请.pdf", d.id)),
         });
     }
     for d in debts.iter().filter(|d| d.standing.barred()) {
         steps.push(Step {
-            title: format!("{}：时效已届满，不主动处理", d.id),
+            title: format!("{}：时效已届满，不主动处理", case.debt_name(&d.id)),
             detail: "不联系、不还款、不承诺、不在催收通知上签字；如对方起诉，在一审答辩中提出诉讼时效抗辩。"
                 .to_string(),
             command: Some(format!("yuqi letter limitation 案例文件 --debt {} --out 时效抗辩.pdf", d.id)),

@@ -38,6 +38,8 @@ use crate::why_now::Reason;
 pub struct DebtTimeline {
     pub id: String,
     pub lender: String,
+    /// The name the borrower knows the debt by (`Case::debt_name`), for charts and headings.
+    pub name: String,
     pub contract_date: NaiveDate,
     pub last_due: NaiveDate,
     pub acts: Vec<Act>,
@@ -84,8 +86,12 @@ pub fn validate(case: &Case, as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
 /// Analyses every debt of `case`; `audit` is the ledger's audit of the same case.
 pub fn analyse_case(case: &Case, audit: &CaseAudit) -> Result<CaseTimeline, LawError> {
     let as_of = audit.as_of;
-    let debts =
+    let mut debts =
         case.debts.iter().zip(&audit.debts).map(|(d, a)| analyse_debt(d, a, as_of)).collect::<Result<Vec<_>, _>>()?;
+    // Two debts with the same app or lender are told apart only at the case level.
+    for d in &mut debts {
+        d.name = case.debt_name(&d.id);
+    }
     let mut deadlines: Vec<Deadline> = debts
         .iter()
         .flat_map(|d| deadlines::collect(&d.id, &d.limitation, &d.limitation_alternatives, &d.credit, as_of))
@@ -188,6 +194,7 @@ pub fn analyse_debt(debt: &Debt, audit: &DebtAudit, as_of: NaiveDate) -> Result<
     Ok(DebtTimeline {
         id: debt.id.clone(),
         lender: debt.lender.clone(),
+        name: debt.short_name(),
         contract_date: debt.contract_date,
         last_due,
         acts,

@@ -106,8 +106,11 @@ pub fn render(t: &CaseTimeline) -> String {
 
 fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
     let mid = y + 30.0;
-    let _ =
-        writeln!(svg, r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##, escape_markup(&d.id));
+    let _ = writeln!(
+        svg,
+        r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##,
+        escape_markup(&truncate(&d.name, 9))
+    );
     let _ = writeln!(
         svg,
         r##"<text x="10" y="{:.1}" fill="#666">{}</text>"##,

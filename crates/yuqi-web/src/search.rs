@@ -71,7 +71,7 @@ impl LawIndex {
                     article: a.number,
                     label: yuqi_law::law().citation_label(d.id, a.number),
                     text: a.text,
-                    confidence: a.confidence.mark(),
+                    confidence: a.confidence.label_zh(),
                     len,
                 });
             }

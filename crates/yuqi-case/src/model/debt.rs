@@ -40,6 +40,14 @@ pub struct Debt {
 }
 
 impl Debt {
+    /// The app's name when the case gives one, else the lender's (see `Case::debt_name`).
+    pub fn short_name(&self) -> String {
+        match self.platform.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => p.to_string(),
+            _ => self.lender.clone(),
+        }
+    }
+
     /// A debt with only the essential terms; everything optional is empty.
     /// For programmatic construction (tools, tests, importers).
     pub fn new(

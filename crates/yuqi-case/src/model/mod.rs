@@ -30,6 +30,25 @@ pub struct Case {
     pub debts: Vec<Debt>,
 }
 
+impl Case {
+    /// The name a borrower knows a debt by: the app's name if the case gives one, else the
+    /// lender's; when two debts would share a name, each gets its place among them ("（第2笔）").
+    /// Ids are the case file's keys and never shown on borrower pages. An unknown id is
+    /// returned as it is.
+    pub fn debt_name(&self, id: &str) -> String {
+        let Some(debt) = self.debts.iter().find(|d| d.id == id) else {
+            return id.to_string();
+        };
+        let base = debt.short_name();
+        let same: Vec<&Debt> = self.debts.iter().filter(|d| d.short_name() == base).collect();
+        if same.len() < 2 {
+            return base;
+        }
+        let n = same.iter().position(|d| d.id == id).map_or(1, |i| i + 1);
+        format!("{base}（第{n}笔）")
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
     pub name: String,
@@ -56,4 +75,22 @@ pub struct Screen {
     pub fake_documents: Option<bool>,
     pub absconded: Option<bool>,
     pub hid_assets: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_case;
+
+    #[test]
+    fn debts_are_named_as_the_borrower_knows_them() {
+        let src = "version = 1\n\
+            [[debt]]\nid = \"a\"\nlender = \"某科技\"\nplatform = \"极速钱包\"\nkind = \"unlicensed\"\ncontract_date = 2026-08-01\nprincipal = 3000\nmethod = \"bullet\"\nperiods = 1\n\
+            [[debt]]\nid = \"b\"\nlender = \"某银行\"\nkind = \"bank\"\ncontract_date = 2025-01-01\nprincipal = 1000\nrate = \"年化10%\"\nmethod = \"bullet\"\nperiods = 1\n\
+            [[debt]]\nid = \"c\"\nlender = \"某银行\"\nkind = \"bank\"\ncontract_date = 2025-02-01\nprincipal = 2000\nrate = \"年化10%\"\nmethod = \"bullet\"\nperiods = 1\n";
+        let case = parse_case(src, "t.toml").expect("case");
+        assert_eq!(case.debt_name("a"), "极速钱包");
+        assert_eq!(case.debt_name("b"), "某银行（第1笔）");
+        assert_eq!(case.debt_name("c"), "某银行（第2笔）");
+        assert_eq!(case.debt_name("zz"), "zz");
+    }
 }

@@ -61,7 +61,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
             .iter()
             .map(|d| {
                 vec![
-                    d.id.clone(),
+                    inputs.case.debt_name(&d.id),
                     d.lender.clone(),
                     m(d.contract_principal),
                     m(d.received),
@@ -81,16 +81,17 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
     }
     let dates = LegalDates { as_of: a.as_of, filing: a.filing_date, filing_assumed: a.filing_assumed };
     for parts in inputs.debts() {
-        debt(out, parts.debt, parts.audit, dates, opts);
+        let heading = super::debt_heading(inputs, &parts.debt.id, opts);
+        debt(out, &heading, parts.debt, parts.audit, dates, opts);
     }
-    stacking(out, &a.stacking);
+    stacking(out, inputs.case, &a.stacking);
     out.push(note(format!("舍入规则：{ROUNDING_POLICY_ZH}")));
     out.push(note(a.disclaimer));
 }
 
-fn debt(out: &mut Vec<Block>, debt: &Debt, da: &DebtAudit, dates: LegalDates, opts: &SectionOptions) {
-    let platform = da.platform.as_ref().map_or(String::new(), |p| format!("（{p}）"));
-    out.push(h(2, format!("{}　{}{} — {}", da.id, da.lender, platform, da.kind_label)));
+fn debt(out: &mut Vec<Block>, heading: &str, debt: &Debt, da: &DebtAudit, dates: LegalDates, opts: &SectionOptions) {
+    let lender = if heading.starts_with(da.lender.as_str()) { String::new() } else { format!("　{}", da.lender) };
+    out.push(h(2, format!("{heading}{lender} — {}", da.kind_label)));
     out.push(para(inl![format!(
         "合同日期 {}；合同本金 {} 元；实际到手 {} 元；依法认定的本金 ",
         da.contract_date,
@@ -102,7 +103,7 @@ fn debt(out: &mut Vec<Block>, debt: &Debt, da: &DebtAudit, dates: LegalDates, op
         inlines.push(Inline::text("。"));
     }
     out.push(para(inl![format!(
-        "合同利率 {}（折合年化 {}）；真实年化：名义 {}，实际（复利）{}，XIRR {}。",
+        "合同利率 {}（折合年化 {}）；真实年化：名义 {}，实际（复利）{}，按实际还款日期计算 {}。",
         da.stated_rate,
         format_rate_percent(da.stated_annual, 2),
         pct(da.apr_nominal),
@@ -151,7 +152,7 @@ fn debt(out: &mut Vec<Block>, debt: &Debt, da: &DebtAudit, dates: LegalDates, op
             debt.demand.as_ref().and_then(|x| Some((x.date?, x.amount))).into_iter().collect();
         out.push(Block::Figure {
             svg: charts::amounts(&series, &demands),
-            caption: format!("图：{} 按合同计算与依法最多支持的金额（对方主张标为橙点）", da.id),
+            caption: format!("图：{heading} 按合同计算与依法最多支持的金额（对方主张标为橙点）"),
         });
     }
     if !da.alternatives.is_empty() {
@@ -207,7 +208,7 @@ fn debt(out: &mut Vec<Block>, debt: &Debt, da: &DebtAudit, dates: LegalDates, op
     }
 }
 
-fn stacking(out: &mut Vec<Block>, links: &[StackingLink]) {
+fn stacking(out: &mut Vec<Block>, case: &yuqi_case::Case, links: &[StackingLink]) {
     if links.is_empty() {
         return;
     }
@@ -217,15 +218,18 @@ fn stacking(out: &mut Vec<Block>, links: &[StackingLink]) {
         .map(|s| match s {
             StackingLink::Refinanced { new_debt, new_date, new_received, old_debt, old_date, old_amount, paid } => {
                 inl![format!(
-                    "{new_date} 借入【{new_debt}】到手 {} 元，{} 天后{}【{old_debt}】{} 元",
+                    "{new_date} 借入【{}】到手 {} 元，{} 天后{}【{}】{} 元",
+                    case.debt_name(new_debt),
                     m(*new_received),
                     (*old_date - *new_date).num_days(),
                     if *paid { "偿还了" } else { "到期应还" },
+                    case.debt_name(old_debt),
                     m(*old_amount)
                 )]
             }
             StackingLink::Burst { debts, from, to } => {
-                inl![format!("{from} 至 {to} 之间连续借入 {} 笔：{}", debts.len(), debts.join("、"))]
+                let names: Vec<String> = debts.iter().map(|d| case.debt_name(d)).collect();
+                inl![format!("{from} 至 {to} 之间连续借入 {} 笔：{}", debts.len(), names.join("、"))]
             }
         })
         .collect();

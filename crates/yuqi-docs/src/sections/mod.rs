@@ -135,6 +135,13 @@ pub(crate) fn note(text: impl Into<String>) -> Block {
     Block::Note { inlines: vec![Inline::text(text)] }
 }
 
+/// A debt as headings name it: the name the borrower knows it by (`Case::debt_name`), and for
+/// the command line, where letters are asked for by the case file's key, that key too.
+pub(crate) fn debt_heading(inputs: &Inputs<'_>, id: &str, opts: &SectionOptions) -> String {
+    let name = inputs.case.debt_name(id);
+    if opts.commands { format!("{name}（编号 {id}）") } else { name }
+}
+
 pub(crate) fn m(x: yuqi_money::Money) -> String {
     x.to_grouped_string()
 }

@@ -66,7 +66,7 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
                 let order = if d.standing.barred() { "—".to_string() } else { d.priority.to_string() };
                 vec![
                     order,
-                    format!("{}（{}）", d.id, d.creditor),
+                    format!("{}（{}）", inputs.case.debt_name(&d.id), d.creditor),
                     d.standing_label.clone(),
                     m(d.lawful_total),
                     om(d.demanded),
@@ -77,7 +77,7 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
         numeric: vec![true, false, false, true, true, false],
     });
     for d in &p.debts {
-        debt(out, d);
+        debt(out, d, &super::debt_heading(inputs, &d.id, opts));
     }
     out.push(para(inl![Inline::strong("可以生成的信函：")]));
     out.push(Block::List {
@@ -95,11 +95,11 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
     });
 }
 
-fn debt(out: &mut Vec<Block>, d: &yuqi_plan::DebtPlan) {
+fn debt(out: &mut Vec<Block>, d: &yuqi_plan::DebtPlan, name: &str) {
     let head = if d.standing.barred() {
-        format!("不主动处理：{}（{}）— {}", d.id, d.creditor, d.standing_label)
+        format!("不主动处理：{name}（{}）— {}", d.creditor, d.standing_label)
     } else {
-        format!("第 {} 优先：{}（{}）— {}", d.priority, d.id, d.creditor, d.standing_label)
+        format!("第 {} 优先：{name}（{}）— {}", d.priority, d.creditor, d.standing_label)
     };
     out.push(h(2, head));
     let mut owed = format!("依法应还 {} 元（本金 {} 元）", m(d.lawful_total), m(d.principal_lawful));

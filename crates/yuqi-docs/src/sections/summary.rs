@@ -32,7 +32,7 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     if let Some(d) = inputs.timeline.deadlines.iter().find(|d| d.days_from_now >= 0) {
         out.push(para(inl![
             Inline::strong("最近的要紧日期："),
-            computed(format!("{}（{}）{}", d.date, d.debt, d.label), d.rule)
+            computed(format!("{}（{}）{}", d.date, inputs.case.debt_name(&d.debt), d.label), d.rule)
         ]));
     }
 }
@@ -51,7 +51,7 @@ pub(super) fn deadlines(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
             .map(|d| {
                 vec![
                     d.date.to_string(),
-                    d.debt.clone(),
+                    inputs.case.debt_name(&d.debt),
                     format!("{}{}", d.label, if d.disputed { "（有争议）" } else { "" }),
                     match d.days_from_now {
                         0 => "今天".to_string(),

@@ -19,7 +19,8 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
         });
     }
     for d in &t.debts {
-        debt(out, d, opts, inputs.audit.as_of);
+        let heading = super::debt_heading(inputs, &d.id, opts);
+        debt(out, d, &heading, opts, inputs.audit.as_of);
     }
     if !t.criminal.is_empty() {
         out.push(h(2, "刑事风险（借款人一方）"));
@@ -30,8 +31,9 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
     }
 }
 
-fn debt(out: &mut Vec<Block>, d: &DebtTimeline, opts: &SectionOptions, as_of: chrono::NaiveDate) {
-    out.push(h(2, format!("{}　{}", d.id, d.lender)));
+fn debt(out: &mut Vec<Block>, d: &DebtTimeline, heading: &str, opts: &SectionOptions, as_of: chrono::NaiveDate) {
+    let lender = if heading.starts_with(d.lender.as_str()) { String::new() } else { format!("　{}", d.lender) };
+    out.push(h(2, format!("{heading}{lender}")));
     let lim = &d.limitation;
     out.push(para(inl![
         Inline::strong("诉讼时效："),

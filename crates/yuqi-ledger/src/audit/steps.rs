@@ -131,7 +131,7 @@ pub(super) fn real_cost(
         TraceStep::new(
             "irr",
             format!(
-                "到手 {}，按计划共还 {}（成本 {}）：名义年化 {}，实际年化 {}，XIRR {}",
+                "到手 {}，按计划共还 {}（成本 {}）：名义年化 {}，实际年化 {}，按实际还款日期计算 {}",
                 principal_initial.to_grouped_string(),
                 contract_total.to_grouped_string(),
                 apr.total_cost.to_grouped_string(),

@@ -55,7 +55,13 @@ pub(crate) async fn article(
         doc_title: d.title.to_string(),
         doc_number: d.doc_number.to_string(),
         confidence: a.confidence.label_zh().to_string(),
-        text_kind: a.text_kind.to_string(),
+        // The schema's three kinds (yuqi_law::schema::TEXT_KINDS), as a reader says them.
+        text_kind: match a.text_kind {
+            "verbatim" => "条文原文",
+            "excerpt" => "条文节录",
+            _ => "内容摘要",
+        }
+        .to_string(),
         paragraphs: a.text.lines().map(str::to_string).collect(),
         note: a.note.to_string(),
     })

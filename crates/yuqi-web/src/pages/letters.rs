@@ -11,7 +11,7 @@ struct Letters {
     id: String,
     title: String,
     kinds: Vec<(&'static str, &'static str, &'static str)>,
-    debts: Vec<String>,
+    debts: Vec<(String, String)>,
 }
 
 pub(crate) async fn letters(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
@@ -25,7 +25,7 @@ pub(crate) async fn letters(State(state): State<AppState>, headers: HeaderMap, P
         id: rec.id.to_string(),
         title: rec.title,
         kinds: LetterKind::ALL.iter().map(|k| (k.id(), k.title_zh(), k.purpose_zh())).collect(),
-        debts: case.debts.iter().map(|d| d.id.clone()).collect(),
+        debts: case.debts.iter().map(|d| (d.id.clone(), case.debt_name(&d.id))).collect(),
     })
 }
 

@@ -1,0 +1,110 @@
+//! Plain language on every borrower page: a borrower reads no English words, no internal codes
+//! and no file-format syntax. The test walks every page of the demo case (and the triage and
+//! its result), takes the text a person sees (not tags, attributes, scripts or styles) and fails
+//! on any run of Latin letters outside a short allow-list of abbreviations that are explained
+//! beside them or that everyone in China uses (App, PDF, LPR, …). The case-file editor's text
+//! area is the expert view and is not read.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use common::*;
+
+/// Abbreviations a borrower meets in daily life or that the page explains where it uses them.
+const ALLOWED: &[&str] = &["App", "APP", "PDF", "LPR", "IRR", "DOCX", "Word", "WPS", "Markdown", "HTML", "yuqi"];
+
+/// The visible text of an HTML page: tags, comments, scripts and styles removed, entities of
+/// the five markup characters decoded.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let tail = &rest[i..];
+        let lower = tail.get(..8).unwrap_or(tail).to_ascii_lowercase();
+        // The case-file editor's text area is the expert view (the TOML itself), not prose.
+        let end_tag = if lower.starts_with("<textare") {
+            "</textarea>"
+        } else if lower.starts_with("<script") {
+            "</script>"
+        } else if lower.starts_with("<style") {
+            "</style>"
+        } else if tail.starts_with("<!--") {
+            "-->"
+        } else {
+            ">"
+        };
+        match tail.find(end_tag) {
+            Some(j) => rest = &tail[j + end_tag.len()..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// Every run of Latin letters (with the digits, dots, underscores and hyphens that make codes
+/// and file names) not on the allow-list.
+fn foreign_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |w: &mut String, out: &mut Vec<String>| {
+        let t = w.trim_matches(|c: char| matches!(c, '.' | '-' | '_'));
+        if t.chars().any(|c| c.is_ascii_alphabetic()) && !ALLOWED.contains(&t) {
+            out.push(t.to_string());
+        }
+        w.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']') {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[tokio::test]
+async fn borrower_pages_have_no_english_or_codes() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let mut found = Vec::new();
+    let pages = [
+        "/triage".to_string(),
+        format!("/cases/{id}"),
+        format!("/cases/{id}/audit"),
+        format!("/cases/{id}/timeline"),
+        format!("/cases/{id}/inbox"),
+        format!("/cases/{id}/evidence"),
+        format!("/cases/{id}/letters"),
+        format!("/cases/{id}/edit"),
+        "/".to_string(),
+        "/law?q=诉讼时效".to_string(),
+        "/law/civil_code/195".to_string(),
+    ];
+    for uri in &pages {
+        let r = send(&app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let text = visible_text(&r.text());
+        for w in foreign_words(&text) {
+            // The words around it, to find where it comes from.
+            let at = text.find(w.as_str()).unwrap_or(0);
+            let around: String = text[..at].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+            let after: String = text[at..].chars().take(30).collect();
+            found.push(format!(
+                "{uri}: {w} — …{}{}…",
+                around.split_whitespace().collect::<Vec<_>>().join(" "),
+                after.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "{} foreign words:\n{}", found.len(), found.join("\n"));
+}
