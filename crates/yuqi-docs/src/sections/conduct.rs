@@ -19,19 +19,19 @@ pub(super) fn conduct(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     )]));
     if !counts.is_empty() {
         out.push(Block::Table {
-            columns: vec!["类型".into(), "代码".into(), "条数".into(), "依据".into()],
+            // No code column: the dossier is read by the borrower; codes are for the JSON.
+            columns: vec!["类型".into(), "条数".into(), "依据".into()],
             rows: counts
                 .iter()
                 .map(|(code, label, n)| {
                     vec![
                         label.to_string(),
-                        code.to_string(),
                         n.to_string(),
                         yuqi_conduct::Code::parse(code).map(yuqi_conduct::code::basis).unwrap_or("").to_string(),
                     ]
                 })
                 .collect(),
-            numeric: vec![false, false, true, false],
+            numeric: vec![false, true, false],
         });
     }
     for c in flagged.iter().take(MAX_QUOTES) {
