@@ -211,14 +211,10 @@ pub fn unrecorded_demands(
         if let Some((day, c)) = latest {
             let later = day.with_year(day.year() + 3).unwrap_or(day);
             out.push(format!(
-                "借款 {}：{} 的催收{}（{}）没有计入时效计算。如果它到达了你，时效会从那天重新计算，届满日可能推迟到 {} 前后。用 yuqi evidence propose / confirm 把它加入时间线后重新计算。",
-                d.id,
+                "{}：{} 的催收{}没有计入时效计算。如果它到达了你，时效会从那天重新计算，届满日可能推迟到 {} 前后。在证据库中确认这条催收、把它加入时间线后再算一次。",
+                case.debt_name(&d.id),
                 day,
                 c.channel.as_deref().unwrap_or("记录"),
-                match &c.source {
-                    Source::Evidence(id) => id.clone(),
-                    _ => String::new(),
-                },
                 later
             ));
         }

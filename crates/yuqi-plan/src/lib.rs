@@ -485,7 +485,7 @@ fn case_warnings(debts: &[DebtPlan], budget: &Budget, audit: &CaseAudit) -> Vec<
         );
     }
     if budget.monthly_income.is_none() {
-        out.push("案例文件没有填写 monthly_income（月收入）和 essential_expenses（必要开支）：无法算出你每月能还多少，分期方案只列出了法定金额。".to_string());
+        out.push("还没有填写月收入和必要开支：无法算出你每月能还多少，分期方案只列出了法定金额。".to_string());
     }
     out
 }

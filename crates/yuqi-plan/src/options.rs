@@ -284,9 +284,7 @@ pub(crate) fn for_debt(
                     "按你填写的收入和开支，每月没有余钱分给这笔：先申请停息挂账，说明困难，等收入恢复后再谈分期。"
                         .to_string()
                 }
-                None => {
-                    "案例文件没有填写月收入和必要开支，无法算出每月能还多少；填写后重新运行 yuqi plan。".to_string()
-                }
+                None => "还没有填写月收入和必要开支，无法算出每月能还多少；填写后再算一次。".to_string(),
             };
             inst.affordable = budget.for_debts.map(|_| false);
         }

@@ -146,14 +146,14 @@ pub fn criminal_screen(case: &Case, audits: &[DebtAudit], as_of: NaiveDate) -> R
         let text = if principal.to_yuan() < threshold {
             format!(
                 "信用卡【{}】未还本金约 {} 元，低于恶意透支“数额较大”的 {} 元起点，不构成信用卡诈骗罪。",
-                debt.id,
+                case.debt_name(&debt.id),
                 principal.to_grouped_string(),
                 threshold.normalize()
             )
         } else {
             format!(
                 "信用卡【{}】未还本金约 {} 元，达到 {} 元。但恶意透支还要求：以非法占有为目的，经银行两次有效催收（间隔至少30天、能证明你收到）后超过三个月仍不还。不能只因没还钱就认定非法占有目的——法律列举的是明知没有能力仍大量透支、用虚假资料、逃匿或为逃避催收改换联系方式、转移隐匿财产等情形。{}在提起公诉前全额归还的，可以不起诉。{}",
-                debt.id,
+                case.debt_name(&debt.id),
                 principal.to_grouped_string(),
                 threshold.normalize(),
                 if s.absconded == Some(true) || s.hid_assets == Some(true) {
