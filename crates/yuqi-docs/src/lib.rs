@@ -17,6 +17,7 @@ pub mod contacts;
 pub mod doc;
 pub mod dossier;
 pub mod facts;
+pub mod glossary;
 pub mod legal;
 pub mod letters;
 pub mod sections;

@@ -108,3 +108,21 @@ async fn borrower_pages_have_no_english_or_codes() {
     found.dedup();
     assert!(found.is_empty(), "{} foreign words:\n{}", found.len(), found.join("\n"));
 }
+
+/// The legal words a borrower cannot avoid are explained in one line where a page first uses
+/// them, and only once on that page.
+#[tokio::test]
+async fn legal_words_are_explained_on_first_use() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    for (page, term) in [("timeline", "诉讼时效"), ("audit", "砍头息")] {
+        let uri = format!("/cases/{id}/{page}");
+        let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let text = visible_text(&r.text());
+        let explained = format!("“{term}”：");
+        assert_eq!(text.matches(explained.as_str()).count(), 1, "{uri}: {term} explained once");
+        let first_use = text.find(term).expect("the term is used");
+        assert!(first_use < text.find(explained.as_str()).expect("explained"), "{uri}: explained after its first use");
+    }
+}

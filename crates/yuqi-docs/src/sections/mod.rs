@@ -118,6 +118,7 @@ pub fn document(
         doc.blocks.push(h(1, format!("{}、{}", NUMERALS.get(i).copied().unwrap_or("十"), s.title_zh())));
         doc.blocks.extend(s.blocks(inputs, opts));
     }
+    crate::glossary::explain_first_use(&mut doc.blocks);
     doc
 }
 

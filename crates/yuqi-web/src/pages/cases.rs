@@ -55,7 +55,11 @@ pub(crate) async fn dashboard(
     // would be a second rendering, so the overview shows it whole.
     let opts = SectionOptions { trace: false, charts: false, commands: false };
     let inputs = c.inputs();
-    let render = |s: Section| yuqi_render::html::blocks(&s.blocks(&inputs, &opts));
+    let render = |s: Section| {
+        let mut blocks = s.blocks(&inputs, &opts);
+        yuqi_docs::glossary::explain_first_use(&mut blocks);
+        yuqi_render::html::blocks(&blocks)
+    };
     html(Dashboard {
         csrf: v.csrf,
         local: v.local,
@@ -105,7 +109,10 @@ async fn section_page(
         None => {
             let c = compute::for_record(&state, &rec, dates).await?;
             let body = tokio::task::spawn_blocking(move || {
-                yuqi_render::html::blocks(&section.blocks(&c.inputs(), &SectionOptions::FULL))
+                let mut blocks = section.blocks(&c.inputs(), &SectionOptions::FULL);
+                // The page is read on its own: its legal words are explained where first used.
+                yuqi_docs::glossary::explain_first_use(&mut blocks);
+                yuqi_render::html::blocks(&blocks)
             })
             .await?;
             let body = std::sync::Arc::new(body);
