@@ -187,7 +187,8 @@ pub(crate) enum Voice {
 pub(crate) fn loan_sentence(f: &Facts<'_>, d: &Debt, voice: Voice) -> Vec<Inline> {
     let assigned = d.kind == LenderKind::Assignee || !d.assignments.is_empty();
     let card = d.kind == LenderKind::CreditCard;
-    // "于2024年6月10日通过好借点App向某某公司借款（合同本金…，实际到账…）"
+    // "于2024年6月10日通过好借点App向某某公司借款（合同写明借款…，实际到手…）": what the
+    // contract says beside what the borrower actually got, which is the figure the law counts.
     let mut what: Vec<Inline> = if card {
         inl![
             "在",
@@ -205,9 +206,9 @@ pub(crate) fn loan_sentence(f: &Facts<'_>, d: &Debt, voice: Voice) -> Vec<Inline
         if let Some(p) = f.debt_opt(d, "platform") {
             v.extend(inl!["通过", p]);
         }
-        v.extend(inl!["向", original_lender(f, d), "借款（合同本金", f.debt(d, "principal", "合同本金")]);
+        v.extend(inl!["向", original_lender(f, d), "借款（合同写明借款", f.debt(d, "principal", "合同写明的借款金额")]);
         if d.received != d.principal {
-            v.extend(inl!["，实际到账", f.debt(d, "received", "实际到账金额")]);
+            v.extend(inl!["，实际到手", f.debt(d, "received", "实际到手金额")]);
         }
         v.push(Inline::text("）"));
         v
