@@ -20,8 +20,14 @@ pub(crate) const QUOTED_MAX: usize = 12;
 /// A message up to this many characters is quoted whole.
 const WHOLE_CHARS: usize = 120;
 
-/// Characters kept on each side of a marked part when a longer message is trimmed.
+/// Characters kept on each side of a marked part when a longer message is trimmed; the cut then
+/// moves out to the nearest punctuation within as many characters again, so that it falls
+/// between clauses rather than inside a word.
 const CONTEXT_CHARS: usize = 20;
+
+fn is_break(c: char) -> bool {
+    matches!(c, '，' | '。' | '！' | '？' | '；' | '：' | ',' | '.' | '!' | '?' | ';' | ':' | ' ' | '\n')
+}
 
 /// One finding on one record as a letter states it: the label and the legal basis (empty when
 /// the law data has no primary text for it).
@@ -125,7 +131,13 @@ fn excerpt(c: &Contact, codes: &[&str]) -> Vec<Piece> {
     } else {
         let mut w: Vec<(usize, usize)> = Vec::new();
         for (s, e, _) in &kept {
-            let (a, b) = (s.saturating_sub(CONTEXT_CHARS), (e + CONTEXT_CHARS).min(n));
+            let (mut a, mut b) = (s.saturating_sub(CONTEXT_CHARS), (e + CONTEXT_CHARS).min(n));
+            if a > 0 {
+                a = (a.saturating_sub(CONTEXT_CHARS)..a).rev().find(|&i| is_break(chars[i])).map_or(a, |i| i + 1);
+            }
+            if b < n {
+                b = (b..(b + CONTEXT_CHARS).min(n)).find(|&i| is_break(chars[i])).map_or(b, |i| i + 1);
+            }
             match w.last_mut() {
                 Some(last) if a <= last.1 => last.1 = last.1.max(b),
                 _ => w.push((a, b)),
