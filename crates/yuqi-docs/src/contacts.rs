@@ -67,6 +67,26 @@ fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str) 
     }
 }
 
+/// A recipient word of the messages format (docs/conduct.md: `to`) in Chinese, as a letter or a
+/// page names the person the collector wrote to; `None` for a number or a name.
+pub fn recipient_zh(to: &str) -> Option<&'static str> {
+    Some(match to.trim() {
+        "self" => "本人",
+        "contact" => "本人通讯录中的联系人",
+        "relative" => "本人的亲属",
+        "family" => "本人的家人",
+        "employer" => "本人的工作单位",
+        "colleague" => "本人的同事",
+        "friend" => "本人的朋友",
+        "neighbour" | "neighbor" => "本人的邻居",
+        "landlord" => "本人的房东",
+        "school" => "学校",
+        "third_party" => "第三人",
+        t if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphabetic() || c == '_') => "第三人",
+        _ => return None,
+    })
+}
+
 /// Demand events of the case file that carry a note (what the collector said or did).
 pub fn from_case(case: &Case) -> Vec<Contact> {
     let an = Analyzer::shared();

@@ -31,6 +31,10 @@ pub struct Apr {
     pub method: String,
     pub flows: Vec<Flow>,
     pub total_cost: Money,
+    /// The whole cost as a fraction of the money received on day 0 (`None` when nothing was
+    /// received). For a loan of a few days this is what one term costs, which says more than an
+    /// annual rate compounded over terms the borrower never took.
+    pub cost_share: Option<Decimal>,
     pub error: Option<IrrError>,
 }
 
@@ -51,6 +55,7 @@ pub fn contract_apr(debt: &Debt, schedule: &[Installment], days_per_year: Decima
     let mut flows = vec![start];
     flows.extend(schedule.iter().map(|i| Flow { date: i.due, amount: -i.total() }));
     let total_cost = -flows.iter().map(|f| f.amount).sum::<Money>();
+    let cost_share = start.amount.is_positive().then(|| (total_cost.to_yuan() / start.amount.to_yuan()).round_dp(8));
     let amounts: Vec<f64> = flows.iter().map(|f| f.amount.to_f64()).collect();
     let dates: Vec<NaiveDate> = flows.iter().map(|f| f.date).collect();
     let xirr = irr::xirr(&dates, &amounts);
@@ -90,6 +95,7 @@ pub fn contract_apr(debt: &Debt, schedule: &[Installment], days_per_year: Decima
         method,
         flows,
         total_cost,
+        cost_share,
         error: None,
     };
     match (periodic, m) {

@@ -2,12 +2,12 @@
 //! by the other side, or stated by the borrower), names, signatures and quoted messages.
 
 use chrono::NaiveDate;
-use yuqi_case::{Channel, Debt, EventKind, LenderKind};
+use yuqi_case::{Debt, EventKind, LenderKind};
 use yuqi_law::law;
 
 use super::DebtView;
 use crate::contacts::Contact;
-use crate::doc::{Block, Inline, Source};
+use crate::doc::{Block, Inline};
 use crate::facts::{Facts, computed, today};
 use crate::inl;
 
@@ -51,9 +51,9 @@ pub(super) fn annual_cap(id: &str, on: NaiveDate) -> String {
 /// Whether a citation belongs in a letter about a debt of this kind: the primary text (not the
 /// secondary summaries the law data also keeps), and only rules
 /// that bind this kind of lender (the bank consumer-protection measures bind banks and licensed
-/// consumer lenders; the credit-card measures bind card issuers; the private-lending rules do
-/// not apply to licensed lenders).
-fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
+/// consumer lenders; the credit-card measures bind card issuers, and the interpretation on
+/// card crimes speaks only of cards; the private-lending rules do not apply to licensed lenders).
+pub(super) fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
     let primary = law().article(&c.doc, &c.article).is_some_and(|(_, a)| a.text_kind != "summary");
     // A label the law data marks as second-hand ("二手资料") is for our reports, not for a
     // letter an institution will check.
@@ -62,9 +62,10 @@ fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
     }
     let Some(k) = kind else { return true };
     match c.doc.as_str() {
-        "credit_card_supervision_2011" | "pboc_credit_card_notice_2016" | "credit_card_development_notice_2022" => {
-            k == LenderKind::CreditCard
-        }
+        "credit_card_supervision_2011"
+        | "pboc_credit_card_notice_2016"
+        | "credit_card_development_notice_2022"
+        | "credit_card_crime_interpretation_2018" => k == LenderKind::CreditCard,
         "consumer_protection_measures_2022" | "bank_association_collection_guideline_2026" => {
             matches!(k, LenderKind::Bank | LenderKind::CreditCard | LenderKind::ConsumerFinance)
         }
@@ -187,7 +188,8 @@ pub(crate) enum Voice {
 pub(crate) fn loan_sentence(f: &Facts<'_>, d: &Debt, voice: Voice) -> Vec<Inline> {
     let assigned = d.kind == LenderKind::Assignee || !d.assignments.is_empty();
     let card = d.kind == LenderKind::CreditCard;
-    // "于2024年6月10日通过好借点App向某某公司借款（合同本金…，实际到账…）"
+    // "于2024年6月10日通过好借点App向某某公司借款（合同写明借款…，实际到手…）": what the
+    // contract says beside what the borrower actually got, which is the figure the law counts.
     let mut what: Vec<Inline> = if card {
         inl![
             "在",
@@ -205,9 +207,9 @@ pub(crate) fn loan_sentence(f: &Facts<'_>, d: &Debt, voice: Voice) -> Vec<Inline
         if let Some(p) = f.debt_opt(d, "platform") {
             v.extend(inl!["通过", p]);
         }
-        v.extend(inl!["向", original_lender(f, d), "借款（合同本金", f.debt(d, "principal", "合同本金")]);
+        v.extend(inl!["向", original_lender(f, d), "借款（合同写明借款", f.debt(d, "principal", "合同写明的借款金额")]);
         if d.received != d.principal {
-            v.extend(inl!["，实际到账", f.debt(d, "received", "实际到账金额")]);
+            v.extend(inl!["，实际到手", f.debt(d, "received", "实际到手金额")]);
         }
         v.push(Inline::text("）"));
         v
@@ -260,21 +262,6 @@ pub(crate) fn conduct_label(code: &str) -> &'static str {
     }
 }
 
-/// Where a quoted record came from, as a reader outside yuqi understands it.
-pub(crate) fn source_label(c: &Contact) -> String {
-    let what = match c.channel.as_deref().and_then(Channel::from_text) {
-        Some(Channel::Call) => "通话记录",
-        Some(Channel::Sms | Channel::Mms) => "短信",
-        Some(Channel::Wechat) => "微信消息",
-        _ => "记录",
-    };
-    match &c.source {
-        Source::Case(_) => "本人对通话或来信内容的记录".to_string(),
-        Source::Evidence(_) => format!("{what}截图或导出文件"),
-        _ => what.to_string(),
-    }
-}
-
 /// A quoted contact with its marked spans.
 pub(crate) fn quote(c: &Contact) -> Block {
     let when = match (c.time, c.date) {
@@ -283,14 +270,14 @@ pub(crate) fn quote(c: &Contact) -> Block {
         _ => "时间不详".to_string(),
     };
     let mut head = when;
-    if let Some(ch) = &c.channel {
+    if let Some(ch) = super::records::channel(c) {
         head.push(' ');
         head.push_str(ch);
     }
-    if let Some(from) = &c.from {
+    if let Some(from) = super::records::sender(c) {
         head.push_str(&format!(" 来自 {from}"));
     }
-    if let Some(to) = c.to.as_deref().filter(|t| *t != "self") {
+    if let Some(to) = super::records::recipient(c) {
         head.push_str(&format!(" 发给 {to}"));
     }
     let chars: Vec<char> = c.text.chars().collect();
@@ -334,33 +321,6 @@ pub(crate) fn conduct_for<'c>(contacts: &'c [Contact], debt: Option<&str>, codes
         .filter(|c| debt.is_none_or(|id| c.debt.as_deref().is_none_or(|x| x == id)))
         .filter(|c| codes.is_none_or(|cs| c.hits.iter().any(|h| cs.contains(&h.code))))
         .collect()
-}
-
-/// The attachments list: each quoted record, and the evidence package when there is one.
-pub(crate) fn attachments(doc: &mut crate::doc::Doc, evidence: Option<&crate::EvidenceIndex>, shown: &[&Contact]) {
-    let mut items: Vec<Vec<Inline>> = Vec::new();
-    for c in shown {
-        let when = match (c.time, c.day()) {
-            (Some(t), _) => t.format("%Y年%-m月%-d日%H:%M").to_string(),
-            (None, Some(d)) => crate::facts::date_zh(d),
-            _ => "时间不详".to_string(),
-        };
-        let from = c.from.as_deref().map(|f| format!("来自{f}的")).unwrap_or_default();
-        items.push(inl![format!("{when}{from}{}", source_label(c))]);
-    }
-    if let Some(ev) = evidence {
-        let mut s = format!("证据包（共 {} 条记录", ev.total);
-        if let Some(h) = &ev.chain_head {
-            s.push_str(&format!("，链头哈希 {h}"));
-        }
-        s.push_str("，可用包内 verify.py 核验是否被改动）");
-        items.push(inl![s]);
-    }
-    if items.is_empty() {
-        return;
-    }
-    doc.blocks.push(Block::Heading { level: 2, text: "附件".to_string() });
-    doc.blocks.push(Block::List { ordered: true, items });
 }
 
 /// A computed party name (the creditor that binds the borrower) when it is an organisation's

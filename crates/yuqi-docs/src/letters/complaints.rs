@@ -1,14 +1,13 @@
 //! Letters to authorities: the complaint to the financial regulator, the report to the
 //! internet-finance association, and the police report.
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use yuqi_case::LenderKind;
-use yuqi_law::law;
+use yuqi_law::{Citation, law};
 use yuqi_ledger::Severity;
 
-use super::common::{
-    Voice, attachments, cite_for, closing, conduct_for, conduct_label, line, loan_sentence, para, quote, signature,
-};
+use super::common::{Voice, cite, cite_for, closing, conduct_for, conduct_label, line, loan_sentence, para, signature};
+use super::records::{self, Said, attachments, in_time_order, public_security, rule_cites};
 use super::{DebtView, LetterError, LetterKind, LetterOptions};
 use crate::Inputs;
 use crate::channels;
@@ -23,15 +22,35 @@ pub(crate) enum Target {
     Association,
 }
 
-/// The basis a complaint cites for a conduct code, scoped to the lender. A collector's claim
-/// that a case was filed is a misleading statement, so it cites the false-statement rule, not
-/// the forgery articles.
-fn complaint_basis(code: &str, kind: LenderKind) -> String {
-    let rule = match code {
-        "fake_legal_document" => "conduct_false_consequence",
-        other => yuqi_conduct::Code::parse(other).map_or("", yuqi_conduct::Code::rule),
-    };
-    cite_for(rule, Some(kind))
+/// A record's codes in the order its findings were made, each once.
+fn codes_of(c: &Contact) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for h in &c.hits {
+        if !out.contains(&h.code) {
+            out.push(h.code);
+        }
+    }
+    out
+}
+
+/// What a complaint says of each finding on a record: the label and the basis, scoped to the
+/// lender and taken on the record's day. A collector's claim that a case was filed is a
+/// misleading statement, so it cites the false-statement rule, not the forgery articles.
+fn complaint_said(c: &Contact, kind: LenderKind) -> Vec<Said> {
+    codes_of(c)
+        .into_iter()
+        .map(|code| {
+            let rule = match code {
+                "fake_legal_document" => "conduct_false_consequence",
+                other => yuqi_conduct::Code::parse(other).map_or("", yuqi_conduct::Code::rule),
+            };
+            Said {
+                code,
+                label: conduct_label(code).to_string(),
+                basis: records::cite_text(&rule_cites(rule, c.day(), &[kind])),
+            }
+        })
+        .collect()
 }
 
 /// A ledger finding as a complaint states it: its title, the amount involved and its basis.
@@ -60,32 +79,6 @@ const PRICING: [&str; 8] = [
     "credit_card_interest_on_fees",
 ];
 
-fn conduct_list(doc: &mut Doc, shown: &[&Contact], basis: &dyn Fn(&str, Option<NaiveDate>) -> String) {
-    for c in shown {
-        doc.blocks.push(quote(c));
-    }
-    let mut codes: Vec<(&str, Option<NaiveDate>)> = Vec::new();
-    for c in shown {
-        for h in &c.hits {
-            match codes.iter_mut().find(|x| x.0 == h.code) {
-                Some(x) => x.1 = x.1.max(c.day()),
-                None => codes.push((h.code, c.day())),
-            }
-        }
-    }
-    let items: Vec<Vec<Inline>> = codes
-        .iter()
-        .filter_map(|(code, day)| {
-            let b = basis(code, *day);
-            (!b.is_empty()).then(|| inl![Inline::strong(format!("{}：", conduct_label(code))), b])
-        })
-        .collect();
-    if !items.is_empty() {
-        doc.blocks.push(para(inl!["上述行为涉及的规定："]));
-        doc.blocks.push(Block::List { ordered: false, items });
-    }
-}
-
 pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -> Result<Doc, LetterError> {
     let f = Facts::new(inputs.case);
     let d = v.debt;
@@ -106,7 +99,7 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
         (Target::Regulator, LenderKind::Microloan) => channels::get("local_finance_regulator"),
         (Target::Regulator, _) => channels::get("nfra_12378"),
     };
-    let shown = conduct_for(inputs.contacts, Some(&d.id), None);
+    let shown = in_time_order(conduct_for(inputs.contacts, Some(&d.id), None));
     let pricing: Vec<_> = v
         .audit
         .findings
@@ -171,9 +164,9 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
     doc.blocks.push(para(loan_sentence(&f, d, Voice::Context)));
     if !shown.is_empty() {
         doc.blocks.push(para(inl![format!(
-            "{whom}或其委托的催收人员在催收中有下列行为（原文摘录，标出部分为有问题的内容）："
+            "{whom}或其委托的催收人员在催收中有下列行为（原文摘录，标出部分为有问题的内容；每条之下是它涉及的问题和规定）："
         )]));
-        conduct_list(&mut doc, &shown, &|code, _| complaint_basis(code, kind));
+        records::list(&mut doc, &shown, &|c| complaint_said(c, kind));
     }
     if !pricing.is_empty() {
         doc.blocks.push(para(inl!["经本人核算，本笔借款的收费存在以下问题："]));
@@ -210,47 +203,63 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
     Ok(doc)
 }
 
-/// The public-security article for a conduct code on a date: the 2025 revision from its day in
-/// force, the 2012 text before (docs/law/conduct.md §5 maps the two).
-fn police_basis(code: &str, day: Option<NaiveDate>, illegal_debt: bool) -> Option<String> {
-    let new_from = law().document("public_security_penalties_2025").and_then(|d| d.in_force);
-    let new = match (day, new_from) {
-        (Some(d), Some(from)) => d >= from,
-        _ => true,
+/// The articles the police apply to a conduct code, on the record's day (the 2012 text of the
+/// public-security law before its 2025 revision took effect; docs/law/conduct.md §5, §6).
+fn police_cites(code: &str, day: Option<NaiveDate>, illegal_debt: bool) -> Vec<Citation> {
+    let criminal = |a: &str| Citation {
+        doc: "criminal_law".to_string(),
+        article: a.to_string(),
+        confidence: yuqi_law::Confidence::Verified,
     };
-    let doc = if new { "public_security_penalties_2025" } else { "public_security_penalties_2012" };
-    let art = |new_art: &'static str, old_art: &'static str| if new { new_art } else { old_art };
-    let mut labels: Vec<String> = match code {
-        "threat_violence" | "intimidation" | "insult" | "contact_third_party" => {
-            vec![law().citation_label(doc, art("50", "42"))]
+    let mut out = match code {
+        "threat_violence"
+        | "intimidation"
+        | "insult"
+        | "contact_third_party"
+        | "night_contact"
+        | "frequent_contact" => {
+            vec![public_security("50", day)]
         }
-        "night_contact" | "frequent_contact" => {
-            vec![format!("{}（多次滋扰、干扰正常生活）", law().citation_label(doc, art("50", "42")))]
-        }
-        "impersonate_authority" => {
-            vec![law().citation_label(doc, art("62", "51")), law().citation_label("criminal_law", "279")]
-        }
-        "personal_account_payment" => {
-            vec![law().citation_label(doc, art("58", "49")), law().citation_label("criminal_law", "266")]
-        }
-        _ => return None,
+        "impersonate_authority" => vec![public_security("62", day), criminal("279")],
+        "personal_account_payment" => vec![public_security("58", day), criminal("266")],
+        _ => Vec::new(),
     };
     // 催收非法债务罪 covers only debts from usury and the like (刑法 293-1).
     if illegal_debt && matches!(code, "threat_violence" | "intimidation") {
-        labels.push(law().citation_label("criminal_law", "293-1"));
+        out.push(criminal("293-1"));
     }
-    Some(labels.join("、"))
+    out
+}
+
+/// How the police report names a finding: the conduct label, with what it means where the
+/// label alone would not say it.
+fn police_label(code: &str) -> String {
+    let label = conduct_label(code);
+    match code {
+        "personal_account_payment" => format!("{label}（冒充国家机关工作人员并要求转账到个人账户，涉嫌诈骗）"),
+        "contact_third_party" => format!("{label}（向本人的亲友、同事散布或以散布欠款信息相威胁）"),
+        "night_contact" | "frequent_contact" => format!("{label}（深夜或反复来电、发信息滋扰）"),
+        "threat_jail" => {
+            let why = law().rule("default_not_crime").map(|r| r.title).unwrap_or_default();
+            if why.is_empty() { label.to_string() } else { format!("{label}（{why}）") }
+        }
+        _ => label.to_string(),
+    }
 }
 
 /// Whether a contact belongs in a police report, and which of its codes count. A demand or a
-/// vague "后果自负" is not a police matter; threats to the person, insults, spreading the debt to
-/// others, impersonating officials, repeated night calls, and a demand to pay into a personal
-/// account together with impersonation (suspected fraud) are.
-fn police_codes(c: &Contact) -> Vec<&'static str> {
+/// vague "后果自负" is not a police matter, nor is a bare claim that a case was filed; threats
+/// to the person, calling ordinary default a crime that will bring detention, insults,
+/// spreading the debt to others, impersonating officials, repeated night calls, and a demand to
+/// pay into a personal account together with impersonation (suspected fraud) are. Collecting
+/// an illegal debt (usury, an unlicensed lender) by intimidation is itself a police matter
+/// (刑法 293-1), so there intimidation counts on its own.
+fn police_codes(c: &Contact, illegal_debt: bool) -> Vec<&'static str> {
     let has = |x: &str| c.hits.iter().any(|h| h.code == x);
     let mut out = Vec::new();
     for code in [
         "threat_violence",
+        "threat_jail",
         "insult",
         "contact_third_party",
         "impersonate_authority",
@@ -264,10 +273,85 @@ fn police_codes(c: &Contact) -> Vec<&'static str> {
     if has("personal_account_payment") && has("impersonate_authority") {
         out.push("personal_account_payment");
     }
-    if has("intimidation") && !out.is_empty() {
+    if has("intimidation") && (illegal_debt || !out.is_empty()) {
         out.push("intimidation");
     }
     out
+}
+
+/// A loan whose whole term (contract date to the last scheduled due date) is shorter than this
+/// many calendar months is a short loan: a letter states what the term costs against the money
+/// received, not an annual rate. Annualising a seven-day fee compounds it over some fifty terms
+/// nobody took and prints a five- to ten-digit percentage no reader can check; from a month up,
+/// the annual figure is the one the caps are stated in. A yuqi presentation policy, not a legal
+/// number (tested in crates/yuqi-docs/tests/letters_what_happened.rs).
+pub(crate) const SHORT_LOAN_MONTHS: u32 = 1;
+
+/// The term in days when the loan is a short loan ([`SHORT_LOAN_MONTHS`]).
+fn short_term_days(d: &yuqi_case::Debt, a: &yuqi_ledger::DebtAudit) -> Option<i64> {
+    let last = a.schedule_contract.iter().map(|i| i.due).max()?;
+    let month_on = d.contract_date.checked_add_months(Months::new(SHORT_LOAN_MONTHS))?;
+    (last < month_on).then(|| (last - d.contract_date).num_days())
+}
+
+/// What the loan cost and what the law gives the lender, for a loan the police are asked to
+/// look at (an unlicensed lender, or a rate beyond the illegal-lending line).
+fn lending_paragraph(f: &Facts<'_>, d: &yuqi_case::Debt, a: &yuqi_ledger::DebtAudit) -> Vec<Inline> {
+    let mut p = Vec::new();
+    match short_term_days(d, a) {
+        Some(days) => {
+            let share =
+                a.apr.cost_share.map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2));
+            p.extend(inl![
+                "这笔借款",
+                computed(format!("{days}天"), "schedule"),
+                "收取费用",
+                computed(yuan(a.apr.total_cost), "irr"),
+                "，相当于到手金额的",
+                computed(share, "irr"),
+                "。"
+            ]);
+        }
+        None => {
+            p.extend(inl!["据本人核算，计入全部费用后，这笔借款的真实年化利率约为"]);
+            p.push(computed(
+                a.apr_xirr
+                    .or(a.apr_effective)
+                    .map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2)),
+                "irr",
+            ));
+            p.push(Inline::text("。"));
+        }
+    }
+    let unlicensed = d.kind == LenderKind::Unlicensed;
+    p.extend(inl![
+        "出借人",
+        if unlicensed { "未取得放贷资格" } else { "以远超法定上限的利率放贷" },
+        "，如其以营利为目的经常性地向社会不特定对象放贷，涉嫌非法放贷（",
+        law().citation_label("illegal_lending_opinion_2019", "1"),
+        "），请公安机关依法调查。"
+    ]);
+    if unlicensed {
+        p.extend(inl![
+            "依照",
+            cite("unlicensed_void"),
+            "，这样的借款合同无效，约定的利息和费用不受保护，借款人只需返还实际到手的本金",
+            computed(yuan(a.principal_initial), "unlicensed_void"),
+        ]);
+        match f.debt_opt(d, "paid_total") {
+            Some(paid) => p.extend(inl!["；本人已还款", paid]),
+            None => p.push(Inline::text("；本人尚未还款")),
+        }
+        if let Some(amount) = f.debt_opt(d, "demand.amount") {
+            p.push(Inline::text("，对方"));
+            if let Some(on) = f.debt_opt(d, "demand.date") {
+                p.extend(inl!["于", on]);
+            }
+            p.extend(inl!["仍向本人催要", amount]);
+        }
+        p.push(Inline::text("。"));
+    }
+    p
 }
 
 pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, LetterError> {
@@ -288,13 +372,14 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
             p.debt.kind == LenderKind::Unlicensed || p.audit.findings.iter().any(|x| x.code == "illegal_lending_line")
         })
         .collect();
-    let shown: Vec<&Contact> = conduct_for(inputs.contacts, opts.debt.as_deref(), None)
-        .into_iter()
-        .filter(|c| !police_codes(c).is_empty())
-        .collect();
+    // Whether a record collects one of those debts (a record not tied to a debt may).
+    let on_illegal = |c: &Contact| illegal.iter().any(|p| c.debt.as_deref().is_none_or(|x| x == p.debt.id));
+    let flagged = in_time_order(conduct_for(inputs.contacts, opts.debt.as_deref(), None));
+    let (shown, left_out): (Vec<&Contact>, Vec<&Contact>) =
+        flagged.into_iter().partition(|c| !police_codes(c, on_illegal(c)).is_empty());
     if shown.is_empty() && illegal.is_empty() {
         return Err(LetterError::NotApplicable(
-            "案例文件和证据中没有发现威胁人身安全、辱骂、冒充公检法、向他人散布欠款、深夜反复骚扰等记录，也没有无资质放贷的借款，报案材料无从写起。\
+            "案例文件和证据中没有发现威胁人身安全、把逾期说成犯罪相威胁、辱骂、冒充公检法、向他人散布欠款、深夜反复骚扰等记录，也没有无资质放贷的借款，报案材料无从写起。\
              先把催收短信、通话记录导入证据库（yuqi evidence import），或在催收事件的 note 中写明对方的原话。"
                 .to_string(),
         ));
@@ -318,8 +403,8 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
         "，联系电话：",
         f.get("person.phone", "联系电话")
     ]));
-    let mut who: Vec<String> = shown.iter().filter_map(|c| c.from.clone()).collect();
-    who.sort();
+    let mut who: Vec<&str> = shown.iter().filter_map(|c| records::sender(c)).collect();
+    who.sort_unstable();
     who.dedup();
     let mut accused = inl!["被报案人："];
     if who.is_empty() {
@@ -329,76 +414,53 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
             if i > 0 {
                 accused.push(Inline::text("、"));
             }
-            let src = shown.iter().find(|c| c.from.as_deref() == Some(w.as_str())).map(|c| c.source.clone());
-            accused.push(Inline::fact(w.clone(), src.unwrap_or(crate::doc::Source::Today)));
+            let src = shown.iter().find(|c| records::sender(c) == Some(*w)).map(|c| c.source.clone());
+            accused.push(Inline::fact(w.to_string(), src.unwrap_or(crate::doc::Source::Today)));
         }
         accused.push(Inline::text("（以上为来电或来信的号码或名称，真实身份请公安机关核查）"));
     }
     doc.blocks.push(line(accused));
     doc.blocks.push(Block::Heading { level: 2, text: "一、事实经过".to_string() });
-    let illegal_debt = !illegal.is_empty();
-    if !shown.is_empty() {
-        let debts: Vec<&yuqi_case::Debt> = inputs
-            .case
-            .debts
-            .iter()
-            .filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id))
-            .filter(|d| shown.iter().any(|c| c.debt.as_deref().is_none_or(|x| x == d.id)))
-            .collect();
-        for d in &debts {
-            doc.blocks.push(para(loan_sentence(&f, d, Voice::Context)));
+    // Each loan once: the one the collection is about, and what it cost where the police are
+    // asked to look at the lending itself.
+    for d in inputs.case.debts.iter().filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id)) {
+        let lending = illegal.iter().find(|p| p.debt.id == d.id);
+        let collected = shown.iter().any(|c| c.debt.as_deref().is_none_or(|x| x == d.id));
+        if lending.is_none() && !collected {
+            continue;
         }
-        doc.blocks.push(para(inl![
-            "在催收中，对方对本人实施了下列行为（原文摘录，标出部分为涉嫌违法的内容）。欠款纠纷本人另行处理；欠款不是对方威胁、骚扰本人的理由。"
-        ]));
-        for c in &shown {
-            doc.blocks.push(quote(c));
-        }
-        let mut items: Vec<Vec<Inline>> = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
-        for c in &shown {
-            for code in police_codes(c) {
-                if seen.contains(&code) {
-                    continue;
-                }
-                seen.push(code);
-                let latest = shown.iter().filter(|x| police_codes(x).contains(&code)).filter_map(|x| x.day()).max();
-                let label = match code {
-                    "personal_account_payment" => "冒充国家机关工作人员并要求转账到个人账户（涉嫌诈骗）",
-                    "contact_third_party" => "向本人的亲友、同事散布或以散布欠款信息相威胁",
-                    "night_contact" | "frequent_contact" => "深夜或反复来电、发信息滋扰",
-                    other => conduct_label(other),
-                };
-                if let Some(b) = police_basis(code, latest, illegal_debt) {
-                    items.push(inl![Inline::strong(format!("{label}：")), b]);
-                }
-            }
-        }
-        doc.blocks.push(para(inl!["上述行为涉及的规定："]));
-        doc.blocks.push(Block::List { ordered: false, items });
-    }
-    for parts in &illegal {
-        let (d, a) = (parts.debt, parts.audit);
         let mut p = loan_sentence(&f, d, Voice::Context);
-        p.extend(inl!["据本人核算，计入全部费用后，这笔借款的真实年化利率约为"]);
-        p.push(computed(
-            a.apr_xirr
-                .or(a.apr_effective)
-                .map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2)),
-            "irr",
-        ));
-        p.extend(inl![
-            "。出借人",
-            if d.kind == LenderKind::Unlicensed {
-                "未取得放贷资格"
-            } else {
-                "以远超法定上限的利率放贷"
-            },
-            "，如其以营利为目的经常性地向社会不特定对象放贷，涉嫌非法放贷（",
-            law().citation_label("illegal_lending_opinion_2019", "1"),
-            "），请公安机关依法调查。"
-        ]);
+        if let Some(parts) = lending {
+            p.extend(lending_paragraph(&f, d, parts.audit));
+        }
         doc.blocks.push(para(p));
+    }
+    if !shown.is_empty() {
+        doc.blocks.push(para(inl![
+            "在催收中，对方对本人实施了下列行为（原文摘录，标出部分为涉嫌违法的内容；每条之下是它涉及的问题和规定）。欠款纠纷本人另行处理；欠款不是对方威胁、骚扰本人的理由。"
+        ]));
+        let kinds_of = |c: &Contact| -> Vec<LenderKind> {
+            inputs
+                .case
+                .debts
+                .iter()
+                .filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id))
+                .filter(|d| c.debt.as_deref().is_none_or(|x| x == d.id))
+                .map(yuqi_case::Debt::rate_kind)
+                .collect()
+        };
+        let said = |c: &Contact| -> Vec<Said> {
+            police_codes(c, on_illegal(c))
+                .into_iter()
+                .map(|code| {
+                    let mut cites = police_cites(code, c.day(), on_illegal(c));
+                    let rule = yuqi_conduct::Code::parse(code).map_or("", yuqi_conduct::Code::rule);
+                    cites.extend(rule_cites(rule, c.day(), &kinds_of(c)));
+                    Said { code, label: police_label(code), basis: records::cite_text(&cites) }
+                })
+                .collect()
+        };
+        records::list(&mut doc, &shown, &said);
     }
     doc.blocks.push(Block::Heading { level: 2, text: "二、请求".to_string() });
     let mut asks = vec![inl!["依法受理本人的报案，调查上述行为，依法处理；"]];
@@ -424,9 +486,28 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
             doc.notices.push(format!("处理期限：{days} 日。{basis}"));
         }
     }
-    doc.notices.push("报案请带上身份证、手机（原始短信和通话记录）和导出的证据包；要求民警出具受案回执。".to_string());
+    doc.notices.push(if inputs.evidence.is_some() {
+        "报案请带上身份证、手机（原始短信和通话记录）和导出的证据包（yuqi evidence export）；要求民警出具受案回执。"
+            .to_string()
+    } else {
+        "报案请带上身份证和手机（原始短信、通话记录和聊天记录）；要求民警出具受案回执。".to_string()
+    });
     doc.notices.push(
-        "报案材料只写你能证明的事：每条摘录都要能在手机里找到原件。对方说“已起诉”“已移交法务”本身不是违法行为，因此没有写进报案材料。".to_string(),
+        "报案材料只写你能证明的事：每条摘录都要能在手机里找到原件。对方说“已起诉”“已移交法务”本身不是违法行为，因此没有作为违法行为写进报案材料。".to_string(),
     );
+    if !left_out.is_empty() {
+        let list: Vec<String> = left_out
+            .iter()
+            .map(|c| {
+                let labels: Vec<&str> = codes_of(c).into_iter().map(conduct_label).collect();
+                format!("{}（{}）", records::head(c), labels.join("、"))
+            })
+            .collect();
+        doc.notices.push(format!(
+            "另有 {} 条有问题的催收记录不属于公安机关处理的事项，没有写进报案材料；出借人是持牌机构的，可以写进投诉（yuqi letter regulator）：{}。",
+            left_out.len(),
+            list.join("；")
+        ));
+    }
     Ok(doc)
 }

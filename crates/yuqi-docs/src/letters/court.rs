@@ -190,9 +190,18 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
         ]);
         let lower: Vec<_> = a.alternatives.iter().filter(|s| s.supported_total < a.supported_total).collect();
         if let Some(low) = lower.iter().min_by_key(|s| s.supported_total) {
+            // The ledger's label abbreviates the rate ("4倍LPR"); a court filing spells it out.
+            let which = if low.id == "private_4lpr_offset" {
+                Inline::text(format!(
+                    "参照民间借贷的上限，即合同成立时一年期贷款市场报价利率的{}（部分法院）",
+                    lpr_multiple(d.contract_date)
+                ))
+            } else {
+                computed(low.label.clone(), "lawful_ledger")
+            };
             p.extend(inl![
                 "对该类出借人适用的上限，各地法院认识不一；若",
-                computed(low.label.clone(), "lawful_ledger"),
+                which,
                 "，则最多为",
                 computed(yuan(low.supported_total), "lawful_ledger"),
                 "，请求法院采纳对答辩人更有利的标准。"

@@ -103,7 +103,16 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
         "）。"
     ]);
     doc.blocks.push(para(ask));
-    doc.blocks.push(para(inl!["附件：身份证复印件；与异议有关的还款凭证、结清证明或通知记录。"]));
+    // Only what the case says exists: the identity card always, payment records when it
+    // records payments, the settlement when it records one.
+    let mut att = vec!["身份证复印件"];
+    if !d.payments.is_empty() {
+        att.push("还款凭证（转账记录或还款记录截图）");
+    }
+    if d.credit.as_ref().is_some_and(|c| c.settled.is_some()) {
+        att.push("结清证明或结清记录截图");
+    }
+    doc.blocks.push(para(inl![format!("附件：{}。", att.join("；"))]));
     doc.blocks.push(signature(&f, "申请人", inputs.today, false));
     if let Some(c) = channels::get("credit_objection") {
         doc.notices.push(format!(

@@ -8,6 +8,7 @@ mod complaints;
 mod court;
 mod credit;
 mod creditor;
+mod records;
 
 use serde::Serialize;
 use yuqi_case::Debt;

@@ -131,10 +131,11 @@ pub(super) fn real_cost(
         TraceStep::new(
             "irr",
             format!(
-                "到手 {}，按计划共还 {}（成本 {}）：名义年化 {}，实际年化 {}，按实际还款日期计算 {}",
+                "到手 {}，按计划共还 {}（成本 {}，为到手金额的 {}）：名义年化 {}，实际年化 {}，按实际还款日期计算 {}",
                 principal_initial.to_grouped_string(),
                 contract_total.to_grouped_string(),
                 apr.total_cost.to_grouped_string(),
+                pct_opt(apr.cost_share),
                 pct_opt(apr.nominal),
                 pct_opt(apr.effective),
                 pct_opt(apr.xirr)
