@@ -362,3 +362,29 @@ async fn a_jail_threat_is_answered_first_with_the_law() {
     assert!(t.contains("《刑法》第193条"), "the basis names the article: {t}");
     assert!(t.contains("这是恐吓") && t.contains("110"), "{t}");
 }
+
+/// The letters page offers only the letters that apply, each with what it is for; one that does
+/// not apply says why in place, with no download link.
+#[tokio::test]
+async fn the_letters_page_offers_what_applies_and_says_why_not() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let r = send(
+        &app,
+        get(&format!("/cases/{id}/letters")).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let t = r.text();
+    // The demo records no credit-report entry: the objection is not offered, and the page says why.
+    assert!(t.contains("现在不适用：还没有记录") && t.contains("已上报征信"), "{t}");
+    assert!(!t.contains("/letters/credit-objection?debt=hjd&amp;format=pdf"), "{t}");
+    // The verification request applies to every debt and links to its download.
+    assert!(t.contains("/letters/verification?debt=hjd&amp;format=pdf"), "{t}");
+    // Every offered link downloads a document (no error page behind a button).
+    for href in t.split("href=\"").skip(1).filter_map(|s| s.split('"').next()).filter(|h| h.contains("/letters/")) {
+        let uri = href.replace("&amp;", "&").replace("format=pdf", "format=md");
+        let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+    }
+}

@@ -85,15 +85,16 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
     let kind = d.rate_kind();
     let channel = match (target, kind) {
         (_, LenderKind::Private | LenderKind::Unlicensed) => {
-            return Err(LetterError::NotApplicable(
-                "出借人不是持牌金融机构，金融监管部门和互联网金融协会一般不受理；威胁、骚扰、冒充公检法，或对方无资质放高利贷的，可以报警（yuqi letter police）。"
-                    .to_string(),
-            ));
+            return Err(LetterError::NotApplicable(format!(
+                "出借人不是持牌金融机构，金融监管部门和互联网金融协会一般不受理；威胁、骚扰、冒充公检法，或对方无资质放高利贷的，可以报警（用“{}”）。",
+                LetterKind::Police.title_zh()
+            )));
         }
         (Target::Association, LenderKind::Bank | LenderKind::CreditCard) => {
-            return Err(LetterError::NotApplicable(
-                "银行和信用卡的催收不归互联网金融协会管：请向金融监管部门投诉（yuqi letter regulator）。".to_string(),
-            ));
+            return Err(LetterError::NotApplicable(format!(
+                "银行和信用卡的催收不归互联网金融协会管：请向金融监管部门投诉（用“{}”）。",
+                LetterKind::Regulator.title_zh()
+            )));
         }
         (Target::Association, _) => channels::get("nifa_report"),
         (Target::Regulator, LenderKind::Microloan) => channels::get("local_finance_regulator"),
@@ -109,9 +110,9 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
         .collect();
     if shown.is_empty() && pricing.is_empty() {
         return Err(LetterError::NotApplicable(format!(
-            "借款 {} 没有可以投诉的事项：案例文件和证据中没有发现违规催收的记录，核算也没有发现超出规定的收费。\
-             把催收短信、通话记录导入证据库（yuqi evidence import），或在案例文件的催收事件中写明对方说了什么，再生成投诉书。",
-            d.id
+            "{} 没有可以投诉的事项：你填写的信息和证据中没有发现违规催收的记录，核算也没有发现超出规定的收费。\
+             把催收短信、通话记录存进证据库，或在催收记录中写明对方说了什么，再生成投诉书。",
+            inputs.case.debt_name(&d.id)
         )));
     }
     let (who, whom, matters, asks_head) = match target {
@@ -380,7 +381,7 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
     if shown.is_empty() && illegal.is_empty() {
         return Err(LetterError::NotApplicable(
             "案例文件和证据中没有发现威胁人身安全、把逾期说成犯罪相威胁、辱骂、冒充公检法、向他人散布欠款、深夜反复骚扰等记录，也没有无资质放贷的借款，报案材料无从写起。\
-             先把催收短信、通话记录导入证据库（yuqi evidence import），或在催收事件的 note 中写明对方的原话。"
+             先把催收短信、通话记录存进证据库，或在催收记录中写明对方的原话。"
                 .to_string(),
         ));
     }

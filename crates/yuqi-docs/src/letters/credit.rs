@@ -22,8 +22,8 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
     let credit = d.credit.as_ref();
     if credit.and_then(|c| c.reported) != Some(true) && credit.and_then(|c| c.overdue_amount).is_none() {
         return Err(LetterError::NotApplicable(format!(
-            "案例文件没有记录借款 {} 已上报征信。先查询本人信用报告（每年可免费查询两次，{}），确认有不良记录后，在案例文件该借款的 [debt.credit] 中写 reported = true（以及 overdue_amount、prior_notice），再生成异议申请。",
-            d.id,
+            "还没有记录{}已上报征信。先查询本人信用报告（每年可免费查询两次，{}），确认有不良记录后，在这笔借款的信息里注明“已上报征信”（以及报送的逾期金额、上报前是否通知过你），再生成异议申请。",
+            inputs.case.debt_name(&d.id),
             law().citation_label("credit_reporting_regulation", "17")
         )));
     }

@@ -116,8 +116,8 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
     let p = v.plan;
     if !p.lawful_total.is_positive() {
         return Err(LetterError::NotApplicable(format!(
-            "按依法计算，借款 {} 已经没有欠款（你已还 {}，依法应还为 0）。不要再付款，也不要提出还款申请；对方继续催收的，保留证据，可以投诉或报警。",
-            d.id,
+            "按依法计算，{} 已经没有欠款（你已还 {}，依法应还为 0）。不要再付款，也不要提出还款申请；对方继续催收的，保留证据，可以投诉或报警。",
+            inputs.case.debt_name(&d.id),
             yuan(d.total_paid())
         )));
     }
@@ -291,8 +291,8 @@ pub(crate) fn limitation(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, L
         Status::Expired { expired_on } => *expired_on,
         other => {
             return Err(LetterError::NotApplicable(format!(
-                "借款 {} 的诉讼时效{}，不能提出时效抗辩。{}",
-                d.id,
+                "{} 的诉讼时效{}，不能提出时效抗辩。{}",
+                inputs.case.debt_name(&d.id),
                 other.label_zh(),
                 if matches!(other, Status::Running { .. }) {
                     "在届满前还款、承诺或收到对方的催收，都会让它重新计算。"

@@ -153,7 +153,9 @@ fn pick<'a>(inputs: &Inputs<'a>, opts: &LetterOptions) -> Result<DebtView<'a>, L
         None => return Err(LetterError::DebtRequired { ids }),
     };
     let parts = inputs.debt(id).ok_or_else(|| LetterError::UnknownDebt { id: id.to_string(), ids: ids.clone() })?;
-    let plan = parts.plan.ok_or_else(|| LetterError::NotApplicable(format!("还款计划中没有借款 {}", parts.debt.id)))?;
+    let plan = parts.plan.ok_or_else(|| {
+        LetterError::NotApplicable(format!("还款计划中没有{}", inputs.case.debt_name(&parts.debt.id)))
+    })?;
     Ok(DebtView { debt: parts.debt, audit: parts.audit, timeline: parts.timeline, plan })
 }
 

@@ -10,23 +10,61 @@ struct Letters {
     user: String,
     id: String,
     title: String,
-    kinds: Vec<(&'static str, &'static str, &'static str)>,
-    debts: Vec<(String, String)>,
+    letters: Vec<LetterEntry>,
 }
 
-pub(crate) async fn letters(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+/// One letter the case could use: what it is for, and either where to download it or, in
+/// place, why it does not apply now.
+pub(crate) struct LetterEntry {
+    kind: &'static str,
+    title: &'static str,
+    purpose: &'static str,
+    /// The debt's key (for the link) and the name the borrower knows it by; empty for letters
+    /// about the whole case.
+    debt: String,
+    debt_name: String,
+    /// Why the tool will not write it as things stand; empty when it can be downloaded.
+    reason: String,
+    /// Writing it would cost the limitation defence: it is offered only after saying so.
+    needs_consent: bool,
+}
+
+pub(crate) async fn letters(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
-    let case = compute::parse(&rec.toml)?;
-    html(Letters {
-        csrf: v.csrf,
-        local: v.local,
-        user: v.name,
-        id: rec.id.to_string(),
-        title: rec.title,
-        kinds: LetterKind::ALL.iter().map(|k| (k.id(), k.title_zh(), k.purpose_zh())).collect(),
-        debts: case.debts.iter().map(|d| (d.id.clone(), case.debt_name(&d.id))).collect(),
-    })
+    let (rec, c) = computed(&state, &v, &id, dates).await?;
+    let inputs = c.inputs();
+    let mut letters = Vec::new();
+    for kind in LetterKind::ALL {
+        let debts: Vec<Option<&str>> =
+            if kind.per_debt() { c.case.debts.iter().map(|d| Some(d.id.as_str())).collect() } else { vec![None] };
+        for debt in debts {
+            let opts = LetterOptions { debt: debt.map(str::to_string), accept_limitation_effect: false };
+            // Each letter is built once here (pure and quick) so that the page offers only what
+            // applies and says why the others do not.
+            let (reason, needs_consent) = match yuqi_docs::letter(kind, &inputs, &opts) {
+                Ok(_) => (String::new(), false),
+                Err(yuqi_docs::LetterError::LimitationConsent(why)) => (why, true),
+                Err(e) => (e.to_string(), false),
+            };
+            letters.push(LetterEntry {
+                kind: kind.id(),
+                title: kind.title_zh(),
+                purpose: kind.purpose_zh(),
+                debt: debt.unwrap_or_default().to_string(),
+                debt_name: debt.map(|d| c.case.debt_name(d)).unwrap_or_default(),
+                reason,
+                needs_consent,
+            });
+        }
+    }
+    // What can be sent now first, in the order of LetterKind::ALL.
+    letters.sort_by_key(|l| !l.reason.is_empty());
+    html(Letters { csrf: v.csrf, local: v.local, user: v.name, id: rec.id.to_string(), title: rec.title, letters })
 }
 
 #[derive(Deserialize)]
