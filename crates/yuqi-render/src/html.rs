@@ -32,6 +32,7 @@ const CSS: &str = "body{font-family:'Noto Serif CJK SC','Source Han Serif SC','S
 h1{text-align:center;font-size:1.6em}h2,h3{font-family:'Noto Sans CJK SC','Source Han Sans SC',sans-serif}\
 p.para{text-indent:2em}.sig{text-align:right;margin-top:2em}.sub{text-align:center;color:#555}\
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:1em 0}td,th{border:1px solid #999;padding:.2em .4em;vertical-align:top}td.num{text-align:right}\
+@media (max-width:40em){table,tbody,tr,td{display:block}thead{display:none}tr{border:1px solid #999;margin:.5em 0}td{border:0;display:flex;justify-content:space-between;gap:.8em}td::before{content:attr(data-label);color:#555;text-align:left}}\
 blockquote{background:#f6f6f6;margin:1em 0;padding:.5em 1em;border-left:4px solid #c0392b}blockquote .head{font-size:.85em;color:#555}\
 mark{background:#f9d6d5;text-decoration:underline #c0392b}.blank{color:#777}.note{font-size:.9em;color:#555}\
 figure{margin:1em 0;text-align:center}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}";
@@ -90,7 +91,10 @@ pub fn blocks(blocks: &[Block]) -> String {
                     s.push_str("<tr>");
                     for (i, c) in r.iter().enumerate() {
                         let cls = if numeric.get(i).copied().unwrap_or(false) { " class=\"num\"" } else { "" };
-                        let _ = write!(s, "<td{cls}>{}</td>", escape_markup(c));
+                        // The column name travels with each cell: on a phone each row becomes a
+                        // card of "name: value" lines (CSS), so nothing scrolls sideways.
+                        let label = columns.get(i).map_or_else(String::new, |c| escape_markup(c));
+                        let _ = write!(s, "<td{cls} data-label=\"{label}\">{}</td>", escape_markup(c));
                     }
                     s.push_str("</tr>");
                 }

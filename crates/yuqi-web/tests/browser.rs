@@ -138,8 +138,18 @@ async fn walk(c: &Client, base: &str, label: &str) {
     c.find(Locator::LinkText("催收消息")).await.expect("inbox link").click().await.expect("click");
     assert!(wait_text(c, "已经移交法务").await.contains("已经移交法务"));
     shot(c, &format!("{label}-4-inbox")).await;
+    // The results themselves: the audit's table and the timeline's chart fit a phone's width
+    // (each table row becomes a card there), the lawful figure first.
+    for (link, want, step) in [("核算", "计算过程", "4a-audit"), ("时效与时间线", "诉讼时效", "4b-timeline")]
+    {
+        c.find(Locator::LinkText(link)).await.expect("nav link").click().await.expect("click");
+        assert!(wait_text(c, want).await.contains(want), "{label}: {link}");
+        assert!(fits_width(c).await, "{label}: the {link} page fits the screen");
+        shot(c, &format!("{label}-{step}")).await;
+    }
     c.find(Locator::LinkText("信函与材料")).await.expect("letters link").click().await.expect("click");
     assert!(wait_text(c, "整个案件的材料汇编").await.contains("整个案件的材料汇编"));
+    assert!(fits_width(c).await, "{label}: the letters page fits the screen");
     shot(c, &format!("{label}-5-letters")).await;
     let url = c.current_url().await.expect("url").to_string();
     let id = url.trim_end_matches("/letters").rsplit('/').next().unwrap_or("").to_string();

@@ -53,7 +53,9 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
         out.push(note(format!("起诉日：{}。", a.filing_date)));
     }
     out.push(Block::Table {
-        columns: ["借款", "出借人", "合同本金", "实际到手", "真实年化", "适用上限", "依法支持", "对方主张", "多要"]
+        // What the borrower came for first: the most the law supports, what they demand, the
+        // difference; then how it was reached.
+        columns: ["借款", "依法最多应还", "对方要求", "多要", "合同本金", "实际到手", "真实年化", "适用上限", "出借人"]
             .map(String::from)
             .to_vec(),
         rows: a
@@ -62,18 +64,18 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
             .map(|d| {
                 vec![
                     inputs.case.debt_name(&d.id),
-                    d.lender.clone(),
+                    m(d.supported_total),
+                    om(d.demanded_total),
+                    d.excess.filter(|x| x.is_positive()).map_or_else(|| "—".to_string(), m),
                     m(d.contract_principal),
                     m(d.received),
                     pct(d.apr_nominal),
                     pct(d.cap_rate),
-                    m(d.supported_total),
-                    om(d.demanded_total),
-                    d.excess.filter(|x| x.is_positive()).map_or_else(|| "—".to_string(), m),
+                    d.lender.clone(),
                 ]
             })
             .collect(),
-        numeric: vec![false, false, true, true, true, true, true, true, true],
+        numeric: vec![false, true, true, true, true, true, true, true, false],
     });
     out.push(note("真实年化：计入全部费用、按实际到手的金额计算的名义年化利率（与法定上限比较的口径）。"));
     if !a.findings.is_empty() {
