@@ -44,6 +44,11 @@ pub enum WebError {
     App(#[from] yuqi_app::AppError),
     #[error("读写出错：{0}")]
     Io(#[from] std::io::Error),
+    /// A case page that cannot be computed yet because of what the user entered (no debt yet,
+    /// a date the law data does not reach): shown with the way forward to the case's form.
+    /// `status` is the underlying error's (400 for dates, 422 for the case file).
+    #[error("{message}")]
+    Unfinished { case_id: String, message: String, status: StatusCode },
 }
 
 impl WebError {
@@ -53,6 +58,7 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf | WebError::BadOrigin(_) => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) | WebError::Case(_) | WebError::Letter(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Unfinished { status, .. } => *status,
             WebError::Input(_) => StatusCode::BAD_REQUEST,
             WebError::App(e) if e.is_user_error() => StatusCode::BAD_REQUEST,
             WebError::Db(_)

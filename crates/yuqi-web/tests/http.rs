@@ -388,3 +388,29 @@ async fn the_letters_page_offers_what_applies_and_says_why_not() {
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
     }
 }
+
+/// A new, empty case is not a dead end: every computing page says what is missing, in plain
+/// words, with the case's navigation and the way to its form.
+#[tokio::test]
+async fn an_empty_case_leads_to_its_form() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let r = send(
+        &app,
+        post("/cases")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("template", "blank"), ("title", "我的案件")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id = r.location().trim_start_matches("/cases/").to_string();
+    for page in ["", "/audit", "/timeline", "/letters"] {
+        let uri = format!("/cases/{id}{page}");
+        let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
+        assert!(r.status.is_client_error(), "{uri}: {}", r.status);
+        let t = r.text();
+        assert!(t.contains("还没有借款") && t.contains(&format!("href=\"/cases/{id}/edit\"")), "{uri}: {t}");
+        assert!(!t.contains("case.toml") && !t.contains("[[debt]]"), "{uri}: no file syntax: {t}");
+    }
+}

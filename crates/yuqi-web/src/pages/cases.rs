@@ -107,7 +107,7 @@ async fn section_page(
     let body = match state.cached_page(&key) {
         Some(b) => b,
         None => {
-            let c = compute::for_record(&state, &rec, dates).await?;
+            let c = compute::for_record(&state, &rec, dates).await.map_err(|e| unless_fixable(&rec, e))?;
             let body = tokio::task::spawn_blocking(move || {
                 let mut blocks = section.blocks(&c.inputs(), &SectionOptions::FULL);
                 // The page is read on its own: its legal words are explained where first used.

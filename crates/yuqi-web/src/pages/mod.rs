@@ -63,6 +63,17 @@ macro_rules! page_error_from {
 }
 page_error_from!(yuqi_db::DbError, yuqi_docs::LetterError, tokio::task::JoinError);
 
+/// A case page that cannot be computed yet: the case's navigation and the way to its form.
+#[derive(Template)]
+#[template(path = "unfinished.html")]
+struct Unfinished {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    message: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -76,6 +87,17 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if matches!(self.0, WebError::Unauthorized) {
             return Redirect::to("/login").into_response();
+        }
+        if let WebError::Unfinished { case_id, message, .. } = &self.0 {
+            let page = Unfinished {
+                csrf: String::new(),
+                local: true,
+                user: String::new(),
+                id: case_id.clone(),
+                message: message.clone(),
+            };
+            let body = page.render().unwrap_or_else(|_| message.clone());
+            return (self.0.status(), Html(body)).into_response();
         }
         let page = ErrorPage { csrf: String::new(), local: true, user: String::new(), message: self.0.to_string() };
         let body = page.render().unwrap_or_else(|_| self.0.to_string());
@@ -106,5 +128,31 @@ async fn computed(
     id: &str,
     dates: CaseDates,
 ) -> Result<(yuqi_db::CaseRecord, Computed), PageError> {
-    Ok(compute::load(state, v, id, dates).await?)
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
+    match compute::for_record(state, &rec, dates).await {
+        Ok(c) => Ok((rec, c)),
+        Err(e) => Err(unless_fixable(&rec, e)),
+    }
+}
+
+/// What the user can fix is never a dead end: the page says what is missing and leads to the
+/// case's form; anything else is the error page.
+fn unless_fixable(rec: &yuqi_db::CaseRecord, e: WebError) -> PageError {
+    if !is_users(&e) {
+        return e.into();
+    }
+    let message = if rec.toml.contains("[[debt]]") {
+        e.to_string()
+    } else {
+        "这个案件还没有借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string()
+    };
+    PageError(WebError::Unfinished { case_id: rec.id.to_string(), message, status: e.status() })
+}
+
+fn is_users(e: &WebError) -> bool {
+    match e {
+        WebError::Case(_) => true,
+        WebError::App(a) => a.is_user_error(),
+        _ => false,
+    }
 }
