@@ -140,7 +140,8 @@ async fn editing_validates_and_never_stores_a_broken_case() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("已添加借款 new1"));
+    // Named as the borrower knows it; the key given through the form is kept in the file.
+    assert!(r.text().contains("已添加借款：某某小额贷款有限公司"), "{}", r.text());
     let audit = send(&app, get(&format!("/api/v1/cases/{id}/audit")).body(Body::empty()).expect("req")).await.json();
     assert_eq!(audit["audit"]["debts"].as_array().map(Vec::len), Some(4));
     let after = send(&app, get(&format!("/cases/{id}/audit")).body(Body::empty()).expect("req")).await.text();
@@ -413,4 +414,32 @@ async fn an_empty_case_leads_to_its_form() {
         assert!(t.contains("还没有借款") && t.contains(&format!("href=\"/cases/{id}/edit\"")), "{uri}: {t}");
         assert!(!t.contains("case.toml") && !t.contains("[[debt]]"), "{uri}: no file syntax: {t}");
     }
+    // The form asks for no key: a debt named in Chinese only is added, and the case computes.
+    let token = csrf(&app, Some("yq_seen=1")).await;
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/debts"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("csrf", &token),
+                ("lender", "某某网络小额贷款有限公司"),
+                ("kind", "microloan"),
+                ("platform", "网贷1"),
+                ("contract_date", "2025-03-01"),
+                ("principal", "10000"),
+                ("received", "9000"),
+                ("rate", "年化23.9%"),
+                ("method", "等额本息"),
+                ("periods", "12"),
+            ]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("已添加借款：网贷1"), "{}", r.text());
+    let r =
+        send(&app, get(&format!("/cases/{id}")).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req"))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("网贷1"), "the overview names the debt as entered");
 }

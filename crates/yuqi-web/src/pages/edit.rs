@@ -171,9 +171,15 @@ pub(crate) async fn add_debt(
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
     let mut errs = Vec::new();
-    if f.debt_id.trim().is_empty() || !f.debt_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        errs.push("编号只能用英文字母、数字、下划线和连字符".to_string());
-    }
+    // The case file's key for the debt. Borrowers never see it (pages name a debt by its app or
+    // lender), so the form does not ask: a key given through the API is kept when it is a valid
+    // key, otherwise the next free `debtN` is used.
+    let given = f.debt_id.trim();
+    let key = if !given.is_empty() && given.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        given.to_string()
+    } else {
+        (1..).map(|n| format!("debt{n}")).find(|k| !rec.toml.contains(&format!("\"{k}\""))).unwrap_or_default()
+    };
     if f.lender.trim().is_empty() {
         errs.push("请填写出借人".to_string());
     }
@@ -196,7 +202,7 @@ pub(crate) async fn add_debt(
     }
     let mut block = format!(
         "\n[[debt]]\nid = {}\nlender = {}\nkind = {}\ncontract_date = {}\nprincipal = {}\nrate = {}\nmethod = {}\n",
-        toml_str(f.debt_id.trim()),
+        toml_str(&key),
         toml_str(f.lender.trim()),
         toml_str(&f.kind),
         f.contract_date.trim(),
@@ -233,7 +239,7 @@ pub(crate) async fn add_debt(
         rec.title,
         toml,
         String::new(),
-        format!("已添加借款 {}。", f.debt_id.trim()),
+        format!("已添加借款：{}。", if f.platform.trim().is_empty() { f.lender.trim() } else { f.platform.trim() }),
         form,
         Vec::new(),
     )
