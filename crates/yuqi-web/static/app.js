@@ -42,7 +42,21 @@
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable && bar) { bar.hidden = false; bar.value = Math.round(e.loaded * 100 / e.total); }
       });
-      xhr.addEventListener("load", function () { window.location.href = xhr.responseURL || form.action; });
+      // The server answers with the evidence page itself, carrying its message (what was
+      // imported, or why nothing was): show that page, never drop its answer.
+      xhr.addEventListener("load", function () {
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        if (doc.body && doc.body.textContent.trim()) {
+          document.title = doc.title;
+          document.body.replaceWith(document.adoptNode(doc.body));
+        } else {
+          window.location.href = form.action;
+        }
+      });
+      xhr.addEventListener("error", function () {
+        if (bar) { bar.hidden = true; }
+        window.alert("上传没有完成：连接中断。请检查网络后再试一次。");
+      });
       xhr.send(new FormData(form));
     });
   });

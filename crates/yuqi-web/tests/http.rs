@@ -307,6 +307,19 @@ async fn evidence_upload_import_inbox_and_verify() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     let after = send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json();
     assert_eq!(after["evidence"]["total"].as_u64(), Some(total));
+    // Copied SMS text saved as a file is not an export: the page says what can be imported,
+    // in Chinese, without the command line's flags.
+    let copied = "【某某花】您的借款已逾期，请今日内还款，否则将上门拜访。\n2026-11-20 21:14\n".as_bytes();
+    let (ct, body) = multipart(Some(&token), "复制的短信.txt", copied);
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/evidence")).header(header::CONTENT_TYPE, &ct).body(Body::from(body)).expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let t = r.text();
+    assert!(t.contains("证据库没有任何改动") && t.contains("现在可以导入的有"), "{t}");
+    assert!(!t.contains("--format"), "{t}");
 }
 
 /// The user's mistakes are HTTP 400 with a Chinese message saying what to fix, never a 500:

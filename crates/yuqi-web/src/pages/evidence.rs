@@ -118,7 +118,18 @@ pub(crate) async fn import_upload(
         let opts = yuqi_store::ImportOptions::default();
         let r = st.import_path(&named, &opts, &mut |_, _| {});
         let _ = std::fs::remove_file(&named);
-        let r = r.map_err(|e| WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")))?;
+        let r = r.map_err(|e| match e {
+            // The store's own message names the command line's --format; on the page, say what
+            // can be imported instead.
+            yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. } => {
+                WebError::BadRequest(
+                    "导入失败，证据库没有任何改动：认不出这个文件是哪种手机导出。现在可以导入的有：短信备份（“SMS Backup & Restore”导出的文件）、\
+                     通话记录表格、微信聊天导出、录音和截图。直接复制的短信文字还不能从这里导入。"
+                        .to_string(),
+                )
+            }
+            e => WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")),
+        })?;
         Ok(if r.already_imported {
             format!("{} 已经导入过（内容完全相同），没有新增记录。", name_of(&named))
         } else {
