@@ -23,6 +23,7 @@ pub fn formats() -> Vec<Format> {
             direction: Some("方向".into()),
             channel: "sms".into(),
         }),
+        Format::PastedText,
     ]
 }
 

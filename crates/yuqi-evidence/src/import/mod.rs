@@ -5,6 +5,7 @@
 
 pub mod csvfmt;
 pub mod media;
+pub mod paste;
 pub mod sbr;
 pub mod textfmt;
 
@@ -33,6 +34,9 @@ pub enum Format {
     GenericCsv(csvfmt::ColumnMap),
     /// A plain file (image, recording, PDF, other): stored whole with its metadata.
     File,
+    /// Messages copied from a phone's SMS app or WeChat and pasted as text ([`paste`]); never
+    /// detected, always chosen by the user.
+    PastedText,
 }
 
 impl Format {
@@ -46,6 +50,7 @@ impl Format {
             Format::IMessageTxt => "iPhone 信息导出 TXT（imessage-exporter）",
             Format::GenericCsv(_) => "通用 CSV（按列映射）",
             Format::File => "普通文件（图片、录音、PDF 等）",
+            Format::PastedText => "粘贴的短信或聊天文字",
         }
     }
 
@@ -59,12 +64,22 @@ impl Format {
             "wechat-txt" => Format::WeChatTxt,
             "imessage-txt" => Format::IMessageTxt,
             "file" => Format::File,
+            "pasted-text" => Format::PastedText,
             _ => return None,
         })
     }
 
-    pub const NAMES: &'static [&'static str] =
-        &["sms-xml", "calls-xml", "calllog-csv", "wechat-csv", "wechat-txt", "imessage-txt", "generic-csv", "file"];
+    pub const NAMES: &'static [&'static str] = &[
+        "sms-xml",
+        "calls-xml",
+        "calllog-csv",
+        "wechat-csv",
+        "wechat-txt",
+        "imessage-txt",
+        "generic-csv",
+        "file",
+        "pasted-text",
+    ];
 }
 
 /// Guesses the format from the file name and its first bytes. Unknown text falls back to
@@ -272,6 +287,7 @@ pub fn import<R: BufRead>(
         Format::GenericCsv(map) => csvfmt::import_generic(input, map, opts, &mut ctx)?,
         Format::WeChatTxt => textfmt::import_wechat_txt(input, opts, &mut ctx)?,
         Format::IMessageTxt => textfmt::import_imessage(input, opts, &mut ctx)?,
+        Format::PastedText => paste::import_pasted(input, opts, &mut ctx)?,
         Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
     }
     Ok(ctx.summary)
