@@ -99,7 +99,7 @@ pub(crate) enum EvidenceCommand {
         /// 要导入的文件
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、generic-csv、file（默认自动识别）
+        /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、generic-csv、file、pasted-text（粘贴的文字，不会自动识别）（默认自动识别）
         #[arg(long)]
         format: Option<String>,
         /// 通用 CSV 的列映射，例如 time=发送时间,from=对方号码,text=内容,direction=方向
@@ -111,6 +111,19 @@ pub(crate) enum EvidenceCommand {
         /// 您自己的微信昵称或 wxid（微信导出没有“我发送”标记时用于判断方向；可多次指定）
         #[arg(long = "me")]
         me: Vec<String>,
+        /// 没有时区的时间按此时区理解（默认 +08:00）
+        #[arg(long, default_value = "+08:00")]
+        zone: String,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 保存粘贴的催收短信或聊天文字（一条或多条；每条消息单独保存，粘贴的原文整体保存）
+    Paste {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 存有粘贴文字的文件（不写则从标准输入读取）
+        file: Option<PathBuf>,
         /// 没有时区的时间按此时区理解（默认 +08:00）
         #[arg(long, default_value = "+08:00")]
         zone: String,
@@ -284,6 +297,32 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             }
             if failed {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        EvidenceCommand::Paste { store, file, zone, json } => {
+            let opts =
+                ImportOptions { format: Some(Format::PastedText), zone: parse_zone(zone)?, ..Default::default() };
+            let mut st = store.open()?;
+            let r = match file {
+                Some(f) => st.import_path(f, &opts, &mut |_, _| {}),
+                None => import_stdin(&mut st, &opts)?,
+            };
+            match r {
+                Ok(rep) => {
+                    if *json {
+                        serde_json::to_writer_pretty(&mut out, &rep)?;
+                        writeln!(out)?;
+                    } else {
+                        print_import(&mut out, &rep)?;
+                        if !rep.already_imported {
+                            writeln!(out, "已保存 {} 条消息，其中 {} 条发现违规迹象。", rep.new_items, rep.flagged)?;
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    return Ok(ExitCode::from(2));
+                }
             }
         }
         EvidenceCommand::List { store, code, sender, limit, json } => {
@@ -505,6 +544,25 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pasted text from standard input, imported from a file of its own (the store keeps a file as
+/// the original) in a fresh temporary directory, removed afterwards.
+fn import_stdin(
+    st: &mut Store,
+    opts: &ImportOptions,
+) -> Result<Result<yuqi_store::ImportReport, yuqi_store::StoreError>> {
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text).context("无法读取标准输入")?;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("yuqi-paste-{}-{nanos}", std::process::id()));
+    std::fs::create_dir(&dir).with_context(|| format!("无法创建临时目录 {}", dir.display()))?;
+    let path = dir.join("粘贴的文字.txt");
+    let r = std::fs::write(&path, &text)
+        .with_context(|| format!("无法写入临时文件 {}", path.display()))
+        .map(|()| st.import_path(&path, opts, &mut |_, _| {}));
+    let _ = std::fs::remove_dir_all(&dir);
+    r
 }
 
 fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<()> {

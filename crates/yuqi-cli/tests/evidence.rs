@@ -290,3 +290,57 @@ fn the_same_file_under_another_name_is_recognised() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("sha256sum -c SHA256SUMS"), "{}", out(&o));
 }
+
+#[test]
+fn paste_three_messages_from_a_file_and_from_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    assert!(run(&["evidence", "init", "--store", &store]).status.success());
+    let pasted = tmp.path().join("粘贴.txt");
+    std::fs::write(
+        &pasted,
+        "【某某花】您的借款已逾期15天，今日18点前不处理将移交法务并联系您的紧急联系人。\n\n\
+         2026-11-20 21:14 13800138000\n你涉嫌诈骗，已经立案，等着被拘留吧\n\n\
+         11月21日 08:00 再不还钱就把你的事发到你单位和通讯录所有人\n",
+    )
+    .unwrap();
+    let o = run(&["evidence", "paste", "--store", &store, &s(&pasted)]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("已保存 3 条消息，其中"), "{}", out(&o));
+
+    let o = run(&["evidence", "list", "--store", &store, "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sms: Vec<&serde_json::Value> = items.as_array().unwrap().iter().filter(|i| i["kind"] == "sms").collect();
+    assert_eq!(sms.len(), 3, "{items:#}");
+    assert!(sms.iter().any(|i| i["counterpart"] == "某某花"), "{items:#}");
+    assert!(sms.iter().any(|i| i["counterpart"] == "13800138000"), "{items:#}");
+    assert!(sms.iter().any(|i| !i["codes"].as_array().unwrap().is_empty()), "threats are flagged: {items:#}");
+
+    let o = run(&["evidence", "verify", "--store", &store]);
+    assert!(o.status.success() && out(&o).contains("核验通过"), "{}", out(&o));
+
+    // Standard input; an empty paste is refused in Chinese and stores nothing.
+    let mut child = bin()
+        .args(["evidence", "paste", "--store", &store])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), "明天上门找你家人\n".as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success() && out(&o).contains("已保存 1 条消息"), "{}", out(&o));
+    let mut child = bin()
+        .args(["evidence", "paste", "--store", &store])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("粘贴的内容是空的"), "{}", out(&o));
+    let o = run(&["evidence", "verify", "--store", &store]);
+    assert!(o.status.success(), "{}", out(&o));
+}
