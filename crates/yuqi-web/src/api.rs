@@ -13,7 +13,7 @@ use yuqi_docs::{LetterKind, LetterOptions};
 use crate::auth::{Viewer, now, viewer};
 use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
-use crate::pages::{DocQuery, check_field, document_response, import_upload};
+use crate::pages::{DocQuery, check_field, document_response, import_upload, paste_text};
 use crate::security::{check_csrf, csrf_header};
 use crate::state::AppState;
 
@@ -185,6 +185,23 @@ pub(crate) async fn upload_evidence(
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
     let msg = import_upload(&state, &v, &id, mp, csrf_header(&headers)).await?;
+    Ok(Json(json!({ "message": msg })).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasteBody {
+    text: String,
+}
+
+/// Pasted collector messages (copied from the phone's SMS app or WeChat), stored as evidence.
+pub(crate) async fn paste_messages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(b): Json<PasteBody>,
+) -> ApiResult {
+    let v = with_csrf(&state, &headers).await?;
+    let msg = paste_text(&state, &v, &id, &b.text).await?;
     Ok(Json(json!({ "message": msg })).into_response())
 }
 

@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/audit", get(api::audit))
         .route("/cases/{id}/timeline", get(api::timeline))
         .route("/cases/{id}/plan", get(api::plan))
-        .route("/cases/{id}/messages", get(api::messages))
+        .route("/cases/{id}/messages", get(api::messages).post(api::paste_messages))
         .route(
             "/cases/{id}/evidence",
             get(api::evidence_status)
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/audit", get(pages::audit))
         .route("/cases/{id}/timeline", get(pages::timeline))
         .route("/cases/{id}/inbox", get(pages::inbox))
+        .route("/cases/{id}/inbox/paste", post(pages::paste_messages))
         .route(
             "/cases/{id}/evidence",
             get(pages::evidence).post(pages::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),

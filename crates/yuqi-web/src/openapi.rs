@@ -64,7 +64,10 @@ pub(crate) fn spec() -> Value {
             "/cases/{id}/audit": { "get": op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200") },
             "/cases/{id}/timeline": { "get": op("诉讼时效、债权转让、征信、风险和时间线图", "compute", &[id], None, "200") },
             "/cases/{id}/plan": { "get": op("还款协商计划", "compute", &[id], None, "200") },
-            "/cases/{id}/messages": { "get": op("催收消息及其违规标注", "evidence", &[id, ("code", "query", false), ("sender", "query", false)], None, "200") },
+            "/cases/{id}/messages": {
+                "get": op("催收消息及其违规标注", "evidence", &[id, ("code", "query", false), ("sender", "query", false)], None, "200"),
+                "post": with_csrf(op("保存粘贴的催收短信或聊天文字（一条或多条；原文整体保存，每条消息单独保存）", "evidence", &[id], Some("PasteBody"), "200"))
+            },
             "/cases/{id}/evidence": {
                 "get": op("证据库状态和索引", "evidence", &[id], None, "200"),
                 "post": with_csrf(json!({
@@ -86,6 +89,7 @@ pub(crate) fn spec() -> Value {
                 "CaseBody": { "type": "object", "required": ["title", "toml"], "properties": { "title": { "type": "string" }, "toml": { "type": "string", "description": "案例文件，格式见 docs/case-file.md" } } },
                 "ShareBody": { "type": "object", "required": ["user", "role"], "properties": { "user": { "type": "string" }, "role": { "type": "string", "enum": ["editor", "viewer"] } } },
                 "ValidateBody": { "type": "object", "required": ["kind", "value"], "properties": { "kind": { "type": "string", "enum": ["money", "rate", "date", "count", "case"] }, "value": { "type": "string" } } },
+                "PasteBody": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "description": "从手机短信或微信复制的文字" } } },
                 "ScanBody": { "type": "object", "required": ["messages"], "properties": { "messages": { "type": "array", "items": { "type": "object", "required": ["text"], "properties": { "id": { "type": "string" }, "text": { "type": "string" }, "time": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "channel": { "type": "string" } } } } } }
             }
         }

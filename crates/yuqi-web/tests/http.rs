@@ -456,3 +456,66 @@ async fn an_empty_case_leads_to_its_form() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("网贷1"), "the overview names the debt as entered");
 }
+
+/// Collector messages copied from the phone and pasted into the inbox are stored as evidence
+/// (the paste kept whole, each message derived from it) and appear in the inbox at once.
+#[tokio::test]
+async fn pasted_messages_reach_the_inbox_and_the_store() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    assert!(inbox.contains("粘贴催收短信或聊天文字") && inbox.contains(&format!("action=\"/cases/{id}/inbox/paste\"")));
+    let pasted = "【某某花】您的借款已逾期15天，今日18点前不处理将移交法务并联系您的紧急联系人。\r\n\r\n\
+                  2026-11-20 21:14 13800138000\r\n你涉嫌诈骗，已经立案，等着被拘留吧\r\n\r\n\
+                  11月21日 08:00 再不还钱就把你的事发到你单位和通讯录所有人\r\n";
+    let paste = |csrf: &str, text: &str| {
+        post(&format!("/cases/{id}/inbox/paste"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", csrf), ("text", text)]))
+            .expect("req")
+    };
+    let r = send(&app, paste("wrong", pasted)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a paste without the token");
+    let r = send(&app, paste(&token, pasted)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = r.text();
+    assert!(t.contains("已保存 3 条消息，其中") && t.contains("条发现违规迹象"), "{t}");
+    assert!(
+        t.contains("来自 13800138000") && t.contains("等着被") && t.contains("2026-11-21 08:00 短信"),
+        "the messages are in the inbox at once: {t}"
+    );
+    assert!(t.contains("<mark data-code=\"threat_jail\">"), "with their spans marked: {t}");
+    let status =
+        send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json();
+    assert_eq!(status["evidence"]["total"].as_u64(), Some(4), "the paste and its three messages: {status}");
+    // The same paste again adds nothing; an empty paste is explained.
+    let r = send(&app, paste(&token, pasted)).await;
+    assert!(r.text().contains("之前已经保存过"), "{}", r.text());
+    let r = send(&app, paste(&token, " \r\n ")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("没有粘贴任何文字"), "{}", r.text());
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/evidence/verify"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token)]))
+            .expect("req"),
+    )
+    .await;
+    assert!(r.text().contains("核验通过"), "{}", r.text());
+    // The JSON API takes the same text, with the token in the header; it is described.
+    let r = send(
+        &app,
+        post(&format!("/api/v1/cases/{id}/messages"))
+            .header("x-csrf-token", &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"text":"2026-11-22 09:00\n明天上门找你家人\n"}"#))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["message"].as_str().is_some_and(|m| m.starts_with("已保存 1 条消息")));
+    let spec = send(&app, get("/api/openapi.json").body(Body::empty()).expect("req")).await.json();
+    assert!(spec["paths"]["/cases/{id}/messages"].get("post").is_some());
+}

@@ -107,43 +107,56 @@ pub(crate) async fn import_upload(
     }
     let named = tmp.with_file_name(format!("{}-{name}", tmp.file_name().and_then(|n| n.to_str()).unwrap_or("up")));
     tokio::fs::rename(&tmp, &named).await?;
-    let title = rec.title.clone();
-    let result = tokio::task::spawn_blocking(move || -> Result<String, WebError> {
+    let r = import_file(dir, rec.title.clone(), named.clone(), None).await?;
+    Ok(if r.already_imported {
+        format!("{} 已经导入过（内容完全相同），没有新增记录。", name_of(&named))
+    } else {
+        format!(
+            "已导入 {}：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
+            name_of(&named),
+            r.new_items,
+            r.duplicates,
+            r.flagged
+        )
+    })
+}
+
+/// Imports a file into the case's evidence store `dir` (created on first use) in one
+/// transaction, then removes the file. `format`: `None` detects it. Used by the upload and by
+/// the inbox's pasted text.
+pub(crate) async fn import_file(
+    dir: std::path::PathBuf,
+    title: String,
+    named: std::path::PathBuf,
+    format: Option<yuqi_evidence::import::Format>,
+) -> Result<yuqi_store::ImportReport, WebError> {
+    let pasted = format == Some(yuqi_evidence::import::Format::PastedText);
+    tokio::task::spawn_blocking(move || -> Result<yuqi_store::ImportReport, WebError> {
         let mut st = if dir.join("evidence.sqlite").exists() {
             yuqi_store::Store::open(&dir, None)
         } else {
             std::fs::create_dir_all(&dir)?;
             yuqi_store::Store::create(&dir, &title, None)
         }?;
-        let opts = yuqi_store::ImportOptions::default();
+        let opts = yuqi_store::ImportOptions { format, ..Default::default() };
         let r = st.import_path(&named, &opts, &mut |_, _| {});
         let _ = std::fs::remove_file(&named);
-        let r = r.map_err(|e| match e {
+        r.map_err(|e| match e {
             // The store's own message names the command line's --format; on the page, say what
             // can be imported instead.
-            yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. } => {
+            yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. }
+                if !pasted =>
+            {
                 WebError::BadRequest(
                     "导入失败，证据库没有任何改动：认不出这个文件是哪种手机导出。现在可以导入的有：短信备份（“SMS Backup & Restore”导出的文件）、\
-                     通话记录表格、微信聊天导出、录音和截图。直接复制的短信文字还不能从这里导入。"
+                     通话记录表格、微信聊天导出、录音和截图。直接复制的短信或聊天文字，请粘贴到“催收消息”页面的输入框里保存。"
                         .to_string(),
                 )
             }
             e => WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")),
-        })?;
-        Ok(if r.already_imported {
-            format!("{} 已经导入过（内容完全相同），没有新增记录。", name_of(&named))
-        } else {
-            format!(
-                "已导入 {}：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
-                name_of(&named),
-                r.new_items,
-                r.duplicates,
-                r.flagged
-            )
         })
     })
-    .await??;
-    Ok(result)
+    .await?
 }
 
 fn name_of(p: &std::path::Path) -> String {
@@ -158,7 +171,7 @@ fn sanitize(name: &str) -> String {
     if s.is_empty() || s == "." || s == ".." { "upload".into() } else { s }
 }
 
-fn tempfile_in(dir: &std::path::Path) -> Result<std::path::PathBuf, WebError> {
+pub(crate) fn tempfile_in(dir: &std::path::Path) -> Result<std::path::PathBuf, WebError> {
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp)?;
     Ok(tmp.join(crate::security::random_token()))

@@ -16,6 +16,8 @@ struct Inbox {
     sender: String,
     shown: usize,
     body: String,
+    message: String,
+    message_class: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +36,19 @@ pub(crate) async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
-    let (rec, c) = computed(&state, &v, &id, dates).await?;
+    inbox_page(&state, v, &id, dates, q, String::new(), true).await
+}
+
+async fn inbox_page(
+    state: &AppState,
+    v: Viewer,
+    id: &str,
+    dates: CaseDates,
+    q: InboxQuery,
+    message: String,
+    good: bool,
+) -> PageResult {
+    let (rec, c) = computed(state, &v, id, dates).await?;
     let codes = yuqi_docs::contacts::code_counts(&c.contacts)
         .into_iter()
         .map(|(code, label, n)| (code.to_string(), label.to_string(), n))
@@ -62,5 +76,68 @@ pub(crate) async fn inbox(
         sender: q.sender,
         shown: shown.len(),
         body: yuqi_render::html::blocks(&blocks),
+        message,
+        message_class: if good { "ok" } else { "error" },
     })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasteForm {
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// Pasted collector messages: written to a temporary file and imported like an upload, with
+/// the format `pasted-text` (the paste is kept whole as the original, each message derived
+/// from it), then the inbox is shown with what was saved.
+pub(crate) async fn paste_messages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<PasteForm>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    check_csrf(&v.csrf, Some(&f.csrf))?;
+    let q = InboxQuery { code: String::new(), sender: String::new() };
+    match paste_text(&state, &v, &id, &f.text).await {
+        Ok(msg) => inbox_page(&state, v, &id, CaseDates::default(), q, msg, true).await,
+        Err(e @ (WebError::Csrf | WebError::NotFound | WebError::Forbidden)) => Err(PageError(e)),
+        Err(e) => {
+            let mut res = inbox_page(&state, v, &id, CaseDates::default(), q, e.to_string(), false).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+/// Stores pasted text in the case's evidence store (the page's form and the JSON API); the
+/// caller has checked the CSRF token. Returns what was saved, in Chinese.
+pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, text: &str) -> Result<String, WebError> {
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
+    if rec.role == yuqi_db::Role::Viewer {
+        return Err(WebError::Forbidden);
+    }
+    if text.trim().is_empty() {
+        return Err(WebError::BadRequest("没有粘贴任何文字：请把催收短信或聊天文字粘贴到输入框里再保存。".into()));
+    }
+    let r = save_paste(state, &rec, text).await?;
+    Ok(if r.already_imported {
+        "这段文字之前已经保存过（内容完全相同），没有新增消息。".to_string()
+    } else {
+        format!("已保存 {} 条消息，其中 {} 条发现违规迹象。", r.new_items, r.flagged)
+    })
+}
+
+async fn save_paste(
+    state: &AppState,
+    rec: &yuqi_db::CaseRecord,
+    text: &str,
+) -> Result<yuqi_store::ImportReport, WebError> {
+    let tmp = super::evidence::tempfile_in(&state.cfg.data_dir)?;
+    let named =
+        tmp.with_file_name(format!("{}-粘贴的文字.txt", tmp.file_name().and_then(|n| n.to_str()).unwrap_or("paste")));
+    tokio::fs::write(&named, text.as_bytes()).await?;
+    let format = Some(yuqi_evidence::import::Format::PastedText);
+    super::evidence::import_file(state.evidence_dir(&rec.id), rec.title.clone(), named, format).await
 }
