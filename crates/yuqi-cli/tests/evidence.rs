@@ -320,25 +320,20 @@ fn paste_three_messages_from_a_file_and_from_standard_input() {
     assert!(o.status.success() && out(&o).contains("核验通过"), "{}", out(&o));
 
     // Standard input; an empty paste is refused in Chinese and stores nothing.
-    let mut child = bin()
-        .args(["evidence", "paste", "--store", &store])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), "明天上门找你家人\n".as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let paste = |text: &str| {
+        let mut child = bin()
+            .args(["evidence", "paste", "--store", &store])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = paste("明天上门找你家人\n");
     assert!(o.status.success() && out(&o).contains("已保存 1 条消息"), "{}", out(&o));
-    let mut child = bin()
-        .args(["evidence", "paste", "--store", &store])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdin.take());
-    let o = child.wait_with_output().unwrap();
+    let o = paste("");
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("粘贴的内容是空的"), "{}", out(&o));
     let o = run(&["evidence", "verify", "--store", &store]);
