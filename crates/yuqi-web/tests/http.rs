@@ -469,14 +469,25 @@ async fn pasted_messages_reach_the_inbox_and_the_store() {
     let pasted = "【某某花】您的借款已逾期15天，今日18点前不处理将移交法务并联系您的紧急联系人。\r\n\r\n\
                   2026-11-20 21:14 13800138000\r\n你涉嫌诈骗，已经立案，等着被拘留吧\r\n\r\n\
                   11月21日 08:00 再不还钱就把你的事发到你单位和通讯录所有人\r\n";
-    let paste = |csrf: &str, text: &str| {
+    // The confirmation button sends `confirm`; without it the split is shown first.
+    let paste_with = |csrf: &str, text: &str, confirm: &str| {
         post(&format!("/cases/{id}/inbox/paste"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", csrf), ("text", text)]))
+            .body(form(&[("csrf", csrf), ("text", text), ("confirm", confirm)]))
             .expect("req")
     };
+    let paste = |csrf: &str, text: &str| paste_with(csrf, text, "1");
     let r = send(&app, paste("wrong", pasted)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "a paste without the token");
+    let before =
+        send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json();
+    let r = send(&app, paste_with(&token, pasted, "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = r.text();
+    assert!(t.contains("识别出 3 条消息") && t.contains("确认保存这 3 条消息"), "the split is shown first: {t}");
+    assert!(t.contains("2026-11-20 21:14") && t.contains("13800138000") && t.contains("2026-11-21 08:00"), "{t}");
+    let after = send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json();
+    assert_eq!(before["evidence"]["total"], after["evidence"]["total"], "nothing is stored before the confirmation");
     let r = send(&app, paste(&token, pasted)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let t = r.text();

@@ -18,6 +18,11 @@ struct Inbox {
     body: String,
     message: String,
     message_class: &'static str,
+    /// A paste split into messages, shown for the user to check before anything is stored:
+    /// (time, sender, text). Empty when there is nothing to confirm.
+    preview: Vec<(String, String, String)>,
+    /// The pasted text, kept in the form for the confirmation (or for correcting it).
+    pasted: String,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +44,13 @@ pub(crate) async fn inbox(
     inbox_page(&state, v, &id, dates, q, String::new(), true).await
 }
 
+/// What the page shows after a paste: the split to confirm, or nothing.
+#[derive(Default)]
+struct Pasted {
+    preview: Vec<(String, String, String)>,
+    text: String,
+}
+
 async fn inbox_page(
     state: &AppState,
     v: Viewer,
@@ -47,6 +59,21 @@ async fn inbox_page(
     q: InboxQuery,
     message: String,
     good: bool,
+) -> PageResult {
+    inbox_with(state, v, id, dates, q, message, good, Pasted::default()).await
+}
+
+// The inbox page with everything it can show after a request; each argument is one part of it.
+#[allow(clippy::too_many_arguments)]
+async fn inbox_with(
+    state: &AppState,
+    v: Viewer,
+    id: &str,
+    dates: CaseDates,
+    q: InboxQuery,
+    message: String,
+    good: bool,
+    pasted: Pasted,
 ) -> PageResult {
     let (rec, c) = computed(state, &v, id, dates).await?;
     let codes = yuqi_docs::contacts::code_counts(&c.contacts)
@@ -78,7 +105,30 @@ async fn inbox_page(
         body: yuqi_render::html::blocks(&blocks),
         message,
         message_class: if good { "ok" } else { "error" },
+        preview: pasted.preview,
+        pasted: pasted.text,
     })
+}
+
+/// The paste split as it would be stored, without storing anything (the importer is pure):
+/// (time in China, sender, text) per message.
+fn split_paste(text: &str) -> Result<Vec<(String, String, String)>, WebError> {
+    let mut out = Vec::new();
+    let opts = yuqi_evidence::import::Options::default();
+    let offset = opts.zone;
+    yuqi_evidence::import::import(&yuqi_evidence::Format::PastedText, text.as_bytes(), &opts, &mut |item| {
+        if let Some(m) = item.message {
+            let time = m.time_ms.and_then(chrono::DateTime::from_timestamp_millis).map_or_else(
+                || "时间不详".to_string(),
+                |t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
+            );
+            let sender = m.contact_name.clone().filter(|n| !n.is_empty()).unwrap_or(m.counterpart.clone());
+            out.push((time, if sender.is_empty() { "发送方不详".to_string() } else { sender }, m.text));
+        }
+        Ok(())
+    })
+    .map_err(|e| WebError::BadRequest(format!("没能分出消息：{e}")))?;
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -86,6 +136,9 @@ pub(crate) struct PasteForm {
     csrf: String,
     #[serde(default)]
     text: String,
+    /// Set by the confirmation button: store the paste. Without it the split is shown first.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// Pasted collector messages: written to a temporary file and imported like an upload, with
@@ -100,6 +153,24 @@ pub(crate) async fn paste_messages(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let q = InboxQuery { code: String::new(), sender: String::new() };
+    if f.confirm.is_empty() && !f.text.trim().is_empty() {
+        // First the split, for the user to check; nothing is stored until they confirm.
+        return match split_paste(&f.text) {
+            Ok(preview) => {
+                let n = preview.len();
+                let msg = format!(
+                    "识别出 {n} 条消息，请核对下面的时间、发送方和内容；没有问题就点“确认保存”，有问题可以在输入框里修改后重新识别。"
+                );
+                inbox_with(&state, v, &id, CaseDates::default(), q, msg, true, Pasted { preview, text: f.text }).await
+            }
+            Err(e) => {
+                let pasted = Pasted { preview: Vec::new(), text: f.text };
+                let mut res = inbox_with(&state, v, &id, CaseDates::default(), q, e.to_string(), false, pasted).await?;
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(res)
+            }
+        };
+    }
     match paste_text(&state, &v, &id, &f.text).await {
         Ok(msg) => inbox_page(&state, v, &id, CaseDates::default(), q, msg, true).await,
         Err(e @ (WebError::Csrf | WebError::NotFound | WebError::Forbidden)) => Err(PageError(e)),
