@@ -43,6 +43,14 @@ struct Dashboard {
     plan: String,
 }
 
+/// One section as page HTML. Each part of a page is read on its own: its legal words are
+/// explained where first used.
+fn section_html(section: Section, inputs: &yuqi_docs::Inputs<'_>, opts: &SectionOptions) -> String {
+    let mut blocks = section.blocks(inputs, opts);
+    yuqi_docs::glossary::explain_first_use(&mut blocks);
+    yuqi_render::html::blocks(&blocks)
+}
+
 pub(crate) async fn dashboard(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -55,11 +63,7 @@ pub(crate) async fn dashboard(
     // would be a second rendering, so the overview shows it whole.
     let opts = SectionOptions { trace: false, charts: false, commands: false };
     let inputs = c.inputs();
-    let render = |s: Section| {
-        let mut blocks = s.blocks(&inputs, &opts);
-        yuqi_docs::glossary::explain_first_use(&mut blocks);
-        yuqi_render::html::blocks(&blocks)
-    };
+    let render = |s: Section| section_html(s, &inputs, &opts);
     html(Dashboard {
         csrf: v.csrf,
         local: v.local,
@@ -108,13 +112,8 @@ async fn section_page(
         Some(b) => b,
         None => {
             let c = compute::for_record(&state, &rec, dates).await.map_err(|e| unless_fixable(&rec, e))?;
-            let body = tokio::task::spawn_blocking(move || {
-                let mut blocks = section.blocks(&c.inputs(), &SectionOptions::FULL);
-                // The page is read on its own: its legal words are explained where first used.
-                yuqi_docs::glossary::explain_first_use(&mut blocks);
-                yuqi_render::html::blocks(&blocks)
-            })
-            .await?;
+            let body =
+                tokio::task::spawn_blocking(move || section_html(section, &c.inputs(), &SectionOptions::FULL)).await?;
             let body = std::sync::Arc::new(body);
             state.cache_page(key, body.clone());
             body
