@@ -38,6 +38,8 @@ pub struct Budget {
     pub essential_expenses: Option<Money>,
     pub dependants: Option<u32>,
     pub savings: Option<Money>,
+    /// The borrower's own figure for what they can pay each month (`[person].monthly_available`).
+    pub available: Option<Money>,
     /// Income minus essential expenses (may be negative).
     pub surplus: Option<Money>,
     /// Kept back from a positive surplus ([`RESERVE_PERCENT`]).
@@ -277,7 +279,13 @@ fn budget(case: &Case, audit: &CaseAudit, trace: &mut Vec<TraceStep>) -> Budget 
         _ => None,
     };
     let reserve = surplus.filter(|s| s.is_positive()).map_or(Money::ZERO, |s| percent_floor(s, RESERVE_PERCENT));
-    let for_debts = surplus.map(|s| (s - reserve).max(Money::ZERO));
+    let from_income = surplus.map(|s| (s - reserve).max(Money::ZERO));
+    // The borrower's own figure is a ceiling: a plan above what they say they can pay fails.
+    let for_debts = match (from_income, p.monthly_available) {
+        (Some(f), Some(a)) => Some(f.min(a.max(Money::ZERO))),
+        (None, Some(a)) => Some(a.max(Money::ZERO)),
+        (f, None) => f,
+    };
     let mut step = TraceStep::new(
         "plan_budget",
         match (surplus, for_debts) {
@@ -287,6 +295,7 @@ fn budget(case: &Case, audit: &CaseAudit, trace: &mut Vec<TraceStep>) -> Budget 
                 reserve.to_grouped_string(),
                 f.to_grouped_string()
             ),
+            (None, Some(f)) => format!("借款人自己估计每月能拿出 {} 元还款", f.to_grouped_string()),
             _ => "案例文件没有填写月收入：无法计算每月能还多少".to_string(),
         },
     );
@@ -296,6 +305,10 @@ fn budget(case: &Case, audit: &CaseAudit, trace: &mut Vec<TraceStep>) -> Budget 
     if let Some(e) = p.essential_expenses {
         step = step.param(TraceParam::plain("必要开支", format!("{} 元", e.to_grouped_string())));
     }
+    if let Some(a) = p.monthly_available {
+        step = step
+            .param(TraceParam::plain("自己估计每月能拿出", format!("{} 元（不超过这个数）", a.to_grouped_string())));
+    }
     step = step.param(TraceParam::plain("应急预留比例", format!("{RESERVE_PERCENT}%（yuqi 的做法）")));
     trace.push(step.on(audit.as_of));
     Budget {
@@ -303,6 +316,7 @@ fn budget(case: &Case, audit: &CaseAudit, trace: &mut Vec<TraceStep>) -> Budget 
         essential_expenses: p.essential_expenses,
         dependants: p.dependants,
         savings: p.savings,
+        available: p.monthly_available,
         surplus,
         reserve,
         for_debts,
@@ -484,7 +498,7 @@ fn case_warnings(debts: &[DebtPlan], budget: &Budget, audit: &CaseAudit) -> Vec<
                 .to_string(),
         );
     }
-    if budget.monthly_income.is_none() {
+    if budget.for_debts.is_none() {
         out.push("还没有填写月收入和必要开支：无法算出你每月能还多少，分期方案只列出了法定金额。".to_string());
     }
     out

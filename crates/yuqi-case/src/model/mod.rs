@@ -59,6 +59,9 @@ pub struct Person {
     pub dependants: Option<u32>,
     /// Money that could go to a one-off settlement now (存款、可借到的亲友资金不算).
     pub savings: Option<Money>,
+    /// What the borrower says they can put towards debts each month, when they cannot say their
+    /// income and expenses (the triage and the interview ask it in these words).
+    pub monthly_available: Option<Money>,
     /// Postal address for letters.
     pub address: Option<String>,
     /// 身份证号, only for letters that institutions cannot process without it.

@@ -38,6 +38,7 @@ impl Cx<'_> {
                     essential_expenses: self.opt(&p.essential_expenses, Self::money),
                     dependants: self.opt(&p.dependants, |cx, v| cx.uint(v, 0, 50)),
                     savings: self.opt(&p.savings, Self::money),
+                    monthly_available: self.opt(&p.monthly_available, Self::money),
                     address: self.opt(&p.address, Self::string),
                     id_number: self.opt(&p.id_number, Self::string),
                     hardship: self.opt(&p.hardship, Self::string),

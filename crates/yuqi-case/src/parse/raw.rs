@@ -84,6 +84,7 @@ pub(super) struct RawPerson {
     pub(super) essential_expenses: Field,
     pub(super) dependants: Field,
     pub(super) savings: Field,
+    pub(super) monthly_available: Field,
     pub(super) address: Field,
     pub(super) id_number: Field,
     pub(super) hardship: Field,

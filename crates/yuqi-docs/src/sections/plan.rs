@@ -28,6 +28,11 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
                 "。".to_string()
             }
         ]),
+        (None, Some(f)) => budget.extend(inl![
+            "你估计每月大约能拿出 ",
+            computed(format!("{} 元", m(f)), "plan_budget"),
+            " 还款（没有填写月收入和必要开支，按你估计的数计算）。"
+        ]),
         _ => budget.push(Inline::text("案例中没有填写月收入和必要开支，无法计算每月能还多少。")),
     }
     out.push(para(budget));
