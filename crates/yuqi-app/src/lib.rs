@@ -12,6 +12,7 @@
 
 mod dates;
 mod error;
+pub mod interview;
 mod pipeline;
 mod world;
 

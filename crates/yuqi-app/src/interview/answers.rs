@@ -1,0 +1,317 @@
+//! The answers as typed, and how one step's form sets them (with the checks a form needs).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use yuqi_money::{Money, RateInput};
+
+use super::steps::{Q, Step};
+
+/// The answer "I don't remember". Stored as the answer, so that a step answered with it is
+/// not asked again and the results can say what it prevented.
+pub const UNKNOWN: &str = "不记得";
+
+/// Everything the borrower answered. Answers are kept as typed (a returning borrower sees his
+/// own words); `None` is "not asked yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Answers {
+    pub debts: Vec<DebtAnswers>,
+    /// The borrower said there is no other loan.
+    pub no_more: bool,
+    pub income: Option<String>,
+    pub expenses: Option<String>,
+    pub available: Option<String>,
+    /// `yes`, `no` or `unsure`.
+    pub court: Option<String>,
+    /// Which debt the court papers are about (its position, from 0).
+    pub court_debt: Option<String>,
+    pub court_date: Option<String>,
+    /// `saved` or `skipped`: the messages themselves go to the evidence store.
+    pub messages: Option<String>,
+    /// What the triage already learnt: offered as the answer, never taken as one.
+    pub hints: Hints,
+}
+
+/// The triage's answers, carried into a new case's interview.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hints {
+    pub available: Option<String>,
+    pub court: Option<String>,
+    /// The borrower said the collectors threaten jail or the police.
+    pub threatened_jail: bool,
+}
+
+/// One loan, as the borrower knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DebtAnswers {
+    pub app: Option<String>,
+    pub kind: Option<String>,
+    pub lender: Option<String>,
+    pub date: Option<String>,
+    pub principal: Option<String>,
+    pub received: Option<String>,
+    /// `installments`, `once` or [`UNKNOWN`].
+    pub repay: Option<String>,
+    /// Per instalment: amount, count, period (`month`, `week`, `14d`).
+    pub amount: Option<String>,
+    pub count: Option<String>,
+    pub period: Option<String>,
+    /// One repayment: days until due, and the amount due then.
+    pub days: Option<String>,
+    pub due_amount: Option<String>,
+    pub rate: Option<String>,
+    /// Instalments paid (instalment loans) or money paid in total (one repayment).
+    pub paid: Option<String>,
+    pub stopped: Option<String>,
+    pub demand: Option<String>,
+}
+
+pub(super) fn known(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| *s != UNKNOWN && !s.trim().is_empty())
+}
+
+pub(super) fn money(v: &Option<String>) -> Option<Money> {
+    known(v).and_then(|s| s.trim().parse::<Money>().ok())
+}
+
+pub(super) fn count(v: &Option<String>) -> Option<u32> {
+    known(v).and_then(|s| s.trim().parse::<u32>().ok())
+}
+
+/// A day, or a month when only the month is remembered (then the 1st, flagged).
+pub(super) fn day_or_month(s: &str) -> Option<(NaiveDate, bool)> {
+    let t: String = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let parts: Vec<&str> = t.trim_end_matches('-').split('-').collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.trim().parse::<u32>().ok());
+    match parts.len() {
+        3 => NaiveDate::from_ymd_opt(num(0)? as i32, num(1)?, num(2)?).map(|d| (d, false)),
+        2 => NaiveDate::from_ymd_opt(num(0)? as i32, num(1)?, 1).map(|d| (d, true)),
+        _ => None,
+    }
+}
+
+pub(super) fn date(v: &Option<String>) -> Option<(NaiveDate, bool)> {
+    known(v).and_then(day_or_month)
+}
+
+type Form = BTreeMap<String, String>;
+
+fn field<'a>(form: &'a Form, name: &str) -> &'a str {
+    form.get(name).map_or("", |s| s.trim())
+}
+
+impl Answers {
+    /// Sets one step's answer from its form. `unknown` in the form is the "不记得" button.
+    /// Errors are in Chinese, one per problem, and nothing is set when there is one.
+    pub fn set(&mut self, step: Step, form: &Form, today: NaiveDate) -> Result<(), Vec<String>> {
+        let unknown = !field(form, "unknown").is_empty();
+        let value = field(form, "value");
+        let single = |check: &dyn Fn(&str) -> Result<(), String>| -> Result<Option<String>, Vec<String>> {
+            if unknown {
+                return Ok(Some(UNKNOWN.to_string()));
+            }
+            if value.is_empty() {
+                return Err(vec!["请填写，或者点“不记得”".to_string()]);
+            }
+            check(value).map_err(|e| vec![e])?;
+            Ok(Some(value.to_string()))
+        };
+        let money_check = |s: &str| check_money(s, false);
+        let day_check = |s: &str| check_day(s, today);
+        match step {
+            Step::Debt(i, q) => {
+                if self.debts.is_empty() && i == 0 {
+                    self.debts.push(DebtAnswers::default());
+                }
+                let principal = self.debts.get(i).and_then(|d| money(&d.principal));
+                let installments = self.debts.get(i).and_then(|d| count(&d.count));
+                let repay = self.debts.get(i).and_then(|d| d.repay.clone());
+                let Some(d) = self.debts.get_mut(i) else {
+                    return Err(vec!["没有这笔借款".to_string()]);
+                };
+                match q {
+                    Q::App => d.app = single(&|s| check_text(s, 40))?,
+                    Q::Lender => d.lender = single(&|s| check_text(s, 80))?,
+                    Q::Kind => {
+                        d.kind = single(&|s| check_choice(s, &["app", "cf", "bank", "card", "short", "private"]))?
+                    }
+                    Q::Date => d.date = single(&day_check)?,
+                    Q::Principal => d.principal = single(&|s| check_money(s, true))?,
+                    Q::Received => {
+                        d.received = single(&|s| {
+                            check_money(s, true)?;
+                            match (s.parse::<Money>(), principal) {
+                                (Ok(r), Some(p)) if r > p => Err(format!(
+                                    "到手的钱（{} 元）比合同金额（{} 元）还多，请核对",
+                                    r.to_grouped_string(),
+                                    p.to_grouped_string()
+                                )),
+                                _ => Ok(()),
+                            }
+                        })?
+                    }
+                    Q::Repay => d.repay = single(&|s| check_choice(s, &["installments", "once"]))?,
+                    Q::Installments => {
+                        let (amount, n, period) = (field(form, "amount"), field(form, "count"), field(form, "period"));
+                        let mut errs = Vec::new();
+                        if !unknown {
+                            if !amount.is_empty()
+                                && let Err(e) = check_money(amount, true)
+                            {
+                                errs.push(format!("每期金额：{e}"));
+                            }
+                            if !n.is_empty()
+                                && let Err(e) = check_count(n, 1, 600)
+                            {
+                                errs.push(format!("期数：{e}"));
+                            }
+                            if let (Ok(a), Ok(c), Some(p)) = (amount.parse::<Money>(), n.parse::<i64>(), principal)
+                                && a.fen().saturating_mul(c) < p.fen()
+                            {
+                                errs.push(format!(
+                                    "每期 {} 元 × {} 期还不到借款金额 {} 元，请核对",
+                                    a.to_grouped_string(),
+                                    c,
+                                    p.to_grouped_string()
+                                ));
+                            }
+                        }
+                        if !errs.is_empty() {
+                            return Err(errs);
+                        }
+                        let or_unknown =
+                            |s: &str| Some(if s.is_empty() || unknown { UNKNOWN.to_string() } else { s.to_string() });
+                        d.amount = or_unknown(amount);
+                        d.count = or_unknown(n);
+                        d.period = Some(match period {
+                            "week" | "14d" => period.to_string(),
+                            _ => "month".to_string(),
+                        });
+                    }
+                    Q::Once => {
+                        let (days, due) = (field(form, "days"), field(form, "due_amount"));
+                        let mut errs = Vec::new();
+                        if !unknown {
+                            if !days.is_empty()
+                                && let Err(e) = check_count(days, 1, 366)
+                            {
+                                errs.push(format!("天数：{e}"));
+                            }
+                            if !due.is_empty() {
+                                if let Err(e) = check_money(due, true) {
+                                    errs.push(format!("到期要还：{e}"));
+                                } else if let (Ok(x), Some(p)) = (due.parse::<Money>(), principal)
+                                    && x < p
+                                {
+                                    errs.push("到期要还的钱比借款金额还少，请核对".to_string());
+                                }
+                            }
+                        }
+                        if !errs.is_empty() {
+                            return Err(errs);
+                        }
+                        let or_unknown =
+                            |s: &str| Some(if s.is_empty() || unknown { UNKNOWN.to_string() } else { s.to_string() });
+                        d.days = or_unknown(days);
+                        d.due_amount = or_unknown(due);
+                    }
+                    Q::Rate => {
+                        d.rate = single(&|s| {
+                            s.parse::<RateInput>().map(|_| ()).map_err(|_| {
+                                "看不懂这个利率。可以写“年化24%”“日息万分之五”“月息2分”，或者点“不记得”".to_string()
+                            })
+                        })?
+                    }
+                    Q::Paid => {
+                        d.paid = if repay.as_deref() == Some("installments") {
+                            single(&|s| check_count(s, 0, installments.unwrap_or(600)))?
+                        } else {
+                            single(&|s| check_money(s, false))?
+                        }
+                    }
+                    Q::Stopped => d.stopped = single(&day_check)?,
+                    Q::Demand => d.demand = single(&money_check)?,
+                }
+            }
+            Step::More => match value {
+                "yes" => {
+                    self.no_more = false;
+                    self.debts.push(DebtAnswers::default());
+                }
+                "no" => self.no_more = true,
+                _ => return Err(vec!["请选择“还有”或“没有了”".to_string()]),
+            },
+            Step::Income => self.income = single(&money_check)?,
+            Step::Expenses => self.expenses = single(&money_check)?,
+            Step::Available => self.available = single(&money_check)?,
+            Step::Court => self.court = single(&|s| check_choice(s, &["yes", "no", "unsure"]))?,
+            Step::CourtDebt => {
+                let n = self.debts.len();
+                self.court_debt = single(&|s| match s.parse::<usize>() {
+                    Ok(i) if i < n => Ok(()),
+                    _ => Err("请选择是哪一笔借款".to_string()),
+                })?
+            }
+            Step::CourtDate => self.court_date = single(&day_check)?,
+            Step::Messages => self.messages = Some(if value == "saved" { "saved" } else { "skipped" }.to_string()),
+            Step::Review => {}
+        }
+        Ok(())
+    }
+
+    /// Removes a debt (from the review screen); a court answer about it goes with it.
+    pub fn remove_debt(&mut self, i: usize) {
+        if i < self.debts.len() {
+            self.debts.remove(i);
+            match self.court_debt.as_deref().and_then(|s| s.parse::<usize>().ok()) {
+                Some(j) if j == i => self.court_debt = None,
+                Some(j) if j > i => self.court_debt = Some((j - 1).to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Another debt, from the review screen.
+    pub fn add_debt(&mut self) {
+        self.debts.push(DebtAnswers::default());
+        self.no_more = false;
+    }
+}
+
+fn check_text(s: &str, max: usize) -> Result<(), String> {
+    if s.chars().count() > max { Err(format!("太长了：最多 {max} 个字")) } else { Ok(()) }
+}
+
+fn check_choice(s: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&s) { Ok(()) } else { Err("请从下面选一项".to_string()) }
+}
+
+fn check_money(s: &str, positive: bool) -> Result<(), String> {
+    match s.parse::<Money>() {
+        Ok(m) if m.is_negative() => Err("金额不能是负数".to_string()),
+        Ok(m) if positive && m.is_zero() => Err("金额要大于 0".to_string()),
+        Ok(m) if m > Money::from_yuan(100_000_000) => Err("金额太大了，请核对（单位是元）".to_string()),
+        Ok(_) => Ok(()),
+        Err(_) => Err("请填写金额，例如 10000 或 9,000.50（单位：元）".to_string()),
+    }
+}
+
+fn check_count(s: &str, min: u32, max: u32) -> Result<(), String> {
+    match s.parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(format!("请填写 {min} 到 {max} 之间的整数")),
+    }
+}
+
+fn check_day(s: &str, today: NaiveDate) -> Result<(), String> {
+    match day_or_month(s) {
+        Some((d, _)) if d > today => Err("这个日期还没到，请核对".to_string()),
+        Some((d, _)) if d.year_ce().1 < 1980 => Err("日期太早了，请核对".to_string()),
+        Some(_) => Ok(()),
+        None => Err("日期写成 2024-06-10；只记得月份就写 2024-06".to_string()),
+    }
+}

@@ -1,0 +1,360 @@
+//! From the answers to a case file: what is known is written, what is not is said.
+//!
+//! An instalment plan the borrower remembers ("945.60 a month, 12 months") is written as the
+//! schedule it is: the periodic rate that makes those instalments repay the contract amount is
+//! found once (the only floating-point step; the rows are then exact in fen and checked to add
+//! up), and each instalment is split into interest on the balance and principal.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use yuqi_case::{Period, add_period};
+use yuqi_money::Money;
+
+use super::answers::{Answers, DebtAnswers, UNKNOWN, count, date, known, money};
+
+/// The case file and what it could not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    pub toml: String,
+    /// What could not be computed because of an unknown answer, in Chinese.
+    pub gaps: Vec<String>,
+    /// What was assumed in place of an answer, in Chinese.
+    pub assumptions: Vec<String>,
+}
+
+fn q(s: &str) -> String {
+    toml_quote(s)
+}
+
+/// A TOML basic string (the case file is TOML; the borrower's words may hold quotes).
+fn toml_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Builds the case file. `today` is the date of the collector's demand as answered.
+pub fn build(a: &Answers, title: &str, today: NaiveDate) -> Built {
+    let mut b = Built { toml: String::new(), gaps: Vec::new(), assumptions: Vec::new() };
+    let _ = write!(b.toml, "version = 1\n\n[case]\ntitle = {}\n\n[person]\n", q(title));
+    for (name, v) in
+        [("monthly_income", &a.income), ("essential_expenses", &a.expenses), ("monthly_available", &a.available)]
+    {
+        if let Some(m) = money(v) {
+            let _ = writeln!(b.toml, "{name} = {m}");
+        }
+    }
+    if money(&a.income).is_none() && money(&a.available).is_none() && (a.income.is_some() || a.available.is_some()) {
+        b.gaps.push("不知道你每月的收入和能拿出多少钱：没法算每月还多少，还款方案只列出依法应还的金额。".into());
+    }
+    let court_debt =
+        a.court_debt.as_deref().and_then(|s| s.parse::<usize>().ok()).or((a.debts.len() == 1).then_some(0));
+    for (i, d) in a.debts.iter().enumerate() {
+        let court = (a.court.as_deref() == Some("yes") && court_debt == Some(i)).then_some(&a.court_date);
+        debt(&mut b, a, i, d, court, today);
+    }
+    if a.court.as_deref() == Some("yes") && court_debt.is_none() {
+        b.gaps
+            .push("收到了法院材料，但不知道是哪一笔借款的：诉讼时效按还没起诉算；请对照起诉状上的原告和金额。".into());
+    }
+    b
+}
+
+fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Option<String>>, today: NaiveDate) {
+    let label = a.debt_label(i);
+    let Some((contract, month_only)) = date(&d.date) else {
+        if d.date.is_some() {
+            b.gaps.push(format!(
+                "{label}：不记得哪天借的，没法核算，没有计入结果。找到到账短信或App借款记录后补上日期就能算。"
+            ));
+        }
+        return;
+    };
+    if month_only {
+        b.assumptions.push(format!("{label}：只记得借款月份，按该月1日计算。"));
+    }
+    let principal = money(&d.principal);
+    let received = money(&d.received);
+    let Some(principal) = principal.or(received) else {
+        if d.principal.is_some() {
+            b.gaps.push(format!("{label}：借款金额和到手金额都不记得，没法核算，没有计入结果。"));
+        }
+        return;
+    };
+    if money(&d.principal).is_none() {
+        b.assumptions.push(format!("{label}：不记得合同金额，按到手的钱算。"));
+    }
+    let (kind, kind_note) = match d.kind.as_deref() {
+        Some("cf") => ("consumer_finance", None),
+        Some("bank") => ("bank", None),
+        Some("card") => ("credit_card", None),
+        Some("private") => ("private", None),
+        Some("short") => (
+            "unlicensed",
+            Some(
+                "你说这是7天、14天就要还的短期App：这类借款通常没有放贷资格，按无资格放贷核算（依法最多只还实际到手的本金）。如果对方其实是持牌机构，结果会不同。",
+            ),
+        ),
+        Some("app") => ("microloan", None),
+        _ => ("microloan", Some("不知道是哪种出借方：按最常见的网络小额贷款公司核算。")),
+    };
+    if let Some(n) = kind_note {
+        b.assumptions.push(format!("{label}：{n}"));
+    }
+    let app = known(&d.app).map(str::to_string);
+    let lender = known(&d.lender)
+        .map(str::to_string)
+        .or_else(|| app.clone().map(|a| format!("{a}的出借方")))
+        .unwrap_or_else(|| format!("第{}笔借款的出借方", i + 1));
+    let t = &mut b.toml;
+    let _ = write!(t, "\n[[debt]]\nid = \"debt{}\"\nlender = {}\nkind = \"{kind}\"\n", i + 1, q(&lender));
+    if let Some(app) = &app {
+        let _ = writeln!(t, "platform = {}", q(app));
+    }
+    let _ = writeln!(t, "contract_date = {contract}\nprincipal = {principal}");
+    if let Some(r) = received.filter(|r| *r < principal) {
+        let _ = writeln!(t, "received = {r}");
+    } else if d.received.as_deref() == Some(UNKNOWN) {
+        b.assumptions.push(format!("{label}：不记得实际到手多少，按合同金额算；如果到手的更少，你依法该还的也更少。"));
+    }
+    let rows = schedule(b, &label, d, contract, principal);
+    let t = &mut b.toml;
+    match &rows {
+        Some((rows, rate)) => {
+            // The contract rate the instalments imply: after default the overdue principal keeps
+            // bearing it (民法典 第676条 as the ledger applies it), within the caps.
+            if let Some(r) = rate.filter(|r| *r > 0) {
+                let _ = writeln!(t, "rate = \"年化{}%\"", percent_4(r));
+            }
+            for r in rows {
+                let _ = write!(
+                    t,
+                    "\n[[debt.schedule]]\ndue = {}\nprincipal = {}\ninterest = {}\n",
+                    r.due, r.principal, r.interest
+                );
+            }
+        }
+        None => {
+            // No amounts: the contract's rate (if remembered) on a plan of the right shape.
+            let n = count(&d.count).unwrap_or(1);
+            let method = if d.repay.as_deref() == Some("installments") && n > 1 { "等额本息" } else { "bullet" };
+            let _ = writeln!(t, "method = \"{method}\"\nperiods = {n}");
+            if let Some(p) = period_of(d).filter(|p| *p != Period::Month) {
+                let _ = writeln!(
+                    t,
+                    "period = \"{}d\"",
+                    match p {
+                        Period::Days(n) => n,
+                        Period::Month => 30,
+                    }
+                );
+            }
+            match known(&d.rate) {
+                Some(rate) => {
+                    let _ = writeln!(t, "rate = {}", q(rate));
+                }
+                None => b.gaps.push(format!("{label}：不知道利率和每期还款额，没法核算利息：结果只按本金算，对方可能主张更多利息，但不会超过法律上限。")),
+            }
+            if d.repay.as_deref() == Some(UNKNOWN) || d.repay.is_none() {
+                b.assumptions.push(format!("{label}：不记得怎么还，按到期一次还清计算。"));
+            }
+        }
+    }
+    if let Some(p) = received.filter(|r| *r < principal).map(|r| principal - r) {
+        let _ = write!(
+            b.toml,
+            "\n[[debt.fee]]\nname = \"放款时先扣掉的钱\"\nkind = \"service\"\namount = {p}\ntiming = \"deducted\"\n"
+        );
+    }
+    payments(b, &label, d, rows.as_ref().map(|(r, _)| r.as_slice()));
+    if let Some((stopped, _)) = date(&d.stopped) {
+        let _ = write!(b.toml, "\n[debt.credit]\noverdue_start = {stopped}\n");
+    }
+    if let Some(m) = money(&d.demand) {
+        let _ = write!(b.toml, "\n[debt.demand]\ndate = {today}\namount = {m}\nby = \"催收\"\n");
+    } else if d.demand.as_deref() == Some(UNKNOWN) {
+        b.gaps.push(format!("{label}：不知道催收要多少，没法比较对方多要了多少。"));
+    }
+    if let Some(cd) = court {
+        match date(cd) {
+            Some((served, _)) => {
+                let _ = write!(
+                    b.toml,
+                    "\n[[debt.event]]\ndate = {served}\nkind = \"lawsuit_served\"\nnote = \"收到法院的材料\"\n"
+                );
+            }
+            None => b.gaps.push(format!(
+                "{label}：收到了法院材料，但不记得日期：诉讼时效按还没起诉算；请看材料上的日期，并按时应诉。"
+            )),
+        }
+    }
+}
+
+fn period_of(d: &DebtAnswers) -> Option<Period> {
+    match d.period.as_deref() {
+        Some("week") => Some(Period::Days(7)),
+        Some("14d") => Some(Period::Days(14)),
+        Some(_) => Some(Period::Month),
+        None => None,
+    }
+}
+
+struct Row {
+    due: NaiveDate,
+    principal: Money,
+    interest: Money,
+}
+
+/// An annual rate in parts per 10^12 as a percentage with four decimals, rounded half up.
+fn percent_4(r: i128) -> String {
+    // percent × 10^4 = r × 100 × 10^4 / 10^12 = r / 10^6
+    let x = (r + 500_000) / 1_000_000;
+    format!("{}.{:04}", x / 10_000, x % 10_000)
+}
+
+/// The contract's schedule, from the amounts the borrower remembers, with the annual rate (parts
+/// per 10^12) it implies when known; `None` when he does not remember the amounts.
+fn schedule(
+    b: &mut Built,
+    label: &str,
+    d: &DebtAnswers,
+    contract: NaiveDate,
+    principal: Money,
+) -> Option<(Vec<Row>, Option<i128>)> {
+    match d.repay.as_deref() {
+        Some("once") => {
+            let due_amount = money(&d.due_amount)?;
+            let days = count(&d.days).unwrap_or_else(|| {
+                b.assumptions.push(format!("{label}：不记得借了几天，按一个月（30天）算。"));
+                30
+            });
+            Some((
+                vec![Row {
+                    due: add_period(contract, Period::Days(days), 1),
+                    principal,
+                    interest: (due_amount - principal).max(Money::ZERO),
+                }],
+                None,
+            ))
+        }
+        Some("installments") => {
+            let amount = money(&d.amount)?;
+            let n = count(&d.count).or_else(|| {
+                b.gaps.push(format!("{label}：知道每期还多少，但不记得一共几期，没法还原还款计划。"));
+                None
+            })?;
+            let period = period_of(d).unwrap_or(Period::Month);
+            let (rows, per_period) = annuity_rows(contract, period, principal, amount, n)?;
+            let per_year = match period {
+                Period::Month => 12 * per_period,
+                Period::Days(days) => per_period * 365 / i128::from(days.max(1)),
+            };
+            Some((rows, Some(per_year)))
+        }
+        _ => None,
+    }
+}
+
+/// Equal instalments of `amount` that repay `principal` over `n` periods.
+fn annuity_rows(
+    contract: NaiveDate,
+    period: Period,
+    principal: Money,
+    amount: Money,
+    n: u32,
+) -> Option<(Vec<Row>, i128)> {
+    let mut flows = vec![-principal.to_f64()];
+    flows.extend(std::iter::repeat_n(amount.to_f64(), n as usize));
+    // The periodic rate, as parts per 10^12 (integer arithmetic from here on).
+    let total = amount.fen().checked_mul(i64::from(n))?;
+    let rate_e12: i128 = if total == principal.fen() {
+        0
+    } else {
+        let r = yuqi_ledger::irr::irr(&flows).ok()?.rate;
+        if !(0.0..10.0).contains(&r) {
+            return None;
+        }
+        (r * 1e12).round() as i128
+    };
+    let mut balance = i128::from(principal.fen());
+    let mut rows = Vec::with_capacity(n as usize);
+    for k in 1..=n {
+        let interest = (balance * rate_e12 + 500_000_000_000) / 1_000_000_000_000;
+        let mut princ = i128::from(amount.fen()) - interest;
+        if k == n || princ > balance {
+            princ = balance;
+        }
+        let interest = if k == n { (i128::from(amount.fen()) - princ).max(0) } else { interest };
+        balance -= princ;
+        rows.push(Row {
+            due: add_period(contract, period, k),
+            principal: Money::from_fen(i64::try_from(princ).ok()?),
+            interest: Money::from_fen(i64::try_from(interest).ok()?),
+        });
+    }
+    // The check on the root: the rows repay exactly the principal, and each is the instalment
+    // (the last absorbs the rounding of a fen or two).
+    let repaid: i64 = rows.iter().map(|r| r.principal.fen()).sum();
+    let off = rows.last().map(|r| (r.principal + r.interest - amount).fen().abs())?;
+    (repaid == principal.fen() && off <= i64::from(n)).then_some((rows, rate_e12))
+}
+
+fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>) {
+    let installments = d.repay.as_deref() == Some("installments");
+    if installments {
+        let stopped = date(&d.stopped).map(|(s, _)| s);
+        let paid = count(&d.paid).or_else(|| {
+            // "Since when have you not paid" tells how many instalments were paid.
+            let (rows, s) = (rows?, stopped?);
+            let k = rows.iter().take_while(|r| r.due < s).count() as u32;
+            b.assumptions.push(format!("{label}：不记得还了几期，按开始没还的日期推算为 {k} 期。"));
+            Some(k)
+        });
+        match (paid, rows) {
+            (Some(k), Some(rows)) => {
+                for (n, r) in rows.iter().take(k as usize).enumerate() {
+                    let _ = write!(
+                        b.toml,
+                        "\n[[debt.payment]]\ndate = {}\namount = {}\nnote = \"第{}期（按应还日记）\"\n",
+                        r.due,
+                        r.principal + r.interest,
+                        n + 1
+                    );
+                }
+            }
+            (Some(k), None) if k > 0 => b
+                .gaps
+                .push(format!("{label}：已还 {k} 期，但不知道每期多少，已还的钱没有计入；依法应还的金额会比结果少。")),
+            (None, _) if d.paid.is_some() => {
+                b.gaps.push(format!("{label}：不记得还过多少，按一期都没还算；实际还过的钱要从结果里扣掉。"))
+            }
+            _ => {}
+        }
+    } else if let Some(m) = money(&d.paid).filter(|m| m.is_positive()) {
+        let when = rows
+            .and_then(|r| r.first())
+            .map(|r| r.due)
+            .or_else(|| date(&d.stopped).map(|(s, _)| s))
+            .or_else(|| date(&d.date).map(|(s, _)| s));
+        if let Some(when) = when {
+            let _ = write!(
+                b.toml,
+                "\n[[debt.payment]]\ndate = {when}\namount = {m}\nnote = \"已还合计（日期不详，按到期日记）\"\n"
+            );
+            b.assumptions.push(format!("{label}：已还的 {} 元按到期那天一次还的记。", m.to_grouped_string()));
+        }
+    } else if d.paid.as_deref() == Some(UNKNOWN) {
+        b.gaps.push(format!("{label}：不记得还过多少，按没还过算；实际还过的钱要从结果里扣掉。"));
+    }
+}

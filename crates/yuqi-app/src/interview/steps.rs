@@ -1,0 +1,224 @@
+//! The order of the questions: which are asked depends on earlier answers (an instalment loan
+//! is asked for its instalments, a one-off loan for its due amount, the rate only when neither
+//! is known).
+
+use super::answers::{Answers, DebtAnswers, UNKNOWN, known};
+
+/// A question about one debt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Q {
+    App,
+    Kind,
+    Lender,
+    Date,
+    Principal,
+    Received,
+    Repay,
+    Installments,
+    Once,
+    Rate,
+    Paid,
+    Stopped,
+    Demand,
+}
+
+impl Q {
+    const ALL: [Q; 13] = [
+        Q::App,
+        Q::Kind,
+        Q::Lender,
+        Q::Date,
+        Q::Principal,
+        Q::Received,
+        Q::Repay,
+        Q::Installments,
+        Q::Once,
+        Q::Rate,
+        Q::Paid,
+        Q::Stopped,
+        Q::Demand,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Q::App => "app",
+            Q::Kind => "kind",
+            Q::Lender => "lender",
+            Q::Date => "date",
+            Q::Principal => "principal",
+            Q::Received => "received",
+            Q::Repay => "repay",
+            Q::Installments => "installments",
+            Q::Once => "once",
+            Q::Rate => "rate",
+            Q::Paid => "paid",
+            Q::Stopped => "stopped",
+            Q::Demand => "demand",
+        }
+    }
+}
+
+/// One screen of the interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Debt(usize, Q),
+    More,
+    Income,
+    Expenses,
+    Available,
+    Court,
+    CourtDebt,
+    CourtDate,
+    Messages,
+    Review,
+}
+
+impl Step {
+    /// The step's name in the page address (`d0-app`, `income`, `review`).
+    pub fn slug(self) -> String {
+        match self {
+            Step::Debt(i, q) => format!("d{i}-{}", q.slug()),
+            Step::More => "more".into(),
+            Step::Income => "income".into(),
+            Step::Expenses => "expenses".into(),
+            Step::Available => "available".into(),
+            Step::Court => "court".into(),
+            Step::CourtDebt => "court-debt".into(),
+            Step::CourtDate => "court-date".into(),
+            Step::Messages => "messages".into(),
+            Step::Review => "review".into(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        if let Some(rest) = s.strip_prefix('d')
+            && let Some((i, q)) = rest.split_once('-')
+            && let Ok(i) = i.parse::<usize>()
+        {
+            return Q::ALL.iter().find(|x| x.slug() == q).map(|q| Step::Debt(i, *q));
+        }
+        Some(match s {
+            "more" => Step::More,
+            "income" => Step::Income,
+            "expenses" => Step::Expenses,
+            "available" => Step::Available,
+            "court" => Step::Court,
+            "court-debt" => Step::CourtDebt,
+            "court-date" => Step::CourtDate,
+            "messages" => Step::Messages,
+            "review" => Step::Review,
+            _ => return None,
+        })
+    }
+}
+
+fn debt_steps(i: usize, d: &DebtAnswers, out: &mut Vec<Step>) {
+    use Q::*;
+    out.extend([App, Kind, Lender, Date, Principal, Received, Repay].map(|q| Step::Debt(i, q)));
+    let rate_needed = match d.repay.as_deref() {
+        Some("once") => {
+            out.push(Step::Debt(i, Once));
+            d.due_amount.as_deref() == Some(UNKNOWN)
+        }
+        Some(UNKNOWN) => true,
+        _ => {
+            out.push(Step::Debt(i, Installments));
+            d.amount.as_deref() == Some(UNKNOWN)
+        }
+    };
+    if rate_needed {
+        out.push(Step::Debt(i, Rate));
+    }
+    out.extend([Paid, Stopped, Demand].map(|q| Step::Debt(i, q)));
+}
+
+impl Answers {
+    /// The screens, in order, as far as the answers so far decide them.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut out = Vec::new();
+        if self.debts.is_empty() {
+            debt_steps(0, &DebtAnswers::default(), &mut out);
+        }
+        for (i, d) in self.debts.iter().enumerate() {
+            debt_steps(i, d, &mut out);
+        }
+        out.extend([Step::More, Step::Income, Step::Expenses, Step::Available, Step::Court]);
+        if self.court.as_deref() == Some("yes") {
+            if self.debts.len() > 1 {
+                out.push(Step::CourtDebt);
+            }
+            out.push(Step::CourtDate);
+        }
+        out.extend([Step::Messages, Step::Review]);
+        out
+    }
+
+    /// Whether a screen has its answer.
+    pub fn is_answered(&self, step: Step) -> bool {
+        let d = |i: usize| self.debts.get(i);
+        match step {
+            Step::Debt(i, q) => d(i).is_some_and(|d| {
+                match q {
+                    Q::App => &d.app,
+                    Q::Kind => &d.kind,
+                    Q::Lender => &d.lender,
+                    Q::Date => &d.date,
+                    Q::Principal => &d.principal,
+                    Q::Received => &d.received,
+                    Q::Repay => &d.repay,
+                    Q::Installments => &d.count,
+                    Q::Once => &d.days,
+                    Q::Rate => &d.rate,
+                    Q::Paid => &d.paid,
+                    Q::Stopped => &d.stopped,
+                    Q::Demand => &d.demand,
+                }
+                .is_some()
+            }),
+            Step::More => self.no_more,
+            Step::Income => self.income.is_some(),
+            Step::Expenses => self.expenses.is_some(),
+            Step::Available => self.available.is_some(),
+            Step::Court => self.court.is_some(),
+            Step::CourtDebt => self.court_debt.is_some(),
+            Step::CourtDate => self.court_date.is_some(),
+            Step::Messages => self.messages.is_some(),
+            Step::Review => false,
+        }
+    }
+
+    /// Where a returning borrower continues: the first screen without an answer.
+    pub fn next(&self) -> Step {
+        self.steps().into_iter().find(|s| !self.is_answered(*s)).unwrap_or(Step::Review)
+    }
+
+    /// The screen before `step`, for the back link.
+    pub fn previous(&self, step: Step) -> Option<Step> {
+        let steps = self.steps();
+        let at = steps.iter().position(|s| *s == step)?;
+        at.checked_sub(1).map(|i| steps[i])
+    }
+
+    /// (this screen's number from 1, the number of screens as far as known).
+    pub fn position(&self, step: Step) -> (usize, usize) {
+        let steps = self.steps();
+        (steps.iter().position(|s| *s == step).map_or(steps.len(), |i| i + 1), steps.len())
+    }
+
+    /// Whether `step` is a screen of these answers (an address from an old bookmark may not be).
+    pub fn has_step(&self, step: Step) -> bool {
+        match step {
+            // The first debt's screens exist before any debt does.
+            Step::Debt(i, _) if self.debts.is_empty() => i == 0 && self.steps().contains(&step),
+            _ => self.steps().contains(&step),
+        }
+    }
+
+    /// The name the borrower gave a debt, for headings ("第2笔（极速钱包）").
+    pub fn debt_label(&self, i: usize) -> String {
+        match self.debts.get(i).and_then(|d| known(&d.app)) {
+            Some(app) => format!("第{}笔借款（{app}）", i + 1),
+            None => format!("第{}笔借款", i + 1),
+        }
+    }
+}

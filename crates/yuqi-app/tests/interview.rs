@@ -1,0 +1,198 @@
+//! The interview's answers become a case file the pipeline computes, and unknown answers are
+//! said, not invented. The rider of issue 15: a 网络小贷 loan of 10,000 with 1,000 deducted,
+//! 12 monthly instalments (945.08 is what 年化23.9% 等额本息 gives), two paid; a consumer-finance
+//! loan; a 7-day "714" loan of 3,000 with 2,100 received.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use yuqi_app::interview::{Answers, Q, Step, UNKNOWN, build};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 5).expect("date")
+}
+
+/// Answers one screen as the form would.
+fn answer(a: &mut Answers, step: Step, fields: &[(&str, &str)]) {
+    let form: BTreeMap<String, String> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    a.set(step, &form, today()).unwrap_or_else(|e| panic!("{step:?}: {e:?}"));
+}
+
+/// Answers every screen in the order the interview asks, from a script of (screen, fields).
+fn play(script: &[(&str, &[(&str, &str)])]) -> Answers {
+    let mut a = Answers::default();
+    for (slug, fields) in script {
+        let step = Step::parse(slug).expect("a screen");
+        assert_eq!(a.next(), step, "the interview asks {slug} next");
+        answer(&mut a, step, fields);
+    }
+    a
+}
+
+fn rider() -> Answers {
+    play(&[
+        ("d0-app", &[("value", "极速贷")]),
+        ("d0-kind", &[("value", "app")]),
+        ("d0-lender", &[("unknown", "1")]),
+        ("d0-date", &[("value", "2025-06-10")]),
+        ("d0-principal", &[("value", "10000")]),
+        ("d0-received", &[("value", "9000")]),
+        ("d0-repay", &[("value", "installments")]),
+        ("d0-installments", &[("amount", "945.08"), ("count", "12"), ("period", "month")]),
+        ("d0-paid", &[("value", "2")]),
+        ("d0-stopped", &[("value", "2025-09-10")]),
+        ("d0-demand", &[("value", "15000")]),
+        ("more", &[("value", "yes")]),
+        ("d1-app", &[("value", "安心花")]),
+        ("d1-kind", &[("value", "cf")]),
+        ("d1-lender", &[("value", "某某消费金融有限公司")]),
+        ("d1-date", &[("value", "2025-03")]),
+        ("d1-principal", &[("value", "6000")]),
+        ("d1-received", &[("value", "6000")]),
+        ("d1-repay", &[("value", "installments")]),
+        ("d1-installments", &[("amount", ""), ("count", "12"), ("period", "month")]),
+        ("d1-rate", &[("unknown", "1")]),
+        ("d1-paid", &[("unknown", "1")]),
+        ("d1-stopped", &[("unknown", "1")]),
+        ("d1-demand", &[("unknown", "1")]),
+        ("more", &[("value", "yes")]),
+        ("d2-app", &[("value", "闪电借")]),
+        ("d2-kind", &[("value", "short")]),
+        ("d2-lender", &[("unknown", "1")]),
+        ("d2-date", &[("value", "2026-08-01")]),
+        ("d2-principal", &[("value", "3000")]),
+        ("d2-received", &[("value", "2100")]),
+        ("d2-repay", &[("value", "once")]),
+        ("d2-once", &[("days", "7"), ("due_amount", "3000")]),
+        ("d2-paid", &[("value", "2400")]),
+        ("d2-stopped", &[("value", "2026-08-22")]),
+        ("d2-demand", &[("value", "5000")]),
+        ("more", &[("value", "no")]),
+        ("income", &[("value", "4500")]),
+        ("expenses", &[("value", "3800")]),
+        ("available", &[("value", "500")]),
+        ("court", &[("value", "no")]),
+        ("messages", &[("value", "skipped")]),
+    ])
+}
+
+#[test]
+fn the_riders_answers_make_a_case_the_pipeline_computes() {
+    let a = rider();
+    assert_eq!(a.next(), Step::Review, "every question answered");
+    let b = build(&a, "我的网贷", today());
+    if std::env::var("SHOW").is_ok() {
+        std::fs::write("/tmp/rider.toml", &b.toml).expect("parses");
+    }
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}\n{}", b.toml));
+    assert_eq!(case.debts.len(), 3);
+    let d0 = &case.debts[0];
+    assert_eq!(d0.platform.as_deref(), Some("极速贷"));
+    assert_eq!(d0.received.to_string(), "9000.00", "what reached the account, not the contract figure");
+    assert_eq!(d0.payments.len(), 2, "two instalments paid");
+    assert!(b.toml.contains("rate = \"年化23.89"), "the rate the instalments imply, kept for overdue interest");
+    assert!(d0.payments.iter().all(|p| p.amount.to_string() == "945.08"));
+    // The month-only date and the unknowns are said, not silently filled.
+    assert!(b.assumptions.iter().any(|s| s.contains("安心花") && s.contains("1日")), "{:?}", b.assumptions);
+    assert!(b.gaps.iter().any(|s| s.contains("安心花") && s.contains("利息")), "{:?}", b.gaps);
+    assert!(b.gaps.iter().any(|s| s.contains("安心花") && s.contains("催收要多少")), "{:?}", b.gaps);
+    assert!(b.assumptions.iter().any(|s| s.contains("闪电借") && s.contains("无资格")), "{:?}", b.assumptions);
+    assert_eq!(case.person.monthly_available.map(|m| m.to_string()).as_deref(), Some("500.00"));
+    // The whole pipeline runs on it.
+    let input = yuqi_app::CaseInput { case, messages: Vec::new(), evidence: None };
+    let dates = yuqi_app::Dates::today(today());
+    let c = yuqi_app::compute(input, dates).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.audit.debts.len(), 3);
+    assert!(c.plan.budget.for_debts.is_some(), "the borrower's own figure gives the plan a budget");
+}
+
+#[test]
+fn the_order_of_questions_follows_the_answers() {
+    let mut a = Answers::default();
+    assert_eq!(a.next(), Step::Debt(0, Q::App), "a new case opens on its first question");
+    answer(&mut a, Step::Debt(0, Q::App), &[("value", "某App")]);
+    for (q, v) in
+        [(Q::Kind, "app"), (Q::Lender, UNKNOWN), (Q::Date, "2025-01-01"), (Q::Principal, "1000"), (Q::Received, "1000")]
+    {
+        let f: &[(&str, &str)] = if v == UNKNOWN { &[("unknown", "1")] } else { &[("value", v)] };
+        answer(&mut a, Step::Debt(0, q), f);
+    }
+    answer(&mut a, Step::Debt(0, Q::Repay), &[("value", "once")]);
+    assert_eq!(a.next(), Step::Debt(0, Q::Once));
+    answer(&mut a, Step::Debt(0, Q::Once), &[("days", "14"), ("due_amount", "")]);
+    assert_eq!(a.next(), Step::Debt(0, Q::Rate), "the rate is asked only when the amount due is not known");
+    assert_eq!(a.previous(Step::Debt(0, Q::Rate)), Some(Step::Debt(0, Q::Once)));
+    let (at, of) = a.position(Step::Debt(0, Q::Rate));
+    assert!(at > 1 && at < of);
+}
+
+#[test]
+fn impossible_answers_are_refused_in_chinese_and_nothing_is_set() {
+    let mut a = rider();
+    let before = a.clone();
+    let form = |k: &str, v: &str| -> BTreeMap<String, String> { [(k.to_string(), v.to_string())].into() };
+    let e = a.set(Step::Debt(0, Q::Received), &form("value", "12000"), today()).unwrap_err();
+    assert!(e[0].contains("比合同金额"), "{e:?}");
+    let e = a.set(Step::Debt(0, Q::Date), &form("value", "2027-01-01"), today()).unwrap_err();
+    assert!(e[0].contains("还没到"), "{e:?}");
+    let e = a.set(Step::Debt(0, Q::Principal), &form("value", "一万块"), today()).unwrap_err();
+    assert!(e[0].contains("金额"), "{e:?}");
+    let mut f = form("amount", "100");
+    f.insert("count".into(), "12".into());
+    let e = a.set(Step::Debt(0, Q::Installments), &f, today()).unwrap_err();
+    assert!(e[0].contains("还不到借款金额"), "{e:?}");
+    let e = a.set(Step::Debt(0, Q::Paid), &form("value", "13"), today()).unwrap_err();
+    assert!(e[0].contains("0 到 12"), "{e:?}");
+    assert_eq!(a, before, "a refused answer changes nothing");
+}
+
+#[test]
+fn a_debt_without_a_date_is_left_out_and_said() {
+    let mut a = Answers::default();
+    answer(&mut a, Step::Debt(0, Q::App), &[("value", "某App")]);
+    answer(&mut a, Step::Debt(0, Q::Date), &[("unknown", "1")]);
+    let b = build(&a, "案", today());
+    assert!(!b.toml.contains("[[debt]]"));
+    assert!(b.gaps.iter().any(|g| g.contains("不记得哪天借的")), "{:?}", b.gaps);
+}
+
+#[test]
+fn words_with_quotes_stay_inside_the_case_file() {
+    let mut a = Answers::default();
+    answer(&mut a, Step::Debt(0, Q::App), &[("value", "say \"hi\" \\ [[debt]]")]);
+    answer(&mut a, Step::Debt(0, Q::Date), &[("value", "2025-01-01")]);
+    answer(&mut a, Step::Debt(0, Q::Principal), &[("value", "1000")]);
+    let b = build(&a, "题\"目", today());
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}\n{}", b.toml));
+    assert_eq!(case.debts[0].platform.as_deref(), Some("say \"hi\" \\ [[debt]]"));
+}
+
+proptest! {
+    /// Instalments remembered as "A a month for n months" become a schedule that repays exactly
+    /// the principal, each row being the instalment (the last within n fen of it).
+    #[test]
+    fn remembered_instalments_repay_the_principal(p in 100_000i64..5_000_000, n in 1u32..36, markup in 0i64..40) {
+        let base = (p + i64::from(n) - 1) / i64::from(n);
+        let amount = base + base * markup / 100;
+        let mut a = Answers::default();
+        let s = |m: i64| format!("{}.{:02}", m / 100, m % 100);
+        answer(&mut a, Step::Debt(0, Q::Date), &[("value", "2025-01-15")]);
+        answer(&mut a, Step::Debt(0, Q::Principal), &[("value", &s(p))]);
+        answer(&mut a, Step::Debt(0, Q::Repay), &[("value", "installments")]);
+        answer(&mut a, Step::Debt(0, Q::Installments), &[("amount", &s(amount)), ("count", &n.to_string())]);
+        let b = build(&a, "案", today());
+        let case = yuqi_case::parse_case(&b.toml, "case.toml").expect("parses");
+        let rows = match &case.debts[0].repayment {
+            yuqi_case::Repayment::Explicit(rows) => rows.clone(),
+            other => panic!("{other:?}"),
+        };
+        prop_assert_eq!(rows.len(), n as usize);
+        prop_assert_eq!(rows.iter().map(|r| r.principal.fen()).sum::<i64>(), p);
+        for (k, r) in rows.iter().enumerate() {
+            let total = (r.principal + r.interest).fen();
+            let tol = if k + 1 == rows.len() { i64::from(n) } else { 0 };
+            prop_assert!((total - amount).abs() <= tol, "row {} totals {} not {}", k, total, amount);
+        }
+    }
+}
