@@ -87,6 +87,8 @@ pub struct CaseRecord {
     pub title: String,
     /// The case file (yuqi-case TOML) exactly as saved; not validated here.
     pub toml: String,
+    /// The guided interview's answers (JSON) when the case is built through it.
+    pub interview: Option<String>,
     /// The owner.
     pub owner_id: UserId,
     /// The reading user's role.
@@ -152,7 +154,7 @@ impl Db {
     /// The case, if `user_id` may see it; [`DbError::NotFound`] otherwise.
     pub async fn get_case(&self, user_id: &UserId, case_id: &CaseId) -> Result<CaseRecord, DbError> {
         let sql = format!(
-            "SELECT c.id, c.title, c.toml, c.owner_id, c.created_at, c.updated_at, {ROLE} \
+            "SELECT c.id, c.title, c.toml, c.interview, c.owner_id, c.created_at, c.updated_at, {ROLE} \
              FROM cases c LEFT JOIN case_shares s ON s.case_id = c.id AND s.user_id = $1 \
              WHERE c.id = $2 AND {ACCESS}"
         );
@@ -166,6 +168,7 @@ impl Db {
             id: CaseId::from_db(row.try_get("id")?),
             title: row.try_get("title")?,
             toml: row.try_get("toml")?,
+            interview: row.try_get("interview")?,
             owner_id: UserId::from_db(row.try_get("owner_id")?),
             role: Role::from_row(&row)?,
             created_at: row.try_get("created_at")?,
@@ -197,7 +200,7 @@ impl Db {
         }
     }
 
-    /// Replaces title and case file. Owner or editor; a viewer gets [`DbError::Forbidden`], anyone
+    /// Replaces title and case file (the case is then no longer built by the interview). Owner or editor; a viewer gets [`DbError::Forbidden`], anyone
     /// else [`DbError::NotFound`]. The access check and the write are one statement, so a share
     /// revoked concurrently cannot slip through.
     pub async fn update_case(
@@ -210,11 +213,36 @@ impl Db {
     ) -> Result<(), DbError> {
         let title = check_title(title)?;
         let done = sqlx::query(
-            "UPDATE cases SET title = $1, toml = $2, updated_at = $3 \
+            "UPDATE cases SET title = $1, toml = $2, interview = NULL, updated_at = $3 \
              WHERE id = $4 AND (owner_id = $5 OR EXISTS \
                (SELECT 1 FROM case_shares WHERE case_id = $4 AND user_id = $5 AND role = 'editor'))",
         )
         .bind(title)
+        .bind(toml)
+        .bind(now)
+        .bind(case_id.as_str())
+        .bind(user_id.as_str())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 { Err(self.denied(user_id, case_id).await) } else { Ok(()) }
+    }
+
+    /// Stores the interview's answers and the case file built from them, in one statement.
+    /// The same access rule as [`Db::update_case`].
+    pub async fn save_interview(
+        &self,
+        user_id: &UserId,
+        case_id: &CaseId,
+        interview: &str,
+        toml: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        let done = sqlx::query(
+            "UPDATE cases SET interview = $1, toml = $2, updated_at = $3 \
+             WHERE id = $4 AND (owner_id = $5 OR EXISTS \
+               (SELECT 1 FROM case_shares WHERE case_id = $4 AND user_id = $5 AND role = 'editor'))",
+        )
+        .bind(interview)
         .bind(toml)
         .bind(now)
         .bind(case_id.as_str())

@@ -16,7 +16,10 @@ pub const SQLITE_FILE_NAME: &str = "yuqi.sqlite";
 /// The migrations, embedded in the binary. Each entry is `(version, description, sql)` and must
 /// match a file `migrations/<version>_<description>.sql`; a test checks that the list and the
 /// directory agree and that the checksums are the ones `sqlx::migrate!` would compute.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "interview", include_str!("../migrations/0002_interview.sql")),
+];
 
 /// The embedded migrations as an sqlx [`Migrator`]. They run on connect; exposed for tests and
 /// tools that want to inspect them.
