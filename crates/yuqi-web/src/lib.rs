@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::dashboard))
         .route("/cases/{id}/edit", get(pages::edit_form).post(pages::save_case))
         .route("/cases/{id}/debts", post(pages::add_debt))
+        .route("/cases/{id}/interview", get(pages::interview_start))
+        .route("/cases/{id}/interview/{step}", get(pages::interview_step).post(pages::interview_answer))
         .route("/cases/{id}/audit", get(pages::audit))
         .route("/cases/{id}/timeline", get(pages::timeline))
         .route("/cases/{id}/inbox", get(pages::inbox))

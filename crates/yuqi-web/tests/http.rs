@@ -418,13 +418,15 @@ async fn an_empty_case_leads_to_its_form() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let id = r.location().trim_start_matches("/cases/").to_string();
+    // A new case opens on the interview's first question.
+    assert!(r.location().ends_with("/interview"), "{}", r.location());
+    let id = r.location().trim_start_matches("/cases/").trim_end_matches("/interview").to_string();
     for page in ["", "/audit", "/timeline", "/letters"] {
         let uri = format!("/cases/{id}{page}");
         let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
         assert!(r.status.is_client_error(), "{uri}: {}", r.status);
         let t = r.text();
-        assert!(t.contains("还没有借款") && t.contains(&format!("href=\"/cases/{id}/edit\"")), "{uri}: {t}");
+        assert!(t.contains("还没有借款") && t.contains(&format!("href=\"/cases/{id}/interview\"")), "{uri}: {t}");
         assert!(!t.contains("case.toml") && !t.contains("[[debt]]"), "{uri}: no file syntax: {t}");
     }
     // The form asks for no key: a debt named in Chinese only is added, and the case computes.

@@ -25,7 +25,14 @@ pub(crate) async fn create_case(
         ),
     };
     let id = state.db.create_case(&v.user_id, &title, &toml, now()).await?;
-    let res = Redirect::to(&format!("/cases/{id}")).into_response();
+    if f.template == "demo" {
+        let res = Redirect::to(&format!("/cases/{id}")).into_response();
+        return Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE));
+    }
+    // A new case opens on its first question, with what the triage already learnt.
+    let rec = state.db.get_case(&v.user_id, &id).await?;
+    state.db.save_interview(&v.user_id, &id, &new_interview(&headers), &rec.toml, now()).await?;
+    let res = Redirect::to(&format!("/cases/{id}/interview")).into_response();
     Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
 }
 
@@ -41,6 +48,12 @@ struct Dashboard {
     deadlines: String,
     summary: String,
     plan: String,
+    /// What to do next, first on the page: the plan's steps (title, detail).
+    next: Vec<(String, String)>,
+    /// For a case built through the interview: what its unknown answers kept from the results.
+    gaps: Vec<String>,
+    assumptions: Vec<String>,
+    interview: bool,
 }
 
 /// One section as page HTML. Each part of a page is read on its own: its legal words are
@@ -64,15 +77,20 @@ pub(crate) async fn dashboard(
     let opts = SectionOptions { trace: false, charts: false, commands: false };
     let inputs = c.inputs();
     let render = |s: Section| section_html(s, &inputs, &opts);
+    let built = built(&rec);
     html(Dashboard {
         csrf: v.csrf,
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
-        title: rec.title,
         deadlines: render(Section::Deadlines),
         summary: render(Section::Summary),
         plan: render(Section::Plan),
+        next: c.plan.steps.iter().take(3).map(|s| (s.title.clone(), s.detail.clone())).collect(),
+        interview: built.is_some(),
+        gaps: built.as_ref().map(|b| b.gaps.clone()).unwrap_or_default(),
+        assumptions: built.map(|b| b.assumptions).unwrap_or_default(),
+        title: rec.title,
     })
 }
 

@@ -112,7 +112,7 @@ async fn inbox_with(
 
 /// The paste split as it would be stored, without storing anything (the importer is pure):
 /// (time in China, sender, text) per message.
-fn split_paste(text: &str) -> Result<Vec<(String, String, String)>, WebError> {
+pub(super) fn split_paste(text: &str) -> Result<Vec<(String, String, String)>, WebError> {
     let mut out = Vec::new();
     let opts = yuqi_evidence::import::Options::default();
     let offset = opts.zone;

@@ -21,6 +21,7 @@ mod edit;
 mod evidence;
 mod home;
 mod inbox;
+mod interview;
 mod law;
 mod letters;
 mod login;
@@ -31,6 +32,7 @@ pub(crate) use edit::*;
 pub(crate) use evidence::*;
 pub(crate) use home::*;
 pub(crate) use inbox::*;
+pub(crate) use interview::*;
 pub(crate) use law::*;
 pub(crate) use letters::*;
 pub(crate) use login::*;
@@ -141,8 +143,11 @@ fn unless_fixable(rec: &yuqi_db::CaseRecord, e: WebError) -> PageError {
     if !is_users(&e) {
         return e.into();
     }
+    let gaps = interview::built(rec).map(|b| b.gaps).unwrap_or_default();
     let message = if rec.toml.contains("[[debt]]") {
         e.to_string()
+    } else if !gaps.is_empty() {
+        format!("还没有能核算的借款：{}", gaps.join(""))
     } else {
         "这个案件还没有借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string()
     };

@@ -46,8 +46,8 @@ struct TriageResult {
 
 /// A reassurance with the law it rests on.
 pub(crate) struct Calm {
-    text: String,
-    basis: String,
+    pub(super) text: String,
+    pub(super) basis: String,
 }
 
 /// What the triage says, in the order the borrower reads it.
@@ -118,5 +118,7 @@ pub(crate) async fn triage_result(
     check_csrf(&v.csrf, Some(&a.csrf))?;
     let Advice { fits, fit_text, calm, tonight } = triage_advice(&a);
     let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, calm, tonight })?;
-    Ok(with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE))
+    let res = with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE);
+    // Kept for the interview of the case he makes next (a day is enough for that).
+    Ok(with_cookie(res, &state, TRIAGE_COOKIE, &triage_cookie(&a.court, &a.abuse, &a.spare), 24 * 3600))
 }

@@ -1,0 +1,303 @@
+//! The guided interview: one question per screen, saved after every answer, ending on a review
+//! screen. The questions and the case file they build are `yuqi_app::interview`; this is the
+//! page around them. The case file editor stays as the expert view.
+
+use std::collections::BTreeMap;
+
+use yuqi_app::interview::{Answers, Built, FieldKind, Hints, Question, Step};
+
+use super::*;
+
+/// The triage's answers, kept in a cookie until a case is made (never sent anywhere else).
+pub(crate) const TRIAGE_COOKIE: &str = "yq_triage";
+
+/// The cookie's value: only the answers the interview reuses, each from a closed set or digits.
+pub(crate) fn triage_cookie(court: &str, abuse: &str, spare: &str) -> String {
+    let spare: String = spare.chars().filter(|c| c.is_ascii_digit() || *c == '.').take(12).collect();
+    let pick = |v: &str, allowed: &[&str]| if allowed.contains(&v) { v.to_string() } else { String::new() };
+    format!("{}.{}.{spare}", pick(court, &["yes", "no", "unsure"]), pick(abuse, &["yes", "no", "jail"]))
+}
+
+fn hints_from(headers: &HeaderMap) -> Hints {
+    let Some(v) = crate::security::cookie(headers, TRIAGE_COOKIE) else { return Hints::default() };
+    let mut parts = v.splitn(3, '.');
+    let (court, abuse, spare) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    Hints {
+        available: (!spare.is_empty()).then(|| spare.to_string()),
+        court: matches!(court, "yes" | "no" | "unsure").then(|| court.to_string()),
+        threatened_jail: abuse == "jail",
+    }
+}
+
+/// A new case built through the interview, with what the triage learnt.
+pub(crate) fn new_interview(headers: &HeaderMap) -> String {
+    let a = Answers { hints: hints_from(headers), ..Answers::default() };
+    serde_json::to_string(&a).unwrap_or_default()
+}
+
+fn answers_of(rec: &yuqi_db::CaseRecord) -> Option<Answers> {
+    rec.interview.as_deref().map(|j| serde_json::from_str(j).unwrap_or_default())
+}
+
+/// The case file the answers make (the demand dated today, as the borrower answers today).
+pub(crate) fn built(rec: &yuqi_db::CaseRecord) -> Option<Built> {
+    answers_of(rec).map(|a| yuqi_app::interview::build(&a, &rec.title, compute::today()))
+}
+
+#[derive(Template)]
+#[template(path = "interview.html")]
+struct Screen {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    title: String,
+    step: String,
+    back: String,
+    at: usize,
+    of: usize,
+    q: Question,
+    errors: Vec<String>,
+    calm: Option<Calm>,
+    /// Messages step: the split to confirm, and the pasted text.
+    preview: Vec<(String, String, String)>,
+    pasted: String,
+}
+
+/// A review line: (the screen's address, the question, the answer as shown).
+type Line = (String, String, String);
+
+#[derive(Template)]
+#[template(path = "interview_review.html")]
+struct Review {
+    csrf: String,
+    local: bool,
+    user: String,
+    id: String,
+    title: String,
+    back: String,
+    at: usize,
+    of: usize,
+    debts: Vec<(usize, String, Vec<Line>)>,
+    others: Vec<Line>,
+    gaps: Vec<String>,
+    assumptions: Vec<String>,
+    problem: String,
+}
+
+impl Screen {
+    /// A question answered by tapping a choice has no "next" button.
+    fn has_choices(&self) -> bool {
+        self.q.fields.iter().any(|f| matches!(f.kind, FieldKind::Choice(_)))
+    }
+}
+
+fn calm_for(a: &Answers, step: Step) -> Option<Calm> {
+    let first = step == Step::Debt(0, yuqi_app::interview::Q::App) || step == Step::Messages;
+    (a.hints.threatened_jail && first).then(|| {
+        let s = yuqi_timeline::risk::default_is_not_a_crime();
+        Calm { text: s.text, basis: s.basis.join("；") }
+    })
+}
+
+fn url(id: &str, step: Step) -> String {
+    format!("/cases/{id}/interview/{}", step.slug())
+}
+
+/// The interview of a case: where to continue. A case written as a case file goes to the
+/// editor (its expert view) unless it is empty.
+pub(crate) async fn interview_start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    let a = match answers_of(&rec) {
+        Some(a) => a,
+        None if rec.toml.contains("[[debt]]") => {
+            return Ok(Redirect::to(&format!("/cases/{}/edit", rec.id)).into_response());
+        }
+        None => {
+            let a = Answers { hints: hints_from(&headers), ..Answers::default() };
+            save(&state, &v, &rec, &a).await?;
+            a
+        }
+    };
+    Ok(Redirect::to(&url(rec.id.as_ref(), a.next())).into_response())
+}
+
+async fn save(state: &AppState, v: &Viewer, rec: &yuqi_db::CaseRecord, a: &Answers) -> Result<(), WebError> {
+    let built = yuqi_app::interview::build(a, &rec.title, compute::today());
+    // What the interview builds always parses; if it ever did not, the answers are still kept
+    // and the case file stays as it was (the review screen says so).
+    // (A case file without a debt yet is saved: its pages say what is missing.)
+    let fine = !built.toml.contains("[[debt]]") || compute::parse(&built.toml).is_ok();
+    let toml = if fine { built.toml } else { rec.toml.clone() };
+    let json = serde_json::to_string(a).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    state.db.save_interview(&v.user_id, &rec.id, &json, &toml, now()).await?;
+    Ok(())
+}
+
+async fn load(
+    state: &AppState,
+    v: &Viewer,
+    id: &str,
+    step: &str,
+) -> Result<(yuqi_db::CaseRecord, Answers, Step), PageError> {
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
+    let a = answers_of(&rec).unwrap_or_default();
+    let step = Step::parse(step).filter(|s| a.has_step(*s)).unwrap_or_else(|| a.next());
+    Ok((rec, a, step))
+}
+
+fn screen(
+    v: Viewer,
+    rec: &yuqi_db::CaseRecord,
+    a: &Answers,
+    step: Step,
+    errors: Vec<String>,
+    preview: Vec<(String, String, String)>,
+    pasted: String,
+) -> PageResult {
+    let id = rec.id.to_string();
+    let (at, of) = a.position(step);
+    let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    if step == Step::Review {
+        return review(v, rec, a, back, at, of);
+    }
+    let mut res = html(Screen {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        title: rec.title.clone(),
+        step: step.slug(),
+        back,
+        at,
+        of,
+        q: a.question(step),
+        errors,
+        calm: calm_for(a, step),
+        preview,
+        pasted,
+        id,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String, at: usize, of: usize) -> PageResult {
+    let id = rec.id.to_string();
+    let built = yuqi_app::interview::build(a, &rec.title, compute::today());
+    let problem = (built.toml.contains("[[debt]]") && compute::parse(&built.toml).is_err())
+        .then_some(())
+        .map(|_| "这些回答生成的借款信息有问题，结果可能不是最新的；请检查每一项，或在“专家视图”里修改。".to_string())
+        .unwrap_or_default();
+    let mut debts: Vec<(usize, String, Vec<Line>)> =
+        (0..a.debts.len()).map(|i| (i, a.debt_label(i), Vec::new())).collect();
+    let mut others = Vec::new();
+    for (step, question, answer) in a.review() {
+        let line = (url(&id, step), question, answer);
+        match step {
+            Step::Debt(i, _) => {
+                if let Some(d) = debts.get_mut(i) {
+                    d.2.push(line);
+                }
+            }
+            _ => others.push(line),
+        }
+    }
+    html(Review {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        title: rec.title.clone(),
+        back,
+        at,
+        of,
+        debts,
+        others,
+        gaps: built.gaps,
+        assumptions: built.assumptions,
+        problem,
+        id,
+    })
+}
+
+pub(crate) async fn interview_step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    let (rec, a, step) = load(&state, &v, &id, &step).await?;
+    if rec.interview.is_none() && rec.toml.contains("[[debt]]") {
+        return Ok(Redirect::to(&format!("/cases/{}/edit", rec.id)).into_response());
+    }
+    screen(v, &rec, &a, step, Vec::new(), Vec::new(), String::new())
+}
+
+/// An answer: checked, saved, and on to the next screen without an answer.
+pub(crate) async fn interview_answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> PageResult {
+    let v = viewer(&state, &headers).await?;
+    check_csrf(&v.csrf, form.get("csrf").map(String::as_str))?;
+    let (rec, mut a, step) = load(&state, &v, &id, &step).await?;
+    if rec.role == yuqi_db::Role::Viewer {
+        return Err(WebError::Forbidden.into());
+    }
+    let field = |k: &str| form.get(k).map_or("", |s| s.trim());
+    match step {
+        Step::Review => match field("action") {
+            "add" => a.add_debt(),
+            "remove" => a.remove_debt(field("debt").parse().unwrap_or(usize::MAX)),
+            _ => {
+                save(&state, &v, &rec, &a).await?;
+                return Ok(Redirect::to(&format!("/cases/{}", rec.id)).into_response());
+            }
+        },
+        Step::Messages if field("value") != "skipped" => {
+            let text = field("text");
+            if text.is_empty() {
+                let errs = vec!["没有粘贴任何文字：把消息粘贴到框里，或者点“跳过”。".to_string()];
+                return screen(v, &rec, &a, step, errs, Vec::new(), String::new());
+            }
+            if field("confirm").is_empty() {
+                // First the split, for the borrower to check.
+                return match super::inbox::split_paste(text) {
+                    Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Vec::new(), p, text.to_string()),
+                    Ok(_) => screen(
+                        v,
+                        &rec,
+                        &a,
+                        step,
+                        vec!["没有认出任何消息，请检查粘贴的文字".into()],
+                        Vec::new(),
+                        text.to_string(),
+                    ),
+                    Err(e) => screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), text.to_string()),
+                };
+            }
+            if let Err(e) = super::inbox::paste_text(&state, &v, &id, text).await {
+                return screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), text.to_string());
+            }
+            let mut f = BTreeMap::new();
+            f.insert("value".to_string(), "saved".to_string());
+            let _ = a.set(step, &f, compute::today());
+        }
+        _ => {
+            if let Err(errs) = a.set(step, &form, compute::today()) {
+                return screen(v, &rec, &a, step, errs, Vec::new(), String::new());
+            }
+        }
+    }
+    save(&state, &v, &rec, &a).await?;
+    // Straight on while answering in order; after a change from the review, back to it.
+    let next = a.next();
+    Ok(Redirect::to(&url(rec.id.as_ref(), next)).into_response())
+}

@@ -1,0 +1,149 @@
+//! The guided interview over HTTP: a new case opens on its first question with what the triage
+//! learnt, every answer is saved and leads to the next screen, a wrong answer is refused on its
+//! screen in Chinese, the pasted messages are split for confirmation before they are stored,
+//! and the results say what the unknown answers kept them from computing.
+
+mod common;
+#[path = "common/rider.rs"]
+mod rider;
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use common::*;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+async fn post_form(app: &App, uri: &str, pairs: &[(&str, &str)]) -> Res {
+    send(app, post(uri).header(header::CONTENT_TYPE, FORM).body(form(pairs)).expect("req")).await
+}
+
+async fn page(app: &App, uri: &str) -> Res {
+    send(app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await
+}
+
+/// A new case from the triage's result page, with the triage's cookie.
+async fn new_case(app: &App, triage_cookie: &str) -> String {
+    let token = csrf(app, None).await;
+    let r = send(
+        app,
+        post("/cases")
+            .header(header::CONTENT_TYPE, FORM)
+            .header(header::COOKIE, format!("yq_triage={triage_cookie}"))
+            .body(form(&[("csrf", &token), ("template", "blank"), ("title", "我的网贷")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let loc = r.location();
+    assert!(loc.ends_with("/interview"), "a new case opens on the interview: {loc}");
+    loc.trim_start_matches("/cases/").trim_end_matches("/interview").to_string()
+}
+
+#[tokio::test]
+async fn the_rider_builds_his_case_by_answering_questions() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let id = new_case(&app, "no.jail.500").await;
+    let r = page(&app, &format!("/cases/{id}/interview")).await;
+    assert_eq!(r.location(), format!("/cases/{id}/interview/d0-app"), "the first question");
+    let first = page(&app, &format!("/cases/{id}/interview/d0-app")).await.text();
+    assert!(first.contains("第 1 步"), "a progress indicator");
+    assert!(first.contains("不是犯罪"), "he said they threaten jail: the calm line comes first");
+    let mut screens = 0;
+    for (slug, fields) in rider::RIDER {
+        let uri = format!("/cases/{id}/interview/{slug}");
+        let shown = page(&app, &uri).await;
+        assert_eq!(shown.status, StatusCode::OK, "{uri}");
+        screens += 1;
+        let mut pairs = vec![("csrf", token.as_str())];
+        pairs.extend(fields.iter().copied());
+        let r = post_form(&app, &uri, &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.text());
+    }
+    // The budget question offered the triage's answer.
+    let avail = page(&app, &format!("/cases/{id}/interview/available")).await.text();
+    assert!(avail.contains("value=\"500\""), "the triage's 500 is offered");
+    // Messages: first the split, then stored on confirmation.
+    let uri = format!("/cases/{id}/interview/messages");
+    let r = post_form(&app, &uri, &[("csrf", &token), ("text", rider::MESSAGES)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let t = r.text();
+    assert!(t.contains("认出 3 条消息") && t.contains("2026-11-20 21:14") && t.contains("13800138000"), "{t}");
+    let r = post_form(&app, &uri, &[("csrf", &token), ("text", rider::MESSAGES), ("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.location(), format!("/cases/{id}/interview/review"));
+    let review = page(&app, &r.location()).await.text();
+    for want in ["极速贷", "安心花", "闪电借", "10000 元", "不记得", "没法算的部分", "看结果"] {
+        assert!(review.contains(want), "review shows {want}");
+    }
+    let r = post_form(&app, &format!("/cases/{id}/interview/review"), &[("csrf", &token), ("action", "done")]).await;
+    assert_eq!(r.location(), format!("/cases/{id}"));
+    let dash = page(&app, &format!("/cases/{id}")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    let t = dash.text();
+    assert!(t.contains("现在先做这几件事"), "the overview starts with what to do next");
+    assert!(t.find("现在先做这几件事") < t.find("要紧日期"));
+    assert!(t.contains("因为有些问题答了“不记得”") && t.contains("安心花"), "the unknowns are said");
+    assert!(t.contains("500.00"), "the borrower's own monthly figure is the budget");
+    // The messages reached the inbox and its analysis.
+    let inbox = page(&app, &format!("/cases/{id}/inbox")).await.text();
+    for code in ["threat_jail", "contact_third_party", "personal_account_payment"] {
+        assert!(inbox.contains(&format!("data-code=\"{code}\"")), "the pasted messages are analysed: {code}");
+    }
+    eprintln!("interview screens answered: {screens} (+ messages and review)");
+}
+
+#[tokio::test]
+async fn a_wrong_answer_stays_on_its_screen_with_a_chinese_reason() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let id = new_case(&app, "").await;
+    for (slug, fields) in &rider::RIDER[..5] {
+        let mut pairs = vec![("csrf", token.as_str())];
+        pairs.extend(fields.iter().copied());
+        post_form(&app, &format!("/cases/{id}/interview/{slug}"), &pairs).await;
+    }
+    let uri = format!("/cases/{id}/interview/d0-received");
+    let r = post_form(&app, &uri, &[("csrf", &token), ("value", "12000")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("比合同金额（10,000.00 元）还多"), "{}", r.text());
+    // Nothing was stored: the interview continues at the same screen.
+    let r = page(&app, &format!("/cases/{id}/interview")).await;
+    assert_eq!(r.location(), uri);
+    // Without the CSRF token nothing is saved either.
+    let r = post_form(&app, &uri, &[("value", "9000")]).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    // The overview of the unfinished case leads back to the interview, not to an error.
+    let dash = page(&app, &format!("/cases/{id}")).await;
+    assert!(dash.text().contains(&format!("/cases/{id}/interview")), "{}", dash.text());
+}
+
+#[tokio::test]
+async fn saving_the_case_file_directly_detaches_the_interview() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let id = new_case(&app, "").await;
+    for (slug, fields) in &rider::RIDER[..11] {
+        let mut pairs = vec![("csrf", token.as_str())];
+        pairs.extend(fields.iter().copied());
+        post_form(&app, &format!("/cases/{id}/interview/{slug}"), &pairs).await;
+    }
+    let toml = app
+        .state
+        .db
+        .get_case(&yuqi_db_user(&app).await, &yuqi_db::CaseId::parse(&id).expect("id"))
+        .await
+        .expect("case")
+        .toml;
+    assert!(toml.contains("platform = \"极速贷\""), "{toml}");
+    let r = post_form(&app, &format!("/cases/{id}/edit"), &[("csrf", &token), ("title", "我的网贷"), ("toml", &toml)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Now the case file is the source: the interview's address leads to the editor.
+    let r = page(&app, &format!("/cases/{id}/interview")).await;
+    assert_eq!(r.location(), format!("/cases/{id}/edit"));
+}
+
+async fn yuqi_db_user(app: &App) -> yuqi_db::UserId {
+    app.state.db.ensure_local_user().await.expect("user").id
+}
