@@ -4,11 +4,10 @@
 //! and the results say what the unknown answers kept them from computing.
 
 mod common;
-#[path = "common/rider.rs"]
-mod rider;
 
 use axum::body::Body;
 use axum::http::{StatusCode, header};
+use common::rider;
 use common::*;
 
 const FORM: &str = "application/x-www-form-urlencoded";

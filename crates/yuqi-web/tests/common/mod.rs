@@ -13,6 +13,9 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use yuqi_web::{AppState, Config, Mode};
 
+#[path = "rider.rs"]
+pub(crate) mod rider;
+
 pub(crate) const HOST: &str = "127.0.0.1:8080";
 
 pub(crate) struct App {
@@ -156,4 +159,46 @@ pub(crate) async fn login(app: &App, name: &str, password: &str) -> Res {
             .expect("req"),
     )
     .await
+}
+
+/// The rider's case built through the interview as a borrower would (form posts with the CSRF
+/// token, the triage's cookie, the messages pasted and confirmed): the case id and the address
+/// of every interview screen he saw.
+pub(crate) async fn interview_case(app: &App) -> (String, Vec<String>) {
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let token = csrf(app, None).await;
+    let r = send(
+        app,
+        post("/cases")
+            .header(header::CONTENT_TYPE, FORM)
+            .header(header::COOKIE, "yq_triage=no.jail.500")
+            .body(form(&[("csrf", &token), ("template", "blank"), ("title", "我的网贷")]))
+            .expect("req"),
+    )
+    .await;
+    let id = r.location().trim_start_matches("/cases/").trim_end_matches("/interview").to_string();
+    let mut screens = Vec::new();
+    let post_form = |uri: String, pairs: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&uri).header(header::CONTENT_TYPE, FORM).body(form(&pairs)).expect("req")
+    };
+    for (slug, fields) in rider::RIDER {
+        let uri = format!("/cases/{id}/interview/{slug}");
+        screens.push(uri.clone());
+        let mut pairs = vec![("csrf", token.clone())];
+        pairs.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        let r = send(app, post_form(uri.clone(), pairs)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.text());
+    }
+    let uri = format!("/cases/{id}/interview/messages");
+    screens.push(uri.clone());
+    let text = rider::MESSAGES.to_string();
+    let r = send(
+        app,
+        post_form(uri.clone(), vec![("csrf", token.clone()), ("text", text.clone()), ("confirm", "1".into())]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.text());
+    screens.push(format!("/cases/{id}/interview/review"));
+    (id, screens)
 }
