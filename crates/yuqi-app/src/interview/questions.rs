@@ -121,9 +121,9 @@ impl Answers {
             .into_iter()
             .filter(|s| self.is_answered(*s) && !matches!(s, Step::More | Step::Messages | Step::Review))
             .map(|s| {
+                // The review groups the answers under each debt's name: the question alone.
                 let q = self.question(s);
-                let title = if q.about.is_empty() { q.title.clone() } else { format!("{}：{}", q.about, q.title) };
-                (s, title, self.shown_answer(s, &q))
+                (s, q.title.clone(), self.shown_answer(s, &q))
             })
             .collect()
     }
