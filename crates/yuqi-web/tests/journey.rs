@@ -200,6 +200,7 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
 
 /// Text of a PDF by poppler's pdftotext (installed for the tests by scripts/test-deps.sh);
 /// `None` with a notice outside CI when it is missing.
+#[allow(clippy::print_stderr)] // the notice of a skipped check
 fn pdf_text(pdf: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("letter.pdf");

@@ -100,6 +100,7 @@ pub(crate) async fn fits_width(c: &Client) -> bool {
 
 /// Chromedriver on a free port with a Chromium session at `w`×`h`; `None` (with a notice) when
 /// chromedriver is not installed outside CI.
+#[allow(clippy::print_stderr)] // the notice of a skipped test
 pub(crate) async fn browser(w: u32, h: u32) -> Option<(Driver, Client)> {
     let Some(driver) = chromedriver() else {
         assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: install chromium and chromium-driver");
