@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 use yuqi_money::Money;
-use yuqi_util::escape_markup;
+use yuqi_util::{ChartWidth, escape_markup};
 
 const FONT: &str = "Noto Sans CJK SC, Noto Serif CJK SC, Source Han Sans SC, sans-serif";
 
@@ -37,21 +37,20 @@ fn nice_step(max: f64) -> f64 {
 }
 
 /// Claimed (contract arithmetic and collectors' demands) against the lawful amount over time.
-pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String {
-    const W: f64 = 720.0;
-    const H: f64 = 320.0;
-    const L: f64 = 80.0;
-    const R: f64 = 20.0;
-    const T: f64 = 40.0;
-    const B: f64 = 50.0;
+pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)], width: ChartWidth) -> String {
+    let narrow = width == ChartWidth::Narrow;
+    // Narrow: a phone's width, the legend in two rows above the plot.
+    let (cw, ch, cl, cr, ct, cb) =
+        if narrow { (360.0, 270.0, 56.0, 12.0, 52.0, 46.0) } else { (720.0, 320.0, 80.0, 20.0, 40.0, 50.0) };
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="{FONT}" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{cw}" height="{ch}" viewBox="0 0 {cw} {ch}" font-family="{FONT}" font-size="12">"#
     );
     s.push_str(r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        let _ = write!(s, r#"<text x="{}" y="{}" text-anchor="middle">没有可画的数据</text></svg>"#, W / 2.0, H / 2.0);
+        let _ =
+            write!(s, r#"<text x="{}" y="{}" text-anchor="middle">没有可画的数据</text></svg>"#, cw / 2.0, ch / 2.0);
         return s;
     };
     let from = first.date.min(demands.iter().map(|d| d.0).min().unwrap_or(first.date));
@@ -67,18 +66,18 @@ pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String
     let max_y = max_fen as f64 / 100.0;
     let step = nice_step(max_y);
     let top = (max_y / step).ceil() * step;
-    let x = |d: NaiveDate| L + (W - L - R) * ((d - from).num_days() as f64 / days);
-    let y = |m: Money| T + (H - T - B) * (1.0 - (m.fen() as f64 / 100.0) / top);
+    let x = |d: NaiveDate| cl + (cw - cl - cr) * ((d - from).num_days() as f64 / days);
+    let y = |m: Money| ct + (ch - ct - cb) * (1.0 - (m.fen() as f64 / 100.0) / top);
 
     // Grid and axis labels.
     let mut v = 0.0;
     while v <= top + step / 2.0 {
-        let py = T + (H - T - B) * (1.0 - v / top);
+        let py = ct + (ch - ct - cb) * (1.0 - v / top);
         let _ = write!(
             s,
-            r##"<line x1="{L}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#dddddd"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
-            W - R,
-            L - 6.0,
+            r##"<line x1="{cl}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#dddddd"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            cw - cr,
+            cl - 6.0,
             py + 4.0,
             escape_markup(&Money::from_fen((v * 100.0).round() as i64).to_grouped_string().replace(".00", ""))
         );
@@ -93,20 +92,20 @@ pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String
             let px = x(d);
             let _ = write!(
                 s,
-                r##"<line x1="{px:.1}" x2="{px:.1}" y1="{T}" y2="{}" stroke="#eeeeee"/><text x="{px:.1}" y="{}" text-anchor="middle">{year}年</text>"##,
-                H - B,
-                H - B + 18.0
+                r##"<line x1="{px:.1}" x2="{px:.1}" y1="{ct}" y2="{}" stroke="#eeeeee"/><text x="{px:.1}" y="{}" text-anchor="middle">{year}年</text>"##,
+                ch - cb,
+                ch - cb + 18.0
             );
         }
         year += 1;
     }
     let _ = write!(
         s,
-        r##"<text x="{L}" y="{}" fill="#555555">{}</text><text x="{}" y="{}" text-anchor="end" fill="#555555">{}</text>"##,
-        H - B + 36.0,
+        r##"<text x="{cl}" y="{}" fill="#555555">{}</text><text x="{}" y="{}" text-anchor="end" fill="#555555">{}</text>"##,
+        ch - cb + 36.0,
         first.date,
-        W - R,
-        H - B + 36.0,
+        cw - cr,
+        ch - cb + 36.0,
         last.date
     );
     // Series.
@@ -132,21 +131,29 @@ pub fn amounts(points: &[AmountPoint], demands: &[(NaiveDate, Money)]) -> String
         );
     }
     // Legend.
-    let _ = write!(
-        s,
-        r##"<g transform="translate({L},16)"><rect width="14" height="4" y="-6" fill="#c0392b"/><text x="20">按合同计算</text><rect x="110" width="14" height="4" y="-6" fill="#1e8449"/><text x="130">依法最多支持</text><circle cx="237" cy="-4" r="5" fill="#e67e22"/><text x="247">对方主张</text><text x="330" fill="#555555">单位：元</text></g>"##
-    );
+    if narrow {
+        let _ = write!(
+            s,
+            r##"<g transform="translate(12,16)"><rect width="14" height="4" y="-6" fill="#c0392b"/><text x="20">按合同计算</text><rect x="130" width="14" height="4" y="-6" fill="#1e8449"/><text x="150">依法最多支持</text></g><g transform="translate(12,36)"><circle cx="7" cy="-4" r="5" fill="#e67e22"/><text x="20">对方主张</text><text x="130" fill="#555555">单位：元</text></g>"##
+        );
+    } else {
+        let _ = write!(
+            s,
+            r##"<g transform="translate({cl},16)"><rect width="14" height="4" y="-6" fill="#c0392b"/><text x="20">按合同计算</text><rect x="110" width="14" height="4" y="-6" fill="#1e8449"/><text x="130">依法最多支持</text><circle cx="237" cy="-4" r="5" fill="#e67e22"/><text x="247">对方主张</text><text x="330" fill="#555555">单位：元</text></g>"##
+        );
+    }
     s.push_str("</svg>");
     s
 }
 
 /// Collection contacts by weekday and hour; the night window is shaded.
-pub fn heatmap(h: &[[u32; 24]; 7], night: (u32, u32)) -> String {
-    const CELL: f64 = 24.0;
-    const L: f64 = 50.0;
-    const T: f64 = 40.0;
-    let w = L + CELL * 24.0 + 20.0;
-    let hgt = T + CELL * 7.0 + 50.0;
+pub fn heatmap(h: &[[u32; 24]; 7], night: (u32, u32), width: ChartWidth) -> String {
+    let narrow = width == ChartWidth::Narrow;
+    // Narrow: 13-pixel cells, an hour label every three hours, the counts only in the tooltips.
+    let (cell, cl, ct) = if narrow { (13.5, 34.0, 30.0) } else { (24.0, 50.0, 40.0) };
+    let label_every = if narrow { 3 } else { 2 };
+    let w = cl + cell * 24.0 + if narrow { 8.0 } else { 20.0 };
+    let hgt = ct + cell * 7.0 + 50.0;
     let max = h.iter().flatten().copied().max().unwrap_or(0);
     let mut s = String::new();
     let _ = write!(
@@ -158,51 +165,63 @@ pub fn heatmap(h: &[[u32; 24]; 7], night: (u32, u32)) -> String {
         if night.0 > night.1 { hour >= night.0 || hour < night.1 } else { hour >= night.0 && hour < night.1 }
     };
     for hour in 0..24u32 {
-        let px = L + CELL * f64::from(hour);
+        let px = cl + cell * f64::from(hour);
         if in_night(hour) {
             let _ = write!(
                 s,
-                r##"<rect x="{px}" y="{}" width="{CELL}" height="{}" fill="#ecf0f1"/>"##,
-                T - 14.0,
-                CELL * 7.0 + 14.0
+                r##"<rect x="{px}" y="{}" width="{cell}" height="{}" fill="#ecf0f1"/>"##,
+                ct - 14.0,
+                cell * 7.0 + 14.0
             );
         }
-        if hour % 2 == 0 {
-            let _ = write!(s, r#"<text x="{:.1}" y="{}" text-anchor="middle">{hour}</text>"#, px + CELL / 2.0, T - 4.0);
+        if hour % label_every == 0 {
+            let _ =
+                write!(s, r#"<text x="{:.1}" y="{}" text-anchor="middle">{hour}</text>"#, px + cell / 2.0, ct - 4.0);
         }
     }
     for (day, row) in h.iter().enumerate() {
-        let py = T + CELL * day as f64;
+        let py = ct + cell * day as f64;
         let name = ["一", "二", "三", "四", "五", "六", "日"][day];
         let _ =
-            write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">周{name}</text>"#, L - 6.0, py + CELL / 2.0 + 4.0);
+            write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">周{name}</text>"#, cl - 6.0, py + cell / 2.0 + 4.0);
         for (hour, &n) in row.iter().enumerate() {
-            let px = L + CELL * hour as f64;
+            let px = cl + cell * hour as f64;
             let shade = if max == 0 || n == 0 { 0.0 } else { 0.15 + 0.85 * f64::from(n) / f64::from(max) };
             let _ = write!(
                 s,
                 r##"<rect x="{px}" y="{py}" width="{}" height="{}" fill="#c0392b" fill-opacity="{shade:.2}" stroke="#ffffff"><title>周{name} {hour}时：{n} 次</title></rect>"##,
-                CELL - 1.0,
-                CELL - 1.0
+                cell - 1.0,
+                cell - 1.0
             );
-            if n > 0 {
+            if n > 0 && !narrow {
                 let _ = write!(
                     s,
                     r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="{}">{n}</text>"##,
-                    px + CELL / 2.0,
-                    py + CELL / 2.0 + 3.5,
+                    px + cell / 2.0,
+                    py + cell / 2.0 + 3.5,
                     if shade > 0.5 { "#ffffff" } else { "#333333" }
                 );
             }
         }
     }
-    let _ = write!(
-        s,
-        r##"<text x="{L}" y="{}" fill="#555555">横轴：时（0–23）；灰色底为夜间（{}:00–次日{}:00）；数字为来电和来信次数。</text>"##,
-        T + CELL * 7.0 + 24.0,
-        night.0,
-        night.1
-    );
+    if narrow {
+        let _ = write!(
+            s,
+            r##"<text x="{cl}" y="{}" fill="#555555">横轴：时（0–23）；颜色越深次数越多</text><text x="{cl}" y="{}" fill="#555555">灰色底为夜间（{}:00–次日{}:00）</text>"##,
+            ct + cell * 7.0 + 20.0,
+            ct + cell * 7.0 + 38.0,
+            night.0,
+            night.1
+        );
+    } else {
+        let _ = write!(
+            s,
+            r##"<text x="{cl}" y="{}" fill="#555555">横轴：时（0–23）；灰色底为夜间（{}:00–次日{}:00）；数字为来电和来信次数。</text>"##,
+            ct + cell * 7.0 + 24.0,
+            night.0,
+            night.1
+        );
+    }
     s.push_str("</svg>");
     s
 }

@@ -43,9 +43,11 @@ pub enum Block {
         rows: Vec<Vec<String>>,
         numeric: Vec<bool>,
     },
-    /// A chart. `svg` is a complete SVG document.
+    /// A chart. `svg` is a complete SVG document; `narrow` the same chart drawn for a phone's
+    /// width (HTML shows it on narrow screens; print and Word use `svg`).
     Figure {
         svg: String,
+        narrow: Option<String>,
         caption: String,
     },
     /// A quoted message with its marked spans.

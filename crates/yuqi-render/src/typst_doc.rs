@@ -144,7 +144,7 @@ pub fn markup(doc: &Doc) -> String {
                 }
                 s.push_str(")]\n");
             }
-            Block::Figure { svg, caption } => {
+            Block::Figure { svg, caption, .. } => {
                 let _ = writeln!(
                     s,
                     "\n#figure(image(bytes({}), format: \"svg\", width: 100%), caption: [#{}], supplement: none, numbering: none)\n",

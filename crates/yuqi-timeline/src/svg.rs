@@ -5,26 +5,55 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use yuqi_util::escape_markup;
+use yuqi_util::{ChartWidth, escape_markup};
 
 use crate::acts::ActKind;
 use crate::limitation::Status;
 use crate::{CaseTimeline, DebtTimeline};
 
-const WIDTH: f64 = 1000.0;
-const LEFT: f64 = 150.0;
-const RIGHT: f64 = 30.0;
-const ROW: f64 = 90.0;
-const TOP: f64 = 60.0;
-
-struct Scale {
-    from: NaiveDate,
-    days: f64,
+/// Where things go. Wide: names in a column left of the bars. Narrow (a phone): each debt's name
+/// above its bar, the bars the full width, the legend in rows of two.
+struct Layout {
+    width: f64,
+    left: f64,
+    right: f64,
+    row: f64,
+    top: f64,
+    font: f64,
+    names_above: bool,
+    legend_per_row: usize,
 }
 
-impl Scale {
+const WIDE: Layout = Layout {
+    width: 1000.0,
+    left: 150.0,
+    right: 30.0,
+    row: 90.0,
+    top: 60.0,
+    font: 12.0,
+    names_above: false,
+    legend_per_row: 5,
+};
+const NARROW: Layout = Layout {
+    width: 360.0,
+    left: 12.0,
+    right: 12.0,
+    row: 84.0,
+    top: 72.0,
+    font: 12.0,
+    names_above: true,
+    legend_per_row: 2,
+};
+
+struct Scale<'a> {
+    from: NaiveDate,
+    days: f64,
+    l: &'a Layout,
+}
+
+impl Scale<'_> {
     fn x(&self, d: NaiveDate) -> f64 {
-        LEFT + (WIDTH - LEFT - RIGHT) * ((d - self.from).num_days() as f64 / self.days)
+        self.l.left + (self.l.width - self.l.left - self.l.right) * ((d - self.from).num_days() as f64 / self.days)
     }
 }
 
@@ -44,23 +73,36 @@ fn range(t: &CaseTimeline) -> (NaiveDate, NaiveDate) {
     (lo, hi)
 }
 
+/// The chart drawn for a page.
 pub fn render(t: &CaseTimeline) -> String {
+    render_for(t, ChartWidth::Wide)
+}
+
+pub fn render_for(t: &CaseTimeline, w: ChartWidth) -> String {
+    let l = match w {
+        ChartWidth::Wide => &WIDE,
+        ChartWidth::Narrow => &NARROW,
+    };
+    let (width, left, top, row_h) = (l.width, l.left, l.top, l.row);
+    let legend_rows = 5usize.div_ceil(l.legend_per_row) as f64;
     let (lo, hi) = range(t);
     let pad = ((hi - lo).num_days() / 20).max(15);
     let from = lo - chrono::Duration::days(pad);
     let to = hi + chrono::Duration::days(pad);
-    let s = Scale { from, days: (to - from).num_days().max(1) as f64 };
-    let height = TOP + ROW * t.debts.len() as f64 + 70.0;
+    let s = Scale { from, days: (to - from).num_days().max(1) as f64, l };
+    let height = top + row_h * t.debts.len() as f64 + 52.0 + 18.0 * legend_rows;
+    let bottom = height - 32.0 - 18.0 * (legend_rows - 1.0);
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif" font-size="{}">"#,
+        l.font
     );
     let _ = writeln!(svg, "<title>{}</title>", escape_markup("诉讼时效与催收时间线"));
-    let _ = writeln!(svg, r##"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
+    let _ = writeln!(svg, r##"<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="#222">{}</text>"##,
+        r##"<text x="{left}" y="24" font-size="16" font-weight="bold" fill="#222">{}</text>"##,
         escape_markup("时间线（截至 ") + &t.as_of.to_string() + "）"
     );
 
@@ -74,11 +116,11 @@ pub fn render(t: &CaseTimeline) -> String {
         let _ = writeln!(
             svg,
             r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="#e3e3e3"/>"##,
-            TOP - 10.0,
-            height - 50.0
+            top - 10.0,
+            bottom - 18.0
         );
         let _ =
-            writeln!(svg, r##"<text x="{x:.1}" y="{}" fill="#888" text-anchor="middle">{year}</text>"##, height - 34.0);
+            writeln!(svg, r##"<text x="{x:.1}" y="{}" fill="#888" text-anchor="middle">{year}</text>"##, bottom - 2.0);
         year += 1;
     }
     // As-of line.
@@ -86,37 +128,49 @@ pub fn render(t: &CaseTimeline) -> String {
     let _ = writeln!(
         svg,
         r##"<line x1="{ax:.1}" y1="{}" x2="{ax:.1}" y2="{}" stroke="#1f6feb" stroke-dasharray="4 3"/>"##,
-        TOP - 20.0,
-        height - 50.0
+        top - 20.0,
+        bottom - 18.0
     );
     let _ = writeln!(
         svg,
         r##"<text x="{ax:.1}" y="{}" fill="#1f6feb" text-anchor="middle">{}</text>"##,
-        TOP - 24.0,
+        top - 24.0,
         escape_markup("今天")
     );
 
     for (i, d) in t.debts.iter().enumerate() {
-        row(&mut svg, &s, d, TOP + ROW * i as f64);
+        row(&mut svg, &s, d, top + row_h * i as f64);
     }
-    legend(&mut svg, height - 14.0);
+    legend(&mut svg, l, bottom + 20.0);
     svg.push_str("</svg>\n");
     svg
 }
 
 fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
-    let mid = y + 30.0;
-    let _ = writeln!(
-        svg,
-        r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##,
-        escape_markup(&truncate(&d.name, 9))
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="10" y="{:.1}" fill="#666">{}</text>"##,
-        mid + 16.0,
-        escape_markup(&truncate(&d.lender, 10))
-    );
+    let (width, right) = (s.l.width, s.l.right);
+    let mid = if s.l.names_above { y + 40.0 } else { y + 30.0 };
+    if s.l.names_above {
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="{:.1}" fill="#222"><tspan font-weight="bold">{}</tspan><tspan fill="#666"> {}</tspan></text>"##,
+            s.l.left,
+            y + 12.0,
+            escape_markup(&truncate(&d.name, 9)),
+            escape_markup(&truncate(&d.lender, 14))
+        );
+    } else {
+        let _ = writeln!(
+            svg,
+            r##"<text x="10" y="{mid:.1}" font-weight="bold" fill="#222">{}</text>"##,
+            escape_markup(&truncate(&d.name, 9))
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="10" y="{:.1}" fill="#666">{}</text>"##,
+            mid + 16.0,
+            escape_markup(&truncate(&d.lender, 10))
+        );
+    }
     // Loan term.
     let (x0, x1) = (s.x(d.contract_date), s.x(d.last_due));
     let _ = writeln!(
@@ -142,7 +196,7 @@ fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
             escape_markup(&format!("诉讼时效：{}", d.limitation.status.label_zh()))
         );
         // Keep the label inside the canvas near the right edge.
-        let anchor = if b > WIDTH - RIGHT - 60.0 { "end" } else { "middle" };
+        let anchor = if b > width - right - 60.0 { "end" } else { "middle" };
         let _ = writeln!(
             svg,
             r##"<text x="{b:.1}" y="{:.1}" fill="{color}" text-anchor="{anchor}">{}</text>"##,
@@ -193,7 +247,7 @@ fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {
     }
 }
 
-fn legend(svg: &mut String, y: f64) {
+fn legend(svg: &mut String, l: &Layout, y: f64) {
     let items = [
         ("#2da44e", "还款"),
         ("#cf222e", "催收（空心=未到达）"),
@@ -201,11 +255,12 @@ fn legend(svg: &mut String, y: f64) {
         ("#bf8700", "转让通知"),
         ("#0969da", "诉讼/判决"),
     ];
-    let mut x = LEFT;
-    for (color, label) in items {
+    let step = (l.width - l.left - l.right) / l.legend_per_row as f64;
+    for (i, (color, label)) in items.into_iter().enumerate() {
+        let x = l.left + step * (i % l.legend_per_row) as f64;
+        let y = y + 18.0 * (i / l.legend_per_row) as f64;
         let _ = writeln!(svg, r##"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{color}"/>"##, y - 9.0);
         let _ = writeln!(svg, r##"<text x="{:.1}" y="{y:.1}" fill="#444">{}</text>"##, x + 14.0, escape_markup(label));
-        x += 150.0;
     }
 }
 

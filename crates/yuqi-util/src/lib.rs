@@ -97,3 +97,11 @@ mod tests {
         }
     }
 }
+
+/// The width a chart is drawn for. A chart drawn for a page and scaled down to a phone's
+/// 360 pixels has 5-pixel text; the narrow drawing has fewer labels and type that stays legible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartWidth {
+    Wide,
+    Narrow,
+}

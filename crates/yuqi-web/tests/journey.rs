@@ -157,6 +157,10 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
         c.find(Locator::LinkText(link)).await.expect("nav").click().await.expect("click");
         t.taps += 1;
         assert!(wait_text(c, want).await.contains(want), "{label}: {link}");
+        if label == "phone" && name != "inbox" {
+            let px = smallest_chart_text(c).await;
+            assert!(px >= 10.0, "{label}: the {name} page's charts are legible: text of {px:.1} px");
+        }
         screen(c, label, &mut t, name).await;
     }
     c.find(Locator::LinkText("信函与材料")).await.expect("letters").click().await.expect("click");
@@ -196,6 +200,22 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
         assert!(!text.contains("verify.py"), "{label}: no instructions for the tool's user in a letter to a regulator");
     }
     (to_results, t)
+}
+
+/// The smallest text on the page's visible charts in CSS pixels: each chart's base font size
+/// times the scale at which it is drawn (0 when no chart is visible).
+async fn smallest_chart_text(c: &Client) -> f64 {
+    let v = c
+        .execute(
+            "const px = [...document.querySelectorAll('figure svg')]
+               .filter(s => s.getBoundingClientRect().width > 0)
+               .map(s => parseFloat(s.getAttribute('font-size') || '12') * s.getBoundingClientRect().width / s.viewBox.baseVal.width);
+             return px.length ? Math.min(...px) : 0;",
+            vec![],
+        )
+        .await
+        .expect("js");
+    v.as_f64().unwrap_or(0.0)
 }
 
 /// Text of a PDF by poppler's pdftotext (installed for the tests by scripts/test-deps.sh);

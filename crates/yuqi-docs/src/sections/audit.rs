@@ -6,6 +6,7 @@ use yuqi_ledger::caps::LegalDates;
 use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{DebtAudit, audit_debt};
 use yuqi_money::{ROUNDING_POLICY_ZH, format_rate_percent};
+use yuqi_util::ChartWidth;
 
 use super::{SectionOptions, finding_item, h, m, note, om, para, pct};
 use crate::charts::{self, AmountPoint};
@@ -153,7 +154,8 @@ fn debt(out: &mut Vec<Block>, heading: &str, debt: &Debt, da: &DebtAudit, dates:
         let demands: Vec<(NaiveDate, yuqi_money::Money)> =
             debt.demand.as_ref().and_then(|x| Some((x.date?, x.amount))).into_iter().collect();
         out.push(Block::Figure {
-            svg: charts::amounts(&series, &demands),
+            svg: charts::amounts(&series, &demands, ChartWidth::Wide),
+            narrow: Some(charts::amounts(&series, &demands, ChartWidth::Narrow)),
             caption: format!("图：{heading} 按合同计算与依法最多支持的金额（对方主张标为橙点）"),
         });
     }

@@ -1,6 +1,7 @@
 //! "Is this collection illegal": counts by kind, quotes with their marked spans, the heat map.
 
 use yuqi_law::law;
+use yuqi_util::ChartWidth;
 
 use super::{MAX_QUOTES, note, para};
 use crate::charts;
@@ -48,7 +49,8 @@ pub(super) fn conduct(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
         };
         let night = (hour("conduct.night_start_hour", 22), hour("conduct.night_end_hour", 8));
         out.push(Block::Figure {
-            svg: charts::heatmap(&hm, night),
+            svg: charts::heatmap(&hm, night, ChartWidth::Wide),
+            narrow: Some(charts::heatmap(&hm, night, ChartWidth::Narrow)),
             caption: "图：催收来电、来信按星期和小时分布".to_string(),
         });
     } else {

@@ -15,6 +15,7 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
     if opts.charts {
         out.push(Block::Figure {
             svg: yuqi_timeline::svg::render(t),
+            narrow: Some(yuqi_timeline::svg::render_for(t, yuqi_util::ChartWidth::Narrow)),
             caption: "图：时间线（每行一笔借款：事件、时效起止和届满日）".to_string(),
         });
     }
