@@ -17,4 +17,4 @@ mod rate;
 
 pub use money::{Money, MoneyError, ROUNDING_POLICY_EN, ROUNDING_POLICY_ZH};
 pub use rate::{RateError, RateInput, RatePer, format_rate_percent};
-pub use rust_decimal::Decimal;
+pub use rust_decimal::{Decimal, RoundingStrategy};

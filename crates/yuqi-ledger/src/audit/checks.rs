@@ -14,6 +14,14 @@ use crate::engine::LedgerOutcome;
 use crate::findings::{Finding, Severity};
 use crate::trace::TraceStep;
 
+/// Whether a computed annual rate is above a line, as the finding prints them (percent with two
+/// decimals). An IRR solved in floating point puts a 24 % contract a hair above 24 %; a finding
+/// "24.00% 高于 24.00%" would contradict its own figures.
+fn above(rate: Decimal, line: Decimal) -> bool {
+    let shown = rate.round_dp_with_strategy(4, yuqi_money::RoundingStrategy::MidpointAwayFromZero);
+    shown > line
+}
+
 /// Step 6a: the contract's real cost against the caps, the disclosure rule, the criminal and
 /// regulatory lines, and a void contract.
 pub(super) fn cost_findings(
@@ -26,7 +34,7 @@ pub(super) fn cost_findings(
 ) {
     let l = law();
     if let (Some(cap), Some(nominal)) = (contract_rate_cap, apr.nominal)
-        && nominal > cap
+        && above(nominal, cap)
     {
         findings.push(Finding::new(
             "apr_above_cap",
@@ -67,7 +75,7 @@ pub(super) fn cost_findings(
         // parameter value (as of the audit date) decides.
         if let Ok(line) = l.param("criminal.illegal_lending_rate_line", dates.as_of)
             && matches!(debt.rate_kind(), LenderKind::Private | LenderKind::Unlicensed)
-            && eff > line.decimal()
+            && above(eff, line.decimal())
         {
             findings.push(Finding::new(
                 "illegal_lending_line",
