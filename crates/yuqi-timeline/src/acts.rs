@@ -74,9 +74,26 @@ fn classify(kind: EventKind) -> ActKind {
     }
 }
 
-/// Every act of the debt, in date order.
-pub fn collect(debt: &Debt) -> Vec<Act> {
+/// Every act of the debt, in date order. `filed` is the case's filing date: a suit, unless an
+/// event already records one on or before it.
+pub fn collect(debt: &Debt, filed: Option<NaiveDate>) -> Vec<Act> {
     let mut acts = Vec::new();
+    if let Some(f) = filed
+        && !debt.events.iter().any(|e| e.kind == EventKind::LawsuitFiled && e.effective_date() <= f)
+    {
+        acts.push(Act {
+            date: f,
+            kind: ActKind::Proceeding,
+            event: Some(EventKind::LawsuitFiled),
+            label: "起诉（案件中记录的起诉日）".to_string(),
+            reached: true,
+            end: None,
+            deadline: None,
+            voluntary: true,
+            by: None,
+            note: String::new(),
+        });
+    }
     for e in &debt.events {
         let kind = classify(e.kind);
         let channel = e.channel.map_or(String::new(), |c| format!("（{}）", c.label_zh()));

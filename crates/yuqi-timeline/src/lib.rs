@@ -86,8 +86,11 @@ pub fn validate(case: &Case, as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
 /// Analyses every debt of `case`; `audit` is the ledger's audit of the same case.
 pub fn analyse_case(case: &Case, audit: &CaseAudit) -> Result<CaseTimeline, LawError> {
     let as_of = audit.as_of;
+    // A filing date the case states is a suit on every debt of the case (the case file has one
+    // filing date, as the audit applies it to every debt's caps).
+    let filed = case.filing_date.filter(|f| *f <= as_of);
     let mut debts =
-        case.debts.iter().zip(&audit.debts).map(|(d, a)| analyse_debt(d, a, as_of)).collect::<Result<Vec<_>, _>>()?;
+        case.debts.iter().zip(&audit.debts).map(|(d, a)| analyse(d, a, as_of, filed)).collect::<Result<Vec<_>, _>>()?;
     // Two debts with the same app or lender are told apart only at the case level.
     for d in &mut debts {
         d.name = case.debt_name(&d.id);
@@ -103,7 +106,16 @@ pub fn analyse_case(case: &Case, audit: &CaseAudit) -> Result<CaseTimeline, LawE
 }
 
 pub fn analyse_debt(debt: &Debt, audit: &DebtAudit, as_of: NaiveDate) -> Result<DebtTimeline, LawError> {
-    let acts = acts::collect(debt);
+    analyse(debt, audit, as_of, None)
+}
+
+fn analyse(
+    debt: &Debt,
+    audit: &DebtAudit,
+    as_of: NaiveDate,
+    filed: Option<NaiveDate>,
+) -> Result<DebtTimeline, LawError> {
+    let acts = acts::collect(debt, filed);
     let last_due = audit.schedule_contract.last().map_or(debt.contract_date, |i| i.due);
     let dates = limitation::Dates {
         last_due,

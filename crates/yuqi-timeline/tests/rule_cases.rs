@@ -23,6 +23,9 @@ struct Case {
     #[serde(default)]
     why: String,
     as_of: String,
+    /// `[case].filing_date`, when the case states that a suit was filed.
+    #[serde(default)]
+    filing_date: Option<String>,
     debt: String,
     expect: Expect,
 }
@@ -113,7 +116,8 @@ fn timeline_rule_cases_pass() {
 }
 
 fn check(c: &Case) -> Result<(), String> {
-    let src = format!("[case]\nas_of = {}\n[[debt]]\n{}", c.as_of, c.debt);
+    let filing = c.filing_date.as_ref().map_or(String::new(), |f| format!("filing_date = {f}\n"));
+    let src = format!("[case]\nas_of = {}\n{filing}[[debt]]\n{}", c.as_of, c.debt);
     let case = yuqi_case::parse_case(&src, "case").map_err(|e| format!("does not parse: {e}"))?;
     let as_of = date(&c.as_of);
     let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: None })
