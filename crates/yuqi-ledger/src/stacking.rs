@@ -39,13 +39,23 @@ pub enum StackingLink {
     Burst { debts: Vec<String>, from: NaiveDate, to: NaiveDate },
 }
 
+/// Whether two debts come from the same lender (or the same app). One lender's successive loans
+/// (a bank's monthly consumer loans, a card's instalments) fall due near each other by design:
+/// that is not evidence that one paid the other.
+fn same_lender(a: &Debt, b: &Debt) -> bool {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    norm(&a.lender) == norm(&b.lender)
+        || matches!((&a.platform, &b.platform), (Some(x), Some(y)) if norm(x) == norm(y) && !norm(x).is_empty())
+}
+
 /// Finds stacking patterns; each debt comes with its contract schedule (for due
-/// dates and instalment amounts).
+/// dates and instalment amounts). Only loans from different lenders are linked, and a burst
+/// needs as many different lenders as loans it reports.
 pub fn detect_stacking(debts: &[(&Debt, &[Installment])]) -> Vec<StackingLink> {
     let mut links = Vec::new();
     for (new, _) in debts {
         for (old, old_schedule) in debts {
-            if old.id == new.id || old.contract_date >= new.contract_date {
+            if old.id == new.id || old.contract_date >= new.contract_date || same_lender(old, new) {
                 continue;
             }
             let near = |date: NaiveDate| {
@@ -82,7 +92,16 @@ pub fn detect_stacking(debts: &[(&Debt, &[Installment])]) -> Vec<StackingLink> {
         {
             j += 1;
         }
-        if j + 1 - i >= CLUSTER_SIZE {
+        let lenders = {
+            let mut seen: Vec<&Debt> = Vec::new();
+            for d in &by_date[i..=j] {
+                if !seen.iter().any(|s| same_lender(s, d)) {
+                    seen.push(d);
+                }
+            }
+            seen.len()
+        };
+        if lenders >= CLUSTER_SIZE {
             links.push(StackingLink::Burst {
                 debts: by_date[i..=j].iter().map(|d| d.id.clone()).collect(),
                 from: by_date[i].contract_date,
@@ -94,4 +113,47 @@ pub fn detect_stacking(debts: &[(&Debt, &[Installment])]) -> Vec<StackingLink> {
         }
     }
     links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn debt(id: &str, lender: &str, date: &str) -> Debt {
+        let src = format!(
+            "[[debt]]\nid = \"{id}\"\nlender = \"{lender}\"\nkind = \"bank\"\ncontract_date = {date}\nprincipal = 5000\nrate = \"年化12%\"\nmethod = \"等额本息\"\nperiods = 12\n"
+        );
+        yuqi_case::parse_case(&src, "t").expect("case").debts.remove(0)
+    }
+
+    fn links(debts: &[Debt]) -> Vec<StackingLink> {
+        let schedules: Vec<Vec<Installment>> =
+            debts.iter().map(|d| crate::schedule::contract_schedule(d, Decimal::from(365))).collect();
+        let pairs: Vec<(&Debt, &[Installment])> =
+            debts.iter().zip(&schedules).map(|(d, s)| (d, s.as_slice())).collect();
+        detect_stacking(&pairs)
+    }
+
+    /// Five consumer loans from one bank, a month apart: each falls due the day the next is
+    /// taken, and nothing says one paid the other.
+    #[test]
+    fn one_lenders_successive_loans_are_not_stacking() {
+        let ds: Vec<Debt> = ["2024-01-10", "2024-02-10", "2024-03-10", "2024-03-20", "2024-03-30"]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| debt(&format!("b{i}"), "某某银行股份有限公司", d))
+            .collect();
+        assert_eq!(links(&ds), Vec::new());
+    }
+
+    /// The same shape across different lenders is the pattern the heuristic is for.
+    #[test]
+    fn different_lenders_in_a_burst_are_reported() {
+        let ds: Vec<Debt> = ["2024-01-10", "2024-01-20", "2024-01-30"]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| debt(&format!("d{i}"), &format!("第{i}家小贷公司"), d))
+            .collect();
+        assert!(links(&ds).iter().any(|l| matches!(l, StackingLink::Burst { debts, .. } if debts.len() == 3)));
+    }
 }
