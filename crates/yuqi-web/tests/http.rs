@@ -426,7 +426,7 @@ async fn an_empty_case_leads_to_its_form() {
         let r = send(&app, get(&uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
         assert!(r.status.is_client_error(), "{uri}: {}", r.status);
         let t = r.text();
-        assert!(t.contains("还没有借款") && t.contains(&format!("href=\"/cases/{id}/interview\"")), "{uri}: {t}");
+        assert!(t.contains("还没有录入借款") && t.contains(&format!("href=\"/cases/{id}/interview\"")), "{uri}: {t}");
         assert!(!t.contains("case.toml") && !t.contains("[[debt]]"), "{uri}: no file syntax: {t}");
     }
     // The form asks for no key: a debt named in Chinese only is added, and the case computes.

@@ -46,14 +46,23 @@ async fn the_rider_builds_his_case_by_answering_questions() {
     let r = page(&app, &format!("/cases/{id}/interview")).await;
     assert_eq!(r.location(), format!("/cases/{id}/interview/d0-app"), "the first question");
     let first = page(&app, &format!("/cases/{id}/interview/d0-app")).await.text();
-    assert!(first.contains("第 1 步"), "a progress indicator");
+    assert!(first.contains("第1笔借款") && first.contains("第 1 题，共 12 题"), "a progress indicator");
     assert!(first.contains("不是犯罪"), "he said they threaten jail: the calm line comes first");
     let mut screens = 0;
+    let mut last: Option<(String, f64)> = None;
     for (slug, fields) in rider::RIDER {
         let uri = format!("/cases/{id}/interview/{slug}");
         let shown = page(&app, &uri).await;
         assert_eq!(shown.status, StatusCode::OK, "{uri}");
         screens += 1;
+        // Within a part of the interview the bar only moves forward.
+        let (stage, done) = progress(&shown.text());
+        if let Some((s, d)) = &last
+            && *s == stage
+        {
+            assert!(done > *d, "{uri}: progress went from {d} to {done} in {stage}");
+        }
+        last = Some((stage, done));
         let mut pairs = vec![("csrf", token.as_str())];
         pairs.extend(fields.iter().copied());
         let r = post_form(&app, &uri, &pairs).await;
@@ -90,6 +99,24 @@ async fn the_rider_builds_his_case_by_answering_questions() {
         assert!(inbox.contains(&format!("data-code=\"{code}\"")), "the pasted messages are analysed: {code}");
     }
     eprintln!("interview screens answered: {screens} (+ messages and review)");
+}
+
+/// The part of the interview and how far into it a screen is (k / n).
+fn progress(html: &str) -> (String, f64) {
+    let stage = html.split("<span class=\"stage\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("").to_string();
+    let nums: Vec<f64> = html
+        .split("</progress>")
+        .nth(1)
+        .map(|s| {
+            s.split(|c: char| !c.is_ascii_digit())
+                .filter(|x| !x.is_empty())
+                .take(2)
+                .filter_map(|x| x.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(nums.len(), 2, "a progress line: {stage}");
+    (stage, nums[0] / nums[1])
 }
 
 #[tokio::test]

@@ -77,9 +77,9 @@ impl Answers {
                 let about = self.debt_label(i);
                 match q {
                     Q::App => (about, "这笔钱是在哪个App或平台借的？", "写App的名字就行，例如“极速钱包”。信用卡写银行名。".into(), one("value", FieldKind::Text, shown(&d.app), "App或平台名称"), true),
-                    Q::Kind => (about, "这是哪一种借款？", "不同的出借方，法律允许收的利息不一样。不确定就选“不知道”，按最常见的网贷算。".into(), one("value", FieldKind::Choice(KINDS.iter().map(|(v, l)| choice(v, l)).collect()), shown(&d.kind), ""), true),
+                    Q::Kind => (about, "这是哪一种借款？", "不同的出借方，法律允许收的利息不一样。不确定就点“不记得”，按最常见的网贷算。".into(), one("value", FieldKind::Choice(KINDS.iter().map(|(v, l)| choice(v, l)).collect()), shown(&d.kind), ""), true),
                     Q::Lender => (about, "合同上的出借方叫什么？", "在App的“借款合同”“借款协议”里，一般是某某小额贷款有限公司、某某银行。写信时要用。".into(), one("value", FieldKind::Text, shown(&d.lender), "例如 某某小额贷款有限公司"), true),
-                    Q::Date => (about, "哪天借的（钱到账那天）？", "看银行卡的到账短信或App的借款记录。只记得月份也可以，写成 2024-06。".into(), one("value", FieldKind::Date, shown(&d.date), "2024-06-10"), true),
+                    Q::Date => (about, "哪天借的（钱到账那天）？", "看银行卡的到账短信或App的借款记录。只记得月份也可以，写成 2024-06。".into(), one("value", FieldKind::Date, shown(&d.date), "例如 2024-06-10 或 2024年6月"), true),
                     Q::Principal => (about, "合同或借款页面上写借了多少钱？", "App借款页面上的“借款金额”，单位是元。".into(), one("value", FieldKind::Money, shown(&d.principal), "例如 10000"), true),
                     Q::Received => (about, "实际打到你银行卡上的是多少钱？", "看银行卡的到账短信。被先扣掉的“服务费”“保险费”不算你借到的钱（这叫砍头息）。".into(), one("value", FieldKind::Money, shown(&d.received), "例如 9000"), true),
                     Q::Repay => (about, "这笔钱是怎么还的？", "看App里的还款计划。".into(), one("value", FieldKind::Choice(vec![choice("installments", "分期，每期还一次"), choice("once", "到期一次还清（比如7天、14天、一个月后还）")]), shown(&d.repay), ""), true),
@@ -98,18 +98,18 @@ impl Answers {
                     } else {
                         (about, "一共已经还过多少钱？", "包括“展期费”“续期费”，所有付给对方的钱都算。没还过写 0。".into(), one("value", FieldKind::Money, shown(&d.paid), "例如 2400"), true)
                     },
-                    Q::Stopped => (about, "从哪天开始没再还？", "最后一次还款之后、第一次没还上的那天。只记得月份就写 2025-09。".into(), one("value", FieldKind::Date, shown(&d.stopped), "2025-09-10"), true),
-                    Q::Demand => (about, "催收现在说你欠多少钱？", "对方最近一次短信、电话或App里要求还的总数。".into(), one("value", FieldKind::Money, shown(&d.demand), "例如 18600"), true),
+                    Q::Stopped => (about, "哪天开始没按时还上？", "第一次逾期的那天（应该还款却没还上的那天）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
+                    Q::Demand => (about, "催收现在说你欠多少钱？", "对方最近一次短信、电话或App里要求还的总数。".into(), one("value", FieldKind::Money, shown(&d.demand), "例如 5000"), true),
                 }
             }
             Step::More => (String::new(), "还有别的借款吗？", "每一笔都录进来，才能算出你一共依法该还多少、先还哪一笔。".into(), one("value", FieldKind::Choice(vec![choice("yes", "还有，接着录下一笔"), choice("no", "没有了")]), String::new(), ""), false),
-            Step::Income => (String::new(), "你每个月大概收入多少？", "工资、跑单收入都算，按最近几个月的平均。只用来算你每月能还多少，只保存在这台设备上。".into(), one("value", FieldKind::Money, shown(&self.income), "例如 4500"), true),
+            Step::Income => (String::new(), "你每个月大概收入多少？", "工资、跑单收入都算，按最近几个月的平均。只用来算你每月能还多少，只保存在运行本工具的电脑上，不会发给任何人。".into(), one("value", FieldKind::Money, shown(&self.income), "例如 4500"), true),
             Step::Expenses => (String::new(), "每个月必须花的钱大概多少？", "房租、吃饭、交通、给家里的钱。".into(), one("value", FieldKind::Money, shown(&self.expenses), "例如 3500"), true),
             Step::Available => (String::new(), "每个月最多能拿出多少钱还债？", if self.hints.available.is_some() { "你在快速自查时填过，可以改。" } else { "不会影响吃饭、房租的数。" }.into(), one("value", FieldKind::Money, if self.available.is_some() { shown(&self.available) } else { self.hints.available.clone().unwrap_or_default() }, "例如 500"), true),
-            Step::Court => (String::new(), "收到过法院的传票、起诉状，或者法院发的短信吗？", "催收说“已经起诉”不算；要看是不是法院寄来或发来的。".into(), one("value", FieldKind::Choice(vec![choice("yes", "收到过"), choice("no", "没有"), choice("unsure", "不确定")]), self.court.clone().or_else(|| self.hints.court.clone()).unwrap_or_default(), ""), false),
+            Step::Court => (String::new(), "收到过法院的传票、起诉状，或者法院发的短信吗？", if self.court.is_none() && self.hints.court.is_some() { "你在快速自查时回答过，可以改。催收说“已经起诉”不算；要看是不是法院寄来或发来的。" } else { "催收说“已经起诉”不算；要看是不是法院寄来或发来的。" }.into(), one("value", FieldKind::Choice(vec![choice("yes", "收到过"), choice("no", "没有"), choice("unsure", "不确定")]), self.court.clone().or_else(|| self.hints.court.clone()).unwrap_or_default(), ""), false),
             Step::CourtDebt => (String::new(), "法院的材料是关于哪一笔借款的？", "看起诉状上的原告和借款金额。".into(), one("value", FieldKind::Choice((0..self.debts.len()).map(|i| choice(&i.to_string(), &self.debt_label(i))).collect()), shown(&self.court_debt), ""), true),
-            Step::CourtDate => (String::new(), "哪天收到的法院材料？", "材料上有开庭日期和答辩期限，一定要按时去。".into(), one("value", FieldKind::Date, shown(&self.court_date), "2026-11-20"), true),
-            Step::Messages => (String::new(), "把催收发的短信或微信粘贴进来", "在手机短信或微信里长按消息、复制，再粘贴到下面；可以一次粘贴很多条，每条之间空一行。没有可以跳过，以后在“催收消息”里也能加。".into(), none(), false),
+            Step::CourtDate => (String::new(), "哪天收到的法院材料？", "材料上有开庭日期和答辩期限，一定要按时去。".into(), one("value", FieldKind::Date, shown(&self.court_date), "例如 2026-11-20"), true),
+            Step::Messages => (String::new(), "把催收发的短信或微信粘贴进来", "在手机短信或微信里长按消息、复制，再粘贴到下面；可以一次粘贴很多条，每条之间空一行。发给家人、同事的，请他们截图或转发给你。没有可以跳过，以后在“催收消息”里也能加。".into(), none(), false),
             Step::Review => (String::new(), "核对你的回答", "点任何一项可以修改。没问题就看结果。".into(), none(), false),
         };
         Question { about, title: title.to_string(), help, fields, unknown }

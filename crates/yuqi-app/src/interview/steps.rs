@@ -199,6 +199,38 @@ impl Answers {
         at.checked_sub(1).map(|i| steps[i])
     }
 
+    /// Where a screen is, as the borrower is told: the part of the interview (a loan, his
+    /// situation, the messages, the review) and the screen's number within it. The whole
+    /// interview's length grows with every loan he adds, and a bar that jumps back from two
+    /// thirds to two fifths tells a frightened person the end keeps moving away.
+    pub fn stage(&self, step: Step) -> (String, usize, usize) {
+        let steps = self.steps();
+        let part = |s: &Step| match s {
+            Step::Debt(i, _) => Some(*i),
+            Step::More => Some(self.debts.len().saturating_sub(1)),
+            _ => None,
+        };
+        let label = match step {
+            Step::Debt(i, _) => format!("第{}笔借款", i + 1),
+            Step::More => format!("第{}笔借款", self.debts.len().max(1)),
+            Step::Income | Step::Expenses | Step::Available | Step::Court | Step::CourtDebt | Step::CourtDate => {
+                "你的情况".to_string()
+            }
+            Step::Messages => "催收短信".to_string(),
+            Step::Review => "核对".to_string(),
+        };
+        let same: Vec<&Step> = steps
+            .iter()
+            .filter(|s| match step {
+                Step::Debt(..) | Step::More => part(s) == part(&step) && part(s).is_some(),
+                Step::Messages | Step::Review => **s == step,
+                _ => part(s).is_none() && !matches!(s, Step::Messages | Step::Review),
+            })
+            .collect();
+        let k = same.iter().position(|s| **s == step).map_or(1, |i| i + 1);
+        (label, k, same.len().max(1))
+    }
+
     /// (this screen's number from 1, the number of screens as far as known).
     pub fn position(&self, step: Step) -> (usize, usize) {
         let steps = self.steps();

@@ -45,11 +45,18 @@ pub fn amount_series(debt: &Debt, audit: &DebtAudit, dates: LegalDates) -> Vec<A
 pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOptions) {
     let a = inputs.audit;
     if a.filing_assumed {
-        out.push(note(format!(
-            "起诉日：未提供，按 {} 假设（只影响{}前成立的民间借贷和金融借款的上限取值）。",
-            a.filing_date,
-            crate::legal::number_or("private_lending.new_rules_from", a.as_of, "民间借贷新规定施行日")
-        )));
+        // The assumed filing date only matters for loans made before the new rules; for anyone
+        // else a line about a lawsuit date is noise, and to a frightened borrower it reads as if
+        // a suit were set for that day.
+        let new_rules = yuqi_law::law().param("private_lending.new_rules_from", a.as_of).ok().map(|p| p.date());
+        let matters = new_rules.is_none_or(|d| inputs.case.debts.iter().any(|x| x.contract_date < d));
+        if matters {
+            out.push(note(format!(
+                "没有填起诉日（还没被起诉就不用填）：{}前借的钱，上限按 {} 这一天的规定计算。",
+                crate::legal::number_or("private_lending.new_rules_from", a.as_of, "民间借贷新规定施行日"),
+                a.filing_date
+            )));
+        }
     } else {
         out.push(note(format!("起诉日：{}。", a.filing_date)));
     }

@@ -20,7 +20,7 @@ pub(crate) async fn create_case(
     let (title, toml) = match f.template.as_str() {
         "demo" => (compute::parse(DEMO_CASE)?.title, DEMO_CASE.to_string()),
         _ => (
-            if f.title.trim().is_empty() { "我的案件".to_string() } else { f.title.trim().to_string() },
+            if f.title.trim().is_empty() { "我的借款".to_string() } else { f.title.trim().to_string() },
             BLANK_CASE.to_string(),
         ),
     };

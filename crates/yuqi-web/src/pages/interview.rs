@@ -54,6 +54,8 @@ struct Screen {
     title: String,
     step: String,
     back: String,
+    /// The part of the interview and the screen's number in it (see `Answers::stage`).
+    stage: String,
     at: usize,
     of: usize,
     q: Question,
@@ -76,8 +78,6 @@ struct Review {
     id: String,
     title: String,
     back: String,
-    at: usize,
-    of: usize,
     debts: Vec<(usize, String, Vec<Line>)>,
     others: Vec<Line>,
     gaps: Vec<String>,
@@ -161,11 +161,11 @@ fn screen(
     pasted: String,
 ) -> PageResult {
     let id = rec.id.to_string();
-    let (at, of) = a.position(step);
+    let (stage, at, of) = a.stage(step);
     let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     if step == Step::Review {
-        return review(v, rec, a, back, at, of);
+        return review(v, rec, a, back);
     }
     let mut res = html(Screen {
         csrf: v.csrf,
@@ -174,6 +174,7 @@ fn screen(
         title: rec.title.clone(),
         step: step.slug(),
         back,
+        stage,
         at,
         of,
         q: a.question(step),
@@ -187,7 +188,7 @@ fn screen(
     Ok(res)
 }
 
-fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String, at: usize, of: usize) -> PageResult {
+fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String) -> PageResult {
     let id = rec.id.to_string();
     let built = yuqi_app::interview::build(a, &rec.title, compute::today());
     let problem = (built.toml.contains("[[debt]]") && compute::parse(&built.toml).is_err())
@@ -214,8 +215,6 @@ fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String, at: u
         user: v.name,
         title: rec.title.clone(),
         back,
-        at,
-        of,
         debts,
         others,
         gaps: built.gaps,

@@ -42,7 +42,7 @@ pub(crate) use triage::*;
 pub(crate) const DEMO_CASE: &str = include_str!("../../../../examples/demo.toml");
 
 pub(crate) const BLANK_CASE: &str =
-    "version = 1\n\n[case]\ntitle = \"我的案件\"\n\n[person]\n# monthly_income = 5000\n# essential_expenses = 3000\n";
+    "version = 1\n\n[case]\ntitle = \"我的借款\"\n\n[person]\n# monthly_income = 5000\n# essential_expenses = 3000\n";
 
 /// A page's error: an HTML page (or a redirect to the login page).
 pub(crate) struct PageError(pub WebError);
@@ -149,7 +149,7 @@ fn unless_fixable(rec: &yuqi_db::CaseRecord, e: WebError) -> PageError {
     } else if !gaps.is_empty() {
         format!("还没有能核算的借款：{}", gaps.join(""))
     } else {
-        "这个案件还没有借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string()
+        "还没有录入借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string()
     };
     PageError(WebError::Unfinished { case_id: rec.id.to_string(), message, status: e.status() })
 }
