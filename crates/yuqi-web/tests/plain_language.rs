@@ -11,8 +11,10 @@ use axum::body::Body;
 use axum::http::{StatusCode, header};
 use common::*;
 
-/// Abbreviations a borrower meets in daily life or that the page explains where it uses them.
-const ALLOWED: &[&str] = &["App", "APP", "PDF", "LPR", "IRR", "DOCX", "Word", "WPS", "Markdown", "HTML", "yuqi"];
+/// Abbreviations a borrower meets in daily life or that the page explains where it uses them;
+/// Ctrl-C is what the keys say (phone mode's page: how to stop the program).
+const ALLOWED: &[&str] =
+    &["App", "APP", "PDF", "LPR", "IRR", "DOCX", "Word", "WPS", "Markdown", "HTML", "yuqi", "Ctrl-C"];
 
 /// The visible text of an HTML page: tags, comments, scripts and styles removed, entities of
 /// the five markup characters decoded.
@@ -91,21 +93,52 @@ async fn borrower_pages_have_no_english_or_codes() {
     for uri in &pages {
         let r = send(&app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
-        let text = visible_text(&r.text());
-        for w in foreign_words(&text) {
-            // The words around it, to find where it comes from.
-            let at = text.find(w.as_str()).unwrap_or(0);
-            let around: String = text[..at].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
-            let after: String = text[at..].chars().take(30).collect();
-            found.push(format!(
-                "{uri}: {w} — …{}{}…",
-                around.split_whitespace().collect::<Vec<_>>().join(" "),
-                after.split_whitespace().collect::<Vec<_>>().join(" ")
-            ));
-        }
+        foreign_in(uri, &r.text(), &mut found);
     }
     found.sort();
     found.dedup();
+    assert!(found.is_empty(), "{} foreign words:\n{}", found.len(), found.join("\n"));
+}
+
+/// Each foreign word of a page's visible text, with the words around it to find where it comes
+/// from.
+fn foreign_in(uri: &str, html: &str, found: &mut Vec<String>) {
+    let text = visible_text(html);
+    for w in foreign_words(&text) {
+        let at = text.find(w.as_str()).unwrap_or(0);
+        let around: String = text[..at].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+        let after: String = text[at..].chars().take(30).collect();
+        found.push(format!(
+            "{uri}: {w} — …{}{}…",
+            around.split_whitespace().collect::<Vec<_>>().join(" "),
+            after.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }
+}
+
+/// Phone mode's pages: the computer's pairing page and home page, what a phone sees when it
+/// pairs, when its code is used up, and when it is not paired.
+#[tokio::test]
+async fn phone_mode_pages_have_no_english_or_codes() {
+    let app = phone_app(600).await;
+    let mut found = Vec::new();
+    let link = app.state.new_pairing_link().expect("phone mode");
+    let pair = link.url.trim_start_matches(&format!("http://{LAN}")).to_string();
+    let phone = |uri: &str| request("GET", uri, PHONE, LAN).body(Body::empty()).expect("req");
+    let mut pages = Vec::new();
+    for uri in ["/phone", "/"] {
+        pages.push((
+            uri,
+            send(&app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await,
+        ));
+    }
+    pages.push(("配对", send(&app, phone(&pair)).await));
+    pages.push(("配对第二次", send(&app, phone(&pair)).await));
+    pages.push(("没有配对", send(&app, phone("/triage")).await));
+    for (what, r) in &pages {
+        assert!(r.status == StatusCode::OK || r.status == StatusCode::FORBIDDEN, "{what}: {}", r.status);
+        foreign_in(what, &r.text(), &mut found);
+    }
     assert!(found.is_empty(), "{} foreign words:\n{}", found.len(), found.join("\n"));
 }
 
