@@ -14,6 +14,13 @@ fi
 echo "== no tracked text file over 1 MB outside test data"
 bash scripts/check-sizes.sh
 
+echo "== no merge conflict markers in tracked files"
+if git grep -n -E '^(<<<<<<< |>>>>>>> |=======$)' -- ':!*.md' >/dev/null 2>&1; then
+  git grep -n -E '^(<<<<<<< |>>>>>>> |=======$)' -- ':!*.md' >&2
+  echo "merge conflict markers left in the files above" >&2
+  exit 1
+fi
+
 echo "== references stay inside the repository"
 bash scripts/check-refs.sh
 

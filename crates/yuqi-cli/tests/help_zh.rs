@@ -195,3 +195,23 @@ fn usage_errors_are_chinese_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("用法：yuqi [选项] <命令>"));
 }
+
+/// `yuqi serve --phone`: documented in Chinese, refused with the multi-user mode and with an
+/// address a phone cannot reach (both before anything is bound or detected).
+#[test]
+fn serve_phone_is_documented_and_checked() {
+    let o = yuqi(&["serve", "--phone", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = text(&o);
+    // The flag's own line (not the mention of it under --addr).
+    let line = help.lines().find(|l| l.trim_start().starts_with("--phone")).unwrap_or_default();
+    for want in ["手机", "扫码", "二维码", "家里自己的无线网", "公共场所"] {
+        assert!(line.contains(want), "{want}: {help}");
+    }
+    let o = yuqi(&["serve", "--phone", "--multi-user"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--phone") && text(&o).contains("--multi-user"), "{}", text(&o));
+    let o = yuqi(&["serve", "--phone", "--addr", "127.0.0.1:8080"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("手机模式要用这台电脑在家里无线网中的地址"), "{}", text(&o));
+}

@@ -11,6 +11,9 @@ pub enum WebError {
     Forbidden,
     #[error("请先登录")]
     Unauthorized,
+    /// Phone mode: a device cookie that no longer pairs (expired, unpaired, server restarted).
+    #[error("这部手机的连接已经过期或被断开了。请在电脑上的逾期助手首页点“用手机打开”，再用这部手机扫描新的二维码。")]
+    NotPaired,
     #[error("请求来源不被接受（{0}）")]
     BadOrigin(String),
     #[error("表单已过期或来源不明（缺少有效的 CSRF 令牌），请刷新页面后重试")]
@@ -55,7 +58,9 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Forbidden | WebError::Csrf | WebError::BadOrigin(_) => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Csrf | WebError::BadOrigin(_) | WebError::NotPaired => {
+                StatusCode::FORBIDDEN
+            }
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) | WebError::Case(_) | WebError::Letter(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unfinished { status, .. } => *status,

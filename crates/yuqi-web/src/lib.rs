@@ -19,6 +19,8 @@ mod compute;
 mod error;
 mod openapi;
 mod pages;
+mod phone;
+mod pwa;
 mod search;
 mod security;
 mod state;
@@ -29,7 +31,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub use error::WebError;
-pub use state::{AppState, Config, Mode};
+pub use phone::{PairingLink, PhoneError, lan_ipv4, terminal_qr};
+pub use state::{AppState, Config, Mode, PhoneConfig};
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -81,6 +84,15 @@ pub fn router(state: AppState) -> Router {
         .route("/law/{doc}/{article}", get(pages::article))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
+        .route("/manifest.webmanifest", get(pwa::manifest))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/icon.svg", get(pwa::icon_svg))
+        .route("/icon-192.png", get(pwa::icon_192))
+        .route("/icon-512.png", get(pwa::icon_512))
+        .route("/phone", get(phone::phone_page))
+        .route("/phone/new", post(phone::new_code))
+        .route("/phone/forget", post(phone::forget_phones))
+        .route("/pair/{token}", get(phone::pair))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
         .layer(axum::extract::DefaultBodyLimit::max(state.cfg.body_limit))
@@ -90,12 +102,37 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), WebError> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(state, &[addr]).await
+}
+
+/// Serves the same app on several addresses until Ctrl-C: phone mode listens on the home
+/// network and on 127.0.0.1, where the computer's own browser reaches the pairing page.
+/// Every address is bound before any is served, so a taken port stops the start cleanly.
+pub async fn serve_on(state: AppState, addrs: &[SocketAddr]) -> Result<(), WebError> {
+    let mut listeners = Vec::new();
+    for addr in addrs {
+        listeners.push(tokio::net::TcpListener::bind(addr).await?);
+    }
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(WebError::Io)
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop.send(true);
+    });
+    let mut servers = tokio::task::JoinSet::new();
+    for listener in listeners {
+        let mut stopped = stopped.clone();
+        let app = app.clone();
+        servers.spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
+        });
+    }
+    while let Some(done) = servers.join_next().await {
+        done??;
+    }
+    Ok(())
 }

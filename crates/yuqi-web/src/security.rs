@@ -6,6 +6,8 @@
 //!   handlers additionally check the CSRF token ([`check_csrf`]).
 //! * Every response carries a strict Content-Security-Policy (no inline script, nothing loaded
 //!   from elsewhere), `nosniff`, no framing, and the referrer only to ourselves (with `no-referrer` browsers send `Origin: null` on form posts).
+//! * In phone mode, after the Host check, only the computer itself and paired phones get in
+//!   (`crate::phone::admit`); the refusal carries the same headers.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -17,7 +19,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 
 pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// 256 random bits, URL-safe hex.
 pub(crate) fn random_token() -> String {
@@ -55,17 +57,33 @@ fn origin_ok(state: &AppState, headers: &HeaderMap) -> Result<(), String> {
     }
 }
 
-pub(crate) async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    if !host_ok(&state, req.headers()) {
+/// What the guard refuses before a handler runs, or the request to run (in phone mode marked
+/// with who is asking).
+fn check(state: &AppState, mut req: Request<Body>) -> Result<Request<Body>, Box<Response>> {
+    if !host_ok(state, req.headers()) {
         let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
-        return WebError::BadOrigin(format!("Host: {host}")).into_response();
+        return Err(Box::new(WebError::BadOrigin(format!("Host: {host}")).into_response()));
+    }
+    if state.cfg.phone.is_some() {
+        // Phone mode listens on the home network with no login: only the computer itself and
+        // paired phones get past here (crate::phone::admit), so the handlers' viewer can stay
+        // the built-in user.
+        let access = crate::phone::admit(state, &req).ok_or_else(|| Box::new(crate::phone::refused()))?;
+        req.extensions_mut().insert(access);
     }
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && let Err(why) = origin_ok(&state, req.headers())
+        && let Err(why) = origin_ok(state, req.headers())
     {
-        return WebError::BadOrigin(why).into_response();
+        return Err(Box::new(WebError::BadOrigin(why).into_response()));
     }
-    let mut res = next.run(req).await;
+    Ok(req)
+}
+
+pub(crate) async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let mut res = match check(&state, req) {
+        Ok(req) => next.run(req).await,
+        Err(refused) => *refused,
+    };
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -80,7 +98,7 @@ pub(crate) async fn guard(State(state): State<AppState>, req: Request<Body>, nex
 }
 
 /// Compares tokens in constant time.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -1,6 +1,7 @@
 //! Application state and configuration.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -27,6 +28,27 @@ pub struct Config {
     pub upload_limit: usize,
     /// Send cookies with `Secure` (set when served behind HTTPS).
     pub secure_cookies: bool,
+    /// Phone mode (`yuqi serve --phone`): local mode that also listens on the home network,
+    /// where only the computer itself and phones paired by a one-time code get in.
+    pub phone: Option<PhoneConfig>,
+}
+
+/// Phone mode: where the phone connects and how long its pairing lasts.
+#[derive(Debug, Clone)]
+pub struct PhoneConfig {
+    /// The computer's address on the home network (`ip:port`), the one the pairing code holds.
+    pub lan: SocketAddr,
+    /// Seconds a pairing code stays valid: long enough to pick up the phone, short enough that
+    /// a photo of the screen is soon worthless.
+    pub pair_ttl: i64,
+    /// Seconds a paired phone stays paired; the server forgets every phone when it stops.
+    pub device_ttl: i64,
+}
+
+impl PhoneConfig {
+    pub fn new(lan: SocketAddr) -> PhoneConfig {
+        PhoneConfig { lan, pair_ttl: 10 * 60, device_ttl: 12 * 3600 }
+    }
 }
 
 impl Config {
@@ -39,7 +61,16 @@ impl Config {
             body_limit: 2 * 1024 * 1024,
             upload_limit: 512 * 1024 * 1024,
             secure_cookies: false,
+            phone: None,
         }
+    }
+
+    /// Phone mode: local mode whose Host allow-list also has the home-network address.
+    pub fn phone(phone: PhoneConfig, data_dir: PathBuf) -> Config {
+        let mut cfg = Config::local(phone.lan.port(), data_dir);
+        cfg.allowed_hosts.push(phone.lan.to_string());
+        cfg.phone = Some(phone);
+        cfg
     }
 }
 
@@ -55,6 +86,9 @@ pub struct AppState {
     /// timeline recompute the whole dossier (dozens of ledger runs for the charts), and nothing
     /// in them changes until the case, its evidence or the date does.
     pub(crate) pages: Arc<Mutex<HashMap<String, Arc<String>>>>,
+    /// Phone mode's pairing code and paired phones (empty in the other modes). In memory only:
+    /// stopping the server unpairs every phone.
+    pub(crate) phones: Arc<Mutex<crate::phone::Book>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -72,6 +106,7 @@ impl AppState {
             local_csrf: Arc::new(crate::security::random_token()),
             renderer: Arc::new(OnceLock::new()),
             pages: Arc::new(Mutex::new(HashMap::new())),
+            phones: Arc::new(Mutex::new(crate::phone::Book::default())),
         }
     }
 

@@ -1,4 +1,5 @@
-// yuqi: the only script. Live validation of form fields and the case file, upload progress.
+// yuqi: the only page script. Live validation of form fields and the case file, upload
+// progress, and registering the service worker (sw.js) that keeps opened pages for offline use.
 // Served from our own origin (the Content-Security-Policy allows nothing else).
 (function () {
   "use strict";
@@ -60,4 +61,10 @@
       xhr.send(new FormData(form));
     });
   });
+
+  // Browsers offer service workers only on HTTPS or on the computer itself; elsewhere (a phone
+  // on the home network's plain HTTP) this is skipped and the pages simply need the computer.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () {});
+  }
 })();

@@ -84,6 +84,40 @@ async fn walk(c: &Client, base: &str, label: &str) {
     assert_eq!(got["head"], "%PDF-", "{got}");
     assert!(got["size"].as_u64().unwrap_or(0) > 10_000, "{got}");
     assert!(got["disposition"].as_str().unwrap_or("").contains("attachment"), "{got}");
+    service_worker_keeps_pages(c, &format!("/cases/{id}/letters")).await;
+}
+
+/// On 127.0.0.1 (a secure context) the service worker installs; once it controls the page, a
+/// page opened is kept for offline reading, and a download or an API answer is not.
+async fn service_worker_keeps_pages(c: &Client, page: &str) {
+    let ready = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(r => done(r.active ? r.active.state : 'none'))
+               .catch(e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("ready");
+    assert!(ready == "activated" || ready == "activating", "{ready}");
+    c.refresh().await.expect("reload");
+    assert!(wait_text(c, "整个案件的材料汇编").await.contains("整个案件的材料汇编"));
+    let kept = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             caches.keys().then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys())))
+               .then(lists => done({ names: names, paths: [].concat.apply([], lists).map(r => new URL(r.url).pathname) })))
+               .catch(e => done({ error: String(e) }));",
+            vec![],
+        )
+        .await
+        .expect("caches");
+    let names = kept["names"].as_array().cloned().unwrap_or_default();
+    assert!(names.iter().all(|n| n.as_str().is_some_and(|n| n.starts_with("yuqi-"))) && !names.is_empty(), "{kept}");
+    let paths: Vec<&str> =
+        kept["paths"].as_array().map(|a| a.iter().filter_map(|p| p.as_str()).collect()).unwrap_or_default();
+    assert!(paths.contains(&page) && paths.contains(&"/static/app.css"), "{kept}");
+    assert!(!paths.iter().any(|p| p.starts_with("/api/") || p.contains("/letters/")), "{kept}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

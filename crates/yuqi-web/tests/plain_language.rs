@@ -12,9 +12,10 @@ use axum::http::{StatusCode, header};
 use common::*;
 
 /// Abbreviations a borrower meets in daily life or that the page explains where it uses them.
-/// `GB/T` is how every Chinese national standard is numbered (cited by its Chinese title too).
+/// `GB/T` is how every Chinese national standard is numbered (cited by its Chinese title too);
+/// Ctrl-C is what the keys say (phone mode's page: how to stop the program).
 const ALLOWED: &[&str] =
-    &["App", "APP", "PDF", "LPR", "IRR", "DOCX", "Word", "WPS", "Markdown", "HTML", "yuqi", "GB/T"];
+    &["App", "APP", "PDF", "LPR", "IRR", "DOCX", "Word", "WPS", "Markdown", "HTML", "yuqi", "GB/T", "Ctrl-C"];
 
 /// The visible text of an HTML page: tags, comments, scripts and styles removed, entities of
 /// the five markup characters decoded.
@@ -93,18 +94,7 @@ async fn borrower_pages_have_no_english_or_codes() {
     for uri in &pages {
         let r = send(&app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
-        let text = visible_text(&r.text());
-        for w in foreign_words(&text) {
-            // The words around it, to find where it comes from.
-            let at = text.find(w.as_str()).unwrap_or(0);
-            let around: String = text[..at].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
-            let after: String = text[at..].chars().take(30).collect();
-            found.push(format!(
-                "{uri}: {w} — …{}{}…",
-                around.split_whitespace().collect::<Vec<_>>().join(" "),
-                after.split_whitespace().collect::<Vec<_>>().join(" ")
-            ));
-        }
+        foreign_in(uri, &r.text(), &mut found);
     }
     found.sort();
     found.dedup();
@@ -153,6 +143,48 @@ async fn the_interview_and_the_case_it_builds_have_no_english_or_codes() {
 /// it is); hex of at least 16 digits.
 fn is_fingerprint(w: &str) -> bool {
     w.len() >= 16 && w.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Each foreign word of a page's visible text, with the words around it to find where it comes
+/// from.
+fn foreign_in(uri: &str, html: &str, found: &mut Vec<String>) {
+    let text = visible_text(html);
+    for w in foreign_words(&text) {
+        let at = text.find(w.as_str()).unwrap_or(0);
+        let around: String = text[..at].chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+        let after: String = text[at..].chars().take(30).collect();
+        found.push(format!(
+            "{uri}: {w} — …{}{}…",
+            around.split_whitespace().collect::<Vec<_>>().join(" "),
+            after.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }
+}
+
+/// Phone mode's pages: the computer's pairing page and home page, what a phone sees when it
+/// pairs, when its code is used up, and when it is not paired.
+#[tokio::test]
+async fn phone_mode_pages_have_no_english_or_codes() {
+    let app = phone_app(600).await;
+    let mut found = Vec::new();
+    let link = app.state.new_pairing_link().expect("phone mode");
+    let pair = link.url.trim_start_matches(&format!("http://{LAN}")).to_string();
+    let phone = |uri: &str| request("GET", uri, PHONE, LAN).body(Body::empty()).expect("req");
+    let mut pages = Vec::new();
+    for uri in ["/phone", "/"] {
+        pages.push((
+            uri,
+            send(&app, get(uri).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await,
+        ));
+    }
+    pages.push(("配对", send(&app, phone(&pair)).await));
+    pages.push(("配对第二次", send(&app, phone(&pair)).await));
+    pages.push(("没有配对", send(&app, phone("/triage")).await));
+    for (what, r) in &pages {
+        assert!(r.status == StatusCode::OK || r.status == StatusCode::FORBIDDEN, "{what}: {}", r.status);
+        foreign_in(what, &r.text(), &mut found);
+    }
+    assert!(found.is_empty(), "{} foreign words:\n{}", found.len(), found.join("\n"));
 }
 
 /// The legal words a borrower cannot avoid are explained in one line where a page first uses

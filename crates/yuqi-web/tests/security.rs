@@ -266,6 +266,11 @@ async fn one_user_can_never_read_another_users_case() {
     )
     .await;
     assert_eq!(r.location(), "/login");
+    assert_eq!(
+        r.headers.get("clear-site-data").and_then(|v| v.to_str().ok()),
+        Some("\"cache\", \"storage\""),
+        "pages the service worker kept are dropped at logout"
+    );
     let r =
         send(&app, get(&format!("/api/v1/cases/{id}")).header(header::COOKIE, &a).body(Body::empty()).expect("req"))
             .await;

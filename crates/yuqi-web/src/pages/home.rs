@@ -9,6 +9,8 @@ struct Home {
     local: bool,
     user: String,
     cases: Vec<CaseLine>,
+    /// Phone mode, at the computer: the way to the pairing code.
+    phone: bool,
 }
 
 struct CaseLine {
@@ -44,5 +46,6 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
         .into_iter()
         .map(|c| CaseLine { id: c.id.to_string(), title: c.title, role: role_zh(c.role), updated: stamp(c.updated_at) })
         .collect();
-    html(Home { csrf: v.csrf, local: v.local, user: v.name, cases })
+    let phone = state.cfg.phone.is_some() && !v.device;
+    html(Home { csrf: v.csrf, local: v.local, user: v.name, cases, phone })
 }

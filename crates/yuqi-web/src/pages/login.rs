@@ -57,6 +57,10 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap, Fo
     if let Some(t) = crate::security::cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(t).await?;
     }
-    let res = Redirect::to("/login").into_response();
+    let mut res = Redirect::to("/login").into_response();
+    // The service worker keeps pages opened for offline reading; on a computer an organisation's
+    // users share, the next person must not find them. Browsers honour this on HTTPS, which is
+    // also the only place the service worker runs.
+    res.headers_mut().insert("clear-site-data", HeaderValue::from_static("\"cache\", \"storage\""));
     Ok(with_cookie(res, &state, SESSION_COOKIE, "", 0))
 }

@@ -4,19 +4,27 @@
 // Each test file compiles its own copy of this module and uses only some of the helpers.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use yuqi_web::{AppState, Config, Mode};
+use yuqi_web::{AppState, Config, Mode, PhoneConfig};
 
 #[path = "rider.rs"]
 pub(crate) mod rider;
 
 pub(crate) const HOST: &str = "127.0.0.1:8080";
+/// The computer's own browser, as `serve` records the peer (ConnectInfo).
+pub(crate) const COMPUTER: &str = "127.0.0.1:40000";
+/// Phone mode's home-network address in tests (a documentation address: requests go straight
+/// to the router, nothing is ever sent to it) and a phone on that network.
+pub(crate) const LAN: &str = "192.0.2.10:8080";
+pub(crate) const PHONE: &str = "192.0.2.77:50123";
 
 pub(crate) struct App {
     pub(crate) router: Router,
@@ -24,17 +32,35 @@ pub(crate) struct App {
     _dir: tempfile::TempDir,
 }
 
-pub(crate) async fn app_with(mode: Mode, upload_limit: Option<usize>) -> App {
+/// An app on a fresh SQLite file in a new data directory, configured by `config`.
+pub(crate) async fn app_from(config: impl FnOnce(&Path) -> Config) -> App {
     let dir = tempfile::tempdir().expect("tmp");
     let url = yuqi_db::sqlite_url(&dir.path().join("yuqi.sqlite")).expect("url");
     let db = yuqi_db::Db::connect(&url).await.expect("db");
-    let mut cfg = Config::local(8080, dir.path().to_path_buf());
-    cfg.mode = mode;
-    if let Some(l) = upload_limit {
-        cfg.upload_limit = l;
-    }
-    let state = AppState::new(db, cfg);
+    let state = AppState::new(db, config(dir.path()));
     App { router: yuqi_web::router(state.clone()), state, _dir: dir }
+}
+
+pub(crate) async fn app_with(mode: Mode, upload_limit: Option<usize>) -> App {
+    app_from(|dir| {
+        let mut cfg = Config::local(8080, dir.to_path_buf());
+        cfg.mode = mode;
+        if let Some(l) = upload_limit {
+            cfg.upload_limit = l;
+        }
+        cfg
+    })
+    .await
+}
+
+/// Phone mode on [`LAN`], pairing codes valid for `pair_ttl` seconds.
+pub(crate) async fn phone_app(pair_ttl: i64) -> App {
+    app_from(|dir| {
+        let mut phone = PhoneConfig::new(LAN.parse().expect("addr"));
+        phone.pair_ttl = pair_ttl;
+        Config::phone(phone, dir.to_path_buf())
+    })
+    .await
 }
 
 pub(crate) async fn app() -> App {
@@ -80,12 +106,20 @@ pub(crate) async fn send(app: &App, req: Request<Body>) -> Res {
     Res { status, headers, body }
 }
 
-pub(crate) fn get(uri: &str) -> axum::http::request::Builder {
-    Request::builder().method("GET").uri(uri).header(header::HOST, HOST)
+/// A request from `peer` (recorded as `serve` records it) for `host`.
+pub(crate) fn request(method: &str, uri: &str, peer: &str, host: &str) -> axum::http::request::Builder {
+    let peer: SocketAddr = peer.parse().expect("peer");
+    Request::builder().method(method).uri(uri).header(header::HOST, host).extension(ConnectInfo(peer))
 }
 
+/// A GET from the computer's own browser.
+pub(crate) fn get(uri: &str) -> axum::http::request::Builder {
+    request("GET", uri, COMPUTER, HOST)
+}
+
+/// A POST from the computer's own browser.
 pub(crate) fn post(uri: &str) -> axum::http::request::Builder {
-    Request::builder().method("POST").uri(uri).header(header::HOST, HOST)
+    request("POST", uri, COMPUTER, HOST)
 }
 
 pub(crate) fn form(pairs: &[(&str, &str)]) -> Body {
