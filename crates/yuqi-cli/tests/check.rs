@@ -27,23 +27,25 @@ fn bad_files() -> Vec<(&'static str, String, usize, &'static str)> {
     vec![
         // No as_of: the audit computes as of today, and this contract is in the future.
         ("future-contract", format!("version = 1\n{}", debt("bank", "2099-01-01", "")), 6, "晚于计算截止日"),
-        // A private loan of 2018 computed as of 2019 with no filing date: the law data has no
-        // cap rule for it. The as-of date (line 3) stands in for the filing date.
+        // A private loan of 2014 computed as of 2015-06 with no filing date: a case filed then
+        // fell under the 1991 opinion, whose bank rates the law data lacks. The as-of date
+        // (line 3) stands in for the filing date.
         (
-            "private-before-2020",
-            format!("version = 1\n[case]\nas_of = 2019-10-01\n{}", debt("private", "2018-03-01", "")),
+            "private-before-2015",
+            format!("version = 1\n[case]\nas_of = 2015-06-01\n{}", debt("private", "2014-03-01", "")),
             3,
-            "计算截止日 2019-10-01",
+            "计算截止日 2015-06-01",
         ),
-        // The same loan with a filing date before the change: the filing date is blamed.
+        // The same loan with a filing date before 2015-09-01: the filing date is blamed.
         (
-            "private-filed-2019",
+            // Sued before 2015-09-01: the 1991 opinion's bank rates are not in the law data.
+            "private-filed-2015",
             format!(
-                "version = 1\n[case]\nas_of = 2026-11-24\nfiling_date = 2019-01-01\n{}",
-                debt("private", "2018-03-01", "")
+                "version = 1\n[case]\nas_of = 2026-11-24\nfiling_date = 2015-01-01\n{}",
+                debt("private", "2014-03-01", "")
             ),
             4,
-            "起诉日 2019-01-01",
+            "起诉日 2015-01-01",
         ),
         // A bank penalty markup before the central bank's 2004 rule.
         (
@@ -54,16 +56,6 @@ fn bad_files() -> Vec<(&'static str, String, usize, &'static str)> {
             ),
             11,
             "首期还款日 2003-07-01",
-        ),
-        // The timeline's enforcement facts need an as-of date the law data covers.
-        (
-            "as-of-2017",
-            format!(
-                "version = 1\n[case]\nas_of = 2017-01-01\nfiling_date = 2020-09-01\n{}",
-                debt("bank", "2016-01-01", "")
-            ),
-            3,
-            "计算截止日 2017-01-01",
         ),
     ]
 }

@@ -71,8 +71,13 @@ impl Builder {
     /// The private-lending cap segments (offset decided by the caller).
     fn private_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
         let l = law();
-        let new_from = l.param("private_lending.new_rules_from", dates.filing.max(debt.contract_date))?;
+        // The day the new rules took effect is a fact about the past, the same whatever date
+        // a case is looked at on: read it from the parameter's first value.
+        let new_from = first_value("private_lending.new_rules_from")?;
         let new_from_date = new_from.date();
+        if dates.filing < new_from_date {
+            return self.private_old_whole(debt, dates, &new_from);
+        }
         if debt.contract_date >= new_from_date {
             let lpr = l.lpr(debt.contract_date)?;
             self.lpr_unverified |= lpr.unverified;
@@ -236,7 +241,79 @@ impl Builder {
         ))
     }
 
+    /// A case accepted before the new rules took effect is tried under the rules of its time
+    /// as a whole (法释〔2020〕17号 第31条 governs only cases accepted after it): 24 % supported,
+    /// interest paid between 24 % and 36 % kept, above 36 % returned (法释〔2015〕18号 第26条).
+    fn private_old_whole(
+        &mut self,
+        debt: &Debt,
+        dates: LegalDates,
+        new_from: &yuqi_law::ParamAt,
+    ) -> Result<(Vec<CapSegment>, String), LawError> {
+        let l = law();
+        let old24 = l.param("private_lending.old.enforceable_cap", dates.filing)?;
+        let old36 = l.param("private_lending.old.void_above", dates.filing)?;
+        let filed = if dates.filing_assumed {
+            format!("假设起诉日 {}（未提供起诉日，按计算截止日）", dates.filing)
+        } else {
+            format!("起诉日 {}", dates.filing)
+        };
+        self.trace.push(
+            TraceStep::new(
+                "private_old_regime",
+                format!(
+                    "{filed}早于新规定施行日 {}：整个案件按当时的规定审理——年利率 {} 以内支持；{}–{} 之间已付的不退、未付的不支持；超过 {} 的已付部分可请求返还（冲抵本金）",
+                    new_from.date(),
+                    pct(old24.decimal()),
+                    pct(old24.decimal()),
+                    pct(old36.decimal()),
+                    pct(old36.decimal())
+                ),
+            )
+            .on(dates.filing)
+            .param(TraceParam::legal(new_from, new_from.value, "新规定施行日"))
+            .param(TraceParam::legal(&old24, pct(old24.decimal()), filed.clone()))
+            .param(TraceParam::legal(&old36, pct(old36.decimal()), filed)),
+        );
+        Ok((
+            vec![CapSegment {
+                from: debt.contract_date,
+                until: None,
+                enforce: Some(old24.decimal()),
+                retain: Some(old36.decimal()),
+            }],
+            format!(
+                "民间借贷（{}前起诉，按当时的规定）：年利率 {} 以内支持，已付超过 {} 的部分可退",
+                new_from.date(),
+                pct(old24.decimal()),
+                pct(old36.decimal())
+            ),
+        ))
+    }
+
     fn financial_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
+        let policy = first_value("financial.judicial_combined_cap")?;
+        if dates.filing.max(debt.contract_date) < policy.from {
+            // Before the 2017 opinion courts had no combined cap for licensed lenders: the
+            // contract's charges stood, penalty interest within the central bank's markup.
+            self.trace.push(
+                TraceStep::new(
+                    "financial_before_policy",
+                    format!(
+                        "起诉日 {} 早于 {}（法发〔2017〕22号发布前）：当时没有“利息、罚息等总计不超过年利率{}”的司法政策，按合同约定计算（罚息仍受人民银行规定的上浮幅度限制）",
+                        dates.filing,
+                        policy.from,
+                        policy.prose()
+                    ),
+                )
+                .on(dates.filing)
+                .param(TraceParam::legal(&policy, pct(policy.decimal()), format!("自 {} 起", policy.from))),
+            );
+            return Ok((
+                vec![CapSegment { from: debt.contract_date, until: None, enforce: None, retain: None }],
+                format!("金融借款（{} 前起诉）：当时没有总计上限，按合同约定", policy.from),
+            ));
+        }
         let p = law().param("financial.judicial_combined_cap", dates.filing.max(debt.contract_date))?;
         let cap = p.decimal();
         self.trace.push(
@@ -265,6 +342,12 @@ impl Builder {
             ),
         ))
     }
+}
+
+/// A parameter's first value: for dates the law data records as facts (the day a rule took
+/// effect), which do not depend on the date a case is looked at.
+fn first_value(id: &str) -> Result<yuqi_law::ParamAt, LawError> {
+    law().param_history(id)?.into_iter().next().ok_or_else(|| LawError::UnknownParam(id.to_string()))
 }
 
 fn with_offset(mut segments: Vec<CapSegment>) -> Vec<CapSegment> {
@@ -349,12 +432,17 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
         LenderKind::Bank | LenderKind::ConsumerFinance | LenderKind::CreditCard | LenderKind::Microloan => {
             let (segs, why) = b.financial_segments(debt, dates)?;
             let microloan = kind == LenderKind::Microloan;
+            let uncapped = segs.iter().all(|s| s.enforce.is_none());
             // The same date financial_segments looks the cap up on.
             let cap = legal("financial.judicial_combined_cap", dates.filing.max(debt.contract_date));
             let mult = legal("private_lending.lpr_multiple", dates.filing.max(debt.contract_date));
             scenarios.push(Scenario {
                 id: "financial_24".into(),
-                label: format!("金融借款{cap}总计上限（已付不冲抵）"),
+                label: if uncapped {
+                    "金融借款：当时没有总计上限，按合同约定".to_string()
+                } else {
+                    format!("金融借款{cap}总计上限（已付不冲抵）")
+                },
                 disputed: microloan,
                 why: if microloan {
                     format!("{why}。小额贷款公司适用哪条上限，法律没有明确规定，法院做法不一")
@@ -363,13 +451,16 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 },
                 segments: segs.clone(),
             });
-            scenarios.push(Scenario {
-                id: "financial_24_offset".into(),
-                label: format!("金融借款{cap}总计上限，已付超额部分冲抵本金"),
-                disputed: true,
-                why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
-                segments: with_offset(segs),
-            });
+            // Without a cap nothing paid is above it: no offsetting alternative.
+            if !uncapped {
+                scenarios.push(Scenario {
+                    id: "financial_24_offset".into(),
+                    label: format!("金融借款{cap}总计上限，已付超额部分冲抵本金"),
+                    disputed: true,
+                    why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
+                    segments: with_offset(segs),
+                });
+            }
             if microloan {
                 b.findings.push(Finding::new(
                     "cap_disputed_microloan",

@@ -133,25 +133,26 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
     // contract date is the later one — then no filing date could help.
     let (later_field, later_for_filing) =
         if filing_date >= debt.contract_date { (filing_field.clone(), for_filing) } else { (contract_field(), false) };
-    if kind.is_financial_institution() {
-        param_needed(out, later_field.clone(), "financial.judicial_combined_cap", later, later_for_filing);
-    }
+    // (A financial debt sued before the 2017 opinion is computed without a combined cap, as the
+    // courts of the time did: nothing to require.)
     if private {
-        let before = out.len();
-        param_needed(out, later_field, "private_lending.new_rules_from", later, later_for_filing);
-        // Only once the new rules exist on that date do the dependent look-ups mean anything.
-        if out.len() == before {
-            match law().param("private_lending.new_rules_from", later) {
-                Ok(new_from) if debt.contract_date >= new_from.date() => {
-                    lpr_needed(contract_field(), debt.contract_date, false, out);
-                    param_needed(out, contract_field(), "private_lending.lpr_multiple", debt.contract_date, false);
-                }
-                Ok(_) => {
-                    lpr_needed(filing_field.clone(), filing_date, for_filing, out);
-                    param_needed(out, filing_field, "private_lending.lpr_multiple", filing_date, for_filing);
-                }
-                Err(_) => {}
+        // The regime is chosen by the filing date (caps::private_segments): before the new rules
+        // the old rules for the whole case, after them the split at their first day.
+        let new_from =
+            law().param_history("private_lending.new_rules_from").ok().and_then(|h| h.first().map(|p| p.date()));
+        match new_from {
+            Some(n) if filing_date < n => {
+                param_needed(out, filing_field, "private_lending.old.enforceable_cap", filing_date, for_filing);
             }
+            Some(n) if debt.contract_date >= n => {
+                lpr_needed(contract_field(), debt.contract_date, false, out);
+                param_needed(out, contract_field(), "private_lending.lpr_multiple", debt.contract_date, false);
+            }
+            Some(_) => {
+                lpr_needed(filing_field.clone(), filing_date, for_filing, out);
+                param_needed(out, filing_field, "private_lending.lpr_multiple", filing_date, for_filing);
+            }
+            None => param_needed(out, later_field, "private_lending.new_rules_from", later, later_for_filing),
         }
     }
 

@@ -67,20 +67,11 @@ pub struct CaseTimeline {
 
 /// Every reason [`analyse_case`] would fail on `case` at `as_of` because of the input (beyond
 /// what [`yuqi_ledger::validate`] finds for the audit it needs). Limitation and credit
-/// look-ups are clamped to dates the law data covers; the enforcement facts every debt's
-/// risk section states are looked up on the as-of date itself.
-pub fn validate(case: &Case, as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
-    let mut out = Vec::new();
-    if !case.debts.is_empty() {
-        for id in [
-            "enforcement.delay_interest_daily_rate",
-            "enforcement.shixin_years",
-            "enforcement.shixin_extension_max_years",
-        ] {
-            yuqi_ledger::validate::require_param(&mut out, yuqi_case::CaseField::AsOf, id, as_of);
-        }
-    }
-    out
+/// look-ups are clamped to dates the law data covers, and the enforcement facts every debt's
+/// risk section states describe a judgment still to come (the first value for earlier dates):
+/// nothing the timeline needs can be missing today.
+pub fn validate(_case: &Case, _as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
+    Vec::new()
 }
 
 /// Analyses every debt of `case`; `audit` is the ledger's audit of the same case.
