@@ -14,10 +14,17 @@
 //!   accrued evenly over each period; per-period fees on their due dates;
 //!   overdue interest on overdue principal; compound interest on overdue interest;
 //!   penalties and late fees.
-//! * What the cap allows accrues daily on the outstanding principal at the
-//!   segment's rate. Within a segment the lawful charges are the smaller of the
-//!   cumulative claim and the cumulative allowance — the "总计超过…的部分不予支持"
-//!   comparison courts make.
+//! * What the cap allows accrues daily at the segment's rate, and the cap limits a
+//!   rate period by period, not a running total since the contract date: room left
+//!   while the loan performed never pays for penalty interest after default. Charges
+//!   are compared with the allowance in windows — each schedule period, then each
+//!   month after maturity — and in two parts: the term's charges (interest, fees) on
+//!   the performing principal, the overdue charges (overdue interest, compound
+//!   interest, penalties, late fees) on the overdue principal (民间借贷规定 第28、29条;
+//!   法发〔2017〕22号 第2条). Within a window and part the lawful charges are the
+//!   smaller of the claim and the allowance — the "总计超过…的部分不予支持" comparison.
+//!   Overdue charges while no principal is overdue (on unpaid interest) are compared
+//!   with the whole principal's allowance, in the term's part.
 //! * A payment pays charges first (up to what may be retained), then principal;
 //!   anything beyond that is an overpayment (民法典 561).
 
@@ -176,6 +183,30 @@ struct SegAcc {
     allow_retain: Decimal,
 }
 
+/// The term's charges on the performing principal, or the overdue charges on the overdue one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Term,
+    Overdue,
+}
+
+/// Where a charge is compared with the cap: the cap segment, the window, the part.
+type Key = (usize, usize, Part);
+
+/// The comparison windows: schedule period `k` is (due[k-1], due[k]]; after maturity, month `m`
+/// is (last + m months, last + m + 1 months].
+fn window(sched: &[Installment], d: NaiveDate) -> usize {
+    if let Some(k) = sched.iter().position(|i| d <= i.due) {
+        return k;
+    }
+    let Some(last) = sched.last() else { return 0 };
+    let mut m = 0;
+    while add_period(last.due, yuqi_case::Period::Month, m + 1) < d {
+        m += 1;
+    }
+    sched.len() + m as usize
+}
+
 pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let dpy = input.days_per_year;
     let sched = input.schedule;
@@ -196,9 +227,9 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             days.push(u);
         }
     }
-    if matches!(input.overdue.late_fee, Some(LateFee::PerPeriod(_)))
-        && let Some(last) = sched.last()
-    {
+    // Monthly anniversaries after maturity close the comparison windows (and are the days a
+    // monthly late fee falls due).
+    if let Some(last) = sched.last() {
         let mut k = 1;
         while add_period(last.due, yuqi_case::Period::Month, k) <= as_of {
             days.push(add_period(last.due, yuqi_case::Period::Month, k));
@@ -211,7 +242,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     days.dedup();
 
     let mut acc = Acc::default();
-    let mut seg: Vec<SegAcc> = vec![SegAcc::default(); input.caps.len().max(1)];
+    let mut seg: std::collections::BTreeMap<Key, SegAcc> = std::collections::BTreeMap::new();
     let seg_index = |d: NaiveDate| input.caps.iter().position(|s| s.covers(d));
     let mut principal = input.principal;
     let mut principal_paid = Money::ZERO;
@@ -238,6 +269,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
 
         // --- accrual over [t, day) ---------------------------------------------
         let mut claimed_now = Decimal::ZERO;
+        let mut claimed_overdue = Decimal::ZERO;
         if let Some(inst) = sched.get(next_installment) {
             let period_start = if next_installment == 0 { input.start } else { sched[next_installment - 1].due };
             let period_days = Decimal::from((inst.due - period_start).num_days().max(1));
@@ -254,31 +286,53 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         }
         let od = overdue_principal.to_yuan() * input.overdue.rate * n_days / dpy;
         acc.overdue_interest += od;
-        claimed_now += od;
+        claimed_overdue += od;
         if let Some(rate) = input.overdue.compound {
             let c = overdue_interest_base * rate * n_days / dpy;
             acc.compound += c;
-            claimed_now += c;
+            claimed_overdue += c;
         }
         let overdue_amount = overdue_principal.to_yuan() + overdue_interest_base;
         if let Some(Penalty::DailyPercent(p)) = input.overdue.penalty {
             let x = overdue_amount * p * n_days;
             acc.penalties += x;
-            claimed_now += x;
+            claimed_overdue += x;
         }
         if let Some(LateFee::PerDay(fee)) = input.overdue.late_fee
             && overdue_amount > Decimal::ZERO
         {
             let x = fee.to_yuan() * n_days;
             acc.late_fees += x;
-            claimed_now += x;
+            claimed_overdue += x;
         }
         if let Some(i) = current_seg {
             let s = &input.caps[i];
-            seg[i].claimed += claimed_now;
-            let base = principal.to_yuan() * n_days / dpy;
-            seg[i].allow_enforce += base * s.enforce.unwrap_or(Decimal::ZERO);
-            seg[i].allow_retain += base * s.retain.unwrap_or(Decimal::ZERO);
+            let w = window(sched, day);
+            let overdue_base = overdue_principal.min(principal);
+            // Charges on unpaid interest while no principal is overdue: the whole principal's room.
+            let (term_base, overdue_part) = if overdue_base.is_zero() {
+                (principal, Part::Term)
+            } else {
+                (principal.saturating_sub_to_zero(overdue_base), Part::Overdue)
+            };
+            for (part, claimed, base) in [
+                (
+                    Part::Term,
+                    claimed_now + if overdue_part == Part::Term { claimed_overdue } else { Decimal::ZERO },
+                    term_base,
+                ),
+                (
+                    Part::Overdue,
+                    if overdue_part == Part::Overdue { claimed_overdue } else { Decimal::ZERO },
+                    overdue_base,
+                ),
+            ] {
+                let a = seg.entry((i, w, part)).or_default();
+                a.claimed += claimed;
+                let base = base.to_yuan() * n_days / dpy;
+                a.allow_enforce += base * s.enforce.unwrap_or(Decimal::ZERO);
+                a.allow_retain += base * s.retain.unwrap_or(Decimal::ZERO);
+            }
         }
         t = day;
 
@@ -295,7 +349,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             if !inst.fees.is_zero() && !principal.is_zero() {
                 acc.fees += inst.fees.to_yuan();
                 if let Some(i) = seg_index(day) {
-                    seg[i].claimed += inst.fees.to_yuan();
+                    seg.entry((i, window(sched, day), Part::Term)).or_default().claimed += inst.fees.to_yuan();
                 }
             }
         }
@@ -343,8 +397,10 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
                 };
                 acc.penalties += penalty;
                 acc.late_fees += late;
+                // A charge for being overdue is compared with the overdue time that follows.
                 if let Some(i) = seg_index(day) {
-                    seg[i].claimed += penalty + late;
+                    let w = window(sched, day.succ_opt().unwrap_or(day));
+                    seg.entry((i, w, Part::Overdue)).or_default().claimed += penalty + late;
                 }
             }
         }
@@ -357,7 +413,8 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         {
             acc.late_fees += m.to_yuan();
             if let Some(i) = seg_index(day) {
-                seg[i].claimed += m.to_yuan();
+                let w = window(sched, day.succ_opt().unwrap_or(day));
+                seg.entry((i, w, Part::Overdue)).or_default().claimed += m.to_yuan();
             }
         }
     }
@@ -378,10 +435,15 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         Money::round_from_yuan(enforceable(input.caps, &seg, acc.total()))
     }
     .min(claimed_total);
-    // Enforceable charges are attributed to term interest first, then fees, then
-    // overdue charges, and payments to charges cover them in the same order.
-    let lawful_interest = claimed.interest.min(allowed);
-    let lawful_fees = claimed.fees.min(allowed - lawful_interest);
+    // Enforceable charges of the term's part are attributed to term interest first, then fees;
+    // the rest are overdue charges, and payments to charges cover them in the same order.
+    let allowed_term = if input.caps.is_empty() {
+        allowed
+    } else {
+        Money::round_from_yuan(enforceable_where(input.caps, &seg, |k| k.2 == Part::Term)).min(allowed)
+    };
+    let lawful_interest = claimed.interest.min(allowed_term);
+    let lawful_fees = claimed.fees.min(allowed_term - lawful_interest);
     let lawful_overdue = allowed - lawful_interest - lawful_fees;
     let mut paid_left = paid_charges;
     let mut unpaid = |lawful: Money| {
@@ -408,19 +470,18 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         input
             .caps
             .iter()
-            .zip(&seg)
-            .map(|(s, a)| SegmentOutcome {
-                from: s.from,
-                until: s.until,
-                enforce: s.enforce,
-                retain: s.retain,
-                claimed: Money::round_from_yuan(a.claimed),
-                allowance: s.enforce.map(|_| Money::round_from_yuan(a.allow_enforce)),
-                allowed: Money::round_from_yuan(if s.enforce.is_some() {
-                    a.claimed.min(a.allow_enforce)
-                } else {
-                    a.claimed
-                }),
+            .enumerate()
+            .map(|(i, s)| {
+                let of = |k: &Key| k.0 == i;
+                SegmentOutcome {
+                    from: s.from,
+                    until: s.until,
+                    enforce: s.enforce,
+                    retain: s.retain,
+                    claimed: Money::round_from_yuan(sum_where(&seg, of, |a| a.claimed)),
+                    allowance: s.enforce.map(|_| Money::round_from_yuan(sum_where(&seg, of, |a| a.allow_enforce))),
+                    allowed: Money::round_from_yuan(enforceable_where(input.caps, &seg, of)),
+                }
             })
             .collect()
     };
@@ -428,18 +489,17 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     // totals; it is carried by the last segment so that the parts always add up
     // to the totals shown beside them.
     if let Some(last) = segments.last_mut() {
-        let claimed_sum: Money = seg_sum(input.caps, &seg, |a| a.claimed);
+        let claimed_sum: Money = if input.caps.is_empty() {
+            Money::ZERO
+        } else {
+            (0..input.caps.len()).map(|i| Money::round_from_yuan(sum_where(&seg, |k| k.0 == i, |a| a.claimed))).sum()
+        };
         last.claimed += claimed_total - claimed_sum;
         let allowed_parts: Money = if input.caps.is_empty() {
             claimed_total
         } else {
-            input
-                .caps
-                .iter()
-                .zip(&seg)
-                .map(|(s, a)| {
-                    Money::round_from_yuan(if s.enforce.is_some() { a.claimed.min(a.allow_enforce) } else { a.claimed })
-                })
+            (0..input.caps.len())
+                .map(|i| Money::round_from_yuan(enforceable_where(input.caps, &seg, |k| k.0 == i)))
                 .sum()
         };
         last.allowed += allowed - allowed_parts;
@@ -465,33 +525,43 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     }
 }
 
-fn seg_sum(caps: &[CapSegment], seg: &[SegAcc], f: impl Fn(&SegAcc) -> Decimal) -> Money {
-    if caps.is_empty() {
-        return Money::ZERO;
-    }
-    seg.iter().map(|a| Money::round_from_yuan(f(a))).sum()
+fn sum_where(
+    seg: &std::collections::BTreeMap<Key, SegAcc>,
+    keep: impl Fn(&Key) -> bool,
+    f: impl Fn(&SegAcc) -> Decimal,
+) -> Decimal {
+    seg.iter().filter(|(k, _)| keep(k)).map(|(_, a)| f(a)).sum()
 }
 
 fn is_monthly_anniversary(anchor: NaiveDate, day: NaiveDate) -> bool {
     (1..=1200).map(|k| add_period(anchor, yuqi_case::Period::Month, k)).take_while(|d| *d <= day).any(|d| d == day)
 }
 
-/// What payments may cover as charges: per segment, the claimed charges, limited
-/// to the retain allowance where the segment has a retain rate (offset of
-/// over-cap payments against principal) and unlimited where it has none.
-fn retained(caps: &[CapSegment], seg: &[SegAcc], total_claimed: Decimal) -> Decimal {
+/// What payments may cover as charges: per segment, window and part, the claimed charges,
+/// limited to the retain allowance where the segment has a retain rate (offset of over-cap
+/// payments against principal) and unlimited where it has none.
+fn retained(caps: &[CapSegment], seg: &std::collections::BTreeMap<Key, SegAcc>, total_claimed: Decimal) -> Decimal {
     if caps.is_empty() {
         return total_claimed;
     }
-    caps.iter().zip(seg).map(|(s, a)| if s.retain.is_some() { a.claimed.min(a.allow_retain) } else { a.claimed }).sum()
+    seg.iter().map(|(k, a)| if caps[k.0].retain.is_some() { a.claimed.min(a.allow_retain) } else { a.claimed }).sum()
 }
 
-fn enforceable(caps: &[CapSegment], seg: &[SegAcc], total_claimed: Decimal) -> Decimal {
+fn enforceable(caps: &[CapSegment], seg: &std::collections::BTreeMap<Key, SegAcc>, total_claimed: Decimal) -> Decimal {
     if caps.is_empty() {
         return total_claimed;
     }
-    caps.iter()
-        .zip(seg)
-        .map(|(s, a)| if s.enforce.is_none() { a.claimed } else { a.claimed.min(a.allow_enforce) })
+    enforceable_where(caps, seg, |_| true)
+}
+
+/// The enforceable charges of the comparisons `keep` selects.
+fn enforceable_where(
+    caps: &[CapSegment],
+    seg: &std::collections::BTreeMap<Key, SegAcc>,
+    keep: impl Fn(&Key) -> bool,
+) -> Decimal {
+    seg.iter()
+        .filter(|(k, _)| keep(k))
+        .map(|(k, a)| if caps[k.0].enforce.is_none() { a.claimed } else { a.claimed.min(a.allow_enforce) })
         .sum()
 }
