@@ -153,4 +153,30 @@ proptest! {
         prop_assert!(with.supported_total <= without.supported_total, "{} > {}", with.supported_total, without.supported_total);
         prop_assert!(with.contract_balance <= without.contract_balance);
     }
+
+    /// The cap limits a rate period by period: after maturity, with nothing paid, what the law
+    /// allows over any month is at most principal × cap × that month's days — room left earlier
+    /// is not spent later (issue 16: a bank loan was allowed 25.90 % after default where the
+    /// court held the cap).
+    #[test]
+    fn lawful_charges_in_a_month_after_default_stay_within_the_cap(
+        k in prop_oneof![Just(LenderKind::Bank), Just(LenderKind::ConsumerFinance), Just(LenderKind::Private)],
+        principal in 1_000i64..500_000,
+        bp in 0i64..400,
+        n in 1u32..13,
+        m in method(),
+        month in 1u32..24,
+    ) {
+        let d = debt(k, principal, principal, bp, n, m, vec![]);
+        let last_due = contract_schedule(&d, Decimal::from(365)).last().map(|i| i.due).expect("a schedule");
+        let t1 = yuqi_case::add_period(last_due, Period::Month, month);
+        let t2 = yuqi_case::add_period(last_due, Period::Month, month + 1);
+        let at = |t: NaiveDate| yuqi_ledger::audit_debt(&d, LegalDates { as_of: t, filing: t2, filing_assumed: false }).expect("audit");
+        let (a1, a2) = (at(t1), at(t2));
+        let cap = a2.cap_rate.expect("a capped lender");
+        let days = Decimal::from((t2 - t1).num_days());
+        let room = Money::round_from_yuan(Money::from_yuan(principal).to_yuan() * cap * days / Decimal::from(365));
+        let grew = a2.lawful.ledger.allowed - a1.lawful.ledger.allowed;
+        prop_assert!(grew <= room + Money::from_fen(2), "{:?}: allowed grew {} in {} days, cap allows {}", k, grew, days, room);
+    }
 }
