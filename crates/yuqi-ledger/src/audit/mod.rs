@@ -135,6 +135,41 @@ fn pct_opt(d: Option<Decimal>) -> String {
     d.map_or_else(|| "无法计算".to_string(), pct)
 }
 
+/// A loan without an agreed repayment date is due when the lender demands it (民法典 第675条):
+/// the first demand that reached the borrower, else the suit, else it is not due yet — so no
+/// overdue interest runs before that. Only a one-payment loan is re-dated; a schedule the case
+/// states is kept.
+fn due_on_demand(debt: &Debt, dates: LegalDates) -> Option<(Debt, TraceStep)> {
+    use yuqi_case::{EventKind, Method, Repayment};
+    if !debt.no_term {
+        return None;
+    }
+    let Repayment::Method { method: Method::Bullet, periods, period, .. } = &debt.repayment else {
+        return None;
+    };
+    let (periods, period) = (*periods, *period);
+    let demands = debt
+        .events
+        .iter()
+        .filter(|e| {
+            (e.kind == EventKind::Demand && e.reached_debtor())
+                || matches!(e.kind, EventKind::LawsuitFiled | EventKind::LawsuitServed)
+        })
+        .map(|e| e.effective_date())
+        .chain(debt.demand.as_ref().and_then(|d| d.date))
+        .chain((!dates.filing_assumed).then_some(dates.filing))
+        .filter(|d| *d > debt.contract_date);
+    let demanded = demands.min();
+    let due = demanded.unwrap_or_else(|| dates.as_of.succ_opt().unwrap_or(dates.as_of));
+    let text = match demanded {
+        Some(d) => format!("借款没有约定还款期限：{d} 催告（或起诉）后到期，此前不算逾期"),
+        None => format!("借款没有约定还款期限，至 {} 没有催告或起诉的记录：尚未到期，不计逾期利息", dates.as_of),
+    };
+    let mut d = debt.clone();
+    d.repayment = Repayment::Method { method: Method::Bullet, periods, period, first_due: due };
+    Some((d, TraceStep::new("no_term_due_on_demand", text).on(due)))
+}
+
 /// Audits every debt of a case.
 pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditError> {
     let problems = crate::validate::validate(case, opts);
@@ -213,6 +248,15 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     let dpy = dpy_param.decimal();
     let mut trace = Vec::new();
     let mut findings = Vec::new();
+    let on_demand;
+    let debt = match due_on_demand(debt, dates) {
+        Some((d, step)) => {
+            trace.push(step);
+            on_demand = d;
+            &on_demand
+        }
+        None => debt,
+    };
 
     // 1. The principal the law recognises.
     let principal_initial = steps::recognised_principal(debt, &mut trace, &mut findings);
