@@ -19,62 +19,26 @@ fn answer(a: &mut Answers, step: Step, fields: &[(&str, &str)]) {
     a.set(step, &form, today()).unwrap_or_else(|e| panic!("{step:?}: {e:?}"));
 }
 
-/// Answers every screen in the order the interview asks, from a script of (screen, fields).
-fn play(script: &[(&str, &[(&str, &str)])]) -> Answers {
+/// The rider's answers (`tests/interview/rider.toml`, shared with the web's tests), screen by
+/// screen, each checked to be the one the interview asks next; then no court, no messages.
+fn rider() -> Answers {
+    let doc: toml::Table =
+        toml::from_str(include_str!("../../../tests/interview/rider.toml")).expect("rider.toml parses");
     let mut a = Answers::default();
-    for (slug, fields) in script {
+    for s in doc["screen"].as_array().expect("screens") {
+        let slug = s["slug"].as_str().expect("slug");
         let step = Step::parse(slug).expect("a screen");
         assert_eq!(a.next(), step, "the interview asks {slug} next");
-        answer(&mut a, step, fields);
+        let fields: Vec<(&str, &str)> = s["fields"]
+            .as_table()
+            .expect("fields")
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().expect("text")))
+            .collect();
+        answer(&mut a, step, &fields);
     }
+    answer(&mut a, Step::Messages, &[("value", "skipped")]);
     a
-}
-
-fn rider() -> Answers {
-    play(&[
-        ("d0-app", &[("value", "极速贷")]),
-        ("d0-kind", &[("value", "app")]),
-        ("d0-lender", &[("unknown", "1")]),
-        ("d0-date", &[("value", "2025-06-10")]),
-        ("d0-principal", &[("value", "10000")]),
-        ("d0-received", &[("value", "9000")]),
-        ("d0-repay", &[("value", "installments")]),
-        ("d0-installments", &[("amount", "945.08"), ("count", "12"), ("period", "month")]),
-        ("d0-paid", &[("value", "2")]),
-        ("d0-stopped", &[("value", "2025-09-10")]),
-        ("d0-demand", &[("value", "15000")]),
-        ("more", &[("value", "yes")]),
-        ("d1-app", &[("value", "安心花")]),
-        ("d1-kind", &[("value", "cf")]),
-        ("d1-lender", &[("value", "某某消费金融有限公司")]),
-        ("d1-date", &[("value", "2025-03")]),
-        ("d1-principal", &[("value", "6000")]),
-        ("d1-received", &[("value", "6000")]),
-        ("d1-repay", &[("value", "installments")]),
-        ("d1-installments", &[("amount", ""), ("count", "12"), ("period", "month")]),
-        ("d1-rate", &[("unknown", "1")]),
-        ("d1-paid", &[("unknown", "1")]),
-        ("d1-stopped", &[("unknown", "1")]),
-        ("d1-demand", &[("unknown", "1")]),
-        ("more", &[("value", "yes")]),
-        ("d2-app", &[("value", "闪电借")]),
-        ("d2-kind", &[("value", "short")]),
-        ("d2-lender", &[("unknown", "1")]),
-        ("d2-date", &[("value", "2026-08-01")]),
-        ("d2-principal", &[("value", "3000")]),
-        ("d2-received", &[("value", "2100")]),
-        ("d2-repay", &[("value", "once")]),
-        ("d2-once", &[("days", "7"), ("due_amount", "3000")]),
-        ("d2-paid", &[("value", "2400")]),
-        ("d2-stopped", &[("value", "2026-08-22")]),
-        ("d2-demand", &[("value", "5000")]),
-        ("more", &[("value", "no")]),
-        ("income", &[("value", "4500")]),
-        ("expenses", &[("value", "3800")]),
-        ("available", &[("value", "500")]),
-        ("court", &[("value", "no")]),
-        ("messages", &[("value", "skipped")]),
-    ])
 }
 
 #[test]

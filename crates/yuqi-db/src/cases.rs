@@ -212,19 +212,7 @@ impl Db {
         now: i64,
     ) -> Result<(), DbError> {
         let title = check_title(title)?;
-        let done = sqlx::query(
-            "UPDATE cases SET title = $1, toml = $2, interview = NULL, updated_at = $3 \
-             WHERE id = $4 AND (owner_id = $5 OR EXISTS \
-               (SELECT 1 FROM case_shares WHERE case_id = $4 AND user_id = $5 AND role = 'editor'))",
-        )
-        .bind(title)
-        .bind(toml)
-        .bind(now)
-        .bind(case_id.as_str())
-        .bind(user_id.as_str())
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 { Err(self.denied(user_id, case_id).await) } else { Ok(()) }
+        self.write_case(user_id, case_id, "title = $1, toml = $2, interview = NULL", title, toml, now).await
     }
 
     /// Stores the interview's answers and the case file built from them, in one statement.
@@ -237,18 +225,33 @@ impl Db {
         toml: &str,
         now: i64,
     ) -> Result<(), DbError> {
-        let done = sqlx::query(
-            "UPDATE cases SET interview = $1, toml = $2, updated_at = $3 \
+        self.write_case(user_id, case_id, "interview = $1, toml = $2", interview, toml, now).await
+    }
+
+    /// The one write of a case's text: `set` assigns `$1` and `$2` (and may clear a column).
+    /// Owner or editor; the access check and the write are one statement.
+    async fn write_case(
+        &self,
+        user_id: &UserId,
+        case_id: &CaseId,
+        set: &'static str,
+        first: &str,
+        second: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        let sql = format!(
+            "UPDATE cases SET {set}, updated_at = $3 \
              WHERE id = $4 AND (owner_id = $5 OR EXISTS \
-               (SELECT 1 FROM case_shares WHERE case_id = $4 AND user_id = $5 AND role = 'editor'))",
-        )
-        .bind(interview)
-        .bind(toml)
-        .bind(now)
-        .bind(case_id.as_str())
-        .bind(user_id.as_str())
-        .execute(&self.pool)
-        .await?;
+               (SELECT 1 FROM case_shares WHERE case_id = $4 AND user_id = $5 AND role = 'editor'))"
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(first)
+            .bind(second)
+            .bind(now)
+            .bind(case_id.as_str())
+            .bind(user_id.as_str())
+            .execute(&self.pool)
+            .await?;
         if done.rows_affected() == 0 { Err(self.denied(user_id, case_id).await) } else { Ok(()) }
     }
 

@@ -153,6 +153,7 @@ on_both_backends!(
     sessions,
     session_purge,
     case_crud,
+    interview_answers,
     acl_matrix,
     list_shows_only_accessible_cases,
     backup_and_restore,
@@ -358,6 +359,23 @@ async fn case_crud(env: Env) {
     assert!(env.db.list_cases(&other.id).await.expect("list").is_empty());
     assert_eq!(env.count("SELECT COUNT(*) FROM case_shares WHERE case_id = $1", id.as_str()).await, 0);
     assert!(matches!(env.db.delete_case(&owner.id, &id).await, Err(DbError::NotFound)));
+}
+
+/// The interview's answers are stored with the case file they build, only by the owner or an
+/// editor; saving the case file directly clears them (the case is then the expert's).
+async fn interview_answers(env: Env) {
+    let owner = env.user("郑一").await;
+    let viewer = env.user("王二").await;
+    let id = env.db.create_case(&owner.id, "我的借款", "", T0).await.expect("create");
+    assert_eq!(env.db.get_case(&owner.id, &id).await.expect("get").interview, None);
+    env.db.save_interview(&owner.id, &id, "{\"debts\":[]}", CASE_TOML, T0 + 1).await.expect("save");
+    let rec = env.db.get_case(&owner.id, &id).await.expect("get");
+    assert_eq!(rec.interview.as_deref(), Some("{\"debts\":[]}"));
+    assert_eq!((rec.toml.as_str(), rec.updated_at), (CASE_TOML, T0 + 1));
+    env.db.share_case(&owner.id, &id, "王二", Role::Viewer).await.expect("share");
+    assert!(matches!(env.db.save_interview(&viewer.id, &id, "{}", "", T0 + 2).await, Err(DbError::Forbidden)));
+    env.db.update_case(&owner.id, &id, "我的借款", CASE_TOML, T0 + 3).await.expect("update");
+    assert_eq!(env.db.get_case(&owner.id, &id).await.expect("get").interview, None, "the expert view detaches it");
 }
 
 async fn acl_matrix(env: Env) {

@@ -94,13 +94,13 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
     t.taps += 1;
     let first_question = wait_url(c, "/interview/d0-app").await;
     assert!(first_question.ends_with("/interview/d0-app"), "{label}: a new case opens on its first question");
-    for (slug, fields) in rider::RIDER {
+    for (slug, fields) in rider::rider() {
         let here = wait_url(c, &format!("/interview/{slug}")).await;
         assert!(here.ends_with(&format!("/interview/{slug}")), "{label}: expected {slug}, at {here}");
-        screen(c, label, &mut t, slug).await;
+        screen(c, label, &mut t, &slug).await;
         let mut tapped = false;
-        for (name, value) in *fields {
-            if *name == "unknown" {
+        for (name, value) in &fields {
+            if name == "unknown" {
                 click(c, "button[name=\"unknown\"]").await;
                 tapped = true;
             } else if let Ok(b) = c.find(Locator::Css(&format!("button[name=\"{name}\"][value=\"{value}\"]"))).await {
@@ -120,7 +120,7 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
         }
         // The next screen (the same address again for "more", which comes back after each loan).
         for _ in 0..50 {
-            if !url(c).await.ends_with(&format!("/interview/{slug}")) || *slug == "more" {
+            if !url(c).await.ends_with(&format!("/interview/{slug}")) || slug == "more" {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

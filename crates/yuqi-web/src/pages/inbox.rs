@@ -23,6 +23,9 @@ struct Inbox {
     preview: Vec<(String, String, String)>,
     /// The pasted text, kept in the form for the confirmation (or for correcting it).
     pasted: String,
+    /// The paste box (`paste_box.html`) posts here.
+    paste_action: String,
+    skippable: bool,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +110,8 @@ async fn inbox_with(
         message_class: if good { "ok" } else { "error" },
         preview: pasted.preview,
         pasted: pasted.text,
+        paste_action: format!("/cases/{id}/inbox/paste"),
+        skippable: false,
     })
 }
 

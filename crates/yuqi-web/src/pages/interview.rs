@@ -64,6 +64,9 @@ struct Screen {
     /// Messages step: the split to confirm, and the pasted text.
     preview: Vec<(String, String, String)>,
     pasted: String,
+    /// The paste box (`paste_box.html`) posts here, and may be skipped.
+    paste_action: String,
+    skippable: bool,
 }
 
 /// A review line: (the screen's address, the question, the answer as shown).
@@ -182,6 +185,8 @@ fn screen(
         calm: calm_for(a, step),
         preview,
         pasted,
+        paste_action: format!("/cases/{id}/interview/messages"),
+        skippable: true,
         id,
     })?;
     *res.status_mut() = status;

@@ -212,15 +212,15 @@ pub(crate) async fn interview_case(app: &App) -> (String, Vec<String>) {
     .await;
     let id = r.location().trim_start_matches("/cases/").trim_end_matches("/interview").to_string();
     let mut screens = Vec::new();
-    let post_form = |uri: String, pairs: Vec<(&'static str, String)>| {
+    let post_form = |uri: String, pairs: Vec<(&str, String)>| {
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         post(&uri).header(header::CONTENT_TYPE, FORM).body(form(&pairs)).expect("req")
     };
-    for (slug, fields) in rider::RIDER {
+    for (slug, fields) in rider::rider() {
         let uri = format!("/cases/{id}/interview/{slug}");
         screens.push(uri.clone());
         let mut pairs = vec![("csrf", token.clone())];
-        pairs.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        pairs.extend(fields.iter().map(|(k, v)| (k.as_str(), v.clone())));
         let r = send(app, post_form(uri.clone(), pairs)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.text());
     }
