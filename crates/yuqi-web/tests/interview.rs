@@ -77,6 +77,10 @@ async fn the_rider_builds_his_case_by_answering_questions() {
     assert_eq!(r.status, StatusCode::OK);
     let t = r.text();
     assert!(t.contains("认出 3 条消息") && t.contains("2026-11-20 21:14") && t.contains("13800138000"), "{t}");
+    assert!(
+        t.contains("可能违法：") && t.matches("可能违法：").count() == 3,
+        "each threat is marked on the check screen: {t}"
+    );
     let r = post_form(&app, &uri, &[("csrf", &token), ("text", rider::MESSAGES), ("confirm", "1")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.location(), format!("/cases/{id}/interview/review"));

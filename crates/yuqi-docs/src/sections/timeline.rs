@@ -41,6 +41,22 @@ fn debt(out: &mut Vec<Block>, d: &DebtTimeline, heading: &str, opts: &SectionOpt
         computed(lim.status.label_zh(), lim.start_rule),
         if lim.disputed { "（有争议）" } else { "" }
     ]));
+    // The status in the borrower's words: what the date means for him and what moves it.
+    let plain = match &lim.status {
+        yuqi_timeline::limitation::Status::Running { expires, .. } => Some(format!(
+            "通俗地说：{expires} 之前对方可以起诉你；过了这一天还没起诉，你在法庭上提出“已过诉讼时效”，法院就不再支持对方。这之前你还钱、答应还钱，或者对方的催收到达你，这个日期都会往后推。"
+        )),
+        yuqi_timeline::limitation::Status::Expired { .. } => Some(
+            "通俗地说：时效已过。对方起诉时，你要自己在法庭上提出“已过诉讼时效”；从现在起不要答应还款、不要还钱、不要在任何文件上签字。".to_string(),
+        ),
+        yuqi_timeline::limitation::Status::InLitigation { .. } => {
+            Some("通俗地说：对方已经起诉，时效不再计算；请按法院文书上的期限答辩。".to_string())
+        }
+        _ => None,
+    };
+    if let Some(p) = plain {
+        out.push(para(inl![p]));
+    }
     out.push(para(inl![format!("起算：{}", lim.label)]));
     if let Some(e) = &lim.expiry
         && !e.skipped.is_empty()

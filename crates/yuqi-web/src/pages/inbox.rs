@@ -20,7 +20,7 @@ struct Inbox {
     message_class: &'static str,
     /// A paste split into messages, shown for the user to check before anything is stored:
     /// (time, sender, text). Empty when there is nothing to confirm.
-    preview: Vec<(String, String, String)>,
+    preview: Vec<PastedMessage>,
     /// The pasted text, kept in the form for the confirmation (or for correcting it).
     pasted: String,
     /// The paste box (`paste_box.html`) posts here.
@@ -50,7 +50,7 @@ pub(crate) async fn inbox(
 /// What the page shows after a paste: the split to confirm, or nothing.
 #[derive(Default)]
 struct Pasted {
-    preview: Vec<(String, String, String)>,
+    preview: Vec<PastedMessage>,
     text: String,
 }
 
@@ -115,12 +115,23 @@ async fn inbox_with(
     })
 }
 
-/// The paste split as it would be stored, without storing anything (the importer is pure):
-/// (time in China, sender, text) per message.
-pub(super) fn split_paste(text: &str) -> Result<Vec<(String, String, String)>, WebError> {
+/// One message of a paste as the borrower checks it before storing: when, from whom, the words,
+/// and what the analyzer finds in them (so that he sees at once which threats are unlawful).
+pub(crate) struct PastedMessage {
+    pub(super) time: String,
+    pub(super) sender: String,
+    pub(super) text: String,
+    /// "可能违法：…" with the kinds found, or a note to check a court notice; empty otherwise.
+    pub(super) finding: String,
+}
+
+/// The paste split as it would be stored, without storing anything (the importer is pure).
+pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
     let mut out = Vec::new();
     let opts = yuqi_evidence::import::Options::default();
     let offset = opts.zone;
+    let analyzer = yuqi_conduct::Analyzer::shared();
+    let mut scratch = yuqi_conduct::Scratch::default();
     yuqi_evidence::import::import(&yuqi_evidence::Format::PastedText, text.as_bytes(), &opts, &mut |item| {
         if let Some(m) = item.message {
             let time = m.time_ms.and_then(chrono::DateTime::from_timestamp_millis).map_or_else(
@@ -128,7 +139,21 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<(String, String, String)>, W
                 |t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
             );
             let sender = m.contact_name.clone().filter(|n| !n.is_empty()).unwrap_or(m.counterpart.clone());
-            out.push((time, if sender.is_empty() { "发送方不详".to_string() } else { sender }, m.text));
+            let a = analyzer.analyze_text(&m.text, &mut scratch);
+            let finding = if !a.codes.is_empty() {
+                let kinds: Vec<&str> = a.codes.iter().map(|c| c.label_zh()).collect();
+                format!("可能违法：{}", kinds.join("、"))
+            } else if a.needs_confirmation {
+                "像是法院的通知：请打 12368 向法院核实是真是假".to_string()
+            } else {
+                String::new()
+            };
+            out.push(PastedMessage {
+                time,
+                sender: if sender.is_empty() { "发送方不详".to_string() } else { sender },
+                text: m.text,
+                finding,
+            });
         }
         Ok(())
     })

@@ -62,7 +62,7 @@ struct Screen {
     errors: Vec<String>,
     calm: Option<Calm>,
     /// Messages step: the split to confirm, and the pasted text.
-    preview: Vec<(String, String, String)>,
+    preview: Vec<super::inbox::PastedMessage>,
     pasted: String,
     /// The paste box (`paste_box.html`) posts here, and may be skipped.
     paste_action: String,
@@ -160,7 +160,7 @@ fn screen(
     a: &Answers,
     step: Step,
     errors: Vec<String>,
-    preview: Vec<(String, String, String)>,
+    preview: Vec<super::inbox::PastedMessage>,
     pasted: String,
 ) -> PageResult {
     let id = rec.id.to_string();
