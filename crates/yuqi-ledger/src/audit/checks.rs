@@ -146,11 +146,14 @@ pub(super) fn ledger_findings(
     }
     if lg.over_cap_paid.is_positive() {
         let offset = alternatives.iter().find(|a| a.id.ends_with("_offset"));
+        // The rule of the regime the case is tried under: the old rules' refund above 36 % (a
+        // band between the two lines), or the current rules' silence (offsetting disputed).
+        let old = lg.segments.iter().any(|s| matches!((s.enforce, s.retain), (Some(e), Some(r)) if r > e));
         findings.push(
             Finding::new(
                 "over_cap_paid",
                 Severity::Warning,
-                "over_cap_paid_offset",
+                if old { "over_cap_paid_old" } else { "over_cap_paid_offset" },
                 "你已经多付了超过上限的利息",
                 format!(
                     "已付款项中有 {} 超过了依法可支持的利息费用。{}",
