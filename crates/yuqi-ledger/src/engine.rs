@@ -77,6 +77,9 @@ pub struct LedgerInput<'a> {
     pub caps: &'a [CapSegment],
     pub days_per_year: Decimal,
     pub as_of: NaiveDate,
+    /// A balance stated on `start` (`[debt.opening]`): unpaid interest and overdue charges on
+    /// that day, taken as stated (outside the cap comparison), and the whole principal due.
+    pub opening: Option<(Money, Money)>,
 }
 
 /// Charges claimed under the contract's terms, accrued to the as-of date.
@@ -193,15 +196,16 @@ enum Part {
 /// Where a charge is compared with the cap: the cap segment, the window, the part.
 type Key = (usize, usize, Part);
 
-/// The comparison windows: schedule period `k` is (due[k-1], due[k]]; after maturity, month `m`
-/// is (last + m months, last + m + 1 months].
-fn window(sched: &[Installment], d: NaiveDate) -> usize {
+/// The comparison windows: schedule period `k` is (due[k-1], due[k]]; after maturity (or after
+/// `start` when there is no schedule left, as from a stated balance), month `m` is
+/// (last + m months, last + m + 1 months].
+fn window(sched: &[Installment], start: NaiveDate, d: NaiveDate) -> usize {
     if let Some(k) = sched.iter().position(|i| d <= i.due) {
         return k;
     }
-    let Some(last) = sched.last() else { return 0 };
+    let last = sched.last().map_or(start, |i| i.due);
     let mut m = 0;
-    while add_period(last.due, yuqi_case::Period::Month, m + 1) < d {
+    while add_period(last, yuqi_case::Period::Month, m + 1) < d {
         m += 1;
     }
     sched.len() + m as usize
@@ -227,12 +231,13 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             days.push(u);
         }
     }
-    // Monthly anniversaries after maturity close the comparison windows (and are the days a
-    // monthly late fee falls due).
-    if let Some(last) = sched.last() {
+    // Monthly anniversaries after maturity (or after a stated balance) close the comparison
+    // windows (and are the days a monthly late fee falls due).
+    let last_due = sched.last().map_or(input.start, |i| i.due);
+    if !sched.is_empty() || input.opening.is_some() {
         let mut k = 1;
-        while add_period(last.due, yuqi_case::Period::Month, k) <= as_of {
-            days.push(add_period(last.due, yuqi_case::Period::Month, k));
+        while add_period(last_due, yuqi_case::Period::Month, k) <= as_of {
+            days.push(add_period(last_due, yuqi_case::Period::Month, k));
             k += 1;
         }
     }
@@ -246,11 +251,17 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let seg_index = |d: NaiveDate| input.caps.iter().position(|s| s.covers(d));
     let mut principal = input.principal;
     let mut principal_paid = Money::ZERO;
-    let mut principal_due = Money::ZERO; // scheduled principal due so far
-    let mut interest_due = Decimal::ZERO; // scheduled interest completed so far
+    // A stated balance: its interest and overdue charges stand as stated, and the whole
+    // principal is due from that day.
+    let (opening_interest, opening_overdue) = input.opening.unwrap_or((Money::ZERO, Money::ZERO));
+    let opening_total = (opening_interest + opening_overdue).to_yuan();
+    acc.interest = opening_interest.to_yuan();
+    acc.overdue_interest = opening_overdue.to_yuan();
+    let mut principal_due = if input.opening.is_some() { principal } else { Money::ZERO }; // scheduled principal due so far
+    let mut interest_due = opening_interest.to_yuan(); // scheduled interest completed so far
     let mut paid_charges = Money::ZERO;
     let mut overpaid = Money::ZERO;
-    let mut overdue_since: Option<NaiveDate> = None;
+    let mut overdue_since: Option<NaiveDate> = input.opening.and(input.start.succ_opt());
     let mut applications = Vec::new();
     // Callers normally pass payments in date order; sort anyway so that an
     // out-of-order list cannot skip a payment.
@@ -307,7 +318,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         }
         if let Some(i) = current_seg {
             let s = &input.caps[i];
-            let w = window(sched, day);
+            let w = window(sched, input.start, day);
             let overdue_base = overdue_principal.min(principal);
             // Charges on unpaid interest while no principal is overdue: the whole principal's room.
             let (term_base, overdue_part) = if overdue_base.is_zero() {
@@ -349,7 +360,8 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             if !inst.fees.is_zero() && !principal.is_zero() {
                 acc.fees += inst.fees.to_yuan();
                 if let Some(i) = seg_index(day) {
-                    seg.entry((i, window(sched, day), Part::Term)).or_default().claimed += inst.fees.to_yuan();
+                    seg.entry((i, window(sched, input.start, day), Part::Term)).or_default().claimed +=
+                        inst.fees.to_yuan();
                 }
             }
         }
@@ -360,7 +372,9 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
                 break;
             }
             payments.next();
-            let retainable = Money::round_from_yuan(retained(input.caps, &seg, acc.total()));
+            // (Without caps everything claimed, the stated balance included, may be kept.)
+            let stated = if input.caps.is_empty() { Decimal::ZERO } else { opening_total };
+            let retainable = Money::round_from_yuan(retained(input.caps, &seg, acc.total()) + stated);
             let to_charges = amount.min(retainable.saturating_sub_to_zero(paid_charges));
             let rest = amount - to_charges;
             let to_principal = rest.min(principal);
@@ -399,7 +413,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
                 acc.late_fees += late;
                 // A charge for being overdue is compared with the overdue time that follows.
                 if let Some(i) = seg_index(day) {
-                    let w = window(sched, day.succ_opt().unwrap_or(day));
+                    let w = window(sched, input.start, day.succ_opt().unwrap_or(day));
                     seg.entry((i, w, Part::Overdue)).or_default().claimed += penalty + late;
                 }
             }
@@ -413,7 +427,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         {
             acc.late_fees += m.to_yuan();
             if let Some(i) = seg_index(day) {
-                let w = window(sched, day.succ_opt().unwrap_or(day));
+                let w = window(sched, input.start, day.succ_opt().unwrap_or(day));
                 seg.entry((i, w, Part::Overdue)).or_default().claimed += m.to_yuan();
             }
         }
@@ -432,7 +446,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let allowed = if input.caps.is_empty() {
         claimed_total
     } else {
-        Money::round_from_yuan(enforceable(input.caps, &seg, acc.total()))
+        Money::round_from_yuan(enforceable(input.caps, &seg, acc.total()) + opening_total)
     }
     .min(claimed_total);
     // Enforceable charges of the term's part are attributed to term interest first, then fees;
@@ -440,7 +454,8 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let allowed_term = if input.caps.is_empty() {
         allowed
     } else {
-        Money::round_from_yuan(enforceable_where(input.caps, &seg, |k| k.2 == Part::Term)).min(allowed)
+        Money::round_from_yuan(enforceable_where(input.caps, &seg, |k| k.2 == Part::Term) + opening_interest.to_yuan())
+            .min(allowed)
     };
     let lawful_interest = claimed.interest.min(allowed_term);
     let lawful_fees = claimed.fees.min(allowed_term - lawful_interest);

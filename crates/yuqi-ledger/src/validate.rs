@@ -30,6 +30,8 @@ pub struct InputError {
 pub enum InputProblem {
     /// The as-of date is before a debt's contract date.
     ContractAfterAsOf { contract: NaiveDate, as_of: NaiveDate },
+    /// The as-of date is before the date of a stated balance (`[debt.opening]`).
+    OpeningAfterAsOf { opening: NaiveDate, as_of: NaiveDate },
     /// `date` selects a legal parameter (or the LPR) that has no value before `from`.
     NoLawData {
         date: NaiveDate,
@@ -49,6 +51,12 @@ impl fmt::Display for InputError {
         match &self.problem {
             InputProblem::ContractAfterAsOf { contract, as_of } => {
                 write!(f, "合同日期 {contract} 晚于计算截止日 {as_of}（未填写计算截止日时按今天计算）；请核对合同日期")
+            }
+            InputProblem::OpeningAfterAsOf { opening, as_of } => {
+                write!(
+                    f,
+                    "计算截止日 {as_of} 早于结欠日 {opening}（[debt.opening] 的 date）；计算要从结欠日开始，请核对这两个日期"
+                )
             }
             InputProblem::NoLawData { date, label, from, for_filing } => {
                 write!(f, "{} {date}", self.field.label_zh())?;
@@ -112,6 +120,16 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
             problem: InputProblem::ContractAfterAsOf { contract: debt.contract_date, as_of },
         });
         // Every later date check would blame the same mistake again.
+        return;
+    }
+    if let Some(o) = &debt.opening
+        && o.date > as_of
+    {
+        out.push(InputError {
+            debt: Some(debt.id.clone()),
+            field: CaseField::AsOf,
+            problem: InputProblem::OpeningAfterAsOf { opening: o.date, as_of },
+        });
         return;
     }
     let filing_field = if filing.is_some() { CaseField::FilingDate } else { CaseField::AsOf };

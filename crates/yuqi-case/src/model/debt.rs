@@ -37,6 +37,23 @@ pub struct Debt {
     /// The chain of assignments, oldest first.
     pub assignments: Vec<Assignment>,
     pub credit: Option<CreditInfo>,
+    /// A balance a creditor or a court stated on a date: the computation starts there.
+    pub opening: Option<Opening>,
+}
+
+/// What was owed on a date, as a creditor or a court stated it (`[debt.opening]`). What came
+/// before is taken as stated, not re-examined; the whole principal is due from that day, as it
+/// is in the litigation that states such balances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub date: NaiveDate,
+    pub principal: Money,
+    /// Unpaid interest on that day.
+    pub interest: Money,
+    /// Unpaid penalty interest, compound interest and penalties on that day.
+    pub overdue: Money,
+    /// Who stated it (a court's judgment, the creditor's statement).
+    pub by: Option<String>,
 }
 
 impl Debt {
@@ -81,6 +98,7 @@ impl Debt {
             events: Vec::new(),
             assignments: Vec::new(),
             credit: None,
+            opening: None,
         }
     }
 

@@ -213,6 +213,24 @@ impl Cx<'_> {
             }
         });
 
+        let opening = d.opening.as_ref().and_then(|o| {
+            let span = o.span();
+            let r = o.get_ref();
+            let date = self.req(&r.date, &span, "date", "结欠日", Self::date);
+            let principal = self.req(&r.principal, &span, "principal", "当天欠的本金", Self::money);
+            let interest = self.opt(&r.interest, Self::money).unwrap_or(Money::ZERO);
+            let overdue = self.opt(&r.overdue, Self::money).unwrap_or(Money::ZERO);
+            let by = self.opt(&r.by, Self::string);
+            if let (Some(date), Some(c)) = (date, contract_date)
+                && date < c
+            {
+                self.err(span.clone(), format!("结欠日 {date} 早于借款日期 {c}"));
+            }
+            if principal.is_some_and(|p| !p.is_positive()) || interest.is_negative() || overdue.is_negative() {
+                self.err(span.clone(), "结欠的本金要大于 0，利息和罚息不能是负数".to_string());
+            }
+            Some(Opening { date: date?, principal: principal?, interest, overdue, by })
+        });
         if self.errors.len() > errors_before {
             return None;
         }
@@ -239,6 +257,7 @@ impl Cx<'_> {
             events,
             assignments,
             credit,
+            opening,
         })
     }
 }

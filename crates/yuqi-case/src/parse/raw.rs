@@ -57,6 +57,16 @@ pub(super) struct RawAssignment {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct RawOpening {
+    pub(super) date: Field,
+    pub(super) principal: Field,
+    pub(super) interest: Field,
+    pub(super) overdue: Field,
+    pub(super) by: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RawCredit {
     pub(super) reported: Field,
     pub(super) prior_notice: Field,
@@ -117,6 +127,7 @@ pub(super) struct RawDebt {
     #[serde(default)]
     pub(super) assignment: Vec<Spanned<RawAssignment>>,
     pub(super) credit: Option<Spanned<RawCredit>>,
+    pub(super) opening: Option<Spanned<RawOpening>>,
     #[serde(default)]
     pub(super) fee: Vec<Spanned<RawFee>>,
     pub(super) overdue: Option<Spanned<RawOverdue>>,

@@ -248,6 +248,22 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     let dpy = dpy_param.decimal();
     let mut trace = Vec::new();
     let mut findings = Vec::new();
+    if let Some(o) = &debt.opening {
+        trace.push(
+            TraceStep::new(
+                "opening_balance",
+                format!(
+                    "从结欠日 {} 开始计算{}：本金 {}（当天全部到期）、利息 {}、罚息等 {}；此前的部分按认定的数额，不再复核",
+                    o.date,
+                    o.by.as_deref().map_or(String::new(), |b| format!("（{b}）")),
+                    o.principal.to_grouped_string(),
+                    o.interest.to_grouped_string(),
+                    o.overdue.to_grouped_string()
+                ),
+            )
+            .on(o.date),
+        );
+    }
     let on_demand;
     let debt = match due_on_demand(debt, dates) {
         Some((d, step)) => {

@@ -256,6 +256,8 @@ pub(super) struct Runs<'a> {
     principal_initial: Money,
     schedules: &'a Schedules,
     payments: Vec<(NaiveDate, Money)>,
+    /// The payments after a stated balance's date (those before are in the balance).
+    after_opening: Vec<(NaiveDate, Money)>,
     follows: bool,
     overdue: OverdueRule,
     dpy: Decimal,
@@ -269,45 +271,56 @@ impl<'a> Runs<'a> {
         overdue: OverdueRule,
         dpy: Decimal,
     ) -> Runs<'a> {
+        let all = payments(debt);
+        let after_opening =
+            debt.opening.as_ref().map_or_else(Vec::new, |o| all.iter().copied().filter(|p| p.0 > o.date).collect());
         Runs {
             debt,
             principal_initial,
             schedules,
-            payments: payments(debt),
+            after_opening,
+            payments: all,
             follows: interest_follows_balance(debt),
             overdue,
             dpy,
         }
     }
 
-    /// The lender's own computation: contract principal and schedule, no cap.
-    pub(super) fn contract(&self, as_of: NaiveDate) -> LedgerOutcome {
-        engine::run(&LedgerInput {
-            start: self.debt.contract_date,
-            principal: self.debt.principal,
-            schedule: &self.schedules.contract,
+    /// The run's start: the contract, or a balance stated on a date (`[debt.opening]`), from
+    /// which the stated principal is all due and only later payments count.
+    fn input<'b>(
+        &'b self,
+        principal: Money,
+        schedule: &'b [Installment],
+        caps: &'b [crate::engine::CapSegment],
+        as_of: NaiveDate,
+    ) -> LedgerInput<'b> {
+        let (start, principal, schedule, payments, opening) = match &self.debt.opening {
+            Some(o) => (o.date, o.principal, &[][..], &self.after_opening[..], Some((o.interest, o.overdue))),
+            None => (self.debt.contract_date, principal, schedule, &self.payments[..], None),
+        };
+        LedgerInput {
+            start,
+            principal,
+            schedule,
             interest_follows_balance: self.follows,
             overdue: self.overdue.clone(),
-            payments: &self.payments,
-            caps: &[],
+            payments,
+            caps,
             days_per_year: self.dpy,
             as_of,
-        })
+            opening,
+        }
+    }
+
+    /// The lender's own computation: contract principal and schedule, no cap.
+    pub(super) fn contract(&self, as_of: NaiveDate) -> LedgerOutcome {
+        engine::run(&self.input(self.debt.principal, &self.schedules.contract, &[], as_of))
     }
 
     /// One lawful scenario: the recognised principal under the scenario's caps.
     pub(super) fn scenario(&self, s: &Scenario, as_of: NaiveDate) -> ScenarioResult {
-        let ledger = engine::run(&LedgerInput {
-            start: self.debt.contract_date,
-            principal: self.principal_initial,
-            schedule: &self.schedules.lawful,
-            interest_follows_balance: self.follows,
-            overdue: self.overdue.clone(),
-            payments: &self.payments,
-            caps: &s.segments,
-            days_per_year: self.dpy,
-            as_of,
-        });
+        let ledger = engine::run(&self.input(self.principal_initial, &self.schedules.lawful, &s.segments, as_of));
         ScenarioResult {
             id: s.id.clone(),
             label: s.label.clone(),
