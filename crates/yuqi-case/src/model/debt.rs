@@ -33,6 +33,9 @@ pub struct Debt {
     pub card: Option<CardTerms>,
     /// No repayment date was agreed (时效规定 4 decides when the period starts).
     pub no_term: bool,
+    /// The days in a year the contract divides an annual rate by (`360` in many bank contracts:
+    /// 日利率 = 年利率/360); `None` = the law data's default.
+    pub day_count: Option<u32>,
     pub events: Vec<Event>,
     /// The chain of assignments, oldest first.
     pub assignments: Vec<Assignment>,
@@ -95,6 +98,7 @@ impl Debt {
             demand: None,
             card: None,
             no_term: false,
+            day_count: None,
             events: Vec::new(),
             assignments: Vec::new(),
             credit: None,

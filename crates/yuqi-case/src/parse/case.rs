@@ -194,6 +194,15 @@ impl Cx<'_> {
         });
         let _ = self.opt(&d.note, Self::string);
         let no_term = self.opt(&d.no_term, Self::boolean).unwrap_or(false);
+        let day_count = self.opt(&d.day_count, |cx, v| {
+            let n = cx.uint(v, 360, 366)?;
+            if n == 360 || n == 365 {
+                Some(n)
+            } else {
+                cx.err(v.span(), "day_count 只能是 360 或 365（合同写的“日利率 = 年利率 ÷ 360”就写 360）".to_string());
+                None
+            }
+        });
         let mut events: Vec<Event> = d.event.iter().filter_map(|e| self.event(e, contract_date)).collect();
         events.sort_by_key(|e| e.date);
         let assignments: Vec<Assignment> = d.assignment.iter().filter_map(|a| self.assignment(a)).collect();
@@ -254,6 +263,7 @@ impl Cx<'_> {
             demand,
             card,
             no_term,
+            day_count,
             events,
             assignments,
             credit,

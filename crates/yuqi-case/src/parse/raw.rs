@@ -119,6 +119,7 @@ pub(super) struct RawDebt {
     pub(super) period: Field,
     pub(super) first_due: Field,
     pub(super) no_term: Field,
+    pub(super) day_count: Field,
     pub(super) note: Field,
     #[serde(default)]
     pub(super) schedule: Vec<Spanned<RawScheduleRow>>,

@@ -245,7 +245,8 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     }
     let l = law();
     let dpy_param = l.param("day_count.days_per_year", debt.contract_date)?;
-    let dpy = dpy_param.decimal();
+    // A contract that states its day basis (日利率 = 年利率/360) is computed on it.
+    let dpy = debt.day_count.map_or(dpy_param.decimal(), Decimal::from);
     let mut trace = Vec::new();
     let mut findings = Vec::new();
     if let Some(o) = &debt.opening {
@@ -294,11 +295,14 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     } = plan(debt, dates)?;
     trace.extend(cap_trace);
     findings.extend(cap_findings);
-    trace.push(TraceStep::new("day_count", format!("年利率按 {dpy} 天折算为日利率逐日计提")).param(TraceParam::legal(
-        &dpy_param,
-        format!("{dpy}"),
-        "计息基准",
-    )));
+    trace.push(match debt.day_count {
+        Some(n) => TraceStep::new("day_count", format!("合同约定日利率 = 年利率 ÷ {n}：按 {n} 天折算逐日计提")),
+        None => TraceStep::new("day_count", format!("年利率按 {dpy} 天折算为日利率逐日计提")).param(TraceParam::legal(
+            &dpy_param,
+            format!("{dpy}"),
+            "计息基准",
+        )),
+    });
     let overdue = steps::overdue_rule(debt, dpy, &mut trace, &mut findings)?;
 
     // 5. Ledgers: the lender's view and every lawful scenario.
