@@ -76,7 +76,7 @@ impl Params {
 
 fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
     let l = law();
-    let p = l.param(id, on).ok().or_else(|| l.param_history(id).ok().and_then(|h| h.into_iter().next()))?;
+    let p = l.param_or_first(id, on).ok()?;
     Some((usize::try_from(p.decimal().trunc().mantissa()).ok()?, p.from))
 }
 

@@ -446,6 +446,27 @@ impl Law {
         ids
     }
 
+    /// A parameter's first value. For the values the data records as facts about the past (the
+    /// day a rule took effect), which do not depend on the date a case is looked at.
+    pub fn param_first(&self, id: &str) -> Result<ParamAt, LawError> {
+        let entry = self.params.get(id).ok_or_else(|| LawError::UnknownParam(id.to_string()))?;
+        let from = entry.values.first().map(|v| v.0).ok_or_else(|| LawError::UnknownParam(id.to_string()))?;
+        self.param(id, from)
+    }
+
+    /// The value in force on `on`, or the first value for a date before the data's first one —
+    /// for rules applied to what is still to come (a judgment not yet given is enforced under
+    /// the rules of its own time, never older ones).
+    pub fn param_or_first(&self, id: &str, on: NaiveDate) -> Result<ParamAt, LawError> {
+        match self.param(id, on) {
+            Ok(p) => Ok(p),
+            Err(e) => match self.param_first(id) {
+                Ok(first) if on < first.from => Ok(first),
+                _ => Err(e),
+            },
+        }
+    }
+
     /// Every dated value of a parameter (for listings).
     pub fn param_history(&self, id: &str) -> Result<Vec<ParamAt>, LawError> {
         let entry = self.params.get(id).ok_or_else(|| LawError::UnknownParam(id.to_string()))?;
@@ -573,6 +594,19 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    /// The first value stands in only before the data begins, never in a gap after an `until`.
+    #[test]
+    fn first_values() {
+        let l = law();
+        assert_eq!(l.param_first("private_lending.new_rules_from").expect("first").date(), d("2020-08-20"));
+        let early = l.param_or_first("enforcement.delay_interest_daily_rate", d("2010-01-01")).expect("first");
+        assert_eq!(early.from, d("2014-08-01"));
+        assert!(l.param("enforcement.delay_interest_daily_rate", d("2010-01-01")).is_err());
+        // The card cap ended on 2020-12-31: a later date is not given the first value.
+        assert!(l.param_or_first("credit_card.daily_rate_cap", d("2022-01-01")).is_err());
+        assert!(matches!(l.param_first("no.such.param"), Err(LawError::UnknownParam(_))));
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl Builder {
         let l = law();
         // The day the new rules took effect is a fact about the past, the same whatever date
         // a case is looked at on: read it from the parameter's first value.
-        let new_from = first_value("private_lending.new_rules_from")?;
+        let new_from = l.param_first("private_lending.new_rules_from")?;
         let new_from_date = new_from.date();
         if dates.filing < new_from_date {
             return self.private_old_whole(debt, dates, &new_from);
@@ -292,7 +292,7 @@ impl Builder {
     }
 
     fn financial_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
-        let policy = first_value("financial.judicial_combined_cap")?;
+        let policy = law().param_first("financial.judicial_combined_cap")?;
         if dates.filing.max(debt.contract_date) < policy.from {
             // Before the 2017 opinion courts had no combined cap for licensed lenders: the
             // contract's charges stood, penalty interest within the central bank's markup.
@@ -342,12 +342,6 @@ impl Builder {
             ),
         ))
     }
-}
-
-/// A parameter's first value: for dates the law data records as facts (the day a rule took
-/// effect), which do not depend on the date a case is looked at.
-fn first_value(id: &str) -> Result<yuqi_law::ParamAt, LawError> {
-    law().param_history(id)?.into_iter().next().ok_or_else(|| LawError::UnknownParam(id.to_string()))
 }
 
 fn with_offset(mut segments: Vec<CapSegment>) -> Vec<CapSegment> {

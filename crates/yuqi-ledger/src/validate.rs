@@ -156,8 +156,7 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
     if private {
         // The regime is chosen by the filing date (caps::private_segments): before the new rules
         // the old rules for the whole case, after them the split at their first day.
-        let new_from =
-            law().param_history("private_lending.new_rules_from").ok().and_then(|h| h.first().map(|p| p.date()));
+        let new_from = law().param_first("private_lending.new_rules_from").ok().map(|p| p.date());
         match new_from {
             Some(n) if filing_date < n => {
                 param_needed(out, filing_field, "private_lending.old.enforceable_cap", filing_date, for_filing);
@@ -226,8 +225,7 @@ fn param_missing(id: &str, on: NaiveDate, for_filing: bool) -> Option<InputProbl
     if l.param(id, on).is_ok() {
         return None;
     }
-    let history = l.param_history(id).ok()?;
-    let first = history.first()?;
+    let first = l.param_first(id).ok()?;
     // Labels may go on after a "；" with a note; the name is the part before.
     let label = first.label.split('；').next().unwrap_or(first.label).to_string();
     Some(InputProblem::NoLawData { date: on, label, from: first.from, for_filing })

@@ -57,7 +57,7 @@ pub fn debt_risk(
 
     // After a judgment: delay interest, enforcement, blacklist, consumption limits.
     let judged = matches!(status, Status::Judgment { .. });
-    let rate = in_force_or_first("enforcement.delay_interest_daily_rate", as_of)?.decimal();
+    let rate = law().param_or_first("enforcement.delay_interest_daily_rate", as_of)?.decimal();
     let prefix = if judged { "" } else { "如果将来有生效判决：" };
     out.push(say(
         "delay_interest",
@@ -73,8 +73,8 @@ pub fn debt_risk(
         "shixin_conditions",
         format!("{prefix}只有在有能力履行而拒不履行、转移隐匿财产、违反财产报告或限制消费令等情况下，才会被列入失信被执行人名单；确实没有能力还，不应被列入。"),
     ));
-    let years = in_force_or_first("enforcement.shixin_years", as_of)?;
-    let ext = in_force_or_first("enforcement.shixin_extension_max_years", as_of)?;
+    let years = law().param_or_first("enforcement.shixin_years", as_of)?;
+    let ext = law().param_or_first("enforcement.shixin_extension_max_years", as_of)?;
     out.push(say(
         "shixin_duration",
         "shixin_duration",
@@ -100,20 +100,6 @@ pub fn debt_risk(
             .to_string(),
     ));
     Ok(out)
-}
-
-/// An enforcement rule for what would happen after a judgment: the value in force on `as_of`,
-/// or for an as-of date before the law data's first value, that first value — a judgment not
-/// yet given would be enforced under the rules of its own time, never under older ones.
-fn in_force_or_first(id: &str, as_of: NaiveDate) -> Result<yuqi_law::ParamAt, LawError> {
-    let l = law();
-    match l.param(id, as_of) {
-        Ok(p) => Ok(p),
-        Err(e) => match l.param_history(id)?.into_iter().next() {
-            Some(first) if as_of < first.from => Ok(first),
-            _ => Err(e),
-        },
-    }
 }
 
 /// The first thing a borrower threatened with jail must read, with its basis: the criminal
