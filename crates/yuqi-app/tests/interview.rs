@@ -87,8 +87,8 @@ fn the_order_of_questions_follows_the_answers() {
     answer(&mut a, Step::Debt(0, Q::Once), &[("days", "14"), ("due_amount", "")]);
     assert_eq!(a.next(), Step::Debt(0, Q::Rate), "the rate is asked only when the amount due is not known");
     assert_eq!(a.previous(Step::Debt(0, Q::Rate)), Some(Step::Debt(0, Q::Once)));
-    let (at, of) = a.position(Step::Debt(0, Q::Rate));
-    assert!(at > 1 && at < of);
+    let (part, at, of) = a.stage(Step::Debt(0, Q::Rate));
+    assert!(part == "第1笔借款" && at > 1 && at < of, "{part} {at}/{of}");
 }
 
 #[test]

@@ -183,10 +183,8 @@ impl Answers {
                         if !errs.is_empty() {
                             return Err(errs);
                         }
-                        let or_unknown =
-                            |s: &str| Some(if s.is_empty() || unknown { UNKNOWN.to_string() } else { s.to_string() });
-                        d.amount = or_unknown(amount);
-                        d.count = or_unknown(n);
+                        d.amount = part(amount, unknown);
+                        d.count = part(n, unknown);
                         d.period = Some(match period {
                             "week" | "14d" => period.to_string(),
                             _ => "month".to_string(),
@@ -214,10 +212,8 @@ impl Answers {
                         if !errs.is_empty() {
                             return Err(errs);
                         }
-                        let or_unknown =
-                            |s: &str| Some(if s.is_empty() || unknown { UNKNOWN.to_string() } else { s.to_string() });
-                        d.days = or_unknown(days);
-                        d.due_amount = or_unknown(due);
+                        d.days = part(days, unknown);
+                        d.due_amount = part(due, unknown);
                     }
                     Q::Rate => {
                         d.rate = single(&|s| {
@@ -280,6 +276,12 @@ impl Answers {
         self.debts.push(DebtAnswers::default());
         self.no_more = false;
     }
+}
+
+/// One field of a screen with several: what was typed, or 不记得 when it was left empty or the
+/// whole screen was answered 不记得.
+fn part(s: &str, unknown: bool) -> Option<String> {
+    Some(if s.is_empty() || unknown { UNKNOWN.to_string() } else { s.to_string() })
 }
 
 fn check_text(s: &str, max: usize) -> Result<(), String> {

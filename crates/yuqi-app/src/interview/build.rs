@@ -23,25 +23,9 @@ pub struct Built {
     pub assumptions: Vec<String>,
 }
 
+/// A TOML string (the borrower's words may hold quotes and backslashes).
 fn q(s: &str) -> String {
-    toml_quote(s)
-}
-
-/// A TOML basic string (the case file is TOML; the borrower's words may hold quotes).
-fn toml_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// Builds the case file. `today` is the date of the collector's demand as answered.

@@ -204,13 +204,16 @@ impl Answers {
     /// interview's length grows with every loan he adds, and a bar that jumps back from two
     /// thirds to two fifths tells a frightened person the end keeps moving away.
     pub fn stage(&self, step: Step) -> (String, usize, usize) {
-        let steps = self.steps();
-        let part = |s: &Step| match s {
-            Step::Debt(i, _) => Some(*i),
-            Step::More => Some(self.debts.len().saturating_sub(1)),
-            _ => None,
-        };
-        let label = match step {
+        let label = self.part_of(step);
+        let same: Vec<Step> = self.steps().into_iter().filter(|s| self.part_of(*s) == label).collect();
+        let k = same.iter().position(|s| *s == step).map_or(1, |i| i + 1);
+        (label, k, same.len().max(1))
+    }
+
+    /// The part of the interview a screen belongs to, as the borrower is told it ("还有别的借款吗"
+    /// closes the last loan's part).
+    fn part_of(&self, step: Step) -> String {
+        match step {
             Step::Debt(i, _) => format!("第{}笔借款", i + 1),
             Step::More => format!("第{}笔借款", self.debts.len().max(1)),
             Step::Income | Step::Expenses | Step::Available | Step::Court | Step::CourtDebt | Step::CourtDate => {
@@ -218,32 +221,13 @@ impl Answers {
             }
             Step::Messages => "催收短信".to_string(),
             Step::Review => "核对".to_string(),
-        };
-        let same: Vec<&Step> = steps
-            .iter()
-            .filter(|s| match step {
-                Step::Debt(..) | Step::More => part(s) == part(&step) && part(s).is_some(),
-                Step::Messages | Step::Review => **s == step,
-                _ => part(s).is_none() && !matches!(s, Step::Messages | Step::Review),
-            })
-            .collect();
-        let k = same.iter().position(|s| **s == step).map_or(1, |i| i + 1);
-        (label, k, same.len().max(1))
-    }
-
-    /// (this screen's number from 1, the number of screens as far as known).
-    pub fn position(&self, step: Step) -> (usize, usize) {
-        let steps = self.steps();
-        (steps.iter().position(|s| *s == step).map_or(steps.len(), |i| i + 1), steps.len())
+        }
     }
 
     /// Whether `step` is a screen of these answers (an address from an old bookmark may not be).
+    /// Before any debt exists, [`Answers::steps`] already lists the first debt's screens.
     pub fn has_step(&self, step: Step) -> bool {
-        match step {
-            // The first debt's screens exist before any debt does.
-            Step::Debt(i, _) if self.debts.is_empty() => i == 0 && self.steps().contains(&step),
-            _ => self.steps().contains(&step),
-        }
+        self.steps().contains(&step)
     }
 
     /// The name the borrower gave a debt, for headings ("第2笔（极速钱包）").
