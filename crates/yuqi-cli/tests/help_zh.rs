@@ -47,30 +47,21 @@ const ALLOWED: &[&str] = &[
     "id",
     // The evidence store's default directory name.
     "yuqi-evidence",
-    // Values of --period, --on-bad, --format, letter kinds.
+    // Values of --period and --on-bad, and `letter list` (the --format values and the letter
+    // kinds are the importers' and the letters' own names, below).
     "month",
     "week",
     "14d",
     "refuse",
     "skip",
-    "file",
-    "sms-xml",
-    "calls-xml",
-    "calllog-csv",
-    "wechat-csv",
-    "wechat-txt",
-    "imessage-txt",
-    "generic-csv",
-    "verification",
-    "proposal",
-    "regulator",
-    "association",
-    "police",
-    "credit-objection",
-    "limitation",
-    "defence",
     "list",
 ];
+
+/// A value the user types that the program defines itself: an importer's format name or a
+/// letter kind.
+fn program_value(w: &str) -> bool {
+    yuqi_evidence::Format::NAMES.contains(&w) || yuqi_docs::LetterKind::ALL.iter().any(|k| k.id() == w)
+}
 
 /// The subcommands listed under 命令 in a help text.
 fn subcommands(help: &str) -> Vec<String> {
@@ -96,7 +87,7 @@ fn foreign_words(s: &str, commands: &BTreeSet<String>) -> Vec<String> {
             let flag = w.starts_with('-');
             let path_or_value = w.contains(['/', '.', ':', '=', '$', '~']);
             let env = w.starts_with("YUQI_") && w.chars().all(|c| c.is_ascii_uppercase() || c == '_');
-            !(flag || path_or_value || env || commands.contains(w) || ALLOWED.contains(&w.as_str()))
+            !(flag || path_or_value || env || commands.contains(w) || ALLOWED.contains(&w.as_str()) || program_value(w))
         })
         .collect()
 }

@@ -288,15 +288,7 @@ async fn evidence_upload_import_inbox_and_verify() {
     let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
     assert!(inbox.contains("明天就把你的"), "imported messages are in the inbox");
     assert!(inbox.contains("<mark data-code=\"contact_third_party\">"), "with their spans marked");
-    let r = send(
-        &app,
-        post(&format!("/cases/{id}/evidence/verify"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", &token)]))
-            .expect("req"),
-    )
-    .await;
-    assert!(r.text().contains("核验通过"), "{}", r.text());
+    verified(&app, &id, &token).await;
     // A file that cannot be imported changes nothing.
     let (ct, body) = multipart(Some(&token), "broken.xml", b"<?xml version=\"1.0\"?><smses count=\"1\"><sms address=");
     let r = send(
@@ -508,15 +500,7 @@ async fn pasted_messages_reach_the_inbox_and_the_store() {
     let r = send(&app, paste(&token, " \r\n ")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.text().contains("没有粘贴任何文字"), "{}", r.text());
-    let r = send(
-        &app,
-        post(&format!("/cases/{id}/evidence/verify"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", &token)]))
-            .expect("req"),
-    )
-    .await;
-    assert!(r.text().contains("核验通过"), "{}", r.text());
+    verified(&app, &id, &token).await;
     // The JSON API takes the same text, with the token in the header; it is described.
     let r = send(
         &app,
@@ -531,4 +515,17 @@ async fn pasted_messages_reach_the_inbox_and_the_store() {
     assert!(r.json()["message"].as_str().is_some_and(|m| m.starts_with("已保存 1 条消息")));
     let spec = send(&app, get("/api/openapi.json").body(Body::empty()).expect("req")).await.json();
     assert!(spec["paths"]["/cases/{id}/messages"].get("post").is_some());
+}
+
+/// The case's evidence store verifies intact through the page's button.
+async fn verified(app: &App, id: &str, token: &str) {
+    let r = send(
+        app,
+        post(&format!("/cases/{id}/evidence/verify"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", token)]))
+            .expect("req"),
+    )
+    .await;
+    assert!(r.text().contains("核验通过"), "{}", r.text());
 }

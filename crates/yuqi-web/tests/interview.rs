@@ -169,9 +169,19 @@ async fn saving_the_case_file_directly_detaches_the_interview() {
     let r = post_form(&app, &format!("/cases/{id}/edit"), &[("csrf", &token), ("title", "我的网贷"), ("toml", &toml)])
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    // Now the case file is the source: the interview's address leads to the editor.
+    // Now the case file is the source: the interview's address leads to the editor, and an
+    // answer posted to it does not rebuild (and so replace) the file.
     let r = page(&app, &format!("/cases/{id}/interview")).await;
     assert_eq!(r.location(), format!("/cases/{id}/edit"));
+    let r = post_form(&app, &format!("/cases/{id}/interview/d0-app"), &[("csrf", &token), ("value", "别的App")]).await;
+    assert_eq!(r.location(), format!("/cases/{id}/edit"));
+    let after = app
+        .state
+        .db
+        .get_case(&yuqi_db_user(&app).await, &yuqi_db::CaseId::parse(&id).expect("id"))
+        .await
+        .expect("case");
+    assert_eq!((after.toml, after.interview), (toml, None), "the file is unchanged");
 }
 
 async fn yuqi_db_user(app: &App) -> yuqi_db::UserId {

@@ -191,7 +191,12 @@ async fn journey(c: &Client, base: &str, label: &str) -> (Tally, Tally) {
         .await
         .expect("fetch");
     assert_eq!(got["status"], 200, "{label}: {href}");
-    let pdf = base64_decode(got["pdf"].as_str().unwrap_or(""));
+    let pdf = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(got["pdf"].as_str().unwrap_or(""))
+            .expect("base64 from the page")
+    };
     assert!(pdf.starts_with(b"%PDF-"), "{label}: a PDF");
     let text = pdf_text(&pdf);
     if let Some(text) = text {
@@ -233,23 +238,6 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
             None
         }
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut buf, mut bits) = (0u32, 0u32);
-    for b in s.bytes().filter(|b| *b != b'=') {
-        let Some(v) = ALPHABET.iter().position(|a| *a == b) else { continue };
-        buf = (buf << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-            buf &= (1 << bits) - 1;
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,7 +28,7 @@ struct Inbox {
     skippable: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(crate) struct InboxQuery {
     #[serde(default)]
     code: String,
@@ -182,7 +182,7 @@ pub(crate) async fn paste_messages(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
-    let q = InboxQuery { code: String::new(), sender: String::new() };
+    let q = InboxQuery::default();
     if f.confirm.is_empty() && !f.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
         return match split_paste(&f.text) {

@@ -35,6 +35,16 @@ pub(crate) fn new_interview(headers: &HeaderMap) -> String {
     serde_json::to_string(&a).unwrap_or_default()
 }
 
+/// A case written as a case file (not by the interview) with a debt in it: its interview
+/// addresses lead to the editor, and no answer may rebuild — and so replace — its file.
+fn written_as_file(rec: &yuqi_db::CaseRecord) -> bool {
+    rec.interview.is_none() && rec.toml.contains("[[debt]]")
+}
+
+fn editor(rec: &yuqi_db::CaseRecord) -> PageResult {
+    Ok(Redirect::to(&format!("/cases/{}/edit", rec.id)).into_response())
+}
+
 fn answers_of(rec: &yuqi_db::CaseRecord) -> Option<Answers> {
     rec.interview.as_deref().map(|j| serde_json::from_str(j).unwrap_or_default())
 }
@@ -116,11 +126,11 @@ pub(crate) async fn interview_start(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    if written_as_file(&rec) {
+        return editor(&rec);
+    }
     let a = match answers_of(&rec) {
         Some(a) => a,
-        None if rec.toml.contains("[[debt]]") => {
-            return Ok(Redirect::to(&format!("/cases/{}/edit", rec.id)).into_response());
-        }
         None => {
             let a = Answers { hints: hints_from(&headers), ..Answers::default() };
             save(&state, &v, &rec, &a).await?;
@@ -236,8 +246,8 @@ pub(crate) async fn interview_step(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     let (rec, a, step) = load(&state, &v, &id, &step).await?;
-    if rec.interview.is_none() && rec.toml.contains("[[debt]]") {
-        return Ok(Redirect::to(&format!("/cases/{}/edit", rec.id)).into_response());
+    if written_as_file(&rec) {
+        return editor(&rec);
     }
     screen(v, &rec, &a, step, Vec::new(), Vec::new(), String::new())
 }
@@ -252,6 +262,9 @@ pub(crate) async fn interview_answer(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, form.get("csrf").map(String::as_str))?;
     let (rec, mut a, step) = load(&state, &v, &id, &step).await?;
+    if written_as_file(&rec) {
+        return editor(&rec);
+    }
     if rec.role == yuqi_db::Role::Viewer {
         return Err(WebError::Forbidden.into());
     }
