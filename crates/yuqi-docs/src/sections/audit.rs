@@ -48,7 +48,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
         // The assumed filing date only matters for loans made before the new rules; for anyone
         // else a line about a lawsuit date is noise, and to a frightened borrower it reads as if
         // a suit were set for that day.
-        let new_rules = yuqi_law::law().param("private_lending.new_rules_from", a.as_of).ok().map(|p| p.date());
+        let new_rules = yuqi_law::law().param_first("private_lending.new_rules_from").ok().map(|p| p.date());
         let matters = new_rules.is_none_or(|d| inputs.case.debts.iter().any(|x| x.contract_date < d));
         if matters {
             out.push(note(format!(
