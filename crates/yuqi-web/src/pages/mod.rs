@@ -143,13 +143,14 @@ fn unless_fixable(rec: &yuqi_db::CaseRecord, e: WebError) -> PageError {
     if !is_users(&e) {
         return e.into();
     }
-    let gaps = interview::built(rec).map(|b| b.gaps).unwrap_or_default();
     let message = if rec.toml.contains("[[debt]]") {
         e.to_string()
-    } else if !gaps.is_empty() {
-        format!("还没有能核算的借款：{}", gaps.join(""))
     } else {
-        "还没有录入借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string()
+        // What the interview's unknown answers left out, when that is why nothing computes.
+        match interview::built(rec).map(|b| b.gaps).unwrap_or_default() {
+            gaps if !gaps.is_empty() => format!("还没有能核算的借款：{}", gaps.join("")),
+            _ => "还没有录入借款。先把第一笔借款填进来：在哪个平台借的、合同写多少、实际到手多少、怎么还。".to_string(),
+        }
     };
     PageError(WebError::Unfinished { case_id: rec.id.to_string(), message, status: e.status() })
 }
