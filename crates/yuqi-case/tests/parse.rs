@@ -160,3 +160,43 @@ fn month_arithmetic_clamps_to_month_end() {
     assert_eq!(add_period(d(2024, 1, 31), Period::Month, 2), d(2024, 3, 31));
     assert_eq!(add_period(d(2024, 1, 1), Period::Days(14), 2), d(2024, 1, 29));
 }
+
+#[test]
+fn a_kickback_needs_its_date_and_only_a_kickback_has_one() {
+    let kick = GOOD.replace("timing = \"deducted\"", "timing = \"放款后返还\"");
+    let e = errors(&kick);
+    assert!(e[0].message.contains("要写 date"), "{e:?}");
+    let dated = kick.replace("timing = \"放款后返还\"", "timing = \"放款后返还\"\ndate = 2024-03-18");
+    let case = parse_case(&dated, "case.toml").expect("a dated kickback parses");
+    let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 18).expect("date");
+    assert_eq!(case.debts[0].fees[0].timing, FeeTiming::Kickback(on));
+    let e = errors(&GOOD.replace("timing = \"deducted\"", "timing = \"deducted\"\ndate = 2024-03-18"));
+    assert!(e[0].message.contains("只用于 kickback"), "{e:?}");
+}
+
+#[test]
+fn a_guarantor_states_its_recourse_and_only_a_guarantor_does() {
+    let e = errors(&GOOD.replace("kind = \"小贷\"", "kind = \"担保公司\""));
+    assert!(e[0].message.contains("[debt.recourse]"), "{e:?}");
+    let recourse = "\n[debt.recourse]\ndate = 2025-01-10\npaid = 5000\nprincipal = 4800\n";
+    let e = errors(&format!("{GOOD}{recourse}"));
+    assert!(e[0].message.contains("guarantor"), "{e:?}");
+    let case =
+        parse_case(&format!("{}{recourse}", GOOD.replace("kind = \"小贷\"", "kind = \"担保公司\"")), "case.toml")
+            .expect("a guarantor's recourse parses");
+    let d = &case.debts[0];
+    assert_eq!(d.kind, LenderKind::Guarantor);
+    let r = d.recourse.as_ref().expect("recourse");
+    assert_eq!((r.paid, r.principal), (Money::from_yuan(5000), Some(Money::from_yuan(4800))));
+    let e = errors(&format!("{GOOD}{}", recourse.replace("principal = 4800", "principal = 5200")));
+    assert!(e.iter().any(|x| x.message.contains("大于代偿总额")), "{e:?}");
+}
+
+#[test]
+fn a_penalty_may_have_a_minimum_beside_a_share() {
+    let with = |p: &str| format!("{GOOD}\n[debt.overdue]\npenalty = {p}\n");
+    let case = parse_case(&with("{ once_percent = \"5%\", min = 30 }"), "case.toml").expect("parses");
+    assert!(matches!(case.debts[0].overdue.penalty, Some(Penalty::OncePercentMin(_, m)) if m == Money::from_yuan(30)));
+    let e = errors(&with("{ once = 50, min = 30 }"));
+    assert!(e[0].message.contains("min"), "{e:?}");
+}

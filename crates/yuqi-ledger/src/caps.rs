@@ -371,6 +371,8 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
             "{classification}；{}",
             if kind.is_financial_institution() {
                 "属于金融机构，不适用民间借贷规定"
+            } else if kind == LenderKind::Guarantor {
+                "担保人代偿后的追偿，不适用民间借贷规定"
             } else {
                 "适用民间借贷规定"
             }
@@ -381,19 +383,36 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
     match kind {
         LenderKind::Private | LenderKind::Assignee => {
             let (segs, why) = b.private_segments(debt, dates)?;
+            // Under the old rules a refund above 36 % is the law (a retain rate above the cap);
+            // under the current ones the text is silent on what was paid and courts commonly,
+            // not uniformly, offset it (docs/law/open-questions.md Q4).
+            let current_rules = segs.iter().any(|s| s.retain.is_none());
             scenarios.push(Scenario {
                 id: "private_4lpr_offset".into(),
-                label: "民间借贷上限，已付超额利息冲抵本金".into(),
-                disputed: true,
-                why: format!("{why}。已付超过上限的利息能否冲抵本金，法律没有明确规定，法院做法不一：冲抵本金是常见做法，但并不一致"),
+                label: "民间借贷上限；你主张已付的超额利息冲抵本金".into(),
+                disputed: current_rules,
+                why: if current_rules {
+                    format!("{why}。超过上限的利息不受法律保护；已付的超额部分，你主张后法院通常按付款当日冲抵本金（或返还），但做法并不完全一致")
+                } else {
+                    format!("{why}。已付超过旧规定返还线的部分，你可以请求返还或按付款当日冲抵本金")
+                },
                 segments: with_offset(segs.clone()),
             });
             scenarios.push(Scenario {
                 id: "private_4lpr".into(),
-                label: "民间借贷上限，已付利息不冲抵".into(),
+                label: "民间借贷上限；你不主张冲抵时（已付的不再重算）".into(),
                 disputed: false,
-                why: format!("{why}。不冲抵时，已付的超额利息不退、也不抵本金；只对未付部分适用上限"),
-                segments: segs,
+                why: format!("{why}。法院只对出借人现在还要的部分适用上限，你不提出时不会重算已经付过的钱；这不等于超额部分依法不退——主张冲抵或返还的结果见上一种算法"),
+                segments: segs.into_iter().map(|s| CapSegment { retain: None, ..s }).collect(),
+            });
+        }
+        LenderKind::Guarantor => {
+            scenarios.push(Scenario {
+                id: "guarantor_recourse".into(),
+                label: "担保人追偿：按约定或代偿时的一年期LPR".into(),
+                disputed: false,
+                why: "担保人代偿后向你追偿，不是民间借贷，不适用民间借贷的利率上限；追偿利息有约定按约定，没有约定按代偿时的一年期LPR".into(),
+                segments: vec![CapSegment { from: debt.contract_date, until: None, enforce: None, retain: None }],
             });
         }
         LenderKind::Unlicensed => {
@@ -435,7 +454,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 label: if uncapped {
                     "金融借款：当时没有总计上限，按合同约定".to_string()
                 } else {
-                    format!("金融借款{cap}总计上限（已付不冲抵）")
+                    format!("金融借款{cap}总计上限；只调减尚未支付的部分（已付的不再重算）")
                 },
                 disputed: microloan,
                 why: if microloan {
@@ -449,7 +468,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
             if !uncapped {
                 scenarios.push(Scenario {
                     id: "financial_24_offset".into(),
-                    label: format!("金融借款{cap}总计上限，已付超额部分冲抵本金"),
+                    label: format!("金融借款{cap}总计上限；若法院支持已付超额部分冲抵本金"),
                     disputed: true,
                     why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
                     segments: with_offset(segs),

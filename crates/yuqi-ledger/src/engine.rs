@@ -80,6 +80,33 @@ pub struct LedgerInput<'a> {
     /// A balance stated on `start` (`[debt.opening]`): unpaid interest and overdue charges on
     /// that day, taken as stated (outside the cap comparison), and the whole principal due.
     pub opening: Option<(Money, Money)>,
+    /// A rate agreed per month (月息): time is counted in whole months from this day, each
+    /// a twelfth of a year, and the days left over on the day basis — how courts count
+    /// "月息2分" (exactly 24 % a year). `None`: every day is 1/`days_per_year` of a year.
+    pub months_from: Option<NaiveDate>,
+}
+
+/// The years between two days as this run counts time (see `LedgerInput::months_from`).
+fn years(input: &LedgerInput<'_>, from: NaiveDate, to: NaiveDate) -> Decimal {
+    match input.months_from {
+        None => Decimal::from((to - from).num_days()) / input.days_per_year,
+        Some(anchor) => month_time(anchor, to, input.days_per_year) - month_time(anchor, from, input.days_per_year),
+    }
+}
+
+/// Whole months from `anchor` to `d` as twelfths of a year, plus the days left over on the day
+/// basis. Increasing in `d` (at most 30 days are left over, and 30/365 < 1/12).
+pub(crate) fn month_time(anchor: NaiveDate, d: NaiveDate, days_per_year: Decimal) -> Decimal {
+    if d <= anchor {
+        return Decimal::from((d - anchor).num_days()) / days_per_year;
+    }
+    use chrono::Datelike;
+    let mut m = ((d.year() - anchor.year()) * 12 + d.month() as i32 - anchor.month() as i32).max(0) as u32;
+    while m > 0 && add_period(anchor, yuqi_case::Period::Month, m) > d {
+        m -= 1;
+    }
+    let rest = (d - add_period(anchor, yuqi_case::Period::Month, m)).num_days();
+    Decimal::from(m) / Decimal::from(12) + Decimal::from(rest) / days_per_year
 }
 
 /// Charges claimed under the contract's terms, accrued to the as-of date.
@@ -154,6 +181,33 @@ pub struct LedgerOutcome {
     pub unpaid_overdue: Money,
     pub segments: Vec<SegmentOutcome>,
     pub applications: Vec<Application>,
+    /// The comparisons with the cap, in the order the charges arose: the table a court
+    /// writes ("以 X 为基数，按年利率 Y%，自 A 至 B"). Empty for a run without caps.
+    pub windows: Vec<WindowOutcome>,
+}
+
+/// One comparison of charges with the cap: a window (a schedule period, or a month after
+/// maturity, within one cap segment) and a part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowOutcome {
+    /// First and last day counted (the day before `from` is not counted, 民法典 第201条).
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub days: i64,
+    pub part: Part,
+    /// The principal the allowance was computed on (averaged over the window if it changed).
+    pub base: Money,
+    /// The cap's annual rate; `None` = no cap in this segment.
+    pub enforce: Option<Decimal>,
+    pub claimed: Money,
+    /// base × cap × time.
+    pub allowance: Option<Money>,
+    /// min(claimed, allowance): what the law supports for this window.
+    pub lawful: Money,
+    /// Payments set against this window's charges.
+    pub paid: Money,
+    /// lawful − paid, never below zero.
+    pub unpaid: Money,
 }
 
 impl LedgerOutcome {
@@ -184,11 +238,43 @@ struct SegAcc {
     claimed: Decimal,
     allow_enforce: Decimal,
     allow_retain: Decimal,
+    /// The same allowances with time counted as the claims are (whole months for a monthly
+    /// rate): a claim within them is within the cap as a rate.
+    allow_enforce_m: Decimal,
+    allow_retain_m: Decimal,
+    /// Σ base × years: the principal-time the allowance was computed on.
+    base_years: Decimal,
+    years: Decimal,
+    days: Decimal,
 }
 
-/// The term's charges on the performing principal, or the overdue charges on the overdue one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Part {
+impl SegAcc {
+    /// What the cap supports of this comparison: all of it without a cap or when the claim is
+    /// within the cap as a rate (a monthly rate counted in whole months, as courts count it);
+    /// otherwise the cap counted by days (how courts state a cut: the annual cap per day).
+    fn lawful(&self, s: &CapSegment) -> Decimal {
+        Self::within(self.claimed, s.enforce, self.allow_enforce, self.allow_enforce_m)
+    }
+
+    /// What payments may cover of this comparison (see `lawful`; the retain rate).
+    fn retainable(&self, s: &CapSegment) -> Decimal {
+        Self::within(self.claimed, s.retain, self.allow_retain, self.allow_retain_m)
+    }
+
+    fn within(claimed: Decimal, rate: Option<Decimal>, by_days: Decimal, by_claims: Decimal) -> Decimal {
+        match rate {
+            None => claimed,
+            Some(_) if claimed <= by_claims => claimed,
+            Some(_) => claimed.min(by_days),
+        }
+    }
+}
+
+/// The term's charges (interest, fees) on the performing principal, or the overdue charges
+/// (overdue interest, compound interest, penalties, late fees) on the overdue principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
     Term,
     Overdue,
 }
@@ -212,7 +298,6 @@ fn window(sched: &[Installment], start: NaiveDate, d: NaiveDate) -> usize {
 }
 
 pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
-    let dpy = input.days_per_year;
     let sched = input.schedule;
     let as_of = input.as_of;
 
@@ -273,6 +358,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
 
     for &day in &days {
         let n_days = Decimal::from((day - t).num_days());
+        let n_years = years(input, t, day);
         let overdue_principal = principal_due.saturating_sub_to_zero(principal_paid);
         // Overdue interest base: completed scheduled interest not yet covered by payments.
         let overdue_interest_base = (interest_due - paid_charges.to_yuan()).max(Decimal::ZERO);
@@ -295,11 +381,11 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             acc.interest += x;
             claimed_now += x;
         }
-        let od = overdue_principal.to_yuan() * input.overdue.rate * n_days / dpy;
+        let od = overdue_principal.to_yuan() * input.overdue.rate * n_years;
         acc.overdue_interest += od;
         claimed_overdue += od;
         if let Some(rate) = input.overdue.compound {
-            let c = overdue_interest_base * rate * n_days / dpy;
+            let c = overdue_interest_base * rate * n_years;
             acc.compound += c;
             claimed_overdue += c;
         }
@@ -340,9 +426,14 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             ] {
                 let a = seg.entry((i, w, part)).or_default();
                 a.claimed += claimed;
-                let base = base.to_yuan() * n_days / dpy;
-                a.allow_enforce += base * s.enforce.unwrap_or(Decimal::ZERO);
-                a.allow_retain += base * s.retain.unwrap_or(Decimal::ZERO);
+                a.base_years += base.to_yuan() * n_years;
+                a.years += n_years;
+                a.days += n_days;
+                let (by_days, by_claims) = (base.to_yuan() * n_days / input.days_per_year, base.to_yuan() * n_years);
+                a.allow_enforce += by_days * s.enforce.unwrap_or(Decimal::ZERO);
+                a.allow_retain += by_days * s.retain.unwrap_or(Decimal::ZERO);
+                a.allow_enforce_m += by_claims * s.enforce.unwrap_or(Decimal::ZERO);
+                a.allow_retain_m += by_claims * s.retain.unwrap_or(Decimal::ZERO);
             }
         }
         t = day;
@@ -403,6 +494,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
                 let penalty = match input.overdue.penalty {
                     Some(Penalty::Once(m)) => m.to_yuan(),
                     Some(Penalty::OncePercent(p)) => inst_unpaid * p,
+                    Some(Penalty::OncePercentMin(p, min)) => (inst_unpaid * p).max(min.to_yuan()),
                     _ => Decimal::ZERO,
                 };
                 let late = match input.overdue.late_fee {
@@ -460,16 +552,26 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
     let lawful_interest = claimed.interest.min(allowed_term);
     let lawful_fees = claimed.fees.min(allowed_term - lawful_interest);
     let lawful_overdue = allowed - lawful_interest - lawful_fees;
-    let mut paid_left = paid_charges;
-    let mut unpaid = |lawful: Money| {
-        let covered = lawful.min(paid_left);
-        paid_left -= covered;
-        lawful - covered
+    let Unpaid { term: unpaid_term, overdue: unpaid_overdue, over_cap_paid, windows } = if input.caps.is_empty() {
+        let term = (lawful_interest + lawful_fees).saturating_sub_to_zero(paid_charges);
+        let left = paid_charges.saturating_sub_to_zero(lawful_interest + lawful_fees);
+        Unpaid {
+            term,
+            overdue: lawful_overdue.saturating_sub_to_zero(left),
+            over_cap_paid: Money::ZERO,
+            windows: Vec::new(),
+        }
+    } else {
+        unpaid_by_window(input, &seg, (opening_interest, opening_overdue), paid_charges)
     };
-    let unpaid_interest = unpaid(lawful_interest);
-    let unpaid_fees = unpaid(lawful_fees);
-    let unpaid_overdue = unpaid(lawful_overdue);
-    let over_cap_paid = paid_left;
+    // The term's part also holds charges for lateness while no principal was overdue (compound
+    // interest on unpaid interest): what it leaves unpaid beyond the term's interest and fees is
+    // such a charge. Payments covered the term's interest before its fees: what is still unpaid
+    // of them is the fees first, then interest.
+    let unpaid_term_charges = unpaid_term.min(lawful_interest + lawful_fees);
+    let unpaid_overdue = unpaid_overdue + (unpaid_term - unpaid_term_charges);
+    let unpaid_fees = unpaid_term_charges.min(lawful_fees);
+    let unpaid_interest = unpaid_term_charges - unpaid_fees;
 
     let mut segments: Vec<SegmentOutcome> = if input.caps.is_empty() {
         vec![SegmentOutcome {
@@ -537,6 +639,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         unpaid_overdue,
         segments,
         applications,
+        windows,
     }
 }
 
@@ -559,7 +662,7 @@ fn retained(caps: &[CapSegment], seg: &std::collections::BTreeMap<Key, SegAcc>, 
     if caps.is_empty() {
         return total_claimed;
     }
-    seg.iter().map(|(k, a)| if caps[k.0].retain.is_some() { a.claimed.min(a.allow_retain) } else { a.claimed }).sum()
+    seg.iter().map(|(k, a)| a.retainable(&caps[k.0])).sum()
 }
 
 fn enforceable(caps: &[CapSegment], seg: &std::collections::BTreeMap<Key, SegAcc>, total_claimed: Decimal) -> Decimal {
@@ -575,8 +678,92 @@ fn enforceable_where(
     seg: &std::collections::BTreeMap<Key, SegAcc>,
     keep: impl Fn(&Key) -> bool,
 ) -> Decimal {
-    seg.iter()
-        .filter(|(k, _)| keep(k))
-        .map(|(k, a)| if caps[k.0].enforce.is_none() { a.claimed } else { a.claimed.min(a.allow_enforce) })
-        .sum()
+    seg.iter().filter(|(k, _)| keep(k)).map(|(k, a)| a.lawful(&caps[k.0])).sum()
+}
+
+/// What is still unpaid of the lawful charges, by part, what was paid above them, and the
+/// comparison of every window.
+struct Unpaid {
+    term: Money,
+    overdue: Money,
+    over_cap_paid: Money,
+    windows: Vec<WindowOutcome>,
+}
+
+/// The days window `w` of cap segment `s` covers, up to the as-of date.
+fn window_days(input: &LedgerInput<'_>, s: &CapSegment, w: usize) -> (NaiveDate, NaiveDate) {
+    let sched = input.schedule;
+    let (before, last) = if w < sched.len() {
+        (if w == 0 { input.start } else { sched[w - 1].due }, sched[w].due)
+    } else {
+        let anchor = sched.last().map_or(input.start, |i| i.due);
+        let m = (w - sched.len()) as u32;
+        (add_period(anchor, yuqi_case::Period::Month, m), add_period(anchor, yuqi_case::Period::Month, m + 1))
+    };
+    let from = before.succ_opt().unwrap_or(before).max(s.from);
+    let until = last.min(input.as_of).min(s.until.unwrap_or(last));
+    (from, until.max(from))
+}
+
+/// Payments to charges are set against the charges in the order they arose — a stated
+/// balance first, then each window and part — each window taking what may be retained of it
+/// (all it claimed without a retain rate). A window keeps only its own payments: what was
+/// paid above a window's lawful charges is not set against another window's (a court caps
+/// what the lender now claims and does not reopen what was paid; offsetting is a separate
+/// scenario, through the retain rate).
+fn unpaid_by_window(
+    input: &LedgerInput<'_>,
+    seg: &std::collections::BTreeMap<Key, SegAcc>,
+    (opening_interest, opening_overdue): (Money, Money),
+    paid_charges: Money,
+) -> Unpaid {
+    let caps = input.caps;
+    let mut left = paid_charges.to_yuan();
+    let mut take = |capacity: Decimal| {
+        let p = capacity.max(Decimal::ZERO).min(left);
+        left -= p;
+        p
+    };
+    let mut term = Decimal::ZERO;
+    let mut overdue = Decimal::ZERO;
+    let mut over = Decimal::ZERO;
+    term += opening_interest.to_yuan() - take(opening_interest.to_yuan());
+    overdue += opening_overdue.to_yuan() - take(opening_overdue.to_yuan());
+    let mut windows = Vec::new();
+    for (k, a) in seg {
+        let s = &caps[k.0];
+        let lawful = a.lawful(s);
+        let capacity = a.retainable(s);
+        let p = take(capacity);
+        let unpaid = (lawful - p).max(Decimal::ZERO);
+        over += (p - lawful).max(Decimal::ZERO);
+        match k.2 {
+            Part::Term => term += unpaid,
+            Part::Overdue => overdue += unpaid,
+        }
+        // A part with nothing claimed and no principal to compare is not a comparison.
+        if a.claimed.is_zero() && a.base_years.is_zero() {
+            continue;
+        }
+        let (from, until) = window_days(input, s, k.1);
+        windows.push(WindowOutcome {
+            from,
+            until,
+            days: a.days.try_into().unwrap_or(0),
+            part: k.2,
+            base: if a.years.is_zero() { Money::ZERO } else { Money::round_from_yuan(a.base_years / a.years) },
+            enforce: s.enforce,
+            claimed: Money::round_from_yuan(a.claimed),
+            allowance: s.enforce.map(|_| Money::round_from_yuan(a.allow_enforce)),
+            lawful: Money::round_from_yuan(lawful),
+            paid: Money::round_from_yuan(p),
+            unpaid: Money::round_from_yuan(unpaid),
+        });
+    }
+    Unpaid {
+        term: Money::round_from_yuan(term),
+        overdue: Money::round_from_yuan(overdue),
+        over_cap_paid: Money::round_from_yuan(over + left),
+        windows,
+    }
 }

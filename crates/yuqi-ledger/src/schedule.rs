@@ -165,8 +165,9 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> Option<u32> {
 }
 
 /// One repayment of principal and interest at maturity. A term of whole months
-/// earns the monthly rate per month (how contracts state it); any other term
-/// earns the annual rate per day on the legal day-count basis.
+/// earns the monthly rate per month (how contracts state it), a monthly rate over any other
+/// term whole months and then days; any other rate the annual rate per day on the legal
+/// day-count basis.
 fn bullet(
     debt: &Debt,
     principal: Money,
@@ -178,6 +179,11 @@ fn bullet(
     let p = principal.to_yuan();
     let interest = match (period, whole_months(debt.contract_date, maturity)) {
         (Period::Month, Some(m)) => p * debt.rate.monthly_equivalent(days_per_year) * Decimal::from(m),
+        // A monthly rate counts whole months, then the days left over (as the ledger does).
+        _ if debt.rate.per == RatePer::Month => {
+            p * debt.rate.annual_equivalent(days_per_year)
+                * crate::engine::month_time(debt.contract_date, maturity, days_per_year)
+        }
         _ => {
             let days = (maturity - debt.contract_date).num_days();
             p * debt.rate.annual_equivalent(days_per_year) * Decimal::from(days) / days_per_year

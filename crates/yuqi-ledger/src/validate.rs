@@ -122,13 +122,14 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
         // Every later date check would blame the same mistake again.
         return;
     }
-    if let Some(o) = &debt.opening
-        && o.date > as_of
+    // A guarantor's recourse is computed as a balance on the day it paid.
+    if let Some(o) = debt.opening.as_ref().map(|o| o.date).or(debt.recourse.as_ref().map(|r| r.date))
+        && o > as_of
     {
         out.push(InputError {
             debt: Some(debt.id.clone()),
             field: CaseField::AsOf,
-            problem: InputProblem::OpeningAfterAsOf { opening: o.date, as_of },
+            problem: InputProblem::OpeningAfterAsOf { opening: o, as_of },
         });
         return;
     }
@@ -143,7 +144,11 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
     // caps::plan: financial lenders get the financial segments, the others and microloans the
     // private ones, and so does a non-AMC assignee of a financial lender (its disputed scenario).
     let kind = debt.rate_kind();
-    let private = !kind.is_financial_institution()
+    if let Some(r) = debt.recourse.as_ref().filter(|r| r.rate.is_none()) {
+        // audit::recourse_as_balance: the LPR of the day the guarantor paid.
+        lpr_needed(contract_field(), r.date, false, out);
+    }
+    let private = kind != LenderKind::Guarantor && !kind.is_financial_institution()
         || kind == LenderKind::Microloan
         || (debt.kind == LenderKind::Assignee && debt.assignee_kind != Some(yuqi_case::AssigneeKind::Amc));
     let later = filing_date.max(debt.contract_date);

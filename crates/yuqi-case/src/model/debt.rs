@@ -42,6 +42,24 @@ pub struct Debt {
     pub credit: Option<CreditInfo>,
     /// A balance a creditor or a court stated on a date: the computation starts there.
     pub opening: Option<Opening>,
+    /// A guarantor's recourse (`kind = "guarantor"`): what it paid for the borrower.
+    pub recourse: Option<Recourse>,
+}
+
+/// What a guarantor paid the lender for the borrower (代偿), the claim it now has against
+/// the borrower (民法典 第700条).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recourse {
+    pub date: NaiveDate,
+    pub paid: Money,
+    /// The loan principal in what was paid, when the payment states it: interest on the
+    /// recourse runs on this part when no rate was agreed.
+    pub principal: Option<Money>,
+    /// The recourse rate the guarantee agreement sets (代偿款利息); `None` = not agreed.
+    pub rate: Option<RateInput>,
+    /// What the borrower lawfully owed the lender that day, when known: the guarantor
+    /// recovers no more than that.
+    pub owed: Option<Money>,
 }
 
 /// What was owed on a date, as a creditor or a court stated it (`[debt.opening]`). What came
@@ -103,6 +121,7 @@ impl Debt {
             assignments: Vec::new(),
             credit: None,
             opening: None,
+            recourse: None,
         }
     }
 

@@ -18,10 +18,12 @@ pub enum LenderKind {
     Unlicensed,
     /// 债权受让人（资产管理公司、保理公司、“催收公司”等）
     Assignee,
+    /// 代偿后追偿的保证人（融资担保公司、个人保证人）：债权是追偿权，不是借款
+    Guarantor,
 }
 
 impl LenderKind {
-    pub const ALL: [LenderKind; 7] = [
+    pub const ALL: [LenderKind; 8] = [
         LenderKind::Bank,
         LenderKind::ConsumerFinance,
         LenderKind::Microloan,
@@ -29,6 +31,7 @@ impl LenderKind {
         LenderKind::Private,
         LenderKind::Unlicensed,
         LenderKind::Assignee,
+        LenderKind::Guarantor,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +43,7 @@ impl LenderKind {
             LenderKind::Private => "private",
             LenderKind::Unlicensed => "unlicensed",
             LenderKind::Assignee => "assignee",
+            LenderKind::Guarantor => "guarantor",
         }
     }
 
@@ -52,6 +56,7 @@ impl LenderKind {
             LenderKind::Private => "民间借贷（个人或非金融企业）",
             LenderKind::Unlicensed => "无放贷资格的出借人",
             LenderKind::Assignee => "债权受让人",
+            LenderKind::Guarantor => "代偿后追偿的担保人",
         }
     }
 
@@ -74,6 +79,7 @@ impl LenderKind {
             "个人" | "民间借贷" | "私人" => Some(LenderKind::Private),
             "无资质" | "无牌" | "高利贷" | "职业放贷人" => Some(LenderKind::Unlicensed),
             "受让人" | "债权受让人" | "资产管理公司" | "催收公司" => Some(LenderKind::Assignee),
+            "担保人" | "担保公司" | "融资担保公司" | "保证人" | "追偿" => Some(LenderKind::Guarantor),
             _ => None,
         })
     }

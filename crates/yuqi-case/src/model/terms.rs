@@ -126,6 +126,9 @@ pub enum FeeTiming {
     Upfront,
     /// Charged with every instalment.
     PerPeriod,
+    /// Paid back to the lender (or someone it named) a few days after the money arrived —
+    /// a kickback, which takes from the loan what a deduction would have.
+    Kickback(chrono::NaiveDate),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,6 +155,8 @@ pub enum Penalty {
     Once(Money),
     /// A fraction of each overdue instalment, once.
     OncePercent(Decimal),
+    /// A fraction of each overdue instalment, once, and at least this much ("5%，最低30元").
+    OncePercentMin(Decimal, Money),
     /// A fraction of the overdue amount per day.
     DailyPercent(Decimal),
 }

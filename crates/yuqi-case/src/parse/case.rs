@@ -240,6 +240,36 @@ impl Cx<'_> {
             }
             Some(Opening { date: date?, principal: principal?, interest, overdue, by })
         });
+        let recourse = d.recourse.as_ref().and_then(|o| {
+            let span = o.span();
+            let r = o.get_ref();
+            let date = self.req(&r.date, &span, "date", "担保人代偿（替你还款）的日期", Self::date);
+            let paid = self.req(&r.paid, &span, "paid", "担保人代偿的金额", Self::positive_money);
+            let principal = self.opt(&r.principal, Self::positive_money);
+            let rate = self.opt(&r.rate, Self::rate);
+            let owed = self.opt(&r.owed, Self::positive_money);
+            if let (Some(p), Some(paid)) = (principal, paid)
+                && p > paid
+            {
+                self.err(span.clone(), format!("代偿中的本金 {p} 大于代偿总额 {paid}"));
+            }
+            if let (Some(date), Some(c)) = (date, contract_date)
+                && date < c
+            {
+                self.err(span.clone(), format!("代偿日 {date} 早于借款日期 {c}"));
+            }
+            Some(Recourse { date: date?, paid: paid?, principal, rate, owed })
+        });
+        match (kind, &recourse) {
+            (Some(LenderKind::Guarantor), None) => self.err(
+                here.clone(),
+                "kind = \"guarantor\"（担保人追偿）时要写 [debt.recourse]：代偿日期 date 和金额 paid".to_string(),
+            ),
+            (Some(k), Some(_)) if k != LenderKind::Guarantor => {
+                self.err(here.clone(), "[debt.recourse] 只用于担保人追偿：请把 kind 写成 \"guarantor\"".to_string())
+            }
+            _ => {}
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -268,6 +298,7 @@ impl Cx<'_> {
             assignments,
             credit,
             opening,
+            recourse,
         })
     }
 }

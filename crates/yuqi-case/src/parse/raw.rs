@@ -129,6 +129,7 @@ pub(super) struct RawDebt {
     pub(super) assignment: Vec<Spanned<RawAssignment>>,
     pub(super) credit: Option<Spanned<RawCredit>>,
     pub(super) opening: Option<Spanned<RawOpening>>,
+    pub(super) recourse: Option<Spanned<RawRecourse>>,
     #[serde(default)]
     pub(super) fee: Vec<Spanned<RawFee>>,
     pub(super) overdue: Option<Spanned<RawOverdue>>,
@@ -149,7 +150,18 @@ pub(super) struct RawScheduleRow {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct RawRecourse {
+    pub(super) date: Field,
+    pub(super) paid: Field,
+    pub(super) principal: Field,
+    pub(super) rate: Field,
+    pub(super) owed: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RawFee {
+    pub(super) date: Field,
     pub(super) name: Field,
     pub(super) kind: Field,
     pub(super) amount: Field,

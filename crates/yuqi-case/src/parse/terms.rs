@@ -110,11 +110,25 @@ impl Cx<'_> {
                     "deducted" | "放款时扣除" | "预扣" | "砍头息" => Some(FeeTiming::Deducted),
                     "upfront" | "放款当日支付" | "先付" => Some(FeeTiming::Upfront),
                     "per_period" | "每期" | "按期" => Some(FeeTiming::PerPeriod),
+                    "kickback" | "放款后返还" | "返还" | "回扣" => Some(FeeTiming::Kickback(NaiveDate::MIN)),
                     _ => None,
                 },
-                "deducted（放款时从本金扣除）, upfront（放款当日另付）, per_period（每期随还款收取）",
+                "deducted（放款时从本金扣除）, upfront（放款当日另付）, per_period（每期随还款收取）, kickback（放款后几天内返还给对方，要写 date）",
             )
         });
+        let date = self.opt(&f.date, Self::date);
+        let timing = match (timing, date) {
+            (Some(FeeTiming::Kickback(_)), Some(d)) => Some(FeeTiming::Kickback(d)),
+            (Some(FeeTiming::Kickback(_)), None) => {
+                self.err(span.clone(), "timing = \"kickback\" 时要写 date（返还给对方的日期）".to_string());
+                None
+            }
+            (Some(_), Some(_)) => {
+                self.err(span.clone(), "费用的 date 只用于 kickback（放款后返还）".to_string());
+                None
+            }
+            (t, _) => t,
+        };
         let payee = match &f.payee {
             Some(v) => self.choice(
                 v,
@@ -143,14 +157,22 @@ impl Cx<'_> {
             let Value::Table(t) = v.get_ref() else {
                 cx.err(
                     v.span(),
-                    "违约金写法：{ once = 50 }、{ once_percent = \"5%\" } 或 { daily_percent = \"0.1%\" }".to_string(),
+                    "违约金写法：{ once = 50 }、{ once_percent = \"5%\" }、{ once_percent = \"5%\", min = 30 } 或 { daily_percent = \"0.1%\" }".to_string(),
                 );
                 return None;
             };
             let inner = |k: &str| t.get(k).map(|x| Spanned::new(v.span(), x.clone()));
+            let min = inner("min");
+            if min.is_some() && inner("once_percent").is_none() {
+                cx.err(v.span(), "违约金的最低金额 min 只能和 once_percent 一起写".to_string());
+                return None;
+            }
             match (inner("once"), inner("once_percent"), inner("daily_percent")) {
                 (Some(m), None, None) => cx.positive_money(&m).map(Penalty::Once),
-                (None, Some(p), None) => cx.fraction(&p).map(Penalty::OncePercent),
+                (None, Some(p), None) => match min {
+                    Some(m) => Some(Penalty::OncePercentMin(cx.fraction(&p)?, cx.positive_money(&m)?)),
+                    None => cx.fraction(&p).map(Penalty::OncePercent),
+                },
                 (None, None, Some(p)) => cx.fraction(&p).map(Penalty::DailyPercent),
                 _ => {
                     cx.err(v.span(), "违约金只能用 once、once_percent、daily_percent 之一".to_string());

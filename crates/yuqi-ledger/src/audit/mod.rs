@@ -170,6 +170,96 @@ fn due_on_demand(debt: &Debt, dates: LegalDates) -> Option<(Debt, TraceStep)> {
     Some((d, TraceStep::new("no_term_due_on_demand", text).on(due)))
 }
 
+/// A guarantor's recourse (民法典 第700条) is computed as a balance on the day it paid: what it
+/// paid (no more than the borrower lawfully owed, when that is known), the loan principal in
+/// it as the base, interest from the next day at the rate the guarantee agreement sets or, when
+/// none, the one-year LPR of the payment day — fixed, as courts take it. A penalty agreed as a
+/// share or sum stands beside it (reducible on the borrower's request, 第585条, never cut
+/// here); a daily penalty runs on the whole unpaid amount.
+fn recourse_as_balance(
+    debt: &Debt,
+    trace: &mut Vec<TraceStep>,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<Debt>, AuditError> {
+    use yuqi_case::{Opening, OverdueTerms, Penalty};
+    use yuqi_money::RateInput;
+    let Some(r) = &debt.recourse else {
+        return Ok(None);
+    };
+    let paid = r.owed.map_or(r.paid, |o| r.paid.min(o));
+    let base = r.principal.unwrap_or(paid).min(paid);
+    let (rate, rate_text) = match &r.rate {
+        Some(rate) => (rate.clone(), format!("担保合同约定的追偿利率 {}", rate.text)),
+        None => {
+            let lpr = law().lpr(r.date)?;
+            (
+                RateInput::annual(lpr.one_year),
+                format!(
+                    "担保合同没有约定追偿利率：按代偿日 {} 的一年期LPR {}（{} 公布）计算，此后不随LPR变动",
+                    r.date,
+                    pct(lpr.one_year),
+                    lpr.published
+                ),
+            )
+        }
+    };
+    let once = match debt.overdue.penalty {
+        Some(Penalty::Once(m)) => m,
+        Some(Penalty::OncePercent(p)) => Money::round_from_yuan(paid.to_yuan() * p),
+        Some(Penalty::OncePercentMin(p, min)) => Money::round_from_yuan(paid.to_yuan() * p).max(min),
+        _ => Money::ZERO,
+    };
+    let daily = match debt.overdue.penalty {
+        Some(p @ Penalty::DailyPercent(_)) => Some(p),
+        _ => None,
+    };
+    trace.push(
+        TraceStep::new(
+            "guarantor_recourse",
+            format!(
+                "担保人于 {} 代偿 {}{}；追偿以其中的本金 {} 为基数，{}",
+                r.date,
+                r.paid.to_grouped_string(),
+                match r.owed {
+                    Some(o) if o < r.paid => format!(
+                        "，超过你当时依法应还的 {}，只能追偿 {}",
+                        o.to_grouped_string(),
+                        paid.to_grouped_string()
+                    ),
+                    Some(_) => "（不超过你当时依法应还的数额）".to_string(),
+                    None => "（未填写你当时依法应还多少，没有核对代偿是否超过）".to_string(),
+                },
+                base.to_grouped_string(),
+                rate_text
+            ),
+        )
+        .on(r.date)
+        .amount(paid),
+    );
+    if debt.overdue.penalty.is_some() {
+        findings.push(Finding::new(
+            "recourse_penalty",
+            Severity::Info,
+            "recourse_penalty_reducible",
+            "担保合同约定的违约金可以请求减少",
+            "担保合同约定的违约金，法院一般按约定支持；如果明显过高，你可以在诉讼中请求法院适当减少（需要自己提出）。本工具按约定计算，没有减少。".to_string(),
+        ));
+    }
+    let mut d = debt.clone();
+    d.opening = Some(Opening {
+        date: r.date,
+        principal: base,
+        interest: paid - base,
+        overdue: once,
+        by: Some("担保人代偿".to_string()),
+    });
+    d.rate = rate.clone();
+    d.rate_missing = false;
+    d.fees.clear();
+    d.overdue = OverdueTerms { rate: Some(rate), markup: None, compound: false, penalty: daily, late_fee: None };
+    Ok(Some(d))
+}
+
 /// Audits every debt of a case.
 pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditError> {
     let problems = crate::validate::validate(case, opts);
@@ -265,6 +355,14 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
             .on(o.date),
         );
     }
+    let as_balance;
+    let debt = match recourse_as_balance(debt, &mut trace, &mut findings)? {
+        Some(d) => {
+            as_balance = d;
+            &as_balance
+        }
+        None => debt,
+    };
     let on_demand;
     let debt = match due_on_demand(debt, dates) {
         Some((d, step)) => {
@@ -303,6 +401,14 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
             "计息基准",
         )),
     });
+    if debt.rate.per == yuqi_money::RatePer::Month && !debt.rate.is_zero() {
+        trace.push(TraceStep::new(
+            "monthly_rate_whole_months",
+            format!(
+                "合同按月约定利率：整月按月利率计算（每月为一年的十二分之一，上限也这样折算），不足一月的天数按年利率 ÷ {dpy} 逐日计算"
+            ),
+        ));
+    }
     let overdue = steps::overdue_rule(debt, dpy, &mut trace, &mut findings)?;
 
     // 5. Ledgers: the lender's view and every lawful scenario.

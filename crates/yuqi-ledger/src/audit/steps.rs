@@ -28,7 +28,7 @@ pub(super) fn recognised_principal(debt: &Debt, trace: &mut Vec<TraceStep>, find
             debt.principal.to_grouped_string(),
             debt.received.to_grouped_string(),
             if upfront.is_positive() {
-                format!("，放款当日另付费用 {}", upfront.to_grouped_string())
+                format!("，放款当日另付或放款后返还的费用 {}", upfront.to_grouped_string())
             } else {
                 String::new()
             },
@@ -59,15 +59,32 @@ pub(super) fn recognised_principal(debt: &Debt, trace: &mut Vec<TraceStep>, find
             .amount(deducted),
         );
     }
+    for f in &debt.fees {
+        if let yuqi_case::FeeTiming::Kickback(on) = f.timing {
+            let days = (on - debt.contract_date).num_days();
+            trace.push(
+                TraceStep::new(
+                    "kickback",
+                    format!(
+                        "放款后第 {days} 天（{on}）返还给对方 {}（{}）：到手的钱被拿回，和预先扣除一样，不算本金",
+                        debt.fee_amount(f).to_grouped_string(),
+                        f.name
+                    ),
+                )
+                .on(on)
+                .amount(debt.fee_amount(f)),
+            );
+        }
+    }
     if upfront.is_positive() {
         findings.push(
             Finding::new(
                 "upfront_fee",
                 Severity::Violation,
                 "upfront_fee_not_principal",
-                "放款当日另收费用，视同预扣",
+                "放款时另收或放款后拿回的费用，视同预扣",
                 format!(
-                    "放款当日要求另付 {} 元费用，实质上减少了可用资金，按预扣处理，依法本金为 {} 元。",
+                    "放款当日或放款后不久要求另付、返还共 {} 元，实质上减少了可用资金，按预扣处理，依法本金为 {} 元。",
                     upfront.to_grouped_string(),
                     principal_initial.to_grouped_string()
                 ),
@@ -310,6 +327,8 @@ impl<'a> Runs<'a> {
             days_per_year: self.dpy,
             as_of,
             opening,
+            months_from: (self.debt.rate.per == yuqi_money::RatePer::Month && !self.debt.rate.is_zero())
+                .then_some(start),
         }
     }
 
