@@ -200,3 +200,14 @@ fn a_penalty_may_have_a_minimum_beside_a_share() {
     let e = errors(&with("{ once = 50, min = 30 }"));
     assert!(e[0].message.contains("min"), "{e:?}");
 }
+
+#[test]
+fn a_claim_states_at_least_one_term_and_not_both_overdue_forms() {
+    let with = |c: &str| format!("{GOOD}\n[debt.claim]\n{c}\n");
+    let case = parse_case(&with("markup = \"30%\""), "case.toml").expect("parses");
+    assert!(case.debts[0].claim.as_ref().is_some_and(|c| c.markup.is_some()));
+    let e = errors(&with("note = 1"));
+    assert!(e[0].message.contains("未知字段"), "{e:?}");
+    let e = errors(&with("overdue_rate = \"年化10%\"\nmarkup = \"30%\""));
+    assert!(e[0].message.contains("只能写一个"), "{e:?}");
+}

@@ -2,7 +2,7 @@
 //! collector's demand, card terms and the credit-report entry.
 
 use chrono::NaiveDate;
-use yuqi_money::{Money, RateInput};
+use yuqi_money::{Decimal, Money, RateInput};
 
 use super::{AssigneeKind, Assignment, Event, Fee, FeeAmount, LenderKind, OverdueTerms, Repayment};
 
@@ -44,6 +44,19 @@ pub struct Debt {
     pub opening: Option<Opening>,
     /// A guarantor's recourse (`kind = "guarantor"`): what it paid for the borrower.
     pub recourse: Option<Recourse>,
+    /// What the lender claims in court when it asks less than the contract allows.
+    pub claim: Option<Claim>,
+}
+
+/// A claim for less than the contract allows (`[debt.claim]`): a court does not award more
+/// than was asked (民事诉讼法 第13条), so the computation uses these terms where given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Claim {
+    /// The rate claimed for the loan term.
+    pub rate: Option<RateInput>,
+    /// The overdue rate claimed, or the markup on the rate (banks' 罚息上浮).
+    pub overdue_rate: Option<RateInput>,
+    pub markup: Option<Decimal>,
 }
 
 /// What a guarantor paid the lender for the borrower (代偿), the claim it now has against
@@ -122,6 +135,7 @@ impl Debt {
             credit: None,
             opening: None,
             recourse: None,
+            claim: None,
         }
     }
 

@@ -260,6 +260,20 @@ impl Cx<'_> {
             }
             Some(Recourse { date: date?, paid: paid?, principal, rate, owed })
         });
+        let claim = d.claim.as_ref().map(|c| {
+            let (span, r) = (c.span(), c.get_ref());
+            if r.overdue_rate.is_some() && r.markup.is_some() {
+                self.err(span.clone(), "主张的逾期利率 overdue_rate 与上浮比例 markup 只能写一个".to_string());
+            }
+            if r.rate.is_none() && r.overdue_rate.is_none() && r.markup.is_none() {
+                self.err(span, "[debt.claim] 要写对方主张的 rate、overdue_rate 或 markup 中的至少一项".to_string());
+            }
+            Claim {
+                rate: self.opt(&r.rate, Self::rate),
+                overdue_rate: self.opt(&r.overdue_rate, Self::rate),
+                markup: self.opt(&r.markup, Self::fraction),
+            }
+        });
         match (kind, &recourse) {
             (Some(LenderKind::Guarantor), None) => self.err(
                 here.clone(),
@@ -299,6 +313,7 @@ impl Cx<'_> {
             credit,
             opening,
             recourse,
+            claim,
         })
     }
 }

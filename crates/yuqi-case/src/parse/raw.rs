@@ -130,6 +130,7 @@ pub(super) struct RawDebt {
     pub(super) credit: Option<Spanned<RawCredit>>,
     pub(super) opening: Option<Spanned<RawOpening>>,
     pub(super) recourse: Option<Spanned<RawRecourse>>,
+    pub(super) claim: Option<Spanned<RawClaim>>,
     #[serde(default)]
     pub(super) fee: Vec<Spanned<RawFee>>,
     pub(super) overdue: Option<Spanned<RawOverdue>>,
@@ -146,6 +147,14 @@ pub(super) struct RawScheduleRow {
     pub(super) principal: Field,
     pub(super) interest: Field,
     pub(super) fees: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClaim {
+    pub(super) rate: Field,
+    pub(super) overdue_rate: Field,
+    pub(super) markup: Field,
 }
 
 #[derive(Deserialize)]

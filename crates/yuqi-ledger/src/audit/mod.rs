@@ -260,6 +260,41 @@ fn recourse_as_balance(
     Ok(Some(d))
 }
 
+/// The debt on the terms the lender claims, when it claims less than the contract allows
+/// (`[debt.claim]`; a court does not award more than was asked, 民事诉讼法 第13条). A claimed
+/// term higher than the contract's is ignored: the contract already limits the claim.
+fn claimed_terms(debt: &Debt, trace: &mut Vec<TraceStep>) -> Option<Debt> {
+    let c = debt.claim.as_ref()?;
+    let dpy = Decimal::from(365);
+    let mut d = debt.clone();
+    let mut said = Vec::new();
+    if let Some(r) = &c.rate
+        && r.annual_equivalent(dpy) < debt.rate.annual_equivalent(dpy)
+    {
+        said.push(format!("借期内利率只主张 {}（合同约定 {}）", r.text, debt.rate.text));
+        d.rate = r.clone();
+        d.rate_missing = false;
+    }
+    if let Some(r) = &c.overdue_rate {
+        said.push(format!("逾期利率只主张 {}", r.text));
+        d.overdue.rate = Some(r.clone());
+        d.overdue.markup = None;
+    }
+    if let Some(m) = c.markup {
+        said.push(format!("罚息只主张在利率上加收 {}", pct(m)));
+        d.overdue.markup = Some(m);
+        d.overdue.rate = None;
+    }
+    if said.is_empty() {
+        return None;
+    }
+    trace.push(TraceStep::new(
+        "claim_below_contract",
+        format!("出借人{}：法院不超出诉讼请求判决，按主张的计算", said.join("，")),
+    ));
+    Some(d)
+}
+
 /// Audits every debt of a case.
 pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditError> {
     let problems = crate::validate::validate(case, opts);
@@ -409,10 +444,15 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
             ),
         ));
     }
-    let overdue = steps::overdue_rule(debt, dpy, &mut trace, &mut findings)?;
+    // A claim for less than the contract allows: the ledgers run on the terms claimed.
+    let claimed = claimed_terms(debt, &mut trace);
+    let ledger_debt = claimed.as_ref().unwrap_or(debt);
+    let overdue = steps::overdue_rule(ledger_debt, dpy, &mut trace, &mut findings)?;
+    let claimed_schedules = claimed.as_ref().map(|d| steps::schedules(d, principal_initial, &dpy_param, &mut trace));
+    let ledger_schedules = claimed_schedules.as_ref().unwrap_or(&schedules);
 
     // 5. Ledgers: the lender's view and every lawful scenario.
-    let runs = steps::Runs::new(debt, principal_initial, &schedules, overdue, dpy);
+    let runs = steps::Runs::new(ledger_debt, principal_initial, ledger_schedules, overdue, dpy);
     let contract_view = runs.contract(dates.as_of);
     let mut results: Vec<ScenarioResult> = scenarios.iter().map(|s| runs.scenario(s, dates.as_of)).collect();
     let lawful = results.remove(0);
