@@ -1,5 +1,9 @@
 //! The real annual cost of a loan contract (PBOC announcement 〔2021〕 No. 3):
 //! all costs against the money actually received, by internal rate of return.
+//!
+//! [`RateMeasure`] is the one place that names the annual rates a borrower or a lawyer reads and
+//! fixes their order: every shell (CLI, documents, letters, web pages, the API description) takes
+//! the names from here, so the same figure has the same name everywhere. See docs/law/apr.md §5.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -38,6 +42,76 @@ pub struct Apr {
     pub error: Option<IrrError>,
 }
 
+/// One of the annual rates computed from a contract's cash flows.
+///
+/// [`RateMeasure::HEADLINE`] is the one compared with the legal caps and shown wherever a single
+/// annual rate is shown (a table column, a letter); the others follow it, in [`RateMeasure::ALL`]
+/// order, only where the computation is shown in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateMeasure {
+    /// Periodic IRR × periods per year ([`Apr::nominal`]): the simple annual rate on the money
+    /// actually in use, fees included. The headline.
+    Nominal,
+    /// (1 + periodic IRR)^periods − 1 ([`Apr::effective`]).
+    Effective,
+    /// XIRR on the schedule's dates, act/365 ([`Apr::xirr`]).
+    Xirr,
+}
+
+/// What the contract itself states as the rate, as every report labels it: the rate on the
+/// contract amount, without fees or deductions — not an annual cost.
+pub const STATED_RATE_ZH: &str = "合同写的利率";
+
+impl RateMeasure {
+    /// The measure compared with the caps and shown wherever one annual rate is shown.
+    pub const HEADLINE: RateMeasure = RateMeasure::Nominal;
+    /// Every measure, in the order reports show them.
+    pub const ALL: [RateMeasure; 3] = [RateMeasure::Nominal, RateMeasure::Effective, RateMeasure::Xirr];
+
+    /// The measure's one name, in every report, page and letter.
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            RateMeasure::Nominal => "真实年化利率",
+            RateMeasure::Effective => "复利年化利率",
+            RateMeasure::Xirr => "按还款日期计算的复利年化利率",
+        }
+    }
+
+    /// How the measure is computed, in one plain clause (no legal number, no citation: the
+    /// documents add the citation from the law data).
+    pub const fn how_zh(self) -> &'static str {
+        match self {
+            RateMeasure::Nominal => {
+                "把利息和全部费用都算进去，按实际到手、还没还的钱计算，每期利率乘以一年的期数，利息不再生利息"
+            }
+            RateMeasure::Effective => "用同样的每期利率，按利息再生利息（复利）滚算一年，所以比真实年化利率高",
+            RateMeasure::Xirr => "按合同每笔还款的具体日期和天数、以复利计算，还款日不规则时也能算",
+        }
+    }
+}
+
+impl Apr {
+    /// The figure of one measure.
+    pub fn value(&self, m: RateMeasure) -> Option<Decimal> {
+        match m {
+            RateMeasure::Nominal => self.nominal,
+            RateMeasure::Effective => self.effective,
+            RateMeasure::Xirr => self.xirr,
+        }
+    }
+
+    /// The headline figure ([`RateMeasure::HEADLINE`]).
+    pub fn headline(&self) -> Option<Decimal> {
+        self.value(RateMeasure::HEADLINE)
+    }
+
+    /// Every measure with its figure, in report order.
+    pub fn measures(&self) -> [(RateMeasure, Option<Decimal>); 3] {
+        RateMeasure::ALL.map(|m| (m, self.value(m)))
+    }
+}
+
 /// Money the borrower could actually use on day 0: received minus fees paid that day.
 pub fn net_received(debt: &Debt) -> Money {
     let upfront: Money = debt.fees.iter().filter(|f| f.timing == FeeTiming::Upfront).map(|f| debt.fee_amount(f)).sum();
@@ -69,20 +143,32 @@ pub fn contract_apr(debt: &Debt, schedule: &[Installment], days_per_year: Decima
                 Some(months) if matches!(period, yuqi_case::Period::Month) => 12.0 / f64::from(months),
                 _ => dpy / days,
             };
-            (irr::irr(&amounts), Some(m), "到期一次还本付息：单期收益率 × 每年期数".to_string())
+            (
+                irr::irr(&amounts),
+                Some(m),
+                format!("到期一次还本付息：{} = 这一期的收益率 × 一年的期数", RateMeasure::Nominal.name_zh()),
+            )
         }
         Repayment::Method { period, .. } => {
             let m = periods_per_year(*period, days_per_year).to_string().parse::<f64>().ok();
             (
                 irr::irr(&amounts),
                 m,
-                "等间隔还款：先求每期的内部收益率；名义年化 = 每期收益率 × 每年期数；实际年化 = (1 + 每期收益率)^每年期数 − 1".to_string(),
+                format!(
+                    "等间隔还款：先求每期的内部收益率；{} = 每期收益率 × 每年期数；{} = (1 + 每期收益率)^每年期数 − 1",
+                    RateMeasure::Nominal.name_zh(),
+                    RateMeasure::Effective.name_zh()
+                ),
             )
         }
         Repayment::Explicit(_) => (
             Err(IrrError::NoRoot),
             None,
-            "还款日不规则：按实际还款日期和天数计算实际年化；名义年化按月复利折算".to_string(),
+            format!(
+                "还款日不规则：按还款日期和天数求{}；{}由它按月折算（月利率 × 12）",
+                RateMeasure::Xirr.name_zh(),
+                RateMeasure::Nominal.name_zh()
+            ),
         ),
     };
 
