@@ -20,6 +20,7 @@ pub mod facts;
 pub mod glossary;
 pub mod legal;
 pub mod letters;
+pub mod rates;
 pub mod sections;
 
 use chrono::NaiveDate;

@@ -314,11 +314,13 @@ fn lending_paragraph(f: &Facts<'_>, d: &yuqi_case::Debt, a: &yuqi_ledger::DebtAu
             ]);
         }
         None => {
-            p.extend(inl!["据本人核算，计入全部费用后，这笔借款的真实年化利率约为"]);
+            // The headline measure under its one name, the figure the report and the pages show.
+            p.push(Inline::text(format!(
+                "据本人核算，计入全部费用、按实际到手的金额计算，这笔借款的{}约为",
+                crate::rates::headline_name()
+            )));
             p.push(computed(
-                a.apr_xirr
-                    .or(a.apr_effective)
-                    .map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2)),
+                a.apr.headline().map_or_else(|| "（无法计算）".to_string(), |r| yuqi_money::format_rate_percent(r, 2)),
                 "irr",
             ));
             p.push(Inline::text("。"));

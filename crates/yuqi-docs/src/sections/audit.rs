@@ -5,14 +5,14 @@ use yuqi_case::Debt;
 use yuqi_ledger::caps::LegalDates;
 use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{DebtAudit, audit_debt};
-use yuqi_money::{ROUNDING_POLICY_ZH, format_rate_percent};
+use yuqi_money::ROUNDING_POLICY_ZH;
 use yuqi_util::ChartWidth;
 
 use super::{SectionOptions, finding_item, h, m, note, om, para, pct};
 use crate::charts::{self, AmountPoint};
 use crate::doc::{Block, Inline};
 use crate::facts::{computed, yuan};
-use crate::{Inputs, inl};
+use crate::{Inputs, inl, rates};
 
 /// Points per amount chart.
 const MAX_POINTS: u32 = 48;
@@ -63,9 +63,19 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
     out.push(Block::Table {
         // What the borrower came for first: the most the law supports, what they demand, the
         // difference; then how it was reached.
-        columns: ["借款", "依法最多应还", "对方要求", "多要", "合同本金", "实际到手", "真实年化", "适用上限", "出借人"]
-            .map(String::from)
-            .to_vec(),
+        columns: [
+            "借款",
+            "依法最多应还",
+            "对方要求",
+            "多要",
+            "合同本金",
+            "实际到手",
+            rates::headline_name(),
+            "适用上限",
+            "出借人",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: a
             .debts
             .iter()
@@ -77,7 +87,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
                     d.excess.filter(|x| x.is_positive()).map_or_else(|| "—".to_string(), m),
                     m(d.contract_principal),
                     m(d.received),
-                    pct(d.apr_nominal),
+                    rates::headline(d),
                     pct(d.cap_rate),
                     d.lender.clone(),
                 ]
@@ -85,7 +95,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
             .collect(),
         numeric: vec![false, true, true, true, true, true, true, true, false],
     });
-    out.push(note("真实年化：计入全部费用、按实际到手的金额计算的名义年化利率（与法定上限比较的口径）。"));
+    out.push(rates::explanation(inputs.case));
     if !a.findings.is_empty() {
         out.push(Block::List { ordered: false, items: a.findings.iter().map(finding_item).collect() });
     }
@@ -112,14 +122,7 @@ fn debt(out: &mut Vec<Block>, heading: &str, debt: &Debt, da: &DebtAudit, dates:
         inlines.push(computed(yuan(da.principal_initial), "kantouxi"));
         inlines.push(Inline::text("。"));
     }
-    out.push(para(inl![format!(
-        "合同利率 {}（折合年化 {}）；真实年化：名义 {}，实际（复利）{}，按实际还款日期计算 {}。",
-        da.stated_rate,
-        format_rate_percent(da.stated_annual, 2),
-        pct(da.apr_nominal),
-        pct(da.apr_effective),
-        pct(da.apr_xirr)
-    )]));
+    out.push(para(rates::debt_line(da)));
     let mut cap = inl![Inline::strong("适用上限："), format!("{} — ", pct(da.cap_rate))];
     cap.push(computed(da.cap_basis.clone(), "lawful_ledger"));
     if let Some(since) = da.overdue_since {

@@ -151,14 +151,9 @@ pub(crate) fn om(x: Option<yuqi_money::Money>) -> String {
     x.map_or_else(|| "—".to_string(), m)
 }
 
-/// Percentages in tables; absurd ones (a 7-day loan compounded over a year) are shown as a
-/// bound, the exact figure stays in the JSON.
+/// Percentages in tables ([`crate::rates::percent`]).
 pub(crate) fn pct(d: Option<yuqi_money::Decimal>) -> String {
-    match d {
-        None => "—".to_string(),
-        Some(d) if d > yuqi_money::Decimal::ONE_HUNDRED => "超过 10,000%".to_string(),
-        Some(d) => yuqi_money::format_rate_percent(d, 2),
-    }
+    crate::rates::percent(d)
 }
 
 /// "（依据：a；b）", or nothing.
