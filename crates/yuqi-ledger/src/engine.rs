@@ -73,7 +73,8 @@ pub struct LedgerInput<'a> {
     /// Scheduled interest shrinks when principal is prepaid (false for 等本等息).
     pub interest_follows_balance: bool,
     pub overdue: OverdueRule,
-    pub payments: &'a [(NaiveDate, Money)],
+    /// Day, amount, and whether the parties designated it to principal first.
+    pub payments: &'a [(NaiveDate, Money, bool)],
     pub caps: &'a [CapSegment],
     pub days_per_year: Decimal,
     pub as_of: NaiveDate,
@@ -458,7 +459,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         }
 
         // --- payments made on this day ---------------------------------------------
-        while let Some((pd, amount)) = payments.peek().copied().copied() {
+        while let Some((pd, amount, principal_first)) = payments.peek().copied().copied() {
             if pd > day {
                 break;
             }
@@ -466,10 +467,17 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             // (Without caps everything claimed, the stated balance included, may be kept.)
             let stated = if input.caps.is_empty() { Decimal::ZERO } else { opening_total };
             let retainable = Money::round_from_yuan(retained(input.caps, &seg, acc.total()) + stated);
-            let to_charges = amount.min(retainable.saturating_sub_to_zero(paid_charges));
-            let rest = amount - to_charges;
-            let to_principal = rest.min(principal);
-            let extra = rest - to_principal;
+            let charges_open = retainable.saturating_sub_to_zero(paid_charges);
+            // A payment the parties designated to principal pays principal first (the order of
+            // 民法典 第561条 applies only absent agreement); otherwise charges first.
+            let (to_charges, to_principal) = if principal_first {
+                let p = amount.min(principal);
+                ((amount - p).min(charges_open), p)
+            } else {
+                let c = amount.min(charges_open);
+                (c, (amount - c).min(principal))
+            };
+            let extra = amount - to_charges - to_principal;
             paid_charges += to_charges;
             principal -= to_principal;
             principal_paid += to_principal;

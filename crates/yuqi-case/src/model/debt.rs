@@ -170,11 +170,13 @@ pub struct Payment {
     pub to: Option<String>,
     /// Taken by the lender from the debtor's account (扣款), not paid voluntarily.
     pub auto_debit: bool,
+    /// The parties designated it to principal (还本金), which it then pays first.
+    pub to_principal: bool,
 }
 
 impl Payment {
     pub fn new(date: NaiveDate, amount: Money) -> Payment {
-        Payment { date, amount, note: String::new(), to: None, auto_debit: false }
+        Payment { date, amount, note: String::new(), to: None, auto_debit: false, to_principal: false }
     }
 }
 

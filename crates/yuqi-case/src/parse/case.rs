@@ -152,13 +152,26 @@ impl Cx<'_> {
             let note = self.opt(&rp.note, Self::string).unwrap_or_default();
             let to = self.opt(&rp.to, Self::string);
             let auto_debit = self.opt(&rp.auto_debit, Self::boolean).unwrap_or(false);
+            let to_principal = self
+                .opt(&rp.applies_to, |cx, v| {
+                    cx.choice(
+                        v,
+                        |s| match s {
+                            "principal" | "本金" | "还本金" => Some(true),
+                            "interest" | "利息" | "charges" => Some(false),
+                            _ => None,
+                        },
+                        "principal（双方约定这笔钱先还本金）, interest（先还利息，与不写相同）",
+                    )
+                })
+                .unwrap_or(false);
             if let (Some(date), Some(cd), Some(v)) = (date, contract_date, &rp.date)
                 && date < cd
             {
                 self.err(v.span(), format!("还款日期 {date} 早于合同日期 {cd}"));
             }
             if let (Some(date), Some(amount)) = (date, amount) {
-                payments.push(Payment { date, amount, note, to, auto_debit });
+                payments.push(Payment { date, amount, note, to, auto_debit, to_principal });
             }
         }
         payments.sort_by_key(|p| p.date);

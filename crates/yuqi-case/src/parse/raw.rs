@@ -197,6 +197,7 @@ pub(super) struct RawPayment {
     pub(super) note: Field,
     pub(super) to: Field,
     pub(super) auto_debit: Field,
+    pub(super) applies_to: Field,
 }
 
 #[derive(Deserialize)]

@@ -272,9 +272,9 @@ pub(super) struct Runs<'a> {
     debt: &'a Debt,
     principal_initial: Money,
     schedules: &'a Schedules,
-    payments: Vec<(NaiveDate, Money)>,
+    payments: Vec<(NaiveDate, Money, bool)>,
     /// The payments after a stated balance's date (those before are in the balance).
-    after_opening: Vec<(NaiveDate, Money)>,
+    after_opening: Vec<(NaiveDate, Money, bool)>,
     follows: bool,
     overdue: OverdueRule,
     dpy: Decimal,
@@ -419,6 +419,6 @@ fn interest_follows_balance(debt: &Debt) -> bool {
     !matches!(debt.repayment, Repayment::Method { method: Method::Flat, .. })
 }
 
-fn payments(debt: &Debt) -> Vec<(NaiveDate, Money)> {
-    debt.payments.iter().map(|p| (p.date, p.amount)).collect()
+fn payments(debt: &Debt) -> Vec<(NaiveDate, Money, bool)> {
+    debt.payments.iter().map(|p| (p.date, p.amount, p.to_principal)).collect()
 }
