@@ -211,3 +211,26 @@ fn a_claim_states_at_least_one_term_and_not_both_overdue_forms() {
     let e = errors(&with("overdue_rate = \"年化10%\"\nmarkup = \"30%\""));
     assert!(e[0].message.contains("只能写一个"), "{e:?}");
 }
+
+#[test]
+fn lump_sum_interest_unknown_rate_and_a_later_disbursement() {
+    let lump = GOOD.replace(
+        "rate = \"年化24%\"\nmethod = \"等额本息\"\nperiods = 12",
+        "interest_total = 300\nmethod = \"bullet\"\nperiods = 3",
+    );
+    let case = parse_case(&lump, "case.toml").expect("a lump sum parses");
+    let r = &case.debts[0].rate;
+    assert_eq!(
+        (r.per, r.value),
+        (RatePer::Month, yuqi_money::Decimal::new(1, 2)),
+        "300 over 3 months on 10,000 is 1% a month"
+    );
+    let e = errors(&GOOD.replace("rate = \"年化24%\"", "rate = \"年化24%\"\ninterest_total = 300"));
+    assert!(e[0].message.contains("只能写一个"), "{e:?}");
+    let e = errors(&lump.replace("method = \"bullet\"", "method = \"等额本息\""));
+    assert!(e[0].message.contains("interest_total"), "{e:?}");
+    let unknown = parse_case(&GOOD.replace("rate = \"年化24%\"", "rate = \"不详\""), "case.toml").expect("parses");
+    assert!(unknown.debts[0].rate_unknown && !unknown.debts[0].rate_missing);
+    let e = errors(&GOOD.replace("contract_date = 2024-03-15", "contract_date = 2024-03-15\ndisbursed = 2024-03-01"));
+    assert!(e[0].message.contains("放款日"), "{e:?}");
+}

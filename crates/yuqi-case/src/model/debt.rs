@@ -25,6 +25,12 @@ pub struct Debt {
     pub rate: RateInput,
     /// True when the contract says nothing about interest.
     pub rate_missing: bool,
+    /// True when there was a rate but the borrower does not know it (`rate = "不详"`) — not
+    /// the same as no interest: what the law allows at most is computed instead.
+    pub rate_unknown: bool,
+    /// The day the money actually arrived, when later than the contract date: interest runs
+    /// from it.
+    pub disbursed: Option<NaiveDate>,
     pub repayment: Repayment,
     pub fees: Vec<Fee>,
     pub overdue: OverdueTerms,
@@ -122,6 +128,8 @@ impl Debt {
             received: principal,
             rate,
             rate_missing: false,
+            rate_unknown: false,
+            disbursed: None,
             repayment,
             fees: Vec::new(),
             overdue: OverdueTerms::default(),

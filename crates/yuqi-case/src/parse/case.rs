@@ -133,12 +133,34 @@ impl Cx<'_> {
         {
             self.err(v.span(), format!("实际到手金额 {r} 大于合同本金 {p}；请核对"));
         }
+        let unknown = |v: &Spanned<Value>| {
+            matches!(v.get_ref().as_str().map(str::trim), Some("不详" | "不记得" | "不知道" | "unknown"))
+        };
+        let rate_unknown = d.rate.as_ref().is_some_and(unknown);
         let (rate, rate_missing) = match &d.rate {
+            Some(_) if rate_unknown => {
+                (Some(RateInput { text: "利率不详".to_string(), ..RateInput::annual(Decimal::ZERO) }), false)
+            }
             Some(v) => (self.rate(v), false),
             None => (Some(RateInput::annual(Decimal::ZERO)), true),
         };
+        let disbursed = self.opt(&d.disbursed, Self::date);
+        if let (Some(x), Some(c), Some(v)) = (disbursed, contract_date, &d.disbursed)
+            && x < c
+        {
+            self.err(v.span(), format!("放款日 {x} 早于合同日期 {c}；合同日期写签约日，放款日写钱到账的那天"));
+        }
 
         let repayment = self.repayment(d, &here, contract_date);
+        // Interest agreed as a lump sum ("借一万，一个月后还一万二"): the rate it implies.
+        let (rate, rate_missing) = match (&d.interest_total, &d.rate) {
+            (Some(v), Some(_)) => {
+                self.err(v.span(), "interest_total（一次性约定的利息）和 rate 只能写一个".to_string());
+                (rate, rate_missing)
+            }
+            (Some(v), None) => (self.lump_sum_rate(v, principal, contract_date, repayment.as_ref()), false),
+            (None, _) => (rate, rate_missing),
+        };
         let fees = d.fee.iter().filter_map(|f| self.fee(f)).collect::<Vec<_>>();
         let overdue = match &d.overdue {
             Some(o) => self.overdue(o),
@@ -313,6 +335,8 @@ impl Cx<'_> {
             received: received?,
             rate: rate?,
             rate_missing,
+            rate_unknown,
+            disbursed,
             repayment: repayment?,
             fees,
             overdue: overdue?,

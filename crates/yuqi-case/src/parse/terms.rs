@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use chrono::{Months, NaiveDate};
 use toml::{Spanned, Value};
-use yuqi_money::Money;
+use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
 use super::raw::{RawDebt, RawFee, RawOverdue};
 use super::values::Cx;
@@ -143,6 +143,45 @@ impl Cx<'_> {
             None => Some(Payee::Lender),
         };
         Some(Fee { name, kind: kind?, amount: amount?, timing: timing?, payee: payee? })
+    }
+
+    /// The rate a lump sum of interest implies over the loan: per month for a term of whole
+    /// months, else per day; for 等本等息, per period. The text keeps the lump sum.
+    pub(super) fn lump_sum_rate(
+        &mut self,
+        v: &Spanned<Value>,
+        principal: Option<Money>,
+        contract_date: Option<NaiveDate>,
+        repayment: Option<&Repayment>,
+    ) -> Option<RateInput> {
+        let amount = self.money(v)?;
+        let (principal, contract_date, repayment) = (principal?, contract_date?, repayment?);
+        if principal.is_zero() {
+            return None;
+        }
+        let share = amount.to_yuan() / principal.to_yuan();
+        let (per, value) = match repayment {
+            Repayment::Method { method: Method::Bullet, first_due, .. } => {
+                let months = (1..=600u32).find(|m| add_period(contract_date, Period::Month, *m) == *first_due);
+                match months {
+                    Some(m) => (RatePer::Month, share / Decimal::from(m)),
+                    None => (RatePer::Day, share / Decimal::from((*first_due - contract_date).num_days().max(1))),
+                }
+            }
+            Repayment::Method { method: Method::Flat, periods, period, .. } => match period {
+                Period::Month => (RatePer::Month, share / Decimal::from(*periods)),
+                Period::Days(n) => (RatePer::Day, share / Decimal::from(*periods * *n)),
+            },
+            _ => {
+                self.err(
+                    v.span(),
+                    "一次性约定的利息 interest_total 只用于到期一次还本付息（bullet）或等本等息（flat）；分期的请用 [[debt.schedule]] 逐期列出"
+                        .to_string(),
+                );
+                return None;
+            }
+        };
+        Some(RateInput { per, value, text: format!("约定利息共{}元", amount.to_grouped_string()) })
     }
 
     pub(super) fn overdue(&mut self, so: &Spanned<RawOverdue>) -> Option<OverdueTerms> {

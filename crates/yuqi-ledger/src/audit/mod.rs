@@ -170,6 +170,51 @@ fn due_on_demand(debt: &Debt, dates: LegalDates) -> Option<(Debt, TraceStep)> {
     Some((d, TraceStep::new("no_term_due_on_demand", text).on(due)))
 }
 
+/// Terms the case states indirectly, restated for the computation: money that arrived after
+/// the contract date earns interest from that day (民法典 第670、677、679条); a rate the borrower
+/// does not know is taken at the most the law supports for the contract, so what is computed is
+/// an upper bound (a lower agreed rate only lowers it).
+fn restate_terms(
+    debt: &Debt,
+    dates: LegalDates,
+    trace: &mut Vec<TraceStep>,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<Debt>, AuditError> {
+    if debt.disbursed.is_none_or(|x| x <= debt.contract_date) && !debt.rate_unknown {
+        return Ok(None);
+    }
+    let mut d = debt.clone();
+    if let Some(x) = debt.disbursed.filter(|x| *x > debt.contract_date) {
+        trace.push(
+            TraceStep::new(
+                "interest_from_disbursement",
+                format!("合同日期 {}，钱 {x} 才到账：利息从到账之日起计算", debt.contract_date),
+            )
+            .on(x),
+        );
+        d.contract_date = x;
+    }
+    if debt.rate_unknown {
+        let cap = plan(&d, dates)?.contract_rate_cap;
+        let text = match cap {
+            Some(c) => format!("利率不详：按法律允许支持的最高年利率 {} 计算，实际约定更低的，应还的只会更少", pct(c)),
+            None => "利率不详，而当时对这类借款没有利率上限：无法计算利息，只计本金".to_string(),
+        };
+        trace.push(TraceStep::new("rate_unknown", text.clone()));
+        findings.push(Finding::new(
+            "rate_unknown",
+            Severity::Info,
+            "rate_unknown",
+            "利率不详",
+            format!("{text}。找到合同或还款计划后请补上利率，结果会更准确。"),
+        ));
+        d.rate = yuqi_money::RateInput::annual(cap.unwrap_or(Decimal::ZERO));
+        d.rate.text = "利率不详".to_string();
+        d.rate_unknown = false;
+    }
+    Ok(Some(d))
+}
+
 /// A guarantor's recourse (民法典 第700条) is computed as a balance on the day it paid: what it
 /// paid (no more than the borrower lawfully owed, when that is known), the loan principal in
 /// it as the base, interest from the next day at the rate the guarantee agreement sets or, when
@@ -390,6 +435,14 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
             .on(o.date),
         );
     }
+    let restated;
+    let debt = match restate_terms(debt, dates, &mut trace, &mut findings)? {
+        Some(d) => {
+            restated = d;
+            &restated
+        }
+        None => debt,
+    };
     let as_balance;
     let debt = match recourse_as_balance(debt, &mut trace, &mut findings)? {
         Some(d) => {
