@@ -234,3 +234,15 @@ fn lump_sum_interest_unknown_rate_and_a_later_disbursement() {
     let e = errors(&GOOD.replace("contract_date = 2024-03-15", "contract_date = 2024-03-15\ndisbursed = 2024-03-01"));
     assert!(e[0].message.contains("放款日"), "{e:?}");
 }
+
+#[test]
+fn a_judgment_is_also_a_judgment_event_for_the_timeline() {
+    let j = "\n[debt.judgment]\neffective = 2025-03-01\ndeadline = 2025-03-11\nprincipal = 9000\n";
+    let case = parse_case(&format!("{GOOD}{j}"), "case.toml").expect("parses");
+    let d = &case.debts[0];
+    assert_eq!(d.judgment.as_ref().map(|j| j.principal), Some(Money::from_yuan(9000)));
+    let ev = d.events.iter().find(|e| e.kind == EventKind::Judgment).expect("a judgment event");
+    assert_eq!(ev.deadline, chrono::NaiveDate::from_ymd_opt(2025, 3, 11));
+    let e = errors(&format!("{GOOD}{}", j.replace("deadline = 2025-03-11", "deadline = 2025-02-01")));
+    assert!(e[0].message.contains("早于生效日期"), "{e:?}");
+}

@@ -380,6 +380,20 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
     ));
 
     let mut scenarios = Vec::new();
+    if let Some(j) = &debt.judgment {
+        b.trace.push(TraceStep::new(
+            "judgment_debt",
+            format!("已有生效判决（{}）：按判决确定的数额计算，不再适用利率上限", j.effective),
+        ));
+        scenarios.push(Scenario {
+            id: "judgment".into(),
+            label: "按生效判决".into(),
+            disputed: false,
+            why: "判决已经确定了应还的数额和此后的利息；逾期履行另计加倍部分债务利息".into(),
+            segments: vec![CapSegment { from: debt.contract_date, until: None, enforce: None, retain: None }],
+        });
+        return Ok(b.finish(scenarios, dates));
+    }
     match kind {
         LenderKind::Private | LenderKind::Assignee => {
             let (segs, why) = b.private_segments(debt, dates)?;
@@ -538,11 +552,25 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
         ));
     }
 
-    let primary = scenarios.first();
-    let headline_rate = primary
-        .and_then(|s| s.segments.iter().rev().find(|seg| seg.from <= dates.as_of).or(s.segments.first()))
-        .and_then(|seg| seg.enforce);
-    let contract_rate_cap = primary.and_then(|s| s.segments.first()).and_then(|seg| seg.enforce);
-    let headline_basis = primary.map(|s| s.why.clone()).unwrap_or_default();
-    Ok(CapPlan { scenarios, headline_rate, contract_rate_cap, headline_basis, trace: b.trace, findings: b.findings })
+    Ok(b.finish(scenarios, dates))
+}
+
+impl Builder {
+    /// The plan: the scenarios, the primary one's caps as the headline.
+    fn finish(self, scenarios: Vec<Scenario>, dates: LegalDates) -> CapPlan {
+        let primary = scenarios.first();
+        let headline_rate = primary
+            .and_then(|s| s.segments.iter().rev().find(|seg| seg.from <= dates.as_of).or(s.segments.first()))
+            .and_then(|seg| seg.enforce);
+        let contract_rate_cap = primary.and_then(|s| s.segments.first()).and_then(|seg| seg.enforce);
+        let headline_basis = primary.map(|s| s.why.clone()).unwrap_or_default();
+        CapPlan {
+            scenarios,
+            headline_rate,
+            contract_rate_cap,
+            headline_basis,
+            trace: self.trace,
+            findings: self.findings,
+        }
+    }
 }

@@ -85,6 +85,9 @@ pub struct LedgerInput<'a> {
     /// a twelfth of a year, and the days left over on the day basis — how courts count
     /// "月息2分" (exactly 24 % a year). `None`: every day is 1/`days_per_year` of a year.
     pub months_from: Option<NaiveDate>,
+    /// A daily penalty runs only after this day (the doubled interest of a judgment runs from
+    /// the end of the time to perform it).
+    pub penalty_from: Option<NaiveDate>,
 }
 
 /// The years between two days as this run counts time (see `LedgerInput::months_from`).
@@ -392,7 +395,8 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         }
         let overdue_amount = overdue_principal.to_yuan() + overdue_interest_base;
         if let Some(Penalty::DailyPercent(p)) = input.overdue.penalty {
-            let x = overdue_amount * p * n_days;
+            let from = input.penalty_from.map_or(t, |f| f.max(t));
+            let x = overdue_amount * p * Decimal::from((day - from).num_days().max(0));
             acc.penalties += x;
             claimed_overdue += x;
         }

@@ -123,7 +123,12 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
         return;
     }
     // A guarantor's recourse is computed as a balance on the day it paid.
-    if let Some(o) = debt.opening.as_ref().map(|o| o.date).or(debt.recourse.as_ref().map(|r| r.date))
+    if let Some(o) = debt
+        .opening
+        .as_ref()
+        .map(|o| o.date)
+        .or(debt.recourse.as_ref().map(|r| r.date))
+        .or(debt.judgment.as_ref().map(|j| j.effective))
         && o > as_of
     {
         out.push(InputError {

@@ -52,6 +52,28 @@ pub struct Debt {
     pub recourse: Option<Recourse>,
     /// What the lender claims in court when it asks less than the contract allows.
     pub claim: Option<Claim>,
+    /// A debt already decided by a judgment or mediation (`[debt.judgment]`).
+    pub judgment: Option<JudgmentDebt>,
+}
+
+/// What a judgment (or court mediation) ordered: the computation starts from it, with the
+/// interest it ordered for the time after and the doubled interest for late performance
+/// (法释〔2014〕8号).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgmentDebt {
+    /// The day it took effect.
+    pub effective: NaiveDate,
+    /// The last day to perform it; `None` = the day it took effect.
+    pub deadline: Option<NaiveDate>,
+    pub principal: Money,
+    /// Interest, penalty interest and the like it ordered as fixed sums.
+    pub interest: Money,
+    /// Court costs and other sums it ordered the borrower to pay.
+    pub costs: Money,
+    /// The interest it ordered to run after (一般债务利息): rate, base and first day.
+    pub rate: Option<RateInput>,
+    pub base: Option<Money>,
+    pub from: Option<NaiveDate>,
 }
 
 /// A claim for less than the contract allows (`[debt.claim]`): a court does not award more
@@ -144,6 +166,7 @@ impl Debt {
             opening: None,
             recourse: None,
             claim: None,
+            judgment: None,
         }
     }
 

@@ -309,6 +309,59 @@ impl Cx<'_> {
                 markup: self.opt(&r.markup, Self::fraction),
             }
         });
+        let judgment = d.judgment.as_ref().and_then(|j| {
+            let (span, r) = (j.span(), j.get_ref());
+            let effective = self.req(&r.effective, &span, "effective", "判决（调解书）生效日期", Self::date);
+            let deadline = self.opt(&r.deadline, Self::date);
+            let principal = self.req(&r.principal, &span, "principal", "判决确定的本金", Self::money);
+            let interest = self.opt(&r.interest, Self::money).unwrap_or(Money::ZERO);
+            let costs = self.opt(&r.costs, Self::money).unwrap_or(Money::ZERO);
+            let rate = self.opt(&r.rate, Self::rate);
+            let base = self.opt(&r.base, Self::money);
+            let from = self.opt(&r.from, Self::date);
+            if rate.is_none() && (base.is_some() || from.is_some()) {
+                self.err(span.clone(), "写了此后利息的 base 或 from，也要写判决确定的利率 rate".to_string());
+            }
+            if let (Some(e), Some(dl)) = (effective, deadline)
+                && dl < e
+            {
+                self.err(span.clone(), format!("履行期限 {dl} 早于生效日期 {e}"));
+            }
+            if let (Some(e), Some(c)) = (effective, contract_date)
+                && e < c
+            {
+                self.err(span.clone(), format!("判决生效日期 {e} 早于借款日期 {c}"));
+            }
+            Some(JudgmentDebt {
+                effective: effective?,
+                deadline,
+                principal: principal?,
+                interest,
+                costs,
+                rate,
+                base,
+                from,
+            })
+        });
+        // The timeline reads a judgment from the events: one stated here is one there too.
+        if let Some(j) = &judgment
+            && !events.iter().any(|e| e.kind == EventKind::Judgment)
+        {
+            events.push(Event {
+                date: j.effective,
+                kind: EventKind::Judgment,
+                channel: None,
+                by: None,
+                reached: None,
+                reached_date: None,
+                end: None,
+                deadline: j.deadline,
+                amount: None,
+                note: String::new(),
+                source: EventSource::CaseFile,
+            });
+            events.sort_by_key(|e| e.date);
+        }
         match (kind, &recourse) {
             (Some(LenderKind::Guarantor), None) => self.err(
                 here.clone(),
@@ -351,6 +404,7 @@ impl Cx<'_> {
             opening,
             recourse,
             claim,
+            judgment,
         })
     }
 }

@@ -133,6 +133,7 @@ pub(super) struct RawDebt {
     pub(super) opening: Option<Spanned<RawOpening>>,
     pub(super) recourse: Option<Spanned<RawRecourse>>,
     pub(super) claim: Option<Spanned<RawClaim>>,
+    pub(super) judgment: Option<Spanned<RawJudgment>>,
     #[serde(default)]
     pub(super) fee: Vec<Spanned<RawFee>>,
     pub(super) overdue: Option<Spanned<RawOverdue>>,
@@ -149,6 +150,19 @@ pub(super) struct RawScheduleRow {
     pub(super) principal: Field,
     pub(super) interest: Field,
     pub(super) fees: Field,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawJudgment {
+    pub(super) effective: Field,
+    pub(super) deadline: Field,
+    pub(super) principal: Field,
+    pub(super) interest: Field,
+    pub(super) costs: Field,
+    pub(super) rate: Field,
+    pub(super) base: Field,
+    pub(super) from: Field,
 }
 
 #[derive(Deserialize)]

@@ -215,6 +215,66 @@ fn restate_terms(
     Ok(Some(d))
 }
 
+/// A debt a judgment decided is computed from the judgment: what it ordered as fixed sums
+/// (principal; interest and costs taken as stated), the interest it ordered to run after (its
+/// rate on its base, from its first day), and after the time to perform it the doubled interest
+/// on the unpaid fixed sums, never on the running interest (法释〔2014〕8号 第1、2条). No cap: the
+/// court has already decided.
+fn judgment_as_balance(debt: &Debt, trace: &mut Vec<TraceStep>) -> Result<Option<Debt>, AuditError> {
+    use yuqi_case::{Opening, OverdueTerms, Penalty};
+    let Some(j) = &debt.judgment else {
+        return Ok(None);
+    };
+    let deadline = j.deadline.unwrap_or(j.effective);
+    let daily = law().param("enforcement.delay_interest_daily_rate", deadline)?;
+    let start = j.from.filter(|_| j.rate.is_some()).unwrap_or(j.effective).min(j.effective);
+    // The running interest on its base, as a rate on the judgment's principal.
+    let running = j.rate.as_ref().map(|r| {
+        let base = j.base.unwrap_or(j.principal);
+        let scale = if j.principal.is_zero() { Decimal::ONE } else { base.to_yuan() / j.principal.to_yuan() };
+        let annual = r.annual_equivalent(Decimal::from(365)) * scale;
+        (annual, format!("以 {} 为基数按{}自 {} 起计算", base.to_grouped_string(), r.text, start))
+    });
+    trace.push(
+        TraceStep::new(
+            "judgment_debt",
+            format!(
+                "判决（调解书）{} 生效：本金 {}、利息等 {}、诉讼费等 {}（按判决，不再复核）；此后利息：{}；履行期限 {} 届满后未还的部分，另按日{}计加倍部分债务利息（不含一般债务利息）",
+                j.effective,
+                j.principal.to_grouped_string(),
+                j.interest.to_grouped_string(),
+                j.costs.to_grouped_string(),
+                running.as_ref().map_or("判决没有确定".to_string(), |r| r.1.clone()),
+                deadline,
+                daily.prose()
+            ),
+        )
+        .on(deadline)
+        .param(TraceParam::legal(&daily, daily.prose(), format!("履行期限届满日 {deadline}"))),
+    );
+    let mut d = debt.clone();
+    d.opening = Some(Opening {
+        date: start,
+        principal: j.principal,
+        interest: j.interest + j.costs,
+        overdue: Money::ZERO,
+        by: Some("判决确定".to_string()),
+    });
+    let rate = yuqi_money::RateInput::annual(running.map_or(Decimal::ZERO, |r| r.0));
+    d.rate = rate.clone();
+    d.rate_missing = false;
+    d.fees.clear();
+    d.overdue = OverdueTerms {
+        rate: Some(rate),
+        markup: None,
+        compound: false,
+        penalty: Some(Penalty::DailyPercent(daily.decimal())),
+        late_fee: None,
+    };
+    d.claim = None;
+    Ok(Some(d))
+}
+
 /// A guarantor's recourse (民法典 第700条) is computed as a balance on the day it paid: what it
 /// paid (no more than the borrower lawfully owed, when that is known), the loan principal in
 /// it as the base, interest from the next day at the rate the guarantee agreement sets or, when
@@ -440,6 +500,14 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         Some(d) => {
             restated = d;
             &restated
+        }
+        None => debt,
+    };
+    let judged;
+    let debt = match judgment_as_balance(debt, &mut trace)? {
+        Some(d) => {
+            judged = d;
+            &judged
         }
         None => debt,
     };

@@ -327,6 +327,7 @@ impl<'a> Runs<'a> {
             days_per_year: self.dpy,
             as_of,
             opening,
+            penalty_from: self.debt.judgment.as_ref().map(|j| j.deadline.unwrap_or(j.effective)),
             months_from: (self.debt.rate.per == yuqi_money::RatePer::Month && !self.debt.rate.is_zero())
                 .then_some(start),
         }
