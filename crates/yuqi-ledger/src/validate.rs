@@ -148,6 +148,14 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
 
     // caps::plan: financial lenders get the financial segments, the others and microloans the
     // private ones, and so does a non-AMC assignee of a financial lender (its disputed scenario).
+    // A debt a judgment decided needs no cap and no overdue rule: only the doubled interest's
+    // rate on the day the time to perform ended (audit::judgment_as_balance) — so an old loan
+    // in enforcement is computed even where the caps of its time are not in the law data.
+    if let Some(j) = &debt.judgment {
+        let deadline = j.deadline.unwrap_or(j.effective);
+        param_needed(out, contract_field(), "enforcement.delay_interest_daily_rate", deadline, false);
+        return;
+    }
     let kind = debt.rate_kind();
     if let Some(r) = debt.recourse.as_ref().filter(|r| r.rate.is_none()) {
         // audit::recourse_as_balance: the LPR of the day the guarantor paid.
