@@ -112,9 +112,15 @@ impl Apr {
     }
 }
 
-/// Money the borrower could actually use on day 0: received minus fees paid that day.
+/// Money the borrower could actually use: received minus fees paid that day and fees paid back
+/// to the lender's side a few days later (a kickback takes what a deduction would have).
 pub fn net_received(debt: &Debt) -> Money {
-    let upfront: Money = debt.fees.iter().filter(|f| f.timing == FeeTiming::Upfront).map(|f| debt.fee_amount(f)).sum();
+    let upfront: Money = debt
+        .fees
+        .iter()
+        .filter(|f| matches!(f.timing, FeeTiming::Upfront | FeeTiming::Kickback(_)))
+        .map(|f| debt.fee_amount(f))
+        .sum();
     debt.received - upfront
 }
 
