@@ -16,6 +16,7 @@ pub mod charts;
 pub mod contacts;
 pub mod doc;
 pub mod dossier;
+pub mod exhibit;
 pub mod facts;
 pub mod glossary;
 pub mod legal;

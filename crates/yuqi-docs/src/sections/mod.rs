@@ -33,6 +33,9 @@ pub enum Section {
     Deadlines,
     /// Per debt: the lawful amount, caps, findings and the computation.
     Audit,
+    /// Per debt, period by period: principal, days, rate and its source, payments, balance
+    /// (the computation exhibit, 计算明细表).
+    Exhibit,
     /// Per debt: limitation, assignment, credit record, risks; criminal risk.
     Timeline,
     /// The collection conduct found, with quotes.
@@ -47,10 +50,11 @@ pub enum Section {
 
 impl Section {
     /// The dossier's order.
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Summary,
         Section::Deadlines,
         Section::Audit,
+        Section::Exhibit,
         Section::Timeline,
         Section::Conduct,
         Section::Evidence,
@@ -63,6 +67,7 @@ impl Section {
             Section::Summary => "概要",
             Section::Deadlines => "要紧日期",
             Section::Audit => "欠款核算",
+            Section::Exhibit => "计算明细表",
             Section::Timeline => "诉讼时效、债权转让和征信",
             Section::Conduct => "催收行为",
             Section::Evidence => "证据索引",
@@ -78,6 +83,7 @@ impl Section {
             Section::Summary => summary::summary(&mut out, inputs),
             Section::Deadlines => summary::deadlines(&mut out, inputs),
             Section::Audit => audit::audit(&mut out, inputs, opts),
+            Section::Exhibit => out = crate::exhibit::section_blocks(inputs, opts),
             Section::Timeline => timeline::timeline(&mut out, inputs, opts),
             Section::Conduct => conduct::conduct(&mut out, inputs),
             Section::Evidence => evidence::evidence(&mut out, inputs),
