@@ -8,6 +8,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod sheet;
 pub mod text;
 pub mod typst_doc;
 
@@ -45,6 +46,8 @@ pub enum RenderError {
     Pdf(String),
     #[error("DOCX 输出失败：{0}")]
     Docx(String),
+    #[error("XLSX 输出失败：{0}")]
+    Xlsx(String),
 }
 
 /// Loaded fonts and the standard library, reusable for many documents.

@@ -69,7 +69,10 @@ fn letters_and_the_dossier_speak_plain_chinese() {
         let input = yuqi_app::CaseInput { case, evidence: None, messages: msgs };
         let c = yuqi_app::compute(input, yuqi_app::Dates::today(today)).expect("pipeline");
         let inputs = c.inputs();
-        let mut docs = vec![("dossier".to_string(), yuqi_docs::dossier::dossier(&inputs))];
+        let mut docs = vec![
+            ("dossier".to_string(), yuqi_docs::dossier::dossier(&inputs)),
+            ("exhibit".to_string(), yuqi_docs::exhibit::exhibit_doc(&inputs)),
+        ];
         for kind in LetterKind::ALL {
             let debts: Vec<Option<String>> =
                 if kind.per_debt() { ids.iter().cloned().map(Some).collect() } else { vec![None] };
