@@ -36,7 +36,14 @@ fn main() {
         &read(&data.join("holidays.toml")),
         &borrowed,
     ) {
-        Ok(ds) => schema::validate(&ds),
+        Ok(ds) => {
+            let mut problems = schema::validate(&ds);
+            match schema::parse_benchmark(&read(&data.join("bank_benchmark.toml"))) {
+                Ok(b) => problems.extend(schema::validate_benchmark(&b, &ds)),
+                Err(errors) => problems.extend(errors),
+            }
+            problems
+        }
         Err(errors) => errors,
     };
     if !problems.is_empty() {

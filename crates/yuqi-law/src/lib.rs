@@ -33,6 +33,7 @@ const PARAMETERS: &str = include_str!("../data/parameters.toml");
 const LPR: &str = include_str!("../data/lpr.toml");
 const RULES: &str = include_str!("../data/rules.toml");
 const HOLIDAYS: &str = include_str!("../data/holidays.toml");
+const BENCHMARK: &str = include_str!("../data/bank_benchmark.toml");
 
 /// How far a legal statement has been checked (docs/law/README.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -163,6 +164,65 @@ pub struct LprAt {
     pub last_verified: NaiveDate,
 }
 
+/// The term bands of the PBoC benchmark lending rates (贷款基准利率的期限档次).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchmarkTerm {
+    /// 六个月以内（含六个月）.
+    UpToSixMonths,
+    /// 六个月至一年（含一年）.
+    UpToOneYear,
+    /// 一至三年（含三年）.
+    UpToThreeYears,
+    /// 三至五年（含五年）.
+    UpToFiveYears,
+    /// 五年以上.
+    OverFiveYears,
+}
+
+impl BenchmarkTerm {
+    /// The band of a loan of `months` whole or begun months (a term of six months and a day is
+    /// in the six-months-to-one-year band).
+    pub fn from_months(months: u32) -> BenchmarkTerm {
+        match months {
+            0..=6 => BenchmarkTerm::UpToSixMonths,
+            7..=12 => BenchmarkTerm::UpToOneYear,
+            13..=36 => BenchmarkTerm::UpToThreeYears,
+            37..=60 => BenchmarkTerm::UpToFiveYears,
+            _ => BenchmarkTerm::OverFiveYears,
+        }
+    }
+
+    /// The band's name as the PBoC tables print it.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            BenchmarkTerm::UpToSixMonths => "六个月以内（含六个月）",
+            BenchmarkTerm::UpToOneYear => "六个月至一年（含一年）",
+            BenchmarkTerm::UpToThreeYears => "一至三年（含三年）",
+            BenchmarkTerm::UpToFiveYears => "三至五年（含五年）",
+            BenchmarkTerm::OverFiveYears => "五年以上",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A PBoC benchmark lending rate found for a date and a term.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchmarkAt {
+    /// The annual rate as a fraction (0.0435 for 4.35%).
+    pub rate: Decimal,
+    pub term: BenchmarkTerm,
+    /// The day the change that set this rate took effect (on or before the asked date).
+    pub effective: NaiveDate,
+    /// The row's sources (keys explained in `data/bank_benchmark.toml`).
+    pub sources: Vec<&'static str>,
+    pub citation: Citation,
+    pub note: &'static str,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
@@ -227,6 +287,8 @@ pub enum LawError {
     NoLprBefore(NaiveDate),
     #[error("unknown rule {0}")]
     UnknownRule(String),
+    #[error("no PBoC benchmark lending rate in the law data on or before {date} (the table begins on {first})")]
+    NoBenchmarkBefore { date: NaiveDate, first: NaiveDate },
 }
 
 struct ParamEntry {
@@ -242,8 +304,19 @@ struct LprRow {
     five_year: Decimal,
 }
 
+struct BenchmarkRow {
+    date: NaiveDate,
+    /// By [`BenchmarkTerm::index`].
+    rates: [Decimal; 5],
+    sources: Vec<&'static str>,
+    confidence: Confidence,
+    note: &'static str,
+}
+
 /// All law data, indexed. Obtain it with [`law()`].
 pub struct Law {
+    benchmark: Vec<BenchmarkRow>,
+    benchmark_doc: (String, String),
     params: HashMap<&'static str, ParamEntry>,
     lpr: Vec<LprRow>,
     lpr_citation: Citation,
@@ -393,8 +466,25 @@ impl Law {
             })
             .collect();
 
+        let bench = schema::parse_benchmark(BENCHMARK).unwrap_or_else(|e| {
+            panic!("embedded benchmark table does not parse (the build should have caught this): {e:?}")
+        });
+        let benchmark = bench
+            .rows
+            .into_iter()
+            .map(|r| BenchmarkRow {
+                date: schema::parse_date(&r.date).unwrap_or_default(),
+                rates: [pct(&r.m6), pct(&r.y1), pct(&r.y3), pct(&r.y5), pct(&r.y5plus)],
+                sources: r.sources.into_iter().map(leak).collect(),
+                confidence: Confidence::parse(&r.confidence),
+                note: leak(r.note),
+            })
+            .collect();
+
         let calendar = Calendar::from_data(&ds.holidays);
         Law {
+            benchmark,
+            benchmark_doc: (bench.doc, bench.article),
             calendar,
             params,
             lpr,
@@ -497,6 +587,40 @@ impl Law {
 
     pub fn lpr_citation(&self) -> &Citation {
         &self.lpr_citation
+    }
+
+    /// The PBoC benchmark lending rate in force on `on` for a loan of `term_months` (whole or
+    /// begun months; [`BenchmarkTerm::from_months`]): the latest change on or before the date. The
+    /// table ends with the change of 2015-10-24, which stayed in force; dates before its first row
+    /// are an error naming that row's date.
+    pub fn bank_benchmark(&self, on: NaiveDate, term_months: u32) -> Result<BenchmarkAt, LawError> {
+        self.bank_benchmark_for(on, BenchmarkTerm::from_months(term_months))
+    }
+
+    /// [`Law::bank_benchmark`] for a term band.
+    pub fn bank_benchmark_for(&self, on: NaiveDate, term: BenchmarkTerm) -> Result<BenchmarkAt, LawError> {
+        let idx = self.benchmark.partition_point(|r| r.date <= on);
+        if idx == 0 {
+            return Err(LawError::NoBenchmarkBefore { date: on, first: self.bank_benchmark_first() });
+        }
+        let row = &self.benchmark[idx - 1];
+        Ok(BenchmarkAt {
+            rate: row.rates[term.index()],
+            term,
+            effective: row.date,
+            sources: row.sources.clone(),
+            citation: Citation {
+                doc: self.benchmark_doc.0.clone(),
+                article: self.benchmark_doc.1.clone(),
+                confidence: row.confidence,
+            },
+            note: row.note,
+        })
+    }
+
+    /// The date of the first benchmark rate the law data has.
+    pub fn bank_benchmark_first(&self) -> NaiveDate {
+        self.benchmark.first().map(|r| r.date).unwrap_or_default()
     }
 
     pub fn rule(&self, id: &str) -> Result<&Rule, LawError> {
@@ -657,6 +781,47 @@ mod tests {
         assert!(late.unverified);
         assert_eq!(late.published, d("2026-08-20"));
         assert!(!l.lpr(d("2026-08-20")).expect("lpr").unverified);
+    }
+
+    #[test]
+    fn benchmark_rates_by_date_and_term() {
+        let l = law();
+        let at = |date: &str, months: u32| l.bank_benchmark(d(date), months).expect("benchmark").rate;
+        // The last change: one year 4.35 %, one to five years 4.75 %, over five years 4.90 %.
+        assert_eq!(at("2015-10-24", 12), Decimal::new(435, 4));
+        assert_eq!(at("2015-10-24", 6), Decimal::new(435, 4));
+        assert_eq!(at("2015-10-24", 36), Decimal::new(475, 4));
+        assert_eq!(at("2015-10-24", 61), Decimal::new(490, 4));
+        // It stays in force after the table ends.
+        assert_eq!(at("2019-01-01", 12), Decimal::new(435, 4));
+        // The day before a change takes the earlier row.
+        assert_eq!(at("2015-10-23", 12), Decimal::new(460, 4));
+        // 2011-07-07: six months 6.10 %, one year 6.56 %, three to five years 6.90 %.
+        assert_eq!(at("2012-01-01", 6), Decimal::new(610, 4));
+        assert_eq!(at("2012-01-01", 12), Decimal::new(656, 4));
+        assert_eq!(at("2012-01-01", 7), Decimal::new(656, 4));
+        assert_eq!(at("2012-01-01", 48), Decimal::new(690, 4));
+        // 2012-07-06: six months 5.60 % (the rate a Gansu court used for a two-month loan of 2012-07-20).
+        let b = l.bank_benchmark(d("2012-07-20"), 2).expect("benchmark");
+        assert_eq!(
+            (b.rate, b.effective, b.term),
+            (Decimal::new(560, 4), d("2012-07-06"), BenchmarkTerm::UpToSixMonths)
+        );
+        assert_eq!(b.citation.doc, "pboc_benchmark_lending_rates");
+        // The first row, and nothing before it.
+        assert_eq!(at("1991-04-21", 12), Decimal::new(864, 4));
+        assert_eq!(l.bank_benchmark_first(), d("1991-04-21"));
+        assert!(matches!(l.bank_benchmark(d("1991-04-20"), 12), Err(LawError::NoBenchmarkBefore { .. })));
+    }
+
+    #[test]
+    fn benchmark_validation_catches_rows_out_of_order() {
+        let ds = schema::parse_all(PARAMETERS, LPR, RULES, HOLIDAYS, STATUTE_FILES).expect("parses");
+        let ok = schema::parse_benchmark(BENCHMARK).expect("parses");
+        assert_eq!(schema::validate_benchmark(&ok, &ds), Vec::<String>::new());
+        let broken = BENCHMARK.replacen("{ date = \"1993-05-15\"", "{ date = \"1990-01-01\"", 1);
+        let b = schema::parse_benchmark(&broken).expect("parses");
+        assert!(schema::validate_benchmark(&b, &ds).iter().any(|p| p.contains("out of order")));
     }
 
     #[test]

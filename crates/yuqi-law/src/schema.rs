@@ -410,3 +410,76 @@ pub fn validate(ds: &DataSet) -> Vec<String> {
     }
     p
 }
+
+/// `bank_benchmark.toml`: the PBoC benchmark lending rates by term, one row per change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkFile {
+    pub doc: String,
+    pub article: String,
+    pub rows: Vec<BenchmarkRowDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkRowDef {
+    pub date: String,
+    /// Six months or less.
+    pub m6: String,
+    /// Six months to one year.
+    pub y1: String,
+    /// One to three years.
+    pub y3: String,
+    /// Three to five years.
+    pub y5: String,
+    /// Over five years.
+    pub y5plus: String,
+    pub sources: Vec<String>,
+    pub confidence: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub fn parse_benchmark(src: &str) -> Result<BenchmarkFile, Vec<String>> {
+    toml::from_str::<BenchmarkFile>(src).map_err(|e| vec![format!("bank_benchmark.toml: {e}")])
+}
+
+/// The checks of the benchmark table: cited document, rows in order, every value a percentage,
+/// every row with a source and a confidence mark.
+pub fn validate_benchmark(b: &BenchmarkFile, ds: &DataSet) -> Vec<String> {
+    let mut p = Vec::new();
+    match ds.docs.iter().find(|d| d.id == b.doc) {
+        None => p.push(format!("bank_benchmark.toml: cites unknown document \"{}\"", b.doc)),
+        Some(d) if !d.article.iter().any(|a| a.number == b.article) => p.push(format!(
+            "bank_benchmark.toml: cites article \"{}\" which statutes/{}.toml does not contain",
+            b.article, b.doc
+        )),
+        Some(_) => {}
+    }
+    if b.rows.is_empty() {
+        p.push("bank_benchmark.toml: no rows".to_string());
+    }
+    let mut last: Option<NaiveDate> = None;
+    for row in &b.rows {
+        let Some(date) = parse_date(&row.date) else {
+            p.push(format!("bank_benchmark.toml: bad date \"{}\"", row.date));
+            continue;
+        };
+        if last.is_some_and(|l| date <= l) {
+            p.push(format!("bank_benchmark.toml: row {} is out of order or duplicated", row.date));
+        }
+        last = Some(date);
+        for (name, v) in [("m6", &row.m6), ("y1", &row.y1), ("y3", &row.y3), ("y5", &row.y5), ("y5plus", &row.y5plus)] {
+            if !v.parse::<f64>().is_ok_and(|x| x > 0.0 && x < 30.0) {
+                p.push(format!("bank_benchmark.toml: row {} {name} \"{v}\" is not a percentage", row.date));
+            }
+        }
+        if row.sources.is_empty() || row.sources.iter().any(|s| s.trim().is_empty()) {
+            p.push(format!("bank_benchmark.toml: row {} needs at least one source", row.date));
+        }
+        if !CONFIDENCE_MARKS.contains(&row.confidence.as_str()) {
+            p.push(format!("bank_benchmark.toml: row {} confidence must be V, S or M", row.date));
+        }
+    }
+    p
+}
