@@ -7,10 +7,10 @@
 //! for the private-lending cap, filing date for the transition rule and for the
 //! judicial 24% policy) and the trace records which date chose it.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
-use yuqi_case::{AssigneeKind, Debt, LenderKind};
-use yuqi_law::{LawError, law};
+use yuqi_case::{AssigneeKind, Debt, LenderKind, Method, Repayment};
+use yuqi_law::{BenchmarkTerm, LawError, law};
 use yuqi_money::{Decimal, format_rate_percent};
 
 use crate::engine::CapSegment;
@@ -65,6 +65,34 @@ struct Builder {
     trace: Vec<TraceStep>,
     findings: Vec<Finding>,
     lpr_unverified: bool,
+    /// Under the 1991 regime: the cap computed on the benchmark rate in force at filing, when
+    /// it differs from the contract date's (a disputed alternative; docs/law/rates.md §2).
+    alt_1991: Option<(Vec<CapSegment>, String)>,
+}
+
+/// The months of a loan's agreed term, a begun month counted whole (the benchmark bands are
+/// "up to and including" six months, one year, …): contract date to the last due date.
+fn term_months(debt: &Debt) -> u32 {
+    let last_due = match &debt.repayment {
+        // A bullet loan's first due date is its maturity and its only due date.
+        Repayment::Method { method: Method::Bullet, first_due, .. } => *first_due,
+        Repayment::Method { periods, period, first_due, .. } => {
+            yuqi_case::add_period(*first_due, *period, periods.saturating_sub(1))
+        }
+        Repayment::Explicit(rows) => rows.last().map_or(debt.contract_date, |r| r.due),
+    };
+    let from = debt.contract_date;
+    if last_due <= from {
+        return 0;
+    }
+    let mut months =
+        u32::try_from((last_due.year() - from.year()) * 12 + last_due.month() as i32 - from.month() as i32)
+            .unwrap_or(0);
+    // A part of a month beyond the whole months counts as a begun month.
+    if from.checked_add_months(Months::new(months)).is_some_and(|d| d < last_due) {
+        months += 1;
+    }
+    months
 }
 
 impl Builder {
@@ -75,6 +103,11 @@ impl Builder {
         // a case is looked at on: read it from the parameter's first value.
         let new_from = l.param_first("private_lending.new_rules_from")?;
         let new_from_date = new_from.date();
+        // The day the 2015 provisions took effect: the first day of their 24 % line.
+        let old_from = l.param_first("private_lending.old.enforceable_cap")?.from;
+        if dates.filing < old_from {
+            return self.private_1991(debt, dates, old_from);
+        }
         if dates.filing < new_from_date {
             return self.private_old_whole(debt, dates, &new_from);
         }
@@ -291,6 +324,110 @@ impl Builder {
         ))
     }
 
+    /// A case accepted before the 2015 provisions took effect: the 1991 opinion on lending cases
+    /// (法(民)发〔1991〕21号 第6条) — interest not above four times the bank's rate for loans of
+    /// the same kind, read by the courts as the PBoC benchmark lending rate of the loan's term.
+    /// Primary: the benchmark in force on the contract date; the rate in force at filing is a
+    /// disputed alternative when it differs. The opinion only says the excess "is not protected":
+    /// paid excess is not reopened in the primary result, offset on request in the alternative
+    /// the caller adds (retain = none, as under the current rules).
+    fn private_1991(
+        &mut self,
+        debt: &Debt,
+        dates: LegalDates,
+        old_from: NaiveDate,
+    ) -> Result<(Vec<CapSegment>, String), LawError> {
+        let l = law();
+        let months = term_months(debt);
+        let term = if debt.no_term { BenchmarkTerm::UpToSixMonths } else { BenchmarkTerm::from_months(months) };
+        let bench = l.bank_benchmark_for(debt.contract_date, term)?;
+        let mult = l.param("private_lending.1991.bank_rate_multiple", dates.filing.max(debt.contract_date))?;
+        let cap = bench.rate * mult.decimal();
+        let filed = if dates.filing_assumed {
+            format!("假设起诉日 {}（未提供起诉日，按计算截止日）", dates.filing)
+        } else {
+            format!("起诉日 {}", dates.filing)
+        };
+        let old_from_zh = old_from.format("%Y年%-m月%-d日");
+        self.trace.push(
+            TraceStep::new(
+                "private_1991_regime",
+                format!(
+                    "{filed}早于{old_from_zh}（2015年民间借贷规定施行日）：按1991年《关于人民法院审理借贷案件的若干意见》第6条，利率最高不得超过银行同类贷款利率的{}倍（包含利率本数），超出部分的利息不予保护",
+                    mult.prose()
+                ),
+            )
+            .on(dates.filing)
+            .param(TraceParam::legal(&mult, mult.value, filed.clone())),
+        );
+        let term_text = if debt.no_term {
+            "没有约定还款期限，按六个月以内一档".to_string()
+        } else {
+            format!("借款期限 {months} 个月，属于“{}”一档", term.label_zh())
+        };
+        self.trace.push(
+            TraceStep::new(
+                "private_1991_benchmark_choice",
+                format!(
+                    "{term_text}；合同成立日 {} 有效的人民银行贷款基准利率为 {}（{} 起执行）；上限 = {} × {} = {}",
+                    debt.contract_date,
+                    pct(bench.rate),
+                    bench.effective,
+                    mult.decimal(),
+                    pct(bench.rate),
+                    pct(cap)
+                ),
+            )
+            .on(debt.contract_date)
+            .param(TraceParam::cited(
+                "人民银行贷款基准利率",
+                pct(bench.rate),
+                Some(format!("合同成立日 {}，{}", debt.contract_date, term.label_zh())),
+                bench.citation.clone(),
+            )),
+        );
+        if dates.filing_assumed {
+            self.findings.push(Finding::new(
+                "filing_date_assumed",
+                Severity::Info,
+                "private_1991_regime",
+                "按假设的起诉日计算",
+                format!(
+                    "未提供起诉日，本次按 {} 作为起诉日，适用{old_from_zh}前的规则（银行同类贷款利率的{}倍）。如果案件是在{old_from_zh}或以后起诉的，适用的规则不同，请在案例文件中填写 filing_date。",
+                    dates.filing,
+                    mult.prose()
+                ),
+            ));
+        }
+        // The alternative some courts used: the benchmark in force when the suit was filed.
+        self.alt_1991 = None;
+        if let Ok(at_filing) = l.bank_benchmark_for(dates.filing.max(debt.contract_date), term)
+            && at_filing.rate != bench.rate
+        {
+            let alt = at_filing.rate * mult.decimal();
+            self.alt_1991 = Some((
+                vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(alt), retain: None }],
+                format!(
+                    "1991年意见：按{filed}有效的基准利率 {}（{} 起执行）的{}倍 = {}",
+                    pct(at_filing.rate),
+                    at_filing.effective,
+                    mult.prose(),
+                    pct(alt)
+                ),
+            ));
+        }
+        Ok((
+            vec![CapSegment { from: debt.contract_date, until: None, enforce: Some(cap), retain: None }],
+            format!(
+                "民间借贷（{old_from_zh}前起诉，按1991年意见）：合同成立时人民银行{}贷款基准利率 {} 的{}倍 = {}",
+                term.label_zh(),
+                pct(bench.rate),
+                mult.prose(),
+                pct(cap)
+            ),
+        ))
+    }
+
     fn financial_segments(&mut self, debt: &Debt, dates: LegalDates) -> Result<(Vec<CapSegment>, String), LawError> {
         let policy = law().param_first("financial.judicial_combined_cap")?;
         if dates.filing.max(debt.contract_date) < policy.from {
@@ -355,7 +492,7 @@ fn with_offset(mut segments: Vec<CapSegment>) -> Vec<CapSegment> {
 
 /// Builds the scenarios for one debt.
 pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
-    let mut b = Builder { trace: Vec::new(), findings: Vec::new(), lpr_unverified: false };
+    let mut b = Builder { trace: Vec::new(), findings: Vec::new(), lpr_unverified: false, alt_1991: None };
     let kind = debt.rate_kind();
     let classification = match debt.kind {
         LenderKind::Assignee => format!(
@@ -419,6 +556,17 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
                 why: format!("{why}。法院只对出借人现在还要的部分适用上限，你不提出时不会重算已经付过的钱；这不等于超额部分依法不退——主张冲抵或返还的结果见上一种算法"),
                 segments: segs.into_iter().map(|s| CapSegment { retain: None, ..s }).collect(),
             });
+            if let Some((segs, why)) = b.alt_1991.take() {
+                scenarios.push(Scenario {
+                    id: "private_1991_filing_rate".into(),
+                    label: "按起诉时的银行基准利率计算四倍上限（部分法院）".into(),
+                    disputed: true,
+                    why: format!(
+                        "{why}。1991年意见只说“银行同类贷款利率”，没有说按哪一天的利率；多数按借款时，也有法院按起诉时"
+                    ),
+                    segments: segs,
+                });
+            }
         }
         LenderKind::Guarantor => {
             scenarios.push(Scenario {

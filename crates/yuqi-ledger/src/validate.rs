@@ -175,7 +175,15 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
         // The regime is chosen by the filing date (caps::private_segments): before the new rules
         // the old rules for the whole case, after them the split at their first day.
         let new_from = law().param_first("private_lending.new_rules_from").ok().map(|p| p.date());
+        // Before the 2015 provisions: the 1991 opinion's four times the benchmark rate of the
+        // loan's term on the contract date (caps::private_1991) — the benchmark table, not the
+        // 2015 parameters, is what the computation needs.
+        let old_from = law().param_first("private_lending.old.enforceable_cap").ok().map(|p| p.from);
         match new_from {
+            Some(_) if old_from.is_some_and(|o| filing_date < o) => {
+                benchmark_needed(contract_field(), debt.contract_date, out);
+                param_needed(out, later_field, "private_lending.1991.bank_rate_multiple", later, later_for_filing);
+            }
             Some(n) if filing_date < n => {
                 param_needed(out, filing_field, "private_lending.old.enforceable_cap", filing_date, for_filing);
             }
@@ -261,4 +269,21 @@ fn lpr_needed(field: CaseField, on: NaiveDate, for_filing: bool, out: &mut Vec<I
             problem: InputProblem::NoLawData { date: on, label: "一年期LPR".to_string(), from, for_filing },
         });
     }
+}
+
+fn benchmark_needed(field: CaseField, on: NaiveDate, out: &mut Vec<InputError>) {
+    let l = law();
+    if l.bank_benchmark(on, 12).is_ok() {
+        return;
+    }
+    out.push(InputError {
+        debt: None,
+        field,
+        problem: InputProblem::NoLawData {
+            date: on,
+            label: "人民银行贷款基准利率".to_string(),
+            from: l.bank_benchmark_first(),
+            for_filing: false,
+        },
+    });
 }
