@@ -137,7 +137,7 @@ pub(crate) fn read_messages(path: &Path) -> Result<Vec<OwnedMessage>> {
     Ok(out)
 }
 
-fn compute(
+pub(crate) fn compute(
     case_path: &Path,
     flags: &DocFlags,
     verify_evidence: bool,
@@ -175,7 +175,7 @@ pub(crate) fn plan(a: &PlanArgs) -> Result<ExitCode> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Pdf,
     Docx,
     Markdown,
@@ -199,11 +199,9 @@ fn format_of(out: &Path) -> Result<Format> {
     }
 }
 
-/// Writes the document through a temporary file renamed at the end: an interrupted run never
-/// leaves a half-written letter under the requested name.
-fn write_doc(doc: &Doc, out: &Path, today: NaiveDate) -> Result<()> {
-    let fmt = format_of(out)?;
-    let bytes = match fmt {
+/// The document in one of the four formats.
+pub(crate) fn render(doc: &Doc, fmt: Format, today: NaiveDate) -> Result<Vec<u8>> {
+    Ok(match fmt {
         Format::Markdown => yuqi_render::markdown::markdown(doc).into_bytes(),
         Format::Html => yuqi_render::html::html(doc).into_bytes(),
         Format::Docx => yuqi_render::docx::docx(doc)?,
@@ -211,17 +209,28 @@ fn write_doc(doc: &Doc, out: &Path, today: NaiveDate) -> Result<()> {
             let r = yuqi_render::Renderer::new()?;
             r.doc_pdf(doc, (today.year(), today.month() as u8, today.day() as u8))?
         }
-    };
+    })
+}
+
+/// Writes the document in the format its file name asks for.
+fn write_doc(doc: &Doc, out: &Path, today: NaiveDate) -> Result<()> {
+    let fmt = format_of(out)?;
+    write_bytes(&render(doc, fmt, today)?, out)
+}
+
+/// Writes a file through a temporary file renamed at the end: an interrupted run never leaves
+/// a half-written document under the requested name. `-` is the screen.
+pub(crate) fn write_bytes(bytes: &[u8], out: &Path) -> Result<()> {
     if out.as_os_str() == "-" {
         let mut o = std::io::stdout().lock();
-        o.write_all(&bytes)?;
+        o.write_all(bytes)?;
         o.flush()?;
         return Ok(());
     }
     let mut tmp = out.as_os_str().to_owned();
     tmp.push(".part");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, &bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("无法写入 {}", out.display()))?;
     Ok(())
 }

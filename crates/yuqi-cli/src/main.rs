@@ -9,6 +9,7 @@ mod batch_cmd;
 mod check_cmd;
 mod docs_cmd;
 mod evidence_cmd;
+mod exhibit_cmd;
 mod help_zh;
 mod law_cmd;
 mod pipeline;
@@ -42,11 +43,17 @@ enum Command {
         case: PathBuf,
         #[command(flatten)]
         opts: AuditFlags,
+        /// 在报告中加入计算明细表（逐期的计息本金、天数、年利率及来源、冲抵和余额）
+        #[arg(long)]
+        exhibit: bool,
     },
     /// 用随附的演示案例运行一次核算
     Demo {
         #[command(flatten)]
         opts: AuditFlags,
+        /// 在报告中加入计算明细表
+        #[arg(long)]
+        exhibit: bool,
     },
     /// 诉讼时效、债权转让、征信和风险：要紧日期一览，看对方还能不能起诉
     Timeline {
@@ -75,6 +82,8 @@ enum Command {
     Letter(docs_cmd::LetterArgs),
     /// 生成整个案件的材料汇编（核算、时间线、催收行为、证据索引、下一步，含图表）
     Report(docs_cmd::ReportArgs),
+    /// 生成计算明细表（PDF/DOCX/Markdown/HTML，或法院可直接打开的 CSV/XLSX 表格）：逐期计息本金、天数、利率及来源、还款冲抵和余额
+    Exhibit(exhibit_cmd::ExhibitArgs),
     /// 打开网页版（默认只在本机 127.0.0.1:8080，数据保存在本机 SQLite）
     Serve(serve_cmd::ServeArgs),
     /// 数据库备份与恢复（本机 SQLite）
@@ -153,7 +162,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Audit { case, opts } => {
+        Command::Audit { case, opts, exhibit } => {
             let parsed = match check_cmd::checked_case(&case, opts.as_of, opts.filing_date) {
                 Ok(c) => c,
                 Err(errors) => {
@@ -161,11 +170,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            audit(&parsed, &opts)
+            audit(&parsed, &opts, exhibit)
         }
-        Command::Demo { opts } => {
+        Command::Demo { opts, exhibit } => {
             let parsed = yuqi_case::parse_case(DEMO_CASE, "examples/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
-            audit(&parsed, &opts)
+            audit(&parsed, &opts, exhibit)
         }
         Command::Timeline { case, opts } => {
             let parsed = match check_cmd::checked_case(&case, opts.as_of, opts.filing_date) {
@@ -189,6 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch { args } => batch_cmd::run(&args),
         Command::Letter(args) => docs_cmd::letter(&args),
         Command::Report(args) => docs_cmd::report(&args),
+        Command::Exhibit(args) => exhibit_cmd::run(&args),
     }
 }
 
@@ -217,14 +227,14 @@ struct AuditJson<'a> {
     audit: &'a yuqi_ledger::CaseAudit,
 }
 
-fn audit(case: &yuqi_case::Case, opts: &AuditFlags) -> Result<ExitCode> {
+fn audit(case: &yuqi_case::Case, opts: &AuditFlags, exhibit: bool) -> Result<ExitCode> {
     let c = analyse(case, opts)?;
     let mut out = std::io::stdout().lock();
     if opts.json {
         serde_json::to_writer_pretty(&mut out, &AuditJson { deadlines: &c.timeline.deadlines, audit: &c.audit })?;
         writeln!(out)?;
     } else {
-        out.write_all(yuqi_render::text::text(&report::audit_doc(&c, !opts.no_trace)).as_bytes())?;
+        out.write_all(yuqi_render::text::text(&report::audit_doc(&c, !opts.no_trace, exhibit)).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

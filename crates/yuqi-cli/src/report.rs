@@ -14,12 +14,16 @@ fn options(trace: bool) -> SectionOptions {
     SectionOptions { trace, charts: false, commands: true }
 }
 
-/// `yuqi audit`: the deadlines first, then the totals and every debt's computation.
-pub(crate) fn audit_doc(c: &Computed, trace: bool) -> Doc {
+/// `yuqi audit`: the deadlines first, then the totals and every debt's computation; with
+/// `exhibit`, the computation exhibit (计算明细表) after them.
+pub(crate) fn audit_doc(c: &Computed, trace: bool, exhibit: bool) -> Doc {
     let a = &c.audit;
     let title =
         if a.title.is_empty() { "欠款核算报告".to_string() } else { format!("欠款核算报告：{}", a.title) };
-    let sections = [Section::Deadlines, Section::Summary, Section::Audit];
+    let mut sections = vec![Section::Deadlines, Section::Summary, Section::Audit];
+    if exhibit {
+        sections.push(Section::Exhibit);
+    }
     let mut doc = yuqi_docs::sections::document("audit", title, &c.inputs(), &sections, &options(trace));
     doc.subtitle = Some(format!("计算截止日：{}", a.as_of));
     doc.blocks.insert(0, note("本报告不是律师意见；标注“有争议”的结论各地法院可能不同。"));

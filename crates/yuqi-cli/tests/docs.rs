@@ -160,7 +160,7 @@ fn the_dossier_uses_the_evidence_store() {
     assert!(text.contains("证据库共"), "the evidence index is in the dossier");
     assert!(text.contains("生成本材料前已核验"), "verification result is stated");
     assert!(text.contains("全部记录的核验码"), "the chain head is printed");
-    assert!(text.contains("八、本工具不能判断的事项"));
+    assert!(text.contains("九、本工具不能判断的事项"));
     let html = dir.path().join("dossier.html");
     let o = yuqi(&["report", "examples/demo.toml", "--out", html.to_str().expect("path")]);
     assert!(o.status.success(), "{}", err(&o));
