@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
 use yuqi_case::{Debt, Fee, FeeAmount, FeeKind, FeeTiming, LenderKind, Method, Payee, Period, Repayment};
+use yuqi_ledger::apr::RateMeasure;
 use yuqi_ledger::irr;
 use yuqi_ledger::schedule::{contract_schedule, periods_per_year};
 use yuqi_money::{Decimal, Money, RateInput, format_rate_percent};
@@ -171,9 +172,21 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
         "周期内部收益率：{}",
         out.periodic_irr.map_or_else(|| "无法计算".to_string(), |d| format_rate_percent(d, 4))
     );
-    println!("名义年化利率（周期利率 × 每年期数）：{}", pct(out.apr_nominal));
-    println!("实际年化利率（按复利折算）：{}", pct(out.apr_effective));
-    println!("XIRR（按实际日期）：{}", pct(out.apr_xirr));
+    // The names and their order are the ones every report uses (RateMeasure); the headline is
+    // the one compared with the legal caps.
+    for m in RateMeasure::ALL {
+        let value = match m {
+            RateMeasure::Nominal => out.apr_nominal,
+            RateMeasure::Effective => out.apr_effective,
+            RateMeasure::Xirr => out.apr_xirr,
+        };
+        let role = if m == RateMeasure::HEADLINE {
+            "和法律上限比较的就是这个数"
+        } else {
+            "只用来说明成本有多重"
+        };
+        println!("{}：{}（{}；{}）", m.name_zh(), pct(value), m.how_zh(), role);
+    }
     println!("按全额本金的单利口径（常被用来显得便宜）：{}", pct(out.flat_rate_naive));
     if let Err(e) = &periodic {
         println!("注意：无法求出内部收益率：{e}");
