@@ -13,7 +13,7 @@ use yuqi_docs::{LetterKind, LetterOptions};
 use crate::auth::{Viewer, now, viewer};
 use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
-use crate::pages::{DocQuery, check_field, document_response, import_upload, paste_text};
+use crate::pages::{DocQuery, check_field, document_response, exhibit_response, import_upload, paste_text};
 use crate::security::{check_csrf, csrf_header};
 use crate::state::AppState;
 
@@ -237,6 +237,22 @@ pub(crate) async fn report(
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(json!({ "document": doc })).into_response()),
         Some(f) => document_response(&state, doc, f, c.dates.written()).await,
+    }
+}
+
+/// The computation exhibit (计算明细表): JSON by default, or `format=pdf|docx|html|md|csv|xlsx`.
+pub(crate) async fn exhibit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    dates: CaseDates,
+    Query(q): Query<DocQuery>,
+) -> ApiResult {
+    let v = viewer(&state, &headers).await?;
+    let c = computed(&state, &v, &id, dates).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(json!({ "exhibit": yuqi_docs::exhibit::exhibit(&c.inputs()) })).into_response()),
+        Some(f) => exhibit_response(&state, &c, f, c.dates.written()).await,
     }
 }
 

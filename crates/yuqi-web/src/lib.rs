@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/cases/{id}/letters/{kind}", get(api::letter))
         .route("/cases/{id}/report", get(api::report))
+        .route("/cases/{id}/exhibit", get(api::exhibit))
         .route("/validate", post(api::validate))
         .route("/scan", post(api::scan))
         .route("/law/search", get(api::law_search));
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/letters", get(pages::letters))
         .route("/cases/{id}/letters/{kind}", get(pages::download_letter))
         .route("/cases/{id}/report", get(pages::download_report))
+        .route("/cases/{id}/exhibit", get(pages::download_exhibit))
         .route("/law", get(pages::law))
         .route("/law/{doc}/{article}", get(pages::article))
         .route("/static/app.css", get(pages::css))

@@ -184,6 +184,7 @@ async fn one_user_can_never_read_another_users_case() {
         "/letters",
         "/letters/verification?debt=hjd&format=md",
         "/report?format=md",
+        "/exhibit?format=csv",
     ] {
         let r =
             send(&app, get(&format!("/cases/{id}{path}")).header(header::COOKIE, &b).body(Body::empty()).expect("req"))
@@ -191,7 +192,9 @@ async fn one_user_can_never_read_another_users_case() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "bob GET /cases/{{id}}{path}");
         assert!(!r.text().contains("林晓梅"), "{path} leaks the case");
     }
-    for path in ["", "/audit", "/timeline", "/plan", "/messages", "/evidence", "/letters/verification", "/report"] {
+    for path in
+        ["", "/audit", "/timeline", "/plan", "/messages", "/evidence", "/letters/verification", "/report", "/exhibit"]
+    {
         let r = send(
             &app,
             get(&format!("/api/v1/cases/{id}{path}")).header(header::COOKIE, &b).body(Body::empty()).expect("req"),

@@ -106,6 +106,11 @@ pub(crate) async fn document_response(
             (pdf, "application/pdf", "pdf")
         }
     };
+    Ok(attachment(bytes, mime, &name, ext))
+}
+
+/// A file download named `name.ext`.
+pub(crate) fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str, ext: &str) -> Response {
     let mut res = Response::new(Body::from(bytes));
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
@@ -114,7 +119,7 @@ pub(crate) async fn document_response(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"yuqi.{ext}\"; filename*=UTF-8''{encoded}")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }
 
 pub(crate) async fn download_letter(
