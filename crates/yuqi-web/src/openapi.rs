@@ -36,6 +36,29 @@ fn with_csrf(mut o: Value) -> Value {
     o
 }
 
+/// The audit route, with what its annual-rate fields are (the names every report uses).
+fn audit_op(id: (&str, &str, bool)) -> Value {
+    use yuqi_ledger::apr::{RateMeasure, STATED_RATE_ZH};
+    let mut o = op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200");
+    let field = |m: RateMeasure| match m {
+        RateMeasure::Nominal => "apr_nominal",
+        RateMeasure::Effective => "apr_effective",
+        RateMeasure::Xirr => "apr_xirr",
+    };
+    let rates: Vec<String> = RateMeasure::ALL
+        .iter()
+        .map(|m| {
+            let role = if *m == RateMeasure::HEADLINE { "，和法律上限比较的就是这个数" } else { "" };
+            format!("{}（同 apr.{}）是“{}”：{}{role}", field(*m), &field(*m)[4..], m.name_zh(), m.how_zh())
+        })
+        .collect();
+    o["description"] = Value::String(format!(
+        "每笔借款（debts）的年化利率字段均为小数（0.2400 即 24.00%）：{}。stated_annual 是“{STATED_RATE_ZH}”折合每年的利率，不含费用，不是实际成本。",
+        rates.join("；")
+    ));
+    o
+}
+
 pub(crate) fn spec() -> Value {
     let id = ("id", "path", true);
     let kind = ("kind", "path", true);
@@ -61,7 +84,7 @@ pub(crate) fn spec() -> Value {
                 "delete": with_csrf(op("删除案件（只有所有者可以）", "cases", &[id], None, "204"))
             },
             "/cases/{id}/shares": { "post": with_csrf(op("把案件分享给本机构的另一位用户（只有所有者可以；多用户模式）", "cases", &[id], Some("ShareBody"), "204")) },
-            "/cases/{id}/audit": { "get": op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200") },
+            "/cases/{id}/audit": { "get": audit_op(id) },
             "/cases/{id}/timeline": { "get": op("诉讼时效、债权转让、征信、风险和时间线图", "compute", &[id], None, "200") },
             "/cases/{id}/plan": { "get": op("还款协商计划", "compute", &[id], None, "200") },
             "/cases/{id}/messages": {

@@ -43,7 +43,7 @@ async fn the_new_user_path_through_every_page() {
     let dash = send(&app, get(&format!("/cases/{id}")).body(Body::empty()).expect("req")).await;
     assert_eq!(dash.status, StatusCode::OK);
     let t = dash.text();
-    assert!(t.contains("要紧日期") && t.contains("21,996.28") && t.contains("1,350.00"), "{t}");
+    assert!(t.contains("要紧日期") && t.contains("22,185.88") && t.contains("1,350.00"), "{t}");
     for (path, want) in [
         (format!("/cases/{id}/edit"), "添加一笔借款"),
         (format!("/cases/{id}/audit"), "计算过程"),
@@ -164,6 +164,12 @@ async fn editing_validates_and_never_stores_a_broken_case() {
         )
         .await;
         assert_eq!(r.json()["ok"], ok, "{kind} {value}: {}", r.text());
+        if kind == "rate" {
+            // The contract's rate is named as every report names it, never as the annual cost.
+            let m = r.json()["message"].as_str().unwrap_or_default().to_string();
+            assert!(m.starts_with(&format!("{}折合每年 18.25%", yuqi_ledger::apr::STATED_RATE_ZH)), "{m}");
+            assert!(m.contains(yuqi_docs::rates::headline_name()), "{m}");
+        }
     }
 }
 

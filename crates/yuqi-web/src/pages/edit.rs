@@ -134,12 +134,16 @@ pub(crate) fn check_field(kind: &str, value: &str) -> Result<String, String> {
         "rate" => v
             .parse::<yuqi_money::RateInput>()
             .map(|r| {
+                // The contract's own rate, named as every report names it: not the annual cost,
+                // which the audit computes with the fees and the money really received.
                 format!(
-                    "折合年化 {}",
+                    "{}折合每年 {}（不含费用；{}在核算结果里）",
+                    yuqi_ledger::apr::STATED_RATE_ZH,
                     yuqi_money::format_rate_percent(
                         r.annual_equivalent(yuqi_docs::legal::days_per_year(crate::compute::today())),
                         2
-                    )
+                    ),
+                    yuqi_docs::rates::headline_name()
                 )
             })
             .map_err(|e| format!("看不懂这个利率：{e}。可以写“年化24%”“日息万分之五”“月息2分”")),
