@@ -27,25 +27,24 @@ fn bad_files() -> Vec<(&'static str, String, usize, &'static str)> {
     vec![
         // No as_of: the audit computes as of today, and this contract is in the future.
         ("future-contract", format!("version = 1\n{}", debt("bank", "2099-01-01", "")), 6, "晚于计算截止日"),
-        // A private loan of 2014 computed as of 2015-06 with no filing date: a case filed then
-        // fell under the 1991 opinion, whose bank rates the law data lacks. The as-of date
+        // A private loan of May 1991 computed as of 1991-06 with no filing date: a case filed
+        // then came before the 1991 opinion, the first rule in the law data. The as-of date
         // (line 3) stands in for the filing date.
         (
-            "private-before-2015",
-            format!("version = 1\n[case]\nas_of = 2015-06-01\n{}", debt("private", "2014-03-01", "")),
+            "private-before-1991",
+            format!("version = 1\n[case]\nas_of = 1991-06-01\n{}", debt("private", "1991-05-01", "")),
             3,
-            "计算截止日 2015-06-01",
+            "计算截止日 1991-06-01",
         ),
-        // The same loan with a filing date before 2015-09-01: the filing date is blamed.
+        // The same loan with a filing date before the opinion: the filing date is blamed.
         (
-            // Sued before 2015-09-01: the 1991 opinion's bank rates are not in the law data.
-            "private-filed-2015",
+            "private-filed-1991",
             format!(
-                "version = 1\n[case]\nas_of = 2026-11-24\nfiling_date = 2015-01-01\n{}",
-                debt("private", "2014-03-01", "")
+                "version = 1\n[case]\nas_of = 2026-11-24\nfiling_date = 1991-07-01\n{}",
+                debt("private", "1991-05-01", "")
             ),
             4,
-            "起诉日 2015-01-01",
+            "起诉日 1991-07-01",
         ),
         // A bank penalty markup before the central bank's 2004 rule.
         (

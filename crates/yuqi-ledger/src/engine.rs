@@ -769,7 +769,9 @@ fn unpaid_by_window(
             allowance: s.enforce.map(|_| Money::round_from_yuan(a.allow_enforce)),
             lawful: Money::round_from_yuan(lawful),
             paid: Money::round_from_yuan(p),
-            unpaid: Money::round_from_yuan(unpaid),
+            // Rounded from the row's own rounded figures, so that each row reads
+            // lawful − paid = unpaid (the totals are rounded once, from the exact sums).
+            unpaid: Money::round_from_yuan(lawful).saturating_sub_to_zero(Money::round_from_yuan(p)),
         });
     }
     Unpaid {

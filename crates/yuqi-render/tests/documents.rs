@@ -194,7 +194,7 @@ fn the_dossier_as_pdf_has_every_part() {
         "八、下一步",
         "九、本工具不能判断的事项",
         // Lawful totals, a chart caption with its legend, the heat map, a quoted span.
-        "21,996.28",
+        "22,185.88",
         "按合同计算",
         "依法最多支持",
         "催收来电、来信按星期和小时分布",

@@ -45,8 +45,8 @@ async fn walk(c: &Client, base: &str, label: &str) {
     assert!(fits_width(c).await, "{label}: the result page fits the screen");
     shot(c, &format!("{label}-2-tonight")).await;
     c.find(Locator::Css("button[value=\"demo\"]")).await.expect("demo").click().await.expect("click");
-    let t = wait_text(c, "21,996.28").await;
-    assert!(t.contains("要紧日期") && t.contains("21,996.28"), "{t}");
+    let t = wait_text(c, "22,185.88").await;
+    assert!(t.contains("要紧日期") && t.contains("22,185.88"), "{t}");
     assert!(fits_width(c).await, "{label}: the dashboard fits the screen");
     shot(c, &format!("{label}-3-dashboard")).await;
     c.find(Locator::LinkText("催收消息")).await.expect("inbox link").click().await.expect("click");

@@ -43,7 +43,7 @@ async fn the_new_user_path_through_every_page() {
     let dash = send(&app, get(&format!("/cases/{id}")).body(Body::empty()).expect("req")).await;
     assert_eq!(dash.status, StatusCode::OK);
     let t = dash.text();
-    assert!(t.contains("要紧日期") && t.contains("21,996.28") && t.contains("1,350.00"), "{t}");
+    assert!(t.contains("要紧日期") && t.contains("22,185.88") && t.contains("1,350.00"), "{t}");
     for (path, want) in [
         (format!("/cases/{id}/edit"), "添加一笔借款"),
         (format!("/cases/{id}/audit"), "计算过程"),
