@@ -85,7 +85,7 @@ impl RateMeasure {
             RateMeasure::Nominal => {
                 "把利息和全部费用都算进去，按实际到手、还没还的钱计算，每期利率乘以一年的期数，利息不再生利息"
             }
-            RateMeasure::Effective => "用同样的每期利率，按利息再生利息（复利）滚算一年，所以比真实年化利率高",
+            RateMeasure::Effective => "用同样的每期利率，按利息再生利息（复利）滚算一年，所以不会低于真实年化利率",
             RateMeasure::Xirr => "按合同每笔还款的具体日期和天数、以复利计算，还款日不规则时也能算",
         }
     }
