@@ -72,7 +72,7 @@ struct Builder {
 
 /// The months of a loan's agreed term, a begun month counted whole (the benchmark bands are
 /// "up to and including" six months, one year, …): contract date to the last due date.
-fn term_months(debt: &Debt) -> u32 {
+pub(crate) fn term_months(debt: &Debt) -> u32 {
     let last_due = match &debt.repayment {
         // A bullet loan's first due date is its maturity and its only due date.
         Repayment::Method { method: Method::Bullet, first_due, .. } => *first_due,

@@ -207,11 +207,30 @@ fn check_debt(debt: &Debt, as_of: NaiveDate, filing: Option<NaiveDate>, out: &mu
             let on = debt.contract_date.max(first_due);
             param_needed(out, first_due_field(), "bank.penalty_markup_min", on, false);
             param_needed(out, first_due_field(), "bank.penalty_markup_max", on, false);
+        } else if debt.rate_missing
+            && !kind.is_financial_institution()
+            && law().param_first("private_lending.old.enforceable_cap").is_ok_and(|p| filing_date < p.from)
+        {
+            // steps::overdue_rule: the 1991 opinion's bank rate on the first due date.
+            if law().bank_benchmark(first_due, 1).is_err() {
+                out.push(InputError {
+                    debt: None,
+                    field: first_due_field(),
+                    problem: InputProblem::NoLawData {
+                        date: first_due,
+                        label: "人民银行贷款基准利率".to_string(),
+                        from: law().bank_benchmark_first(),
+                        for_filing: false,
+                    },
+                });
+            }
         } else if debt.rate_missing && !kind.is_financial_institution() {
             let l = law();
             let new_rule = l.lpr(first_due).is_ok()
                 && l.param("private_lending.no_rate_overdue_lpr_multiple", first_due.max(debt.contract_date)).is_ok();
-            if !new_rule {
+            // (Without the LPR rule the 2015 provisions' rate stands, for any earlier overdue
+            // date too: a case filed after they took effect is governed by them.)
+            if !new_rule && l.param_first("private_lending.old.default_overdue_rate").is_err() {
                 param_needed(out, first_due_field(), "private_lending.old.default_overdue_rate", first_due, false);
             }
         }

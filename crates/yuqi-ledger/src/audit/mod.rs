@@ -568,7 +568,7 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     // A claim for less than the contract allows: the ledgers run on the terms claimed.
     let claimed = claimed_terms(debt, &mut trace);
     let ledger_debt = claimed.as_ref().unwrap_or(debt);
-    let overdue = steps::overdue_rule(ledger_debt, dpy, &mut trace, &mut findings)?;
+    let overdue = steps::overdue_rule(ledger_debt, dpy, dates, &mut trace, &mut findings)?;
     let claimed_schedules = claimed.as_ref().map(|d| steps::schedules(d, principal_initial, &dpy_param, &mut trace));
     let ledger_schedules = claimed_schedules.as_ref().unwrap_or(&schedules);
 

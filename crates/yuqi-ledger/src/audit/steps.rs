@@ -180,6 +180,7 @@ pub(super) fn real_cost(
 pub(super) fn overdue_rule(
     debt: &Debt,
     dpy: Decimal,
+    dates: crate::caps::LegalDates,
     trace: &mut Vec<TraceStep>,
     findings: &mut Vec<Finding>,
 ) -> Result<OverdueRule, LawError> {
@@ -220,6 +221,29 @@ pub(super) fn overdue_rule(
             .param(TraceParam::legal(&lo, pct(lo.decimal()), "逾期日"))
             .param(TraceParam::legal(&hi, pct(hi.decimal()), "逾期日")),
         )
+    } else if debt.rate_missing
+        && !debt.rate_kind().is_financial_institution()
+        && l.param_first("private_lending.old.enforceable_cap").is_ok_and(|p| dates.filing < p.from)
+    {
+        // A case filed before the 2015 provisions: the 1991 opinion's bank rate of the term.
+        let b = l.bank_benchmark(first_due, crate::caps::term_months(debt))?;
+        (
+            b.rate,
+            TraceStep::new(
+                "private_1991_no_rate_overdue",
+                format!(
+                    "没有约定利息，2015-09-01 前起诉：逾期利息参照逾期时（{first_due}）同期限的银行贷款基准利率 {}",
+                    pct(b.rate)
+                ),
+            )
+            .on(first_due)
+            .param(TraceParam::cited(
+                "银行贷款基准利率",
+                pct(b.rate),
+                Some(format!("逾期日 {first_due}")),
+                b.citation.clone(),
+            )),
+        )
     } else if debt.rate_missing && !debt.rate_kind().is_financial_institution() {
         // 规定 28(1): neither rate agreed → LPR at the time, from the overdue date.
         match (
@@ -239,7 +263,10 @@ pub(super) fn overdue_rule(
                 )
             }
             _ => {
-                let p = l.param("private_lending.old.default_overdue_rate", first_due)?;
+                // The case is filed after the 2015 provisions took effect (the 1991 branch above
+                // takes the earlier ones), and they govern every case accepted after that day,
+                // whenever the loan fell overdue: their rule stands for earlier overdue dates.
+                let p = l.param_or_first("private_lending.old.default_overdue_rate", first_due)?;
                 (
                     p.decimal(),
                     TraceStep::new(
