@@ -8,7 +8,7 @@ use yuqi_money::{Decimal, Money, format_rate_percent};
 
 use super::steps::Runs;
 use super::{ScenarioResult, pct};
-use crate::apr::Apr;
+use crate::apr::{Apr, RateMeasure, STATED_RATE_ZH};
 use crate::caps::{LegalDates, Scenario};
 use crate::engine::LedgerOutcome;
 use crate::findings::{Finding, Severity};
@@ -42,7 +42,8 @@ pub(super) fn cost_findings(
             if debt.rate_kind().is_financial_institution() { "financial_combined_cap" } else { "private_rate_cap" },
             "真实年化成本超过法律支持的上限",
             format!(
-                "计入全部费用、按实际到手金额计算的名义年化利率为 {}，高于适用上限 {}；超出部分法院不予支持。",
+                "{}（计入全部费用、按实际到手金额计算）为 {}，高于适用上限 {}；超出部分法院不予支持。",
+                RateMeasure::HEADLINE.name_zh(),
                 pct(nominal),
                 pct(cap)
             ),
@@ -57,7 +58,13 @@ pub(super) fn cost_findings(
             Severity::Warning,
             "apr_disclosure",
             "合同利率低估了真实成本",
-            format!("合同写的利率折合年化 {}，计入费用和预扣后的真实名义年化为 {}。贷款机构应以年化利率（含全部费用）披露成本。", pct(stated_annual), pct(nominal)),
+            format!(
+                "{}折合每年 {}，计入费用和预扣后的{}为 {}。贷款机构应以年化利率（含全部费用）披露成本。",
+                STATED_RATE_ZH,
+                pct(stated_annual),
+                RateMeasure::HEADLINE.name_zh(),
+                pct(nominal)
+            ),
         ));
     }
     let has_fees = debt.fees.iter().any(|f| f.timing == FeeTiming::PerPeriod);
@@ -70,7 +77,9 @@ pub(super) fn cost_findings(
             "本计算将每期费用与利息合并，共同受利率上限约束。",
         ));
     }
-    if let Some(eff) = apr.effective.or(apr.xirr) {
+    // Every line is compared with the one rate the report compares with the caps (the lowest of
+    // the measures as a rule, so a finding that it is above a line holds under the others).
+    if let Some(eff) = apr.headline() {
         // The criminal line is applied by the criminal court now, so the current
         // parameter value (as of the audit date) decides.
         if let Ok(line) = l.param("criminal.illegal_lending_rate_line", dates.as_of)
@@ -83,7 +92,8 @@ pub(super) fn cost_findings(
                 "illegal_lending_line",
                 format!("实际年利率超过{}：出借人可能涉嫌非法放贷", line.prose()),
                 format!(
-                    "实际年化 {} 超过 {}。如果出借人没有放贷资格并经常向不特定的人放贷，可能涉嫌非法经营罪（这是出借人的刑事风险，不是你的）。可以向公安机关反映。",
+                    "{} {} 超过 {}。如果出借人没有放贷资格并经常向不特定的人放贷，可能涉嫌非法经营罪（这是出借人的刑事风险，不是你的）。可以向公安机关反映。",
+                    RateMeasure::HEADLINE.name_zh(),
                     pct(eff),
                     pct(line.decimal())
                 ),
@@ -91,7 +101,7 @@ pub(super) fn cost_findings(
         }
         if debt.rate_kind().is_financial_institution()
             && let Ok(reg) = l.param("financial.regulatory_cost_line", debt.contract_date)
-            && apr.nominal.unwrap_or(eff) > reg.decimal()
+            && eff > reg.decimal()
         {
             findings.push(Finding::new(
                 "regulatory_cost_line",
@@ -99,8 +109,9 @@ pub(super) fn cost_findings(
                 "regulatory_cost_line",
                 "综合融资成本超过监管红线",
                 format!(
-                    "名义年化 {} 超过监管口径的 {}。可以向金融监管部门（12378）反映。",
-                    pct(apr.nominal.unwrap_or(eff)),
+                    "{} {} 超过监管口径的 {}。可以向金融监管部门（12378）反映。",
+                    RateMeasure::HEADLINE.name_zh(),
+                    pct(eff),
                     pct(reg.decimal())
                 ),
             ));

@@ -148,21 +148,26 @@ pub(super) fn real_cost(
         TraceStep::new(
             "irr",
             format!(
-                "到手 {}，按计划共还 {}（成本 {}，为到手金额的 {}）：名义年化 {}，实际年化 {}，按实际还款日期计算 {}",
+                "到手 {}，按计划共还 {}（成本 {}，为到手金额的 {}）：{}",
                 principal_initial.to_grouped_string(),
                 contract_total.to_grouped_string(),
                 apr.total_cost.to_grouped_string(),
                 pct_opt(apr.cost_share),
-                pct_opt(apr.nominal),
-                pct_opt(apr.effective),
-                pct_opt(apr.xirr)
+                apr.measures()
+                    .iter()
+                    .map(|(m, v)| format!("{} {}", m.name_zh(), pct_opt(*v)))
+                    .collect::<Vec<_>>()
+                    .join("，")
             ),
         )
         .param(TraceParam::plain("计算方法", apr.method.clone())),
     );
     trace.push(TraceStep::new(
         "apr_disclosure",
-        "年化利率以全部借款成本（利息及一切相关费用）除以实际占用本金计算；名义与实际两个口径都列出",
+        format!(
+            "年化利率以全部借款成本（利息及一切相关费用）除以实际占用本金计算；三种算法都列出，和上限比较的是{}",
+            crate::apr::RateMeasure::HEADLINE.name_zh()
+        ),
     ));
     if let Some(e) = &apr.error {
         findings.push(Finding::new(
