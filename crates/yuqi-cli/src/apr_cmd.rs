@@ -33,6 +33,10 @@ pub(crate) struct AprArgs {
     /// 合同利率，如 "年化24%"、"月息2分"、"日息万分之五"
     #[arg(long)]
     rate: Option<String>,
+    /// 每期还款额不一样时逐期列出（含本金、利息和费用），用逗号分开：
+    /// "1200,800,800" 按 --start 和 --period 逐期排日期；也可写日期 "2025-02-15:1200,2025-03-15:800"
+    #[arg(long)]
+    schedule: Option<String>,
     /// 还款方式：等额本息、等额本金、先息后本、到期一次还本付息、等本等息
     #[arg(long, default_value = "等额本息")]
     method: String,
@@ -80,6 +84,37 @@ fn period_of(s: &str) -> Result<Period> {
     })
 }
 
+/// An explicit schedule: amounts separated by commas (or spaces, 、，), each optionally dated
+/// ("2025-02-15:1200"); undated ones fall one period after the one before, from `start`. The
+/// per-period fee is added to each.
+fn schedule(text: &str, start: NaiveDate, period: Period, fee: Money) -> Result<Vec<(NaiveDate, Money)>> {
+    let items: Vec<&str> =
+        text.split([',', '，', '、', ' ', '\n', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    if items.is_empty() {
+        bail!("--schedule 是空的：请逐期写出还款额，如 \"1200,800,800\"");
+    }
+    let mut out: Vec<(NaiveDate, Money)> = Vec::with_capacity(items.len());
+    for (k, item) in items.iter().enumerate() {
+        let (date, amount) = match item.split_once([':', '：', '=']) {
+            Some((d, m)) => {
+                (crate::parse_date(d.trim()).map_err(|e| anyhow::anyhow!("第 {} 期的日期“{d}”：{e}", k + 1))?, m.trim())
+            }
+            None => (yuqi_case::add_period(out.last().map_or(start, |p| p.0), period, 1), *item),
+        };
+        let amount = money(amount, &format!("第 {} 期的还款额", k + 1))?;
+        if let Some(prev) = out.last()
+            && date <= prev.0
+        {
+            bail!("第 {} 期的日期 {date} 不晚于上一期 {}：请按先后顺序写", k + 1, prev.0);
+        }
+        if date <= start {
+            bail!("第 {} 期的日期 {date} 不晚于放款日 {start}", k + 1);
+        }
+        out.push((date, amount + fee));
+    }
+    Ok(out)
+}
+
 pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
     let principal = money(&a.principal, "合同本金")?;
     let received = a.received.as_deref().map(|s| money(s, "到手金额")).transpose()?.unwrap_or(principal);
@@ -93,7 +128,12 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
     let net = received - upfront;
     let m = periods_per_year(period, dpy);
 
+    let given = [a.payment.is_some(), a.rate.is_some(), a.schedule.is_some()].iter().filter(|x| **x).count();
+    if given > 1 {
+        bail!("--payment、--rate 和 --schedule 只能给一个");
+    }
     let instalments: Vec<(NaiveDate, Money)> = match (&a.payment, &a.rate) {
+        _ if a.schedule.is_some() => schedule(a.schedule.as_deref().unwrap_or(""), a.start, period, fee)?,
         (Some(p), _) => {
             let p = money(p, "每期还款额")?;
             (1..=a.periods).map(|k| (yuqi_case::add_period(a.start, period, k), p + fee)).collect()
@@ -129,7 +169,7 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
             debt.fees = fees;
             contract_schedule(&debt, dpy).iter().map(|i| (i.due, i.total())).collect()
         }
-        (None, None) => bail!("请给出 --payment（每期还款额）或 --rate（合同利率）"),
+        (None, None) => bail!("请给出 --payment（每期还款额）、--rate（合同利率）或 --schedule（逐期还款额）"),
     };
 
     let mut amounts = vec![net.to_f64()];
@@ -146,7 +186,7 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
         net_received: net,
         total_repaid,
         total_cost: total_repaid - net,
-        periods: a.periods,
+        periods: u32::try_from(instalments.len()).unwrap_or(a.periods),
         periods_per_year: m.round_dp(6),
         periodic_irr: periodic.as_ref().ok().and_then(|r| dec(r.rate)),
         apr_nominal: periodic.as_ref().ok().and_then(|r| dec(irr::nominal_annual(r.rate, m_f))),

@@ -174,6 +174,31 @@ fn apr_reproduces_the_worked_examples() {
 }
 
 #[test]
+fn apr_takes_an_explicit_schedule_of_unequal_payments() {
+    // Twelve equal amounts written out give what --payment gives.
+    let twelve = ["1000"; 12].join(",");
+    let out = yuqi(&["apr", "--principal", "10000", "--received", "9000", "--schedule", &twelve]);
+    let text = stdout(&out);
+    assert!(text.contains("56.75%") && text.contains("74.11%"), "{text}");
+    // One dated payment a year after the money arrived: 10,000 → 11,000 is 10% on the dates.
+    let out =
+        yuqi(&["apr", "--principal", "10000", "--start", "2025-01-15", "--schedule", "2026-01-15:11000", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let xirr: f64 = v["apr_xirr"].as_str().expect("xirr").parse().expect("f");
+    assert!((xirr - 0.10).abs() < 1e-6, "{xirr}");
+    assert_eq!(v["total_repaid"].as_str(), Some("11000.00"));
+    // Unequal amounts: the cost is what was repaid over what arrived.
+    let out = yuqi(&["apr", "--principal", "10000", "--schedule", "4000，3500、3200", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!((v["total_cost"].as_str(), v["periods"].as_u64()), (Some("700.00"), Some(3)));
+    // Mistakes are named in Chinese: two kinds of input, dates out of order.
+    let out = yuqi(&["apr", "--principal", "10000", "--payment", "1000", "--schedule", "1000"]);
+    assert!(!out.status.success() && stderr(&out).contains("只能给一个"), "{}", stderr(&out));
+    let out = yuqi(&["apr", "--principal", "10000", "--schedule", "2025-03-15:100,2025-02-15:100"]);
+    assert!(!out.status.success() && stderr(&out).contains("按先后顺序"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_broken_case_file_names_file_line_and_column() {
     let dir = std::env::temp_dir().join(format!("yuqi-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
