@@ -103,6 +103,7 @@ pub(crate) fn spec() -> Value {
             },
             "/cases/{id}/letters/{kind}": { "get": op("信函：不带 format 返回文档 JSON；format=pdf|docx|md|html 返回文件", "documents", &[id, kind, debt, format, ("accept_limitation_effect", "query", false)], None, "200") },
             "/cases/{id}/report": { "get": op("案件材料汇编", "documents", &[id, format], None, "200") },
+            "/cases/{id}/exhibit": { "get": op("计算明细表：不带 format 返回 JSON；format=pdf|docx|md|html|csv|xlsx 返回文件", "documents", &[id, format], None, "200") },
             "/validate": { "post": with_csrf(op("检查一个字段（money、rate、date、count）或整个案例文件（case）", "tools", &[], Some("ValidateBody"), "200")) },
             "/scan": { "post": with_csrf(op("检查催收消息是否违规（消息格式同 yuqi scan）", "tools", &[], Some("ScanBody"), "200")) },
             "/law/search": { "get": op("法条全文检索（中文分词）", "law", &[("q", "query", true)], None, "200") }

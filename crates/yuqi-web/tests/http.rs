@@ -258,6 +258,7 @@ async fn the_json_api_does_every_action() {
         "/cases/{id}/evidence",
         "/cases/{id}/letters/{kind}",
         "/cases/{id}/report",
+        "/cases/{id}/exhibit",
         "/validate",
         "/scan",
         "/law/search",
