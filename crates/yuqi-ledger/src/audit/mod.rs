@@ -209,7 +209,7 @@ fn restate_terms(
             format!("{text}。找到合同或还款计划后请补上利率，结果会更准确。"),
         ));
         d.rate = yuqi_money::RateInput::annual(cap.unwrap_or(Decimal::ZERO));
-        d.rate.text = "利率不详".to_string();
+        d.rate.text = "利率不详（按法律允许的最高利率计算最多应还）".to_string();
         d.rate_unknown = false;
     }
     Ok(Some(d))
@@ -371,24 +371,62 @@ fn recourse_as_balance(
 fn claimed_terms(debt: &Debt, trace: &mut Vec<TraceStep>) -> Option<Debt> {
     let c = debt.claim.as_ref()?;
     let dpy = Decimal::from(365);
+    let base = debt.rate.annual_equivalent(dpy);
+    // The contract's own overdue rate: agreed, or the rate plus the agreed markup, or (none
+    // agreed) the loan's rate — what a claim is measured against.
+    let contract_overdue = match (&debt.overdue.rate, debt.overdue.markup) {
+        (Some(r), _) => r.annual_equivalent(dpy),
+        (None, Some(m)) => base * (Decimal::ONE + m),
+        (None, None) => base,
+    };
     let mut d = debt.clone();
     let mut said = Vec::new();
-    if let Some(r) = &c.rate
-        && r.annual_equivalent(dpy) < debt.rate.annual_equivalent(dpy)
-    {
-        said.push(format!("借期内利率只主张 {}（合同约定 {}）", r.text, debt.rate.text));
-        d.rate = r.clone();
-        d.rate_missing = false;
+    let mut ignored = Vec::new();
+    if let Some(r) = &c.rate {
+        if r.annual_equivalent(dpy) < base {
+            said.push(format!("借期内利率只主张 {}（合同约定 {}）", r.text, debt.rate.text));
+            d.rate = r.clone();
+            d.rate_missing = false;
+        } else {
+            ignored.push(format!("主张的借期内利率 {}", r.text));
+        }
     }
-    if let Some(r) = &c.overdue_rate {
-        said.push(format!("逾期利率只主张 {}", r.text));
-        d.overdue.rate = Some(r.clone());
-        d.overdue.markup = None;
+    let claimed_overdue = match (&c.overdue_rate, c.markup) {
+        (Some(r), _) => {
+            Some((r.annual_equivalent(dpy), format!("逾期利率只主张 {}", r.text), format!("主张的逾期利率 {}", r.text)))
+        }
+        (None, Some(m)) => Some((
+            d.rate.annual_equivalent(dpy) * (Decimal::ONE + m),
+            format!("罚息只主张在利率上加收 {}", pct(m)),
+            format!("主张的罚息上浮 {}", pct(m)),
+        )),
+        (None, None) => None,
+    };
+    if let Some((annual, text, name)) = claimed_overdue {
+        if annual < contract_overdue {
+            said.push(text);
+            match (&c.overdue_rate, c.markup) {
+                (Some(r), _) => {
+                    d.overdue.rate = Some(r.clone());
+                    d.overdue.markup = None;
+                }
+                (None, m) => {
+                    d.overdue.markup = m;
+                    d.overdue.rate = None;
+                }
+            }
+        } else {
+            ignored.push(name);
+        }
     }
-    if let Some(m) = c.markup {
-        said.push(format!("罚息只主张在利率上加收 {}", pct(m)));
-        d.overdue.markup = Some(m);
-        d.overdue.rate = None;
+    if !ignored.is_empty() {
+        trace.push(TraceStep::new(
+            "claim_below_contract",
+            format!(
+                "{}不低于合同约定，不采用：按合同计算（对方不能通过诉讼请求得到合同以外的利息）",
+                ignored.join("、")
+            ),
+        ));
     }
     if said.is_empty() {
         return None;
@@ -503,6 +541,19 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         }
         None => debt,
     };
+    let on_demand;
+    let debt = match due_on_demand(debt, dates) {
+        Some((d, step)) => {
+            trace.push(step);
+            on_demand = d;
+            &on_demand
+        }
+        None => debt,
+    };
+    // The loan's own terms: what the principal, the schedules, the real cost and the stated rate
+    // are about. A judgment or a guarantor's payment then restates the debt as a balance, and
+    // the ledgers run on that.
+    let terms = debt;
     let judged;
     let debt = match judgment_as_balance(debt, &mut trace)? {
         Some(d) => {
@@ -519,24 +570,15 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         }
         None => debt,
     };
-    let on_demand;
-    let debt = match due_on_demand(debt, dates) {
-        Some((d, step)) => {
-            trace.push(step);
-            on_demand = d;
-            &on_demand
-        }
-        None => debt,
-    };
 
     // 1. The principal the law recognises.
-    let principal_initial = steps::recognised_principal(debt, &mut trace, &mut findings);
+    let principal_initial = steps::recognised_principal(terms, &mut trace, &mut findings);
 
     // 2. Schedules.
-    let schedules = steps::schedules(debt, principal_initial, &dpy_param, &mut trace);
+    let schedules = steps::schedules(terms, principal_initial, &dpy_param, &mut trace);
 
     // 3. Real cost.
-    let apr = steps::real_cost(debt, principal_initial, &schedules, dpy, &mut trace, &mut findings);
+    let apr = steps::real_cost(terms, principal_initial, &schedules, dpy, &mut trace, &mut findings);
 
     // 4. Caps.
     let CapPlan {
@@ -583,8 +625,8 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
 
     // 6. Findings from the figures.
     let cap = headline_rate;
-    let stated_annual = debt.rate.annual_equivalent(dpy);
-    checks::cost_findings(debt, dates, &apr, contract_rate_cap, stated_annual, &mut findings);
+    let stated_annual = terms.rate.annual_equivalent(dpy);
+    checks::cost_findings(terms, dates, &apr, contract_rate_cap, stated_annual, &mut findings);
     checks::ledger_findings(debt, dates, lg, &alternatives, &mut findings);
     checks::card_findings(debt, dpy, &mut findings)?;
 
@@ -604,7 +646,7 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         contract_principal: debt.principal,
         received: debt.received,
         principal_initial,
-        stated_rate: debt.rate.text.clone(),
+        stated_rate: terms.rate.text.clone(),
         stated_annual,
         apr_nominal: apr.nominal,
         apr_effective: apr.effective,
