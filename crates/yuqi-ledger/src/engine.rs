@@ -188,6 +188,18 @@ pub struct LedgerOutcome {
     /// The comparisons with the cap, in the order the charges arose: the table a court
     /// writes ("以 X 为基数，按年利率 Y%，自 A 至 B"). Empty for a run without caps.
     pub windows: Vec<WindowOutcome>,
+    /// The balance the run started from when one was stated (a creditor's or court's balance,
+    /// a judgment, a guarantor's payment): its charges stand outside the windows.
+    pub opening: Option<StatedBalance>,
+}
+
+/// A balance stated on a date, as the run took it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatedBalance {
+    pub date: NaiveDate,
+    pub principal: Money,
+    pub interest: Money,
+    pub overdue: Money,
 }
 
 /// One comparison of charges with the cap: a window (a schedule period, or a month after
@@ -246,9 +258,8 @@ struct SegAcc {
     /// rate): a claim within them is within the cap as a rate.
     allow_enforce_m: Decimal,
     allow_retain_m: Decimal,
-    /// Σ base × years: the principal-time the allowance was computed on.
-    base_years: Decimal,
-    years: Decimal,
+    /// Σ base × days: the principal-days the allowance was computed on.
+    base_days: Decimal,
     days: Decimal,
 }
 
@@ -431,8 +442,7 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
             ] {
                 let a = seg.entry((i, w, part)).or_default();
                 a.claimed += claimed;
-                a.base_years += base.to_yuan() * n_years;
-                a.years += n_years;
+                a.base_days += base.to_yuan() * n_days;
                 a.days += n_days;
                 let (by_days, by_claims) = (base.to_yuan() * n_days / input.days_per_year, base.to_yuan() * n_years);
                 a.allow_enforce += by_days * s.enforce.unwrap_or(Decimal::ZERO);
@@ -652,6 +662,12 @@ pub fn run(input: &LedgerInput<'_>) -> LedgerOutcome {
         segments,
         applications,
         windows,
+        opening: input.opening.map(|(interest, overdue)| StatedBalance {
+            date: input.start,
+            principal: input.principal,
+            interest,
+            overdue,
+        }),
     }
 }
 
@@ -754,7 +770,7 @@ fn unpaid_by_window(
             Part::Overdue => overdue += unpaid,
         }
         // A part with nothing claimed and no principal to compare is not a comparison.
-        if a.claimed.is_zero() && a.base_years.is_zero() {
+        if a.claimed.is_zero() && a.base_days.is_zero() {
             continue;
         }
         let (from, until) = window_days(input, s, k.1);
@@ -763,7 +779,8 @@ fn unpaid_by_window(
             until,
             days: a.days.try_into().unwrap_or(0),
             part: k.2,
-            base: if a.years.is_zero() { Money::ZERO } else { Money::round_from_yuan(a.base_years / a.years) },
+            // Averaged by days, so that base × cap × days reproduces the allowance.
+            base: if a.days.is_zero() { Money::ZERO } else { Money::round_from_yuan(a.base_days / a.days) },
             enforce: s.enforce,
             claimed: Money::round_from_yuan(a.claimed),
             allowance: s.enforce.map(|_| Money::round_from_yuan(a.allow_enforce)),

@@ -174,7 +174,7 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
     // A stated balance comes first: its interest and overdue charges stand as stated, and
     // payments cover them before anything later (the ledger's order).
     let mut left = lg.paid_to_charges;
-    if let Some(o) = &debt.opening {
+    if let Some(o) = &lg.opening {
         for (part, amount) in [(Part::Term, o.interest), (Part::Overdue, o.overdue)] {
             let paid = amount.min(left);
             left -= paid;
@@ -198,7 +198,9 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         }
     }
     for w in &lg.windows {
-        let cut = w.allowance.is_some_and(|al| w.claimed > al);
+        // The cap cut this window's claim (a monthly rate within the cap as a rate is not cut
+        // even where the day-counted allowance is a little lower).
+        let cut = w.enforce.is_some() && w.lawful < w.claimed;
         let (rate, source) = match w.enforce {
             Some(cap) if cut => (Some(cap), RateSource::Cap(cap_source(da, cap, w.from, &mut sources))),
             Some(_) => (equivalent(w.claimed, w.base, w.days, dpy), RateSource::Contract),

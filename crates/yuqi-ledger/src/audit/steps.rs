@@ -112,7 +112,34 @@ pub(super) fn schedules(
 ) -> Schedules {
     let dpy = dpy_param.decimal();
     let schedule_contract = contract_schedule(debt, dpy);
-    let schedule_lawful = schedule_for_principal(debt, principal_initial, dpy);
+    let mut schedule_lawful = schedule_for_principal(debt, principal_initial, dpy);
+    // Money that arrived after the contract date earns interest only from then (民法典 第677、679条):
+    // the first period's interest, charged for a whole period, is cut to the days the money was
+    // there.
+    if debt.disbursed.is_some()
+        && let Repayment::Method { method, period, first_due, .. } = &debt.repayment
+        && *method != Method::Bullet
+        && let Some(first) = schedule_lawful.first_mut()
+    {
+        let period_start = match period {
+            yuqi_case::Period::Month => first_due.checked_sub_months(chrono::Months::new(1)).unwrap_or(*first_due),
+            yuqi_case::Period::Days(n) => *first_due - chrono::Duration::days(i64::from(*n)),
+        };
+        let (full, had) = ((*first_due - period_start).num_days(), (*first_due - debt.contract_date).num_days());
+        if full > 0 && had < full {
+            let share = Decimal::from(had.max(0)) / Decimal::from(full);
+            let cut = Money::round_from_yuan(first.interest.to_yuan() * share);
+            trace.push(TraceStep::new(
+                "interest_from_disbursement",
+                format!(
+                    "第1期利息 {} 是整期的；钱到账后只有 {had} 天（整期 {full} 天），依法按 {} 计",
+                    first.interest.to_grouped_string(),
+                    cut.to_grouped_string()
+                ),
+            ));
+            first.interest = cut;
+        }
+    }
     let schedule_detail = match &debt.repayment {
         Repayment::Method { method, periods, period, first_due } => format!(
             "{}，{} 期，每期一{}，首期 {}；{}",
@@ -360,8 +387,14 @@ impl<'a> Runs<'a> {
             as_of,
             opening,
             penalty_from: self.debt.judgment.as_ref().map(|j| j.deadline.unwrap_or(j.effective)),
-            months_from: (self.debt.rate.per == yuqi_money::RatePer::Month && !self.debt.rate.is_zero())
-                .then_some(start),
+            // Whole months only for a rate quoted per month: the loan's own, carried into the
+            // overdue time when no other overdue rate was agreed, or an overdue rate quoted per
+            // month. An overdue rate quoted per year or day is counted by days.
+            months_from: match &self.debt.overdue.rate {
+                Some(r) => r.per == yuqi_money::RatePer::Month,
+                None => self.debt.rate.per == yuqi_money::RatePer::Month && !self.debt.rate.is_zero(),
+            }
+            .then_some(start),
         }
     }
 
@@ -391,12 +424,16 @@ pub(super) fn trace_lawful_ledger(
     as_of: NaiveDate,
     trace: &mut Vec<TraceStep>,
 ) {
+    // A run from a stated balance starts on its day, on its principal.
+    let (start_principal, start) =
+        lg.opening.as_ref().map_or((principal_initial, None), |o| (o.principal, Some(o.date)));
     trace.push(
         TraceStep::new(
             "lawful_ledger",
             format!(
-                "按依法本金 {} 计算至 {}：合同条款主张的利息、费用、罚息等合计 {}，依上限可支持 {}",
-                principal_initial.to_grouped_string(),
+                "按依法本金 {}{} 计算至 {}：合同条款主张的利息、费用、罚息等合计 {}，依上限可支持 {}",
+                start_principal.to_grouped_string(),
+                start.map_or(String::new(), |d| format!("（自 {d} 起）")),
                 as_of,
                 lg.claimed.total().to_grouped_string(),
                 lg.allowed.to_grouped_string()
@@ -406,13 +443,14 @@ pub(super) fn trace_lawful_ledger(
         .amount(lg.allowed),
     );
     for seg in &lg.segments {
+        let from = start.map_or(seg.from, |d| seg.from.max(d));
         let range = match seg.until {
-            Some(u) => format!("{} 至 {}", seg.from, u),
-            None => format!("{} 起", seg.from),
+            Some(u) => format!("{from} 至 {u}"),
+            None => format!("{from} 起"),
         };
         let detail = match (seg.enforce, seg.allowance) {
             (Some(rate), Some(allowance)) => format!(
-                "{range}：上限年利率 {}，按未还本金逐日累计可支持 {}；合同条款主张 {}；取较小者 {}",
+                "{range}：上限年利率 {}，按未还本金逐日累计可支持 {}；合同条款主张 {}；逐期取较小者，合计 {}",
                 pct(rate),
                 allowance.to_grouped_string(),
                 seg.claimed.to_grouped_string(),
