@@ -246,3 +246,16 @@ fn a_judgment_is_also_a_judgment_event_for_the_timeline() {
     let e = errors(&format!("{GOOD}{}", j.replace("deadline = 2025-03-11", "deadline = 2025-02-01")));
     assert!(e[0].message.contains("早于生效日期"), "{e:?}");
 }
+
+#[test]
+fn toml_syntax_errors_are_said_in_chinese_only() {
+    for src in [
+        "version = 1\n[[debt]]\nid = abc\n",
+        "version = 1\n[[debt]]\nid = \"a\"\nid = \"b\"\n",
+        "version = 1\n[[debt]]\nperiods = \"十二\"\n",
+    ] {
+        let e = errors(src);
+        let m = &e[0].message;
+        assert!(!m.contains("expected") && !m.contains("string") && !m.contains("invalid"), "{m}");
+    }
+}

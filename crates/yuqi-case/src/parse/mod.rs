@@ -133,11 +133,24 @@ fn translate_toml_message(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("missing field ") {
         return format!("缺少字段 {rest}");
     }
+    // The rest are said in Chinese only (the parser's English words are not for the reader).
     if msg.starts_with("invalid type") {
-        return format!("类型不对：{msg}");
+        let wanted = if msg.contains("expected a string") {
+            "这里要写文字，用英文双引号括起来"
+        } else if msg.contains("integer") || msg.contains("float") || msg.contains("number") {
+            "这里要写数字"
+        } else if msg.contains("boolean") {
+            "这里要写 true 或 false"
+        } else {
+            "请对照 docs/case-file.md 的写法"
+        };
+        return format!("这个值的类型不对：{wanted}");
     }
     if msg.contains("duplicate key") {
-        return format!("字段重复出现：{msg}");
+        return "同一个字段写了两次，请删掉一个".to_string();
     }
-    format!("TOML 语法错误：{msg}（常见原因：中文引号“”代替了英文引号\"\"、漏了等号或引号未闭合）")
+    if msg.contains("string values must be quoted") {
+        return "文字要用英文双引号 \"\" 括起来（常见原因：用了中文引号“”，或忘了加引号）".to_string();
+    }
+    "这一行的写法不对（常见原因：中文引号“”代替了英文引号\"\"、漏了等号或引号未闭合）".to_string()
 }
