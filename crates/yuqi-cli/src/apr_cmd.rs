@@ -65,7 +65,7 @@ struct AprOut {
     apr_nominal: Option<Decimal>,
     apr_effective: Option<Decimal>,
     apr_xirr: Option<Decimal>,
-    /// Cost ÷ received ÷ years: the misleading "simple" figure some apps quote.
+    /// Cost ÷ contract principal ÷ years: the misleading "simple" figure some apps quote.
     flat_rate_naive: Option<Decimal>,
 }
 
@@ -192,8 +192,8 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
         apr_nominal: periodic.as_ref().ok().and_then(|r| dec(irr::nominal_annual(r.rate, m_f))),
         apr_effective: periodic.as_ref().ok().and_then(|r| dec(irr::effective_annual(r.rate, m_f))),
         apr_xirr: xirr.as_ref().ok().and_then(|r| dec(r.rate)),
-        flat_rate_naive: (!net.is_zero() && !years.is_zero())
-            .then(|| ((total_repaid - net).to_yuan() / net.to_yuan() / years).round_dp(8)),
+        flat_rate_naive: (!principal.is_zero() && !years.is_zero())
+            .then(|| ((total_repaid - net).to_yuan() / principal.to_yuan() / years).round_dp(8)),
     };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -228,6 +228,13 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
         println!("{}：{}（{}；{}）", m.name_zh(), pct(value), m.how_zh(), role);
     }
     println!("按全额本金的单利口径（常被用来显得便宜）：{}", pct(out.flat_rate_naive));
+    if total_repaid < net {
+        println!(
+            "注意：还款合计 {} 元少于实际可用资金 {} 元，算出的年化利率是负数：请核对每期金额是否写全",
+            total_repaid.to_grouped_string(),
+            net.to_grouped_string()
+        );
+    }
     if let Err(e) = &periodic {
         println!("注意：无法求出内部收益率：{e}");
     }
