@@ -103,34 +103,37 @@ fn validation_finds_a_problem_exactly_when_the_pipeline_fails() {
 
 #[test]
 fn the_audit_refuses_with_the_validation_errors() {
-    // A private loan of 2014 with neither a filing date nor an as-of date after 2015-09-01: a
-    // case filed then fell under the 1991 opinion, for which the law data carries no bank rates;
-    // the blame goes to the as-of date standing in for the filing date.
-    let c = case("kind = \"private\"", "2014-03-01", "agreed", None);
-    let opts = AuditOptions { as_of: d("2015-06-01"), filing_date: None };
+    // A private loan of May 1991 with neither a filing date nor an as-of date after the 1991
+    // opinion: a case filed then came before the first rule the law data carries; the blame goes
+    // to the as-of date standing in for the filing date. (A loan of 2014 looked at in 2015 is
+    // computed under that opinion: issue 16.)
+    let c = case("kind = \"private\"", "1991-05-01", "agreed", None);
+    let opts = AuditOptions { as_of: d("1991-06-01"), filing_date: None };
     let expected = yuqi_ledger::validate(&c, opts);
     assert_eq!(expected.len(), 1, "{expected:?}");
     assert_eq!(expected[0].field, CaseField::AsOf);
     assert!(matches!(
         &expected[0].problem,
-        InputProblem::NoLawData { from, for_filing: true, .. } if *from == d("2015-09-01")
+        InputProblem::NoLawData { from, for_filing: true, .. } if *from == d("1991-08-13")
     ));
     let message = expected[0].to_string();
-    assert!(message.starts_with("借款 a：计算截止日 2015-06-01"), "{message}");
-    assert!(message.contains("2015-09-01"), "{message}");
+    assert!(message.starts_with("借款 a：计算截止日 1991-06-01"), "{message}");
+    assert!(message.contains("1991-08-13"), "{message}");
     match yuqi_ledger::audit_case(&c, opts) {
         Err(AuditError::Input(errors)) => assert_eq!(errors.0, expected),
         other => panic!("expected the validation errors, got {other:?}"),
     }
+    let in_2015 = case("kind = \"private\"", "2014-03-01", "agreed", None);
+    assert!(yuqi_ledger::audit_case(&in_2015, AuditOptions { as_of: d("2015-06-01"), filing_date: None }).is_ok());
 
     // A private loan of 2018 sued in 2019 is tried under the rules of its time (issue 16: it
     // was refused); sued after 2020-08-20 it is split at that day; and a filing date before
-    // 2015-09-01 is blamed on the filing date.
+    // the 1991 opinion is blamed on the filing date.
     let old = case("kind = \"private\"", "2018-03-01", "agreed", Some("2019-01-01"));
     assert!(yuqi_ledger::audit_case(&old, AuditOptions { as_of: d("2019-10-01"), filing_date: None }).is_ok());
     let filed = case("kind = \"private\"", "2018-03-01", "agreed", Some("2020-09-01"));
     assert!(yuqi_ledger::audit_case(&filed, AuditOptions { as_of: d("2020-10-01"), filing_date: None }).is_ok());
-    let early = case("kind = \"private\"", "2014-03-01", "agreed", Some("2015-01-01"));
+    let early = case("kind = \"private\"", "1991-05-01", "agreed", Some("1991-07-01"));
     let problems = yuqi_ledger::validate(&early, AuditOptions { as_of: d("2026-11-24"), filing_date: None });
     assert_eq!(problems.iter().map(|p| &p.field).collect::<Vec<_>>(), [&CaseField::FilingDate]);
 }
