@@ -96,8 +96,12 @@ fn totals_are_the_audits_figures_for_every_example() {
                             assert!(w.allowance.is_some_and(|a| w.claimed > a), "{at}");
                             assert!(d.sources.get(i).is_some_and(|s| !s.is_empty()), "{at}");
                         }
-                        RateSource::Contract => assert!(w.allowance.is_some_and(|a| w.claimed <= a), "{at}"),
-                        RateSource::NoCap => assert!(w.enforce.is_none(), "{at}"),
+                        // Within the cap: supported whole (a monthly rate within the cap as a rate
+                        // may be a little above the day-counted allowance).
+                        RateSource::Contract => assert!(w.enforce.is_some() && w.lawful == w.claimed, "{at}"),
+                        RateSource::NoCap | RateSource::Judgment | RateSource::Recourse => {
+                            assert!(w.enforce.is_none(), "{at}")
+                        }
                         RateSource::Stated => unreachable!("{at}"),
                     }
                 }
@@ -173,4 +177,66 @@ fn the_dossier_has_the_exhibit() {
         dossier.blocks.iter().any(|b| matches!(b, Block::Heading { level: 1, text } if text.ends_with("计算明细表")))
     );
     assert!(dossier.blocks.iter().any(|b| matches!(b, Block::Table { columns, .. } if columns[0] == "期间（起止日）")));
+}
+
+/// A judgment's and a guarantor's stated sums are the exhibit's first rows (not a residue in the
+/// last one), the later rows name their source, and each row reads lawful − paid = unpaid.
+#[test]
+fn a_judgment_and_a_recourse_start_from_their_stated_sums() {
+    let src = r#"
+version = 1
+[case]
+as_of = 2024-06-09
+[[debt]]
+id = "j"
+lender = "某银行"
+kind = "bank"
+contract_date = 2022-01-01
+principal = 60000
+rate = "年化6%"
+method = "等额本息"
+periods = 24
+[debt.judgment]
+effective = 2024-03-01
+deadline = 2024-03-11
+principal = 50000
+interest = 3000
+costs = 800
+rate = "年化6%"
+from = 2023-06-01
+[[debt]]
+id = "g"
+lender = "某融资担保公司"
+kind = "guarantor"
+contract_date = 2023-02-03
+principal = 20000
+rate = "年化8%"
+method = "等额本息"
+periods = 24
+[debt.recourse]
+date = 2024-02-03
+paid = 10000
+principal = 9500
+"#;
+    let case = yuqi_case::parse_case(src, "case.toml").expect("parses");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+        yuqi_app::Dates::today(today),
+    )
+    .expect("computes");
+    let ex = exhibit(&c.inputs());
+    for (d, stated, source) in
+        [(&ex.debts[0], "3800.00", RateSource::Judgment), (&ex.debts[1], "500.00", RateSource::Recourse)]
+    {
+        let first = &d.rows[0];
+        assert_eq!((first.source, first.claimed.to_string()), (RateSource::Stated, stated.to_string()), "{}", d.id);
+        assert!(d.rows[1..].iter().all(|r| r.source == source), "{}: {:?}", d.id, d.rows);
+        for r in &d.rows {
+            assert_eq!(r.lawful.saturating_sub_to_zero(r.paid), r.unpaid, "{}: {r:?}", d.id);
+        }
+        assert_eq!(d.totals.unpaid, d.totals.interest + d.totals.fees + d.totals.overdue, "{}", d.id);
+    }
+    // The guarantor's header shows the loan's own rate, not the recourse rate.
+    assert_eq!(ex.debts[1].stated_rate, "年化8%");
 }

@@ -106,6 +106,11 @@ pub enum RateSource {
     Cap(usize),
     /// A balance stated on a date, not recomputed.
     Stated,
+    /// A judgment's running interest and, after the time to perform, the doubled interest
+    /// for late performance (法释〔2014〕8号): the court's order and the law, not the contract.
+    Judgment,
+    /// A guarantor's recourse: the guarantee agreement's rate, or the payment day's LPR.
+    Recourse,
 }
 
 /// The totals, as the audit states them.
@@ -204,7 +209,14 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         let (rate, source) = match w.enforce {
             Some(cap) if cut => (Some(cap), RateSource::Cap(cap_source(da, cap, w.from, &mut sources))),
             Some(_) => (equivalent(w.claimed, w.base, w.days, dpy), RateSource::Contract),
-            None => (equivalent(w.claimed, w.base, w.days, dpy), RateSource::NoCap),
+            None => (
+                equivalent(w.claimed, w.base, w.days, dpy),
+                match da.lawful.id.as_str() {
+                    "judgment" => RateSource::Judgment,
+                    "guarantor_recourse" => RateSource::Recourse,
+                    _ => RateSource::NoCap,
+                },
+            ),
         };
         rows.push(Row {
             from: w.from,
@@ -369,6 +381,8 @@ impl DebtExhibit {
             RateSource::Contract => "合同约定（未超过上限）".to_string(),
             RateSource::NoCap => "合同约定（该期间没有上限）".to_string(),
             RateSource::Stated => "结欠时认定的数额".to_string(),
+            RateSource::Judgment => "判决确定的此后利息；逾期履行另加倍部分债务利息（法定）".to_string(),
+            RateSource::Recourse => "担保合同约定，或代偿时的一年期LPR".to_string(),
             RateSource::Cap(i) => format!("法定上限{}", mark(i)),
         }
     }
