@@ -16,6 +16,7 @@ pub enum Code {
     FalseConsequence,
     ExtraFee,
     InduceBorrowing,
+    DebtReliefScam,
     // Log level.
     NightContact,
     FrequentContact,
@@ -28,7 +29,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const TEXT: [Code; 11] = [
+    pub const TEXT: [Code; 12] = [
         Code::ThreatViolence,
         Code::Intimidation,
         Code::Insult,
@@ -40,9 +41,10 @@ impl Code {
         Code::FalseConsequence,
         Code::ExtraFee,
         Code::InduceBorrowing,
+        Code::DebtReliefScam,
     ];
 
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::ThreatViolence,
         Code::Intimidation,
         Code::Insult,
@@ -54,6 +56,7 @@ impl Code {
         Code::FalseConsequence,
         Code::ExtraFee,
         Code::InduceBorrowing,
+        Code::DebtReliefScam,
         Code::NightContact,
         Code::FrequentContact,
         Code::NumberRotation,
@@ -76,6 +79,7 @@ impl Code {
             Code::FalseConsequence => "false_consequence",
             Code::ExtraFee => "extra_fee",
             Code::InduceBorrowing => "induce_borrowing",
+            Code::DebtReliefScam => "debt_relief_scam",
             Code::NightContact => "night_contact",
             Code::FrequentContact => "frequent_contact",
             Code::NumberRotation => "number_rotation",
@@ -99,6 +103,7 @@ impl Code {
             Code::FalseConsequence => "夸大后果",
             Code::ExtraFee => "额外收费",
             Code::InduceBorrowing => "诱导借新还旧",
+            Code::DebtReliefScam => "债务优化/征信修复骗局",
             Code::NightContact => "夜间催收",
             Code::FrequentContact => "频繁催收",
             Code::NumberRotation => "频繁换号",
@@ -123,6 +128,7 @@ impl Code {
             Code::FalseConsequence => "conduct_false_consequence",
             Code::ExtraFee => "conduct_extra_fee",
             Code::InduceBorrowing => "conduct_induce_borrowing",
+            Code::DebtReliefScam => "conduct_debt_relief_scam",
             Code::NightContact => "conduct_night_contact",
             Code::FrequentContact => "conduct_frequent_contact",
             Code::NumberRotation => "conduct_number_rotation",

@@ -206,3 +206,58 @@ proptest::proptest! {
         }
     }
 }
+
+/// Paid debt-relief and credit-repair offers (issue 17): found with the rule that fired and a
+/// span on the original text, in ads, private messages, call scripts and evasive spellings.
+#[test]
+fn debt_relief_offers_are_found() {
+    for (text, span, rule) in [
+        ("专业团队代办停息挂账，网贷信用卡逾期都能办，成功后再收费。", "代办停息挂账", "debt_relief_scam.agent"),
+        ("專業 代 辦 停 息 掛 賬，聯繫我", "代 辦 停 息 掛 賬", "debt_relief_scam.agent"),
+        ("您好，看到您网贷逾期了，我们可以帮您做债务优化，不成功全额退款。", "债务优化", "debt_relief_scam.offer"),
+        ("征信花了？三天内帮你把逾期记录删掉，加V详聊。", "三天内帮你把逾期记录删掉", "debt_relief_scam.erase"),
+        ("黑名单、呆账都能洗白，一周见效。", "能洗白", "debt_relief_scam.erase"),
+        ("协商还款找我们，前期服务费1999元，办不下来全退。", "前期服务费", "debt_relief_scam.fee"),
+        ("网贷信用卡都能谈，2-5折结清，成功后按减免金额收15%。", "按减免金额收", "debt_relief_scam.fee"),
+        ("我们是做债务重组的，可以让平台停止催收。", "是做债务重组", "debt_relief_scam.offer"),
+        ("我们可以代理您与平台协商，最低2折结清。", "代理您与平台协商", "debt_relief_scam.offer"),
+        ("反催收联盟招募，入群99元。", "联盟", "debt_relief_scam.offer"),
+    ] {
+        let a = analyze(text);
+        assert!(a.codes.contains(&Code::DebtReliefScam), "{text}: {:?}", a.hits);
+        let chars: Vec<char> = text.chars().collect();
+        assert!(
+            a.hits.iter().any(|h| h.code == Code::DebtReliefScam
+                && h.rule == rule
+                && chars[h.start..h.end].iter().collect::<String>() == span),
+            "{text}: want {span:?} by {rule}, got {:?}",
+            a.hits
+                .iter()
+                .map(|h| (h.rule.as_str(), chars[h.start..h.end].iter().collect::<String>()))
+                .collect::<Vec<_>>()
+        );
+        let h = a.hits.iter().find(|h| h.code == Code::DebtReliefScam).expect("hit");
+        assert!(h.basis.contains("征信业管理条例") && h.basis.contains("《刑法》"), "{}", h.basis);
+    }
+}
+
+/// What a debt-relief offer is not: the borrower's own request, the lender's own plan or
+/// settlement, a regulator's warning, the news, a correct statement that a record stays.
+#[test]
+fn debt_relief_lookalikes_are_not_flagged() {
+    for lawful in [
+        "您好，我因失业无力还款，想申请停息挂账，分36期还本金，请帮我提交申请。",
+        "【XX银行】如您还款确有困难，可致电我行客服申请个性化分期或停息挂账，我行不收取任何费用，请勿轻信第三方代办。",
+        "【XX消费金融】您申请的停息挂账已通过：剩余本金12,000元分36期归还，期间不再计息。",
+        "尊敬的客户，您的贷款已逾期，请您尽快与我行联系协商还款。",
+        "金融监管总局提示：警惕打着“债务优化”“停息挂账代办”旗号的不法中介，停息挂账可直接向金融机构申请，无需付费。",
+        "新闻：多地警方捣毁“征信修复”诈骗团伙，该团伙谎称可删除逾期记录，收取服务费数十万元。",
+        "记者调查：部分自称“债务规划师”的中介承诺代办停息挂账，律师提醒停息挂账应由本人向银行申请。",
+        "征信中心提醒：不良信息保存期满自动删除，任何机构都不能删除真实的逾期记录。",
+        "您的逾期记录不能删除，请按时还款避免产生新的逾期。",
+        "如有困难可以在App内申请延期还款或协商分期，我们不收取任何额外费用。",
+    ] {
+        let a = analyze(lawful);
+        assert!(!a.codes.contains(&Code::DebtReliefScam), "{lawful}: {:?}", a.hits);
+    }
+}

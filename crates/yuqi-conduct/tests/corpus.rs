@@ -14,6 +14,14 @@ use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 /// second round tuned on train + train_extra). Lower only with a written reason.
 const HELD_OUT_MACRO_F1: f64 = 0.789;
 
+/// Text-level codes added after `test.jsonl` was frozen (issue 17: the debt-relief offers). Its
+/// lines were labelled before these codes existed: a line that would now carry one (such as a
+/// collector selling "征信修复" for a fee, like x0051 of train_extra.jsonl) may carry only the older
+/// codes there. A prediction of such a code on the held-out split can therefore be judged neither
+/// right nor wrong, and is left out of the held-out figures. Their precision is checked on the
+/// hard negatives of train_extra.jsonl and tests/analyzer.rs, and on the real lines of real/.
+const ADDED_AFTER_THE_SPLIT: [Code; 1] = [Code::DebtReliefScam];
+
 #[derive(Deserialize)]
 struct Line<'a> {
     #[serde(borrow, flatten)]
@@ -58,7 +66,11 @@ fn evaluate_file(name: &str) -> (yuqi_conduct::eval::EvalReport, usize, usize) {
             "{name}:{}: lawful with codes",
             i + 1
         );
-        pairs.push((expected, analyzer.analyze(&line.message, &mut scratch).codes));
+        let mut predicted = analyzer.analyze(&line.message, &mut scratch).codes;
+        if name == "test.jsonl" {
+            predicted.retain(|c| !ADDED_AFTER_THE_SPLIT.contains(c));
+        }
+        pairs.push((expected, predicted));
     }
     (evaluate(pairs), real, synthetic)
 }
@@ -72,9 +84,15 @@ fn the_corpus_is_large_enough_and_well_formed() {
     assert_eq!(extra.messages, syn_c, "train_extra is synthetic only");
     assert!(real_a + real_b >= 100, "real messages: {}", real_a + real_b);
     assert!(syn_a + syn_b > 0);
-    // Every text-level code is represented in both splits.
-    for m in train.per_code.iter().chain(&test.per_code) {
-        assert!(m.support > 0, "{:?} has no examples", m.code);
+    // Every text-level code is represented in the training data (train + train_extra) and in the
+    // held-out split, except codes added after the held-out split was frozen: their examples
+    // could only be written by the people writing the rules, so they are left out of it (the
+    // real lines of tests/data/conduct/real/ evaluate them instead).
+    for (m, e) in train.per_code.iter().zip(&extra.per_code) {
+        assert!(m.support + e.support > 0, "{:?} has no training examples", m.code);
+    }
+    for m in &test.per_code {
+        assert!(m.support > 0 || ADDED_AFTER_THE_SPLIT.contains(&m.code), "{:?} has no held-out examples", m.code);
     }
 }
 
