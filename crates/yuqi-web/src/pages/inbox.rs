@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// Beside a message offering paid "debt optimisation", 停息挂账 by proxy or credit repair
+/// (`debt_relief_scam`, docs/law/conduct.md §9). The triage's advice for tonight says the same
+/// before any offer arrives (`triage::DEBT_RELIEF_ADVICE`).
+pub(crate) const DEBT_RELIEF_WARNING: &str = "这是收费“债务优化”“停息挂账”“征信修复”一类的推销，要先交钱的多是骗局。停息挂账、延期、分期可以自己直接向借钱给你的机构申请，不用交钱，也不用找中介；征信上真实的逾期记录谁也删不掉，记录有错可以自己免费申请更正。";
+
+/// Whether the analyzer found a debt-relief or credit-repair offer in the message.
+fn is_debt_relief_offer(codes: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
+    codes.into_iter().any(|c| c.as_ref() == yuqi_conduct::Code::DebtReliefScam.as_str())
+}
+
 #[derive(Template)]
 #[template(path = "inbox.html")]
 struct Inbox {
@@ -15,7 +25,7 @@ struct Inbox {
     code: String,
     sender: String,
     shown: usize,
-    body: String,
+    items: Vec<InboxItem>,
     message: String,
     message_class: &'static str,
     /// A paste split into messages, shown for the user to check before anything is stored:
@@ -26,6 +36,14 @@ struct Inbox {
     /// The paste box (`paste_box.html`) posts here.
     paste_action: String,
     skippable: bool,
+}
+
+/// One message shown in the inbox.
+struct InboxItem {
+    /// The quoted message (HTML from `yuqi_render`, its text escaped there).
+    quote: String,
+    /// The debt-relief warning goes beside it.
+    debt_relief: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,7 +111,16 @@ async fn inbox_with(
         .filter(|x| q.code.is_empty() || x.hits.iter().any(|h| h.code == q.code))
         .filter(|x| q.sender.is_empty() || x.from.as_deref() == Some(q.sender.as_str()))
         .collect();
-    let blocks: Vec<Block> = shown.iter().map(|x| yuqi_docs::letters::quote_block(x)).collect();
+    let items: Vec<InboxItem> = shown
+        .iter()
+        .map(|x| {
+            let block: Block = yuqi_docs::letters::quote_block(x);
+            InboxItem {
+                quote: yuqi_render::html::blocks(std::slice::from_ref(&block)),
+                debt_relief: is_debt_relief_offer(x.codes()),
+            }
+        })
+        .collect();
     html(Inbox {
         csrf: v.csrf,
         local: v.local,
@@ -105,7 +132,7 @@ async fn inbox_with(
         code: q.code,
         sender: q.sender,
         shown: shown.len(),
-        body: yuqi_render::html::blocks(&blocks),
+        items,
         message,
         message_class: if good { "ok" } else { "error" },
         preview: pasted.preview,
@@ -123,6 +150,8 @@ pub(crate) struct PastedMessage {
     pub(super) text: String,
     /// "可能违法：…" with the kinds found, or a note to check a court notice; empty otherwise.
     pub(super) finding: String,
+    /// The debt-relief warning goes beside it.
+    pub(super) debt_relief: bool,
 }
 
 /// The paste split as it would be stored, without storing anything (the importer is pure).
@@ -153,6 +182,7 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
                 sender: if sender.is_empty() { "发送方不详".to_string() } else { sender },
                 text: m.text,
                 finding,
+                debt_relief: is_debt_relief_offer(a.codes.iter().map(|c| c.as_str())),
             });
         }
         Ok(())
