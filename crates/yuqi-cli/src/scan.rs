@@ -154,6 +154,17 @@ fn write_json_line(out: &mut impl Write, m: &Message<'_>, a: &Analysis) -> io::R
         write_json_str(out, &h.rule)?;
         out.write_all(b",\"basis\":")?;
         write_plain_str(out, h.basis)?;
+        write!(out, ",\"confidence\":{}", h.confidence)?;
+        if !h.cues.is_empty() {
+            out.write_all(b",\"cues\":[")?;
+            for (j, c) in h.cues.iter().enumerate() {
+                if j > 0 {
+                    out.write_all(b",")?;
+                }
+                write_json_str(out, c)?;
+            }
+            out.write_all(b"]")?;
+        }
         out.write_all(b"}")?;
     }
     out.write_all(b"]")?;
@@ -242,8 +253,15 @@ fn write_human(out: &mut impl Write, m: &Message<'_>, a: &Analysis, color: bool)
         writeln!(out, "   未发现违规用语")?;
     }
     for c in &a.codes {
-        let h = a.hits.iter().find(|h| h.code == *c);
-        writeln!(out, "   ▲ {}（{}）依据：{}", c.label_zh(), c.as_str(), h.map_or("", |h| h.basis))?;
+        // The surest hit of the code speaks for it.
+        let h = a.hits.iter().filter(|h| h.code == *c).max_by_key(|h| h.confidence);
+        let sure = match h {
+            Some(h) if h.is_sure() => format!("把握{}%", h.confidence),
+            Some(h) => format!("可能，把握{}%，请自己核对", h.confidence),
+            None => String::new(),
+        };
+        let cues = h.filter(|h| !h.cues.is_empty()).map(|h| format!("；判断线索：{}", h.cues.join("、"))).unwrap_or_default();
+        writeln!(out, "   ▲ {}（{}）{}{}；依据：{}", c.label_zh(), c.as_str(), sure, cues, h.map_or("", |h| h.basis))?;
     }
     if a.needs_confirmation {
         writeln!(out, "   ？ 看起来像法院通知：请拨打 12368 或登录法院官网核实真伪")?;

@@ -66,6 +66,8 @@ pub fn analyze(
             end: e,
             rule: "wrong_amount.exceeds_supported".into(),
             basis: basis(Code::WrongAmount),
+            confidence: 100,
+            cues: Vec::new(),
         });
     }
     if let (Some(expired), Some(d)) = (ctx.limitation_expired_on, date)
@@ -78,6 +80,8 @@ pub fn analyze(
             end: len,
             rule: "time_barred_threat.after_expiry".into(),
             basis: basis(Code::TimeBarredThreat),
+            confidence: 100,
+            cues: Vec::new(),
         });
     }
     if let Some(w) = ASSIGNMENT_CLAIMS.iter().find(|w| norm.text.contains(**w)) {
@@ -92,6 +96,8 @@ pub fn analyze(
                 end: e,
                 rule: "unnotified_assignment.claim".into(),
                 basis: basis(Code::UnnotifiedAssignment),
+                confidence: 100,
+                cues: Vec::new(),
             });
         }
     }

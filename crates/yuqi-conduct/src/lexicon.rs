@@ -20,9 +20,12 @@ struct ContextDef {
     negation: Vec<String>,
     reporting: Vec<String>,
     court_markers: Vec<String>,
+    warning_markers: Vec<String>,
     court_senders: Vec<String>,
     debt_words: Vec<String>,
     third_party_recipients: Vec<String>,
+    public_recipients: Vec<String>,
+    public_shaming: Vec<String>,
     self_senders: Vec<String>,
     stop_all: Vec<String>,
     stop_calls: Vec<String>,
@@ -67,6 +70,8 @@ pub(crate) enum Literal {
     Negation,
     Reporting,
     CourtMarker,
+    /// The message warns about fraud or misconduct (an anti-fraud notice, a news report).
+    WarningMarker,
     DebtWord,
 }
 
@@ -91,6 +96,10 @@ pub(crate) struct Lexicon {
     pub automaton: AhoCorasick,
     pub court_senders: Vec<String>,
     pub third_party_recipients: Vec<String>,
+    /// `to` values meaning a post or notice addressed to many (a wall, a group, the web).
+    pub public_recipients: Vec<String>,
+    /// Normalised phrases that, in a post to many, call someone a debtor.
+    pub public_shaming: Vec<String>,
     pub self_senders: Vec<String>,
     /// Normalised stop-request phrases: (all, calls, third parties).
     pub stop_all: Vec<String>,
@@ -188,6 +197,9 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     for t in &c.court_markers {
         add(normalize_literal(t), Literal::CourtMarker);
     }
+    for t in &c.warning_markers {
+        add(normalize_literal(t), Literal::WarningMarker);
+    }
     for t in &c.debt_words {
         add(normalize_literal(t), Literal::DebtWord);
     }
@@ -215,6 +227,8 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         automaton,
         court_senders: c.court_senders.clone(),
         third_party_recipients: c.third_party_recipients.clone(),
+        public_recipients: c.public_recipients.clone(),
+        public_shaming: c.public_shaming.iter().map(|t| normalize_literal(t)).collect(),
         self_senders: c.self_senders.clone(),
         stop_all: c.stop_all.iter().map(|t| normalize_literal(t)).collect(),
         stop_calls: c.stop_calls.iter().map(|t| normalize_literal(t)).collect(),

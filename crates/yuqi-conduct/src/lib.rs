@@ -13,10 +13,12 @@
 
 pub mod case;
 pub mod code;
+pub mod corpus;
 pub mod eval;
 pub mod lexicon;
 pub mod log;
 pub mod message;
+pub mod model;
 pub mod normalize;
 pub mod text;
 
@@ -25,25 +27,76 @@ use std::sync::OnceLock;
 pub use code::Code;
 pub use lexicon::LexiconError;
 pub use message::Message;
-pub use text::{Analysis, Hit, Scratch, Skipped};
+pub use text::{Analysis, Hit, SURE, Scratch, Skipped};
 
 /// The compiled lexicons. Build once ([`Analyzer::shared`]) and reuse.
 #[derive(Debug)]
 pub struct Analyzer {
     lexicon: lexicon::Lexicon,
+    /// The n-gram model (`data/model.tsv`); `None` for the rules alone (training, comparisons).
+    model: Option<model::Model>,
 }
 
 const LEXICON: &str = include_str!("../data/lexicon.toml");
+const MODEL: &str = include_str!("../data/model.tsv");
+
+/// Why the shipped data does not load (a programming error; tests load it).
+#[derive(Debug)]
+pub enum LoadError {
+    Lexicon(LexiconError),
+    Model(model::ModelError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Lexicon(e) => e.fmt(f),
+            LoadError::Model(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 impl Analyzer {
-    /// Compiles the embedded lexicon.
-    pub fn new() -> Result<Analyzer, LexiconError> {
-        Ok(Analyzer { lexicon: lexicon::load(LEXICON)? })
+    /// Compiles the embedded lexicon and loads the embedded model.
+    pub fn new() -> Result<Analyzer, LoadError> {
+        Ok(Analyzer {
+            lexicon: lexicon::load(LEXICON).map_err(LoadError::Lexicon)?,
+            model: Some(model::Model::parse(MODEL).map_err(LoadError::Model)?),
+        })
     }
 
-    /// Compiles a lexicon from other text (tests, experiments).
+    /// A lexicon and a model from other text (experiments: `examples/conduct_model.rs`).
+    pub fn from_sources(lexicon: &str, model: &str) -> Result<Analyzer, LoadError> {
+        Ok(Analyzer {
+            lexicon: lexicon::load(lexicon).map_err(LoadError::Lexicon)?,
+            model: Some(model::Model::parse(model).map_err(LoadError::Model)?),
+        })
+    }
+
+    /// The embedded rules without the model (what the model is trained beside and compared with).
+    pub fn rules_only() -> Result<Analyzer, LexiconError> {
+        Ok(Analyzer { lexicon: lexicon::load(LEXICON)?, model: None })
+    }
+
+    /// The embedded rules with another model (training and evaluation).
+    pub fn with_model(model: model::Model) -> Result<Analyzer, LexiconError> {
+        Ok(Analyzer { lexicon: lexicon::load(LEXICON)?, model: Some(model) })
+    }
+
+    /// Compiles a lexicon from other text (tests, experiments), without the model.
     pub fn from_lexicon(src: &str) -> Result<Analyzer, LexiconError> {
-        Ok(Analyzer { lexicon: lexicon::load(src)? })
+        Ok(Analyzer { lexicon: lexicon::load(src)?, model: None })
+    }
+
+    pub fn model(&self) -> Option<&model::Model> {
+        self.model.as_ref()
+    }
+
+    /// Is `to` a recipient other than the debtor (a relative, an employer…)?
+    pub fn is_third_party(&self, to: &str) -> bool {
+        self.lexicon.third_party_recipients.iter().any(|r| r == to)
     }
 
     /// The embedded lexicon, compiled on first use.
@@ -54,12 +107,12 @@ impl Analyzer {
 
     /// Text-level analysis of one message.
     pub fn analyze(&self, msg: &Message<'_>, scratch: &mut Scratch) -> Analysis {
-        text::analyze(&self.lexicon, &msg.text, msg.from.as_deref(), msg.to.as_deref(), scratch)
+        text::analyze(&self.lexicon, self.model.as_ref(), &msg.text, msg.from.as_deref(), msg.to.as_deref(), scratch)
     }
 
     /// Text-level analysis of bare text.
     pub fn analyze_text(&self, text: &str, scratch: &mut Scratch) -> Analysis {
-        text::analyze(&self.lexicon, text, None, None, scratch)
+        text::analyze(&self.lexicon, self.model.as_ref(), text, None, None, scratch)
     }
 
     /// Log-level hits for each message of a conversation, in input order.

@@ -99,7 +99,15 @@ pub fn params(on: NaiveDate) -> Option<Params> {
 }
 
 fn whole(code: Code, rule: &str, text: &str) -> Hit {
-    Hit { code, start: 0, end: text.chars().count(), rule: rule.to_string(), basis: basis(code) }
+    Hit {
+        code,
+        start: 0,
+        end: text.chars().count(),
+        rule: rule.to_string(),
+        basis: basis(code),
+        confidence: 100,
+        cues: Vec::new(),
+    }
 }
 
 /// Log-level hits for each message, in input order. Messages without a time are

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::code::{Code, basis};
 use crate::lexicon::{Lexicon, Literal};
+use crate::model::{Model, ModelScratch};
 use crate::normalize::{Normalized, normalize_into};
 
 /// One matched span, on the original text (character offsets).
@@ -12,9 +13,26 @@ pub struct Hit {
     pub code: Code,
     pub start: usize,
     pub end: usize,
-    /// The lexicon rule that fired (`data/lexicon.toml` id) or the log/case rule.
+    /// The lexicon rule that fired (`data/lexicon.toml` id), `model` for the n-gram model
+    /// (see `cues`), or the log/case rule.
     pub rule: String,
     pub basis: &'static str,
+    /// How sure the analyzer is, in percent: the model's calibrated probability, or for a rule
+    /// hit the larger of that and the rule's measured precision on real messages. Log- and
+    /// case-level hits are counted or computed facts (100).
+    pub confidence: u8,
+    /// For a model hit: the character n-grams in the span that weighed most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
+}
+
+/// A hit at or above this confidence is shown by default; the others are listed as possible.
+pub const SURE: u8 = 80;
+
+impl Hit {
+    pub fn is_sure(&self) -> bool {
+        self.confidence >= SURE
+    }
 }
 
 /// Why a message was not analysed for text-level codes.
@@ -60,13 +78,20 @@ pub struct Scratch {
     negations: Vec<usize>,
     reportings: Vec<usize>,
     boundaries: Vec<u32>,
+    model: ModelScratch,
+    probs: Vec<f32>,
 }
 
 /// How far before a hit a negation cue may stand (normalised characters).
 const NEGATION_REACH: usize = 8;
 
+fn percent(p: f32) -> u8 {
+    (p.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
 pub(crate) fn analyze(
     lex: &Lexicon,
+    model: Option<&Model>,
     text: &str,
     from: Option<&str>,
     to: Option<&str>,
@@ -77,13 +102,14 @@ pub(crate) fn analyze(
         out.skipped = Some(Skipped::OwnMessage);
         return out;
     }
-    let Scratch { norm, candidates, triggered, negations, reportings, boundaries } = scratch;
+    let Scratch { norm, candidates, triggered, negations, reportings, boundaries, model: ms, probs } = scratch;
     normalize_into(text, norm);
     candidates.clear();
     triggered.clear();
     negations.clear();
     reportings.clear();
     let mut court = false;
+    let mut warning = false;
     let mut debt_word: Option<(usize, usize)> = None;
     for m in lex.automaton.find_overlapping_iter(&norm.text) {
         for lit in &lex.literals[m.pattern().as_usize()] {
@@ -97,6 +123,7 @@ pub(crate) fn analyze(
                 Literal::Negation => negations.push(m.end()),
                 Literal::Reporting => reportings.push(m.end()),
                 Literal::CourtMarker => court = true,
+                Literal::WarningMarker => warning = true,
                 Literal::DebtWord => {
                     debt_word.get_or_insert((m.start(), m.end()));
                 }
@@ -131,9 +158,24 @@ pub(crate) fn analyze(
         }
     }
     let to_third_party = to.is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t));
-    if candidates.is_empty() && !to_third_party {
+    probs.clear();
+    let mut model_fires = false;
+    if let Some(m) = model {
+        m.score(norm, to_third_party, ms);
+        probs.extend(ms.scores.iter().enumerate().map(|(k, raw)| m.probability(k, *raw)));
+        model_fires = probs.iter().enumerate().any(|(k, p)| m.flags(k, *p));
+    }
+    let to_public = to.is_some_and(|t| lex.public_recipients.iter().any(|r| r == t));
+    if candidates.is_empty() && !to_third_party && !model_fires && !to_public {
         return out;
     }
+    // An anti-fraud notice or a news report quotes the conduct it warns about: nothing in it is
+    // the sender's own conduct.
+    if warning {
+        return out;
+    }
+    let prob_of =
+        |code: Code| -> f32 { model.and_then(|m| m.column(code)).and_then(|k| probs.get(k).copied()).unwrap_or(0.0) };
     court = court || from.is_some_and(|f| lex.court_senders.iter().any(|s| s == f));
 
     // Clause and sentence boundaries, as prefix counts over normalised characters; needed only
@@ -155,19 +197,20 @@ pub(crate) fn analyze(
     let clause_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(clause, |x| x >> 16) };
     let sentence_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(sentence, |x| x & 0xFFFF) };
 
-    for &(rule_idx, bs, be) in candidates.iter() {
-        let rule = &lex.rules[rule_idx];
+    // Negated ("我们不会上门") or reported ("他们说要让我坐牢") in its clause or sentence.
+    let in_context = |bs: usize, negatable: bool| -> bool {
         let start_char = norm.char_index(bs);
-        if rule.negatable
+        (negatable
             && negations.iter().any(|&ne| {
                 ne <= bs
                     && start_char - norm.char_index(ne).min(start_char) <= NEGATION_REACH
                     && clause_of(ne.saturating_sub(1)) == clause_of(bs)
-            })
-        {
-            continue;
-        }
-        if reportings.iter().any(|&re| re <= bs && sentence_of(re.saturating_sub(1)) == sentence_of(bs)) {
+            }))
+            || reportings.iter().any(|&re| re <= bs && sentence_of(re.saturating_sub(1)) == sentence_of(bs))
+    };
+    for &(rule_idx, bs, be) in candidates.iter() {
+        let rule = &lex.rules[rule_idx];
+        if in_context(bs, rule.negatable) {
             continue;
         }
         if court {
@@ -177,7 +220,66 @@ pub(crate) fn analyze(
             continue;
         }
         let (start, end) = norm.original_range(bs, be);
-        out.add(Hit { code: rule.code, start, end, rule: rule.id.clone(), basis: basis(rule.code) });
+        let prior = model.and_then(|m| m.column(rule.code).map(|k| m.rule_precision[k])).unwrap_or(1.0);
+        out.add(Hit {
+            code: rule.code,
+            start,
+            end,
+            rule: rule.id.clone(),
+            basis: basis(rule.code),
+            confidence: percent(prior.max(prob_of(rule.code))),
+            cues: Vec::new(),
+        });
+    }
+    // What the model finds that no rule did: its span and cues explain it.
+    if let Some(m) = model.filter(|_| model_fires) {
+        for (k, code) in m.codes.iter().enumerate() {
+            let p = probs[k];
+            if !m.flags(k, p) || out.hits.iter().any(|h| h.code == *code) {
+                continue;
+            }
+            let Some((a, b, cues)) = m.span(k, ms) else { continue };
+            let bs = norm.text.char_indices().nth(a).map_or(norm.text.len(), |(i, _)| i);
+            if in_context(bs, true) {
+                continue;
+            }
+            if court {
+                out.needs_confirmation = true;
+                continue;
+            }
+            let start = norm.spans.get(a).map_or(0, |s| s.0 as usize);
+            let end = norm.spans.get(b.max(a + 1) - 1).map_or(start, |s| s.1 as usize);
+            out.add(Hit {
+                code: *code,
+                start,
+                end,
+                rule: "model".to_string(),
+                basis: basis(*code),
+                confidence: percent(p),
+                cues,
+            });
+        }
+    }
+    // A post addressed to many that speaks of someone's debt discloses it — unless it reports or
+    // warns (news, advice), which the reporting cues tell.
+    if to_public
+        && reportings.is_empty()
+        && let Some((bs, be)) =
+            lex.public_shaming.iter().find_map(|p| norm.text.find(p.as_str()).map(|b| (b, b + p.len())))
+        && !out.hits.iter().any(|h| h.code == Code::DebtReliefScam)
+    {
+        let (start, end) = norm.original_range(bs, be);
+        out.add(Hit {
+            code: Code::ContactThirdParty,
+            start,
+            end,
+            rule: "public_post_names_debt".to_string(),
+            basis: basis(Code::ContactThirdParty),
+            confidence: percent(
+                model.and_then(|m| m.column(Code::ContactThirdParty).map(|k| m.rule_precision[k])).unwrap_or(1.0),
+            ),
+            cues: Vec::new(),
+        });
     }
     if to_third_party && (debt_word.is_some() || !out.hits.is_empty()) {
         let (start, end) = match debt_word {
@@ -190,8 +292,26 @@ pub(crate) fn analyze(
             end,
             rule: "recipient_not_debtor".to_string(),
             basis: basis(Code::ContactThirdParty),
+            confidence: 100,
+            cues: Vec::new(),
         });
+    }
+    // A paid debt-relief offer comes from a seller, not from the creditor: its fees, its
+    // "lawyers" and its talk of blacklists are the sales pitch the warning is about, not a
+    // collector's extra fee, impersonation or invented consequence.
+    // Only a rule's offer counts here: a model's guess must not erase what the rules found.
+    if out.hits.iter().any(|h| h.code == Code::DebtReliefScam && h.rule != "model") {
+        out.hits.retain(|h| !SELLER_PITCH.contains(&h.code));
     }
     out.finish();
     out
 }
+
+const SELLER_PITCH: [Code; 6] = [
+    Code::ExtraFee,
+    Code::PersonalAccountPayment,
+    Code::ImpersonateAuthority,
+    Code::FakeLegalDocument,
+    Code::FalseConsequence,
+    Code::InduceBorrowing,
+];

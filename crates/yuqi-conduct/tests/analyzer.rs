@@ -24,8 +24,10 @@ fn msg<'a>(text: &'a str, time: &'a str, from: &'a str, channel: &'a str) -> Mes
 fn hits_point_at_the_original_text() {
     let text = "你再不还，就等着坐 牢吧";
     let a = analyze(text);
-    assert_eq!(a.codes, vec![Code::ThreatJail]);
-    let h = &a.hits[0];
+    // The model may add intimidation (a menacing "等着…吧"); the jail threat is the rule's.
+    assert!(a.codes.contains(&Code::ThreatJail), "{:?}", a.hits);
+    let h = a.hits.iter().find(|h| h.code == Code::ThreatJail).expect("jail hit");
+    assert_ne!(h.rule, "model");
     let chars: Vec<char> = text.chars().collect();
     assert_eq!(chars[h.start..h.end].iter().collect::<String>(), "坐 牢");
     assert!(h.basis.contains("银行业协会催收指引") || h.basis.contains("《刑法》"), "{}", h.basis);
