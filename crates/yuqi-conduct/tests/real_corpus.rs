@@ -1,0 +1,112 @@
+//! The real corpus (tests/data/conduct/real/): its shape, and the floor CI keeps on the frozen
+//! real test split — real messages from sources the rules were never written from and the model
+//! was never trained on (docs/conduct.md, "Evaluation protocol").
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use yuqi_conduct::corpus::{Labelled, frozen_groups, parse_jsonl};
+use yuqi_conduct::eval::{evaluate, source_group};
+use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+
+/// Figures of the shipped analyzer on the frozen split when the model was last trained
+/// (docs/conduct.md has the history). Lower only with a written reason.
+const FROZEN_MACRO_F1: f64 = 0.35;
+const FROZEN_MICRO_F1: f64 = 0.52;
+/// At most this share of the split's lawful messages may be flagged.
+const FROZEN_LAWFUL_FP: f64 = 0.14;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/conduct")
+}
+
+fn load(path: PathBuf) -> Vec<Labelled> {
+    let src = std::fs::read_to_string(&path).expect("corpus file");
+    parse_jsonl(&path.display().to_string(), &src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn real() -> Vec<Labelled> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir().join("real"))
+        .expect("real corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    files.into_iter().flat_map(load).collect()
+}
+
+fn team() -> Vec<Labelled> {
+    ["train.jsonl", "train_extra.jsonl", "test.jsonl"].iter().flat_map(|f| load(dir().join(f))).collect()
+}
+
+fn normalised(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+#[test]
+fn the_real_corpus_is_large_varied_and_has_no_duplicates() {
+    let real = real();
+    assert!(real.len() >= 600, "{} real lines", real.len());
+    assert!(real.iter().all(|l| l.real), "synthetic lines never belong in real/");
+    let lawful = real.iter().filter(|l| l.labels.is_empty()).count();
+    assert!(lawful >= 150, "{lawful} real lawful messages");
+    let groups: BTreeSet<&str> = real.iter().map(|l| l.group.as_str()).collect();
+    assert!(groups.len() >= 100, "{} source groups", groups.len());
+    // De-duplicated by normalised text, among themselves and against the team's corpus.
+    let mut seen = BTreeSet::new();
+    for l in team().iter().chain(&real) {
+        let n = normalised(&l.text);
+        assert!(seen.insert(n), "{}: duplicate text", l.id);
+    }
+    // The new code has real examples beyond the minimum the issue asks for.
+    let scams = real.iter().filter(|l| l.labels.contains(&Code::DebtReliefScam)).count();
+    assert!(scams >= 25, "{scams} debt-relief offers");
+}
+
+#[test]
+fn source_groups_follow_the_protocol() {
+    assert_eq!(source_group("https://www.163.com/dy/article/X.html"), "163.com");
+    assert_eq!(source_group("https://m.sohu.com/a/1"), "sohu.com");
+    assert_eq!(source_group("https://github.com/owner/repo/issues/21"), "owner/repo");
+    assert_eq!(source_group("AutoAccountingOrg/AutoRule src/rule/x.txt"), "AutoAccountingOrg/AutoRule");
+    assert_eq!(source_group("github:owner/repo path/file.rs"), "owner/repo");
+}
+
+#[test]
+fn the_frozen_split_is_disjoint_from_training_and_rule_sources() {
+    let real = real();
+    let team = team();
+    let frozen = frozen_groups(&real, &team);
+    assert!(!frozen.is_empty());
+    // No frozen group is a source of the team's own corpus, the one the rules were written from.
+    for l in &team {
+        assert!(!frozen.contains(&l.group), "{}: the team's corpus draws on frozen source {}", l.id, l.group);
+    }
+    let frozen_lines = real.iter().filter(|l| frozen.contains(&l.group)).count();
+    assert!(frozen_lines >= 150, "{frozen_lines} frozen lines");
+}
+
+#[test]
+fn the_frozen_real_split_keeps_its_floor() {
+    let real = real();
+    let frozen = frozen_groups(&real, &team());
+    let analyzer = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let pairs: Vec<(Vec<Code>, Vec<Code>)> = real
+        .iter()
+        .filter(|l| frozen.contains(&l.group))
+        .map(|l| {
+            let m = Message {
+                text: l.text.as_str().into(),
+                from: l.from.as_deref().map(Into::into),
+                to: l.to.as_deref().map(Into::into),
+                ..Message::default()
+            };
+            (l.labels.clone(), analyzer.analyze(&m, &mut scratch).codes)
+        })
+        .collect();
+    let r = evaluate(pairs);
+    assert!(r.macro_f1 + 1e-9 >= FROZEN_MACRO_F1, "frozen macro-F1 {:.3}: {:#?}", r.macro_f1, r.per_code);
+    assert!(r.micro_f1 + 1e-9 >= FROZEN_MICRO_F1, "frozen micro-F1 {:.3}", r.micro_f1);
+    assert!(r.lawful_false_positive_rate <= FROZEN_LAWFUL_FP + 1e-9, "lawful FP {:.3}", r.lawful_false_positive_rate);
+}
