@@ -38,19 +38,27 @@ pub fn feature_hash(s: &str) -> u64 {
     s.chars().fold(FNV_OFFSET, step) | 1
 }
 
-/// Open-addressing map from feature hash to row.
+/// Open-addressing map from feature hash to row, with a bitmap in front: most n-grams of a
+/// message are not features, and a 32 KiB bitmap (in the first-level cache) turns nearly all of
+/// them away before the table is touched.
 #[derive(Debug, Clone)]
 struct Table {
     mask: usize,
     keys: Vec<u64>,
     rows: Vec<u32>,
+    filter: Vec<u64>,
 }
+
+const FILTER_BITS: u32 = 18;
 
 impl Table {
     fn new(hashes: &[u64]) -> Table {
         let cap = (hashes.len() * 2).next_power_of_two().max(16);
-        let mut t = Table { mask: cap - 1, keys: vec![0; cap], rows: vec![0; cap] };
+        let mut t =
+            Table { mask: cap - 1, keys: vec![0; cap], rows: vec![0; cap], filter: vec![0; 1 << (FILTER_BITS - 6)] };
         for (row, &h) in hashes.iter().enumerate() {
+            let b = Table::bit(h);
+            t.filter[b >> 6] |= 1 << (b & 63);
             let mut i = t.slot(h);
             while t.keys[i] != 0 && t.keys[i] != h {
                 i = (i + 1) & t.mask;
@@ -65,7 +73,15 @@ impl Table {
         (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask
     }
 
+    fn bit(h: u64) -> usize {
+        (h >> (64 - FILTER_BITS)) as usize
+    }
+
     fn get(&self, h: u64) -> Option<u32> {
+        let b = Table::bit(h);
+        if self.filter[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
         let mut i = self.slot(h);
         loop {
             let k = self.keys[i];
@@ -109,7 +125,8 @@ pub struct ModelScratch {
     chars: Vec<char>,
     stamps: Vec<u32>,
     epoch: u32,
-    /// Occurrences of known features: (first normalised character, length, row).
+    /// Occurrences of known features: (first normalised character, length, row); filled by
+    /// [`Model::span`] only (most messages never need it).
     found: Vec<(u32, u8, u32)>,
     /// Raw scores per code of the last message.
     pub scores: Vec<f32>,
@@ -199,7 +216,6 @@ impl Model {
                 }
                 if let Some(row) = self.table.get(h | 1) {
                     add(row, &mut s.scores, &mut s.stamps);
-                    s.found.push((i as u32, len as u8, row));
                 }
             }
         }
@@ -217,9 +233,23 @@ impl Model {
     /// The normalised character range that explains column `k` in the last scored message, and
     /// the n-grams in it that weigh most. `None` when no n-gram speaks for the code (the score
     /// came from the recipient or the bias alone).
-    pub fn span(&self, k: usize, s: &ModelScratch) -> Option<(usize, usize, Vec<String>)> {
+    pub fn span(&self, k: usize, s: &mut ModelScratch) -> Option<(usize, usize, Vec<String>)> {
         let kk = self.codes.len();
         let n = s.chars.len();
+        if s.found.is_empty() {
+            for i in 0..n {
+                let mut h = FNV_OFFSET;
+                for len in 1..=MAX_N.min(n - i) {
+                    h = step(h, s.chars[i + len - 1]);
+                    if len >= self.min_n
+                        && let Some(row) = self.table.get(h | 1)
+                    {
+                        s.found.push((i as u32, len as u8, row));
+                    }
+                }
+            }
+        }
+        let s = &*s;
         let mut contrib = vec![0f32; n];
         let mut any = false;
         for &(i, len, row) in &s.found {
