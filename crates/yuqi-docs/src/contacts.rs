@@ -22,6 +22,8 @@ pub struct ContactHit {
     pub quote: String,
     pub rule: &'static str,
     pub basis: String,
+    /// How sure the analyzer is, in percent (`yuqi_conduct::Hit::confidence`).
+    pub confidence: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +40,12 @@ pub struct Contact {
     pub text: String,
     /// From the collector's side (not the debtor's own message).
     pub incoming: bool,
+    /// What the analyzer is sure of (confidence at least `yuqi_conduct::SURE`): what letters,
+    /// counts and the dossier use.
     pub hits: Vec<ContactHit>,
+    /// What it only suspects: shown apart in the inbox for the borrower to judge, never put in a
+    /// letter.
+    pub possible: Vec<ContactHit>,
 }
 
 impl Contact {
@@ -55,8 +62,9 @@ impl Contact {
     }
 }
 
-fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str) -> ContactHit {
+fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str, confidence: u8) -> ContactHit {
     ContactHit {
+        confidence,
         code: code.as_str(),
         label: code.label_zh(),
         start,
@@ -65,6 +73,15 @@ fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str) 
         rule,
         basis: yuqi_conduct::code::basis(code).to_string(),
     }
+}
+
+/// The analyzer's hits as (sure, possible); a code already sure is not repeated as possible.
+fn split(hits: &[yuqi_conduct::Hit], text: &str) -> (Vec<ContactHit>, Vec<ContactHit>) {
+    let of = |h: &yuqi_conduct::Hit| hit_of(h.code, h.start, h.end, text, h.code.rule(), h.confidence);
+    let sure: Vec<ContactHit> = hits.iter().filter(|h| h.is_sure()).map(of).collect();
+    let possible =
+        hits.iter().filter(|h| !h.is_sure() && !sure.iter().any(|s| s.code == h.code.as_str())).map(of).collect();
+    (sure, possible)
 }
 
 /// A recipient word of the messages format (docs/conduct.md: `to`) in Chinese, as a letter or a
@@ -104,7 +121,7 @@ pub fn from_case(case: &Case) -> Vec<Contact> {
                 ..Default::default()
             };
             let a = an.analyze(&msg, &mut scratch);
-            let hits = a.hits.iter().map(|h| hit_of(h.code, h.start, h.end, &e.note, h.code.rule())).collect();
+            let (hits, possible) = split(&a.hits, &e.note);
             out.push(Contact {
                 source: Source::Case(format!("debt[{}].event[{i}].note", d.id)),
                 debt: Some(d.id.clone()),
@@ -116,6 +133,7 @@ pub fn from_case(case: &Case) -> Vec<Contact> {
                 text: e.note.clone(),
                 incoming: true,
                 hits,
+                possible,
             });
         }
     }
@@ -148,11 +166,10 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
         .enumerate()
         .map(|(i, (m, log_hits))| {
             let a = an.analyze(m, &mut scratch);
-            let mut hits: Vec<ContactHit> =
-                a.hits.iter().map(|h| hit_of(h.code, h.start, h.end, &m.text, h.code.rule())).collect();
+            let (mut hits, possible) = split(&a.hits, &m.text);
             for h in log_hits {
                 if !hits.iter().any(|x| x.code == h.code.as_str()) {
-                    hits.push(hit_of(h.code, 0, 0, "", h.code.rule()));
+                    hits.push(hit_of(h.code, 0, 0, "", h.code.rule(), h.confidence));
                 }
             }
             let time = m.parsed_time().map(|t| t.with_timezone(&yuqi_conduct::message::china()).naive_local());
@@ -168,6 +185,7 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
                 text: m.text.to_string(),
                 incoming: !own,
                 hits,
+                possible,
             }
         })
         .collect()

@@ -10,6 +10,7 @@ use crate::contacts::Contact;
 use crate::doc::{Block, Inline};
 use crate::facts::{Facts, computed, today};
 use crate::inl;
+use yuqi_conduct::Code;
 
 pub(crate) fn para(inlines: Vec<Inline>) -> Block {
     Block::Para { inlines }
@@ -317,7 +318,9 @@ pub(crate) fn quote(c: &Contact) -> Block {
 pub(crate) fn conduct_for<'c>(contacts: &'c [Contact], debt: Option<&str>, codes: Option<&[&str]>) -> Vec<&'c Contact> {
     contacts
         .iter()
-        .filter(|c| c.incoming && !c.hits.is_empty())
+        // A paid debt-relief offer comes from a seller, not from the creditor: it is not the
+        // creditor's conduct (the inbox warns about it instead).
+        .filter(|c| c.incoming && c.hits.iter().any(|h| h.code != Code::DebtReliefScam.as_str()))
         .filter(|c| debt.is_none_or(|id| c.debt.as_deref().is_none_or(|x| x == id)))
         .filter(|c| codes.is_none_or(|cs| c.hits.iter().any(|h| cs.contains(&h.code))))
         .collect()

@@ -44,6 +44,18 @@ struct InboxItem {
     quote: String,
     /// The debt-relief warning goes beside it.
     debt_relief: bool,
+    /// What the analyzer only suspects, for the borrower to judge ("可能还有…"); empty when
+    /// nothing. The sure findings are marked in the quote.
+    possible: String,
+}
+
+/// The kinds the analyzer suspects but is not sure of, in one plain sentence.
+fn possible_note(c: &yuqi_docs::Contact) -> String {
+    if c.possible.is_empty() {
+        return String::new();
+    }
+    let kinds: Vec<String> = c.possible.iter().map(|h| format!("{}（把握约{}%）", h.label, h.confidence)).collect();
+    format!("系统还怀疑有：{}。把握不大，没有写进投诉信，请你自己判断。", kinds.join("、"))
 }
 
 #[derive(Deserialize, Default)]
@@ -118,6 +130,7 @@ async fn inbox_with(
             InboxItem {
                 quote: yuqi_render::html::blocks(std::slice::from_ref(&block)),
                 debt_relief: is_debt_relief_offer(x.codes()),
+                possible: possible_note(x),
             }
         })
         .collect();
@@ -169,9 +182,15 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
             );
             let sender = m.contact_name.clone().filter(|n| !n.is_empty()).unwrap_or(m.counterpart.clone());
             let a = analyzer.analyze_text(&m.text, &mut scratch);
-            let finding = if !a.codes.is_empty() {
-                let kinds: Vec<&str> = a.codes.iter().map(|c| c.label_zh()).collect();
+            // The sure findings name the kinds; the rest is only mentioned.
+            let mut sure: Vec<yuqi_conduct::Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
+            sure.sort();
+            sure.dedup();
+            let finding = if !sure.is_empty() {
+                let kinds: Vec<&str> = sure.iter().map(|c| c.label_zh()).collect();
                 format!("可能违法：{}", kinds.join("、"))
+            } else if !a.codes.is_empty() {
+                "也许有问题（系统把握不大），保存后可在消息列表里查看".to_string()
             } else if a.needs_confirmation {
                 "像是法院的通知：请打 12368 向法院核实是真是假".to_string()
             } else {
@@ -182,7 +201,7 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
                 sender: if sender.is_empty() { "发送方不详".to_string() } else { sender },
                 text: m.text,
                 finding,
-                debt_relief: is_debt_relief_offer(a.codes.iter().map(|c| c.as_str())),
+                debt_relief: is_debt_relief_offer(sure.iter().map(|c| c.as_str())),
             });
         }
         Ok(())
