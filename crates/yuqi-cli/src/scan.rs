@@ -260,7 +260,8 @@ fn write_human(out: &mut impl Write, m: &Message<'_>, a: &Analysis, color: bool)
             Some(h) => format!("可能，把握{}%，请自己核对", h.confidence),
             None => String::new(),
         };
-        let cues = h.filter(|h| !h.cues.is_empty()).map(|h| format!("；判断线索：{}", h.cues.join("、"))).unwrap_or_default();
+        let cues =
+            h.filter(|h| !h.cues.is_empty()).map(|h| format!("；判断线索：{}", h.cues.join("、"))).unwrap_or_default();
         writeln!(out, "   ▲ {}（{}）{}{}；依据：{}", c.label_zh(), c.as_str(), sure, cues, h.map_or("", |h| h.basis))?;
     }
     if a.needs_confirmation {
