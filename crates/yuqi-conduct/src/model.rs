@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use crate::code::Code;
 use crate::normalize::{Normalized, normalize_into};
 
-/// Longest n-gram.
-pub const MAX_N: usize = 3;
+/// Longest n-gram any model may use.
+pub const MAX_N: usize = 4;
 /// The feature standing for "sent to a relative, friend, employer… rather than the debtor".
 pub const THIRD_PARTY_FEATURE: &str = "@@to_third_party";
 /// The lowest flagging threshold any code may have: below it a hit would be more noise than
@@ -111,8 +111,9 @@ pub struct Model {
     /// give the best F1 of "rules or model" on the out-of-fold predictions of the real training
     /// messages (never below [`FLAG_FLOOR`]).
     pub threshold: Vec<f32>,
-    /// Shortest n-gram used (1 or 2).
+    /// Shortest and longest n-gram used.
     min_n: usize,
+    max_n: usize,
     grams: Vec<String>,
     /// Row-major: `grams.len()` rows × `codes.len()` columns.
     weights: Vec<f32>,
@@ -149,18 +150,11 @@ fn sigmoid(x: f32) -> f32 {
 }
 
 impl Model {
-    fn build(
-        codes: Vec<Code>,
-        bias: Vec<f32>,
-        platt: Vec<(f32, f32)>,
-        rule_precision: Vec<f32>,
-        threshold: Vec<f32>,
-        min_n: usize,
-        grams: Vec<String>,
-        weights: Vec<f32>,
-    ) -> Model {
-        let hashes: Vec<u64> = grams.iter().map(|g| feature_hash(g)).collect();
-        Model { table: Table::new(&hashes), codes, bias, platt, rule_precision, threshold, min_n, grams, weights }
+    /// Builds the lookup table for the model's features (a model is made without one).
+    fn indexed(mut self) -> Model {
+        let hashes: Vec<u64> = self.grams.iter().map(|g| feature_hash(g)).collect();
+        self.table = Table::new(&hashes);
+        self
     }
 
     /// Does column `k` flag at calibrated probability `p`?
@@ -209,7 +203,7 @@ impl Model {
         let n = s.chars.len();
         for i in 0..n {
             let mut h = FNV_OFFSET;
-            for len in 1..=MAX_N.min(n - i) {
+            for len in 1..=self.max_n.min(n - i) {
                 h = step(h, s.chars[i + len - 1]);
                 if len < self.min_n {
                     continue;
@@ -239,7 +233,7 @@ impl Model {
         if s.found.is_empty() {
             for i in 0..n {
                 let mut h = FNV_OFFSET;
-                for len in 1..=MAX_N.min(n - i) {
+                for len in 1..=self.max_n.min(n - i) {
                     h = step(h, s.chars[i + len - 1]);
                     if len >= self.min_n
                         && let Some(row) = self.table.get(h | 1)
@@ -309,7 +303,7 @@ impl Model {
     pub fn parse(src: &str) -> Result<Model, ModelError> {
         let err = |line: usize, m: &str| ModelError(format!("model.tsv:{line}: {m}"));
         let mut codes = Vec::new();
-        let mut min_n = 1usize;
+        let (mut min_n, mut max_n) = (1usize, 3usize);
         let (mut bias, mut platt_a, mut platt_b, mut prec, mut thr) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut grams = Vec::new();
@@ -339,6 +333,13 @@ impl Model {
                 "platt_b" => platt_b = floats(&cells[1..], line)?,
                 "rule_precision" => prec = floats(&cells[1..], line)?,
                 "threshold" => thr = floats(&cells[1..], line)?,
+                "max_n" => {
+                    max_n = cells
+                        .get(1)
+                        .and_then(|c| c.parse().ok())
+                        .filter(|n| (1..=MAX_N).contains(n))
+                        .ok_or_else(|| err(line, "max_n is 1 to 4"))?
+                }
                 "min_n" => {
                     min_n = cells
                         .get(1)
@@ -374,7 +375,19 @@ impl Model {
             ));
         }
         let platt = platt_a.into_iter().zip(platt_b).collect();
-        Ok(Model::build(codes, bias, platt, prec, thr, min_n, grams, weights))
+        Ok(Model {
+            codes,
+            bias,
+            platt,
+            rule_precision: prec,
+            threshold: thr,
+            min_n,
+            max_n,
+            grams,
+            weights,
+            table: Table::new(&[]),
+        }
+        .indexed())
     }
 
     /// Writes the model in the format [`Model::parse`] reads. Weights keep four decimals.
@@ -394,6 +407,9 @@ impl Model {
             s
         };
         out.push_str(&format!("min_n\t{}\n", self.min_n));
+        if self.max_n != 3 {
+            out.push_str(&format!("max_n\t{}\n", self.max_n));
+        }
         out.push_str("codes");
         for c in &self.codes {
             out.push('\t');
@@ -453,6 +469,10 @@ pub struct TrainParams {
     pub seed: u64,
     /// Shortest n-gram (1 or 2).
     pub min_n: usize,
+    /// Longest n-gram (up to [`MAX_N`]).
+    pub max_n: usize,
+    /// Weight of a positive example of a code relative to a negative one (codes are rare).
+    pub positive_weight: f32,
 }
 
 impl Default for TrainParams {
@@ -467,19 +487,21 @@ impl Default for TrainParams {
             real_weight: 2.0,
             seed: 17,
             min_n: 1,
+            max_n: 3,
+            positive_weight: 1.0,
         }
     }
 }
 
 /// The distinct feature strings of a message, sorted: its n-grams from `min_n` to [`MAX_N`]
 /// characters and the recipient feature.
-pub fn features(text: &str, third_party: bool, min_n: usize) -> Vec<String> {
+pub fn features(text: &str, third_party: bool, min_n: usize, max_n: usize) -> Vec<String> {
     let mut norm = Normalized::default();
     normalize_into(text, &mut norm);
     let chars: Vec<char> = norm.text.chars().collect();
     let mut out: Vec<String> = Vec::new();
     for i in 0..chars.len() {
-        for len in 1..=MAX_N.min(chars.len() - i) {
+        for len in 1..=max_n.min(chars.len() - i) {
             let g = &chars[i..i + len];
             // Whitespace and control characters never make a useful feature (and would break
             // the file format).
@@ -541,7 +563,7 @@ fn fit(
                 }
             }
             for c in 0..k {
-                let g = (sigmoid(s[c]) - if ys[e][c] { 1.0 } else { 0.0 }) * ws[e];
+                let g = if ys[e][c] { (sigmoid(s[c]) - 1.0) * p.positive_weight } else { sigmoid(s[c]) } * ws[e];
                 gb2[c] += g * g;
                 b[c] -= p.learning_rate * g / gb2[c].sqrt();
                 for &f in &rows[e] {
@@ -636,7 +658,7 @@ fn fold_of(group: &str, folds: usize) -> usize {
 /// Trains a model on `examples` for `codes`.
 pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
     let k = codes.len();
-    let feats: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text, e.third_party, p.min_n)).collect();
+    let feats: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text, e.third_party, p.min_n, p.max_n)).collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for f in &feats {
         for g in f {
@@ -741,14 +763,17 @@ pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
         strength.iter().flat_map(|s| w[s.1 * k..s.1 * k + k].iter().map(|x| quantise(*x))).collect();
     let bias = b.iter().map(|x| (x * 10_000.0).round() / 10_000.0).collect();
     let round = |x: f32| (x * 10_000.0).round() / 10_000.0;
-    Model::build(
-        codes.to_vec(),
+    Model {
+        codes: codes.to_vec(),
         bias,
-        platt_params.into_iter().map(|(a, b)| (round(a), round(b))).collect(),
-        rule_precision.into_iter().map(round).collect(),
-        threshold.into_iter().map(round).collect(),
-        p.min_n,
+        platt: platt_params.into_iter().map(|(a, b)| (round(a), round(b))).collect(),
+        rule_precision: rule_precision.into_iter().map(round).collect(),
+        threshold: threshold.into_iter().map(round).collect(),
+        min_n: p.min_n,
+        max_n: p.max_n,
         grams,
         weights,
-    )
+        table: Table::new(&[]),
+    }
+    .indexed()
 }

@@ -268,18 +268,19 @@ pub(crate) fn analyze(
             lex.public_shaming.iter().find_map(|p| norm.text.find(p.as_str()).map(|b| (b, b + p.len())))
         && !out.hits.iter().any(|h| h.code == Code::DebtReliefScam)
     {
+        // Shaming a debtor before an audience is also pressure (社死: intimidation).
         let (start, end) = norm.original_range(bs, be);
-        out.add(Hit {
-            code: Code::ContactThirdParty,
-            start,
-            end,
-            rule: "public_post_names_debt".to_string(),
-            basis: basis(Code::ContactThirdParty),
-            confidence: percent(
-                model.and_then(|m| m.column(Code::ContactThirdParty).map(|k| m.rule_precision[k])).unwrap_or(1.0),
-            ),
-            cues: Vec::new(),
-        });
+        for code in [Code::ContactThirdParty, Code::Intimidation] {
+            out.add(Hit {
+                code,
+                start,
+                end,
+                rule: "public_post_names_debt".to_string(),
+                basis: basis(code),
+                confidence: percent(model.and_then(|m| m.column(code).map(|k| m.rule_precision[k])).unwrap_or(1.0)),
+                cues: Vec::new(),
+            });
+        }
     }
     if to_third_party && (debt_word.is_some() || !out.hits.is_empty()) {
         let (start, end) = match debt_word {

@@ -12,9 +12,12 @@ use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 /// Figures of the shipped analyzer on the frozen split when the model was last trained
 /// (docs/conduct.md has the history). Lower only with a written reason.
 const FROZEN_MACRO_F1: f64 = 0.35;
-const FROZEN_MICRO_F1: f64 = 0.52;
-/// At most this share of the split's lawful messages may be flagged.
-const FROZEN_LAWFUL_FP: f64 = 0.14;
+const FROZEN_MICRO_F1: f64 = 0.51;
+/// At most this share of the split's lawful messages may be flagged at all…
+const FROZEN_LAWFUL_FP: f64 = 0.11;
+/// …and at most this share with a hit the analyzer is sure of (what letters show): the issue's
+/// 5 % target, met only for the sure hits so far.
+const FROZEN_LAWFUL_FP_SURE: f64 = 0.05;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/conduct")
@@ -46,12 +49,12 @@ fn normalised(text: &str) -> String {
 #[test]
 fn the_real_corpus_is_large_varied_and_has_no_duplicates() {
     let real = real();
-    assert!(real.len() >= 600, "{} real lines", real.len());
+    assert!(real.len() >= 750, "{} real lines", real.len());
     assert!(real.iter().all(|l| l.real), "synthetic lines never belong in real/");
     let lawful = real.iter().filter(|l| l.labels.is_empty()).count();
-    assert!(lawful >= 150, "{lawful} real lawful messages");
+    assert!(lawful >= 400, "{lawful} real lawful messages");
     let groups: BTreeSet<&str> = real.iter().map(|l| l.group.as_str()).collect();
-    assert!(groups.len() >= 100, "{} source groups", groups.len());
+    assert!(groups.len() >= 250, "{} source groups", groups.len());
     // De-duplicated by normalised text, among themselves and against the team's corpus.
     let mut seen = BTreeSet::new();
     for l in team().iter().chain(&real) {
@@ -83,7 +86,7 @@ fn the_frozen_split_is_disjoint_from_training_and_rule_sources() {
         assert!(!frozen.contains(&l.group), "{}: the team's corpus draws on frozen source {}", l.id, l.group);
     }
     let frozen_lines = real.iter().filter(|l| frozen.contains(&l.group)).count();
-    assert!(frozen_lines >= 150, "{frozen_lines} frozen lines");
+    assert!(frozen_lines >= 200, "{frozen_lines} frozen lines");
 }
 
 #[test]
@@ -92,6 +95,7 @@ fn the_frozen_real_split_keeps_its_floor() {
     let frozen = frozen_groups(&real, &team());
     let analyzer = Analyzer::shared();
     let mut scratch = Scratch::default();
+    let mut sure_pairs = Vec::new();
     let pairs: Vec<(Vec<Code>, Vec<Code>)> = real
         .iter()
         .filter(|l| frozen.contains(&l.group))
@@ -102,10 +106,20 @@ fn the_frozen_real_split_keeps_its_floor() {
                 to: l.to.as_deref().map(Into::into),
                 ..Message::default()
             };
-            (l.labels.clone(), analyzer.analyze(&m, &mut scratch).codes)
+            let a = analyzer.analyze(&m, &mut scratch);
+            let mut sure: Vec<Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
+            sure.dedup();
+            sure_pairs.push((l.labels.clone(), sure));
+            (l.labels.clone(), a.codes)
         })
         .collect();
     let r = evaluate(pairs);
+    let sure = evaluate(sure_pairs);
+    assert!(
+        sure.lawful_false_positive_rate <= FROZEN_LAWFUL_FP_SURE + 1e-9,
+        "lawful FP of sure hits {:.3}",
+        sure.lawful_false_positive_rate
+    );
     assert!(r.macro_f1 + 1e-9 >= FROZEN_MACRO_F1, "frozen macro-F1 {:.3}: {:#?}", r.macro_f1, r.per_code);
     assert!(r.micro_f1 + 1e-9 >= FROZEN_MICRO_F1, "frozen micro-F1 {:.3}", r.micro_f1);
     assert!(r.lawful_false_positive_rate <= FROZEN_LAWFUL_FP + 1e-9, "lawful FP {:.3}", r.lawful_false_positive_rate);
