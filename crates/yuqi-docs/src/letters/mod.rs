@@ -120,7 +120,7 @@ impl LetterKind {
 pub enum LetterError {
     #[error("没有“{0}”这种信函。可用：{list}", list = LetterKind::ALL.iter().map(|k| format!("{}（{}）", k.id(), k.title_zh())).collect::<Vec<_>>().join("、"))]
     UnknownKind(String),
-    #[error("案例中有 {} 笔借款，请用 --debt 指定是哪一笔：{}", ids.len(), ids.join("、"))]
+    #[error("案例中有 {} 笔借款，请指明是哪一笔（用借款的编号）：{}", ids.len(), ids.join("、"))]
     DebtRequired { ids: Vec<String> },
     #[error("案例中没有编号为“{id}”的借款；已有：{}", ids.join("、"))]
     UnknownDebt { id: String, ids: Vec<String> },
