@@ -19,6 +19,8 @@ pub struct Labelled {
     pub group: String,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// What kind of message a real lawful line is (`repayment_confirmation`, `bill`, …).
+    pub kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,6 +39,8 @@ struct Raw {
     /// Overrides the group derived from `source` (one campaign over several repositories).
     #[serde(default)]
     group: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 /// Parses one corpus file; `name` is used in errors (`name:line: …`).
@@ -76,7 +80,17 @@ pub fn parse_jsonl(name: &str, src: &str) -> Result<Vec<Labelled>, String> {
             v => v.to_string(),
         };
         let group = r.group.unwrap_or_else(|| source_group(&r.source));
-        out.push(Labelled { id, group, text: r.text, labels, real, source: r.source, from: r.from, to: r.to });
+        out.push(Labelled {
+            id,
+            group,
+            text: r.text,
+            labels,
+            real,
+            source: r.source,
+            from: r.from,
+            to: r.to,
+            kind: r.kind,
+        });
     }
     Ok(out)
 }

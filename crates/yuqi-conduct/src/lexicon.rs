@@ -26,6 +26,7 @@ struct ContextDef {
     third_party_recipients: Vec<String>,
     public_recipients: Vec<String>,
     public_shaming: Vec<String>,
+    party_words: Vec<String>,
     self_senders: Vec<String>,
     stop_all: Vec<String>,
     stop_calls: Vec<String>,
@@ -100,6 +101,8 @@ pub(crate) struct Lexicon {
     pub public_recipients: Vec<String>,
     /// Normalised phrases that, in a post to many, call someone a debtor.
     pub public_shaming: Vec<String>,
+    /// Normalised words naming a party of the loan (guarantor, co-borrower).
+    pub party_words: Vec<String>,
     pub self_senders: Vec<String>,
     /// Normalised stop-request phrases: (all, calls, third parties).
     pub stop_all: Vec<String>,
@@ -229,6 +232,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         third_party_recipients: c.third_party_recipients.clone(),
         public_recipients: c.public_recipients.clone(),
         public_shaming: c.public_shaming.iter().map(|t| normalize_literal(t)).collect(),
+        party_words: c.party_words.iter().map(|t| normalize_literal(t)).collect(),
         self_senders: c.self_senders.clone(),
         stop_all: c.stop_all.iter().map(|t| normalize_literal(t)).collect(),
         stop_calls: c.stop_calls.iter().map(|t| normalize_literal(t)).collect(),

@@ -157,7 +157,10 @@ pub(crate) fn analyze(
             None => own.iter().for_each(|&idx| run(idx)),
         }
     }
-    let to_third_party = to.is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t));
+    // A guarantor or co-borrower is a party of the loan, not a third party, even when the
+    // message's recipient field says "contact".
+    let to_third_party = to.is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t))
+        && !lex.party_words.iter().any(|w| norm.text.contains(w.as_str()));
     probs.clear();
     let mut model_fires = false;
     if let Some(m) = model {

@@ -124,3 +124,32 @@ fn the_frozen_real_split_keeps_its_floor() {
     assert!(r.micro_f1 + 1e-9 >= FROZEN_MICRO_F1, "frozen micro-F1 {:.3}", r.micro_f1);
     assert!(r.lawful_false_positive_rate <= FROZEN_LAWFUL_FP + 1e-9, "lawful FP {:.3}", r.lawful_false_positive_rate);
 }
+
+/// Issue 17, item 5: a bank's or platform's own notices — repayment confirmations, bills, due and
+/// overdue reminders stating lawful consequences — are never flagged on the development split,
+/// and nowhere with a finding the analyzer is sure of (what letters would quote).
+#[test]
+fn lawful_bank_notices_stay_lawful() {
+    const KINDS: [&str; 5] =
+        ["repayment_confirmation", "bill", "due_reminder", "overdue_reminder", "repayment_account"];
+    let real = real();
+    let frozen = frozen_groups(&real, &team());
+    let analyzer = Analyzer::shared();
+    let mut scratch = Scratch::default();
+    let mut checked = 0;
+    for l in real.iter().filter(|l| l.labels.is_empty() && l.kind.as_deref().is_some_and(|k| KINDS.contains(&k))) {
+        let m = Message {
+            text: l.text.as_str().into(),
+            from: l.from.as_deref().map(Into::into),
+            to: l.to.as_deref().map(Into::into),
+            ..Message::default()
+        };
+        let a = analyzer.analyze(&m, &mut scratch);
+        assert!(!a.hits.iter().any(|h| h.is_sure()), "{}: {:?}", l.id, a.hits);
+        if !frozen.contains(&l.group) {
+            assert!(a.hits.is_empty(), "{}: {:?}", l.id, a.hits);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 150, "{checked} bank notices");
+}
