@@ -98,6 +98,9 @@ fn params() -> TrainParams {
     if let Some(v) = env("MIN_N") {
         p.min_n = v.parse().expect("min n");
     }
+    if let Some(v) = env("MAX_FEATURES") {
+        p.max_features = v.parse().expect("max features");
+    }
     if let Some(v) = env("MIN_COUNT") {
         p.min_count = v.parse().expect("min count");
     }

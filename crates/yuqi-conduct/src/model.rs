@@ -482,7 +482,7 @@ impl Default for TrainParams {
             learning_rate: 0.3,
             l2: 1e-4,
             min_count: 2,
-            max_features: 20_000,
+            max_features: 8_000,
             folds: 5,
             real_weight: 2.0,
             seed: 17,
