@@ -267,7 +267,10 @@ pub(crate) fn letter(a: &LetterArgs) -> Result<ExitCode> {
     let doc = match yuqi_docs::letter(kind, &c.inputs(), &opts) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("无法生成{}：{e}", kind.title_zh());
+            // On the command line the debt is named with --debt (the web page has its own form).
+            let how =
+                if matches!(e, yuqi_docs::LetterError::DebtRequired { .. }) { "（用 --debt 指定）" } else { "" };
+            eprintln!("无法生成{}：{e}{how}", kind.title_zh());
             return Ok(ExitCode::from(2));
         }
     };

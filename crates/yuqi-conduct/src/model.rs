@@ -120,6 +120,16 @@ pub struct Model {
     table: Table,
 }
 
+/// What explains a model hit, in normalised characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSpan {
+    pub start: usize,
+    pub end: usize,
+    /// Where the heaviest n-gram starts.
+    pub peak: usize,
+    pub cues: Vec<String>,
+}
+
 /// Reusable buffers for scoring (one per thread).
 #[derive(Debug, Default)]
 pub struct ModelScratch {
@@ -224,10 +234,11 @@ impl Model {
         sigmoid(a * raw + b)
     }
 
-    /// The normalised character range that explains column `k` in the last scored message, and
+    /// The normalised character range that explains column `k` in the last scored message, where
+    /// its heaviest n-gram starts (the analyzer checks negation and reported speech there), and
     /// the n-grams in it that weigh most. `None` when no n-gram speaks for the code (the score
     /// came from the recipient or the bias alone).
-    pub fn span(&self, k: usize, s: &mut ModelScratch) -> Option<(usize, usize, Vec<String>)> {
+    pub fn span(&self, k: usize, s: &mut ModelScratch) -> Option<ModelSpan> {
         let kk = self.codes.len();
         let n = s.chars.len();
         if s.found.is_empty() {
@@ -276,6 +287,12 @@ impl Model {
             }
         }
         let (a, b) = best_range;
+        let peak = s
+            .found
+            .iter()
+            .filter(|&&(i, len, _)| i as usize >= a && i as usize + len as usize <= b)
+            .max_by(|x, y| self.weights[x.2 as usize * kk + k].total_cmp(&self.weights[y.2 as usize * kk + k]))
+            .map_or(a, |&(i, _, _)| i as usize);
         let mut cues: Vec<(f32, &str)> = s
             .found
             .iter()
@@ -296,7 +313,7 @@ impl Model {
                 kept.push(g.to_string());
             }
         }
-        Some((a, b, kept))
+        Some(ModelSpan { start: a, end: b, peak, cues: kept })
     }
 
     /// Parses `data/model.tsv`.

@@ -89,15 +89,20 @@ pub struct Normalized {
     pub text: String,
     /// Original character range `[start, end)` of each normalised character.
     pub spans: Vec<(u32, u32)>,
+    /// Byte offset in `text` of each normalised character: byte → character lookups are a
+    /// binary search, so a message with many hits costs n·log n, not n² (issue 19).
+    pub starts: Vec<u32>,
 }
 
 impl Normalized {
     pub fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
+        self.starts.clear();
     }
 
     fn push(&mut self, c: char, start: usize, end: usize) {
+        self.starts.push(self.text.len() as u32);
         self.text.push(c);
         self.spans.push((start as u32, end as u32));
     }
@@ -115,11 +120,15 @@ impl Normalized {
     /// Index of the normalised character at byte offset `b`.
     /// A byte inside a character counts as that character.
     pub fn char_index(&self, b: usize) -> usize {
-        let mut b = b.min(self.text.len());
-        while !self.text.is_char_boundary(b) {
-            b -= 1;
+        if b >= self.text.len() {
+            return self.starts.len();
         }
-        self.text[..b].chars().count()
+        self.starts.partition_point(|&s| s as usize <= b).saturating_sub(1)
+    }
+
+    /// Byte offset of the `i`-th normalised character (the text's length past the end).
+    pub fn byte_of(&self, i: usize) -> usize {
+        self.starts.get(i).map_or(self.text.len(), |&s| s as usize)
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Hit {
     pub cues: Vec<String>,
 }
 
+/// Most hits of one code kept for one message.
+pub const MAX_HITS_PER_CODE: usize = 100;
+
 /// A hit at or above this confidence is shown by default; the others are listed as possible.
 pub const SURE: u8 = 80;
 
@@ -58,10 +61,24 @@ impl Analysis {
         self.hits.push(hit);
     }
 
-    /// Sorts hits, removes duplicates and recomputes the code list.
+    /// Sorts hits, removes duplicates, keeps at most [`MAX_HITS_PER_CODE`] of each code and
+    /// recomputes the code list.
     pub fn finish(&mut self) {
         self.hits.sort_by_key(|h| (h.start, h.end, h.code));
         self.hits.dedup_by(|b, a| a.code == b.code && b.start < a.end.max(a.start + 1));
+        // A message repeating one threat ten thousand times shows the first hundred: the code is
+        // proven, and the rest would only cost memory and the reader's time.
+        let mut seen: Vec<(Code, usize)> = Vec::new();
+        self.hits.retain(|h| match seen.iter_mut().find(|(c, _)| *c == h.code) {
+            Some((_, n)) => {
+                *n += 1;
+                *n <= MAX_HITS_PER_CODE
+            }
+            None => {
+                seen.push((h.code, 1));
+                true
+            }
+        });
         self.codes = self.hits.iter().map(|h| h.code).collect();
         self.codes.sort();
         self.codes.dedup();
@@ -77,7 +94,8 @@ pub struct Scratch {
     triggered: Vec<usize>,
     negations: Vec<usize>,
     reportings: Vec<usize>,
-    boundaries: Vec<u32>,
+    /// (clause, sentence) index of each normalised character.
+    boundaries: Vec<(u32, u32)>,
     model: ModelScratch,
     probs: Vec<f32>,
 }
@@ -194,22 +212,29 @@ pub(crate) fn analyze(
             };
             clause += cl as u32;
             sentence += se as u32;
-            boundaries.push(clause << 16 | sentence.min(0xFFFF));
+            boundaries.push((clause, sentence));
         }
     }
-    let clause_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(clause, |x| x >> 16) };
-    let sentence_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(sentence, |x| x & 0xFFFF) };
+    let clause_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(clause, |x| x.0) };
+    let sentence_of = |b: usize| -> u32 { boundaries.get(norm.char_index(b)).map_or(sentence, |x| x.1) };
+    negations.sort_unstable();
+    reportings.sort_unstable();
+    // The last cue ending at or before `b`: the nearest one, and the only one that can share a
+    // clause or sentence with `b` if any does (so each hit costs a binary search, not a scan).
+    let last_before = |cues: &[usize], b: usize| -> Option<usize> {
+        let i = cues.partition_point(|&x| x <= b);
+        (i > 0).then(|| cues[i - 1])
+    };
 
     // Negated ("我们不会上门") or reported ("他们说要让我坐牢") in its clause or sentence.
     let in_context = |bs: usize, negatable: bool| -> bool {
         let start_char = norm.char_index(bs);
         (negatable
-            && negations.iter().any(|&ne| {
-                ne <= bs
-                    && start_char - norm.char_index(ne).min(start_char) <= NEGATION_REACH
+            && last_before(negations, bs).is_some_and(|ne| {
+                start_char - norm.char_index(ne).min(start_char) <= NEGATION_REACH
                     && clause_of(ne.saturating_sub(1)) == clause_of(bs)
             }))
-            || reportings.iter().any(|&re| re <= bs && sentence_of(re.saturating_sub(1)) == sentence_of(bs))
+            || last_before(reportings, bs).is_some_and(|re| sentence_of(re.saturating_sub(1)) == sentence_of(bs))
     };
     for &(rule_idx, bs, be) in candidates.iter() {
         let rule = &lex.rules[rule_idx];
@@ -241,9 +266,10 @@ pub(crate) fn analyze(
             if !m.flags(k, p) || out.hits.iter().any(|h| h.code == *code) {
                 continue;
             }
-            let Some((a, b, cues)) = m.span(k, ms) else { continue };
-            let bs = norm.text.char_indices().nth(a).map_or(norm.text.len(), |(i, _)| i);
-            if in_context(bs, true) {
+            let Some(span) = m.span(k, ms) else { continue };
+            let (a, b) = (span.start, span.end);
+            // "我们不会上门": the cue that weighs most is what a negation or a report must precede.
+            if in_context(norm.byte_of(span.peak), true) {
                 continue;
             }
             if court {
@@ -259,7 +285,7 @@ pub(crate) fn analyze(
                 rule: "model".to_string(),
                 basis: basis(*code),
                 confidence: percent(p),
-                cues,
+                cues: span.cues,
             });
         }
     }

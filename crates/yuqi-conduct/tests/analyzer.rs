@@ -49,6 +49,9 @@ fn negation_and_lawful_wording_are_not_flagged() {
         "如逾期未还，我司将依法提起诉讼。",
         "【XX银行】您尾号1234的信用卡本期账单3,280.50元，请按时还款。",
         "我们不会收取停催费、解冻费等任何额外费用。",
+        // The model must respect negation too: its heaviest cue (上门) follows 不会.
+        "我们不会上门。",
+        "他们说不会让你坐牢，我们不会上门。",
     ] {
         let a = analyze(lawful);
         assert!(a.codes.is_empty(), "{lawful}: {:?}", a.hits);
@@ -262,4 +265,21 @@ fn debt_relief_lookalikes_are_not_flagged() {
         let a = analyze(lawful);
         assert!(!a.codes.contains(&Code::DebtReliefScam), "{lawful}: {:?}", a.hits);
     }
+}
+
+/// A message repeating one threat is analysed in one pass (issue 19: it was quadratic) and keeps
+/// at most `MAX_HITS_PER_CODE` hits per code, the first ones.
+#[test]
+fn a_huge_repeated_threat_is_bounded() {
+    let text = "不还钱就让你坐牢，".repeat(50_000);
+    let a = analyze(&text);
+    assert!(a.codes.contains(&Code::ThreatJail), "{:?}", a.codes);
+    for c in &a.codes {
+        let n = a.hits.iter().filter(|h| h.code == *c).count();
+        assert!(n <= yuqi_conduct::text::MAX_HITS_PER_CODE, "{c:?}: {n} hits");
+    }
+    let first = a.hits.iter().find(|h| h.code == Code::ThreatJail).expect("jail");
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[first.start..first.end].iter().collect::<String>(), "坐牢");
+    assert!(first.start < 10, "the first hit is the first occurrence: {first:?}");
 }
