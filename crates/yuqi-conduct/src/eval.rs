@@ -173,18 +173,11 @@ pub fn bootstrap<F: Fn(&[(Vec<Code>, Vec<Code>)]) -> f64>(
     if pairs.is_empty() {
         return (0.0, 0.0);
     }
-    let mut state = 0x5EED_u64;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = yuqi_util::SplitMix64::new(0x5EED);
     let mut values: Vec<f64> = (0..rounds)
         .map(|_| {
             let sample: Vec<(Vec<Code>, Vec<Code>)> =
-                (0..pairs.len()).map(|_| pairs[(next() % pairs.len() as u64) as usize].clone()).collect();
+                (0..pairs.len()).map(|_| pairs[rng.below(pairs.len() as u64) as usize].clone()).collect();
             stat(&sample)
         })
         .collect();

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::code::Code;
 use crate::normalize::{Normalized, normalize_into};
+use yuqi_util::SplitMix64;
 
 /// Longest n-gram any model may use.
 pub const MAX_N: usize = 4;
@@ -538,18 +539,6 @@ pub fn features(text: &str, third_party: bool, min_n: usize, max_n: usize) -> Ve
     out
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// Logistic regression, one output per code, AdaGrad over shuffled examples.
 /// `rows[i]` are the feature columns of example `i`; returns (weights rows×k, bias).
 fn fit(
@@ -565,11 +554,11 @@ fn fit(
     let mut b = vec![0f32; k];
     let mut gb2 = vec![1e-6f32; k];
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut rng = Rng(p.seed);
+    let mut rng = SplitMix64::new(p.seed);
     let mut s = vec![0f32; k];
     for _ in 0..p.epochs {
         for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
+            let j = rng.below(i as u64 + 1) as usize;
             order.swap(i, j);
         }
         for &e in &order {

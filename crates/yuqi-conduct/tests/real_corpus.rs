@@ -42,6 +42,15 @@ fn team() -> Vec<Labelled> {
     ["train.jsonl", "train_extra.jsonl", "test.jsonl"].iter().flat_map(|f| load(dir().join(f))).collect()
 }
 
+fn message(l: &Labelled) -> Message<'_> {
+    Message {
+        text: l.text.as_str().into(),
+        from: l.from.as_deref().map(Into::into),
+        to: l.to.as_deref().map(Into::into),
+        ..Message::default()
+    }
+}
+
 fn normalised(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
@@ -100,12 +109,7 @@ fn the_frozen_real_split_keeps_its_floor() {
         .iter()
         .filter(|l| frozen.contains(&l.group))
         .map(|l| {
-            let m = Message {
-                text: l.text.as_str().into(),
-                from: l.from.as_deref().map(Into::into),
-                to: l.to.as_deref().map(Into::into),
-                ..Message::default()
-            };
+            let m = message(l);
             let a = analyzer.analyze(&m, &mut scratch);
             let mut sure: Vec<Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
             sure.dedup();
@@ -138,12 +142,7 @@ fn lawful_bank_notices_stay_lawful() {
     let mut scratch = Scratch::default();
     let mut checked = 0;
     for l in real.iter().filter(|l| l.labels.is_empty() && l.kind.as_deref().is_some_and(|k| KINDS.contains(&k))) {
-        let m = Message {
-            text: l.text.as_str().into(),
-            from: l.from.as_deref().map(Into::into),
-            to: l.to.as_deref().map(Into::into),
-            ..Message::default()
-        };
+        let m = message(l);
         let a = analyzer.analyze(&m, &mut scratch);
         assert!(!a.hits.iter().any(|h| h.is_sure()), "{}: {:?}", l.id, a.hits);
         if !frozen.contains(&l.group) {
