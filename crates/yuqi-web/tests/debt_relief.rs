@@ -74,7 +74,8 @@ async fn the_inbox_warns_beside_a_debt_relief_offer() {
     assert!(t.contains("已保存 2 条消息"), "{t}");
     assert!(t.contains("<mark data-code=\"debt_relief_scam\">"), "{t}");
     assert_eq!(t.matches(INBOX_WARNING).count(), 1, "{t}");
-    assert!(t.contains("征信上真实的逾期记录谁也删不掉"), "{t}");
+    assert!(t.contains("征信上真实的逾期记录谁也不能花钱删掉，还清后满5年会自动删除"), "{t}");
+    assert!(t.contains("对方不一定同意"), "asking is free, agreement is not promised: {t}");
     // The filter by kind lists it under its Chinese name and keeps the warning.
     let r =
         send(&app, get(&format!("/cases/{id}/inbox?code=debt_relief_scam")).body(Body::empty()).expect("req")).await;

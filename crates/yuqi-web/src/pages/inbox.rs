@@ -5,7 +5,7 @@ use super::*;
 /// Beside a message offering paid "debt optimisation", 停息挂账 by proxy or credit repair
 /// (`debt_relief_scam`, docs/law/conduct.md §9). The triage's advice for tonight says the same
 /// before any offer arrives (`triage::DEBT_RELIEF_ADVICE`).
-pub(crate) const DEBT_RELIEF_WARNING: &str = "这是收费“债务优化”“停息挂账”“征信修复”一类的推销，要先交钱的多是骗局。停息挂账、延期、分期可以自己直接向借钱给你的机构申请，不用交钱，也不用找中介；征信上真实的逾期记录谁也删不掉，记录有错可以自己免费申请更正。";
+pub(crate) const DEBT_RELIEF_WARNING: &str = "这条消息像是收费“债务优化”“停息挂账”“征信修复”一类的推销，要先交钱的多是骗局。停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；征信上真实的逾期记录谁也不能花钱删掉，还清后满5年会自动删除；记录有错，可以自己向征信中心或放贷机构提出异议。不要把身份证、银行卡、密码和验证码交给这些人；需要帮助可以打12348找免费的法律援助。";
 
 /// Whether the analyzer found a debt-relief or credit-repair offer in the message.
 fn is_debt_relief_offer(codes: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
@@ -54,8 +54,10 @@ fn possible_note(c: &yuqi_docs::Contact) -> String {
     if c.possible.is_empty() {
         return String::new();
     }
-    let kinds: Vec<String> = c.possible.iter().map(|h| format!("{}（把握约{}%）", h.label, h.confidence)).collect();
-    format!("系统还怀疑有：{}。把握不大，没有写进投诉信，请你自己判断。", kinds.join("、"))
+    // Words, not percentages: a borrower reads "把握约65%" as a verdict.
+    let mut kinds: Vec<&str> = c.possible.iter().map(|h| h.label).collect();
+    kinds.dedup();
+    format!("系统还怀疑有：{}。把握不大，不会写进投诉信，请你自己判断。", kinds.join("、"))
 }
 
 #[derive(Deserialize, Default)]
@@ -186,9 +188,14 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
             let mut sure: Vec<yuqi_conduct::Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
             sure.sort();
             sure.dedup();
+            // A debt-relief offer is a seller's warning sign, not the collector's violation.
+            let offer = sure.contains(&yuqi_conduct::Code::DebtReliefScam);
+            sure.retain(|c| *c != yuqi_conduct::Code::DebtReliefScam);
             let finding = if !sure.is_empty() {
                 let kinds: Vec<&str> = sure.iter().map(|c| c.label_zh()).collect();
                 format!("可能违法：{}", kinds.join("、"))
+            } else if offer {
+                "可能是收费代办骗局".to_string()
             } else if !a.codes.is_empty() {
                 "也许有问题（系统把握不大），保存后可在消息列表里查看".to_string()
             } else if a.needs_confirmation {
@@ -201,7 +208,7 @@ pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
                 sender: if sender.is_empty() { "发送方不详".to_string() } else { sender },
                 text: m.text,
                 finding,
-                debt_relief: is_debt_relief_offer(sure.iter().map(|c| c.as_str())),
+                debt_relief: offer,
             });
         }
         Ok(())
@@ -235,6 +242,13 @@ pub(crate) async fn paste_messages(
     if f.confirm.is_empty() && !f.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
         return match split_paste(&f.text) {
+            Ok(preview) if preview.is_empty() => {
+                let msg = "没有识别出消息。请把短信或聊天记录原样粘贴进来，每条消息前面最好带上时间，例如“2026-11-20 21:14 13800138000”，下一行是内容。".to_string();
+                let pasted = Pasted { preview, text: f.text };
+                let mut res = inbox_with(&state, v, &id, CaseDates::default(), q, msg, false, pasted).await?;
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(res)
+            }
             Ok(preview) => {
                 let n = preview.len();
                 let msg = format!(

@@ -60,7 +60,7 @@ pub(crate) struct Advice {
 
 /// Paid "debt optimisation", 停息挂账 by proxy and credit repair (`debt_relief_scam`): what the
 /// inbox says beside such an offer (`inbox::DEBT_RELIEF_WARNING`), said before any offer arrives.
-pub(crate) const DEBT_RELIEF_ADVICE: &str = "有人打电话、发短信或在网上说能帮你“债务优化”“停息挂账”“征信修复”、要你先交钱的，多是骗局：停息挂账、延期、分期可以自己直接向借钱给你的机构申请，不用交钱，也不用找中介；征信上真实的逾期记录谁也删不掉。";
+pub(crate) const DEBT_RELIEF_ADVICE: &str = "有人打电话、发短信或在网上说能帮你“债务优化”“停息挂账”“征信修复”、要你先交钱的，多是骗局：停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；真实的逾期记录谁也不能花钱删掉，还清后满5年会自动删除。不要把身份证、银行卡、密码和验证码交给这些人。";
 
 /// What to do tonight, from the five answers. Plain rules, each grounded in a rule the core
 /// applies in full once the debts are entered.
