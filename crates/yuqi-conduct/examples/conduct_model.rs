@@ -16,7 +16,7 @@ use std::path::Path;
 use yuqi_conduct::corpus::{Labelled, frozen_groups, parse_jsonl};
 use yuqi_conduct::eval::{EvalReport, bootstrap, evaluate, wilson};
 use yuqi_conduct::model::{Example, TrainParams, train};
-use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+use yuqi_conduct::{Analyzer, Code, Scratch};
 
 const DIR: &str = "tests/data/conduct";
 const MODEL: &str = "crates/yuqi-conduct/data/model.tsv";
@@ -53,7 +53,7 @@ fn corpus() -> Corpus {
 }
 
 fn example(l: &Labelled, rules: &Analyzer, scratch: &mut Scratch) -> Example {
-    let msg = message(l);
+    let msg = l.message();
     Example {
         text: l.text.clone(),
         third_party: l.to.as_deref().is_some_and(|t| rules.is_third_party(t)),
@@ -61,15 +61,6 @@ fn example(l: &Labelled, rules: &Analyzer, scratch: &mut Scratch) -> Example {
         group: l.group.clone(),
         real: l.real,
         rule_codes: rules.analyze(&msg, scratch).codes,
-    }
-}
-
-fn message(l: &Labelled) -> Message<'_> {
-    Message {
-        text: l.text.as_str().into(),
-        from: l.from.as_deref().map(Into::into),
-        to: l.to.as_deref().map(Into::into),
-        ..Message::default()
     }
 }
 
@@ -119,7 +110,7 @@ const HEADER: &str = "The conduct analyzer's n-gram model (src/model.rs). Genera
 
 fn predict(a: &Analyzer, lines: &[&Labelled]) -> Vec<(Vec<Code>, Vec<Code>)> {
     let mut s = Scratch::default();
-    lines.iter().map(|l| (l.labels.clone(), a.analyze(&message(l), &mut s).codes)).collect()
+    lines.iter().map(|l| (l.labels.clone(), a.analyze(&l.message(), &mut s).codes)).collect()
 }
 
 /// Only the hits the analyzer is sure of (what letters and the inbox show by default).
@@ -133,7 +124,7 @@ fn predict_at(a: &Analyzer, lines: &[&Labelled], sure: u8) -> Vec<(Vec<Code>, Ve
         .iter()
         .map(|l| {
             let mut codes: Vec<Code> =
-                a.analyze(&message(l), &mut s).hits.iter().filter(|h| h.confidence >= sure).map(|h| h.code).collect();
+                a.analyze(&l.message(), &mut s).hits.iter().filter(|h| h.confidence >= sure).map(|h| h.code).collect();
             codes.sort();
             codes.dedup();
             (l.labels.clone(), codes)
@@ -266,7 +257,7 @@ fn main() {
             let shipped = Analyzer::new().expect("shipped analyzer");
             let mut s = Scratch::default();
             for l in c.real.iter().filter(|l| !c.frozen.contains(&l.group)) {
-                let a = shipped.analyze(&message(l), &mut s);
+                let a = shipped.analyze(&l.message(), &mut s);
                 let mut want: Vec<&str> = l.labels.iter().map(|c| c.as_str()).collect();
                 want.sort();
                 let mut got: Vec<&str> = a.codes.iter().map(|c| c.as_str()).collect();

@@ -43,6 +43,18 @@ struct Raw {
     kind: Option<String>,
 }
 
+impl Labelled {
+    /// The line as the analyzer's input (text, sender, recipient).
+    pub fn message(&self) -> crate::Message<'_> {
+        crate::Message {
+            text: self.text.as_str().into(),
+            from: self.from.as_deref().map(Into::into),
+            to: self.to.as_deref().map(Into::into),
+            ..crate::Message::default()
+        }
+    }
+}
+
 /// Parses one corpus file; `name` is used in errors (`name:line: …`).
 pub fn parse_jsonl(name: &str, src: &str) -> Result<Vec<Labelled>, String> {
     let mut out = Vec::new();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use yuqi_conduct::corpus::{Labelled, frozen_groups, parse_jsonl};
 use yuqi_conduct::eval::{evaluate, source_group};
-use yuqi_conduct::{Analyzer, Code, Message, Scratch};
+use yuqi_conduct::{Analyzer, Code, Scratch};
 
 /// Figures of the shipped analyzer on the frozen split when the model was last trained
 /// (docs/conduct.md has the history). Lower only with a written reason.
@@ -42,15 +42,6 @@ fn real() -> Vec<Labelled> {
 
 fn team() -> Vec<Labelled> {
     ["train.jsonl", "train_extra.jsonl", "test.jsonl"].iter().flat_map(|f| load(dir().join(f))).collect()
-}
-
-fn message(l: &Labelled) -> Message<'_> {
-    Message {
-        text: l.text.as_str().into(),
-        from: l.from.as_deref().map(Into::into),
-        to: l.to.as_deref().map(Into::into),
-        ..Message::default()
-    }
 }
 
 fn normalised(text: &str) -> String {
@@ -111,7 +102,7 @@ fn the_frozen_real_split_keeps_its_floor() {
         .iter()
         .filter(|l| frozen.contains(&l.group))
         .map(|l| {
-            let m = message(l);
+            let m = l.message();
             let a = analyzer.analyze(&m, &mut scratch);
             let mut sure: Vec<Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
             sure.dedup();
@@ -146,7 +137,7 @@ fn lawful_bank_notices_stay_lawful() {
     let mut scratch = Scratch::default();
     let (mut checked, mut frozen_sure) = (0, 0);
     for l in real.iter().filter(|l| l.labels.is_empty() && l.kind.as_deref().is_some_and(|k| KINDS.contains(&k))) {
-        let m = message(l);
+        let m = l.message();
         let a = analyzer.analyze(&m, &mut scratch);
         if frozen.contains(&l.group) {
             frozen_sure += usize::from(a.hits.iter().any(|h| h.is_sure()));
