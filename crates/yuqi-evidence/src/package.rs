@@ -1,14 +1,15 @@
 //! The evidence package: a zip a court, a regulator or the other side can check without yuqi.
 //!
-//! Layout:
+//! Layout (exactly these entries, each name once; [`verify_package`] refuses anything else):
 //! * `README.txt` — what is inside and how to check it with `sha256sum -c SHA256SUMS` alone;
 //! * `SHA256SUMS` — the SHA-256 of every other file, in `sha256sum` format;
 //! * `manifest.json` — tool and version, chain head, every file with SHA-256 and SM3 and the
 //!   log entry it belongs to;
 //! * `log.jsonl` — the hash-chained log, one entry per line;
-//! * `index.html`, `index.pdf` — the evidence index (证据目录);
+//! * `index.html`, `index.pdf` (optional) — the evidence index (证据目录);
 //! * `verify.py` — recomputes the chain with the Python standard library;
-//! * `originals/` — the export files as imported, and every item's own bytes.
+//! * `originals/` — the export files as imported, and every item's own bytes, each at the path
+//!   [`original_path`] gives its log entry.
 
 use std::io::{Read, Seek, Write};
 
@@ -16,8 +17,12 @@ use yuqi_util::escape_markup;
 use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
-use crate::chain::{ChainChecker, Entry};
+use crate::chain::Entry;
 use crate::digest::{Digests, Hasher};
+use crate::item::{ImportedMessage, ItemKind, MediaInfo};
+
+mod verify;
+pub use verify::{PackageReport, verify_package, verify_package_expecting};
 
 pub const FORMAT: &str = "yuqi-evidence-package-v1";
 
@@ -32,6 +37,10 @@ pub struct ManifestFile {
     /// True for a redacted copy: its hash differs from the original's in the log by design.
     #[serde(default)]
     pub redacted_copy: bool,
+    /// The conduct codes the exporting store found for this entry: the index lists them. They
+    /// are the tool's analysis, not evidence, so the package states them rather than proving them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,9 +100,21 @@ impl<W: Write + Seek> PackageWriter<W> {
     pub fn add(
         &mut self,
         path: &str,
+        content: impl Read,
+        seq: Option<u64>,
+        redacted_copy: bool,
+    ) -> Result<Digests, PackageError> {
+        self.add_item(path, content, seq, redacted_copy, Vec::new())
+    }
+
+    /// Adds the content of a log entry together with the conduct codes the index shows for it.
+    pub fn add_item(
+        &mut self,
+        path: &str,
         mut content: impl Read,
         seq: Option<u64>,
         redacted_copy: bool,
+        codes: Vec<String>,
     ) -> Result<Digests, PackageError> {
         let big = seq.is_some();
         self.zip.start_file(path, options().large_file(big))?;
@@ -116,6 +137,7 @@ impl<W: Write + Seek> PackageWriter<W> {
             size,
             seq,
             redacted_copy,
+            codes,
         });
         Ok(d)
     }
@@ -150,7 +172,7 @@ impl<W: Write + Seek> PackageWriter<W> {
     }
 }
 
-fn readme(m: &Manifest) -> String {
+pub(crate) fn readme(m: &Manifest) -> String {
     let head = m.chain_head.as_ref().map_or("（空）".to_string(), |h| format!("第 {} 条，哈希 {}", h.seq, h.hash));
     format!(
         "证据包 / Evidence package — {title}\n\
@@ -185,226 +207,105 @@ fn readme(m: &Manifest) -> String {
     )
 }
 
-const VERIFY_PY: &str = r#"#!/usr/bin/env python3
+pub(crate) const VERIFY_PY: &str = r#"#!/usr/bin/env python3
 """Checks a yuqi evidence package with the Python standard library only.
-Run inside the unzipped package: python3 verify.py"""
-import hashlib, json, sys
+Run inside the unzipped package: python3 verify.py
+It checks this folder only. A package whose whole chain was recomputed, or whose last entries
+were cut off, is caught only by comparing the chain head with one kept elsewhere."""
+import hashlib, json, os, sys
+
+LINE_LIMIT = 64 << 20  # longest log line read; a longer one is refused, not loaded
 
 def sha256(b): return hashlib.sha256(b).hexdigest()
 
+def sm3_hasher():
+    try: return hashlib.new("sm3")
+    except ValueError: return None  # this Python's OpenSSL has no SM3: yuqi checks it
+
 ok = True
-manifest = json.load(open("manifest.json", encoding="utf-8"))
+def bad(msg):
+    global ok
+    ok = False
+    print(msg)
+
+try:
+    manifest = json.load(open("manifest.json", encoding="utf-8"))
+except (OSError, ValueError) as err:
+    print("manifest.json: unreadable (%s)" % err)
+    print("FAILED")
+    sys.exit(1)
 prev, expected_seq, entries = "0" * 64, 1, {}
-for line in open("log.jsonl", encoding="utf-8"):
-    e = json.loads(line)
-    canon = json.dumps(["yuqi-log-v1", e["seq"], e["recorded_at"], e["kind"], e["origin"], e["origin_sha256"],
-                        e["item_key"], e["blob_sha256"], e["blob_sm3"], e["blob_size"], e["metadata_sha256"],
-                        e["prev_hash"]], ensure_ascii=False, separators=(",", ":"))
-    problems = []
-    if e["seq"] != expected_seq: problems.append("sequence")
-    if e["prev_hash"] != prev: problems.append("previous hash")
-    if sha256(canon.encode("utf-8")) != e["entry_hash"]: problems.append("entry hash")
-    if not manifest["redacted"] and sha256(e["metadata"].encode("utf-8")) != e["metadata_sha256"]: problems.append("metadata")
-    if problems:
-        ok = False
-        print("entry %s: %s" % (e["seq"], ", ".join(problems)))
-    prev, expected_seq = e["entry_hash"], e["seq"] + 1
-    entries[e["seq"]] = e
+with open("log.jsonl", encoding="utf-8") as log:
+    while True:
+        line = log.readline(LINE_LIMIT)
+        if not line: break
+        if not line.endswith("\n") and len(line) >= LINE_LIMIT:
+            bad("log.jsonl: a line longer than %d bytes" % LINE_LIMIT)
+            break
+        try:
+            e = json.loads(line)
+            canon = json.dumps(["yuqi-log-v1", e["seq"], e["recorded_at"], e["kind"], e["origin"], e["origin_sha256"],
+                                e["item_key"], e["blob_sha256"], e["blob_sm3"], e["blob_size"], e["metadata_sha256"],
+                                e["prev_hash"]], ensure_ascii=False, separators=(",", ":"))
+        except (ValueError, KeyError, TypeError):
+            bad("log.jsonl: line %d unreadable" % expected_seq)
+            break
+        problems = []
+        if e["seq"] != expected_seq: problems.append("sequence")
+        if e["prev_hash"] != prev: problems.append("previous hash")
+        if sha256(canon.encode("utf-8")) != e["entry_hash"]: problems.append("entry hash")
+        if not manifest["redacted"] and sha256(e["metadata"].encode("utf-8")) != e["metadata_sha256"]: problems.append("metadata")
+        if problems: bad("entry %s: %s" % (e["seq"], ", ".join(problems)))
+        prev, expected_seq = e["entry_hash"], e["seq"] + 1
+        entries[e["seq"]] = {k: e[k] for k in ("kind", "blob_sha256", "blob_size")}
+sums = {}
+for line in open("SHA256SUMS", encoding="utf-8"):
+    h, _, path = line.rstrip("\n").partition("  ")
+    sums[path] = h
+expected = {"SHA256SUMS", "manifest.json"}
 files_of = {}
 for f in manifest["files"]:
-    if f["path"].startswith("originals/") and f.get("seq") is None:
-        ok = False
-        print("%s: no log entry" % f["path"])
-    if f.get("redacted_copy") and not manifest["redacted"]:
-        ok = False
-        print("%s: redacted copy in a package that is not redacted" % f["path"])
+    path = f["path"]
+    expected.add(path)
+    if sums.get(path) != f["sha256"]: bad("%s: SHA256SUMS and manifest.json differ" % path)
+    if path.startswith("originals/") and f.get("seq") is None: bad("%s: no log entry" % path)
+    if f.get("redacted_copy") and not manifest["redacted"]: bad("%s: redacted copy in a package that is not redacted" % path)
+    h, s3, size = hashlib.sha256(), sm3_hasher(), 0
+    try:
+        with open(path, "rb") as data:
+            while size <= f["size"]:
+                chunk = data.read(1 << 20)
+                if not chunk: break
+                h.update(chunk)
+                if s3: s3.update(chunk)
+                size += len(chunk)
+    except OSError:
+        bad("%s: missing" % path)
+        continue
+    if h.hexdigest() != f["sha256"] or size != f["size"] or (s3 and s3.hexdigest() != f["sm3"]):
+        bad("%s: content differs from manifest.json" % path)
     if f.get("seq") is None: continue
     files_of[f["seq"]] = files_of.get(f["seq"], 0) + 1
     if f.get("redacted_copy"): continue
-    data = open(f["path"], "rb").read()
     e = entries.get(f["seq"])
-    if e is None or sha256(data) != e["blob_sha256"] or len(data) != e["blob_size"]:
-        ok = False
-        print("%s: content differs from log entry %s" % (f["path"], f["seq"]))
+    if e is None or h.hexdigest() != e["blob_sha256"] or size != e["blob_size"]:
+        bad("%s: content differs from log entry %s" % (path, f["seq"]))
+if set(sums) != expected - {"SHA256SUMS"}: bad("SHA256SUMS does not list exactly the package's files")
+for root, dirs, names in os.walk("."):
+    for n in names:
+        rel = os.path.relpath(os.path.join(root, n), ".").replace(os.sep, "/")
+        if rel not in expected and rel != "verify.py": bad("%s: not part of the package" % rel)
 for seq, e in entries.items():
     needs = e["kind"] in ("sms", "mms", "call", "chat", "file") or (e["kind"] == "source" and not manifest["redacted"])
-    if needs and files_of.get(seq, 0) != 1:
-        ok = False
-        print("entry %s: original missing from the package" % seq)
+    if needs and files_of.get(seq, 0) != 1: bad("entry %s: original missing from the package" % seq)
 head = manifest.get("chain_head")
 if manifest["redacted"]:
     print("NOTE: redacted package: metadata and redacted copies cannot be compared with the log")
 if (head and head["hash"] != prev) or manifest["entries"] != len(entries):
-    ok = False
-    print("chain head differs from manifest")
-print("OK: %d entries, chain head %s" % (len(entries), prev) if ok else "FAILED")
+    bad("chain head differs from manifest")
+print("OK: %d entries, chain head %s (compare it with the head you kept elsewhere)" % (len(entries), prev) if ok else "FAILED")
 sys.exit(0 if ok else 1)
 "#;
-
-/// What checking a package found.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct PackageReport {
-    pub files_checked: u64,
-    pub entries_checked: u64,
-    pub chain_head: Option<ChainHead>,
-    pub redacted: bool,
-    /// Redacted copies, whose content cannot be compared with the log (by design).
-    pub unverifiable: u64,
-    /// Log entries whose metadata cannot be compared with its hash (a redacted package).
-    pub unverifiable_metadata: u64,
-    /// Each problem names the file or the log entry.
-    pub problems: Vec<String>,
-}
-
-impl PackageReport {
-    pub fn ok(&self) -> bool {
-        self.problems.is_empty()
-    }
-}
-
-/// Checks a package: every checksum, the manifest, the chain, and that every original file is
-/// the content its log entry names.
-pub fn verify_package<R: Read + Seek>(r: R) -> PackageReport {
-    let mut rep = PackageReport::default();
-    let mut zip = match zip::ZipArchive::new(r) {
-        Ok(z) => z,
-        Err(e) => {
-            rep.problems.push(format!("不是完好的 zip 文件：{e}"));
-            return rep;
-        }
-    };
-    let read = |zip: &mut zip::ZipArchive<R>, name: &str| -> Result<Vec<u8>, String> {
-        let mut f = zip.by_name(name).map_err(|e| format!("{name}：缺失（{e}）"))?;
-        let mut v = Vec::new();
-        f.read_to_end(&mut v).map_err(|e| format!("{name}：无法读取（{e}），文件可能被改动"))?;
-        Ok(v)
-    };
-    let sums = match read(&mut zip, "SHA256SUMS") {
-        Ok(s) => String::from_utf8_lossy(&s).into_owned(),
-        Err(e) => {
-            rep.problems.push(e);
-            return rep;
-        }
-    };
-    let mut listed = std::collections::BTreeMap::new();
-    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
-        let Some((hash, path)) = line.split_once("  ") else {
-            rep.problems.push(format!("SHA256SUMS 行格式错误：{line}"));
-            continue;
-        };
-        listed.insert(path.to_string(), hash.to_string());
-    }
-    // Hash every listed file by streaming it.
-    for (path, expected) in &listed {
-        rep.files_checked += 1;
-        let mut f = match zip.by_name(path) {
-            Ok(f) => f,
-            Err(_) => {
-                rep.problems.push(format!("{path}：清单中有，压缩包中缺失"));
-                continue;
-            }
-        };
-        let mut h = Hasher::new();
-        let mut buf = vec![0u8; 256 * 1024];
-        let mut failed = false;
-        loop {
-            match f.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => h.update(&buf[..n]),
-                Err(e) => {
-                    rep.problems.push(format!("{path}：无法读取（{e}），文件被改动"));
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        if !failed && h.finish().sha256 != *expected {
-            rep.problems.push(format!("{path}：SHA-256 与 SHA256SUMS 不符，文件被改动"));
-        }
-    }
-    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
-    for n in names {
-        if n != "SHA256SUMS" && !listed.contains_key(&n) {
-            rep.problems.push(format!("{n}：不在 SHA256SUMS 中（被加入的文件）"));
-        }
-    }
-    let manifest: Manifest = match read(&mut zip, "manifest.json")
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("manifest.json 无法解析：{e}")))
-    {
-        Ok(m) => m,
-        Err(e) => {
-            rep.problems.push(e);
-            return rep;
-        }
-    };
-    rep.redacted = manifest.redacted;
-    let log = match read(&mut zip, "log.jsonl") {
-        Ok(l) => l,
-        Err(e) => {
-            rep.problems.push(e);
-            return rep;
-        }
-    };
-    // Metadata of a redacted package cannot match its hashes; that is reported, never hidden.
-    let mut checker = ChainChecker::new(!manifest.redacted);
-    let mut entries = std::collections::BTreeMap::new();
-    for (i, line) in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()).enumerate() {
-        match serde_json::from_slice::<Entry>(line) {
-            Ok(e) => {
-                checker.push(&e);
-                entries.insert(e.seq, e);
-            }
-            Err(err) => rep.problems.push(format!("log.jsonl 第 {} 行无法解析：{err}", i + 1)),
-        }
-    }
-    rep.entries_checked = checker.entries;
-    for p in &checker.problems {
-        rep.problems.push(format!("日志第 {} 条：{}", p.seq, p.what));
-    }
-    let head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
-    if head != manifest.chain_head || manifest.entries != checker.entries {
-        rep.problems.push("哈希链的条数或末条与 manifest.json 记载的不一致".into());
-    }
-    rep.chain_head = head;
-    let mut files_of: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
-    for f in &manifest.files {
-        if listed.get(&f.path) != Some(&f.sha256) && f.path != "manifest.json" {
-            rep.problems.push(format!("{}：manifest.json 与 SHA256SUMS 记载的哈希不一致", f.path));
-        }
-        if f.path.starts_with("originals/") && f.seq.is_none() {
-            rep.problems.push(format!("{}：原件没有对应的日志条目", f.path));
-        }
-        if f.redacted_copy && !manifest.redacted {
-            rep.problems.push(format!("{}：非脱敏证据包中出现“脱敏副本”", f.path));
-        }
-        let Some(seq) = f.seq else { continue };
-        *files_of.entry(seq).or_default() += 1;
-        match entries.get(&seq) {
-            None => rep.problems.push(format!("{}：日志中没有第 {seq} 条", f.path)),
-            Some(_) if f.redacted_copy => rep.unverifiable += 1,
-            Some(e) => {
-                if e.blob_sha256 != f.sha256 || e.blob_sm3 != f.sm3 || e.blob_size != f.size {
-                    rep.problems.push(format!("{}：内容与日志第 {seq} 条记载的哈希或长度不符", f.path));
-                }
-            }
-        }
-    }
-    // Every item in the log has its original in the package (a redacted package leaves out the
-    // export files themselves).
-    for e in entries.values() {
-        let needs_file = matches!(e.kind.as_str(), "sms" | "mms" | "call" | "chat" | "file")
-            || (e.kind == "source" && !manifest.redacted);
-        match files_of.get(&e.seq).copied().unwrap_or(0) {
-            0 if needs_file => rep.problems.push(format!("日志第 {} 条（{}）的原件不在证据包中", e.seq, e.origin)),
-            n if n > 1 => rep.problems.push(format!("日志第 {} 条对应了 {n} 个文件", e.seq)),
-            _ => {}
-        }
-    }
-    if manifest.redacted {
-        rep.unverifiable_metadata = checker.entries;
-    }
-    rep
-}
 
 /// One row of the evidence index (证据目录).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -416,6 +317,136 @@ pub struct IndexRow {
     pub pages: String,
     pub sha256: String,
     pub path: String,
+}
+
+/// What of an entry's metadata the package needs (its path and index row). The store's own
+/// metadata type has more; unknown fields are ignored, so both read the same JSON.
+#[derive(Debug, Default, serde::Deserialize)]
+struct MetaView {
+    #[serde(default)]
+    source_name: String,
+    #[serde(default)]
+    fields: Vec<(String, String)>,
+    #[serde(default)]
+    message: Option<ImportedMessage>,
+    #[serde(default)]
+    media: Option<MediaInfo>,
+}
+
+fn meta_view(e: &Entry) -> Option<MetaView> {
+    serde_json::from_str(&e.metadata).ok()
+}
+
+/// A file name as the package stores it: no directory separators, no control characters.
+fn sanitize(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect();
+    if s.is_empty() || s == "." || s == ".." { "file".into() } else { s }
+}
+
+/// Where the content of a log entry lives in a package, given the first byte of that content
+/// (an item's extension says what it is: an XML element, a re-encoded CSV record or a text
+/// block). `None` for entries that have no content of their own (confirmations) or whose
+/// metadata cannot be read. The writer and the verifier both call this: one definition.
+pub fn original_path(e: &Entry, first_byte: Option<u8>) -> Option<String> {
+    let meta = meta_view(e)?;
+    let name = sanitize(&meta.source_name);
+    Some(match e.kind.as_str() {
+        "source" => format!("originals/sources/{:06}-{name}", e.seq),
+        "file" => format!("originals/files/{:06}-{name}", e.seq),
+        "confirm" => return None,
+        k => {
+            let ext = if first_byte == Some(b'<') {
+                "xml"
+            } else if !meta.fields.is_empty() {
+                "csv"
+            } else {
+                "txt"
+            };
+            format!("originals/items/{:06}-{}.{ext}", e.seq, sanitize(k))
+        }
+    })
+}
+
+/// The export time as the index shows it, from the manifest's UTC time: a reader in China
+/// expects Beijing time, and the verifier must arrive at the same text.
+pub fn shown_time(created_at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(created_at) {
+        Ok(t) => format!("{}（北京时间）", t.with_timezone(&crate::import::china()).format("%Y-%m-%d %H:%M:%S")),
+        Err(_) => created_at.to_string(),
+    }
+}
+
+fn china_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&crate::import::china()).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// The evidence-index row of an entry (sources, files, flagged messages), from the entry as it
+/// is logged in the package: everything but the codes comes from the log, so the verifier can
+/// rebuild the index and a forged quote shows.
+pub fn index_row(e: &Entry, codes: &[String], path: &str, sha256: &str, no: usize) -> Option<IndexRow> {
+    let meta = meta_view(e)?;
+    let (name, proves, pages) = match e.kind.as_str() {
+        "source" => (
+            format!("原始导出文件：{}", meta.source_name),
+            "手机导出的原始备份文件，其中每条记录已逐条登记并可核对哈希".to_string(),
+            format!("{} 字节", e.blob_size),
+        ),
+        "file" => {
+            let m = meta.media.as_ref();
+            let mime = m.map_or("", |m| m.mime.as_str());
+            let what = if mime.starts_with("audio/") {
+                "录音"
+            } else if mime.starts_with("image/") {
+                "图片/截图"
+            } else if mime == "application/pdf" {
+                "PDF 文件"
+            } else {
+                "文件"
+            };
+            let mut proves = format!("{what}原件");
+            if let Some(t) = m.and_then(|m| m.captured_at.as_deref()) {
+                proves.push_str(&format!("；文件内记载的时间 {t}"));
+            }
+            let pages = match m.and_then(|m| m.duration_ms) {
+                Some(d) => format!("时长 {}:{:02}", d / 60_000, (d / 1000) % 60),
+                None => "1 份".into(),
+            };
+            (format!("{what}：{}", meta.source_name), proves, pages)
+        }
+        _ if !codes.is_empty() => {
+            let m = meta.message.as_ref()?;
+            let when = m.time_ms.map(china_time).unwrap_or_default();
+            let labels: Vec<String> = codes
+                .iter()
+                .map(|c| match yuqi_conduct::Code::parse(c) {
+                    Some(code) => format!("{}（{c}）", code.label_zh()),
+                    None => c.clone(),
+                })
+                .collect();
+            (
+                format!(
+                    "{} {} 来自 {}",
+                    ItemKind::parse(&e.kind).map_or("消息", |k| k.label_zh()),
+                    when,
+                    m.counterpart
+                ),
+                format!("内容涉及：{}；原文：{}", labels.join("、"), m.text.chars().take(80).collect::<String>()),
+                "1 条".into(),
+            )
+        }
+        _ => return None,
+    };
+    Some(IndexRow {
+        no,
+        name,
+        source: e.origin.clone(),
+        proves,
+        pages,
+        sha256: sha256.to_string(),
+        path: path.to_string(),
+    })
 }
 
 /// The evidence index as a self-contained HTML page (no external resources; every value escaped).

@@ -7,11 +7,10 @@ use std::path::Path;
 
 use chrono::{Datelike, Utc};
 use yuqi_evidence::chain::{ChainChecker, Entry};
-use yuqi_evidence::item::ItemKind;
-use yuqi_evidence::package::{self, ChainHead, IndexRow, Manifest, PackageWriter};
+use yuqi_evidence::package::{self, ChainHead, Manifest, PackageWriter};
 use yuqi_evidence::phone;
 
-use super::{ChunkCursor, Location, Metadata, Store, StoreError, china_time, hash_file, io_err, now};
+use super::{ChunkCursor, Location, Store, StoreError, hash_file, io_err, now};
 
 /// Turns the evidence index into PDF bytes: given the index as typst markup and today's date
 /// (year, month, day), returns the PDF or a message for the user. The store builds the index;
@@ -64,48 +63,37 @@ impl Store {
         let mut log_entries = Vec::with_capacity(entries.len());
         let mut cursor = ChunkCursor::new(self);
         for (e, loc) in &entries {
-            let meta: Metadata =
-                serde_json::from_str(&e.metadata).map_err(|err| StoreError::Invalid(err.to_string()))?;
-            let safe_name = sanitize(&meta.source_name);
             let mut logged = e.clone();
-            let (path, redacted_copy) = match e.kind.as_str() {
-                "source" => (format!("originals/sources/{:06}-{safe_name}", e.seq), false),
-                "file" => (format!("originals/files/{:06}-{safe_name}", e.seq), false),
-                "confirm" => (String::new(), false),
-                k => (format!("originals/items/{:06}-{k}", e.seq), opts.redact),
-            };
             if opts.redact {
                 logged.metadata = redact_metadata(&e.metadata, &collectors);
             }
             log_entries.push(logged);
-            if path.is_empty() {
+            let logged = log_entries.last().unwrap_or(e);
+            // Confirmations have no content; a redacted package leaves out the export files,
+            // which are full of third parties' numbers.
+            if e.kind == "confirm" || (opts.redact && e.kind == "source") {
                 continue;
             }
-            if opts.redact && e.kind == "source" {
-                // The export file is full of third parties' numbers: left out of a redacted package.
-                continue;
-            }
+            let codes = codes_of.get(&e.seq).cloned().unwrap_or_default();
+            let redacted_copy = opts.redact && !matches!(e.kind.as_str(), "source" | "file");
+            // Paths and index rows come from the entry as the package logs it (redacted metadata
+            // in a redacted package), through the same functions the verifier uses.
             let (digests, path) = if let Location::Whole(src) = *loc {
+                let path = package::original_path(logged, None).ok_or_else(|| bad_meta(e))?;
                 let reader = WholeReader { cursor: ChunkCursor::new(self), src, idx: 0, cur: Vec::new(), pos: 0 };
-                (w.add(&path, reader, Some(e.seq), false)?, path)
+                (w.add_item(&path, reader, Some(e.seq), false, codes.clone())?, path)
             } else {
                 let mut content = Vec::with_capacity(e.blob_size as usize);
                 cursor.pieces(e, *loc, &mut |p| content.extend_from_slice(p))?;
-                let path = format!("{path}.{}", item_ext(&content, &meta));
-                let d = if redacted_copy {
-                    let red = redact_text(&String::from_utf8_lossy(&content), &collectors);
-                    w.add(&path, red.as_bytes(), Some(e.seq), true)?
+                let content = if redacted_copy {
+                    redact_text(&String::from_utf8_lossy(&content), &collectors).into_bytes()
                 } else {
-                    w.add(&path, content.as_slice(), Some(e.seq), false)?
+                    content
                 };
-                (d, path)
+                let path = package::original_path(logged, content.first().copied()).ok_or_else(|| bad_meta(e))?;
+                (w.add_item(&path, content.as_slice(), Some(e.seq), redacted_copy, codes.clone())?, path)
             };
-            let codes = codes_of.get(&e.seq).cloned().unwrap_or_default();
-            if let Some(mut row) = index_row(e, &meta, &codes, &path, &digests.sha256, rows.len() + 1) {
-                if opts.redact {
-                    row.name = redact_text(&row.name, &collectors);
-                    row.proves = redact_text(&row.proves, &collectors);
-                }
+            if let Some(row) = package::index_row(logged, &codes, &path, &digests.sha256, rows.len() + 1) {
                 rows.push(row);
             }
         }
@@ -113,8 +101,9 @@ impl Store {
         entries.iter().for_each(|(e, _)| checker.push(e));
         let head = checker.head().map(|(seq, hash)| ChainHead { seq, hash });
         let created_at = now();
-        // The index shows the time a Chinese reader expects; the manifest keeps UTC.
-        let shown_at = format!("{}（北京时间）", china_time(Utc::now().timestamp_millis()));
+        // The index shows the time a Chinese reader expects; the manifest keeps UTC, and the
+        // verifier derives the shown time from it.
+        let shown_at = package::shown_time(&created_at);
         let html = package::index_html(&title, &shown_at, head.as_ref(), &rows);
         if let Some(render) = opts.index_pdf {
             let now = Utc::now();
@@ -198,22 +187,6 @@ impl Read for WholeReader<'_> {
     }
 }
 
-fn sanitize(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect();
-    if s.is_empty() { "file".into() } else { s }
-}
-
-/// An XML element, a re-encoded CSV record (it keeps its fields) or a text block.
-fn item_ext(content: &[u8], meta: &Metadata) -> &'static str {
-    if content.first() == Some(&b'<') {
-        "xml"
-    } else if !meta.fields.is_empty() {
-        "csv"
-    } else {
-        "txt"
-    }
-}
-
 fn redact_text(text: &str, keep: &std::collections::HashSet<String>) -> String {
     // Numbers of the collectors stay; every other phone number is masked.
     phone::redact_in_text(text, &|n| keep.contains(n))
@@ -248,66 +221,6 @@ fn redact_value(v: &mut serde_json::Value, keep: &std::collections::HashSet<Stri
     }
 }
 
-/// The evidence-index row of an entry (sources, files, flagged messages).
-fn index_row(e: &Entry, meta: &Metadata, codes: &[String], path: &str, sha256: &str, no: usize) -> Option<IndexRow> {
-    let (name, proves, pages) = match e.kind.as_str() {
-        "source" => (
-            format!("原始导出文件：{}", meta.source_name),
-            "手机导出的原始备份文件，其中每条记录已逐条登记并可核对哈希".to_string(),
-            format!("{} 字节", e.blob_size),
-        ),
-        "file" => {
-            let m = meta.media.as_ref();
-            let mime = m.map_or("", |m| m.mime.as_str());
-            let what = if mime.starts_with("audio/") {
-                "录音"
-            } else if mime.starts_with("image/") {
-                "图片/截图"
-            } else if mime == "application/pdf" {
-                "PDF 文件"
-            } else {
-                "文件"
-            };
-            let mut proves = format!("{what}原件");
-            if let Some(t) = m.and_then(|m| m.captured_at.as_deref()) {
-                proves.push_str(&format!("；文件内记载的时间 {t}"));
-            }
-            let pages = match m.and_then(|m| m.duration_ms) {
-                Some(d) => format!("时长 {}:{:02}", d / 60_000, (d / 1000) % 60),
-                None => "1 份".into(),
-            };
-            (format!("{what}：{}", meta.source_name), proves, pages)
-        }
-        _ if !codes.is_empty() => {
-            let m = meta.message.as_ref()?;
-            let when = m.time_ms.map(china_time).unwrap_or_default();
-            let labels: Vec<String> = codes
-                .iter()
-                .map(|c| match yuqi_conduct::Code::parse(c) {
-                    Some(code) => format!("{}（{c}）", code.label_zh()),
-                    None => c.clone(),
-                })
-                .collect();
-            (
-                format!(
-                    "{} {} 来自 {}",
-                    ItemKind::parse(&e.kind).map_or("消息", |k| k.label_zh()),
-                    when,
-                    m.counterpart
-                ),
-                format!("内容涉及：{}；原文：{}", labels.join("、"), m.text.chars().take(80).collect::<String>()),
-                "1 条".into(),
-            )
-        }
-        _ => return None,
-    };
-    Some(IndexRow {
-        no,
-        name,
-        source: e.origin.clone(),
-        proves,
-        pages,
-        sha256: sha256.to_string(),
-        path: path.to_string(),
-    })
+fn bad_meta(e: &Entry) -> StoreError {
+    StoreError::Invalid(format!("第 {} 条记录的元数据无法解析，无法导出", e.seq))
 }
