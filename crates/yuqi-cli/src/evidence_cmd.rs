@@ -180,6 +180,9 @@ pub(crate) enum EvidenceCommand {
     VerifyPackage {
         /// 证据包文件（.zip）
         package: PathBuf,
+        /// 另行保存的哈希链末条：核对它在证据包的链中（只有它能发现整条链被重算或末尾被截去）
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -380,22 +383,22 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             }
         }
         EvidenceCommand::Verify { store, json, expect_head } => {
-            let st = store.open()?;
-            let total = st.entry_count()?;
-            let pb = ProgressBar::new(total);
-            let mut rep = st.verify(&mut |done, _| pb.set_position(done))?;
-            if let Some(h) = expect_head {
-                match st.find_head(h)? {
-                    Some(seq) => {
-                        writeln!(out, "之前记下的链头在链中（第 {seq} 条），之后追加了 {} 条。", rep.entries - seq)?
-                    }
-                    None => rep.problems.push(yuqi_store::Problem {
-                        seq: 0,
-                        kind: "chain".into(),
-                        origin: "--expect-head".into(),
-                        what: format!("之前记下的链头 {h} 不在链中：记录被改写、删除或整个证据库被替换"),
-                    }),
-                }
+            // A store that cannot be read is a finding (exit 3), not a failure to run: the
+            // library turns every read failure into a problem named in Chinese.
+            let pb = ProgressBar::new(0);
+            let rep = Store::verify_dir(
+                &store.dir(),
+                store.passphrase()?.as_deref(),
+                expect_head.as_deref(),
+                &mut |done, total| {
+                    pb.set_length(total);
+                    pb.set_position(done);
+                },
+            )?;
+            if let (Some(seq), Some(head)) = (rep.expected_head_at, &rep.chain_head)
+                && !*json
+            {
+                writeln!(out, "之前记下的链头在链中（第 {seq} 条），之后追加了 {} 条。", head.seq.saturating_sub(seq))?;
             }
             pb.finish_and_clear();
             if *json {
@@ -448,7 +451,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 )?;
             }
         }
-        EvidenceCommand::VerifyPackage { package, json } => {
+        EvidenceCommand::VerifyPackage { package, json, expect_head } => {
             if package.is_dir() {
                 usage!(
                     "{} 是目录：请给出证据包 zip 文件；已解压的证据包可在目录中运行 sha256sum -c SHA256SUMS 和 python3 verify.py 核验",
@@ -456,28 +459,13 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 );
             }
             let f = std::fs::File::open(package).with_context(|| format!("无法打开 {}", package.display()))?;
-            let rep = yuqi_evidence::package::verify_package(std::io::BufReader::new(f));
+            let rep =
+                yuqi_evidence::package::verify_package_expecting(std::io::BufReader::new(f), expect_head.as_deref());
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;
-            } else if rep.ok() && rep.redacted {
-                writeln!(
-                    out,
-                    "哈希链完整（{} 条记录），文件与清单一致；但这是脱敏证据包：{} 条记录的元数据和 {} 个脱敏副本按设计无法与日志核对，\
-                     只能证明未脱敏的部分。需要完整核验时，请向证据提供人索取未脱敏的证据包。",
-                    rep.entries_checked, rep.unverifiable_metadata, rep.unverifiable
-                )?;
-            } else if rep.ok() {
-                writeln!(
-                    out,
-                    "证据包核验通过：{} 个文件，{} 条记录，哈希链完整。",
-                    rep.files_checked, rep.entries_checked
-                )?;
             } else {
-                writeln!(out, "证据包核验失败：")?;
-                for p in &rep.problems {
-                    writeln!(out, "  {p}")?;
-                }
+                print_package_report(&mut out, &rep, expect_head.is_some())?;
             }
             if !rep.ok() {
                 return Ok(ExitCode::from(EXIT_TAMPERED));
@@ -544,6 +532,48 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The human report of `verify-package`: the result, the chain head, and what only a head kept
+/// elsewhere can prove.
+fn print_package_report(
+    out: &mut impl Write,
+    rep: &yuqi_evidence::package::PackageReport,
+    head_given: bool,
+) -> Result<()> {
+    if !rep.ok() {
+        writeln!(out, "证据包核验失败：发现 {} 处问题", rep.problems.len())?;
+        for p in &rep.problems {
+            writeln!(out, "  {p}")?;
+        }
+    } else if rep.redacted {
+        writeln!(
+            out,
+            "哈希链完整（{} 条记录），文件与清单一致；但这是脱敏证据包：{} 条记录的元数据和 {} 个脱敏副本按设计无法与日志核对，\
+             只能证明未脱敏的部分。需要完整核验时，请向证据提供人索取未脱敏的证据包。",
+            rep.entries_checked, rep.unverifiable_metadata, rep.unverifiable
+        )?;
+    } else {
+        writeln!(out, "证据包核验通过：{} 个文件，{} 条记录，哈希链完整。", rep.files_checked, rep.entries_checked)?;
+    }
+    match &rep.chain_head {
+        Some(h) => writeln!(out, "链头：第 {} 条 {}", h.seq, h.hash)?,
+        None => writeln!(out, "链头：（哈希链为空）")?,
+    }
+    match (rep.expected_head_at, &rep.chain_head) {
+        (Some(seq), Some(h)) => writeln!(
+            out,
+            "另行保存的链头在证据包的链中（第 {seq} 条），之后又有 {} 条记录。",
+            h.seq.saturating_sub(seq)
+        )?,
+        _ if head_given => {}
+        _ => writeln!(
+            out,
+            "注意：整条哈希链被重新计算、或末尾几条被删去后重写清单的证据包，自身看不出破绽；\
+             只有与另行保存的链头对照（--expect-head 链头哈希）才能发现。"
+        )?,
+    }
+    Ok(())
 }
 
 /// Pasted text from standard input, imported from a file of its own (the store keeps a file as
