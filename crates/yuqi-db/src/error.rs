@@ -79,6 +79,10 @@ pub enum DbError {
     #[error("无法取得系统随机数：{0}")]
     Random(String),
 
+    /// Too many password checks are waiting (a login flood): try again in a moment.
+    #[error("登录请求太多，请稍等几秒再试")]
+    Busy,
+
     /// No user with this name or id.
     #[error("找不到用户“{0}”")]
     UnknownUser(String),

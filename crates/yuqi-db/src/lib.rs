@@ -72,6 +72,7 @@ mod cases;
 mod db;
 mod error;
 mod ids;
+mod password;
 mod sessions;
 mod users;
 

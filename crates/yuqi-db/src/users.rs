@@ -1,7 +1,5 @@
 //! Users and passwords.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -69,32 +67,6 @@ fn check_password(password: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// argon2id with the crate's default parameters, off the async threads (it takes tens of
-/// milliseconds on purpose).
-async fn hash_password(password: &str) -> Result<String, DbError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| DbError::PasswordHash(e.to_string()))
-    })
-    .await
-    .map_err(|e| DbError::PasswordHash(e.to_string()))?
-}
-
-/// `Ok(true)` if `password` matches the PHC string `hash`.
-async fn verify_password(password: &str, hash: String) -> Result<bool, DbError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || match Argon2::default().verify_password(password.as_bytes(), hash.as_str()) {
-        Ok(()) => Ok(true),
-        Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
-        Err(e) => Err(DbError::Corrupt(format!("密码哈希无法解析（{e}）"))),
-    })
-    .await
-    .map_err(|e| DbError::PasswordHash(e.to_string()))?
-}
-
 impl Db {
     /// Creates a user with an argon2id-hashed password. The name is trimmed; it must be 1–64
     /// characters without control characters, not taken, and not [`LOCAL_USER_NAME`]. The password
@@ -105,7 +77,7 @@ impl Db {
             return Err(DbError::ReservedUserName(name.to_owned()));
         }
         check_password(password)?;
-        let hash = hash_password(password).await?;
+        let hash = crate::password::hash(password).await?;
         self.insert_user(name, Some(&hash), now_secs()).await
     }
 
@@ -134,16 +106,16 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else {
-            verify_password(password, DUMMY_HASH.to_owned()).await?;
+            crate::password::verify(password, DUMMY_HASH.to_owned()).await?;
             return Ok(None);
         };
         let user = User::from_row(&row)?;
         let hash: Option<String> = row.try_get("password_hash")?;
         let Some(hash) = hash else {
-            verify_password(password, DUMMY_HASH.to_owned()).await?;
+            crate::password::verify(password, DUMMY_HASH.to_owned()).await?;
             return Ok(None);
         };
-        Ok(verify_password(password, hash).await?.then_some(user))
+        Ok(crate::password::verify(password, hash).await?.then_some(user))
     }
 
     /// The single user of local single-user mode, named [`LOCAL_USER_NAME`], created on first use.
@@ -186,6 +158,8 @@ impl Db {
 /// from the caller).
 #[cfg(test)]
 mod tests {
+    use argon2::Argon2;
+    use argon2::password_hash::PasswordHasher as _;
     use argon2::password_hash::phc::PasswordHash;
 
     use super::*;
