@@ -290,25 +290,32 @@ pub(crate) async fn scan(State(state): State<AppState>, headers: HeaderMap, Json
     if b.messages.len() > 10_000 {
         return Err(WebError::BadRequest("一次最多 10,000 条消息".into()));
     }
-    let texts: Vec<String> = b.messages.iter().map(Value::to_string).collect();
-    let msgs: Vec<yuqi_conduct::Message<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| serde_json::from_str(t).map_err(|e| WebError::BadRequest(format!("第 {} 条消息：{e}", i + 1))))
-        .collect::<Result<_, _>>()?;
-    let an = yuqi_conduct::Analyzer::shared();
-    let mut scratch = yuqi_conduct::Scratch::default();
-    let log = an.analyze_log(&msgs);
-    let out: Vec<Value> = msgs
-        .iter()
-        .zip(log)
-        .map(|(m, lh)| {
-            let a = an.analyze(m, &mut scratch);
-            let mut hits = a.hits;
-            hits.extend(lh);
-            json!({ "id": m.id, "hits": hits, "needs_confirmation": a.needs_confirmation })
+    // The analyzer is CPU work: off the async workers, bounded with the rest (AppState::cpu).
+    let out = state
+        .cpu(move || -> Result<Vec<Value>, WebError> {
+            let texts: Vec<String> = b.messages.iter().map(Value::to_string).collect();
+            let msgs: Vec<yuqi_conduct::Message<'_>> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    serde_json::from_str(t).map_err(|e| WebError::BadRequest(format!("第 {} 条消息：{e}", i + 1)))
+                })
+                .collect::<Result<_, _>>()?;
+            let an = yuqi_conduct::Analyzer::shared();
+            let mut scratch = yuqi_conduct::Scratch::default();
+            let log = an.analyze_log(&msgs);
+            Ok(msgs
+                .iter()
+                .zip(log)
+                .map(|(m, lh)| {
+                    let a = an.analyze(m, &mut scratch);
+                    let mut hits = a.hits;
+                    hits.extend(lh);
+                    json!({ "id": m.id, "hits": hits, "needs_confirmation": a.needs_confirmation })
+                })
+                .collect())
         })
-        .collect();
+        .await??;
     Ok(Json(json!({ "results": out })).into_response())
 }
 

@@ -93,7 +93,7 @@ pub(crate) async fn for_record(
 ) -> Result<Computed, WebError> {
     let dir = state.evidence_dir(&rec.id);
     let toml = rec.toml.clone();
-    tokio::task::spawn_blocking(move || compute(&toml, dir, dates.dates())).await?
+    state.cpu(move || compute(&toml, dir, dates.dates())).await?
 }
 
 /// Reads a case the viewer may see and runs the core on it.

@@ -20,6 +20,9 @@ pub enum WebError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// Too many requests of a bounded kind at once (password checks): try again shortly.
+    #[error("{0}")]
+    Busy(String),
     /// A request parameter the user gave is malformed (HTTP 400); the message names it.
     #[error("{0}")]
     Input(String),
@@ -62,6 +65,7 @@ impl WebError {
                 StatusCode::FORBIDDEN
             }
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::BadRequest(_) | WebError::Case(_) | WebError::Letter(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unfinished { status, .. } => *status,
             WebError::Input(_) => StatusCode::BAD_REQUEST,
@@ -92,6 +96,17 @@ impl From<yuqi_db::DbError> for WebError {
         match e {
             yuqi_db::DbError::NotFound => WebError::NotFound,
             yuqi_db::DbError::Forbidden => WebError::Forbidden,
+            e @ yuqi_db::DbError::Busy => WebError::Busy(e.to_string()),
+            // What the user asked for cannot be done (an unknown user to share with, oneself, a
+            // taken or malformed name, a short password): the user's to fix, not a server failure.
+            e @ (yuqi_db::DbError::UnknownUser(_)
+            | yuqi_db::DbError::InvalidShare
+            | yuqi_db::DbError::InvalidUserName(_)
+            | yuqi_db::DbError::ReservedUserName(_)
+            | yuqi_db::DbError::UserExists(_)
+            | yuqi_db::DbError::PasswordTooShort { .. }
+            | yuqi_db::DbError::PasswordTooLong { .. }
+            | yuqi_db::DbError::EmptyTitle) => WebError::BadRequest(e.to_string()),
             other => WebError::Db(other),
         }
     }

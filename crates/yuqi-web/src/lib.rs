@@ -23,7 +23,9 @@ mod phone;
 mod pwa;
 mod search;
 mod security;
+mod serve;
 mod state;
+mod throttle;
 
 use std::net::SocketAddr;
 
@@ -32,6 +34,7 @@ use axum::routing::{get, post};
 
 pub use error::WebError;
 pub use phone::{PairingLink, PhoneError, lan_ipv4, terminal_qr};
+pub use serve::{Limits, serve_listeners};
 pub use state::{AppState, Config, Mode, PhoneConfig};
 
 /// The whole application.
@@ -115,26 +118,8 @@ pub async fn serve_on(state: AppState, addrs: &[SocketAddr]) -> Result<(), WebEr
     for addr in addrs {
         listeners.push(tokio::net::TcpListener::bind(addr).await?);
     }
-    let app = router(state);
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
+    serve_listeners(state, listeners, async {
         let _ = tokio::signal::ctrl_c().await;
-        let _ = stop.send(true);
-    });
-    let mut servers = tokio::task::JoinSet::new();
-    for listener in listeners {
-        let mut stopped = stopped.clone();
-        let app = app.clone();
-        servers.spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                })
-                .await
-        });
-    }
-    while let Some(done) = servers.join_next().await {
-        done??;
-    }
-    Ok(())
+    })
+    .await
 }

@@ -31,6 +31,8 @@ pub struct Config {
     /// Phone mode (`yuqi serve --phone`): local mode that also listens on the home network,
     /// where only the computer itself and phones paired by a one-time code get in.
     pub phone: Option<PhoneConfig>,
+    /// Bounds on connections: how many at once, how long idle (see `serve.rs`).
+    pub limits: crate::serve::Limits,
 }
 
 /// Phone mode: where the phone connects and how long its pairing lasts.
@@ -62,6 +64,7 @@ impl Config {
             upload_limit: 512 * 1024 * 1024,
             secure_cookies: false,
             phone: None,
+            limits: crate::serve::Limits::default(),
         }
     }
 
@@ -85,10 +88,14 @@ pub struct AppState {
     /// Rendered case pages by (page, case, version, evidence state, date): the audit and the
     /// timeline recompute the whole dossier (dozens of ledger runs for the charts), and nothing
     /// in them changes until the case, its evidence or the date does.
-    pub(crate) pages: Arc<Mutex<HashMap<String, Arc<String>>>>,
+    pub(crate) pages: Arc<Mutex<PageCache>>,
     /// Phone mode's pairing code and paired phones (empty in the other modes). In memory only:
     /// stopping the server unpairs every phone.
     pub(crate) phones: Arc<Mutex<crate::phone::Book>>,
+    /// One permit per core for CPU-heavy work (see [`AppState::cpu`]).
+    pub(crate) cpu: Arc<tokio::sync::Semaphore>,
+    /// Wrong-password counts per account and per address (multi-user mode's login).
+    pub(crate) logins: Arc<crate::throttle::Throttle>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -105,26 +112,35 @@ impl AppState {
             law: Arc::new(LawIndex::build()),
             local_csrf: Arc::new(crate::security::random_token()),
             renderer: Arc::new(OnceLock::new()),
-            pages: Arc::new(Mutex::new(HashMap::new())),
+            pages: Arc::new(Mutex::new(PageCache::default())),
+            cpu: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            )),
             phones: Arc::new(Mutex::new(crate::phone::Book::default())),
+            logins: Arc::new(crate::throttle::Throttle::default()),
         }
     }
 
-    /// Entries kept in the page cache; past this the cache starts over (it is a cache of a few
-    /// open cases, not a store).
-    const PAGE_CACHE_MAX: usize = 256;
-
     pub(crate) fn cached_page(&self, key: &str) -> Option<Arc<String>> {
-        self.pages.lock().ok()?.get(key).cloned()
+        self.pages.lock().ok()?.map.get(key).cloned()
     }
 
     pub(crate) fn cache_page(&self, key: String, body: Arc<String>) {
-        if let Ok(mut m) = self.pages.lock() {
-            if m.len() >= Self::PAGE_CACHE_MAX {
-                m.clear();
-            }
-            m.insert(key, body);
+        if let Ok(mut c) = self.pages.lock() {
+            c.insert(key, body);
         }
+    }
+
+    /// Runs CPU-heavy work (the case pipeline, the analyzer, rendering, imports) on the blocking
+    /// pool, at most one job per core at a time. Off the async workers, so that a slow request
+    /// never stalls the others' pages; bounded, so that many slow requests queue rather than
+    /// start hundreds of threads that each hold their input in memory.
+    pub(crate) async fn cpu<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, crate::error::WebError> {
+        let _permit = self.cpu.acquire().await.map_err(|_| crate::error::WebError::Busy("服务器正在关闭".into()))?;
+        Ok(tokio::task::spawn_blocking(work).await?)
     }
 
     /// What identifies the evidence store's state cheaply: its database file's size and time.
@@ -157,7 +173,62 @@ impl AppState {
     }
 }
 
+/// Rendered case pages, bounded by entries and by bytes: a large case's audit page runs to
+/// megabytes, and a cache that counted only entries could hold hundreds of them.
+#[derive(Debug, Default)]
+pub(crate) struct PageCache {
+    map: HashMap<String, Arc<String>>,
+    bytes: usize,
+}
+
+impl PageCache {
+    /// Entries kept; past this the cache starts over (it is a cache of a few open cases, not a
+    /// store).
+    const MAX_ENTRIES: usize = 256;
+    /// Bytes kept (64 MiB).
+    const MAX_BYTES: usize = 64 << 20;
+
+    fn insert(&mut self, key: String, body: Arc<String>) {
+        // A page bigger than a quarter of the budget is rendered each time instead.
+        if body.len() > Self::MAX_BYTES / 4 {
+            return;
+        }
+        if self.map.len() >= Self::MAX_ENTRIES || self.bytes + body.len() > Self::MAX_BYTES {
+            self.map.clear();
+            self.bytes = 0;
+        }
+        self.bytes += body.len();
+        if let Some(old) = self.map.insert(key, body) {
+            self.bytes -= old.len();
+        }
+    }
+}
+
 /// A case id from a URL: anything that is not a well-formed id is simply "not found".
 pub(crate) fn case_id(s: &str) -> Result<yuqi_db::CaseId, crate::error::WebError> {
     yuqi_db::CaseId::parse(s).ok_or(crate::error::WebError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_cache_is_bounded_by_bytes() {
+        let mut c = PageCache::default();
+        let page = Arc::new("页".repeat(3 << 20)); // 9 MiB of UTF-8
+        for i in 0..40 {
+            c.insert(format!("p{i}"), page.clone());
+            assert!(c.bytes <= PageCache::MAX_BYTES, "{} bytes after {i}", c.bytes);
+            assert_eq!(c.bytes, c.map.values().map(|p| p.len()).sum::<usize>());
+        }
+        // Too big to keep at all.
+        c.insert("huge".into(), Arc::new("x".repeat(PageCache::MAX_BYTES / 2)));
+        assert!(!c.map.contains_key("huge"));
+        // The same key again replaces, and the count follows.
+        let mut d = PageCache::default();
+        d.insert("k".into(), Arc::new("ab".into()));
+        d.insert("k".into(), Arc::new("abcd".into()));
+        assert_eq!(d.bytes, 4);
+    }
 }

@@ -97,6 +97,7 @@ struct Counts {
 }
 
 impl Store {
+    /// Imports the file at `path` under its own file name.
     pub fn import_path(
         &mut self,
         path: &Path,
@@ -104,6 +105,20 @@ impl Store {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportReport, StoreError> {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        self.import_path_as(path, &name, opts, progress)
+    }
+
+    /// Imports the file at `path`, recorded under `name`: an upload is spooled to a temporary
+    /// file whose name is the server's, while the evidence keeps the name the user's phone gave
+    /// it (which may be longer than a file system allows, or contain anything).
+    pub fn import_path_as(
+        &mut self,
+        path: &Path,
+        name: &str,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportReport, StoreError> {
+        let name = name.to_owned();
         let size = std::fs::metadata(path).map_err(io_err(path))?.len();
         let format = match &opts.format {
             Some(f) => f.clone(),

@@ -130,8 +130,7 @@ async fn section_page(
         Some(b) => b,
         None => {
             let c = compute::for_record(&state, &rec, dates).await.map_err(|e| unless_fixable(&rec, e))?;
-            let body =
-                tokio::task::spawn_blocking(move || section_html(section, &c.inputs(), &SectionOptions::FULL)).await?;
+            let body = state.cpu(move || section_html(section, &c.inputs(), &SectionOptions::FULL)).await?;
             let body = std::sync::Arc::new(body);
             state.cache_page(key, body.clone());
             body

@@ -1,5 +1,7 @@
 //! The evidence page: uploads into the case's store, verification.
 
+use tokio::io::AsyncWriteExt as _;
+
 use super::*;
 
 #[derive(Template)]
@@ -61,7 +63,9 @@ pub(crate) async fn evidence(State(state): State<AppState>, headers: HeaderMap, 
 }
 
 /// Imports an uploaded file into the case's evidence store (created on first use). The upload is
-/// written to a temporary file first; the store imports it in one transaction.
+/// streamed to a temporary file (never held in memory whole), named by the server — the name the
+/// phone gave it is kept as data; the store imports it in one transaction. The temporary file is
+/// removed however the request ends.
 pub(crate) async fn import_upload(
     state: &AppState,
     v: &Viewer,
@@ -75,26 +79,25 @@ pub(crate) async fn import_upload(
     }
     let mut csrf_ok = header_csrf.is_some_and(|h| check_csrf(&v.csrf, Some(h)).is_ok());
     let dir = state.evidence_dir(&rec.id);
-    let tmp = tempfile_in(&state.cfg.data_dir)?;
-    let mut name = String::from("upload");
-    let mut got = false;
-    while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(format!("上传失败：{e}")))? {
+    let mut spooled: Option<(TempFile, String)> = None;
+    while let Some(mut field) = mp.next_field().await.map_err(upload_failed)? {
         match field.name() {
             Some("csrf") => {
-                let t = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let t = field.text().await.map_err(upload_failed)?;
                 csrf_ok |= check_csrf(&v.csrf, Some(&t)).is_ok();
             }
-            Some("file") => {
+            Some("file") if spooled.is_none() => {
                 if !csrf_ok {
                     return Err(WebError::Csrf);
                 }
-                name = field.file_name().map(sanitize).unwrap_or_else(|| "upload".into());
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError::BadRequest(format!("上传失败（文件太大或连接中断）：{e}")))?;
-                tokio::fs::write(&tmp, &bytes).await?;
-                got = true;
+                let name = field.file_name().map(display_name).unwrap_or_else(|| "上传的文件".into());
+                let tmp = TempFile::new(&state.cfg.data_dir)?;
+                let mut out = tokio::fs::File::create(&tmp.0).await?;
+                while let Some(chunk) = field.chunk().await.map_err(upload_failed)? {
+                    out.write_all(&chunk).await?;
+                }
+                out.flush().await?;
+                spooled = Some((tmp, name));
             }
             _ => {}
         }
@@ -102,79 +105,94 @@ pub(crate) async fn import_upload(
     if !csrf_ok {
         return Err(WebError::Csrf);
     }
-    if !got {
+    let Some((tmp, name)) = spooled else {
         return Err(WebError::BadRequest("没有收到文件".into()));
-    }
-    let named = tmp.with_file_name(format!("{}-{name}", tmp.file_name().and_then(|n| n.to_str()).unwrap_or("up")));
-    tokio::fs::rename(&tmp, &named).await?;
-    let r = import_file(dir, rec.title.clone(), named.clone(), None).await?;
+    };
+    let r = import_file(state, dir, rec.title.clone(), tmp, name.clone(), None).await?;
     Ok(if r.already_imported {
-        format!("{} 已经导入过（内容完全相同），没有新增记录。", name_of(&named))
+        format!("{name} 已经导入过（内容完全相同），没有新增记录。")
     } else {
         format!(
-            "已导入 {}：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
-            name_of(&named),
-            r.new_items,
-            r.duplicates,
-            r.flagged
+            "已导入 {name}：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
+            r.new_items, r.duplicates, r.flagged
         )
     })
 }
 
-/// Imports a file into the case's evidence store `dir` (created on first use) in one
-/// transaction, then removes the file. `format`: `None` detects it. Used by the upload and by
-/// the inbox's pasted text.
+fn upload_failed(e: axum::extract::multipart::MultipartError) -> WebError {
+    WebError::BadRequest(format!("上传失败（文件太大或连接中断），证据库没有任何改动：{}", e.body_text()))
+}
+
+/// A file under `data/tmp/` with a random name, removed when dropped: an upload that fails at
+/// any step (a broken connection, a refused import, a full disk) leaves nothing behind.
+#[derive(Debug)]
+pub(crate) struct TempFile(pub(crate) std::path::PathBuf);
+
+impl TempFile {
+    pub(crate) fn new(data_dir: &std::path::Path) -> Result<TempFile, WebError> {
+        let tmp = data_dir.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        Ok(TempFile(tmp.join(crate::security::random_token())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Imports a spooled file into the case's evidence store `dir` (created on first use) in one
+/// transaction, recorded under `name`; the temporary file goes when done. `format`: `None`
+/// detects it. Used by the upload and by the inbox's pasted text.
 pub(crate) async fn import_file(
+    state: &AppState,
     dir: std::path::PathBuf,
     title: String,
-    named: std::path::PathBuf,
+    file: TempFile,
+    name: String,
     format: Option<yuqi_evidence::import::Format>,
 ) -> Result<yuqi_store::ImportReport, WebError> {
     let pasted = format == Some(yuqi_evidence::import::Format::PastedText);
-    tokio::task::spawn_blocking(move || -> Result<yuqi_store::ImportReport, WebError> {
-        let mut st = if dir.join("evidence.sqlite").exists() {
-            yuqi_store::Store::open(&dir, None)
-        } else {
-            std::fs::create_dir_all(&dir)?;
-            yuqi_store::Store::create(&dir, &title, None)
-        }?;
-        let opts = yuqi_store::ImportOptions { format, ..Default::default() };
-        let r = st.import_path(&named, &opts, &mut |_, _| {});
-        let _ = std::fs::remove_file(&named);
-        r.map_err(|e| match e {
-            // The store's own message names the command line's --format; on the page, say what
-            // can be imported instead.
-            yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. }
-                if !pasted =>
-            {
-                WebError::BadRequest(
+    state
+        .cpu(move || -> Result<yuqi_store::ImportReport, WebError> {
+            let mut st = if dir.join("evidence.sqlite").exists() {
+                yuqi_store::Store::open(&dir, None)
+            } else {
+                std::fs::create_dir_all(&dir)?;
+                yuqi_store::Store::create(&dir, &title, None)
+            }?;
+            let opts = yuqi_store::ImportOptions { format, ..Default::default() };
+            let r = st.import_path_as(&file.0, &name, &opts, &mut |_, _| {});
+            drop(file);
+            r.map_err(|e| match e {
+                // The store's own message names the command line's --format; on the page, say what
+                // can be imported instead.
+                yuqi_store::StoreError::Import {
+                    error: yuqi_evidence::import::ImportError::Unrecognized(_), ..
+                } if !pasted => WebError::BadRequest(
                     "导入失败，证据库没有任何改动：认不出这个文件是哪种手机导出。现在可以导入的有：短信备份（“SMS Backup & Restore”导出的文件）、\
                      通话记录表格、微信聊天导出、录音和截图。直接复制的短信或聊天文字，请粘贴到“催收消息”页面的输入框里保存。"
                         .to_string(),
-                )
-            }
-            e => WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")),
+                ),
+                e => WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")),
+            })
         })
-    })
-    .await?
+        .await?
 }
 
-fn name_of(p: &std::path::Path) -> String {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.split_once('-'))
-        .map_or_else(String::new, |(_, n)| n.to_string())
-}
-
-fn sanitize(name: &str) -> String {
-    let s: String = name.chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).take(120).collect();
-    if s.is_empty() || s == "." || s == ".." { "upload".into() } else { s }
-}
-
-pub(crate) fn tempfile_in(dir: &std::path::Path) -> Result<std::path::PathBuf, WebError> {
-    let tmp = dir.join("tmp");
-    std::fs::create_dir_all(&tmp)?;
-    Ok(tmp.join(crate::security::random_token()))
+/// The name a phone gave an upload, as the evidence keeps it: path separators and control
+/// characters dropped (a name is data here, but it is shown on pages and in letters), at most
+/// 255 characters.
+fn display_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\\') && !c.is_control())
+        .take(255)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if s.is_empty() || s == "." || s == ".." { "上传的文件".into() } else { s }
 }
 
 pub(crate) async fn upload_evidence(
@@ -207,23 +225,24 @@ pub(crate) async fn verify_evidence(
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
     let dir = state.evidence_dir(&rec.id);
-    let (msg, good) = tokio::task::spawn_blocking(move || {
-        if !dir.join("evidence.sqlite").exists() {
-            return ("证据库还是空的。".to_string(), true);
-        }
-        match yuqi_store::Store::open(&dir, None).and_then(|st| st.verify(&mut |_, _| {})) {
-            Ok(r) if r.ok() => (format!("核验通过：{} 条记录的哈希和链接全部完好。", r.entries), true),
-            Ok(r) => (
-                format!(
-                    "核验发现 {} 处问题：{}",
-                    r.problems.len(),
-                    r.problems.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join("；")
+    let (msg, good) = state
+        .cpu(move || {
+            if !dir.join("evidence.sqlite").exists() {
+                return ("证据库还是空的。".to_string(), true);
+            }
+            match yuqi_store::Store::open(&dir, None).and_then(|st| st.verify(&mut |_, _| {})) {
+                Ok(r) if r.ok() => (format!("核验通过：{} 条记录的哈希和链接全部完好。", r.entries), true),
+                Ok(r) => (
+                    format!(
+                        "核验发现 {} 处问题：{}",
+                        r.problems.len(),
+                        r.problems.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join("；")
+                    ),
+                    false,
                 ),
-                false,
-            ),
-            Err(e) => (format!("无法核验：{e}"), false),
-        }
-    })
-    .await?;
+                Err(e) => (format!("无法核验：{e}"), false),
+            }
+        })
+        .await?;
     evidence_page(&state, v, &id, msg, good).await
 }

@@ -169,8 +169,14 @@ pub(crate) struct PastedMessage {
     pub(super) debt_relief: bool,
 }
 
+/// [`split_paste`] off the async workers (the analyzer is CPU work).
+pub(super) async fn preview_paste(state: &AppState, text: &str) -> Result<Vec<PastedMessage>, WebError> {
+    let text = text.to_owned();
+    state.cpu(move || split_paste(&text)).await?
+}
+
 /// The paste split as it would be stored, without storing anything (the importer is pure).
-pub(super) fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
+fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
     let mut out = Vec::new();
     let opts = yuqi_evidence::import::Options::default();
     let offset = opts.zone;
@@ -241,7 +247,7 @@ pub(crate) async fn paste_messages(
     let q = InboxQuery::default();
     if f.confirm.is_empty() && !f.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
-        return match split_paste(&f.text) {
+        return match preview_paste(&state, &f.text).await {
             Ok(preview) if preview.is_empty() => {
                 let msg = "没有识别出消息。请把短信或聊天记录原样粘贴进来，每条消息前面最好带上时间，例如“2026-11-20 21:14 13800138000”，下一行是内容。".to_string();
                 let pasted = Pasted { preview, text: f.text };
@@ -298,10 +304,9 @@ async fn save_paste(
     rec: &yuqi_db::CaseRecord,
     text: &str,
 ) -> Result<yuqi_store::ImportReport, WebError> {
-    let tmp = super::evidence::tempfile_in(&state.cfg.data_dir)?;
-    let named =
-        tmp.with_file_name(format!("{}-粘贴的文字.txt", tmp.file_name().and_then(|n| n.to_str()).unwrap_or("paste")));
-    tokio::fs::write(&named, text.as_bytes()).await?;
+    let tmp = super::evidence::TempFile::new(&state.cfg.data_dir)?;
+    tokio::fs::write(&tmp.0, text.as_bytes()).await?;
     let format = Some(yuqi_evidence::import::Format::PastedText);
-    super::evidence::import_file(state.evidence_dir(&rec.id), rec.title.clone(), named, format).await
+    let name = "粘贴的文字.txt".to_string();
+    super::evidence::import_file(state, state.evidence_dir(&rec.id), rec.title.clone(), tmp, name, format).await
 }

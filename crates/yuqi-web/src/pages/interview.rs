@@ -286,7 +286,7 @@ pub(crate) async fn interview_answer(
             }
             if field("confirm").is_empty() {
                 // First the split, for the borrower to check.
-                return match super::inbox::split_paste(text) {
+                return match super::inbox::preview_paste(&state, text).await {
                     Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Vec::new(), p, text.to_string()),
                     Ok(_) => screen(
                         v,

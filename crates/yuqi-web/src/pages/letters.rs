@@ -98,11 +98,12 @@ pub(crate) async fn document_response(
         "html" => (yuqi_render::html::html(&doc).into_bytes(), "text/html; charset=utf-8", "html"),
         _ => {
             let st = state.clone();
-            let pdf = tokio::task::spawn_blocking(move || {
-                let r = st.renderer().map_err(WebError::RendererUnavailable)?;
-                Ok::<_, WebError>(r.doc_pdf(&doc, (today.year(), today.month() as u8, today.day() as u8))?)
-            })
-            .await??;
+            let pdf = state
+                .cpu(move || {
+                    let r = st.renderer().map_err(WebError::RendererUnavailable)?;
+                    Ok::<_, WebError>(r.doc_pdf(&doc, (today.year(), today.month() as u8, today.day() as u8))?)
+                })
+                .await??;
             (pdf, "application/pdf", "pdf")
         }
     };

@@ -26,24 +26,53 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> PageResult {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
     if state.cfg.mode == Mode::Local {
         return Ok(Redirect::to("/").into_response());
     }
     let expected = crate::security::cookie(&headers, "yq_login_csrf").unwrap_or("").to_string();
     check_csrf(&expected, Some(&f.csrf))?;
-    let Some(user) = state.db.verify_login(&f.name, &f.password).await? else {
-        let token = crate::security::random_token();
-        let mut res =
-            html(Login {
-                csrf: token.clone(), local: false, user: String::new(), message: "用户名或密码不对".into()
-            })?;
-        *res.status_mut() = StatusCode::UNAUTHORIZED;
-        return Ok(with_cookie(res, &state, "yq_login_csrf", &token, 3600));
+    // Behind a reverse proxy every client has the proxy's address; the per-account limit still
+    // holds there.
+    let keys = crate::throttle::keys(&f.name, peer.map(|p| p.0.0.ip()));
+    if let Err(wait) = state.logins.check(&keys, now()) {
+        return refused(&state, &format!("尝试次数太多，请 {} 后再试", in_words(wait)), Some(wait));
+    }
+    let user = match state.db.verify_login(&f.name, &f.password).await {
+        Ok(user) => user,
+        Err(yuqi_db::DbError::Busy) => return refused(&state, "现在登录的人太多，请过几秒再试", Some(5)),
+        Err(e) => return Err(e.into()),
     };
+    let Some(user) = user else {
+        state.logins.failed(&keys, now());
+        return refused(&state, "用户名或密码不对", None);
+    };
+    state.logins.succeeded(&keys);
     let s = state.db.create_session(&user.id, SESSION_TTL, now()).await?;
     let res = Redirect::to("/").into_response();
     Ok(with_cookie(res, &state, SESSION_COOKIE, &s.token, SESSION_TTL))
+}
+
+/// The login page again with why: 401 for a wrong password, 429 (with `Retry-After`) for a
+/// throttled or busy one.
+fn refused(state: &AppState, message: &str, retry_after: Option<i64>) -> PageResult {
+    let token = crate::security::random_token();
+    let mut res = html(Login { csrf: token.clone(), local: false, user: String::new(), message: message.into() })?;
+    *res.status_mut() = if retry_after.is_some() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+    if let Some(secs) = retry_after.and_then(|s| HeaderValue::from_str(&s.max(1).to_string()).ok()) {
+        res.headers_mut().insert("retry-after", secs);
+    }
+    Ok(with_cookie(res, state, "yq_login_csrf", &token, 3600))
+}
+
+/// "12 秒", "3 分钟".
+fn in_words(secs: i64) -> String {
+    if secs < 60 { format!("{} 秒", secs.max(1)) } else { format!("{} 分钟", (secs + 59) / 60) }
 }
 
 #[derive(Deserialize)]

@@ -41,6 +41,13 @@ pub(crate) async fn app_from(config: impl FnOnce(&Path) -> Config) -> App {
     App { router: yuqi_web::router(state.clone()), state, _dir: dir }
 }
 
+impl App {
+    /// The app's data directory (case evidence under `cases/`, uploads spooled to `tmp/`).
+    pub(crate) fn data_dir(&self) -> &Path {
+        self._dir.path()
+    }
+}
+
 pub(crate) async fn app_with(mode: Mode, upload_limit: Option<usize>) -> App {
     app_from(|dir| {
         let mut cfg = Config::local(8080, dir.to_path_buf());
