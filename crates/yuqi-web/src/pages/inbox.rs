@@ -4,8 +4,14 @@ use super::*;
 
 /// Beside a message offering paid "debt optimisation", 停息挂账 by proxy or credit repair
 /// (`debt_relief_scam`, docs/law/conduct.md §9). The triage's advice for tonight says the same
-/// before any offer arrives (`triage::DEBT_RELIEF_ADVICE`).
-pub(crate) const DEBT_RELIEF_WARNING: &str = "这条消息像是收费“债务优化”“停息挂账”“征信修复”一类的推销，要先交钱的多是骗局。停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；征信上真实的逾期记录谁也不能花钱删掉，还清后满5年会自动删除；记录有错，可以自己向征信中心或放贷机构提出异议。不要把身份证、银行卡、密码和验证码交给这些人；需要帮助可以打12348找免费的法律援助。";
+/// before any offer arrives (`triage::debt_relief_advice`). The retention period comes from the
+/// law data (征信业管理条例 art. 16), as of today.
+pub(crate) fn debt_relief_warning() -> String {
+    let years = yuqi_docs::legal::years("credit.negative_record_years", crate::compute::today());
+    format!(
+        "这条消息像是收费“债务优化”“停息挂账”“征信修复”一类的推销，要先交钱的多是骗局。停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；征信上真实的逾期记录谁也不能花钱删掉，还清后满{years}会自动删除；记录有错，可以自己向征信中心或放贷机构提出异议。不要把身份证、银行卡、密码和验证码交给这些人；需要帮助可以打12348找免费的法律援助。"
+    )
+}
 
 /// Whether the analyzer found a debt-relief or credit-repair offer in the message.
 fn is_debt_relief_offer(codes: impl IntoIterator<Item = impl AsRef<str>>) -> bool {

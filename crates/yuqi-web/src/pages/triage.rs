@@ -59,8 +59,14 @@ pub(crate) struct Advice {
 }
 
 /// Paid "debt optimisation", 停息挂账 by proxy and credit repair (`debt_relief_scam`): what the
-/// inbox says beside such an offer (`inbox::DEBT_RELIEF_WARNING`), said before any offer arrives.
-pub(crate) const DEBT_RELIEF_ADVICE: &str = "有人打电话、发短信或在网上说能帮你“债务优化”“停息挂账”“征信修复”、要你先交钱的，多是骗局：停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；真实的逾期记录谁也不能花钱删掉，还清后满5年会自动删除。不要把身份证、银行卡、密码和验证码交给这些人。";
+/// inbox says beside such an offer (`inbox::debt_relief_warning`), said before any offer arrives.
+/// The retention period comes from the law data, as of today.
+pub(crate) fn debt_relief_advice() -> String {
+    let years = yuqi_docs::legal::years("credit.negative_record_years", crate::compute::today());
+    format!(
+        "有人打电话、发短信或在网上说能帮你“债务优化”“停息挂账”“征信修复”、要你先交钱的，多是骗局：停息挂账、延期、分期可以自己直接向借钱给你的机构申请，对方不一定同意，但申请不用交钱，也不用找中介；真实的逾期记录谁也不能花钱删掉，还清后满{years}会自动删除。不要把身份证、银行卡、密码和验证码交给这些人。"
+    )
+}
 
 /// What to do tonight, from the five answers. Plain rules, each grounded in a rule the core
 /// applies in full once the debts are entered.
@@ -105,7 +111,7 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> Advice {
         _ => t.push("你现在没有余钱还款：可以申请停息挂账、延期，说明困难；不要以贷养贷。".to_string()),
     }
     // The most common trap for a borrower in arrears (docs/law/conduct.md §9): always said.
-    t.push(DEBT_RELIEF_ADVICE.to_string());
+    t.push(debt_relief_advice());
     if a.kind == "card" {
         t.push(format!(
             "信用卡可以向银行申请个性化分期，最长{}（《商业银行信用卡业务监督管理办法》第70条）。",
