@@ -67,6 +67,12 @@ async fn idle_connections_are_closed_and_surplus_ones_wait_their_turn() {
         slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").expect("write");
         read_to_close(&mut slow, Duration::from_secs(60)).expect("closed by the server");
 
+        // A kept-alive connection that goes quiet after its answer: closed too.
+        let mut kept = TcpStream::connect(addr).expect("connect");
+        write!(kept, "GET /manifest.webmanifest HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", addr.port()).expect("write");
+        let got = read_to_close(&mut kept, Duration::from_secs(60)).expect("closed by the server after its answer");
+        assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
+
         // Twice as many idle connections as the bound: a real request still gets its answer.
         let hogs: Vec<TcpStream> = (0..8).map(|_| TcpStream::connect(addr).expect("connect")).collect();
         let answer = get_home(addr);
