@@ -339,3 +339,77 @@ fn paste_three_messages_from_a_file_and_from_standard_input() {
     let o = run(&["evidence", "verify", "--store", &store]);
     assert!(o.status.success(), "{}", out(&o));
 }
+
+#[test]
+fn verify_package_checks_a_head_kept_elsewhere_and_prints_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    run(&["evidence", "init", "--store", &store]);
+    assert!(run(&["evidence", "import", "--store", &store, &fixture("sms-basic.xml")]).status.success());
+    let pkg = s(&tmp.path().join("证据包.zip"));
+    assert!(run(&["evidence", "export", "--store", &store, "--out", &pkg, "--no-pdf"]).status.success());
+    let o = run(&["evidence", "verify-package", &pkg, "--json"]);
+    let rep: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let head = rep["chain_head"]["hash"].as_str().unwrap().to_string();
+
+    // Without a head: the head is printed, with what only a head kept elsewhere can prove.
+    let o = run(&["evidence", "verify-package", &pkg]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains(&format!("链头：第 14 条 {head}")) && out(&o).contains("--expect-head"), "{}", out(&o));
+    let o = run(&["evidence", "verify-package", &pkg, "--expect-head", &head]);
+    assert!(o.status.success() && out(&o).contains("另行保存的链头在证据包的链中（第 14 条）"), "{}", out(&o));
+    // A head this package does not contain: a re-chained or truncated package, exit code 3.
+    let o = run(&["evidence", "verify-package", &pkg, "--expect-head", &"ab".repeat(32)]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(out(&o).contains("不在证据包的哈希链中") && out(&o).contains(&head), "{}", out(&o));
+}
+
+/// Runs of three or more Latin letters that are not names a Chinese reader meets anyway.
+fn english_words(text: &str) -> Vec<String> {
+    const ALLOWED: [&str; 3] = ["SHA", "SQLite", "UTF"];
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3 && !ALLOWED.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_damaged_store_is_a_finding_in_chinese_never_a_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    let store = s(&base);
+    run(&["evidence", "init", "--store", &store]);
+    let o = run(&["evidence", "import", "--store", &store, &fixture("sms-basic.xml"), &fixture("calls.xml")]);
+    assert!(o.status.success(), "{}", out(&o));
+    let bytes = std::fs::read(base.join("evidence.sqlite")).unwrap();
+    let flipped = tmp.path().join("flipped");
+    std::fs::create_dir_all(&flipped).unwrap();
+    let mut found = 0;
+    // 50 positions, one in each fiftieth of the file, the same on every run.
+    for k in 0..50 {
+        let pos = (k * bytes.len() / 50 + (k * 7919) % (bytes.len() / 50)).min(bytes.len() - 1);
+        let mut b = bytes.clone();
+        b[pos] ^= 0x5A;
+        std::fs::write(flipped.join("evidence.sqlite"), &b).unwrap();
+        let o = run(&["evidence", "verify", "--store", &s(&flipped), "--json"]);
+        assert!(matches!(o.status.code(), Some(0 | 3)), "flip at {pos}: exit {:?}: {}", o.status.code(), out(&o));
+        let rep: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for p in rep["problems"].as_array().unwrap() {
+            let what = p["what"].as_str().unwrap();
+            assert!(english_words(what).is_empty() && !what.contains("解密"), "flip at {pos}: {what}");
+        }
+        found += usize::from(o.status.code() == Some(3));
+        // The human report says it without an error message (every fifth flip: each run loads
+        // the analyzer).
+        if k % 5 == 0 {
+            let o = run(&["evidence", "verify", "--store", &s(&flipped)]);
+            assert!(o.stderr.is_empty(), "flip at {pos}: {}", out(&o));
+        }
+    }
+    assert!(found > 0);
+    // Not a database at all: exit 3 and says so.
+    std::fs::write(flipped.join("evidence.sqlite"), vec![0x42u8; 4096]).unwrap();
+    let o = run(&["evidence", "verify", "--store", &s(&flipped)]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(out(&o).contains("不是证据库文件"), "{}", out(&o));
+}
