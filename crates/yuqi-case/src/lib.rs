@@ -9,6 +9,7 @@
 
 mod channel;
 mod error;
+pub mod limits;
 mod model;
 mod parse;
 

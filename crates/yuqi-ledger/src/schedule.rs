@@ -120,11 +120,7 @@ fn generate(method: Method, principal: Money, rate: Decimal, dues: &[NaiveDate],
             let payment = if rate.is_zero() {
                 Money::round_from_yuan(p / Decimal::from(n as u64))
             } else {
-                let mut growth = Decimal::ONE;
-                for _ in 0..n {
-                    growth *= Decimal::ONE + rate;
-                }
-                Money::round_from_yuan(p * rate * growth / (growth - Decimal::ONE))
+                Money::round_from_yuan(annuity_payment(p, rate, n))
             };
             for i in 0..n {
                 let interest = Money::round_from_yuan(balance.to_yuan() * rate);
@@ -154,6 +150,19 @@ fn generate(method: Method, principal: Money, rate: Decimal, dues: &[NaiveDate],
         }
     }
     out
+}
+
+/// The level payment of 等额本息: p·r·g / (g − 1) with g = (1 + r)ⁿ. At a very high rate g
+/// leaves the range of a `Decimal` (年化100000% over 12 months once panicked here); g / (g − 1)
+/// is then 1 to far below a fen, so the payment is the interest alone, p·r — what the formula
+/// tends to. Ordinary rates keep the exact original order of operations (and so their fen).
+fn annuity_payment(p: Decimal, rate: Decimal, n: usize) -> Decimal {
+    let mut growth = Some(Decimal::ONE);
+    for _ in 0..n {
+        growth = growth.and_then(|g| g.checked_mul(Decimal::ONE + rate));
+    }
+    let exact = growth.and_then(|g| p.checked_mul(rate)?.checked_mul(g)?.checked_div(g - Decimal::ONE));
+    exact.unwrap_or_else(|| p.saturating_mul(rate))
 }
 
 /// Whole months from `from` to `to` when `to` is exactly that many months later

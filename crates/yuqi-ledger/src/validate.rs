@@ -32,6 +32,10 @@ pub enum InputProblem {
     ContractAfterAsOf { contract: NaiveDate, as_of: NaiveDate },
     /// The as-of date is before the date of a stated balance (`[debt.opening]`).
     OpeningAfterAsOf { opening: NaiveDate, as_of: NaiveDate },
+    /// An as-of or filing date (from a command-line flag or a web form: the case file's own
+    /// dates are bounded when it is parsed) outside the years the computation handles
+    /// (`yuqi_case::limits`): 9999-12-31 would make the ledger step month by month for millennia.
+    DateOutOfRange { date: NaiveDate },
     /// `date` selects a legal parameter (or the LPR) that has no value before `from`.
     NoLawData {
         date: NaiveDate,
@@ -58,6 +62,15 @@ impl fmt::Display for InputError {
                     "计算截止日 {as_of} 早于结欠日 {opening}（[debt.opening] 的 date）；计算要从结欠日开始，请核对这两个日期"
                 )
             }
+            InputProblem::DateOutOfRange { date } => {
+                write!(
+                    f,
+                    "{} {date} 超出本工具可处理的范围（{}年至{}年）；请核对日期",
+                    self.field.label_zh(),
+                    yuqi_case::limits::FIRST_YEAR,
+                    yuqi_case::limits::LAST_YEAR
+                )
+            }
             InputProblem::NoLawData { date, label, from, for_filing } => {
                 write!(f, "{} {date}", self.field.label_zh())?;
                 if *for_filing {
@@ -65,7 +78,7 @@ impl fmt::Display for InputError {
                 }
                 write!(
                     f,
-                    "早于 {from}：计算要用到的“{label}”自 {from} 起才有数据，本工具暂不支持更早的日期；请核对日期，或咨询律师"
+                    " 早于 {from}：计算要用到的“{label}”自 {from} 起才有数据，本工具暂不支持更早的日期；请核对日期，或咨询律师"
                 )
             }
         }
@@ -95,6 +108,15 @@ impl fmt::Display for InputErrors {
 pub fn validate(case: &Case, opts: AuditOptions) -> Vec<InputError> {
     let filing = opts.filing_date.or(case.filing_date);
     let mut errors = Vec::new();
+    for (field, date) in [(CaseField::AsOf, Some(opts.as_of)), (CaseField::FilingDate, filing)] {
+        if let Some(date) = date.filter(|d| !yuqi_case::limits::date_in_range(*d)) {
+            errors.push(InputError { debt: None, field, problem: InputProblem::DateOutOfRange { date } });
+        }
+    }
+    // Every debt's check would make its look-ups with the out-of-range date.
+    if !errors.is_empty() {
+        return errors;
+    }
     for debt in &case.debts {
         validate_debt(debt, opts.as_of, filing, &mut errors);
     }

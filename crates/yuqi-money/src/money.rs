@@ -59,7 +59,13 @@ impl Money {
 
     /// The rounding policy of [`ROUNDING_POLICY_ZH`]: half away from zero to the fen.
     pub fn round_from_yuan(yuan: Decimal) -> Money {
-        let rounded = (yuan * Decimal::ONE_HUNDRED).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        // `checked_mul`: a decimal beyond 7.9e26 yuan cannot be scaled to fen; it saturates below.
+        let scaled = yuan.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(if yuan.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        });
+        let rounded = scaled.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
         // Saturate rather than panic: amounts beyond i64 fen (9.2e16 yuan) are not
         // meaningful inputs, and case-file parsing rejects them earlier.
         Money(i64::try_from(rounded).unwrap_or(if rounded.is_sign_negative() { i64::MIN } else { i64::MAX }))

@@ -181,7 +181,10 @@ impl Cx<'_> {
                 return None;
             }
         };
-        Some(RateInput { per, value, text: format!("约定利息共{}元", amount.to_grouped_string()) })
+        // The rate a lump sum implies is bounded like a written one (a tiny principal with a
+        // large lump sum would otherwise imply a rate the arithmetic cannot carry).
+        let rate = RateInput { per, value, text: format!("约定利息共{}元", amount.to_grouped_string()) };
+        self.bounded_rate(v, rate)
     }
 
     pub(super) fn overdue(&mut self, so: &Spanned<RawOverdue>) -> Option<OverdueTerms> {

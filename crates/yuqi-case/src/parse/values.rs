@@ -11,6 +11,7 @@ use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
 use super::raw::Field;
 use crate::error::CaseError;
+use crate::limits;
 
 pub(super) struct Cx<'a> {
     pub(super) file: &'a str,
@@ -77,6 +78,10 @@ impl Cx<'_> {
                 self.err(v.span(), "金额不能为负数".to_string());
                 None
             }
+            Ok(m) if m > limits::max_amount() => {
+                self.err(v.span(), limits::amount_message());
+                None
+            }
             Ok(m) => Some(m),
             Err(msg) => {
                 self.err(v.span(), msg);
@@ -103,10 +108,17 @@ impl Cx<'_> {
             Value::String(s) => parse_date_text(s),
             _ => None,
         };
-        if parsed.is_none() {
-            self.err(v.span(), "应为日期，例如 2024-03-15（不加引号）或 \"2024年3月15日\"".to_string());
+        match parsed {
+            None => {
+                self.err(v.span(), "应为日期，例如 2024-03-15（不加引号）或 \"2024年3月15日\"".to_string());
+                None
+            }
+            Some(d) if !limits::date_in_range(d) => {
+                self.err(v.span(), limits::date_message(d));
+                None
+            }
+            Some(d) => Some(d),
         }
-        parsed
     }
 
     pub(super) fn uint(&mut self, v: &Spanned<Value>, min: u32, max: u32) -> Option<u32> {
@@ -142,14 +154,40 @@ impl Cx<'_> {
             }
             _ => None,
         };
-        if parsed.is_none() {
-            self.err(v.span(), "应为百分比，例如 \"5%\"（或小数 0.05）".to_string());
+        match parsed {
+            None => {
+                self.err(v.span(), "应为百分比，例如 \"5%\"（或小数 0.05）".to_string());
+                None
+            }
+            // A percentage (a fee, a markup, a penalty) above the rate bound is no more
+            // computable than such a rate, and no contract states one.
+            Some(f) if f > limits::max_annual_rate() => {
+                self.err(
+                    v.span(),
+                    format!("百分比超过 {}%，超出本工具可计算的范围；请核对", limits::MAX_ANNUAL_RATE_PERCENT),
+                );
+                None
+            }
+            Some(f) => Some(f),
         }
-        parsed
     }
 
     /// A rate: `"年化24%"`, `"日息万分之五"`, or `{ annual = "24%" }` / `{ monthly = 0.02 }` / `{ daily = "0.05%" }`.
     pub(super) fn rate(&mut self, v: &Spanned<Value>) -> Option<RateInput> {
+        let rate = self.rate_unbounded(v)?;
+        self.bounded_rate(v, rate)
+    }
+
+    /// `rate` if it is within [`limits::MAX_ANNUAL_RATE_PERCENT`]; reported at `v` otherwise.
+    pub(super) fn bounded_rate(&mut self, v: &Spanned<Value>, rate: RateInput) -> Option<RateInput> {
+        if limits::rate_too_high(&rate) {
+            self.err(v.span(), limits::rate_message());
+            return None;
+        }
+        Some(rate)
+    }
+
+    fn rate_unbounded(&mut self, v: &Spanned<Value>) -> Option<RateInput> {
         match v.get_ref() {
             Value::String(s) => match RateInput::from_str(s) {
                 Ok(r) => Some(r),
