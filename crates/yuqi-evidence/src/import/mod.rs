@@ -86,7 +86,7 @@ impl Format {
 /// `None` (the caller asks the user); unknown binary is a plain [`Format::File`].
 pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
     let lower = name.to_lowercase();
-    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    let text = head_text(&head[..head.len().min(8192)]);
     let text = text.trim_start_matches('\u{feff}');
     if text.contains("<smses") {
         return Some(Format::SbrMessages);
@@ -117,6 +117,26 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         return None;
     }
     Some(Format::File)
+}
+
+/// The first bytes of a file as text, in the encoding the CSV importer would choose
+/// (`csvfmt::decoded`): a BOM decides, then UTF-8, else GB18030. Read as lossy UTF-8, a call log
+/// saved by Excel on Chinese Windows (GB18030, headers 号码,时间,时长) matched no header and was
+/// not recognised.
+fn head_text(head: &[u8]) -> std::borrow::Cow<'_, str> {
+    use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return UTF_16LE.decode_with_bom_removal(head).0;
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return UTF_16BE.decode_with_bom_removal(head).0;
+    }
+    match std::str::from_utf8(head) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        // A multi-byte character cut by the end of the head is still UTF-8.
+        Err(e) if e.error_len().is_none() && head.len() - e.valid_up_to() < 4 => String::from_utf8_lossy(head),
+        Err(_) => GB18030.decode_without_bom_handling(head).0,
+    }
 }
 
 /// What to do with a record that cannot be read.

@@ -59,6 +59,18 @@ impl<R> Recording<R> {
         self.base += cut as u64;
     }
 
+    /// The bytes from `from` to `to`, forgetting them. When they are all that is kept (a record
+    /// just read) the buffer itself is handed over instead of copied: a record of 120 MB is then
+    /// held once, not twice.
+    fn take(&mut self, from: u64, to: u64) -> Vec<u8> {
+        if from == self.base && (to - from) as usize == self.kept.len() {
+            self.newlines_before_base += self.kept.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.base = to;
+            return std::mem::take(&mut self.kept);
+        }
+        self.slice(from, to).to_vec()
+    }
+
     fn slice(&self, from: u64, to: u64) -> &[u8] {
         let a = (from.saturating_sub(self.base) as usize).min(self.kept.len());
         let b = (to.saturating_sub(self.base) as usize).min(self.kept.len());
@@ -99,6 +111,8 @@ pub(crate) fn import<R: BufRead>(mut input: R, ctx: &mut Ctx<'_>) -> Result<(), 
     let mut declared_count: Option<u64> = None;
     let mut lone_total = 0u32;
     let mut depth = 0u32;
+    // Text and elements outside any record: (how many, the line of the first).
+    let mut junk: (u64, u64) = (0, 0);
     loop {
         let before = reader.buffer_position();
         if open.is_none() {
@@ -156,11 +170,14 @@ pub(crate) fn import<R: BufRead>(mut input: R, ctx: &mut Ctx<'_>) -> Result<(), 
                         };
                         if is_empty {
                             let end = reader.buffer_position();
-                            finish(o, &reader, end, ctx)?;
+                            finish(o, &mut reader, end, ctx)?;
                         } else {
                             open = Some(o);
                         }
                     }
+                    // Anything else outside a record — an unknown element, a second root —
+                    // is not part of a backup.
+                    (_, None) => note_junk(&mut junk, reader.get_ref().line_of(before)),
                     (b"part", Some(o)) => match attributes(e, &mut lone_total) {
                         Ok(f) => o.parts.push(f),
                         Err(p) => o.problem = Some(p),
@@ -175,10 +192,14 @@ pub(crate) fn import<R: BufRead>(mut input: R, ctx: &mut Ctx<'_>) -> Result<(), 
             Event::End(_) => {
                 if let Some(o) = open.take_if(|o| o.depth == depth) {
                     let end = reader.buffer_position();
-                    finish(o, &reader, end, ctx)?;
+                    finish(o, &mut reader, end, ctx)?;
                 }
                 depth = depth.saturating_sub(1);
             }
+            Event::Text(ref t) if open.is_none() && t.chars().any(|c| !c.is_whitespace()) => {
+                note_junk(&mut junk, reader.get_ref().line_of(before));
+            }
+            Event::CData(_) if open.is_none() => note_junk(&mut junk, reader.get_ref().line_of(before)),
             Event::Eof => {
                 if depth > 0 || open.is_some() {
                     let pos = reader.buffer_position();
@@ -196,6 +217,17 @@ pub(crate) fn import<R: BufRead>(mut input: R, ctx: &mut Ctx<'_>) -> Result<(), 
     }
     if !root_seen {
         return Err(ImportError::Unrecognized("不是 SMS Backup & Restore 备份：找不到 <smses> 或 <calls>".into()));
+    }
+    // `<smses>` around nothing but junk used to be accepted as an empty backup: a genuine empty
+    // backup is an empty root; a root with other content and no record is not a backup at all.
+    let (junk_count, junk_line) = junk;
+    if junk_count > 0 && record_no == 0 {
+        return Err(ImportError::Unrecognized(format!(
+            "不是 SMS Backup & Restore 备份：文件中没有任何短信、彩信或通话记录，只有 {junk_count} 处无法识别的内容（第 {junk_line} 行起）"
+        )));
+    }
+    if junk_count > 0 {
+        ctx.warn(format!("记录之外有 {junk_count} 处无法识别的内容（第 {junk_line} 行起），已忽略"));
     }
     if lone_total > 0 {
         ctx.warn(format!("有 {lone_total} 个无法配对的代理字符引用，已替换为 U+FFFD（�）"));
@@ -220,14 +252,62 @@ fn attributes(e: &BytesStart<'_>, lone_total: &mut u32) -> Result<Vec<(String, S
     Ok(out)
 }
 
-fn finish<R: BufRead>(o: Open, reader: &Reader<Recording<R>>, end: u64, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
-    let raw = reader.get_ref().slice(o.start, end).to_vec();
+fn note_junk(junk: &mut (u64, u64), line: u64) {
+    if junk.0 == 0 {
+        junk.1 = line;
+    }
+    junk.0 += 1;
+}
+
+/// The most text one record keeps as its message (and fields): 1 MiB. A real SMS is at most a
+/// few kilobytes; a 120 MB body (a corrupt or hostile export) was copied six times over, 2.2 GB.
+/// The record's own bytes (`raw`) and the file the store keeps stay whole, so nothing is lost:
+/// only the text shown and analysed is cut, and the import says so.
+const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Cuts `s` to [`MAX_TEXT_BYTES`] at a character boundary, releasing the rest; returns the
+/// original length when it cut.
+fn cap_text(s: &mut String) -> Option<usize> {
+    if s.len() <= MAX_TEXT_BYTES {
+        return None;
+    }
+    let len = s.len();
+    let mut at = MAX_TEXT_BYTES;
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    s.truncate(at);
+    s.shrink_to_fit();
+    Some(len)
+}
+
+fn finish<R: BufRead>(
+    mut o: Open,
+    reader: &mut Reader<Recording<R>>,
+    end: u64,
+    ctx: &mut Ctx<'_>,
+) -> Result<(), ImportError> {
+    let raw = reader.get_mut().take(o.start, end);
     if let Some(p) = o.problem {
         return ctx.reject(Rejected { position: o.position, reason: p, excerpt: excerpt(&raw) });
     }
-    match build(&o, raw) {
+    let mut cut = None;
+    for (_, v) in &mut o.fields {
+        cut = cut.max(cap_text(v));
+    }
+    if let Some(len) = cut {
+        ctx.warn(format!(
+            "第 {} 条记录（第 {} 行）的内容有 {} 字节，超过 {} MiB：只取前 {} MiB 作为文字用于分析和显示；该记录的完整原文仍原样保存（证据原件整体计算哈希）",
+            o.position.record,
+            o.position.line,
+            len,
+            MAX_TEXT_BYTES >> 20,
+            MAX_TEXT_BYTES >> 20
+        ));
+    }
+    match build(o, raw) {
         Ok(item) => ctx.emit(item),
-        Err((reason, raw)) => ctx.reject(Rejected { position: o.position, reason, excerpt: excerpt(&raw) }),
+        Err((reason, position, raw)) => ctx.reject(Rejected { position, reason, excerpt: excerpt(&raw) }),
     }
 }
 
@@ -245,9 +325,9 @@ fn epoch_ms(s: &str) -> Option<i64> {
     Some(if n < 100_000_000_000 { n * 1000 } else { n })
 }
 
-fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
+fn build(o: Open, raw: Vec<u8>) -> Result<Item, (String, Position, Vec<u8>)> {
     let f = &o.fields;
-    let fail = |msg: String| Err((msg, raw.clone()));
+    let fail = |msg: String| Err((msg, o.position, raw.clone()));
     let Some(date) = value(f, "date") else {
         return fail("缺少 date（时间）属性".into());
     };
@@ -391,7 +471,7 @@ fn build(o: &Open, raw: Vec<u8>) -> Result<Item, (String, Vec<u8>)> {
         key: Item::message_key_with(o.kind, &msg, &attachments.iter().map(|a| a.sha256.as_str()).collect::<Vec<_>>()),
         raw,
         slice: true,
-        fields: o.fields.clone(),
+        fields: o.fields,
         message: Some(msg),
         media: None,
         attachments,
