@@ -557,8 +557,11 @@ fn print_package_report(
         writeln!(out, "证据包核验通过：{} 个文件，{} 条记录，哈希链完整。", rep.files_checked, rep.entries_checked)?;
     }
     match &rep.chain_head {
-        Some(h) => writeln!(out, "链头：第 {} 条 {}", h.seq, h.hash)?,
-        None => writeln!(out, "链头：（哈希链为空）")?,
+        Some(h) if rep.ok() => writeln!(out, "链头：第 {} 条 {}", h.seq, h.hash)?,
+        // A failed package's head is shown for comparison only: it is not vouched for.
+        Some(h) => writeln!(out, "证据包中的链头（未通过核验，仅供对照）：第 {} 条 {}", h.seq, h.hash)?,
+        None if rep.ok() => writeln!(out, "链头：（哈希链为空）")?,
+        None => {}
     }
     match (rep.expected_head_at, &rep.chain_head) {
         (Some(seq), Some(h)) => writeln!(
@@ -566,7 +569,7 @@ fn print_package_report(
             "另行保存的链头在证据包的链中（第 {seq} 条），之后又有 {} 条记录。",
             h.seq.saturating_sub(seq)
         )?,
-        _ if head_given => {}
+        _ if head_given || !rep.ok() => {}
         _ => writeln!(
             out,
             "注意：整条哈希链被重新计算、或末尾几条被删去后重写清单的证据包，自身看不出破绽；\
