@@ -62,7 +62,8 @@ pub(crate) fn run(a: &ScanArgs) -> Result<ExitCode> {
 
     if a.log || csv {
         // Whole input in memory: the log-level codes need the conversation.
-        let records = if csv { read_csv(reader)? } else { read_jsonl_owned(reader, &mut errors)? };
+        let records =
+            if csv { read_csv_counting(reader, &mut errors)? } else { read_jsonl_owned(reader, &mut errors)? };
         let messages: Vec<Message<'_>> = records.iter().map(OwnedMessage::borrow).collect();
         let log_hits = if a.log { analyzer.analyze_log(&messages) } else { vec![Vec::new(); messages.len()] };
         let mut scratch = Scratch::default();
@@ -108,8 +109,9 @@ pub(crate) fn run(a: &ScanArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if errors > 0 {
+        // Bad input, like a case-file error: exit 2 (the readable lines were still output).
         eprintln!("共有 {errors} 行无法读取，已跳过；其余各行已输出。");
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -344,41 +346,57 @@ impl OwnedMessage {
     }
 }
 
+/// JSON lines into owned messages. A line that is not UTF-8 or not a message is named and
+/// skipped (counted in `errors`), as the streaming path does: one bad line never costs the others.
 fn read_jsonl_owned(reader: impl Read, errors: &mut usize) -> Result<Vec<OwnedMessage>> {
     let mut out = Vec::new();
-    for (i, line) in BufReader::new(reader).lines().enumerate() {
-        let line = line?;
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut n = 0usize;
+    loop {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        n += 1;
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            *errors += 1;
+            eprintln!("第 {n} 行不是 UTF-8 编码的文字（可能是乱码或其他编码），已跳过");
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Message<'_>>(&line) {
-            Ok(m) => {
-                let o = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
-                out.push(OwnedMessage {
-                    id: o(m.id),
-                    text: m.text.into_owned(),
-                    time: o(m.time),
-                    from: o(m.from),
-                    to: o(m.to),
-                    channel: o(m.channel),
-                    connected: m.connected,
-                    duration: m.duration,
-                    creditor: o(m.creditor),
-                    consent: m.consent,
-                });
-            }
+        match serde_json::from_str::<Message<'_>>(line) {
+            Ok(m) => out.push(OwnedMessage::from_message(&m)),
             Err(e) => {
                 *errors += 1;
-                eprintln!("第 {} 行不是有效的消息（需要含 text 字段的 JSON 对象）：{e}", i + 1);
+                eprintln!("第 {n} 行不是有效的消息（需要含 text 字段的 JSON 对象）：{e}");
             }
         }
     }
     Ok(out)
 }
 
+/// [`read_csv`] for `yuqi scan`: a missing header or `text` column is bad input (exit 2).
+fn read_csv_counting(reader: impl Read, errors: &mut usize) -> Result<Vec<OwnedMessage>> {
+    read_csv_skipping(reader, errors).map_err(|e| anyhow::Error::new(crate::evidence_cmd::Usage(format!("{e:#}"))))
+}
+
 pub(crate) fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
+    let mut errors = 0;
+    let out = read_csv_skipping(reader, &mut errors)?;
+    if errors > 0 {
+        bail!("CSV 中有 {errors} 条记录无法读取（见上方说明）");
+    }
+    Ok(out)
+}
+
+/// CSV with a header into owned messages. A record that is not UTF-8 or cannot be split into
+/// fields is named by its line and skipped (counted in `errors`).
+fn read_csv_skipping(reader: impl Read, errors: &mut usize) -> Result<Vec<OwnedMessage>> {
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = r.headers().context("CSV 缺少表头")?.clone();
+    let headers = r.headers().context("CSV 缺少表头，或表头不是 UTF-8 编码")?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(text_col) = col("text") else {
         bail!("CSV 表头中没有 text 列（需要：text，可选：id,time,from,to,channel,connected,duration,creditor）")
@@ -395,7 +413,20 @@ pub(crate) fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
     );
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.with_context(|| format!("CSV 第 {} 条记录无法读取", i + 2))?;
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                *errors += 1;
+                let line = e.position().map_or(i + 2, |p| p.line() as usize);
+                let why = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    "不是 UTF-8 编码的文字（可能是乱码或其他编码）".to_string()
+                } else {
+                    format!("无法读取：{e}")
+                };
+                eprintln!("CSV 第 {line} 行{why}，已跳过");
+                continue;
+            }
+        };
         let get =
             |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         out.push(OwnedMessage {
@@ -415,7 +446,8 @@ pub(crate) fn read_csv(reader: impl Read) -> Result<Vec<OwnedMessage>> {
 }
 
 fn case_context(path: &std::path::Path) -> Result<CaseContext> {
-    let case = yuqi_case::parse_case_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A case file with errors is bad input (exit 2), as for `yuqi audit`.
+    let case = yuqi_case::parse_case_file(path).map_err(|e| crate::evidence_cmd::Usage(e.to_string()))?;
     Ok(crate::pipeline::compute(&case, &crate::pipeline::Request::default())?.conduct_context())
 }
 

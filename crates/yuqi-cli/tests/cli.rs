@@ -314,7 +314,7 @@ fn scan_streams_json_lines_with_spans_and_basis() {
         "{\"id\":\"c\",\"text\":\"我们不会上门\"}\n",
     );
     let out = yuqi_stdin(&["scan"], input);
-    assert_eq!(out.status.code(), Some(1), "a bad line is reported but the rest is output");
+    assert_eq!(out.status.code(), Some(2), "a bad line is bad input, reported, and the rest is output");
     assert!(stderr(&out).contains("第 3 行"));
     let lines: Vec<serde_json::Value> =
         stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
