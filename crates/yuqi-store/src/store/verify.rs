@@ -11,7 +11,7 @@ use yuqi_evidence::chain::{ChainChecker, Entry};
 use yuqi_evidence::digest::Hasher;
 use yuqi_evidence::package::ChainHead;
 
-use super::{ChunkCursor, ENTRY_SELECT, Metadata, RawEntry, Store, StoreError, row_location, row_to_raw, text_codes};
+use super::{ChunkCursor, ENTRY_SELECT, Metadata, Store, StoreError, row_location, row_to_raw, text_codes};
 use crate::crypt::{self, CryptError};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -178,14 +178,12 @@ impl Store {
             };
             let problem =
                 |what: String, e: &Entry| Problem { seq: e.seq, kind: e.kind.clone(), origin: e.origin.clone(), what };
-            let e = match self.entry_for_verify(raw) {
-                Ok(e) => e,
-                Err((e, what)) => {
-                    rep.problems.push(problem(format!("元数据无法读取：{what}"), &e));
-                    checker.push(&e);
-                    continue;
-                }
-            };
+            let (mut e, stored) = raw;
+            if let Err(what) = self.open_metadata(&mut e, stored) {
+                rep.problems.push(problem(format!("元数据无法读取：{what}"), &e));
+                checker.push(&e);
+                continue;
+            }
             let before = checker.problems.len();
             checker.push(&e);
             for p in &checker.problems[before..] {
@@ -233,20 +231,14 @@ impl Store {
         Ok(rep)
     }
 
-    /// An entry with its metadata opened. Unlike reading for a listing, it says what went wrong
+    /// Opens an entry's stored metadata. Unlike reading for a listing, it says what went wrong
     /// in words that fit the store: an unencrypted store has nothing to decrypt, so text that is
     /// not UTF-8 there is damaged text, not a failed decryption.
-    fn entry_for_verify(&self, (mut e, stored): RawEntry) -> Result<Entry, (Entry, String)> {
-        match crypt::unseal(self.cipher.as_ref(), stored, &crypt::meta_aad(&e.item_key)) {
-            Ok(plain) => match String::from_utf8(plain) {
-                Ok(m) => {
-                    e.metadata = m;
-                    Ok(e)
-                }
-                Err(_) => Err((e, "不是有效的文字（UTF-8），数据被改动或损坏".into())),
-            },
-            Err(err) => Err((e, err.to_string())),
-        }
+    fn open_metadata(&self, e: &mut Entry, stored: Vec<u8>) -> Result<(), String> {
+        let plain = crypt::unseal(self.cipher.as_ref(), stored, &crypt::meta_aad(&e.item_key))
+            .map_err(|err| err.to_string())?;
+        e.metadata = String::from_utf8(plain).map_err(|_| "不是有效的文字（UTF-8），数据被改动或损坏".to_string())?;
+        Ok(())
     }
 
     /// Compares the `messages` row of an entry with its (already hash-checked) metadata.
