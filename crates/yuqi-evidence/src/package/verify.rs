@@ -517,3 +517,55 @@ impl LogCheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Write};
+
+    use super::*;
+
+    fn zip_of(names: &[String]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for n in names {
+            w.start_file(n.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(b"x").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn names_come_from_the_directory_itself_also_in_zip64() {
+        // More than 65 535 entries: only the ZIP64 end record holds the count.
+        let names: Vec<String> = (0..70_000).map(|i| format!("originals/items/{i:06}-sms.txt")).collect();
+        let bytes = zip_of(&names);
+        assert!(bytes.windows(4).any(|w| w == [0x50, 0x4b, 0x06, 0x06]), "a ZIP64 end record");
+        assert_eq!(central_names(&mut Cursor::new(&bytes)).unwrap(), names);
+    }
+
+    #[test]
+    fn escaping_and_duplicate_names_are_named() {
+        let mut rep = PackageReport::default();
+        let names: Vec<String> =
+            ["a/../b", "/etc/x", "C:/x", "a\\b", "a//b", "README.txt", "README.txt", "originals/items/000001-sms.xml"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        check_names(&names, &mut rep);
+        assert_eq!(rep.problems.len(), 6, "{:#?}", rep.problems);
+        assert!(rep.problems.iter().any(|p| p.contains("README.txt") && p.contains("同名")));
+    }
+
+    #[test]
+    fn anything_that_is_not_a_package_is_refused_without_a_panic() {
+        let good = zip_of(&["README.txt".to_string()]);
+        let mut inputs = vec![Vec::new(), vec![0u8; 100], b"PK\x05\x06".to_vec(), good.clone()];
+        for cut in [1, 10, 22, 40, good.len() / 2] {
+            inputs.push(good[..good.len() - cut].to_vec());
+        }
+        for (k, bytes) in inputs.iter().enumerate() {
+            let rep = verify_package(Cursor::new(bytes));
+            assert!(!rep.ok(), "input {k}");
+            assert!(rep.problems.iter().all(|p| !p.contains("Invalid") && !p.contains("error")), "{:?}", rep.problems);
+        }
+    }
+}
