@@ -186,7 +186,9 @@ pub(crate) fn readme(m: &Manifest) -> String {
          2. 核验哈希链 / check the hash chain:\n\
          \x20     python3 verify.py\n\
          \x20  它逐条重算 log.jsonl 中的哈希，并核对 originals/ 中每个文件与日志记录的哈希一致。\n\
-         3. 用 yuqi 核验 / with yuqi: yuqi evidence verify-package 本文件.zip\n\n\
+         3. 用 yuqi 核验 / with yuqi: yuqi evidence verify-package 本文件.zip --expect-head 另行保存的链头\n\
+         \x20  证据包只能证明自身前后一致；整条链被重算或末尾被删去，只有与另行保存的链头对照才能发现。\n\
+         \x20  A recomputed or truncated chain is caught only by a chain head kept elsewhere.\n\n\
          文件说明 / Files:\n\
          - originals/   原始导出文件及逐条记录的原始内容（与日志中的哈希对应）\n\
          - log.jsonl    哈希链日志：每条含序号、记录时间、类型、来源、原始元数据、内容哈希（SHA-256、SM3）、前一条哈希\n\
