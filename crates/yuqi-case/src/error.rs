@@ -28,9 +28,33 @@ impl CaseError {
         CaseError { file: file.to_string(), line, column, message, source_line }
     }
 
+    /// [`CaseError::at`] with the line found in `lines`, the file's line index: counting the
+    /// newlines from the start for every error was quadratic in a file with many errors.
+    pub(crate) fn at_indexed(file: &str, src: &str, lines: &LineIndex, offset: usize, message: String) -> Self {
+        let offset = floor_char_boundary(src, offset.min(src.len()));
+        // `starts[0]` is 0, so at least one start is ≤ offset.
+        let line_idx = lines.starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = lines.starts[line_idx];
+        let column = src[line_start..offset].chars().count() + 1;
+        let source_line = src[line_start..].lines().next().unwrap_or("").to_string();
+        CaseError { file: file.to_string(), line: line_idx + 1, column, message, source_line }
+    }
+
     /// An error about the whole file (no position).
     pub(crate) fn whole_file(file: &str, message: String) -> Self {
         CaseError { file: file.to_string(), line: 0, column: 0, message, source_line: String::new() }
+    }
+}
+
+/// Where each line of a file starts (byte offsets), built once per file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(src: &str) -> Self {
+        LineIndex { starts: std::iter::once(0).chain(src.match_indices('\n').map(|(i, _)| i + 1)).collect() }
     }
 }
 
@@ -86,6 +110,10 @@ pub struct CaseSpans {
     pub(crate) as_of: Option<Range<usize>>,
     pub(crate) filing_date: Option<Range<usize>>,
     pub(crate) debts: Vec<DebtSpans>,
+    /// Each debt's place in `debts` by id, and the file's lines: placing one error per debt of
+    /// a long file by a search each time was quadratic.
+    pub(crate) by_id: std::collections::HashMap<String, usize>,
+    pub(crate) lines: LineIndex,
 }
 
 #[derive(Debug, Clone)]
@@ -102,7 +130,7 @@ impl CaseSpans {
     /// the user can edit: the `[case]` table, the contract date, the debt's table; failing all,
     /// the whole file.
     pub fn error(&self, field: &CaseField, message: String) -> CaseError {
-        let debt = field.debt().and_then(|id| self.debts.iter().find(|d| d.id == id));
+        let debt = field.debt().and_then(|id| self.by_id.get(id)).map(|&i| &self.debts[i]);
         let span = match field {
             CaseField::AsOf => self.as_of.clone().or_else(|| self.case_table.clone()),
             CaseField::FilingDate => self.filing_date.clone().or_else(|| self.case_table.clone()),
@@ -112,7 +140,7 @@ impl CaseSpans {
             }
         };
         match span {
-            Some(span) => CaseError::at(&self.file, &self.src, span.start, message),
+            Some(span) => CaseError::at_indexed(&self.file, &self.src, &self.lines, span.start, message),
             None => CaseError::whole_file(&self.file, message),
         }
     }
@@ -169,5 +197,23 @@ impl fmt::Display for CaseErrors {
             writeln!(f, "{e}")?;
         }
         write!(f, "案例文件有 {n} 处错误，请修改后重试。")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_index_places_every_offset_as_counting_from_the_start_does() {
+        let src = "version = 1\n\n[[debt]]\nlender = \"某某小贷\"\r\nrate = \"年化２４％\"\n末行没有换行";
+        let lines = LineIndex::new(src);
+        for offset in 0..=src.len() + 3 {
+            assert_eq!(
+                CaseError::at_indexed("f", src, &lines, offset, String::new()),
+                CaseError::at("f", src, offset, String::new()),
+                "{offset}"
+            );
+        }
     }
 }

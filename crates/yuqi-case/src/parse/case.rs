@@ -62,9 +62,12 @@ impl Cx<'_> {
             self.err(0..0, "案例文件中没有任何借款（需要至少一个 [[debt]] 表）".to_string());
         }
         let mut debts: Vec<Debt> = Vec::new();
+        // The ids seen so far, in a set: comparing each debt with all before it was quadratic
+        // (80 000 debts: 29.6 s).
+        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(raw.debt.len());
         for d in &raw.debt {
             if let Some(debt) = self.debt(d) {
-                if debts.iter().any(|other| other.id == debt.id) {
+                if !ids.insert(debt.id.clone()) {
                     let span = d.get_ref().id.as_ref().map_or(d.span(), Spanned::span);
                     self.err(span, format!("借款标识 id = \"{}\" 重复；每笔借款的 id 必须不同", debt.id));
                 }

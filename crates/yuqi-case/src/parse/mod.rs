@@ -19,7 +19,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use crate::error::{CaseError, CaseErrors, CaseSpans, DebtSpans};
+use crate::error::{CaseError, CaseErrors, CaseSpans, DebtSpans, LineIndex};
 use crate::model::*;
 use raw::RawFile;
 pub use terms::add_period;
@@ -100,11 +100,21 @@ pub fn parse_case_spanned(src: &str, file: &str) -> Result<(Case, CaseSpans), Ca
                 }
             })
             .collect();
-    Ok((case, CaseSpans { file: file.to_string(), src: src.to_string(), case_table, as_of, filing_date, debts }))
+    let debts: Vec<DebtSpans> = debts;
+    // Ids are unique once parsing succeeded; the first wins should that ever change.
+    let mut by_id = std::collections::HashMap::with_capacity(debts.len());
+    for (i, d) in debts.iter().enumerate() {
+        by_id.entry(d.id.clone()).or_insert(i);
+    }
+    let lines = LineIndex::new(src);
+    Ok((
+        case,
+        CaseSpans { file: file.to_string(), src: src.to_string(), case_table, as_of, filing_date, debts, by_id, lines },
+    ))
 }
 
 fn parse_raw(src: &str, file: &str) -> Result<(Case, RawFile), CaseErrors> {
-    let mut cx = Cx { file, src, errors: Vec::new() };
+    let mut cx = Cx { file, src, errors: Vec::new(), lines: std::cell::OnceCell::new() };
     let raw: RawFile = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {

@@ -10,18 +10,21 @@ use toml::{Spanned, Value};
 use yuqi_money::{Decimal, Money, RateInput, RatePer};
 
 use super::raw::Field;
-use crate::error::CaseError;
+use crate::error::{CaseError, LineIndex};
 use crate::limits;
 
 pub(super) struct Cx<'a> {
     pub(super) file: &'a str,
     pub(super) src: &'a str,
     pub(super) errors: Vec<CaseError>,
+    /// The file's line index, built at the first error.
+    pub(super) lines: std::cell::OnceCell<LineIndex>,
 }
 
 impl Cx<'_> {
     pub(super) fn err(&mut self, span: Range<usize>, message: String) {
-        self.errors.push(CaseError::at(self.file, self.src, span.start, message));
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.src));
+        self.errors.push(CaseError::at_indexed(self.file, self.src, lines, span.start, message));
     }
 
     /// A required field: reports `缺少…` at `parent` when absent.
