@@ -69,8 +69,13 @@ struct AprOut {
     flat_rate_naive: Option<Decimal>,
 }
 
+/// An amount from a flag, bounded as a case file's amounts are (`yuqi_case::limits`).
 fn money(s: &str, what: &str) -> Result<Money> {
-    Money::from_str(s).map_err(|e| anyhow::anyhow!("{what}：{e}"))
+    let m = Money::from_str(s).map_err(|e| anyhow::anyhow!("{what}：{e}"))?;
+    if m > yuqi_case::limits::max_amount() {
+        bail!("{what}：{}", yuqi_case::limits::amount_message());
+    }
+    Ok(m)
 }
 
 fn period_of(s: &str) -> Result<Period> {
@@ -115,13 +120,31 @@ fn schedule(text: &str, start: NaiveDate, period: Period, fee: Money) -> Result<
     Ok(out)
 }
 
+/// `yuqi apr`. Every refusal here is about the flags the user gave (writing the answer cannot
+/// fail but on a broken pipe): bad input, exit 2 like a case-file error — not 1, the tool's own
+/// failure.
 pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
+    compute(a).map_err(|e| {
+        if e.downcast_ref::<std::io::Error>().is_some() {
+            e
+        } else {
+            anyhow::Error::new(crate::evidence_cmd::Usage(format!("{e:#}")))
+        }
+    })
+}
+
+fn compute(a: &AprArgs) -> Result<ExitCode> {
     let principal = money(&a.principal, "合同本金")?;
     let received = a.received.as_deref().map(|s| money(s, "到手金额")).transpose()?.unwrap_or(principal);
     let upfront = a.upfront_fee.as_deref().map(|s| money(s, "放款当日费用")).transpose()?.unwrap_or(Money::ZERO);
     let fee = a.fee_per_period.as_deref().map(|s| money(s, "每期费用")).transpose()?.unwrap_or(Money::ZERO);
-    if a.periods == 0 {
-        bail!("期数必须大于零");
+    // The case file's bound on periods (600, fifty years of months): 4 000 000 000 periods
+    // once kept this command busy indefinitely.
+    if !(1..=600).contains(&a.periods) {
+        bail!("期数应为 1 到 600 之间的整数");
+    }
+    if !yuqi_case::limits::date_in_range(a.start) {
+        bail!("放款日：{}", yuqi_case::limits::date_message(a.start));
     }
     let period = period_of(&a.period)?;
     let dpy = Decimal::from(365);
@@ -140,6 +163,9 @@ pub(crate) fn run(a: &AprArgs) -> Result<ExitCode> {
         }
         (None, Some(rate)) => {
             let rate = RateInput::from_str(rate).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if yuqi_case::limits::rate_too_high(&rate) {
+                bail!("{}", yuqi_case::limits::rate_message());
+            }
             let Some(method) = Method::from_text(&a.method) else {
                 bail!("无法识别还款方式“{}”", a.method)
             };

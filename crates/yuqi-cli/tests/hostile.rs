@@ -132,3 +132,21 @@ fn scan_bad_input_exits_2_and_keeps_the_good_lines() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("是负数"), "{}", stderr(&out));
 }
+
+#[test]
+fn apr_refuses_bad_flags_as_input_errors_and_never_runs_away() {
+    let dir = workspace();
+    for (args, expect) in [
+        (&["apr", "--principal", "10000", "--rate", "年化100000%"][..], "超出本工具可计算的范围"),
+        (&["apr", "--principal", "99999999999999999", "--rate", "年化24%"], "超出了可处理的金额范围"),
+        (&["apr", "--principal", "10000", "--rate", "年化24%", "--periods", "4000000000"], "1 到 600"),
+        (&["apr", "--principal", "10000", "--rate", "年化-24%"], "是负数"),
+        (&["apr", "--principal", "10000", "--rate", "年化24%", "--start", "9999-12-31"], "超出本工具可处理的范围"),
+    ] {
+        let out = yuqi(args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
+    }
+    let out = yuqi(&["apr", "--principal", "10000", "--rate", "年化1000%"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
