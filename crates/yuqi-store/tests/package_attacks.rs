@@ -119,6 +119,23 @@ fn a_good_package_verifies_here_and_with_python() {
     assert!(rep.ok(), "{:#?}", rep.problems);
     assert!(rep.chain_head.is_some() && rep.entries_checked > 0);
     run_verify_py(&pkg, Some(false));
+
+    // A file with a Chinese name, spaces and a colon keeps its name in the package and verifies,
+    // plain and redacted.
+    let mut st = Store::open(&tmp.path().join("store"), None).unwrap();
+    let named = tmp.path().join("借条 照片:2025.jpg");
+    st.import_path(&fixture("notice.pdf"), &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    // One byte more than photo.jpg, so it is a new file rather than one already imported.
+    std::fs::write(&named, [std::fs::read(fixture("photo.jpg")).unwrap(), b"x".to_vec()].concat()).unwrap();
+    st.import_path(&named, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    for (name, redact) in [("named.zip", false), ("named-redacted.zip", true)] {
+        let pkg = tmp.path().join(name);
+        st.export(&pkg, &ExportOptions { redact, ..ExportOptions::default() }).unwrap();
+        let rep = verify_package(std::fs::File::open(&pkg).unwrap());
+        assert!(rep.ok(), "{name}: {:#?}", rep.problems);
+        assert!(entries(&pkg).iter().any(|(n, _)| n.ends_with("-借条 照片:2025.jpg")), "{name}");
+        run_verify_py(&pkg, Some(false));
+    }
 }
 
 #[test]
