@@ -459,12 +459,21 @@ struct Labeled<'a> {
 }
 
 fn run_eval(analyzer: &Analyzer, path: &std::path::Path, a: &ScanArgs) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    // A labelled file with a bad line is bad input (exit 2), refused whole with the line named:
+    // figures computed over part of it would be wrong without saying so.
+    let usage = |msg: String| anyhow::Error::new(crate::evidence_cmd::Usage(msg));
     let mut scratch = Scratch::default();
     let mut pairs = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let l: Labeled<'_> =
-            serde_json::from_str(line).with_context(|| format!("{} 第 {} 行", path.display(), i + 1))?;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = std::str::from_utf8(line).map_err(|_| {
+            usage(format!("{} 第 {} 行不是 UTF-8 编码的文字（可能是乱码或其他编码）", path.display(), i + 1))
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let l: Labeled<'_> = serde_json::from_str(line)
+            .map_err(|e| usage(format!("{} 第 {} 行不是有效的标注消息：{e}", path.display(), i + 1)))?;
         let mut expected = Vec::new();
         for label in &l.labels {
             if label == "lawful" {
@@ -472,7 +481,7 @@ fn run_eval(analyzer: &Analyzer, path: &std::path::Path, a: &ScanArgs) -> Result
             }
             match Code::parse(label) {
                 Some(c) => expected.push(c),
-                None => bail!("{} 第 {} 行：未知标签 {label}", path.display(), i + 1),
+                None => return Err(usage(format!("{} 第 {} 行：未知标签 {label}", path.display(), i + 1))),
             }
         }
         pairs.push((expected, analyzer.analyze(&l.message, &mut scratch).codes));

@@ -150,3 +150,19 @@ fn apr_refuses_bad_flags_as_input_errors_and_never_runs_away() {
     let out = yuqi(&["apr", "--principal", "10000", "--rate", "年化1000%"], &dir);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn scan_eval_names_a_bad_line_of_the_labelled_file_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("labeled.jsonl");
+    let mut bytes = "{\"text\":\"再不还就坐牢\",\"labels\":[\"threat_jail\"]}\n".as_bytes().to_vec();
+    bytes.extend_from_slice(b"{\"text\":\"\xff\",\"labels\":[]}\n");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = yuqi(&["scan", "--eval", path.to_str().expect("path")], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("第 2 行不是 UTF-8 编码的文字"), "{}", stderr(&out));
+    std::fs::write(&path, "{\"text\":\"x\",\"labels\":[\"no_such_code\"]}\n").expect("write");
+    let out = yuqi(&["scan", "--eval", path.to_str().expect("path")], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("第 1 行：未知标签 no_such_code"), "{}", stderr(&out));
+}
