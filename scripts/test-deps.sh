@@ -24,6 +24,7 @@ command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromedriver ] || missing+=(chromium-driver)
+tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing+=(tesseract-ocr tesseract-ocr-chi-sim)
 
 is_root=0
 [ "$(id -u)" = 0 ] && is_root=1

@@ -132,6 +132,8 @@ struct Line {
     /// Sum of confidence × characters, and characters, for a weighted mean.
     conf_sum: f64,
     chars: usize,
+    /// The boxes of its words, while lines are being built.
+    words: Vec<Rect>,
 }
 
 impl Line {
@@ -140,6 +142,7 @@ impl Line {
         self.rect = self.rect.union(&o.rect);
         self.conf_sum += o.conf_sum;
         self.chars += o.chars;
+        self.words.extend(o.words);
     }
 }
 
@@ -157,7 +160,8 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
         .into_iter()
         .filter(|l| {
             let cy = l.rect.center_y() / h;
-            let centred = (l.rect.center_x() - w / 2.0).abs() < 0.08 * w && f64::from(l.rect.width) < 0.6 * w;
+            // A bubble's line can only be centred if it is wide; a title is short.
+            let centred = (l.rect.center_x() - w / 2.0).abs() < 0.08 * w && f64::from(l.rect.width) < 0.5 * w;
             cy > TOP_CHROME && cy < BOTTOM_CHROME && !(centred && cy < TITLE_ZONE && parse_stamp(&l.text).is_none())
         })
         .collect();
@@ -271,6 +275,7 @@ fn lines(words: &[Word]) -> Vec<Line> {
                 rect: wd.rect,
                 conf_sum: f64::from(wd.confidence.max(0.0)) * chars as f64,
                 chars,
+                words: vec![wd.rect],
             };
             match cur.as_mut() {
                 Some(c) if wd.rect.x.saturating_sub(c.rect.right()) <= 3 * c.rect.height.max(wd.rect.height) => {
@@ -284,6 +289,19 @@ fn lines(words: &[Word]) -> Vec<Line> {
             }
         }
         out.extend(cur);
+    }
+    // A line's height is that of its typical word: Tesseract gives some glyphs (punctuation,
+    // a wide Latin run) boxes far taller than the line, and a union of boxes would swallow the
+    // gap between two bubbles.
+    for l in &mut out {
+        let (mut tops, mut bottoms): (Vec<u32>, Vec<u32>) = l.words.iter().map(|r| (r.y, r.bottom())).unzip();
+        tops.sort_unstable();
+        bottoms.sort_unstable();
+        let (top, bottom) = (tops[tops.len() / 2], bottoms[bottoms.len() / 2]);
+        if bottom > top {
+            l.rect.y = top;
+            l.rect.height = bottom - top;
+        }
     }
     // One or two characters read with low confidence are what an icon, an avatar's rim or an
     // emoji's outline turns into.

@@ -54,9 +54,11 @@ pub fn binarize(rgb: &[u8], width: u32, height: u32) -> Vec<u8> {
     let solid = solid_cover(&ink, w, h, k);
     // Whole connected marks go, not just their solid part: an avatar's anti-aliased rim and
     // rounded corners, an emoji's outline and the halo around a bright bubble on a dark
-    // background are joined to a solid area; a letter never is. So are marks taller or wider
-    // than a fifth of the screen (dividers, frames).
-    let keep = components_to_keep(&ink, &solid, w, h, w / 5);
+    // background are joined to a solid area; a letter never is. So are marks wider than a fifth
+    // of the screen (dividers, frames) or taller than 7 % of its width: chat text is 4–5 %
+    // of the width high, an avatar's or a call-log icon's ring (whose flat inside is no ink
+    // at all, only its anti-aliased rim) 9 % and more.
+    let keep = components_to_keep(&ink, &solid, w, h, w / 5, w * 7 / 100);
     ink.iter().zip(&keep).map(|(&i, &k)| if i && k { 0 } else { 255 }).collect()
 }
 
@@ -125,8 +127,15 @@ fn solid_cover(ink: &[bool], w: usize, h: usize, k: usize) -> Vec<bool> {
 }
 
 /// For each ink pixel, whether its 8-connected mark holds no solid pixel and fits in
-/// `max_extent` both ways.
-fn components_to_keep(ink: &[bool], solid: &[bool], w: usize, h: usize, max_extent: usize) -> Vec<bool> {
+/// `max_width` × `max_height`.
+fn components_to_keep(
+    ink: &[bool],
+    solid: &[bool],
+    w: usize,
+    h: usize,
+    max_width: usize,
+    max_height: usize,
+) -> Vec<bool> {
     let mut keep = vec![false; w * h];
     let mut seen = vec![false; w * h];
     let mut stack = Vec::new();
@@ -155,7 +164,7 @@ fn components_to_keep(ink: &[bool], solid: &[bool], w: usize, h: usize, max_exte
                 }
             }
         }
-        if !has_solid && x1 - x0 < max_extent && y1 - y0 < max_extent {
+        if !has_solid && x1 - x0 < max_width && y1 - y0 < max_height {
             for &i in &members {
                 keep[i] = true;
             }

@@ -17,9 +17,14 @@ pub const MAX_BYTES: u64 = 40 * 1024 * 1024;
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// Page segmentation mode 6, "a single uniform block of text": on the cleaned image every
-/// text line is read, in order. The automatic modes (3, 4) dropped the first line of some
+/// line of a chat is read, in order. The automatic modes (3, 4) dropped the first line of some
 /// bubbles; `layout.rs` does the page layout instead.
-const PSM: &str = "6";
+const PSM_BLOCK: &str = "6";
+/// Mode 11, "sparse text": for screens with columns (a call log's times beside the names),
+/// which mode 6 reads across into garbage.
+const PSM_SPARSE: &str = "11";
+/// Below this mean word confidence the block reading is retried as sparse text.
+const RETRY_BELOW: f64 = 80.0;
 
 /// A located Tesseract with simplified-Chinese data.
 #[derive(Debug, Clone)]
@@ -47,10 +52,21 @@ impl Engine {
         Ok(Engine { path, version })
     }
 
-    /// Run Tesseract on a PGM image given on stdin; return its words.
+    /// Run Tesseract on a PGM image given on stdin; return its words. Read as one block of
+    /// text first; when that reading is unsure, also as sparse text, keeping the surer one.
     pub fn words(&self, pgm: &[u8], limit: Duration) -> Result<Vec<Word>, OcrError> {
+        let start = Instant::now();
+        let block = self.run(pgm, PSM_BLOCK, limit)?;
+        if mean_confidence(&block) >= RETRY_BELOW {
+            return Ok(block);
+        }
+        let sparse = self.run(pgm, PSM_SPARSE, limit.saturating_sub(start.elapsed()))?;
+        Ok(if mean_confidence(&sparse) > mean_confidence(&block) { sparse } else { block })
+    }
+
+    fn run(&self, pgm: &[u8], psm: &str, limit: Duration) -> Result<Vec<Word>, OcrError> {
         let mut child = Command::new(&self.path)
-            .args(["stdin", "stdout", "-l", "chi_sim+eng", "--psm", PSM, "tsv"])
+            .args(["stdin", "stdout", "-l", "chi_sim+eng", "--psm", psm, "tsv"])
             // One thread per run: callers parallelise over images, and OpenMP threads on a
             // small machine only contend.
             .env("OMP_THREAD_LIMIT", "1")
@@ -100,6 +116,15 @@ impl Engine {
         }
         parse_tsv(&out)
     }
+}
+
+/// Word confidence averaged over characters (a long word counts more than a stray mark).
+fn mean_confidence(words: &[Word]) -> f64 {
+    let (sum, n) = words.iter().fold((0.0, 0usize), |(s, n), w| {
+        let c = w.text.chars().count();
+        (s + f64::from(w.confidence.max(0.0)) * c as f64, n + c)
+    });
+    if n == 0 { 0.0 } else { sum / n as f64 }
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
