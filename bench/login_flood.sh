@@ -3,7 +3,8 @@
 # clients post wrong passwords with made-up account names for SECONDS seconds, all from
 # 127.0.0.2 (one attacking machine) — or with SPREAD=1 each from its own loopback address
 # 127.0.<n>.<m> (a distributed attacker, which the per-address throttle slows only after 20
-# failures each); a real user logs in every 5 s from 127.0.0.1. Prints the answers
+# failures each); a real user logs in every 5 s from 127.0.0.1, from the browser he used before
+# (with its known-device cookie) and from a new one. Prints the answers
 # by status, the real user's logins, and the server's resident memory: before, the highest seen
 # during the flood (sampled every 0.5 s), and 10 s after.
 # Usage: bash bench/login_flood.sh [CLIENTS] [SECONDS]
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 clients="${1:-200}"
 secs="${2:-60}"
-cargo build --profile app -q -p yuqi-cli
+[ "${YUQI_NO_BUILD:-0}" = 1 ] || cargo build --profile app -q -p yuqi-cli
 bin=target/app/yuqi
 data=$(mktemp -d)
 port=18282
@@ -66,23 +67,33 @@ def flood(i):
             with lock: counts[type(e).__name__] += 1
             time.sleep(0.2)
 
-def real_user():
+def real_login(extra_cookie):
+    c, cookie, _ = login("127.0.0.1", "x", "x")
+    body = urllib.parse.urlencode({"csrf": cookie.split("=", 1)[1], "name": "realuser", "password": "the real user's password"})
+    c.request("POST", "/login", body=body, headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie + extra_cookie,
+              "Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse(); r.read()
+    known = [v.split(";")[0] for k, v in r.getheaders() if k.lower() == "set-cookie" and v.startswith("yq_known=")]
+    return r.status == 303, known
+
+# The real user's browser logged in before (yesterday): it carries the known-device cookie.
+_, known = real_login("")
+known_cookie = "; " + known[0] if known else ""
+
+def real_user(extra, label):
     ok = tried = 0
     while time.time() < stop:
         tried += 1
         try:
-            c, cookie, _ = login("127.0.0.1", "x", "x")
-            body = urllib.parse.urlencode({"csrf": cookie.split("=", 1)[1], "name": "realuser", "password": "the real user's password"})
-            c.request("POST", "/login", body=body, headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie,
-                      "Content-Type": "application/x-www-form-urlencoded"})
-            r = c.getresponse(); r.read()
-            ok += r.status == 303
+            ok += real_login(extra)[0]
         except Exception:
             pass
         time.sleep(5)
-    print(f"real user: {ok} of {tried} logins succeeded during the flood")
+    print(f"real user, {label}: {ok} of {tried} logins succeeded during the flood")
 
-threads = [threading.Thread(target=flood, args=(i,)) for i in range(clients)] + [threading.Thread(target=real_user)]
+threads = [threading.Thread(target=flood, args=(i,)) for i in range(clients)] + [
+    threading.Thread(target=real_user, args=(known_cookie, "from the browser used before")),
+    threading.Thread(target=real_user, args=("", "from a new browser"))]
 for t in threads: t.start()
 for t in threads: t.join()
 print("answers:", dict(counts), f"({sum(v for k, v in counts.items() if isinstance(k, int)) / secs:.0f}/s)")

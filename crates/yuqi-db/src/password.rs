@@ -6,7 +6,9 @@
 //!
 //! * **How many run at once**: a semaphore with one permit per core (at most [`MAX_WORKERS`]).
 //!   A request that cannot get a permit within [`WAIT`] gets [`DbError::Busy`] instead of
-//!   queueing without end (the web shell answers 429).
+//!   queueing without end (the web shell answers 429). Logins from a device the account has
+//!   used before have a lane of their own (one more worker): a flood of guesses from many
+//!   addresses fills the open lane, and the account's owner still gets in.
 //! * **Memory**: each permit owns one reusable work area. Allocating a fresh 19 MiB buffer per
 //!   check on the blocking pool let the allocator keep every thread's freed buffer — a login
 //!   flood grew the server to 14 GB and it stayed there. Reused buffers make the memory for
@@ -41,6 +43,26 @@ struct Workers {
 
 static WORKERS: LazyLock<Workers> =
     LazyLock::new(|| Workers { permits: tokio::sync::Semaphore::new(workers()), areas: Mutex::new(Vec::new()) });
+static KNOWN_DEVICE_WORKERS: LazyLock<Workers> =
+    LazyLock::new(|| Workers { permits: tokio::sync::Semaphore::new(1), areas: Mutex::new(Vec::new()) });
+
+/// Which workers a check waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    /// Everyone: new users, new devices, and attackers.
+    Open,
+    /// A device the account logged in from before.
+    KnownDevice,
+}
+
+impl Lane {
+    fn workers(self) -> &'static Workers {
+        match self {
+            Lane::Open => &WORKERS,
+            Lane::KnownDevice => &KNOWN_DEVICE_WORKERS,
+        }
+    }
+}
 
 /// The number of checks that may run at once on this machine.
 pub(crate) fn workers() -> usize {
@@ -49,16 +71,18 @@ pub(crate) fn workers() -> usize {
 
 /// Runs `work` with a work area, on the blocking pool, once a permit is free (or `Busy`).
 async fn with_area<T: Send + 'static>(
+    lane: Lane,
     work: impl FnOnce(&mut Vec<Block>) -> Result<T, DbError> + Send + 'static,
 ) -> Result<T, DbError> {
-    let permit = tokio::time::timeout(WAIT, WORKERS.permits.acquire()).await.map_err(|_| DbError::Busy)?;
+    let w = lane.workers();
+    let permit = tokio::time::timeout(WAIT, w.permits.acquire()).await.map_err(|_| DbError::Busy)?;
     let _permit = permit.map_err(|_| DbError::Busy)?;
     tokio::task::spawn_blocking(move || {
-        let mut area = WORKERS.areas.lock().map(|mut a| a.pop()).ok().flatten().unwrap_or_default();
+        let mut area = w.areas.lock().map(|mut a| a.pop()).ok().flatten().unwrap_or_default();
         let out = work(&mut area);
         // Wipe what the password left in the area before it waits for the next one.
         area.fill(Block::new());
-        if let Ok(mut a) = WORKERS.areas.lock() {
+        if let Ok(mut a) = w.areas.lock() {
             a.push(area);
         }
         out
@@ -70,7 +94,7 @@ async fn with_area<T: Send + 'static>(
 /// argon2id with the crate's default parameters; the PHC string to store.
 pub(crate) async fn hash(password: &str) -> Result<String, DbError> {
     let password = password.to_owned();
-    with_area(move |area| {
+    with_area(Lane::Open, move |area| {
         let argon = Argon2::default();
         let salt = argon2::password_hash::phc::Salt::generate();
         let params = Params::default();
@@ -99,9 +123,9 @@ pub(crate) async fn hash(password: &str) -> Result<String, DbError> {
 }
 
 /// `Ok(true)` if `password` matches the PHC string `stored`.
-pub(crate) async fn verify(password: &str, stored: String) -> Result<bool, DbError> {
+pub(crate) async fn verify(password: &str, stored: String, lane: Lane) -> Result<bool, DbError> {
     let password = password.to_owned();
-    with_area(move |area| verify_in(area, password.as_bytes(), &stored)).await
+    with_area(lane, move |area| verify_in(area, password.as_bytes(), &stored)).await
 }
 
 fn corrupt(e: impl std::fmt::Display) -> DbError {
@@ -147,20 +171,23 @@ mod tests {
         let h = hash("正确的密码 horse").await.expect("hash");
         // The library verifies what we wrote, and we verify what the library writes.
         assert!(Argon2::default().verify_password("正确的密码 horse".as_bytes(), h.as_str()).is_ok());
-        assert!(verify("正确的密码 horse", h.clone()).await.expect("verify"));
-        assert!(!verify("错误的密码 horse", h).await.expect("verify"));
+        assert!(verify("正确的密码 horse", h.clone(), Lane::Open).await.expect("verify"));
+        assert!(!verify("错误的密码 horse", h, Lane::KnownDevice).await.expect("verify"));
         let theirs = Argon2::default().hash_password(b"library made").expect("hash").to_string();
-        assert!(verify("library made", theirs.clone()).await.expect("verify"));
-        assert!(!verify("library mad", theirs).await.expect("verify"));
+        assert!(verify("library made", theirs.clone(), Lane::Open).await.expect("verify"));
+        assert!(!verify("library mad", theirs, Lane::Open).await.expect("verify"));
     }
 
     #[tokio::test]
     async fn hostile_stored_hashes_are_refused_not_allocated() {
         let huge =
             "$argon2id$v=19$m=4000000,t=2,p=1$5ZlUSgidSDzocurIgLrVpw$QOSIdcAxSrIv2BLfFCRm1jQE3ViUQQCJoVrfJzg87Fk";
-        assert!(matches!(verify("x", huge.into()).await, Err(DbError::Corrupt(_))));
-        assert!(matches!(verify("x", "not a hash".into()).await, Err(DbError::Corrupt(_))));
-        assert!(matches!(verify("x", "$argon2id$v=19$m=19456,t=2,p=1".into()).await, Err(DbError::Corrupt(_))));
+        assert!(matches!(verify("x", huge.into(), Lane::Open).await, Err(DbError::Corrupt(_))));
+        assert!(matches!(verify("x", "not a hash".into(), Lane::Open).await, Err(DbError::Corrupt(_))));
+        assert!(matches!(
+            verify("x", "$argon2id$v=19$m=19456,t=2,p=1".into(), Lane::Open).await,
+            Err(DbError::Corrupt(_))
+        ));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -175,7 +202,7 @@ mod tests {
         for _ in 0..n {
             let (stored, running, most) = (stored.clone(), running.clone(), most.clone());
             tasks.push(tokio::spawn(async move {
-                with_area(move |area| {
+                with_area(Lane::Open, move |area| {
                     let now = running.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                     most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
                     let r = verify_in(area, b"password1", &stored);

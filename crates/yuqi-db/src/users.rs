@@ -4,6 +4,7 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::error::is_unique_violation;
+use crate::password::Lane;
 use crate::{Db, DbError, UserId, now_secs};
 
 /// Minimum password length, in characters.
@@ -101,21 +102,32 @@ impl Db {
     /// password (the local user). An unknown name costs the same argon2 work as a known one, so the
     /// answer time does not tell whether the name exists.
     pub async fn verify_login(&self, name: &str, password: &str) -> Result<Option<User>, DbError> {
+        self.verify_login_in(name, password, Lane::Open).await
+    }
+
+    /// [`Db::verify_login`] in the lane kept for devices this account has logged in from before
+    /// (the web shell knows them by a cookie): a flood of guesses from elsewhere fills the open
+    /// lane, not this one, so the account's owner still gets in.
+    pub async fn verify_login_known_device(&self, name: &str, password: &str) -> Result<Option<User>, DbError> {
+        self.verify_login_in(name, password, Lane::KnownDevice).await
+    }
+
+    async fn verify_login_in(&self, name: &str, password: &str, lane: Lane) -> Result<Option<User>, DbError> {
         let row = sqlx::query("SELECT id, name, created_at, password_hash FROM users WHERE name = $1")
             .bind(name.trim())
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else {
-            crate::password::verify(password, DUMMY_HASH.to_owned()).await?;
+            crate::password::verify(password, DUMMY_HASH.to_owned(), lane).await?;
             return Ok(None);
         };
         let user = User::from_row(&row)?;
         let hash: Option<String> = row.try_get("password_hash")?;
         let Some(hash) = hash else {
-            crate::password::verify(password, DUMMY_HASH.to_owned()).await?;
+            crate::password::verify(password, DUMMY_HASH.to_owned(), lane).await?;
             return Ok(None);
         };
-        Ok(crate::password::verify(password, hash).await?.then_some(user))
+        Ok(crate::password::verify(password, hash, lane).await?.then_some(user))
     }
 
     /// The single user of local single-user mode, named [`LOCAL_USER_NAME`], created on first use.

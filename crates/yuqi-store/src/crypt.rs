@@ -21,6 +21,10 @@ pub enum CryptError {
     PassphraseNeeded,
     #[error("数据解密失败：内容被改动或损坏")]
     Corrupt,
+    /// Stored text that is not UTF-8: with or without encryption, the data was changed or damaged
+    /// (an unencrypted store never "fails to decrypt").
+    #[error("记录的内容不是有效的文字（UTF-8），数据被改动或损坏")]
+    NotText,
     #[error("加密失败：{0}")]
     Other(String),
 }

@@ -7,7 +7,14 @@
 //! throttled attempt is answered at once, without the password check: it costs the server almost
 //! nothing, and a right password does not get in early (else the wait would not slow guessing).
 //!
-//! In memory, bounded ([`MAX_KEYS`]); forgotten on restart, which only shortens a wait.
+//! A browser that has logged in to an account before carries a known-device cookie for it (the
+//! device-cookie defence against lockout): its attempts for that account skip the waits and
+//! use a password-check lane of their own, so a flood of guesses from elsewhere — which fills
+//! the waits and the open lane — does not lock the owner out. The cookie is good for its account
+//! only and is forgotten after [`FREE_PER_ACCOUNT`] wrong passwords.
+//!
+//! In memory, bounded ([`MAX_KEYS`], [`MAX_DEVICES`]); forgotten on restart, which only shortens
+//! a wait or makes a known device new again.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -24,6 +31,19 @@ const FORGET_AFTER: i64 = 24 * 3600;
 /// Most records kept; past it the stalest are dropped (a flood of made-up account names cannot
 /// grow memory without end).
 pub(crate) const MAX_KEYS: usize = 50_000;
+
+/// Known devices kept; past it the least recently used are dropped.
+pub(crate) const MAX_DEVICES: usize = 50_000;
+/// How long a known-device cookie lasts, in seconds (180 days).
+pub(crate) const DEVICE_TTL: i64 = 180 * 24 * 3600;
+
+#[derive(Debug, Clone)]
+struct Device {
+    /// The account it logged in to (as [`keys`] folds it).
+    account: String,
+    failures: u32,
+    last_used: i64,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Record {
@@ -48,12 +68,17 @@ impl Record {
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
     records: Mutex<HashMap<String, Record>>,
+    devices: Mutex<HashMap<String, Device>>,
+}
+
+fn account(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// The keys of one login attempt: the account name as typed (trimmed, case-folded) and the
 /// client's address (an IPv6 client by its /64, which one household or host usually owns whole).
 pub(crate) fn keys(name: &str, addr: Option<IpAddr>) -> Vec<(String, u32)> {
-    let mut keys = vec![(format!("user:{}", name.trim().to_lowercase()), FREE_PER_ACCOUNT)];
+    let mut keys = vec![(format!("user:{}", account(name)), FREE_PER_ACCOUNT)];
     if let Some(addr) = addr {
         let a = match addr.to_canonical() {
             IpAddr::V4(v4) => v4.to_string(),
@@ -100,6 +125,39 @@ impl Throttle {
         if let Ok(mut records) = self.records.lock() {
             for (k, _) in keys {
                 records.remove(k);
+            }
+        }
+    }
+
+    /// Whether `token` is a known device of the account `name` (and still good).
+    pub(crate) fn known_device(&self, token: &str, name: &str, now: i64) -> bool {
+        let Ok(devices) = self.devices.lock() else { return false };
+        devices.get(token).is_some_and(|d| d.account == account(name) && now - d.last_used < DEVICE_TTL)
+    }
+
+    /// A right password: remembers the device (a new token, or the one it had) for the account.
+    pub(crate) fn remember_device(&self, token: &str, name: &str, now: i64) {
+        let Ok(mut devices) = self.devices.lock() else { return };
+        if devices.len() >= MAX_DEVICES && !devices.contains_key(token) {
+            devices.retain(|_, d| now - d.last_used < DEVICE_TTL);
+            if devices.len() >= MAX_DEVICES {
+                let mut used: Vec<i64> = devices.values().map(|d| d.last_used).collect();
+                used.sort_unstable();
+                let cut = used[used.len() / 2];
+                devices.retain(|_, d| d.last_used > cut);
+            }
+        }
+        devices.insert(token.to_string(), Device { account: account(name), failures: 0, last_used: now });
+    }
+
+    /// A wrong password from a known device: after as many as an account is allowed, the device
+    /// is a stranger again (a stolen cookie does not give endless guesses).
+    pub(crate) fn device_failed(&self, token: &str) {
+        let Ok(mut devices) = self.devices.lock() else { return };
+        if let Some(d) = devices.get_mut(token) {
+            d.failures += 1;
+            if d.failures >= FREE_PER_ACCOUNT {
+                devices.remove(token);
             }
         }
     }
@@ -152,6 +210,25 @@ mod tests {
         assert_eq!(t.check(&next, 50), Err(1));
         // Another address, another account: free.
         assert_eq!(t.check(&keys("fresh", Some("2001:db8:9::1".parse().expect("ip"))), 50), Ok(()));
+    }
+
+    #[test]
+    fn a_known_device_is_known_for_its_account_only_and_not_for_ever() {
+        let t = Throttle::default();
+        t.remember_device("tok", "Alice", 100);
+        assert!(t.known_device("tok", " alice ", 200));
+        assert!(!t.known_device("tok", "bob", 200));
+        assert!(!t.known_device("other", "alice", 200));
+        assert!(!t.known_device("tok", "alice", 100 + DEVICE_TTL));
+        for _ in 0..FREE_PER_ACCOUNT {
+            assert!(t.known_device("tok", "alice", 300));
+            t.device_failed("tok");
+        }
+        assert!(!t.known_device("tok", "alice", 300), "too many wrong passwords: a stranger again");
+        for i in 0..(MAX_DEVICES as i64 + 10) {
+            t.remember_device(&format!("d{i}"), "x", i);
+        }
+        assert!(t.devices.lock().expect("lock").len() <= MAX_DEVICES);
     }
 
     #[test]

@@ -11,12 +11,17 @@ use yuqi_web::Mode;
 
 /// The login form posted from `peer`.
 async fn login_from(app: &App, peer: &str, name: &str, password: &str) -> Res {
+    login_with(app, peer, "", name, password).await
+}
+
+/// The login form posted from `peer` with more `cookies` (`k=v; …`).
+async fn login_with(app: &App, peer: &str, cookies: &str, name: &str, password: &str) -> Res {
     let page = send(app, get("/login").body(Body::empty()).expect("req")).await;
     let token = page.cookie("yq_login_csrf").expect("login csrf cookie");
     send(
         app,
         request("POST", "/login", peer, HOST)
-            .header(header::COOKIE, format!("yq_login_csrf={token}"))
+            .header(header::COOKIE, format!("yq_login_csrf={token}; {cookies}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form(&[("csrf", &token), ("name", name), ("password", password)]))
             .expect("req"),
@@ -47,6 +52,41 @@ async fn guessing_one_password_soon_has_to_wait_even_with_the_right_one() {
     let r = login_from(&app, "203.0.113.9:1000", "bob", "another long secret").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert!(r.cookie("yq_session").is_some());
+}
+
+#[tokio::test]
+async fn the_owners_known_browser_gets_in_while_others_guess_her_password() {
+    let app = app_with(Mode::MultiUser, None).await;
+    app.state.db.create_user("fay", "fay's long secret").await.expect("fay");
+    app.state.db.create_user("gus", "gus's long secret").await.expect("gus");
+    let first = login_from(&app, "198.51.100.7:1000", "fay", "fay's long secret").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let known = format!("yq_known={}", first.cookie("yq_known").expect("known-device cookie"));
+    // Someone else guesses Fay's password until the account must wait.
+    for i in 0..6 {
+        login_from(&app, "203.0.113.66:1000", "fay", &format!("guess {i}")).await;
+    }
+    assert_eq!(
+        login_from(&app, "198.51.100.7:1000", "fay", "fay's long secret").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Fay's own browser still gets in.
+    let r = login_with(&app, "198.51.100.7:1000", &known, "fay", "fay's long secret").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    // Her cookie is no key to another account's waits.
+    for i in 0..6 {
+        login_from(&app, "203.0.113.66:1000", "gus", &format!("guess {i}")).await;
+    }
+    let r = login_with(&app, "198.51.100.7:1000", &known, "gus", "gus's long secret").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Nor does it give endless guesses: after five wrong passwords it is a stranger's again, and
+    // a stranger's guesses count towards the account's wait.
+    for i in 0..10 {
+        let r = login_with(&app, "198.51.100.7:1000", &known, "fay", &format!("typo {i}")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "typo {i}");
+    }
+    let r = login_with(&app, "198.51.100.7:1000", &known, "fay", "fay's long secret").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -188,4 +228,31 @@ async fn a_refused_or_broken_upload_leaves_nothing_behind() {
     .await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert!(tmp_files(&app).is_empty(), "left behind: {:?}", tmp_files(&app));
+}
+
+#[tokio::test]
+async fn an_absurd_rate_is_refused_where_it_was_typed_not_a_server_error() {
+    // 年化100000 %, 等额本息: the audit used to overflow (a panic, HTTP 500).
+    let app = app().await;
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demo.toml")).expect("demo");
+    let (line, _) = demo.lines().enumerate().find(|(_, l)| l.starts_with("rate = ")).expect("a rate line");
+    let toml: String = demo
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == line { "rate = \"年化100000%\"".to_string() } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let token = csrf(&app, None).await;
+    let r = send(
+        &app,
+        post("/api/v1/cases")
+            .header("x-csrf-token", &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "title": "t", "toml": toml }).to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let e = r.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(e.contains(&format!("{}:", line + 1)), "names the line: {e}");
 }

@@ -325,7 +325,7 @@ impl Store {
 
     fn finish_entry(&self, (mut e, meta): (Entry, Vec<u8>)) -> Result<Entry, StoreError> {
         let plain = crypt::unseal(self.cipher.as_ref(), meta, &crypt::meta_aad(&e.item_key))?;
-        e.metadata = String::from_utf8(plain).map_err(|_| CryptError::Corrupt)?;
+        e.metadata = String::from_utf8(plain).map_err(|_| CryptError::NotText)?;
         Ok(e)
     }
 
@@ -399,7 +399,7 @@ fn last_entry_in(tx: &Transaction<'_>, cipher: Option<&Cipher>) -> Result<Option
         None => Ok(None),
         Some((mut e, meta)) => {
             e.metadata = String::from_utf8(crypt::unseal(cipher, meta, &crypt::meta_aad(&e.item_key))?)
-                .map_err(|_| CryptError::Corrupt)?;
+                .map_err(|_| CryptError::NotText)?;
             Ok(Some(e))
         }
     }

@@ -230,7 +230,8 @@ pub(crate) async fn verify_evidence(
             if !dir.join("evidence.sqlite").exists() {
                 return ("证据库还是空的。".to_string(), true);
             }
-            match yuqi_store::Store::open(&dir, None).and_then(|st| st.verify(&mut |_, _| {})) {
+            // A store that does not open or read is a finding, not an error (Store::verify_dir).
+            match yuqi_store::Store::verify_dir(&dir, None, None, &mut |_, _| {}) {
                 Ok(r) if r.ok() => (format!("核验通过：{} 条记录的哈希和链接全部完好。", r.entries), true),
                 Ok(r) => (
                     format!(

@@ -19,6 +19,9 @@ pub(crate) async fn login_form(State(state): State<AppState>) -> PageResult {
     Ok(with_cookie(res, &state, "yq_login_csrf", &token, 3600))
 }
 
+/// The known-device cookie of multi-user login (crate::throttle): a random token, HttpOnly.
+const KNOWN_DEVICE_COOKIE: &str = "yq_known";
+
 #[derive(Deserialize)]
 pub(crate) struct LoginForm {
     csrf: String,
@@ -40,21 +43,38 @@ pub(crate) async fn login(
     // Behind a reverse proxy every client has the proxy's address; the per-account limit still
     // holds there.
     let keys = crate::throttle::keys(&f.name, peer.map(|p| p.0.0.ip()));
-    if let Err(wait) = state.logins.check(&keys, now()) {
+    // A browser that logged in to this account before skips the waits and has its own lane
+    // (throttle.rs): guesses from elsewhere cannot lock the owner out.
+    let device = crate::security::cookie(&headers, KNOWN_DEVICE_COOKIE)
+        .filter(|t| state.logins.known_device(t, &f.name, now()))
+        .map(str::to_string);
+    if device.is_none()
+        && let Err(wait) = state.logins.check(&keys, now())
+    {
         return refused(&state, &format!("尝试次数太多，请 {} 后再试", in_words(wait)), Some(wait));
     }
-    let user = match state.db.verify_login(&f.name, &f.password).await {
+    let checked = match &device {
+        Some(_) => state.db.verify_login_known_device(&f.name, &f.password).await,
+        None => state.db.verify_login(&f.name, &f.password).await,
+    };
+    let user = match checked {
         Ok(user) => user,
         Err(yuqi_db::DbError::Busy) => return refused(&state, "现在登录的人太多，请过几秒再试", Some(5)),
         Err(e) => return Err(e.into()),
     };
     let Some(user) = user else {
-        state.logins.failed(&keys, now());
+        match &device {
+            Some(t) => state.logins.device_failed(t),
+            None => state.logins.failed(&keys, now()),
+        }
         return refused(&state, "用户名或密码不对", None);
     };
     state.logins.succeeded(&keys);
+    let token = device.unwrap_or_else(crate::security::random_token);
+    state.logins.remember_device(&token, &f.name, now());
     let s = state.db.create_session(&user.id, SESSION_TTL, now()).await?;
     let res = Redirect::to("/").into_response();
+    let res = with_cookie(res, &state, KNOWN_DEVICE_COOKIE, &token, crate::throttle::DEVICE_TTL);
     Ok(with_cookie(res, &state, SESSION_COOKIE, &s.token, SESSION_TTL))
 }
 
