@@ -92,6 +92,9 @@ pub struct AppState {
     /// Phone mode's pairing code and paired phones (empty in the other modes). In memory only:
     /// stopping the server unpairs every phone.
     pub(crate) phones: Arc<Mutex<crate::phone::Book>>,
+    /// One lock per evidence store: imports into the same case wait for each other (a large
+    /// import holds SQLite's write lock longer than its busy timeout).
+    pub(crate) imports: Arc<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>>,
     /// One permit per core for CPU-heavy work (see [`AppState::cpu`]).
     pub(crate) cpu: Arc<tokio::sync::Semaphore>,
     /// Wrong-password counts per account and per address (multi-user mode's login).
@@ -113,6 +116,7 @@ impl AppState {
             local_csrf: Arc::new(crate::security::random_token()),
             renderer: Arc::new(OnceLock::new()),
             pages: Arc::new(Mutex::new(PageCache::default())),
+            imports: Arc::new(Mutex::new(HashMap::new())),
             cpu: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             )),
@@ -129,6 +133,12 @@ impl AppState {
         if let Ok(mut c) = self.pages.lock() {
             c.insert(key, body);
         }
+    }
+
+    /// The lock that imports into the evidence store `dir` take in turn.
+    pub(crate) fn import_lock(&self, dir: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.imports.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.entry(dir.to_path_buf()).or_default().clone()
     }
 
     /// Runs CPU-heavy work (the case pipeline, the analyzer, rendering, imports) on the blocking

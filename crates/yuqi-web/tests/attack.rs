@@ -256,3 +256,34 @@ async fn an_absurd_rate_is_refused_where_it_was_typed_not_a_server_error() {
     let e = r.json()["error"].as_str().unwrap_or_default().to_string();
     assert!(e.contains(&format!("{}:", line + 1)), "names the line: {e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_uploads_to_one_case_at_once_all_arrive() {
+    // A phone sending a few large files together: each import holds the store's write lock for
+    // longer than SQLite's busy timeout, so they used to fail with "database is locked".
+    let app = std::sync::Arc::new(app().await);
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let mut tasks = Vec::new();
+    for i in 0..3u8 {
+        let (app, id, token) = (app.clone(), id.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let bytes: Vec<u8> = (0..16 << 20).map(|j: u32| (j.wrapping_mul(2_654_435_761) >> 13) as u8 ^ i).collect();
+            let (ct, body) = multipart(Some(&token), &format!("录音{i}.m4a"), &bytes);
+            send(
+                &app,
+                post(&format!("/api/v1/cases/{id}/evidence"))
+                    .header("x-csrf-token", &token)
+                    .header(header::CONTENT_TYPE, &ct)
+                    .body(Body::from(body))
+                    .expect("req"),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        let r = t.await.expect("join");
+        assert!(r.status.is_success(), "{} {}", r.status, r.text());
+    }
+    assert!(tmp_files(&app).is_empty());
+}

@@ -154,6 +154,9 @@ pub(crate) async fn import_file(
     format: Option<yuqi_evidence::import::Format>,
 ) -> Result<yuqi_store::ImportReport, WebError> {
     let pasted = format == Some(yuqi_evidence::import::Format::PastedText);
+    // Several uploads to one case at once (a phone sending a few files) import one after another.
+    let lock = state.import_lock(&dir);
+    let _turn = lock.lock().await;
     state
         .cpu(move || -> Result<yuqi_store::ImportReport, WebError> {
             let mut st = if dir.join("evidence.sqlite").exists() {
