@@ -34,3 +34,20 @@ pub enum OcrError {
     #[error(transparent)]
     Layout(#[from] LayoutError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_engine_or_data_names_the_apt_package_in_chinese() {
+        let e = OcrError::TesseractMissing.to_string();
+        assert!(
+            e.contains("没有找到文字识别程序") && e.contains("apt-get install tesseract-ocr tesseract-ocr-chi-sim"),
+            "{e}"
+        );
+        let e = OcrError::ChineseDataMissing.to_string();
+        assert!(e.contains("简体中文") && e.contains("tesseract-ocr-chi-sim"), "{e}");
+        assert!(OcrError::Timeout(60).to_string().contains("60 秒"));
+    }
+}

@@ -28,9 +28,9 @@ pub struct Screenshot {
 }
 
 /// Read a PNG or JPEG chat screenshot.
-pub fn read_screenshot(path: &Path) -> Result<Screenshot, OcrError> {
+pub fn read_screenshot(path: impl AsRef<Path>) -> Result<Screenshot, OcrError> {
     let engine = tesseract::Engine::locate()?;
-    read_with(&engine, path)
+    read_with(&engine, path.as_ref())
 }
 
 /// Read with an engine already located (saves two short subprocesses per image in a batch).

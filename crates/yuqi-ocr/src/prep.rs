@@ -58,7 +58,7 @@ pub fn binarize(rgb: &[u8], width: u32, height: u32) -> Vec<u8> {
     // of the screen (dividers, frames) or taller than 7 % of its width: chat text is 4–5 %
     // of the width high, an avatar's or a call-log icon's ring (whose flat inside is no ink
     // at all, only its anti-aliased rim) 9 % and more.
-    let keep = components_to_keep(&ink, &solid, w, h, w / 5, w * 7 / 100);
+    let keep = components_to_keep(&ink, &solid, w, h, w / 5, w * 7 / 100, k);
     ink.iter().zip(&keep).map(|(&i, &k)| if i && k { 0 } else { 255 }).collect()
 }
 
@@ -126,8 +126,10 @@ fn solid_cover(ink: &[bool], w: usize, h: usize, k: usize) -> Vec<bool> {
     cover
 }
 
-/// For each ink pixel, whether its 8-connected mark holds no solid pixel and fits in
-/// `max_width` × `max_height`.
+/// For each ink pixel, whether its 8-connected mark holds no solid pixel, fits in
+/// `max_width` × `max_height`, and does not lie wholly within `margin` of an avatar-sized
+/// square mark that was dropped (the corner wedges an avatar's rim leaves are separate marks
+/// inside its box).
 fn components_to_keep(
     ink: &[bool],
     solid: &[bool],
@@ -135,18 +137,20 @@ fn components_to_keep(
     h: usize,
     max_width: usize,
     max_height: usize,
+    margin: usize,
 ) -> Vec<bool> {
-    let mut keep = vec![false; w * h];
+    // (x0, y0, x1, y1, dropped, members start, members end)
+    let mut marks: Vec<(usize, usize, usize, usize, bool, usize, usize)> = Vec::new();
+    let mut members = Vec::new();
     let mut seen = vec![false; w * h];
     let mut stack = Vec::new();
-    let mut members = Vec::new();
     for start in 0..w * h {
         if !ink[start] || seen[start] {
             continue;
         }
         seen[start] = true;
         stack.push(start);
-        members.clear();
+        let first = members.len();
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
         let mut has_solid = false;
         while let Some(i) = stack.pop() {
@@ -164,8 +168,25 @@ fn components_to_keep(
                 }
             }
         }
-        if !has_solid && x1 - x0 < max_width && y1 - y0 < max_height {
-            for &i in &members {
+        let dropped = has_solid || x1 - x0 >= max_width || y1 - y0 >= max_height;
+        marks.push((x0, y0, x1, y1, dropped, first, members.len()));
+    }
+    // Only avatar-like drops count: small and about square. A bubble's outline on a contrasting
+    // background is also a dropped mark, and its text lies wholly inside it.
+    let avatar_like = |m: &&(usize, usize, usize, usize, bool, usize, usize)| {
+        let (bw, bh) = (m.2 - m.0 + 1, m.3 - m.1 + 1);
+        m.4 && bw.max(bh) <= w * 12 / 100 && 4 * bw >= 3 * bh && 4 * bh >= 3 * bw
+    };
+    let dropped: Vec<(usize, usize, usize, usize)> = marks
+        .iter()
+        .filter(avatar_like)
+        .map(|m| (m.0.saturating_sub(margin), m.1.saturating_sub(margin), m.2 + margin, m.3 + margin))
+        .collect();
+    let mut keep = vec![false; w * h];
+    for &(x0, y0, x1, y1, gone, a, b) in &marks {
+        let inside = dropped.iter().any(|d| x0 >= d.0 && y0 >= d.1 && x1 <= d.2 && y1 <= d.3);
+        if !gone && !inside {
+            for &i in &members[a..b] {
                 keep[i] = true;
             }
         }

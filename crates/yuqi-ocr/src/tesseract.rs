@@ -66,7 +66,10 @@ impl Engine {
 
     fn run(&self, pgm: &[u8], psm: &str, limit: Duration) -> Result<Vec<Word>, OcrError> {
         let mut child = Command::new(&self.path)
-            .args(["stdin", "stdout", "-l", "chi_sim+eng", "--psm", psm, "tsv"])
+            // chi_sim alone: its model reads digits and Latin letters too, and adding `eng`
+            // made Tesseract switch a Chinese line to English letters now and then (and costs
+            // a second model's time).
+            .args(["stdin", "stdout", "-l", "chi_sim", "--psm", psm, "tsv"])
             // One thread per run: callers parallelise over images, and OpenMP threads on a
             // small machine only contend.
             .env("OMP_THREAD_LIMIT", "1")
