@@ -121,9 +121,9 @@ pub enum LayoutError {
 /// bar end near 10–11 % of a 19.5:9 screen; the input bar and the gesture area start near 90 %.
 const TOP_CHROME: f64 = 0.105;
 const BOTTOM_CHROME: f64 = 0.905;
-/// Centred lines that are not timestamps are titles (a contact's name under an avatar) this
-/// far down.
-const TITLE_ZONE: f64 = 0.2;
+/// Short, exactly centred lines that are not timestamps are titles (a contact's name under an
+/// avatar) this far down.
+const TITLE_ZONE: f64 = 0.14;
 
 #[derive(Debug, Clone)]
 struct Line {
@@ -160,8 +160,9 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
         .into_iter()
         .filter(|l| {
             let cy = l.rect.center_y() / h;
-            // A bubble's line can only be centred if it is wide; a title is short.
-            let centred = (l.rect.center_x() - w / 2.0).abs() < 0.08 * w && f64::from(l.rect.width) < 0.5 * w;
+            // A title is short and centred on the screen; a bubble's line is centred only by
+            // accident, and then seldom this closely.
+            let centred = (l.rect.center_x() - w / 2.0).abs() < 0.04 * w && f64::from(l.rect.width) < 0.5 * w;
             cy > TOP_CHROME && cy < BOTTOM_CHROME && !(centred && cy < TITLE_ZONE && parse_stamp(&l.text).is_none())
         })
         .collect();
@@ -180,10 +181,20 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
         }
     }
 
+    // A right-hand line level with a left-hand one is a row's annex (a call log's time the
+    // reader misread), not a message: chats never put two bubbles side by side.
+    let annex = |l: &Line, all: &[Line]| {
+        f64::from(l.rect.x) > 0.55 * w
+            && l.chars <= 12
+            && all.iter().any(|o| f64::from(o.rect.right()) < 0.5 * w && o.rect.vertical_overlap(&l.rect) > 0)
+    };
+    let content: Vec<Line> = content.iter().filter(|l| !annex(l, &content)).cloned().collect();
+
     let line_h = median(content.iter().map(|l| l.rect.height)).unwrap_or(1).max(1);
     let mut bubbles: Vec<Vec<Line>> = Vec::new();
     for l in content {
-        let joins = bubbles.last().and_then(|b| b.last().map(|last| (b, last))).is_some_and(|(b, last)| {
+        let fits = |b: &Vec<Line>| {
+            let Some(last) = b.last() else { return false };
             let gap = i64::from(l.rect.y) - i64::from(last.rect.bottom());
             let dx = (i64::from(l.rect.x) - i64::from(b[0].rect.x)).abs();
             let sep_between = separators.iter().any(|(y, _)| *y > last.rect.y && *y < l.rect.y);
@@ -192,12 +203,16 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
                 && !row_time_between
                 && (gap as f64) < f64::from(line_h)
                 && (dx as f64) < 1.5 * f64::from(line_h)
-        });
-        match bubbles.last_mut() {
-            Some(b) if joins => b.push(l),
-            _ => bubbles.push(vec![l]),
+        };
+        // The last two bubbles are candidates: a line of another column may sit between two
+        // lines of one bubble in reading order.
+        let n = bubbles.len();
+        match (n.saturating_sub(2)..n).rev().find(|&i| fits(&bubbles[i])) {
+            Some(i) => bubbles[i].push(l),
+            None => bubbles.push(vec![l]),
         }
     }
+    bubbles.sort_by_key(|b| b.first().map(|l| (l.rect.y, l.rect.x)));
 
     // The two columns of a chat: received bubbles share a left edge, sent ones a right edge.
     let min_x = bubbles.iter().filter_map(|b| b.iter().map(|l| l.rect.x).min()).min().unwrap_or(0);
@@ -218,6 +233,13 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
                 (time, side(rect, min_x, max_right, w))
             }
         };
+        // No message starts with closing punctuation; there it is what an avatar's or a
+        // bubble tail's remains read as.
+        let text = m.text.trim_start_matches(['，', ',', '、', '。', '”', '’', '"', '\'', '|', '｜']).to_string();
+        if text.is_empty() {
+            continue;
+        }
+        m.text = text;
         let confidence = if m.chars == 0 { 0.0 } else { (m.conf_sum / m.chars as f64 / 100.0).clamp(0.0, 1.0) as f32 };
         out.push(Message { text: m.text, time, direction, rect, confidence });
     }
