@@ -226,12 +226,16 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
         }
         let rect = m.rect;
         let row_time = row_times.iter().find(|(r, _)| r.vertical_overlap(&rect) > 0).map(|(_, s)| *s);
-        let (time, direction) = match row_time {
-            Some(s) => (Some(s), call_direction(&m.text)),
-            None => {
-                let time = separators.iter().rfind(|(y, _)| *y < rect.y).map(|(_, s)| *s);
-                (time, side(rect, min_x, max_right, w))
-            }
+        let time = match row_time {
+            Some(s) => Some(s),
+            None => separators.iter().rfind(|(y, _)| *y < rect.y).map(|(_, s)| *s),
+        };
+        // On a screen of rows (some row has a time on the right: a call log) every row's
+        // direction is in its words, also for a row whose time was misread.
+        let direction = match (row_times.is_empty(), call_direction(&m.text)) {
+            (false, d @ (Direction::Sent | Direction::Received)) => d,
+            (false, _) if row_time.is_some() => Direction::Unknown,
+            _ => side(rect, min_x, max_right, w),
         };
         // No message starts with closing punctuation; there it is what an avatar's or a
         // bubble tail's remains read as.
@@ -495,11 +499,16 @@ mod tests {
             word("某催收公司", 150, 600, 400, 4),
             word("呼入 1分钟", 150, 650, 300, 5),
             word("11月20日", 800, 620, 160, 6),
+            // A time the reader garbled: level with a row, on the right, so not a message.
+            word("星期三一", 800, 780, 160, 7),
+            word("妈妈", 150, 760, 100, 8),
+            word("呼出 未接通", 150, 810, 300, 9),
         ];
         let m = messages(&words, 1000, 2000).expect("layout");
-        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m.len(), 3, "{m:?}");
         assert_eq!((m[0].direction, m[0].time.map(|t| t.day)), (Direction::Sent, Some(Day::Yesterday)));
         assert_eq!(m[1].direction, Direction::Received);
         assert_eq!(m[1].text, "某催收公司呼入 1分钟");
+        assert_eq!((m[2].text.as_str(), m[2].direction, m[2].time), ("妈妈呼出 未接通", Direction::Sent, None));
     }
 }
