@@ -19,7 +19,7 @@ pub enum OcrError {
     #[error("无法读取截图文件 {path}：{reason}")]
     Read { path: String, reason: String },
     /// Not a PNG or JPEG, or a damaged one.
-    #[error("无法识别这张截图的格式（只支持 PNG 和 JPEG 图片）：{0}")]
+    #[error("无法读取这张截图：图片已损坏，或不是 PNG、JPEG 图片：{0}")]
     Format(String),
     /// Larger than the bound we accept (a decoded image this large could exhaust memory).
     #[error("截图太大（{width}×{height} 像素，{bytes} 字节），最多 {max_pixels} 像素、{max_bytes} 字节，请裁小后再试")]

@@ -77,7 +77,7 @@ impl Engine {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| OcrError::Engine(e.to_string()))?;
+            .map_err(|e| OcrError::Engine(io_reason(&e)))?;
         let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
@@ -107,7 +107,7 @@ impl Engine {
                     return Err(OcrError::Timeout(limit.as_secs()));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(OcrError::Engine(e.to_string())),
+                Err(e) => return Err(OcrError::Engine(io_reason(&e))),
             }
         };
         let _ = writer.join();
@@ -170,18 +170,29 @@ pub fn parse_tsv(tsv: &str) -> Result<Vec<Word>, OcrError> {
     Ok(out)
 }
 
+/// The reason a file could not be read, in the borrower's language (the system's own message
+/// is English).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        std::io::ErrorKind::IsADirectory => "这是一个文件夹，不是图片".into(),
+        _ => "读取失败".into(),
+    }
+}
+
 /// Read and decode the file with the size bounds, before any pixel is decoded.
 pub(crate) fn load_rgb(path: &Path) -> Result<(Vec<u8>, u32, u32), OcrError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| OcrError::Read { path: shown.clone(), reason: e.to_string() })?;
+    let meta = std::fs::metadata(path).map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?;
     let reader = image::ImageReader::open(path)
-        .map_err(|e| OcrError::Read { path: shown.clone(), reason: e.to_string() })?
+        .map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?
         .with_guessed_format()
-        .map_err(|e| OcrError::Read { path: shown.clone(), reason: e.to_string() })?;
+        .map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?;
     if !matches!(reader.format(), Some(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
         return Err(OcrError::Format(shown));
     }
-    let (width, height) = reader.into_dimensions().map_err(|e| OcrError::Format(format!("{shown}：{e}")))?;
+    let (width, height) = reader.into_dimensions().map_err(|_| OcrError::Format(shown.clone()))?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS || meta.len() > MAX_BYTES {
         return Err(OcrError::TooLarge {
             width,
@@ -193,9 +204,9 @@ pub(crate) fn load_rgb(path: &Path) -> Result<(Vec<u8>, u32, u32), OcrError> {
     }
     let img = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
-        .map_err(|e| OcrError::Read { path: shown.clone(), reason: e.to_string() })?
+        .map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?
         .decode()
-        .map_err(|e| OcrError::Format(format!("{shown}：{e}")))?;
+        .map_err(|_| OcrError::Format(shown.clone()))?;
     let rgb = img.to_rgb8();
     Ok((rgb.into_raw(), width, height))
 }
