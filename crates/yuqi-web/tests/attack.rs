@@ -175,15 +175,7 @@ async fn a_long_file_name_is_kept_as_data_and_nothing_is_left_in_tmp() {
     // 80 Chinese characters: 240 bytes of name, more than a file system allows in a path part.
     let name = format!("{}.jpg", "催收短信截图".repeat(14));
     let (ct, body) = multipart(Some(&token), &name, b"\xff\xd8\xff\xe0 not really a jpeg, kept whole");
-    let r = send(
-        &app,
-        post(&format!("/api/v1/cases/{id}/evidence"))
-            .header("x-csrf-token", &token)
-            .header(header::CONTENT_TYPE, &ct)
-            .body(Body::from(body))
-            .expect("req"),
-    )
-    .await;
+    let r = upload(&app, &id, &token, (ct, body)).await;
     assert!(r.status.is_success(), "{} {}", r.status, r.text());
     assert!(tmp_files(&app).is_empty(), "left behind: {:?}", tmp_files(&app));
     // The store lists it under the phone's name, without the server's temporary token.
@@ -203,29 +195,13 @@ async fn a_refused_or_broken_upload_leaves_nothing_behind() {
     let token = csrf(&app, None).await;
     // Too big: the body stops half-way through the spooling.
     let (ct, body) = multipart(Some(&token), "big.bin", &vec![b'x'; 200 * 1024]);
-    let r = send(
-        &app,
-        post(&format!("/api/v1/cases/{id}/evidence"))
-            .header("x-csrf-token", &token)
-            .header(header::CONTENT_TYPE, &ct)
-            .body(Body::from(body))
-            .expect("req"),
-    )
-    .await;
+    let r = upload(&app, &id, &token, (ct, body)).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert!(tmp_files(&app).is_empty(), "left behind: {:?}", tmp_files(&app));
     // A body cut off before its end.
     let (ct, mut body) = multipart(Some(&token), "cut.txt", &vec![b'y'; 10 * 1024]);
     body.truncate(body.len() - 40);
-    let r = send(
-        &app,
-        post(&format!("/api/v1/cases/{id}/evidence"))
-            .header("x-csrf-token", &token)
-            .header(header::CONTENT_TYPE, &ct)
-            .body(Body::from(body))
-            .expect("req"),
-    )
-    .await;
+    let r = upload(&app, &id, &token, (ct, body)).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert!(tmp_files(&app).is_empty(), "left behind: {:?}", tmp_files(&app));
 }
@@ -269,16 +245,7 @@ async fn several_uploads_to_one_case_at_once_all_arrive() {
         let (app, id, token) = (app.clone(), id.clone(), token.clone());
         tasks.push(tokio::spawn(async move {
             let bytes: Vec<u8> = (0..16 << 20).map(|j: u32| (j.wrapping_mul(2_654_435_761) >> 13) as u8 ^ i).collect();
-            let (ct, body) = multipart(Some(&token), &format!("录音{i}.m4a"), &bytes);
-            send(
-                &app,
-                post(&format!("/api/v1/cases/{id}/evidence"))
-                    .header("x-csrf-token", &token)
-                    .header(header::CONTENT_TYPE, &ct)
-                    .body(Body::from(body))
-                    .expect("req"),
-            )
-            .await
+            upload(&app, &id, &token, multipart(Some(&token), &format!("录音{i}.m4a"), &bytes)).await
         }));
     }
     for t in tasks {

@@ -81,15 +81,7 @@ async fn uploads_are_size_limited() {
     let id = new_demo_case(&app).await;
     let token = csrf(&app, None).await;
     let (ct, body) = multipart(Some(&token), "big.bin", &vec![b'x'; 200 * 1024]);
-    let r = send(
-        &app,
-        post(&format!("/api/v1/cases/{id}/evidence"))
-            .header("x-csrf-token", &token)
-            .header(header::CONTENT_TYPE, &ct)
-            .body(Body::from(body))
-            .expect("req"),
-    )
-    .await;
+    let r = upload(&app, &id, &token, (ct, body)).await;
     assert!(r.status == StatusCode::PAYLOAD_TOO_LARGE || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.status);
     let status =
         send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json();

@@ -188,6 +188,19 @@ pub(crate) fn multipart(token: Option<&str>, name: &str, bytes: &[u8]) -> (Strin
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// A multipart body (from [`multipart`]) posted to the case's evidence API with the CSRF header.
+pub(crate) async fn upload(app: &App, id: &str, token: &str, (ct, body): (String, Vec<u8>)) -> Res {
+    send(
+        app,
+        post(&format!("/api/v1/cases/{id}/evidence"))
+            .header("x-csrf-token", token)
+            .header(header::CONTENT_TYPE, &ct)
+            .body(Body::from(body))
+            .expect("req"),
+    )
+    .await
+}
+
 pub(crate) async fn login(app: &App, name: &str, password: &str) -> Res {
     let page = send(app, get("/login").body(Body::empty()).expect("req")).await;
     let token = page.cookie("yq_login_csrf").expect("login csrf cookie");
