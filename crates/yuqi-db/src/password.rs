@@ -95,19 +95,10 @@ async fn with_area<T: Send + 'static>(
 pub(crate) async fn hash(password: &str) -> Result<String, DbError> {
     let password = password.to_owned();
     with_area(Lane::Open, move |area| {
-        let argon = Argon2::default();
         let salt = argon2::password_hash::phc::Salt::generate();
         let params = Params::default();
         let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
-        fill(area, params.block_count());
-        argon
-            .hash_password_into_with_memory(
-                password.as_bytes(),
-                salt.as_ref(),
-                &mut out,
-                &mut area[..params.block_count()],
-            )
-            .map_err(|e| DbError::PasswordHash(e.to_string()))?;
+        derive(area, Algorithm::default(), Version::default(), params.clone(), password.as_bytes(), &salt, &mut out)?;
         let phc = PasswordHash {
             algorithm: Algorithm::default().ident(),
             version: Some(Version::default().into()),
@@ -132,11 +123,24 @@ fn corrupt(e: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(format!("密码哈希无法解析（{e}）"))
 }
 
-/// Makes the area at least `blocks` long (once per worker: afterwards it is reused).
-fn fill(area: &mut Vec<Block>, blocks: usize) {
+/// argon2 of `password` and `salt` into `out`, in the reused `area` (grown once per worker to
+/// what `params` needs, afterwards reused).
+fn derive(
+    area: &mut Vec<Block>,
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), DbError> {
+    let blocks = params.block_count();
     if area.len() < blocks {
         area.resize(blocks, Block::new());
     }
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password, salt, out, &mut area[..blocks])
+        .map_err(|e| DbError::PasswordHash(e.to_string()))
 }
 
 fn verify_in(area: &mut Vec<Block>, password: &[u8], stored: &str) -> Result<bool, DbError> {
@@ -150,12 +154,8 @@ fn verify_in(area: &mut Vec<Block>, password: &[u8], stored: &str) -> Result<boo
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return Err(corrupt("缺少盐或哈希值"));
     };
-    let blocks = params.block_count();
-    fill(area, blocks);
     let mut out = vec![0u8; expected.len()];
-    Argon2::new(algorithm, version, params)
-        .hash_password_into_with_memory(password, salt.as_ref(), &mut out, &mut area[..blocks])
-        .map_err(|e| DbError::PasswordHash(e.to_string()))?;
+    derive(area, algorithm, version, params, password, &salt, &mut out)?;
     // `Output` compares in constant time.
     Ok(Output::new(&out).map_err(corrupt)? == expected)
 }

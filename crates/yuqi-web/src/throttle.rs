@@ -71,6 +71,16 @@ pub(crate) struct Throttle {
     devices: Mutex<HashMap<String, Device>>,
 }
 
+/// Keeps the newer half of `map` by the time `at` gives each value: what a full table gives up
+/// rather than grow.
+fn drop_older_half<V>(map: &mut HashMap<String, V>, at: impl Fn(&V) -> i64) {
+    let mut times: Vec<i64> = map.values().map(&at).collect();
+    times.sort_unstable();
+    if let Some(&cut) = times.get(times.len() / 2) {
+        map.retain(|_, v| at(v) > cut);
+    }
+}
+
 fn account(name: &str) -> String {
     name.trim().to_lowercase()
 }
@@ -107,10 +117,7 @@ impl Throttle {
             records.retain(|_, r| now - r.last < FORGET_AFTER && r.until() > now);
             if records.len() + keys.len() > MAX_KEYS {
                 // Still full of live waits: drop the older half rather than grow.
-                let mut lasts: Vec<i64> = records.values().map(|r| r.last).collect();
-                lasts.sort_unstable();
-                let cut = lasts[lasts.len() / 2];
-                records.retain(|_, r| r.last > cut);
+                drop_older_half(&mut records, |r| r.last);
             }
         }
         for (k, free) in keys {
@@ -141,10 +148,7 @@ impl Throttle {
         if devices.len() >= MAX_DEVICES && !devices.contains_key(token) {
             devices.retain(|_, d| now - d.last_used < DEVICE_TTL);
             if devices.len() >= MAX_DEVICES {
-                let mut used: Vec<i64> = devices.values().map(|d| d.last_used).collect();
-                used.sort_unstable();
-                let cut = used[used.len() / 2];
-                devices.retain(|_, d| d.last_used > cut);
+                drop_older_half(&mut devices, |d| d.last_used);
             }
         }
         devices.insert(token.to_string(), Device { account: account(name), failures: 0, last_used: now });

@@ -119,8 +119,13 @@ pub(crate) async fn import_upload(
     })
 }
 
+/// The multipart reader's own text is English; the page says what happened in Chinese.
 fn upload_failed(e: axum::extract::multipart::MultipartError) -> WebError {
-    WebError::BadRequest(format!("上传失败（文件太大或连接中断），证据库没有任何改动：{}", e.body_text()))
+    WebError::BadRequest(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        "上传失败：文件太大，证据库没有任何改动。".to_string()
+    } else {
+        "上传失败（连接中断或上传的内容不完整），证据库没有任何改动。请再上传一次。".to_string()
+    })
 }
 
 /// A file under `data/tmp/` with a random name, removed when dropped: an upload that fails at
@@ -159,7 +164,7 @@ pub(crate) async fn import_file(
     let _turn = lock.lock().await;
     state
         .cpu(move || -> Result<yuqi_store::ImportReport, WebError> {
-            let mut st = if dir.join("evidence.sqlite").exists() {
+            let mut st = if dir.join(yuqi_store::DB_FILE).exists() {
                 yuqi_store::Store::open(&dir, None)
             } else {
                 std::fs::create_dir_all(&dir)?;
@@ -230,7 +235,7 @@ pub(crate) async fn verify_evidence(
     let dir = state.evidence_dir(&rec.id);
     let (msg, good) = state
         .cpu(move || {
-            if !dir.join("evidence.sqlite").exists() {
+            if !dir.join(yuqi_store::DB_FILE).exists() {
                 return ("证据库还是空的。".to_string(), true);
             }
             // A store that does not open or read is a finding, not an error (Store::verify_dir).
