@@ -9,7 +9,7 @@ pub mod paste;
 pub mod sbr;
 pub mod textfmt;
 
-use std::io::BufRead;
+use std::io::{BufRead, Read, Seek};
 
 use chrono::FixedOffset;
 
@@ -67,6 +67,12 @@ impl Format {
             "pasted-text" => Format::PastedText,
             _ => return None,
         })
+    }
+
+    /// Formats that cannot be read front to back (a zip, whose directory is at its end): the
+    /// store keeps the whole file first and then reads it again through [`import_seekable`].
+    pub fn needs_seek(&self) -> bool {
+        false
     }
 
     pub const NAMES: &'static [&'static str] = &[
@@ -311,4 +317,17 @@ pub fn import<R: BufRead>(
         Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
     }
     Ok(ctx.summary)
+}
+
+/// Imports one export that must be read at any offset ([`Format::needs_seek`]); other formats
+/// are read front to back as by [`import`]. A record read from inside a container is not a
+/// byte range of the stored file: such importers set `Item::slice` to false (the record's bytes
+/// are then kept as a blob) and give positions inside the container's member.
+pub fn import_seekable<R: Read + Seek>(
+    format: &Format,
+    input: R,
+    opts: &Options,
+    sink: &mut dyn FnMut(Item) -> Result<(), String>,
+) -> Result<Summary, ImportError> {
+    import(format, std::io::BufReader::with_capacity(256 * 1024, input), opts, sink)
 }

@@ -186,23 +186,31 @@ impl Store {
             let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
                 let mut reader = ChunkSender { inner: file, sender: sender.clone(), buf: Vec::with_capacity(CHUNK) };
-                let summary = if *format_ref == Format::File {
+                let analyzer = Analyzer::shared();
+                let mut scratch = Scratch::default();
+                let records = sender.clone();
+                let mut sink = |item: Item| -> Result<(), String> {
+                    let p = prepare(item, name_ref, recorded_ref, src, cipher, analyzer, &mut scratch)
+                        .map_err(|e| e.to_string())?;
+                    records.send(Msg::Item(Box::new(p))).map_err(|_| "写入线程已停止".to_string())
+                };
+                let imported = if *format_ref == Format::File {
                     None
+                } else if format_ref.needs_seek() {
+                    // A container (a zip, its directory at the end) is kept whole first, then
+                    // read again from a second handle. What is parsed is what was hashed unless
+                    // the file changes during the import; verify would then report the record.
+                    std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_err(path))?;
+                    reader.flush_chunk().map_err(io_err(path))?;
+                    let again = File::open(path).map_err(io_err(path))?;
+                    Some(import::import_seekable(format_ref, again, &iopts, &mut sink))
                 } else {
-                    let analyzer = Analyzer::shared();
-                    let mut scratch = Scratch::default();
-                    let mut sink = |item: Item| -> Result<(), String> {
-                        let p = prepare(item, name_ref, recorded_ref, src, cipher, analyzer, &mut scratch)
-                            .map_err(|e| e.to_string())?;
-                        sender.send(Msg::Item(Box::new(p))).map_err(|_| "写入线程已停止".to_string())
-                    };
-                    let r = import::import(
-                        format_ref,
-                        BufReader::with_capacity(256 * 1024, &mut reader),
-                        &iopts,
-                        &mut sink,
-                    );
-                    Some(r.map_err(|error| StoreError::Import { file: name_ref.clone(), error })?)
+                    let input = BufReader::with_capacity(256 * 1024, &mut reader);
+                    Some(import::import(format_ref, input, &iopts, &mut sink))
+                };
+                let summary = match imported {
+                    None => None,
+                    Some(r) => Some(r.map_err(|error| StoreError::Import { file: name_ref.clone(), error })?),
                 };
                 // The parser may stop before the end (trailing bytes): the whole file is still kept.
                 std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_err(path))?;
