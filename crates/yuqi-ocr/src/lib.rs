@@ -14,6 +14,7 @@ pub mod tesseract;
 use std::path::Path;
 
 pub use error::OcrError;
+pub use tesseract::dimensions;
 pub use layout::{Day, Direction, LayoutError, Message, Rect, Stamp, Word, parse_stamp};
 
 /// What a screenshot says.

@@ -181,10 +181,10 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Read and decode the file with the size bounds, before any pixel is decoded.
-pub(crate) fn load_rgb(path: &Path) -> Result<(Vec<u8>, u32, u32), OcrError> {
+/// The pixel size of a PNG or JPEG, read from its header only (to decide whether an image is
+/// shaped like a phone screen before spending a second on reading it).
+pub fn dimensions(path: &Path) -> Result<(u32, u32), OcrError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?;
     let reader = image::ImageReader::open(path)
         .map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?
         .with_guessed_format()
@@ -192,7 +192,14 @@ pub(crate) fn load_rgb(path: &Path) -> Result<(Vec<u8>, u32, u32), OcrError> {
     if !matches!(reader.format(), Some(image::ImageFormat::Png | image::ImageFormat::Jpeg)) {
         return Err(OcrError::Format(shown));
     }
-    let (width, height) = reader.into_dimensions().map_err(|_| OcrError::Format(shown.clone()))?;
+    reader.into_dimensions().map_err(|_| OcrError::Format(shown))
+}
+
+/// Read and decode the file with the size bounds, before any pixel is decoded.
+pub(crate) fn load_rgb(path: &Path) -> Result<(Vec<u8>, u32, u32), OcrError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| OcrError::Read { path: shown.clone(), reason: io_reason(&e) })?;
+    let (width, height) = dimensions(path)?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS || meta.len() > MAX_BYTES {
         return Err(OcrError::TooLarge {
             width,
