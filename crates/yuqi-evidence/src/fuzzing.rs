@@ -24,6 +24,8 @@ pub fn formats() -> Vec<Format> {
             channel: "sms".into(),
         }),
         Format::PastedText,
+        Format::WeChatMsgJson,
+        Format::WeChatMsgHtml,
     ]
 }
 

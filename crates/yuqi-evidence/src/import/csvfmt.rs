@@ -433,14 +433,20 @@ fn transfer_text(xml: &str) -> String {
         let v = xml[start..end].trim();
         Some(v.strip_prefix("<![CDATA[").and_then(|v| v.strip_suffix("]]>")).unwrap_or(v).to_string())
     };
-    let state = match tag("paysubtype").as_deref() {
+    transfer_line(tag("paysubtype").as_deref(), &tag("feedesc").unwrap_or_default(), tag("pay_memo").as_deref())
+}
+
+/// A transfer as readable text from its state (`paysubtype`), amount string and memo; shared by
+/// every WeChat importer so the analyzer and the ledger see one rendering.
+pub(crate) fn transfer_line(paysubtype: Option<&str>, feedesc: &str, memo: Option<&str>) -> String {
+    let state = match paysubtype {
         Some("1" | "7") => "发起转账",
         Some("3" | "5") => "已收款",
         Some("4") => "已退还",
         _ => "转账",
     };
-    let mut t = format!("【{state}】{}", tag("feedesc").unwrap_or_default());
-    if let Some(memo) = tag("pay_memo").filter(|m| !m.is_empty()) {
+    let mut t = format!("【{state}】{feedesc}");
+    if let Some(memo) = memo.filter(|m| !m.is_empty()) {
         t.push_str(&format!(" 备注：{memo}"));
     }
     t

@@ -4,10 +4,12 @@
 //! docs/import-formats.md.
 
 pub mod csvfmt;
+mod jsonarray;
 pub mod media;
 pub mod paste;
 pub mod sbr;
 pub mod textfmt;
+pub mod wechatmsg;
 
 use std::io::{BufRead, Read, Seek};
 
@@ -30,6 +32,10 @@ pub enum Format {
     WeChatTxt,
     /// An imessage-exporter TXT export.
     IMessageTxt,
+    /// 留痕/WeChatMsg (WeChat 4.x) `<聊天名>.html.json`: a JSON array of message objects.
+    WeChatMsgJson,
+    /// 留痕/WeChatMsg (WeChat 4.x) `<聊天名>.html`: the same array embedded in the page.
+    WeChatMsgHtml,
     /// Any CSV of messages, with the user's column mapping.
     GenericCsv(csvfmt::ColumnMap),
     /// A plain file (image, recording, PDF, other): stored whole with its metadata.
@@ -48,6 +54,7 @@ impl Format {
             Format::WeChatCsv => "微信聊天记录 CSV（留痕/WeChatMsg、PyWxDump）",
             Format::WeChatTxt => "微信聊天记录 TXT（留痕/WeChatMsg）",
             Format::IMessageTxt => "iPhone 信息导出 TXT（imessage-exporter）",
+            Format::WeChatMsgJson | Format::WeChatMsgHtml => "微信聊天记录（留痕导出的网页/JSON）",
             Format::GenericCsv(_) => "通用 CSV（按列映射）",
             Format::File => "普通文件（图片、录音、PDF 等）",
             Format::PastedText => "粘贴的短信或聊天文字",
@@ -63,6 +70,8 @@ impl Format {
             "wechat-csv" => Format::WeChatCsv,
             "wechat-txt" => Format::WeChatTxt,
             "imessage-txt" => Format::IMessageTxt,
+            "wechatmsg-json" => Format::WeChatMsgJson,
+            "wechatmsg-html" => Format::WeChatMsgHtml,
             "file" => Format::File,
             "pasted-text" => Format::PastedText,
             _ => return None,
@@ -82,6 +91,8 @@ impl Format {
         "wechat-csv",
         "wechat-txt",
         "imessage-txt",
+        "wechatmsg-json",
+        "wechatmsg-html",
         "generic-csv",
         "file",
         "pasted-text",
@@ -118,6 +129,12 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
             return Some(Format::WeChatTxt);
         }
         return None;
+    }
+    if lower.ends_with(".json") && wechatmsg::looks_like_json(text) {
+        return Some(Format::WeChatMsgJson);
+    }
+    if (lower.ends_with(".html") || lower.ends_with(".htm")) && wechatmsg::looks_like_html(text) {
+        return Some(Format::WeChatMsgHtml);
     }
     if lower.ends_with(".xml") || lower.ends_with(".json") {
         return None;
@@ -203,11 +220,15 @@ pub struct Options {
     /// The conversation, when the export names it only in its file name (留痕 writes one file
     /// per chat, `<备注名>_utf8.csv` / `<备注名>.txt`).
     pub conversation: Option<String>,
+    /// The folder an export sits in, when its media files are beside it (a 留痕 export imported
+    /// from disk): referenced files are looked up, hashed and recorded there. `None` for an
+    /// upload, whose neighbours are not the user's.
+    pub media_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new(), conversation: None }
+        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new(), conversation: None, media_dir: None }
     }
 }
 
@@ -314,6 +335,13 @@ pub fn import<R: BufRead>(
         Format::WeChatTxt => textfmt::import_wechat_txt(input, opts, &mut ctx)?,
         Format::IMessageTxt => textfmt::import_imessage(input, opts, &mut ctx)?,
         Format::PastedText => paste::import_pasted(input, opts, &mut ctx)?,
+        Format::WeChatMsgJson | Format::WeChatMsgHtml => {
+            let layout =
+                if *format == Format::WeChatMsgHtml { wechatmsg::Layout::Html } else { wechatmsg::Layout::Json };
+            let mut folder = opts.media_dir.as_deref().and_then(|d| wechatmsg::FolderMedia::new(d).ok());
+            let media = folder.as_mut().map(|f| f as &mut dyn wechatmsg::MediaSource);
+            wechatmsg::import(input, layout, opts, &mut ctx, media, true)?
+        }
         Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
     }
     Ok(ctx.summary)

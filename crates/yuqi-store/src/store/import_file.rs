@@ -182,6 +182,7 @@ impl Store {
                 zone: opts.zone,
                 my_names: opts.my_names.clone(),
                 conversation: import::conversation_from_file_name(&name),
+                media_dir: None,
             };
             let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
