@@ -7,6 +7,7 @@
 //! * [`digest`] — SHA-256 and SM3 (SF/T 0076-2020 practice) of every item.
 //! * [`chain`] — the hash-chained log entry: its canonical bytes and hash.
 //! * [`package`] — the evidence package (zip): writing it and checking it.
+//! * [`screenshot`] — what a screenshot's file name says (when, which app).
 //! * [`propose`] — collector messages turned into proposed timeline events for the user to
 //!   confirm.
 //!
@@ -21,6 +22,7 @@ pub mod item;
 pub mod package;
 pub mod phone;
 pub mod propose;
+pub mod screenshot;
 mod xmltext;
 
 pub use digest::Digests;

@@ -19,5 +19,5 @@ mod store;
 pub use crypt::CryptError;
 pub use store::{
     Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, IndexPdf,
-    ListedItem, Problem, Store, StoreError, VerifyReport, delete_case,
+    ListedItem, MachineRead, Problem, ScreenshotReport, Store, StoreError, VerifyReport, delete_case,
 };

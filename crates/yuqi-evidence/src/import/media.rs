@@ -54,7 +54,16 @@ pub fn probe<R: Read + Seek>(name: &str, mut r: R) -> MediaInfo {
         info.notes.push(format!("元数据读取不完整：{e}"));
     }
     if info.captured_at.is_none() && info.mime.starts_with("image/") {
-        info.notes.push("图片中没有拍摄时间（EXIF）：截图通常没有，需另行说明时间".into());
+        // Screenshots carry no EXIF; phones name them by the moment they were taken.
+        match crate::screenshot::hints(name).taken {
+            Some(t) => {
+                info.captured_at = Some(t.format("%Y-%m-%dT%H:%M:%S").to_string());
+                info.notes.push(
+                    "图片中没有拍摄时间（EXIF），时间取自文件名（手机截图按截屏时刻命名），文件改过名则不可靠".into(),
+                );
+            }
+            None => info.notes.push("图片中没有拍摄时间（EXIF）：截图通常没有，需另行说明时间".into()),
+        }
     }
     info
 }

@@ -14,6 +14,7 @@ use yuqi_evidence::import::{self, Format, ImportError, OnBad, Options, Summary, 
 use yuqi_evidence::item::Item;
 use yuqi_evidence::package::ChainHead;
 
+use super::screenshot::{self, ScreenshotReport};
 use super::{
     CHUNK, ItemAt, Location, Metadata, Store, StoreError, append, hash_file, insert_blob, insert_entry, io_err,
     last_entry_in, now, text_codes,
@@ -27,12 +28,15 @@ pub struct ImportOptions {
     pub on_bad: OnBad,
     pub zone: FixedOffset,
     pub my_names: Vec<String>,
+    /// Read the text of images shaped like phone screens (OCR) and store the messages found,
+    /// marked machine-read, after the image.
+    pub read_screenshots: bool,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         let o = Options::default();
-        ImportOptions { format: None, on_bad: o.on_bad, zone: o.zone, my_names: o.my_names }
+        ImportOptions { format: None, on_bad: o.on_bad, zone: o.zone, my_names: o.my_names, read_screenshots: true }
     }
 }
 
@@ -60,6 +64,8 @@ pub struct ImportReport {
     /// notary), it later proves that nothing before it was changed or removed.
     pub chain_head: Option<ChainHead>,
     pub summary: Summary,
+    /// For an image shaped like a phone screen: what reading it gave.
+    pub screenshot: Option<ScreenshotReport>,
 }
 
 impl ImportReport {
@@ -79,6 +85,7 @@ impl ImportReport {
             last_seq: None,
             chain_head: None,
             summary: Summary::default(),
+            screenshot: None,
         }
     }
 }
@@ -252,10 +259,21 @@ impl Store {
         let mut report =
             ImportReport::already(name.clone(), &format, Digests { sha256: String::new(), sm3: String::new() }, size);
         report.already_imported = false;
+        let mut reading = None;
         let (kind, meta) = match summary {
             None => {
-                let info = media::probe(&name, File::open(path).map_err(io_err(path))?);
+                let mut info = media::probe(&name, File::open(path).map_err(io_err(path))?);
                 report.new_items = 1;
+                if opts.read_screenshots {
+                    match screenshot::read(path, &info) {
+                        Some(Ok(r)) => reading = Some(r),
+                        Some(Err(why)) => {
+                            info.notes.push(format!("没能识别截图中的文字：{why}"));
+                            report.screenshot = Some(ScreenshotReport { note: Some(why), ..Default::default() });
+                        }
+                        None => {}
+                    }
+                }
                 ("file", Metadata { media: Some(info), ..Metadata::new(&name) })
             }
             Some(summary) => {
@@ -289,6 +307,14 @@ impl Store {
         let seq = append(&at, &mut prev, kind, &name, &key, &digests, size, Location::Whole(src), &meta)?;
         report.first_seq.get_or_insert(seq);
         report.last_seq = Some(seq);
+        if let (Some(reading), Some(media)) = (&reading, &meta.media) {
+            let image = screenshot::Image { name: &name, seq, sha256: &digests.sha256, media, zone: opts.zone };
+            let read = screenshot::append_reading(&at, &mut prev, reading, &image)?;
+            report.new_items += read.messages;
+            report.flagged += read.flagged;
+            report.last_seq = prev.as_ref().map(|e| e.seq);
+            report.screenshot = Some(read);
+        }
         report.chain_head = prev.as_ref().map(|e| ChainHead { seq: e.seq, hash: e.entry_hash.clone() });
         report.sha256 = digests.sha256;
         report.sm3 = digests.sm3;

@@ -9,7 +9,7 @@ use yuqi_evidence::item::ItemKind;
 use yuqi_evidence::package::ChainHead;
 use yuqi_evidence::phone;
 
-use super::{ChunkCursor, Metadata, Store, StoreError, china_time, decode_meta};
+use super::{ChunkCursor, MachineRead, Metadata, Store, StoreError, china_time, decode_meta};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListedItem {
@@ -26,6 +26,9 @@ pub struct ListedItem {
     /// False for a message that never left the phone (draft, failed, queued).
     pub delivered: Option<bool>,
     pub sha256: String,
+    /// A message read by OCR off a screenshot: the image it came from and where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_read: Option<MachineRead>,
 }
 
 impl ListedItem {
@@ -53,6 +56,12 @@ impl ListedItem {
     /// What the item is, in Chinese: the channel for messages and calls (短信, 微信, …), else
     /// the kind of record (原始导出文件, 文件, …).
     pub fn kind_zh(&self) -> String {
+        if self.machine_read.is_some() {
+            return match self.channel.as_deref().and_then(Channel::from_code) {
+                Some(Channel::Other) | None => "截图中的消息（机器识别）".to_string(),
+                Some(c) => format!("截图中的{}（机器识别）", c.label_zh()),
+            };
+        }
         match (&self.channel, ItemKind::parse(&self.kind)) {
             (Some(c), _) => Channel::label_of(c).to_string(),
             (None, Some(k)) => k.label_zh().to_string(),
@@ -116,6 +125,7 @@ impl Store {
                 text: m.map(|m| m.text.clone()),
                 delivered: m.map(|m| m.delivered),
                 sha256,
+                machine_read: meta.extra.get("machine_read").and_then(|v| serde_json::from_value(v.clone()).ok()),
             });
             if out.len() >= limit {
                 break;

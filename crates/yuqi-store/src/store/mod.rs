@@ -24,6 +24,7 @@ mod delete;
 mod export;
 mod import_file;
 mod list;
+mod screenshot;
 mod verify;
 
 pub use confirm::Confirmation;
@@ -31,6 +32,7 @@ pub use delete::{DeletionRecord, delete_case};
 pub use export::{ExportOptions, ExportReport, IndexPdf};
 pub use import_file::{ImportOptions, ImportReport};
 pub use list::ListedItem;
+pub use screenshot::{MachineRead, ScreenshotReport};
 pub use verify::{Problem, VerifyReport};
 
 /// Export files and plain files are stored in chunks of this size.
