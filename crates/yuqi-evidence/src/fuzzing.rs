@@ -26,6 +26,8 @@ pub fn formats() -> Vec<Format> {
         Format::PastedText,
         Format::WeChatMsgJson,
         Format::WeChatMsgHtml,
+        Format::SmsIeJson,
+        Format::ImazingCsv,
     ]
 }
 

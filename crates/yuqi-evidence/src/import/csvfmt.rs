@@ -15,7 +15,7 @@ use super::{Ctx, ImportError, Options, Rejected, excerpt, message};
 use crate::item::{Direction, ImportedMessage, Item, ItemKind, Position};
 
 /// Picks the encoding and returns a reader of UTF-8 text.
-fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<Window<impl Read + use<R>>, ImportError> {
+pub(super) fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<Window<impl Read + use<R>>, ImportError> {
     let mut input = BufReader::with_capacity(64 * 1024, input);
     let head = input.fill_buf()?;
     let enc: &'static Encoding = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -49,7 +49,7 @@ fn decoded<R: BufRead>(input: R, ctx: &mut Ctx<'_>) -> Result<Window<impl Read +
 }
 
 /// Keeps the most recent decoded bytes, so a record's start can be checked (see [`position`]).
-struct Window<R> {
+pub(super) struct Window<R> {
     inner: R,
     kept: Vec<u8>,
     base: u64,
@@ -76,7 +76,7 @@ impl<R> Window<R> {
     }
 }
 
-fn reader<R: Read>(text: R) -> csv::Reader<R> {
+pub(super) fn reader<R: Read>(text: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(text)
 }
 
@@ -96,7 +96,7 @@ fn position<R>(p: &csv::Position, n: u64, window: &Window<R>) -> Position {
     Position { record: n, line: p.line() + lf, byte: p.byte() + lf + window.bom }
 }
 
-fn csv_error(e: csv::Error, n: u64) -> ImportError {
+pub(super) fn csv_error(e: csv::Error, n: u64) -> ImportError {
     let (line, byte) = e.position().map_or((0, 0), |p| (p.line(), p.byte()));
     ImportError::Syntax(Rejected {
         position: Position { record: n, line, byte },
@@ -228,16 +228,16 @@ fn call_type(s: &str) -> (Direction, String) {
 }
 
 /// A record read into an item's parts; the driver adds position, raw bytes and fields.
-struct Parsed {
-    kind: ItemKind,
-    message: ImportedMessage,
+pub(super) struct Parsed {
+    pub(super) kind: ItemKind,
+    pub(super) message: ImportedMessage,
     /// Fields beyond the record's own columns (a normalised type).
-    extra: Vec<(String, String)>,
+    pub(super) extra: Vec<(String, String)>,
 }
 
 /// Reads every record, hands it to `parse`, and emits the item or rejects the record with its
 /// position. `zone_note` says where unzoned times come from, for the warning.
-fn drive<R: Read>(
+pub(super) fn drive<R: Read>(
     mut rdr: csv::Reader<Window<R>>,
     headers: &csv::StringRecord,
     opts: &Options,
@@ -277,7 +277,7 @@ fn drive<R: Read>(
 }
 
 /// The time of a cell, or why it cannot be read.
-fn time_of(cell: &str, zone: FixedOffset) -> Result<(i64, bool), String> {
+pub(super) fn time_of(cell: &str, zone: FixedOffset) -> Result<(i64, bool), String> {
     parse_time(cell, zone).ok_or_else(|| format!("时间无法识别：“{cell}”"))
 }
 

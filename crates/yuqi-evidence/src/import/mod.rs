@@ -3,11 +3,15 @@
 //! the file. What each format looks like, and why each quirk is handled, is in
 //! docs/import-formats.md.
 
+pub mod android;
 pub mod csvfmt;
 mod jsonarray;
+pub mod imazing;
+mod jsonrec;
 pub mod media;
 pub mod paste;
 pub mod sbr;
+pub mod smsie;
 pub mod textfmt;
 pub mod wechatmsg;
 
@@ -40,6 +44,14 @@ pub enum Format {
     GenericCsv(csvfmt::ColumnMap),
     /// A plain file (image, recording, PDF, other): stored whole with its metadata.
     File,
+    /// SMS Import / Export (Android) messages zip: `messages.ndjson` and the MMS files in `data/`.
+    SmsIeZip,
+    /// SMS Import / Export JSON: a call log, old (before 2.0.0) messages, or a bare `messages.ndjson`.
+    SmsIeJson,
+    /// iMazing's CSV of iPhone messages.
+    ImazingCsv,
+    /// Android's own SMS database `mmssms.db` (SQLite): read by the store, which can open a file.
+    AndroidSmsDb,
     /// Messages copied from a phone's SMS app or WeChat and pasted as text ([`paste`]); never
     /// detected, always chosen by the user.
     PastedText,
@@ -58,6 +70,10 @@ impl Format {
             Format::GenericCsv(_) => "通用 CSV（按列映射）",
             Format::File => "普通文件（图片、录音、PDF 等）",
             Format::PastedText => "粘贴的短信或聊天文字",
+            Format::SmsIeZip => "安卓“短信导入导出”（SMS Import / Export）短信备份（ZIP）",
+            Format::SmsIeJson => "安卓“短信导入导出”（SMS Import / Export）备份（JSON，通话记录或旧版短信）",
+            Format::ImazingCsv => "iPhone 信息导出 CSV（iMazing）",
+            Format::AndroidSmsDb => "安卓手机短信数据库（mmssms.db）",
         }
     }
 
@@ -74,6 +90,10 @@ impl Format {
             "wechatmsg-html" => Format::WeChatMsgHtml,
             "file" => Format::File,
             "pasted-text" => Format::PastedText,
+            "smsie-zip" => Format::SmsIeZip,
+            "smsie-json" => Format::SmsIeJson,
+            "imazing-csv" => Format::ImazingCsv,
+            "android-db" => Format::AndroidSmsDb,
             _ => return None,
         })
     }
@@ -81,7 +101,7 @@ impl Format {
     /// Formats that cannot be read front to back (a zip, whose directory is at its end): the
     /// store keeps the whole file first and then reads it again through [`import_seekable`].
     pub fn needs_seek(&self) -> bool {
-        false
+        matches!(self, Format::SmsIeZip)
     }
 
     pub const NAMES: &'static [&'static str] = &[
@@ -96,6 +116,10 @@ impl Format {
         "generic-csv",
         "file",
         "pasted-text",
+        "smsie-zip",
+        "smsie-json",
+        "imazing-csv",
+        "android-db",
     ];
 }
 
@@ -103,6 +127,12 @@ impl Format {
 /// `None` (the caller asks the user); unknown binary is a plain [`Format::File`].
 pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
     let lower = name.to_lowercase();
+    if head.starts_with(b"SQLite format 3\0") {
+        return Some(Format::AndroidSmsDb);
+    }
+    if smsie::is_messages_zip(head) || head.starts_with(smsie::SSEF_MAGIC) {
+        return Some(Format::SmsIeZip);
+    }
     let text = head_text(&head[..head.len().min(8192)]);
     let text = text.trim_start_matches('\u{feff}');
     if text.contains("<smses") {
@@ -112,9 +142,15 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         return Some(Format::SbrCalls);
     }
     let first_line = text.lines().next().unwrap_or("").trim();
+    if smsie::looks_like_json(text) {
+        return Some(Format::SmsIeJson);
+    }
     if lower.ends_with(".csv") {
         if csvfmt::wechat_variant(first_line).is_some() {
             return Some(Format::WeChatCsv);
+        }
+        if imazing::looks_like(first_line) {
+            return Some(Format::ImazingCsv);
         }
         if csvfmt::looks_like_call_log(first_line) {
             return Some(Format::CallLogCsv);
@@ -342,6 +378,11 @@ pub fn import<R: BufRead>(
             let media = folder.as_mut().map(|f| f as &mut dyn wechatmsg::MediaSource);
             wechatmsg::import(input, layout, opts, &mut ctx, media, true)?
         }
+        Format::SmsIeJson => smsie::import_json(input, &mut ctx)?,
+        Format::ImazingCsv => imazing::import(input, opts, &mut ctx)?,
+        Format::SmsIeZip | Format::AndroidSmsDb => {
+            return Err(ImportError::Unrecognized("这种备份须整个文件保存后再读取，请通过证据库导入".into()));
+        }
         Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
     }
     Ok(ctx.summary)
@@ -357,5 +398,10 @@ pub fn import_seekable<R: Read + Seek>(
     opts: &Options,
     sink: &mut dyn FnMut(Item) -> Result<(), String>,
 ) -> Result<Summary, ImportError> {
+    if *format == Format::SmsIeZip {
+        let mut ctx = Ctx { on_bad: opts.on_bad, summary: Summary::default(), sink };
+        smsie::import_zip(input, &mut ctx)?;
+        return Ok(ctx.summary);
+    }
     import(format, std::io::BufReader::with_capacity(256 * 1024, input), opts, sink)
 }
