@@ -91,6 +91,10 @@ fn importers_keep_their_invariants_on_mutated_exports() {
         .filter(|p| std::fs::metadata(p).unwrap().len() < 200_000)
         .map(|p| std::fs::read(p).unwrap())
         .collect();
+    // Exports that are folders: their pages and JSON arrays (the `.html.json` name ends in json).
+    for name in ["wechatmsg/王经理.html", "wechatmsg/王经理.html.json"] {
+        seeds.push(std::fs::read(dir.join(name)).unwrap());
+    }
     seeds.sort();
     assert!(seeds.len() >= 10, "fixtures missing");
     let iters: usize = std::env::var("YUQI_FUZZ_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(400);

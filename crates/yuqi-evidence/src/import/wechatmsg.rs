@@ -137,7 +137,7 @@ pub(crate) fn import<R: BufRead>(
                 return Err(ImportError::Syntax(Rejected { position, reason, excerpt: String::new() }));
             }
         };
-        match item_of(&el, layout, chat.as_deref(), ctx, media.as_mut().map(|m| &mut **m), slice) {
+        match item_of(&el, layout, chat.as_deref(), ctx, media.as_deref_mut(), slice) {
             Ok(item) => ctx.emit(item)?,
             Err(reason) => ctx.reject(Rejected { position: el.position, reason, excerpt: excerpt(&el.bytes) })?,
         }
@@ -287,13 +287,8 @@ fn render(t: i64, obj: &Map<String, Value>, depth: usize) -> String {
     match t {
         ty::TEXT | ty::TEXT2 | ty::SYSTEM | ty::PAT => s("text"),
         ty::IMAGE => "【图片】".into(),
-        ty::VOICE => {
-            let mut t = "【语音】".to_string();
-            if let Some(d) = int_of(obj.get("duration")).filter(|d| *d > 0) {
-                t.push_str(&format!("{d}秒"));
-            }
-            join(&t, &[s("voice_to_text")])
-        }
+        // The duration's unit is not documented by the tool: it stays in the record only.
+        ty::VOICE => join("【语音】", &[s("voice_to_text")]),
         ty::VIDEO => "【视频】".into(),
         ty::EMOJI => format!("【表情包】{}", s("desc")).trim_end().to_string(),
         ty::FILE => format!("【文件】{}", s("file_name")).trim_end().to_string(),
@@ -361,7 +356,7 @@ fn resolve(
     let clean = match mediaref::clean_path(path) {
         Ok(Some(clean)) => clean,
         Ok(None) => return,
-        Err(()) => {
+        Err(mediaref::LeavesFolder) => {
             ctx.warn(format!("{at}：引用的{label}路径 {path} 指向导出文件夹之外，已拒绝读取"));
             return;
         }

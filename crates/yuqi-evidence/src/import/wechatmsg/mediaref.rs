@@ -24,25 +24,29 @@ pub trait MediaSource {
     fn find(&mut self, rel: &str) -> Found;
 }
 
+/// A referenced path that would lead out of the export folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeavesFolder;
+
 /// A referenced path made relative to the export folder: `./image/a` → `image/a`, backslashes
 /// read as separators. `Ok(None)` for an empty path or a web address (emoji, covers: nothing to
 /// keep); `Err` for a path that would leave the folder (absolute, a drive, `..`).
-pub fn clean_path(raw: &str) -> Result<Option<String>, ()> {
+pub fn clean_path(raw: &str) -> Result<Option<String>, LeavesFolder> {
     let p = raw.trim();
     if p.is_empty() || p.starts_with("http://") || p.starts_with("https://") {
         return Ok(None);
     }
     let p = p.replace('\\', "/");
     if p.starts_with('/') {
-        return Err(());
+        return Err(LeavesFolder);
     }
     let mut parts = Vec::new();
     for c in p.split('/') {
         match c {
             "" | "." => {}
-            ".." => return Err(()),
+            ".." => return Err(LeavesFolder),
             // A drive (`C:`) or any scheme (`file:`): not a path inside the folder.
-            c if c.contains(':') => return Err(()),
+            c if c.contains(':') => return Err(LeavesFolder),
             c => parts.push(c),
         }
     }
@@ -107,7 +111,7 @@ impl MediaSource for FolderMedia {
             Ok(path) => path,
             Err(found) => return found,
         };
-        match std::fs::File::open(&path).and_then(|f| sha256_of(f)) {
+        match std::fs::File::open(&path).and_then(sha256_of) {
             Ok((size, sha256)) => Found::File { size, sha256 },
             Err(_) => Found::Missing,
         }
@@ -149,7 +153,7 @@ mod tests {
         for bad in
             ["../secret", "./image/../../x", "/etc/passwd", "C:\\Users\\a.jpg", "\\\\server\\share\\a", "file:///x"]
         {
-            assert_eq!(clean_path(bad), Err(()), "{bad}");
+            assert_eq!(clean_path(bad), Err(LeavesFolder), "{bad}");
         }
     }
 }
