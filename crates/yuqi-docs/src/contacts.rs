@@ -46,6 +46,9 @@ pub struct Contact {
     /// What it only suspects: shown apart in the inbox for the borrower to judge, never put in a
     /// letter.
     pub possible: Vec<ContactHit>,
+    /// The text was read by OCR off the screenshot that is this evidence entry: the borrower
+    /// checks it against the image, and every quotation says so.
+    pub read_from_image: Option<u64>,
 }
 
 impl Contact {
@@ -134,6 +137,7 @@ pub fn from_case(case: &Case) -> Vec<Contact> {
                 incoming: true,
                 hits,
                 possible,
+                read_from_image: None,
             });
         }
     }
@@ -186,6 +190,7 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
                 incoming: !own,
                 hits,
                 possible,
+                read_from_image: None,
             }
         })
         .collect()

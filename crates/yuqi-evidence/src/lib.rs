@@ -8,6 +8,7 @@
 //! * [`chain`] — the hash-chained log entry: its canonical bytes and hash.
 //! * [`package`] — the evidence package (zip): writing it and checking it.
 //! * [`screenshot`] — what a screenshot's file name says (when, which app).
+//! * [`sniff`] — what an unrecognised file looks like, for the refusal.
 //! * [`propose`] — collector messages turned into proposed timeline events for the user to
 //!   confirm.
 //!
@@ -23,6 +24,7 @@ pub mod package;
 pub mod phone;
 pub mod propose;
 pub mod screenshot;
+pub mod sniff;
 mod xmltext;
 
 pub use digest::Digests;

@@ -13,7 +13,9 @@ use yuqi_docs::{LetterKind, LetterOptions};
 use crate::auth::{Viewer, now, viewer};
 use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
-use crate::pages::{DocQuery, check_field, document_response, exhibit_response, import_upload, paste_text};
+use crate::pages::{
+    DocQuery, check_field, document_response, exhibit_response, import_upload, paste_text, results_line,
+};
 use crate::security::{check_csrf, csrf_header};
 use crate::state::AppState;
 
@@ -184,8 +186,10 @@ pub(crate) async fn upload_evidence(
     mp: Multipart,
 ) -> ApiResult {
     let v = viewer(&state, &headers).await?;
-    let msg = import_upload(&state, &v, &id, mp, csrf_header(&headers)).await?;
-    Ok(Json(json!({ "message": msg })).into_response())
+    let results = import_upload(&state, &v, &id, mp, csrf_header(&headers)).await?;
+    let status =
+        if results.iter().any(|r| r.result != "refused") { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(json!({ "message": results_line(&results), "files": results }))).into_response())
 }
 
 #[derive(Deserialize)]

@@ -281,6 +281,9 @@ pub(crate) fn quote(c: &Contact) -> Block {
     if let Some(to) = super::records::recipient(c) {
         head.push_str(&format!(" 发给 {to}"));
     }
+    if let Some(image) = c.read_from_image {
+        head.push_str(&format!("（文字由机器从截图中识别，以证据库第 {image} 条截图原图为准）"));
+    }
     let chars: Vec<char> = c.text.chars().collect();
     let mut spans: Vec<(usize, usize, &str)> =
         c.hits.iter().filter(|h| h.end > h.start).map(|h| (h.start, h.end.min(chars.len()), h.code)).collect();

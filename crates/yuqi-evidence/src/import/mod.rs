@@ -14,6 +14,7 @@ pub mod sbr;
 pub mod smsie;
 pub mod textfmt;
 pub mod wechatmsg;
+mod wechatzip;
 
 use std::io::{BufRead, Read, Seek};
 
@@ -40,6 +41,8 @@ pub enum Format {
     WeChatMsgJson,
     /// 留痕/WeChatMsg (WeChat 4.x) `<聊天名>.html`: the same array embedded in the page.
     WeChatMsgHtml,
+    /// A zip of a 留痕/WeChatMsg export folder: its chats and the media they reference.
+    WeChatMsgZip,
     /// Any CSV of messages, with the user's column mapping.
     GenericCsv(csvfmt::ColumnMap),
     /// A plain file (image, recording, PDF, other): stored whole with its metadata.
@@ -67,6 +70,7 @@ impl Format {
             Format::WeChatTxt => "微信聊天记录 TXT（留痕/WeChatMsg）",
             Format::IMessageTxt => "iPhone 信息导出 TXT（imessage-exporter）",
             Format::WeChatMsgJson | Format::WeChatMsgHtml => "微信聊天记录（留痕导出的网页/JSON）",
+            Format::WeChatMsgZip => "微信聊天记录（留痕导出文件夹的 ZIP 压缩包）",
             Format::GenericCsv(_) => "通用 CSV（按列映射）",
             Format::File => "普通文件（图片、录音、PDF 等）",
             Format::PastedText => "粘贴的短信或聊天文字",
@@ -88,6 +92,7 @@ impl Format {
             "imessage-txt" => Format::IMessageTxt,
             "wechatmsg-json" => Format::WeChatMsgJson,
             "wechatmsg-html" => Format::WeChatMsgHtml,
+            "wechatmsg-zip" => Format::WeChatMsgZip,
             "file" => Format::File,
             "pasted-text" => Format::PastedText,
             "smsie-zip" => Format::SmsIeZip,
@@ -101,7 +106,7 @@ impl Format {
     /// Formats that cannot be read front to back (a zip, whose directory is at its end): the
     /// store keeps the whole file first and then reads it again through [`import_seekable`].
     pub fn needs_seek(&self) -> bool {
-        matches!(self, Format::SmsIeZip)
+        matches!(self, Format::SmsIeZip | Format::WeChatMsgZip)
     }
 
     pub const NAMES: &'static [&'static str] = &[
@@ -113,6 +118,7 @@ impl Format {
         "imessage-txt",
         "wechatmsg-json",
         "wechatmsg-html",
+        "wechatmsg-zip",
         "generic-csv",
         "file",
         "pasted-text",
@@ -176,6 +182,17 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
         return None;
     }
     Some(Format::File)
+}
+
+/// [`detect`], then a look inside a zip it took for a plain file: a zip of a 留痕 export folder
+/// is read as one; any other zip stays a plain file. `file` is the whole file (read from the
+/// end, where a zip keeps its directory).
+pub fn detect_seekable<R: Read + Seek>(name: &str, head: &[u8], file: R) -> Option<Format> {
+    let found = detect(name, head);
+    if found == Some(Format::File) && head.starts_with(b"PK\x03\x04") && wechatzip::is_export(file) {
+        return Some(Format::WeChatMsgZip);
+    }
+    found
 }
 
 /// The first bytes of a file as text, in the encoding the CSV importer would choose
@@ -383,6 +400,9 @@ pub fn import<R: BufRead>(
         Format::SmsIeZip | Format::AndroidSmsDb => {
             return Err(ImportError::Unrecognized("这种备份须整个文件保存后再读取，请通过证据库导入".into()));
         }
+        Format::WeChatMsgZip => {
+            return Err(ImportError::Unrecognized("压缩包须整个文件保存后再读取，请通过证据库导入".into()));
+        }
         Format::File => return Err(ImportError::Unrecognized("普通文件请用 media::probe 读取元数据".into())),
     }
     Ok(ctx.summary)
@@ -401,6 +421,11 @@ pub fn import_seekable<R: Read + Seek>(
     if *format == Format::SmsIeZip {
         let mut ctx = Ctx { on_bad: opts.on_bad, summary: Summary::default(), sink };
         smsie::import_zip(input, &mut ctx)?;
+        return Ok(ctx.summary);
+    }
+    if *format == Format::WeChatMsgZip {
+        let mut ctx = Ctx { on_bad: opts.on_bad, summary: Summary::default(), sink };
+        wechatzip::import(input, opts, &mut ctx)?;
         return Ok(ctx.summary);
     }
     import(format, std::io::BufReader::with_capacity(256 * 1024, input), opts, sink)

@@ -136,7 +136,8 @@ impl Store {
                 import::detect(&name, &head[..n]).ok_or_else(|| StoreError::Import {
                     file: name.clone(),
                     error: ImportError::Unrecognized(format!(
-                        "无法自动识别格式，请用 --format 指定（{}）",
+                        "这是{}，不是认得的手机导出格式；可以用 --format 指定（{}）",
+                        yuqi_evidence::sniff::describe(&name, &head[..n]),
                         Format::NAMES.join("、")
                     )),
                 })?
@@ -211,7 +212,11 @@ impl Store {
                     std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_err(path))?;
                     reader.flush_chunk().map_err(io_err(path))?;
                     let again = File::open(path).map_err(io_err(path))?;
-                    Some(import::import_seekable(format_ref, again, &iopts, &mut sink))
+                    Some(if *format_ref == Format::AndroidSmsDb {
+                        super::android_db::import(path, &iopts, &mut sink)
+                    } else {
+                        import::import_seekable(format_ref, again, &iopts, &mut sink)
+                    })
                 } else {
                     let input = BufReader::with_capacity(256 * 1024, &mut reader);
                     Some(import::import(format_ref, input, &iopts, &mut sink))

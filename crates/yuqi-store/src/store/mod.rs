@@ -17,8 +17,9 @@ use yuqi_evidence::item::ImportedMessage;
 use yuqi_evidence::package::PackageError;
 
 use crate::crypt::{self, Cipher, CryptError};
-use crate::schema::{SCHEMA, SCHEMA_VERSION};
+use crate::schema::{SCHEMA, SCHEMA_VERSION, TIMESTAMP_SCHEMA};
 
+mod android_db;
 mod confirm;
 mod delete;
 mod export;

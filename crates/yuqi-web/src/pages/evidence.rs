@@ -17,9 +17,22 @@ struct EvidencePage {
     message: String,
     message_class: &'static str,
     rows: Vec<(u64, String, String, String, String, String)>,
+    /// Each uploaded file's outcome, when the page answers an upload of several.
+    results: Vec<FileResult>,
 }
 
 async fn evidence_page(state: &AppState, v: Viewer, id: &str, message: String, good: bool) -> PageResult {
+    evidence_page_with(state, v, id, message, good, Vec::new()).await
+}
+
+async fn evidence_page_with(
+    state: &AppState,
+    v: Viewer,
+    id: &str,
+    message: String,
+    good: bool,
+    results: Vec<FileResult>,
+) -> PageResult {
     let (rec, c) = computed(state, &v, id, CaseDates::default()).await?;
     let (total, head) =
         c.evidence.as_ref().map_or((0, String::new()), |e| (e.total, e.chain_head.clone().unwrap_or_default()));
@@ -51,9 +64,11 @@ async fn evidence_page(state: &AppState, v: Viewer, id: &str, message: String, g
         title: rec.title,
         total,
         head,
-        message,
+        // With several files, each one's outcome is listed instead.
+        message: if results.len() > 1 { String::new() } else { message },
         message_class: if good { "ok" } else { "error" },
         rows,
+        results: if results.len() > 1 { results } else { Vec::new() },
     })
 }
 
@@ -62,42 +77,67 @@ pub(crate) async fn evidence(State(state): State<AppState>, headers: HeaderMap, 
     evidence_page(&state, v, &id, String::new(), true).await
 }
 
-/// Imports an uploaded file into the case's evidence store (created on first use). The upload is
-/// streamed to a temporary file (never held in memory whole), named by the server — the name the
-/// phone gave it is kept as data; the store imports it in one transaction. The temporary file is
-/// removed however the request ends.
+/// What became of one uploaded file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct FileResult {
+    pub(crate) name: String,
+    /// `imported`, `duplicate` (the same file was imported before) or `refused`.
+    pub(crate) result: &'static str,
+    /// What happened, in Chinese.
+    pub(crate) message: String,
+}
+
+/// At most this many files in one upload: a phone's gallery selection, not a whole disk.
+const MAX_FILES: usize = 50;
+
+/// Imports the uploaded files into the case's evidence store (created on first use), one after
+/// another, each in its own transaction: one file refused leaves the others imported and
+/// changes nothing itself. Each upload is streamed to a temporary file (never held in memory
+/// whole), named by the server — the name the phone gave it is kept as data. The temporary
+/// files are removed however the request ends.
 pub(crate) async fn import_upload(
     state: &AppState,
     v: &Viewer,
     id: &str,
     mut mp: Multipart,
     header_csrf: Option<&str>,
-) -> Result<String, WebError> {
+) -> Result<Vec<FileResult>, WebError> {
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
     if rec.role == yuqi_db::Role::Viewer {
         return Err(WebError::Forbidden);
     }
     let mut csrf_ok = header_csrf.is_some_and(|h| check_csrf(&v.csrf, Some(h)).is_ok());
     let dir = state.evidence_dir(&rec.id);
-    let mut spooled: Option<(TempFile, String)> = None;
+    let mut results = Vec::new();
     while let Some(mut field) = mp.next_field().await.map_err(upload_failed)? {
         match field.name() {
             Some("csrf") => {
                 let t = field.text().await.map_err(upload_failed)?;
                 csrf_ok |= check_csrf(&v.csrf, Some(&t)).is_ok();
             }
-            Some("file") if spooled.is_none() => {
+            Some("file") => {
                 if !csrf_ok {
                     return Err(WebError::Csrf);
                 }
                 let name = field.file_name().map(display_name).unwrap_or_else(|| "上传的文件".into());
+                // A form with no file chosen still sends one empty, nameless part.
+                if field.file_name().is_none_or(str::is_empty) && results.is_empty() {
+                    continue;
+                }
+                if results.len() == MAX_FILES {
+                    return Err(WebError::BadRequest(format!(
+                        "一次最多上传 {MAX_FILES} 个文件。前 {MAX_FILES} 个已处理，其余请分批再传。"
+                    )));
+                }
                 let tmp = TempFile::new(&state.cfg.data_dir)?;
                 let mut out = tokio::fs::File::create(&tmp.0).await?;
                 while let Some(chunk) = field.chunk().await.map_err(upload_failed)? {
                     out.write_all(&chunk).await?;
                 }
                 out.flush().await?;
-                spooled = Some((tmp, name));
+                drop(out);
+                let r = import_file(state, dir.clone(), rec.title.clone(), tmp, name.clone(), None).await;
+                results.push(file_result(name, r)?);
             }
             _ => {}
         }
@@ -105,18 +145,54 @@ pub(crate) async fn import_upload(
     if !csrf_ok {
         return Err(WebError::Csrf);
     }
-    let Some((tmp, name)) = spooled else {
-        return Err(WebError::BadRequest("没有收到文件".into()));
+    if results.is_empty() {
+        return Err(WebError::BadRequest("没有收到文件：请先选择手机导出的文件或截图，再点“导入”。".into()));
+    }
+    Ok(results)
+}
+
+/// One file's outcome; errors that are the file's own (refused, unrecognised) become a result,
+/// the server's own failures stay errors.
+fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> Result<FileResult, WebError> {
+    let r = match r {
+        Ok(r) => r,
+        Err(WebError::BadRequest(message)) => return Ok(FileResult { name, result: "refused", message }),
+        Err(e) => return Err(e),
     };
-    let r = import_file(state, dir, rec.title.clone(), tmp, name.clone(), None).await?;
-    Ok(if r.already_imported {
-        format!("{name} 已经导入过（内容完全相同），没有新增记录。")
-    } else {
-        format!(
-            "已导入 {name}：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
-            r.new_items, r.duplicates, r.flagged
-        )
-    })
+    if r.already_imported {
+        let message = format!("{name} 已经导入过（内容完全相同），没有新增记录。");
+        return Ok(FileResult { name, result: "duplicate", message });
+    }
+    let message = match &r.screenshot {
+        Some(s) if s.messages > 0 => {
+            let mut m = format!(
+                "已导入截图 {name}：机器从截图里认出 {} 条消息，其中 {} 条发现违规迹象。这些文字标为“机器识别”，请到“催收消息”页对照截图原图核对。",
+                s.messages, s.flagged
+            );
+            if let Some(note) = &s.note {
+                m.push_str(note);
+                m.push('。');
+            }
+            m
+        }
+        Some(s) => format!(
+            "已保存截图 {name}（原图已存入证据库），但没有认出文字：{}。可以把消息文字复制后粘贴到“催收消息”页。",
+            s.note.as_deref().unwrap_or("没有读出聊天消息")
+        ),
+        None if r.format == yuqi_evidence::import::Format::File.label_zh() => {
+            format!("已保存 {name}（原样存入证据库，记下了数字指纹）。")
+        }
+        None => format!(
+            "已导入 {name}（{}）：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
+            r.format, r.new_items, r.duplicates, r.flagged
+        ),
+    };
+    Ok(FileResult { name, result: "imported", message })
+}
+
+/// The results as one line for the page's message and the API's `message`.
+pub(crate) fn results_line(results: &[FileResult]) -> String {
+    results.iter().map(|r| r.message.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// The multipart reader's own text is English; the page says what happened in Chinese.
@@ -172,18 +248,29 @@ pub(crate) async fn import_file(
             }?;
             let opts = yuqi_store::ImportOptions { format, ..Default::default() };
             let r = st.import_path_as(&file.0, &name, &opts, &mut |_, _| {});
+            let unrecognized = matches!(
+                r,
+                Err(yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. })
+            );
+            // What the file looks like, for the refusal: read before the file goes.
+            let found = unrecognized.then(|| {
+                let mut head = Vec::with_capacity(8192);
+                let _ = std::io::Read::read_to_end(
+                    &mut std::io::Read::take(std::fs::File::open(&file.0).ok()?, 8192),
+                    &mut head,
+                );
+                Some(yuqi_evidence::sniff::describe(&name, &head))
+            });
             drop(file);
-            r.map_err(|e| match e {
+            r.map_err(|e| match found.flatten() {
                 // The store's own message names the command line's --format; on the page, say what
-                // can be imported instead.
-                yuqi_store::StoreError::Import {
-                    error: yuqi_evidence::import::ImportError::Unrecognized(_), ..
-                } if !pasted => WebError::BadRequest(
-                    "导入失败，证据库没有任何改动：认不出这个文件是哪种手机导出。现在可以导入的有：短信备份（“SMS Backup & Restore”导出的文件）、\
-                     通话记录表格、微信聊天导出、录音和截图。直接复制的短信或聊天文字，请粘贴到“催收消息”页面的输入框里保存。"
-                        .to_string(),
-                ),
-                e => WebError::BadRequest(format!("导入失败，证据库没有任何改动：{e}")),
+                // was found and what can be imported instead.
+                Some(found) if !pasted => WebError::BadRequest(format!(
+                    "{name} 没有导入，证据库没有任何改动：认不出这是哪种手机导出（收到的是{found}）。现在可以导入的有：\
+                     短信备份（“SMS Backup & Restore”“短信导入导出”导出的文件）、通话记录表格、微信聊天导出（留痕的表格、文字、网页）、\
+                     iPhone 信息导出、录音和截图。直接复制的短信或聊天文字，请粘贴到“催收消息”页面的输入框里保存。"
+                )),
+                _ => WebError::BadRequest(format!("{name} 没有导入，证据库没有任何改动：{e}")),
             })
         })
         .await?
@@ -211,7 +298,14 @@ pub(crate) async fn upload_evidence(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     match import_upload(&state, &v, &id, mp, csrf_header(&headers)).await {
-        Ok(msg) => evidence_page(&state, v, &id, msg, true).await,
+        Ok(results) => {
+            let good = results.iter().any(|r| r.result != "refused");
+            let mut res = evidence_page_with(&state, v, &id, results_line(&results), good, results).await?;
+            if !good {
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            Ok(res)
+        }
         Err(WebError::Csrf) => Err(PageError(WebError::Csrf)),
         Err(WebError::NotFound) => Err(PageError(WebError::NotFound)),
         Err(WebError::Forbidden) => Err(PageError(WebError::Forbidden)),
@@ -254,4 +348,38 @@ pub(crate) async fn verify_evidence(
         })
         .await?;
     evidence_page(&state, v, &id, msg, good).await
+}
+
+/// A stored screenshot or photo, shown beside the messages read from it (the borrower checks the
+/// machine's reading against the image). Only PNG and JPEG entries are served, with their own
+/// type: nothing else in a store is ever sent to the browser as something it would run.
+pub(crate) async fn evidence_image(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, seq)): Path<(String, u64)>,
+) -> Result<Response, PageError> {
+    let v = viewer(&state, &headers).await?;
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    let dir = state.evidence_dir(&rec.id);
+    let found = state
+        .cpu(move || -> Result<Option<(&'static str, Vec<u8>)>, WebError> {
+            if !dir.join(yuqi_store::DB_FILE).exists() {
+                return Ok(None);
+            }
+            let st = yuqi_store::Store::open(&dir, None)?;
+            let Ok((entry, content)) = st.item(seq) else { return Ok(None) };
+            let meta: serde_json::Value = serde_json::from_str(&entry.metadata).unwrap_or_default();
+            let mime = match meta.pointer("/media/mime").and_then(|m| m.as_str()) {
+                Some("image/png") => "image/png",
+                Some("image/jpeg") => "image/jpeg",
+                _ => return Ok(None),
+            };
+            Ok(Some((mime, content)))
+        })
+        .await??;
+    let Some((mime, content)) = found else { return Err(PageError(WebError::NotFound)) };
+    let mut res = Response::new(Body::from(content));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    Ok(res)
 }

@@ -53,6 +53,8 @@ struct InboxItem {
     /// What the analyzer only suspects, for the borrower to judge ("可能还有…"); empty when
     /// nothing. The sure findings are marked in the quote.
     possible: String,
+    /// For a message read off a screenshot: the image's address, shown beside it.
+    image: Option<String>,
 }
 
 /// The kinds the analyzer suspects but is not sure of, in one plain sentence.
@@ -139,6 +141,7 @@ async fn inbox_with(
                 quote: yuqi_render::html::blocks(std::slice::from_ref(&block)),
                 debt_relief: is_debt_relief_offer(x.codes()),
                 possible: possible_note(x),
+                image: x.read_from_image.map(|seq| format!("/cases/{id}/evidence/{seq}/image")),
             }
         })
         .collect();

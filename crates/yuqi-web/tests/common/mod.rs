@@ -173,6 +173,11 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 }
 
 pub(crate) fn multipart(token: Option<&str>, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    multipart_files(token, &[(name, bytes)])
+}
+
+/// A multipart body with several files under `file`, as a form with `multiple` sends them.
+pub(crate) fn multipart_files(token: Option<&str>, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "yuqiboundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     if let Some(t) = token {
@@ -180,11 +185,14 @@ pub(crate) fn multipart(token: Option<&str>, name: &str, bytes: &[u8]) -> (Strin
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n").as_bytes(),
         );
     }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
