@@ -314,3 +314,85 @@ fn a_symbolic_link_out_of_the_folder_is_refused() {
     assert!(w.len() == 1 && w[0].contains("符号链接"), "{w:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn zip_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/evidence/wechatmsg.zip")
+}
+
+fn run_zip(data: &[u8], on_bad: OnBad) -> (Vec<Item>, Result<Summary, ImportError>) {
+    let mut items = Vec::new();
+    let o = Options { on_bad, ..Options::default() };
+    let r = import::import_seekable(&Format::WeChatMsgZip, Cursor::new(data), &o, &mut |i| {
+        items.push(i);
+        Ok(())
+    });
+    (items, r)
+}
+
+#[test]
+fn the_zipped_folder_is_detected_and_read_with_its_media() {
+    let data = std::fs::read(zip_path()).unwrap();
+    assert_eq!(import::detect("聊天.zip", &data[..data.len().min(8192)]), Some(Format::File));
+    assert_eq!(import::detect_seekable("聊天.zip", &data, Cursor::new(&data)), Some(Format::WeChatMsgZip));
+    assert!(Format::WeChatMsgZip.needs_seek());
+    assert_eq!(Format::parse("wechatmsg-zip"), Some(Format::WeChatMsgZip));
+
+    let (items, r) = run_zip(&data, OnBad::Refuse);
+    let s = r.unwrap();
+    let (folder, _) = run(&Format::WeChatMsgJson, &read(CHAT_JSON), &opts(CHAT_JSON, Some(&folder()), OnBad::Refuse));
+    assert_eq!(items.len(), 17);
+    for (z, f) in items.iter().zip(&folder) {
+        // Same messages, same media hashes; the records are not slices of the zip.
+        assert_eq!(z.message, f.message);
+        assert_eq!(z.attachments, f.attachments);
+        assert_eq!(z.key, f.key);
+        assert_eq!(z.position, f.position);
+        assert_eq!(z.raw, f.raw);
+        assert!(!z.slice);
+        assert_eq!(z.field("zip_member"), Some("王经理/王经理.html.json"));
+    }
+    assert_eq!(items[2].attachments[0].name.as_deref(), Some("image/2024-03/20240304_133200_701234_0.jpg"));
+    assert!(
+        s.warnings.iter().any(|w| w.contains("引用的图片 image/2024-03/20240304_134400_701234_0 不在导出文件夹里"))
+    );
+}
+
+#[test]
+fn other_zips_are_plain_files_and_broken_ones_refused() {
+    // A zip without an export, and a zip whose names leave the folder.
+    let mut buf = Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("notes.txt", o).unwrap();
+        std::io::Write::write_all(&mut z, b"hello").unwrap();
+        z.finish().unwrap();
+    }
+    let plain = buf.into_inner();
+    assert_eq!(import::detect_seekable("a.zip", &plain, Cursor::new(&plain)), Some(Format::File));
+    let (_, r) = run_zip(&plain, OnBad::Refuse);
+    assert!(matches!(r, Err(ImportError::Unrecognized(_))));
+
+    let mut buf = Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("a/王经理.html.json", o).unwrap();
+        let json = read(CHAT_JSON);
+        std::io::Write::write_all(&mut z, &json).unwrap();
+        z.start_file("a/../../image/2024-03/20240304_133200_701234_0.jpg", o).unwrap();
+        std::io::Write::write_all(&mut z, b"evil").unwrap();
+        z.finish().unwrap();
+    }
+    let (items, r) = run_zip(buf.get_ref(), OnBad::Refuse);
+    let w = r.unwrap().warnings;
+    assert_eq!(items.len(), 17);
+    assert!(items.iter().all(|i| i.attachments.is_empty()));
+    assert!(w.iter().any(|w| w.contains("会指向文件夹之外")), "{w:?}");
+
+    // Truncated: the directory at the end is gone.
+    let data = std::fs::read(zip_path()).unwrap();
+    let (items, r) = run_zip(&data[..data.len() - 30], OnBad::Skip);
+    assert!(items.is_empty());
+    assert!(matches!(r, Err(ImportError::Syntax(rej)) if rej.reason.contains("ZIP")));
+}
