@@ -8,6 +8,7 @@
 
 use yuqi_case::Channel;
 
+use super::{Ctx, ImportError, Options, Rejected, Summary};
 use crate::item::{Attachment, Direction, ImportedMessage, Item, ItemKind, Position};
 use crate::phone;
 
@@ -170,6 +171,37 @@ pub fn sms_row_item(fields: Vec<(String, String)>, position: Position) -> Result
         fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
     let raw = serde_json::to_vec(&object).map_err(|e| e.to_string())?;
     Ok(item(ItemKind::Sms, position, raw, false, fields, message, Vec::new()))
+}
+
+/// One row of a database's `sms` table: its `_id` and its columns (NULL ones left out).
+pub type SmsRow = (i64, Vec<(String, String)>);
+
+/// Imports the `sms` rows of an Android SMS database, handed over one at a time by `next_row`
+/// (the store reads the SQLite file; this side keeps the mapping and the bookkeeping every
+/// importer shares). A row's position is its order (`record`) and its `_id` (shown as the row).
+pub fn import_sms_rows(
+    opts: &Options,
+    sink: &mut dyn FnMut(Item) -> Result<(), String>,
+    next_row: &mut dyn FnMut() -> Result<Option<SmsRow>, ImportError>,
+    notes: &[String],
+) -> Result<Summary, ImportError> {
+    let mut ctx = Ctx { on_bad: opts.on_bad, summary: Summary::default(), sink };
+    ctx.summary.encoding = "SQLite".into();
+    let mut n = 0u64;
+    while let Some((id, fields)) = next_row()? {
+        n += 1;
+        let position = Position { record: n, line: id.max(0) as u64, byte: 0 };
+        let excerpt =
+            fields.iter().find(|(k, _)| k == "body").map(|(_, v)| v.chars().take(40).collect()).unwrap_or_default();
+        match sms_row_item(fields, position) {
+            Ok(item) => ctx.emit(item)?,
+            Err(reason) => ctx.reject(Rejected { position, reason, excerpt })?,
+        }
+    }
+    for note in notes {
+        ctx.warn(note.clone());
+    }
+    Ok(ctx.summary)
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ impl Format {
     /// Formats that cannot be read front to back (a zip, whose directory is at its end): the
     /// store keeps the whole file first and then reads it again through [`import_seekable`].
     pub fn needs_seek(&self) -> bool {
-        matches!(self, Format::SmsIeZip | Format::WeChatMsgZip)
+        matches!(self, Format::SmsIeZip | Format::AndroidSmsDb | Format::WeChatMsgZip)
     }
 
     pub const NAMES: &'static [&'static str] = &[
