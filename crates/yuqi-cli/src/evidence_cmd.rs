@@ -613,6 +613,18 @@ fn print_import(out: &mut impl Write, rep: &yuqi_store::ImportReport) -> Result<
         "{}（{}）：新增 {} 条记录，重复 {} 条未再保存，其中 {} 条含违规线索；原始文件已整体保存。",
         rep.file, rep.format, rep.new_items, rep.duplicates, rep.flagged
     )?;
+    if let Some(s) = &rep.screenshot {
+        if s.messages > 0 {
+            writeln!(
+                out,
+                "  截图：机器从截图里认出 {} 条消息（其中 {} 条含违规线索），已标为“机器识别”，请对照截图原图核对。",
+                s.messages, s.flagged
+            )?;
+        }
+        if let Some(note) = &s.note {
+            writeln!(out, "  截图：{note}")?;
+        }
+    }
     writeln!(out, "  SHA-256 {}", rep.sha256)?;
     writeln!(out, "  SM3     {}", rep.sm3)?;
     if rep.summary.rejected_total > 0 {
