@@ -345,7 +345,10 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 for i in &items {
-                    let text: String = i.text.as_deref().unwrap_or("").chars().take(50).collect();
+                    let mut text: String = i.text.as_deref().unwrap_or("").chars().take(50).collect();
+                    if let Some(m) = &i.machine_read {
+                        text.push_str(&format!("（机器从第 {} 条截图中识别，请对照原图）", m.image_seq));
+                    }
                     writeln!(
                         out,
                         "#{:<6} {:<6} {} {} {} {}{}",
