@@ -17,7 +17,7 @@ use yuqi_evidence::item::ImportedMessage;
 use yuqi_evidence::package::PackageError;
 
 use crate::crypt::{self, Cipher, CryptError};
-use crate::schema::{SCHEMA, SCHEMA_VERSION, TIMESTAMP_SCHEMA};
+use crate::schema::{SCHEMA, SCHEMA_VERSION};
 
 mod android_db;
 mod confirm;
