@@ -28,6 +28,7 @@ pub fn formats() -> Vec<Format> {
         Format::WeChatMsgHtml,
         Format::SmsIeJson,
         Format::ImazingCsv,
+        Format::MiuiBackup,
     ]
 }
 

@@ -375,3 +375,26 @@ fn a_zip_bomb_is_refused_before_it_is_read() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_xiaomi_backup_is_recognised_and_refused_with_what_to_do() {
+    // The header layout of MIUI's local backups (docs/import-formats.md §6.4); an invented tar.
+    let mut bak =
+        b"MIUI BACKUP\n2\ncom.android.mms \xe7\x9f\xad\xe4\xbf\xa1\n-1\n0\nANDROID BACKUP\n5\n0\nnone\n".to_vec();
+    bak.extend_from_slice(&[0u8; 1024]);
+    assert_eq!(import::detect("短信(com.android.mms).bak", &bak), Some(Format::MiuiBackup));
+    assert_eq!(Format::parse("miui-bak"), Some(Format::MiuiBackup));
+    let (items, r) = run_bytes(&Format::MiuiBackup, &bak, OnBad::Skip);
+    assert!(items.is_empty());
+    match r {
+        Err(ImportError::Unrecognized(m)) => {
+            assert!(m.contains("小米") && m.contains("短信") && m.contains("--format file"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let enc = b"MIUI BACKUP\n2\ncom.android.mms \xe7\x9f\xad\xe4\xbf\xa1\n-1\n0\nANDROID BACKUP\n5\n1\nAES-256\n00ff\n";
+    match run_bytes(&Format::MiuiBackup, enc, OnBad::Skip).1 {
+        Err(ImportError::Unrecognized(m)) => assert!(m.contains("加密"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -9,6 +9,7 @@ mod jsonarray;
 pub mod imazing;
 mod jsonrec;
 pub mod media;
+pub mod miui;
 pub mod paste;
 pub mod sbr;
 pub mod smsie;
@@ -55,6 +56,8 @@ pub enum Format {
     ImazingCsv,
     /// Android's own SMS database `mmssms.db` (SQLite): read by the store, which can open a file.
     AndroidSmsDb,
+    /// A Xiaomi MIUI local backup (`.bak`): recognised and explained, not yet read ([`miui`]).
+    MiuiBackup,
     /// Messages copied from a phone's SMS app or WeChat and pasted as text ([`paste`]); never
     /// detected, always chosen by the user.
     PastedText,
@@ -78,6 +81,7 @@ impl Format {
             Format::SmsIeJson => "安卓“短信导入导出”（SMS Import / Export）备份（JSON，通话记录或旧版短信）",
             Format::ImazingCsv => "iPhone 信息导出 CSV（iMazing）",
             Format::AndroidSmsDb => "安卓手机短信数据库（mmssms.db）",
+            Format::MiuiBackup => "小米手机本地备份（.bak）",
         }
     }
 
@@ -99,6 +103,7 @@ impl Format {
             "smsie-json" => Format::SmsIeJson,
             "imazing-csv" => Format::ImazingCsv,
             "android-db" => Format::AndroidSmsDb,
+            "miui-bak" => Format::MiuiBackup,
             _ => return None,
         })
     }
@@ -126,6 +131,7 @@ impl Format {
         "smsie-json",
         "imazing-csv",
         "android-db",
+        "miui-bak",
     ];
 }
 
@@ -133,6 +139,9 @@ impl Format {
 /// `None` (the caller asks the user); unknown binary is a plain [`Format::File`].
 pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
     let lower = name.to_lowercase();
+    if head.starts_with(miui::MAGIC) {
+        return Some(Format::MiuiBackup);
+    }
     if head.starts_with(b"SQLite format 3\0") {
         return Some(Format::AndroidSmsDb);
     }
@@ -396,6 +405,11 @@ pub fn import<R: BufRead>(
             wechatmsg::import(input, layout, opts, &mut ctx, media, true)?
         }
         Format::SmsIeJson => smsie::import_json(input, &mut ctx)?,
+        Format::MiuiBackup => {
+            let mut head = Vec::new();
+            input.take(4096).read_to_end(&mut head)?;
+            return Err(ImportError::Unrecognized(miui::refusal(&head)));
+        }
         Format::ImazingCsv => imazing::import(input, opts, &mut ctx)?,
         Format::SmsIeZip | Format::AndroidSmsDb => {
             return Err(ImportError::Unrecognized("这种备份须整个文件保存后再读取，请通过证据库导入".into()));
