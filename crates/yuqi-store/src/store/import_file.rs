@@ -31,12 +31,22 @@ pub struct ImportOptions {
     /// Read the text of images shaped like phone screens (OCR) and store the messages found,
     /// marked machine-read, after the image.
     pub read_screenshots: bool,
+    /// The folder whose files an export references (a 留痕 export read from disk); set by
+    /// [`Store::import_path`], never for an upload.
+    pub media_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         let o = Options::default();
-        ImportOptions { format: None, on_bad: o.on_bad, zone: o.zone, my_names: o.my_names, read_screenshots: true }
+        ImportOptions {
+            format: None,
+            on_bad: o.on_bad,
+            zone: o.zone,
+            my_names: o.my_names,
+            read_screenshots: true,
+            media_dir: None,
+        }
     }
 }
 
@@ -111,6 +121,8 @@ impl Store {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportReport, StoreError> {
+        // A 留痕 export folder is read through its export file, its media stored after it.
+        let (path, opts) = &super::media_refs::local_export(path, opts)?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         self.import_path_as(path, &name, opts, progress)
     }
@@ -133,7 +145,7 @@ impl Store {
                 let mut head = vec![0u8; 8192];
                 let mut f = File::open(path).map_err(io_err(path))?;
                 let n = read_up_to(&mut f, &mut head).map_err(io_err(path))?;
-                import::detect(&name, &head[..n]).ok_or_else(|| StoreError::Import {
+                import::detect_seekable(&name, &head[..n], &mut f).ok_or_else(|| StoreError::Import {
                     file: name.clone(),
                     error: ImportError::Unrecognized(format!(
                         "这是{}，不是认得的手机导出格式；可以用 --format 指定（{}）",
@@ -183,6 +195,7 @@ impl Store {
         let mut hasher = Hasher::new();
         let mut counts = Counts::default();
         let mut chunk_idx = 0i64;
+        let refs = super::media_refs::MediaRefs::new(&format, opts.media_dir.as_deref());
         let (produced, written) = std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Msg>(64);
             let iopts = Options {
@@ -190,15 +203,16 @@ impl Store {
                 zone: opts.zone,
                 my_names: opts.my_names.clone(),
                 conversation: import::conversation_from_file_name(&name),
-                media_dir: None,
+                media_dir: opts.media_dir.clone(),
             };
-            let (format_ref, name_ref, recorded_ref) = (&format, &name, &recorded_at);
+            let (format_ref, name_ref, recorded_ref, refs_ref) = (&format, &name, &recorded_at, &refs);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {
                 let mut reader = ChunkSender { inner: file, sender: sender.clone(), buf: Vec::with_capacity(CHUNK) };
                 let analyzer = Analyzer::shared();
                 let mut scratch = Scratch::default();
                 let records = sender.clone();
                 let mut sink = |item: Item| -> Result<(), String> {
+                    refs_ref.note(&item);
                     let p = prepare(item, name_ref, recorded_ref, src, cipher, analyzer, &mut scratch)
                         .map_err(|e| e.to_string())?;
                     records.send(Msg::Item(Box::new(p))).map_err(|_| "写入线程已停止".to_string())
@@ -312,6 +326,7 @@ impl Store {
         let seq = append(&at, &mut prev, kind, &name, &key, &digests, size, Location::Whole(src), &meta)?;
         report.first_seq.get_or_insert(seq);
         report.last_seq = Some(seq);
+        refs.store(&at, &mut prev, &name, &mut report)?;
         if let (Some(reading), Some(media)) = (&reading, &meta.media) {
             let image = screenshot::Image { name: &name, seq, sha256: &digests.sha256, media, zone: opts.zone };
             let read = screenshot::append_reading(&at, &mut prev, reading, &image)?;

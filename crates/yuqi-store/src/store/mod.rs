@@ -25,6 +25,7 @@ mod delete;
 mod export;
 mod import_file;
 mod list;
+mod media_refs;
 mod screenshot;
 mod verify;
 
