@@ -43,6 +43,11 @@
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable && bar) { bar.hidden = false; bar.value = Math.round(e.loaded * 100 / e.total); }
       });
+      // Sent: the server now reads each file (a screenshot's text takes a second or two each).
+      xhr.upload.addEventListener("load", function () {
+        var busy = form.querySelector("[data-busy]");
+        if (busy) { busy.hidden = false; }
+      });
       // The server answers with the evidence page itself, carrying its message (what was
       // imported, or why nothing was): show that page, never drop its answer.
       xhr.addEventListener("load", function () {
