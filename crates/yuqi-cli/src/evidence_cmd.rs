@@ -96,7 +96,7 @@ pub(crate) enum EvidenceCommand {
     Import {
         #[command(flatten)]
         store: StoreArgs,
-        /// 要导入的文件
+        /// 要导入的文件；留痕导出的聊天记录也可以直接给它的文件夹（图片、语音等随之保存）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、generic-csv、file（默认自动识别；粘贴的文字请用 yuqi evidence paste）
