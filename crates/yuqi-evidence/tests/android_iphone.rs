@@ -70,6 +70,16 @@ fn formats_are_detected_from_content() {
         w.finish().unwrap();
     }
     assert_eq!(import::detect("other.zip", &other), Some(Format::File));
+    // Looking into the directory finds the messages of a zip re-packed by hand.
+    assert_eq!(import::detect_seekable("other.zip", &other, Cursor::new(&other)), Some(Format::SmsIeZip));
+    let mut photos = Vec::new();
+    {
+        let mut w = zip::ZipWriter::new(Cursor::new(&mut photos));
+        w.start_file("a.jpg", zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(b"not a backup").unwrap();
+        w.finish().unwrap();
+    }
+    assert_eq!(import::detect_seekable("photos.zip", &photos, Cursor::new(&photos)), Some(Format::File));
     // An encrypted export of the app ("SSEF" magic) is recognised, then refused in Chinese.
     let ssef = b"SSEF\x00\xFF\x00\x01rest of an encrypted file";
     assert_eq!(import::detect("messages-2025-03-06.zip.ssef", ssef), Some(Format::SmsIeZip));

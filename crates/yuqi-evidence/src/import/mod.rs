@@ -196,10 +196,14 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
 /// [`detect`], then a look inside a zip it took for a plain file: a zip of a 留痕 export folder
 /// is read as one; any other zip stays a plain file. `file` is the whole file (read from the
 /// end, where a zip keeps its directory).
-pub fn detect_seekable<R: Read + Seek>(name: &str, head: &[u8], file: R) -> Option<Format> {
+pub fn detect_seekable<R: Read + Seek>(name: &str, head: &[u8], mut file: R) -> Option<Format> {
     let found = detect(name, head);
-    if found == Some(Format::File) && head.starts_with(b"PK\x03\x04") && wechatzip::is_export(file) {
+    if found == Some(Format::File) && head.starts_with(b"PK\x03\x04") && wechatzip::is_export(&mut file) {
         return Some(Format::WeChatMsgZip);
+    }
+    // An SMS Import / Export zip re-packed by hand, `messages.ndjson` no longer first.
+    if found == Some(Format::File) && head.starts_with(b"PK\x03\x04") && smsie::zip_has_messages(&mut file) {
+        return Some(Format::SmsIeZip);
     }
     found
 }

@@ -44,6 +44,14 @@ pub(crate) fn is_messages_zip(head: &[u8]) -> bool {
     head.get(30..30 + len) == Some(b"messages.ndjson".as_slice())
 }
 
+/// True when a zip (read from its directory at the end) has a `messages.ndjson` member.
+pub(crate) fn zip_has_messages<R: Read + Seek>(mut r: R) -> bool {
+    if r.seek(std::io::SeekFrom::Start(0)).is_err() {
+        return false;
+    }
+    zip::ZipArchive::new(r).is_ok_and(|z| z.len() <= MAX_ENTRIES && z.index_for_name("messages.ndjson").is_some())
+}
+
 /// A JSON array or NDJSON of Android message or call rows (sms-ie's column names).
 pub(crate) fn looks_like_json(text: &str) -> bool {
     let t = text.trim_start();
