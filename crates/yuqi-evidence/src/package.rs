@@ -9,7 +9,11 @@
 //! * `index.html`, `index.pdf` (optional) — the evidence index (证据目录);
 //! * `verify.py` — recomputes the chain with the Python standard library;
 //! * `originals/` — the export files as imported, and every item's own bytes, each at the path
-//!   [`original_path`] gives its log entry.
+//!   [`original_path`] gives its log entry;
+//! * `timestamps/` (only when the store has any) — each RFC 3161 timestamp over a chain head as
+//!   the authority sent it (`<seq>.tsr`, DER) and the authority's CA certificates when known
+//!   (`<seq>-ca.pem`), at the paths [`tsp::response_path`] and [`tsp::certs_path`] give; the
+//!   manifest's `timestamps` lists them.
 
 use std::io::{Read, Seek, Write};
 
@@ -21,8 +25,9 @@ use crate::chain::Entry;
 use crate::digest::{Digests, Hasher};
 use crate::item::{ImportedMessage, ItemKind, MediaInfo};
 
+pub mod tsp;
 mod verify;
-pub use verify::{PackageReport, verify_package, verify_package_expecting};
+pub use verify::{PackageReport, PackageTimestampSeen, verify_package, verify_package_expecting};
 
 pub const FORMAT: &str = "yuqi-evidence-package-v1";
 
@@ -49,6 +54,23 @@ pub struct ChainHead {
     pub hash: String,
 }
 
+/// One trusted timestamp in a package: over which chain head, with which nonce, from which
+/// authority, and where its files are.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PackageTimestamp {
+    pub head_seq: u64,
+    pub head_hash: String,
+    /// The nonce sent with the request, hex.
+    pub nonce: String,
+    /// The authority's address.
+    pub tsa: String,
+    /// Path of the DER TimeStampResp.
+    pub response: String,
+    /// Path of the authority's CA certificates (PEM), when they were configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certs: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
     pub format: String,
@@ -61,6 +83,10 @@ pub struct Manifest {
     pub redacted: bool,
     pub hash_algorithms: Vec<String>,
     pub files: Vec<ManifestFile>,
+    /// Trusted timestamps over chain heads (absent in packages without any, and in packages
+    /// written before timestamps existed: those still verify byte for byte).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<PackageTimestamp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,8 +220,10 @@ pub(crate) fn readme(m: &Manifest) -> String {
          - log.jsonl    哈希链日志：每条含序号、记录时间、类型、来源、原始元数据、内容哈希（SHA-256、SM3）、前一条哈希\n\
          - index.html, index.pdf   证据目录\n\
          - manifest.json 清单：工具版本、链头、每个文件的 SHA-256 与 SM3\n\
-         - SHA256SUMS   全部文件的 SHA-256\n\n\
+         - SHA256SUMS   全部文件的 SHA-256\n\
+         {stamp_files}\n\
          SM3（GB/T 32905-2016）值见 manifest.json；可用 gmssl 等工具核对：gmssl sm3 < 文件。\n\
+         {stamps}\
          说明：本工具不是律师，证据的证明力由法院认定。\n",
         title = m.case_title,
         ver = m.tool_version,
@@ -206,7 +234,37 @@ pub(crate) fn readme(m: &Manifest) -> String {
         } else {
             ""
         },
+        stamps = readme_timestamps(m),
+        stamp_files = if m.timestamps.is_empty() {
+            ""
+        } else {
+            "- timestamps/  可信时间戳（.tsr）及时间戳服务机构的证书（.pem）\n"
+        },
     )
+}
+
+/// The README's part on trusted timestamps: only in packages that carry some, so that the
+/// README of every older package is rebuilt unchanged.
+fn readme_timestamps(m: &Manifest) -> String {
+    if m.timestamps.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "可信时间戳 / Trusted timestamps (timestamps/):\n\
+         哈希链本身只能证明记录的先后顺序、以及事后没有被改动；它不能证明记录是什么时候存在的：\n\
+         掌握证据库的人可以在任何时候从头重建一条完整的哈希链。把链头另行保存（例如发邮件给自己），\n\
+         或请时间戳服务机构对链头盖上可信时间戳，才能把它固定在某个时间点。\n\
+         本包中的每个时间戳由时间戳服务机构（TSA，RFC 3161）签名，证明：所盖的链头——因而它之前的每一条记录——\n\
+         最晚在机构签名的时间已经存在。这个证明的可信程度，取决于对该机构的信任程度。\n\
+         盖章的内容是文字“序号:链头哈希”（例如 12:9f86…）的 SHA-256。\n\
+         python3 verify.py 会在本机有 openssl 时用 openssl ts -verify 核对每个时间戳的签名和证书；\n\
+         没有 openssl 时它会说明未核对。\n",
+    );
+    for t in &m.timestamps {
+        s.push_str(&format!("- 第 {} 条链头 {}：{}（机构：{}）\n", t.head_seq, t.head_hash, t.response, t.tsa));
+    }
+    s.push('\n');
+    s
 }
 
 pub(crate) const VERIFY_PY: &str = r#"#!/usr/bin/env python3
@@ -214,7 +272,7 @@ pub(crate) const VERIFY_PY: &str = r#"#!/usr/bin/env python3
 Run inside the unzipped package: python3 verify.py
 It checks this folder only. A package whose whole chain was recomputed, or whose last entries
 were cut off, is caught only by comparing the chain head with one kept elsewhere."""
-import hashlib, json, os, sys
+import hashlib, json, os, re, shutil, subprocess, sys
 
 LINE_LIMIT = 64 << 20  # longest log line read; a longer one is refused, not loaded
 
@@ -259,7 +317,7 @@ with open("log.jsonl", encoding="utf-8") as log:
         if not manifest["redacted"] and sha256(e["metadata"].encode("utf-8")) != e["metadata_sha256"]: problems.append("metadata")
         if problems: bad("entry %s: %s" % (e["seq"], ", ".join(problems)))
         prev, expected_seq = e["entry_hash"], e["seq"] + 1
-        entries[e["seq"]] = {k: e[k] for k in ("kind", "blob_sha256", "blob_size")}
+        entries[e["seq"]] = {k: e[k] for k in ("kind", "blob_sha256", "blob_size", "entry_hash")}
 sums = {}
 for line in open("SHA256SUMS", encoding="utf-8"):
     h, _, path = line.rstrip("\n").partition("  ")
@@ -292,6 +350,31 @@ for f in manifest["files"]:
     e = entries.get(f["seq"])
     if e is None or h.hexdigest() != e["blob_sha256"] or size != e["blob_size"]:
         bad("%s: content differs from log entry %s" % (path, f["seq"]))
+stamps = manifest.get("timestamps") or []
+openssl = shutil.which("openssl") if stamps else None
+if stamps and not openssl:
+    print("NOTE: openssl is not on PATH: the %d timestamp(s) in timestamps/ were not checked (install openssl)" % len(stamps))
+for t in stamps:
+    seq, head, resp = t["head_seq"], t["head_hash"], t["response"]
+    e = entries.get(seq)
+    if e is None or e["entry_hash"] != head:
+        bad("%s: its chain head (entry %s) is not in the log" % (resp, seq))
+        continue
+    if not openssl: continue
+    # The stamped digest: SHA-256 of the text "<seq>:<entry_hash>".
+    cmd = [openssl, "ts", "-verify", "-digest", sha256(("%d:%s" % (seq, head)).encode("ascii")), "-in", resp]
+    cmd += ["-CAfile", t["certs"]] if t.get("certs") else ["-CApath", "/etc/ssl/certs"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0 or "Verification: OK" not in r.stdout:
+        bad("%s: timestamp does not verify (signature, certificate or stamped digest)" % resp)
+        continue
+    text = subprocess.run([openssl, "ts", "-reply", "-in", resp, "-text"], capture_output=True, text=True).stdout
+    nonce = re.search(r"Nonce: 0x([0-9A-Fa-f]+)", text)
+    if not nonce or int(nonce.group(1), 16) != int(t["nonce"], 16):
+        bad("%s: nonce differs from the one requested" % resp)
+        continue
+    when = re.search(r"Time stamp: (.*)", text)
+    print("timestamp: chain head %d existed no later than %s (as signed by %s)" % (seq, when.group(1) if when else "?", t["tsa"]))
 if set(sums) != expected - {"SHA256SUMS"}: bad("SHA256SUMS does not list exactly the package's files")
 for root, dirs, names in os.walk("."):
     for n in names:

@@ -19,5 +19,6 @@ mod store;
 pub use crypt::CryptError;
 pub use store::{
     Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, IndexPdf,
-    ListedItem, MachineRead, Problem, ScreenshotReport, Store, StoreError, VerifyReport, delete_case,
+    ListedItem, MachineRead, Problem, ScreenshotReport, SigCheck, StampReport, Store, StoreError, TimestampCheck,
+    TimestampError, TsaConfig, TsaError, VerifyReport, delete_case, verify_package_timestamp,
 };

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_sender ON messages (counterpart_key, time_ms);
 
+-- (The trusted timestamps' table, TIMESTAMP_SCHEMA below, is created here too.)
+
 CREATE TRIGGER IF NOT EXISTS log_append_only_u BEFORE UPDATE ON log
 BEGIN SELECT RAISE(ABORT, 'evidence log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS log_append_only_d BEFORE DELETE ON log
@@ -81,4 +83,24 @@ CREATE TRIGGER IF NOT EXISTS sources_append_only_u BEFORE UPDATE ON sources
 BEGIN SELECT RAISE(ABORT, 'evidence sources are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS sources_append_only_d BEFORE DELETE ON sources
 BEGIN SELECT RAISE(ABORT, 'evidence sources are append-only'); END;
+"#;
+
+/// RFC 3161 timestamps over chain heads (see `store/timestamp.rs` for why a table of their own
+/// and not log entries): the DER TimeStampResp as the authority sent it, the nonce we sent,
+/// and the authority's CA certificates (PEM) when configured. Append-only. Run by `create` and,
+/// for stores made before it existed, by the first timestamp: opening an old store writes nothing.
+pub(crate) const TIMESTAMP_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS timestamps (
+    head_seq     INTEGER PRIMARY KEY,
+    head_hash    TEXT NOT NULL,
+    tsa_url      TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    nonce        TEXT NOT NULL,
+    response     BLOB NOT NULL,
+    certs        BLOB
+);
+CREATE TRIGGER IF NOT EXISTS timestamps_append_only_u BEFORE UPDATE ON timestamps
+BEGIN SELECT RAISE(ABORT, 'evidence timestamps are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS timestamps_append_only_d BEFORE DELETE ON timestamps
+BEGIN SELECT RAISE(ABORT, 'evidence timestamps are append-only'); END;
 "#;

@@ -9,7 +9,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
-use super::{ChainHead, FORMAT, IndexRow, Manifest, ManifestFile, VERIFY_PY, index_html, index_row, original_path};
+use super::{
+    ChainHead, FORMAT, IndexRow, Manifest, ManifestFile, PackageTimestamp, VERIFY_PY, index_html, index_row,
+    original_path, tsp,
+};
 use crate::chain::{ChainChecker, Entry};
 use crate::digest::{Hasher, sha256_hex};
 
@@ -20,7 +23,11 @@ const LINE_LIMIT: u64 = 64 << 20;
 /// SHA-256 of every `verify.py` a released yuqi has written. When the script changes, the old
 /// hash stays here so that older packages still verify.
 fn known_verify_py() -> Vec<String> {
-    vec![sha256_hex(VERIFY_PY.as_bytes())]
+    vec![
+        sha256_hex(VERIFY_PY.as_bytes()),
+        // Before trusted timestamps (yuqi 0.1, packages without timestamps/).
+        "ba2bebc96a97279485e29e181047a9714dc96d98edc54a1628f5235d74541300".into(),
+    ]
 }
 
 /// What checking a package found.
@@ -36,8 +43,28 @@ pub struct PackageReport {
     pub unverifiable_metadata: u64,
     /// Where the chain head the user kept elsewhere sits in this package's chain, if asked and found.
     pub expected_head_at: Option<u64>,
+    /// The package's trusted timestamps whose structure, digest, nonce and chain head checked
+    /// out here. Their signatures and certificates are checked by the caller (the shell that
+    /// may run `openssl`), from the bytes kept here.
+    pub timestamps: Vec<PackageTimestampSeen>,
     /// Each problem names the file or the log entry.
     pub problems: Vec<String>,
+}
+
+/// A timestamp of a package, read and matched with its chain head.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackageTimestampSeen {
+    pub head_seq: u64,
+    pub head_hash: String,
+    pub tsa: String,
+    /// When the authority signed, in China time.
+    pub gen_time: String,
+    /// The DER TimeStampResp, for the signature check.
+    #[serde(skip)]
+    pub response: Vec<u8>,
+    /// The authority's CA certificates (PEM) the package carries.
+    #[serde(skip)]
+    pub certs: Option<Vec<u8>>,
 }
 
 impl PackageReport {
@@ -149,7 +176,97 @@ pub fn verify_package_expecting<R: Read + Seek>(mut r: R, expect_head: Option<&s
     if manifest.redacted {
         rep.unverifiable_metadata = log.entries;
     }
+    if log_read {
+        for t in &manifest.timestamps {
+            check_timestamp(&mut zip, &manifest, t, &log.stamped_heads, &content, &mut rep);
+        }
+    }
     rep
+}
+
+/// One timestamp of the package: its response reads, was granted, stamps exactly the chain
+/// head it names with the nonce the manifest records, and that head is in the package's chain.
+fn check_timestamp<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    manifest: &Manifest,
+    t: &PackageTimestamp,
+    heads: &HashMap<u64, String>,
+    content: &HashMap<String, (Option<u8>, bool)>,
+    rep: &mut PackageReport,
+) {
+    let name = t.response.as_str();
+    if heads.get(&t.head_seq) != Some(&t.head_hash) {
+        rep.problems.push(format!("{name}：它所盖的链头（第 {} 条）不在证据包的哈希链中", t.head_seq));
+        return;
+    }
+    // Only files that hashed to their manifest entry are read again (the others are named).
+    let read = |zip: &mut zip::ZipArchive<R>, path: &str, rep: &mut PackageReport| -> Option<Vec<u8>> {
+        let f = manifest.files.iter().find(|f| f.path == path)?;
+        if content.get(path).is_none_or(|c| !c.1) {
+            return None;
+        }
+        read_limited(zip, path, f.size, rep)
+    };
+    let Some(der) = read(zip, name, rep) else { return };
+    let certs = match &t.certs {
+        Some(p) => match read(zip, p, rep) {
+            Some(c) => Some(c),
+            None => return,
+        },
+        None => None,
+    };
+    let stamp = match tsp::parse_response(&der) {
+        Ok(s) => s,
+        Err(e) => {
+            rep.problems.push(format!("{name}：{e}"));
+            return;
+        }
+    };
+    let Some(nonce) = hex::decode(&t.nonce).ok() else {
+        rep.problems.push(format!("{name}：manifest.json 记载的随机数（nonce）无法读取"));
+        return;
+    };
+    let found = tsp::check(&stamp, t.head_seq, &t.head_hash, &nonce);
+    if !found.is_empty() {
+        rep.problems.extend(found.into_iter().map(|w| format!("{name}：{w}")));
+        return;
+    }
+    rep.timestamps.push(PackageTimestampSeen {
+        head_seq: t.head_seq,
+        head_hash: t.head_hash.clone(),
+        tsa: t.tsa.clone(),
+        gen_time: stamp.gen_time_china(),
+        response: der,
+        certs,
+    });
+}
+
+/// The manifest's timestamps must name exactly the files the package definition gives them.
+fn check_timestamp_paths(manifest: &Manifest, rep: &mut PackageReport) -> HashSet<String> {
+    let mut paths = HashSet::new();
+    let mut heads = HashSet::new();
+    for t in &manifest.timestamps {
+        if !heads.insert(t.head_seq) {
+            rep.problems.push(format!("manifest.json 为第 {} 条链头列了两个时间戳", t.head_seq));
+        }
+        if t.response != tsp::response_path(t.head_seq) {
+            rep.problems.push(format!("{}：不是第 {} 条链头的时间戳应有的文件名", t.response, t.head_seq));
+        }
+        if t.certs.as_ref().is_some_and(|c| *c != tsp::certs_path(t.head_seq)) {
+            rep.problems.push(format!(
+                "{}：不是第 {} 条链头的证书应有的文件名",
+                t.certs.as_deref().unwrap_or(""),
+                t.head_seq
+            ));
+        }
+        for p in std::iter::once(&t.response).chain(t.certs.as_ref()) {
+            if !manifest.files.iter().any(|f| &f.path == p) {
+                rep.problems.push(format!("{p}：时间戳的文件不在 manifest.json 的文件清单中"));
+            }
+            paths.insert(p.clone());
+        }
+    }
+    paths
 }
 
 /// Reads the zip's central directory itself: the zip library keeps one entry per name, so two
@@ -307,6 +424,7 @@ fn check_entry_set<'m, R: Read + Seek>(
             rep.problems.push(format!("{path}：manifest.json 把它列了 {n} 次"));
         }
     }
+    let stamp_paths = check_timestamp_paths(manifest, rep);
     let generated = ["README.txt", "log.jsonl", "index.html", "verify.py"];
     for name in generated {
         if !by_path.contains_key(name) {
@@ -315,7 +433,12 @@ fn check_entry_set<'m, R: Read + Seek>(
     }
     for f in &manifest.files {
         let fixed = generated.contains(&f.path.as_str()) || f.path == "index.pdf";
-        if fixed == f.seq.is_some() || !(fixed || f.path.starts_with("originals/")) {
+        let allowed = if stamp_paths.contains(&f.path) {
+            f.seq.is_none()
+        } else {
+            fixed != f.seq.is_some() && (fixed || f.path.starts_with("originals/"))
+        };
+        if !allowed {
             rep.problems.push(format!("{}：不是证据包应有的文件", f.path));
         }
         if !in_zip.contains(f.path.as_str()) {
@@ -403,6 +526,8 @@ struct LogCheck {
     head: Option<ChainHead>,
     expected_at: Option<u64>,
     rows: Vec<IndexRow>,
+    /// The entry hash at each sequence number a timestamp names.
+    stamped_heads: HashMap<u64, String>,
 }
 
 impl LogCheck {
@@ -422,6 +547,7 @@ impl LogCheck {
             files_of.entry(f.seq.unwrap_or_default()).or_default().push(f);
         }
         let mut seen = HashSet::new();
+        let stamped: HashSet<u64> = manifest.timestamps.iter().map(|t| t.head_seq).collect();
         // Metadata of a redacted package cannot match its hashes; that is reported, never hidden.
         let mut checker = ChainChecker::new(!manifest.redacted);
         let mut lines = BufReader::new(f.take(log_file.size.saturating_add(1)));
@@ -464,6 +590,9 @@ impl LogCheck {
                 out.expected_at = Some(e.seq);
             }
             seen.insert(e.seq);
+            if stamped.contains(&e.seq) {
+                out.stamped_heads.insert(e.seq, e.entry_hash.clone());
+            }
             out.entry(&e, manifest.redacted, files_of.get(&e.seq).map(Vec::as_slice).unwrap_or(&[]), content, rep);
         }
         for (seq, files) in &files_of {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{Datelike, Utc};
 use yuqi_evidence::chain::{ChainChecker, Entry};
-use yuqi_evidence::package::{self, ChainHead, Manifest, PackageWriter};
+use yuqi_evidence::package::{self, ChainHead, Manifest, PackageTimestamp, PackageWriter, tsp};
 use yuqi_evidence::phone;
 
 use super::{ChunkCursor, Location, Store, StoreError, hash_file, io_err, now};
@@ -112,6 +112,28 @@ impl Store {
                 .map_err(StoreError::Render)?;
             w.add("index.pdf", pdf.as_slice(), None, false)?;
         }
+        // Trusted timestamps: each response as the authority sent it, with its CA certificates.
+        let mut timestamps = Vec::new();
+        for t in self.stored_timestamps()? {
+            let response = tsp::response_path(t.head_seq);
+            w.add(&response, t.response.as_slice(), None, false)?;
+            let certs = match &t.certs {
+                Some(pem) => {
+                    let path = tsp::certs_path(t.head_seq);
+                    w.add(&path, pem.as_slice(), None, false)?;
+                    Some(path)
+                }
+                None => None,
+            };
+            timestamps.push(PackageTimestamp {
+                head_seq: t.head_seq,
+                head_hash: t.head_hash,
+                nonce: t.nonce,
+                tsa: t.tsa_url,
+                response,
+                certs,
+            });
+        }
         let manifest = Manifest {
             format: package::FORMAT.into(),
             tool: "yuqi".into(),
@@ -123,6 +145,7 @@ impl Store {
             redacted: opts.redact,
             hash_algorithms: vec!["SHA-256".into(), "SM3".into()],
             files: Vec::new(),
+            timestamps,
         };
         let (buf, manifest) = w.finish(&log_entries, manifest, &html)?;
         let file =

@@ -1,7 +1,8 @@
 //! The store itself, one file per step: opening and the shared storage primitives here;
 //! [`import_file`] (one export file in one transaction), [`list`] (reading items back),
 //! [`verify`] (recomputing every hash), [`export`] (the evidence package), [`confirm`]
-//! (proposed events the user confirms) and [`delete`] (removing a whole case).
+//! (proposed events the user confirms), [`delete`] (removing a whole case) and [`timestamp`]
+//! (trusted timestamps over the chain head, with [`tsa`] talking to the authority).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -17,7 +18,7 @@ use yuqi_evidence::item::ImportedMessage;
 use yuqi_evidence::package::PackageError;
 
 use crate::crypt::{self, Cipher, CryptError};
-use crate::schema::{SCHEMA, SCHEMA_VERSION};
+use crate::schema::{SCHEMA, SCHEMA_VERSION, TIMESTAMP_SCHEMA};
 
 mod android_db;
 mod confirm;
@@ -27,6 +28,8 @@ mod import_file;
 mod list;
 mod media_refs;
 mod screenshot;
+mod timestamp;
+mod tsa;
 mod verify;
 
 pub use confirm::Confirmation;
@@ -35,6 +38,8 @@ pub use export::{ExportOptions, ExportReport, IndexPdf};
 pub use import_file::{ImportOptions, ImportReport};
 pub use list::ListedItem;
 pub use screenshot::{MachineRead, ScreenshotReport};
+pub use timestamp::{StampReport, TimestampCheck, TimestampError, TsaConfig, verify_package_timestamp};
+pub use tsa::{SigCheck, TsaError};
 pub use verify::{Problem, VerifyReport};
 
 /// Export files and plain files are stored in chunks of this size.
@@ -270,6 +275,7 @@ impl Store {
         // Schema and settings in one transaction: a kill leaves a complete store or an empty file.
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(SCHEMA)?;
+        tx.execute_batch(TIMESTAMP_SCHEMA)?;
         for (k, v) in [
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("created_at", now()),

@@ -40,6 +40,8 @@ pub struct VerifyReport {
     pub chain_head: Option<ChainHead>,
     /// Where the chain head the user kept elsewhere sits in the chain, if asked and found.
     pub expected_head_at: Option<u64>,
+    /// The trusted timestamps that checked out (a failing one is a problem instead).
+    pub timestamps: Vec<super::TimestampCheck>,
     pub problems: Vec<Problem>,
 }
 
@@ -95,9 +97,21 @@ impl Store {
         expect_head: Option<&str>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VerifyReport, StoreError> {
+        Store::verify_dir_trusting(dir, passphrase, expect_head, None, progress)
+    }
+
+    /// Like [`Store::verify_dir`], checking trusted timestamps against `tsa_ca` (the
+    /// authority's CA certificates, PEM) instead of the certificates stored with them.
+    pub fn verify_dir_trusting(
+        dir: &Path,
+        passphrase: Option<&str>,
+        expect_head: Option<&str>,
+        tsa_ca: Option<&[u8]>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport, StoreError> {
         let mut rep = VerifyReport::default();
         match Store::open(dir, passphrase) {
-            Ok(st) => return st.verify_expecting(expect_head, progress),
+            Ok(st) => return st.verify_expecting_trusting(expect_head, tsa_ca, progress),
             Err(StoreError::Sql(e)) => rep.store_problem(format!("无法打开：{}", sql_zh(&e))),
             Err(StoreError::Crypt(CryptError::WrongPassphrase)) => {
                 rep.store_problem("密钥数据无法用所给的口令打开：口令不正确，或密钥数据被改动".into())
@@ -118,6 +132,17 @@ impl Store {
     pub fn verify_expecting(
         &self,
         expect_head: Option<&str>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport, StoreError> {
+        self.verify_expecting_trusting(expect_head, None, progress)
+    }
+
+    /// Like [`Store::verify_expecting`]; trusted timestamps are checked against `tsa_ca` when
+    /// given (see [`Store::verify_dir_trusting`]).
+    pub fn verify_expecting_trusting(
+        &self,
+        expect_head: Option<&str>,
+        tsa_ca: Option<&[u8]>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VerifyReport, StoreError> {
         let mut rep = VerifyReport::default();
@@ -228,6 +253,7 @@ impl Store {
                 what: format!("{} 不在链中：记录被改写、删除或整个证据库被替换", h.trim()),
             });
         }
+        self.verify_timestamps(tsa_ca, &mut rep);
         Ok(rep)
     }
 
