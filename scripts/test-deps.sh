@@ -16,7 +16,8 @@ SKIP_BATCH=0
 # Chinese fonts for PDFs (typst finds them in /usr/share/fonts), poppler-utils to read PDFs back
 # (pdftotext, pdftoppm), a C compiler for the bundled SQLite, python3 to check evidence packages
 # with standard tools and to pick free ports for the Ballista cluster, headless Chromium and its
-# WebDriver for the web app's browser test.
+# WebDriver for the web app's browser test, openssl as the test time-stamping authority (and to
+# check RFC 3161 signatures, which the evidence store leaves to `openssl ts -verify`).
 missing=()
 fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -25,6 +26,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromedriver ] || missing+=(chromium-driver)
 tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing+=(tesseract-ocr tesseract-ocr-chi-sim)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 is_root=0
 [ "$(id -u)" = 0 ] && is_root=1
@@ -73,6 +75,10 @@ fi
 if has chromium || has chromium-driver; then
   # The browser test skips itself when chromedriver is missing (and fails under CI).
   skipped+=("the headless-browser test")
+fi
+if has openssl; then
+  # The timestamp tests skip themselves without openssl (and fail under CI).
+  skipped+=("the trusted-timestamp tests (crates/yuqi-cli/tests/timestamp.rs)")
 fi
 if [ "$pg_missing" = 1 ]; then
   # The PostgreSQL variants skip themselves without YUQI_TEST_PG_URL (and fail under CI).

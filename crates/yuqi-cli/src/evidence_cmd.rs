@@ -9,7 +9,7 @@ use chrono::FixedOffset;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use yuqi_evidence::import::{Format, OnBad, csvfmt::ColumnMap};
-use yuqi_store::{ExportOptions, ImportOptions, Store};
+use yuqi_store::{ExportOptions, ImportOptions, SigCheck, Store, TsaConfig};
 
 /// Exit code when verification finds a problem (distinct from 1 = could not run, 2 = bad input).
 pub(crate) const EXIT_TAMPERED: u8 = 3;
@@ -79,6 +79,62 @@ impl StoreArgs {
     }
 }
 
+/// The trusted-time settings (RFC 3161). Off unless an address is given: no network otherwise.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct TsaArgs {
+    /// 导入后请该时间戳服务机构（RFC 3161）为哈希链末条盖可信时间戳，例如 http://timestamp.digicert.com（也可用环境变量 YUQI_TSA；不设置则不联网）
+    #[arg(long, value_name = "URL")]
+    tsa: Option<String>,
+    /// 时间戳服务机构的根证书（PEM）：与时间戳一起保存，核验时作为信任锚（也可用环境变量 YUQI_TSA_CA）
+    #[arg(long, value_name = "FILE")]
+    tsa_ca: Option<PathBuf>,
+}
+
+/// The CA certificates given by `--tsa-ca` or `YUQI_TSA_CA`.
+fn tsa_ca(flag: Option<&PathBuf>) -> Result<Option<Vec<u8>>> {
+    let path = flag.cloned().or_else(|| std::env::var_os("YUQI_TSA_CA").filter(|v| !v.is_empty()).map(PathBuf::from));
+    match path {
+        Some(p) => {
+            let pem = std::fs::read(&p).with_context(|| format!("无法读取时间戳机构的根证书 {}", p.display()))?;
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(
+                    Usage(format!("{} 不是 PEM 格式的证书（应含 -----BEGIN CERTIFICATE-----）", p.display())).into()
+                );
+            }
+            Ok(Some(pem))
+        }
+        None => Ok(None),
+    }
+}
+
+impl TsaArgs {
+    /// The authority to ask, if the user asked for one.
+    fn config(&self) -> Result<Option<TsaConfig>> {
+        let url = self.tsa.clone().or_else(|| std::env::var("YUQI_TSA").ok()).filter(|u| !u.trim().is_empty());
+        match url {
+            Some(url) => Ok(Some(TsaConfig { url: url.trim().to_string(), ca_pem: tsa_ca(self.tsa_ca.as_ref())? })),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Asks for a timestamp over the head after an import. A failure never undoes the import: it is
+/// a warning with what to do next.
+fn stamp_after_import(out: &mut impl Write, st: &Store, cfg: &TsaConfig, quiet: bool) -> Result<()> {
+    match st.timestamp_head(cfg) {
+        Ok(Some(r)) if !quiet => writeln!(
+            out,
+            "  已取得可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名）",
+            r.head_seq, r.gen_time, r.tsa
+        )?,
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "注意：证据已导入并保存，但未能取得可信时间戳：{e}。稍后可运行 yuqi evidence timestamp --tsa 地址 补做。"
+        ),
+    }
+    Ok(())
+}
+
 #[derive(Subcommand, Debug)]
 pub(crate) enum EvidenceCommand {
     /// 新建证据库（可选加密）
@@ -114,9 +170,18 @@ pub(crate) enum EvidenceCommand {
         /// 没有时区的时间按此时区理解（默认 +08:00）
         #[arg(long, default_value = "+08:00")]
         zone: String,
+        #[command(flatten)]
+        tsa: TsaArgs,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
+    },
+    /// 请时间戳服务机构为当前的哈希链末条盖可信时间戳（导入时未能取得时补做）
+    Timestamp {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        tsa: TsaArgs,
     },
     /// 保存粘贴的催收短信或聊天文字（一条或多条；每条消息单独保存，粘贴的原文整体保存）
     Paste {
@@ -127,6 +192,8 @@ pub(crate) enum EvidenceCommand {
         /// 没有时区的时间按此时区理解（默认 +08:00）
         #[arg(long, default_value = "+08:00")]
         zone: String,
+        #[command(flatten)]
+        tsa: TsaArgs,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -155,6 +222,9 @@ pub(crate) enum EvidenceCommand {
         /// 之前记下的哈希链末条：核对它仍在链中（证明它之前的记录没有被改动或删除）
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,
+        /// 用这个根证书（PEM）核验可信时间戳，而不是导入时保存的（也可用环境变量 YUQI_TSA_CA）
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -183,6 +253,9 @@ pub(crate) enum EvidenceCommand {
         /// 另行保存的哈希链末条：核对它在证据包的链中（只有它能发现整条链被重算或末尾被截去）
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,
+        /// 用这个根证书（PEM）核验可信时间戳，而不是证据包中附带的（也可用环境变量 YUQI_TSA_CA）
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -251,7 +324,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             Store::create(&dir, title, if *encrypt { pass.as_deref() } else { None })?;
             writeln!(out, "已新建证据库：{}{}", dir.display(), if *encrypt { "（已加密）" } else { "" })?;
         }
-        EvidenceCommand::Import { store, files, format, columns, on_bad, me, zone, json } => {
+        EvidenceCommand::Import { store, files, format, columns, on_bad, me, zone, tsa, json } => {
             let format = match (format.as_deref(), columns) {
                 (Some("generic-csv"), Some(c)) | (None, Some(c)) => {
                     Some(Format::GenericCsv(ColumnMap::parse(c).map_err(Usage)?))
@@ -270,7 +343,9 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 "skip" => OnBad::Skip,
                 o => usage!("--on-bad 应为 refuse 或 skip，而不是“{o}”"),
             };
-            let opts = ImportOptions { format, on_bad, zone: parse_zone(zone)?, my_names: me.clone() };
+            let opts =
+                ImportOptions { format, on_bad, zone: parse_zone(zone)?, my_names: me.clone(), ..Default::default() };
+            let tsa = tsa.config()?;
             let mut st = store.open()?;
             let mut reports = Vec::new();
             let mut failed = false;
@@ -294,6 +369,11 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                     }
                 }
             }
+            if let Some(cfg) = &tsa
+                && reports.iter().any(|r| !r.already_imported && r.new_items > 0)
+            {
+                stamp_after_import(&mut out, &st, cfg, *json)?;
+            }
             if *json {
                 serde_json::to_writer_pretty(&mut out, &reports)?;
                 writeln!(out)?;
@@ -302,9 +382,10 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         }
-        EvidenceCommand::Paste { store, file, zone, json } => {
+        EvidenceCommand::Paste { store, file, zone, tsa, json } => {
             let opts =
                 ImportOptions { format: Some(Format::PastedText), zone: parse_zone(zone)?, ..Default::default() };
+            let tsa = tsa.config()?;
             let mut st = store.open()?;
             let r = match file {
                 Some(f) => st.import_path(f, &opts, &mut |_, _| {}),
@@ -320,6 +401,12 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                         if !rep.already_imported {
                             writeln!(out, "已保存 {} 条消息，其中 {} 条发现违规迹象。", rep.new_items, rep.flagged)?;
                         }
+                    }
+                    if let Some(cfg) = &tsa
+                        && !rep.already_imported
+                        && rep.new_items > 0
+                    {
+                        stamp_after_import(&mut out, &st, cfg, *json)?;
                     }
                 }
                 Err(e) => {
@@ -385,14 +472,36 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 }
             }
         }
-        EvidenceCommand::Verify { store, json, expect_head } => {
+        EvidenceCommand::Timestamp { store, tsa } => {
+            let Some(cfg) = tsa.config()? else {
+                usage!(
+                    "请用 --tsa 或环境变量 YUQI_TSA 指定时间戳服务机构的地址，例如 --tsa http://timestamp.digicert.com"
+                );
+            };
+            let st = store.open()?;
+            match st.timestamp_head(&cfg) {
+                Ok(Some(r)) => writeln!(
+                    out,
+                    "已取得可信时间戳：第 {} 条链头 {} 最晚在 {} 已经存在（由 {} 签名）",
+                    r.head_seq, r.head_hash, r.gen_time, r.tsa
+                )?,
+                Ok(None) => writeln!(out, "哈希链为空，或当前链头已有可信时间戳，无需再盖。")?,
+                Err(e) => {
+                    eprintln!("错误：未能取得可信时间戳：{e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        EvidenceCommand::Verify { store, json, expect_head, tsa_ca: ca_flag } => {
+            let ca = tsa_ca(ca_flag.as_ref())?;
             // A store that cannot be read is a finding (exit 3), not a failure to run: the
             // library turns every read failure into a problem named in Chinese.
             let pb = ProgressBar::new(0);
-            let rep = Store::verify_dir(
+            let rep = Store::verify_dir_trusting(
                 &store.dir(),
                 store.passphrase()?.as_deref(),
                 expect_head.as_deref(),
+                ca.as_deref(),
                 &mut |done, total| {
                     pb.set_length(total);
                     pb.set_position(done);
@@ -416,6 +525,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                     rep.chain_head.as_ref().map_or(0, |h| h.seq),
                     rep.chain_head.as_ref().map_or("-", |h| h.hash.as_str())
                 )?;
+                print_timestamps(&mut out, &rep.timestamps)?;
             } else {
                 writeln!(out, "核验失败：发现 {} 处问题", rep.problems.len())?;
                 for p in &rep.problems {
@@ -454,7 +564,8 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 )?;
             }
         }
-        EvidenceCommand::VerifyPackage { package, json, expect_head } => {
+        EvidenceCommand::VerifyPackage { package, json, expect_head, tsa_ca: ca_flag } => {
+            let ca = tsa_ca(ca_flag.as_ref())?;
             if package.is_dir() {
                 usage!(
                     "{} 是目录：请给出证据包 zip 文件；已解压的证据包可在目录中运行 sha256sum -c SHA256SUMS 和 python3 verify.py 核验",
@@ -462,13 +573,38 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                 );
             }
             let f = std::fs::File::open(package).with_context(|| format!("无法打开 {}", package.display()))?;
-            let rep =
+            let mut rep =
                 yuqi_evidence::package::verify_package_expecting(std::io::BufReader::new(f), expect_head.as_deref());
+            // The package verifier is pure; the signatures are checked here, with openssl.
+            let mut unchecked = Vec::new();
+            let mut verified = Vec::new();
+            for t in &rep.timestamps {
+                let certs = ca.as_deref().or(t.certs.as_deref());
+                match yuqi_store::verify_package_timestamp(t.head_seq, &t.head_hash, &t.response, certs) {
+                    SigCheck::Verified => verified.push(t.clone()),
+                    SigCheck::NotChecked(why) => unchecked.push((t.clone(), why)),
+                    SigCheck::Failed(why) => {
+                        rep.problems.push(format!("{}：{why}", yuqi_evidence::package::tsp::response_path(t.head_seq)))
+                    }
+                }
+            }
             if *json {
                 serde_json::to_writer_pretty(&mut out, &rep)?;
                 writeln!(out)?;
             } else {
                 print_package_report(&mut out, &rep, expect_head.is_some())?;
+                if rep.ok() {
+                    for t in &verified {
+                        writeln!(
+                            out,
+                            "可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名，签名和证书已核对）",
+                            t.head_seq, t.gen_time, t.tsa
+                        )?;
+                    }
+                    for (t, why) in &unchecked {
+                        writeln!(out, "可信时间戳：第 {} 条链头，机构记载的时间 {}；但{why}", t.head_seq, t.gen_time)?;
+                    }
+                }
             }
             if !rep.ok() {
                 return Ok(ExitCode::from(EXIT_TAMPERED));
@@ -578,6 +714,21 @@ fn print_package_report(
             "注意：整条哈希链被重新计算、或末尾几条被删去后重写清单的证据包，自身看不出破绽；\
              只有与另行保存的链头对照（--expect-head 链头哈希）才能发现。"
         )?,
+    }
+    Ok(())
+}
+
+/// The trusted timestamps that checked out, with the time each authority signed.
+fn print_timestamps(out: &mut impl Write, stamps: &[yuqi_store::TimestampCheck]) -> Result<()> {
+    for t in stamps {
+        match &t.not_checked {
+            None => writeln!(
+                out,
+                "可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名，签名和证书已核对）",
+                t.head_seq, t.gen_time, t.tsa
+            )?,
+            Some(why) => writeln!(out, "可信时间戳：第 {} 条链头，机构记载的时间 {}；但{why}", t.head_seq, t.gen_time)?,
+        }
     }
     Ok(())
 }
