@@ -92,7 +92,7 @@ pub(crate) fn import_zip<R: Read + Seek>(mut input: R, ctx: &mut Ctx<'_>) -> Res
     let mut others = 0u64;
     let mut has_messages = false;
     for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| member_error("", &e.to_string()))?;
+        let mut f = zip.by_index(i).map_err(|_| member_error(&format!("（第 {} 个）", i + 1)))?;
         let name = f.name().to_string();
         if name == "messages.ndjson" {
             has_messages = true;
@@ -119,7 +119,7 @@ pub(crate) fn import_zip<R: Read + Seek>(mut input: R, ctx: &mut Ctx<'_>) -> Res
     if others > 0 {
         ctx.warn(format!("压缩包中另有 {others} 个文件不属于短信备份，已忽略（整个压缩包原样保存）"));
     }
-    let f = zip.by_name("messages.ndjson").map_err(|e| member_error("messages.ndjson", &e.to_string()))?;
+    let f = zip.by_name("messages.ndjson").map_err(|_| member_error("messages.ndjson"))?;
     let limit = member_limit(&f)?;
     let reader = Limited { inner: f, left: limit, name: "messages.ndjson" };
     let mut records = Records::new(BufReader::with_capacity(256 * 1024, reader))?;
@@ -150,8 +150,9 @@ fn zip_zh(e: &zip::result::ZipError) -> &'static str {
     }
 }
 
-fn member_error(name: &str, detail: &str) -> ImportError {
-    let _ = detail;
+/// A member that cannot be inflated (a bad CRC, a truncated stream). The zip crate's own text is
+/// English, so it is not passed on.
+fn member_error(name: &str) -> ImportError {
     ImportError::Syntax(Rejected {
         position: Position::default(),
         reason: format!("压缩包中的文件 {name} 无法解压（压缩包损坏或被改动）"),
@@ -186,7 +187,11 @@ struct Limited<'a, R: Read> {
 
 impl<R: Read> Read for Limited<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        // The zip crate's errors (a bad CRC, a broken stream) are English: say it in Chinese.
+        let n = self
+            .inner
+            .read(buf)
+            .map_err(|_| std::io::Error::other(format!("{} 无法解压（压缩包损坏或被改动）", self.name)))?;
         if n as u64 > self.left {
             return Err(std::io::Error::other(format!("{} 解压后超过其声明的大小", self.name)));
         }
@@ -204,7 +209,7 @@ fn copy_limited<R: Read>(
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(|e| member_error(name, &e.to_string()))?;
+        let n = f.read(&mut buf).map_err(|_| member_error(name))?;
         if n == 0 {
             return Ok(size);
         }

@@ -28,17 +28,17 @@ pub(super) fn import(
             "数据库中还有 {mms} 条彩信：彩信的图片和文字存放在手机上数据库以外的文件中，未从这个数据库导入（请另用“短信导入导出”或 SMS Backup & Restore 备份彩信）"
         ));
     }
-    let mut stmt = conn.prepare("SELECT rowid, * FROM sms").map_err(|e| unreadable(0, &e))?;
+    let mut stmt = conn.prepare("SELECT rowid, * FROM sms").map_err(|_| unreadable(0))?;
     let names: Vec<String> = stmt.column_names().iter().skip(1).map(|s| s.to_string()).collect();
-    let mut rows = stmt.query([]).map_err(|e| unreadable(0, &e))?;
+    let mut rows = stmt.query([]).map_err(|_| unreadable(0))?;
     let mut n = 0u64;
     let mut next = || -> Result<Option<SmsRow>, ImportError> {
-        let Some(row) = rows.next().map_err(|e| unreadable(n + 1, &e))? else { return Ok(None) };
+        let Some(row) = rows.next().map_err(|_| unreadable(n + 1))? else { return Ok(None) };
         n += 1;
-        let id: i64 = row.get(0).map_err(|e| unreadable(n, &e))?;
+        let id: i64 = row.get(0).map_err(|_| unreadable(n))?;
         let mut fields = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
-            let text = match row.get_ref(i + 1).map_err(|e| unreadable(n, &e))? {
+            let text = match row.get_ref(i + 1).map_err(|_| unreadable(n))? {
                 ValueRef::Null | ValueRef::Blob(_) => continue,
                 ValueRef::Integer(v) => v.to_string(),
                 ValueRef::Real(v) => v.to_string(),
@@ -77,8 +77,9 @@ fn not_a_database() -> ImportError {
     ImportError::Unrecognized("无法作为 SQLite 数据库打开：文件已损坏，或不是数据库".into())
 }
 
-fn unreadable(record: u64, e: &rusqlite::Error) -> ImportError {
-    let _ = e;
+/// A read that failed inside the database (a corrupt page). SQLite's own text is English, so it
+/// is not passed on.
+fn unreadable(record: u64) -> ImportError {
     ImportError::Syntax(Rejected {
         position: Position { record, line: 0, byte: 0 },
         reason: "数据库内容损坏，无法继续读取".into(),
