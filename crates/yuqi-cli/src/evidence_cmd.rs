@@ -82,11 +82,11 @@ impl StoreArgs {
 /// The trusted-time settings (RFC 3161). Off unless an address is given: no network otherwise.
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct TsaArgs {
-    /// 导入后请该时间戳服务机构（RFC 3161）为哈希链末条盖可信时间戳，例如 http://timestamp.digicert.com（也可用环境变量 YUQI_TSA；不设置则不联网）
-    #[arg(long, value_name = "URL")]
+    /// 时间戳服务机构的地址：导入新记录后请它为哈希链末条盖可信时间戳，例如 http://timestamp.digicert.com（也可用环境变量 YUQI_TSA；不设置则不联网）
+    #[arg(long, value_name = "时间戳服务地址")]
     tsa: Option<String>,
-    /// 时间戳服务机构的根证书（PEM）：与时间戳一起保存，核验时作为信任锚（也可用环境变量 YUQI_TSA_CA）
-    #[arg(long, value_name = "FILE")]
+    /// 时间戳服务机构的根证书（.pem 文件）：与时间戳一起保存，核验时作为信任锚（也可用环境变量 YUQI_TSA_CA）
+    #[arg(long, value_name = "根证书.pem")]
     tsa_ca: Option<PathBuf>,
 }
 
@@ -98,7 +98,7 @@ fn tsa_ca(flag: Option<&PathBuf>) -> Result<Option<Vec<u8>>> {
             let pem = std::fs::read(&p).with_context(|| format!("无法读取时间戳机构的根证书 {}", p.display()))?;
             if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
                 return Err(
-                    Usage(format!("{} 不是 PEM 格式的证书（应含 -----BEGIN CERTIFICATE-----）", p.display())).into()
+                    Usage(format!("{} 不是 .pem 格式的证书（应含 -----BEGIN CERTIFICATE-----）", p.display())).into()
                 );
             }
             Ok(Some(pem))
@@ -222,8 +222,8 @@ pub(crate) enum EvidenceCommand {
         /// 之前记下的哈希链末条：核对它仍在链中（证明它之前的记录没有被改动或删除）
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,
-        /// 用这个根证书（PEM）核验可信时间戳，而不是导入时保存的（也可用环境变量 YUQI_TSA_CA）
-        #[arg(long, value_name = "FILE")]
+        /// 用这个根证书（.pem 文件）核验可信时间戳，而不是导入时保存的（也可用环境变量 YUQI_TSA_CA）
+        #[arg(long, value_name = "根证书.pem")]
         tsa_ca: Option<PathBuf>,
         /// 输出 JSON
         #[arg(long)]
@@ -253,8 +253,8 @@ pub(crate) enum EvidenceCommand {
         /// 另行保存的哈希链末条：核对它在证据包的链中（只有它能发现整条链被重算或末尾被截去）
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,
-        /// 用这个根证书（PEM）核验可信时间戳，而不是证据包中附带的（也可用环境变量 YUQI_TSA_CA）
-        #[arg(long, value_name = "FILE")]
+        /// 用这个根证书（.pem 文件）核验可信时间戳，而不是证据包中附带的（也可用环境变量 YUQI_TSA_CA）
+        #[arg(long, value_name = "根证书.pem")]
         tsa_ca: Option<PathBuf>,
         /// 输出 JSON
         #[arg(long)]
