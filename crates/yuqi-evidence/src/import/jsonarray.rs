@@ -36,6 +36,7 @@ pub(crate) struct ArraySplitter<R> {
     line: u64,
     count: u64,
     state: State,
+    max_element: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +56,13 @@ impl<R: BufRead> ArraySplitter<R> {
     /// A splitter whose input starts `byte` bytes and `line - 1` line ends into the file (the
     /// HTML export embeds the array after its page head).
     pub(crate) fn new(input: R, byte: u64, line: u64) -> Self {
-        ArraySplitter { input, byte, line, count: 0, state: State::Start }
+        ArraySplitter { input, byte, line, count: 0, state: State::Start, max_element: MAX_ELEMENT }
+    }
+
+    #[cfg(test)]
+    fn with_limit(mut self, max_element: usize) -> Self {
+        self.max_element = max_element;
+        self
     }
 
     /// Elements handed out so far.
@@ -208,7 +215,7 @@ impl<R: BufRead> ArraySplitter<R> {
                 }
                 first = false;
                 if !too_big {
-                    if bytes.len() >= MAX_ELEMENT {
+                    if bytes.len() >= self.max_element {
                         too_big = true;
                         bytes = Vec::new();
                     } else {
@@ -263,6 +270,19 @@ mod tests {
         assert_eq!(got[2].1.record, 3);
         assert_eq!(split("[]").unwrap().len(), 0);
         assert_eq!(split("\u{feff} [ ] trailing").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn an_element_too_big_is_skipped_whole() {
+        let data = b"[{\"a\": \"0123456789\"}, {\"b\": 1}]";
+        let mut s = ArraySplitter::new(&data[..], 0, 1).with_limit(8);
+        let big = s.next_element().unwrap().unwrap();
+        assert!(big.too_big && big.bytes.is_empty());
+        assert_eq!(big.position.byte, 1);
+        let next = s.next_element().unwrap().unwrap();
+        assert!(!next.too_big);
+        assert_eq!(next.bytes, b"{\"b\": 1}");
+        assert!(s.next_element().unwrap().is_none());
     }
 
     #[test]
