@@ -428,3 +428,64 @@ fn damaged_zips_never_panic() {
         }
     }
 }
+
+/// A generated export of `n` messages, produced as it is read; `read` counts the bytes handed out.
+struct Generated {
+    n: u64,
+    next: u64,
+    pending: Vec<u8>,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl std::io::Read for Generated {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            self.pending = match self.next {
+                0 => b"[\n".to_vec(),
+                k if k <= self.n => format!(
+                    "    {{\"type\": \"1\", \"is_send\": {}, \"timestamp\": {}, \"server_id\": \"{k}\", \
+                     \"display_name\": \"王经理\", \"avatar_src\": \"\", \"xml_dict\": {{}}, \"text\": \"第 {k} 条：今天必须还款\"}}{}\n",
+                    k % 2 == 0,
+                    1_709_530_200 + k,
+                    if k < self.n { "," } else { "" }
+                )
+                .into_bytes(),
+                k if k == self.n + 1 => b"]\n".to_vec(),
+                _ => return Ok(0),
+            };
+            self.next += 1;
+        }
+        let k = out.len().min(self.pending.len());
+        out[..k].copy_from_slice(&self.pending[..k]);
+        self.pending.drain(..k);
+        self.read.set(self.read.get() + k as u64);
+        Ok(k)
+    }
+}
+
+#[test]
+fn a_large_array_is_read_as_it_streams() {
+    let n = 40_000;
+    let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let input = Generated { n, next: 0, pending: Vec::new(), read: read.clone() };
+    let mut count = 0u64;
+    let mut ahead = 0u64;
+    let r = import::import(
+        &Format::WeChatMsgJson,
+        std::io::BufReader::with_capacity(64 * 1024, input),
+        &Options::default(),
+        &mut |i| {
+            count += 1;
+            assert_eq!(i.position.record, count);
+            assert_eq!(i.position.line, count + 1);
+            assert_eq!(i.message.as_ref().unwrap().time_ms, Some((1_709_530_200 + count as i64) * 1000));
+            // Never more than one buffer beyond the record handed over.
+            ahead = ahead.max(read.get() - (i.position.byte + i.raw.len() as u64));
+            Ok(())
+        },
+    );
+    assert_eq!(r.unwrap().records, n);
+    assert_eq!(count, n);
+    assert!(read.get() > 7_000_000, "{}", read.get());
+    assert!(ahead <= 64 * 1024, "read {ahead} bytes ahead");
+}
