@@ -489,3 +489,42 @@ fn a_large_array_is_read_as_it_streams() {
     assert!(read.get() > 7_000_000, "{}", read.get());
     assert!(ahead <= 64 * 1024, "read {ahead} bytes ahead");
 }
+
+#[test]
+fn a_zip_of_several_chats_reads_each_with_its_own_name_and_media() {
+    let mut buf = Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        let mut put = |name: &str, data: &[u8]| {
+            z.start_file(name, o).unwrap();
+            std::io::Write::write_all(&mut z, data).unwrap();
+        };
+        put("聊天记录/王经理/王经理.html.json", &read(CHAT_JSON));
+        // Both forms of the same chat: only the sidecar is read.
+        put("聊天记录/王经理/王经理.html", &read(CHAT_HTML));
+        put(
+            "聊天记录/王经理/image/2024-03/20240304_133200_701234_0.jpg",
+            &read("image/2024-03/20240304_133200_701234_0.jpg"),
+        );
+        // Another chat, as a page only; its image is not in its own folder.
+        put("聊天记录/赵催收/赵催收.html", &read(CHAT_HTML));
+        z.finish().unwrap();
+    }
+    let (items, r) = run_zip(buf.get_ref(), OnBad::Refuse);
+    let s = r.unwrap();
+    assert_eq!(items.len(), 34);
+    assert_eq!(s.records, 34);
+    let (wang, zhao) = items.split_at(17);
+    assert!(wang.iter().all(|i| i.field("zip_member") == Some("聊天记录/王经理/王经理.html.json")));
+    assert!(zhao.iter().all(|i| i.field("zip_member") == Some("聊天记录/赵催收/赵催收.html")));
+    assert_eq!(wang[1].message.as_ref().unwrap().counterpart, "王经理");
+    assert_eq!(zhao[1].message.as_ref().unwrap().counterpart, "赵催收");
+    assert_eq!(wang[2].attachments.len(), 1);
+    assert!(zhao[2].attachments.is_empty());
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.starts_with("聊天记录/赵催收/赵催收.html：引用的图片 image/2024-03/20240304_133200_701234_0"))
+    );
+}
