@@ -1,5 +1,5 @@
 //! Media referenced by a 留痕 export: checking a path stays inside the export folder, and looking
-//! the file up (on disk here; in a zip in [`super::super::wechatzip`]).
+//! the file up (on disk here; in a zip in `import/wechatzip.rs`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
