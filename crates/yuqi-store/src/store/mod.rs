@@ -38,7 +38,7 @@ pub use export::{ExportOptions, ExportReport, IndexPdf};
 pub use import_file::{ImportOptions, ImportReport};
 pub use list::ListedItem;
 pub use screenshot::{MachineRead, ScreenshotReport};
-pub use timestamp::{StampReport, TimestampCheck, TimestampError, TsaConfig, verify_package_timestamp};
+pub use timestamp::{StampReport, TIMESTAMP_NOTE, TimestampCheck, TimestampError, TsaConfig, verify_package_timestamp};
 pub use tsa::{SigCheck, TsaError};
 pub use verify::{Problem, VerifyReport};
 

@@ -41,6 +41,30 @@ pub enum TimestampError {
     Store(#[from] StoreError),
 }
 
+/// Marks the one-line note [`Store::stamp_after_import`] gives, so a shell can pick it out.
+pub const TIMESTAMP_NOTE: &str = "可信时间戳：";
+
+impl TsaConfig {
+    /// The authority from the environment: `YUQI_TSA` (its address) and `YUQI_TSA_CA` (a PEM
+    /// file of its CA certificates). `Ok(None)` when `YUQI_TSA` is unset: timestamps are off.
+    /// For the web app (`yuqi serve`), which has no per-import flags.
+    pub fn from_env() -> Result<Option<TsaConfig>, String> {
+        TsaConfig::from_vars(std::env::var("YUQI_TSA").ok(), std::env::var_os("YUQI_TSA_CA"))
+    }
+
+    /// [`TsaConfig::from_env`] from the two values given.
+    pub fn from_vars(url: Option<String>, ca: Option<std::ffi::OsString>) -> Result<Option<TsaConfig>, String> {
+        let Some(url) = url.filter(|u| !u.trim().is_empty()) else { return Ok(None) };
+        let ca_pem = match ca.filter(|v| !v.is_empty()) {
+            Some(p) => Some(std::fs::read(&p).map_err(|_| {
+                format!("无法读取时间戳机构的根证书 {}（环境变量 YUQI_TSA_CA）", std::path::Path::new(&p).display())
+            })?),
+            None => None,
+        };
+        Ok(Some(TsaConfig { url: url.trim().to_string(), ca_pem }))
+    }
+}
+
 /// A timestamp obtained and stored.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StampReport {
@@ -139,6 +163,31 @@ impl Store {
         .map_err(StoreError::from)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(Some(StampReport { head_seq: seq, head_hash: hash, tsa: cfg.url.clone(), gen_time: stamp.gen_time_china() }))
+    }
+
+    /// After an import that added entries: asks the authority configured in the environment
+    /// ([`TsaConfig::from_env`]) for a timestamp over the new head. Returns one Chinese line for
+    /// the user starting with [`TIMESTAMP_NOTE`] — the time obtained, or why none was (the
+    /// import stays saved either way) — or `None` when timestamps are off or nothing was needed.
+    pub fn stamp_after_import(&self) -> Option<String> {
+        self.stamp_note(TsaConfig::from_env())
+    }
+
+    /// [`Store::stamp_after_import`] with the configuration given.
+    pub fn stamp_note(&self, cfg: Result<Option<TsaConfig>, String>) -> Option<String> {
+        let cfg = match cfg {
+            Ok(Some(c)) => c,
+            Ok(None) => return None,
+            Err(why) => return Some(format!("{TIMESTAMP_NOTE}未能取得：{why}；证据已导入并保存。")),
+        };
+        match self.timestamp_head(&cfg) {
+            Ok(Some(r)) => Some(format!(
+                "{TIMESTAMP_NOTE}第 {} 条链头最晚在 {}已经存在（由 {} 签名）。",
+                r.head_seq, r.gen_time, r.tsa
+            )),
+            Ok(None) => None,
+            Err(e) => Some(format!("{TIMESTAMP_NOTE}未能取得（{e}）；证据已导入并保存。")),
+        }
     }
 
     /// Checks every stored timestamp: the response reads and was granted, it stamps the head it
