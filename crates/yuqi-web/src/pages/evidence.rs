@@ -187,6 +187,11 @@ fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> R
             r.format, r.new_items, r.duplicates, r.flagged
         ),
     };
+    let stamp = r.summary.warnings.iter().find(|w| w.starts_with(yuqi_store::TIMESTAMP_NOTE));
+    let message = match stamp {
+        Some(note) => format!("{message} {note}"),
+        None => message,
+    };
     Ok(FileResult { name, result: "imported", message })
 }
 
@@ -247,7 +252,16 @@ pub(crate) async fn import_file(
                 yuqi_store::Store::create(&dir, &title, None)
             }?;
             let opts = yuqi_store::ImportOptions { format, ..Default::default() };
-            let r = st.import_path_as(&file.0, &name, &opts, &mut |_, _| {});
+            let mut r = st.import_path_as(&file.0, &name, &opts, &mut |_, _| {});
+            // Trusted time, when `yuqi serve` runs with YUQI_TSA (docs/evidence.md): after an import
+            // that added entries; the note joins the file's message, and a failure never undoes it.
+            if let Ok(rep) = &mut r
+                && !rep.already_imported
+                && rep.new_items > 0
+                && let Some(note) = st.stamp_after_import()
+            {
+                rep.summary.warnings.push(note);
+            }
             let unrecognized = matches!(
                 r,
                 Err(yuqi_store::StoreError::Import { error: yuqi_evidence::import::ImportError::Unrecognized(_), .. })
