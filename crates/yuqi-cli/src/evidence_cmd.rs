@@ -124,7 +124,7 @@ fn stamp_after_import(out: &mut impl Write, st: &Store, cfg: &TsaConfig, quiet: 
     match st.timestamp_head(cfg) {
         Ok(Some(r)) if !quiet => writeln!(
             out,
-            "  已取得可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名）",
+            "  已取得可信时间戳：第 {} 条链头最晚在 {}已经存在（由 {} 签名）",
             r.head_seq, r.gen_time, r.tsa
         )?,
         Ok(_) => {}
@@ -482,7 +482,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
             match st.timestamp_head(&cfg) {
                 Ok(Some(r)) => writeln!(
                     out,
-                    "已取得可信时间戳：第 {} 条链头 {} 最晚在 {} 已经存在（由 {} 签名）",
+                    "已取得可信时间戳：第 {} 条链头 {} 最晚在 {}已经存在（由 {} 签名）",
                     r.head_seq, r.head_hash, r.gen_time, r.tsa
                 )?,
                 Ok(None) => writeln!(out, "哈希链为空，或当前链头已有可信时间戳，无需再盖。")?,
@@ -597,7 +597,7 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                     for t in &verified {
                         writeln!(
                             out,
-                            "可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名，签名和证书已核对）",
+                            "可信时间戳：第 {} 条链头最晚在 {}已经存在（由 {} 签名，签名和证书已核对）",
                             t.head_seq, t.gen_time, t.tsa
                         )?;
                     }
@@ -724,7 +724,7 @@ fn print_timestamps(out: &mut impl Write, stamps: &[yuqi_store::TimestampCheck])
         match &t.not_checked {
             None => writeln!(
                 out,
-                "可信时间戳：第 {} 条链头最晚在 {} 已经存在（由 {} 签名，签名和证书已核对）",
+                "可信时间戳：第 {} 条链头最晚在 {}已经存在（由 {} 签名，签名和证书已核对）",
                 t.head_seq, t.gen_time, t.tsa
             )?,
             Some(why) => writeln!(out, "可信时间戳：第 {} 条链头，机构记载的时间 {}；但{why}", t.head_seq, t.gen_time)?,
