@@ -684,6 +684,57 @@ mod tests {
         assert!(rep.problems.iter().any(|p| p.contains("README.txt") && p.contains("同名")));
     }
 
+    /// An empty package with one timestamp file at `path`, listed in the manifest's timestamps
+    /// as `listed` (or not at all).
+    fn package_with_stamp(path: &str, listed: Option<&str>) -> Vec<u8> {
+        let mut w = super::super::PackageWriter::new(Cursor::new(Vec::new()));
+        w.add(path, &[0x30u8, 0x03, 0x02, 0x01, 0x00][..], None, false).unwrap();
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            tool: "yuqi".into(),
+            tool_version: "0".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            case_title: "测试".into(),
+            entries: 0,
+            chain_head: None,
+            redacted: false,
+            hash_algorithms: vec!["SHA-256".into(), "SM3".into()],
+            files: Vec::new(),
+            timestamps: listed
+                .map(|p| PackageTimestamp {
+                    head_seq: 1,
+                    head_hash: "00".repeat(32),
+                    nonce: "40".into(),
+                    tsa: "http://tsa.example/".into(),
+                    response: p.into(),
+                    certs: None,
+                })
+                .into_iter()
+                .collect(),
+        };
+        let html = index_html("测试", &super::super::shown_time(&manifest.created_at), None, &[]);
+        w.finish(&[], manifest, &html).unwrap().0.into_inner()
+    }
+
+    #[test]
+    fn timestamp_files_belong_to_the_exact_package_definition() {
+        // Not listed as a timestamp: an added file.
+        let rep = verify_package(Cursor::new(package_with_stamp("timestamps/000001.tsr", None)));
+        assert!(
+            rep.problems.iter().any(|p| p.contains("000001.tsr") && p.contains("不是证据包应有的文件")),
+            "{rep:#?}"
+        );
+        // Listed under a name other than the one its head gives.
+        let rep = verify_package(Cursor::new(package_with_stamp("timestamps/x.tsr", Some("timestamps/x.tsr"))));
+        assert!(rep.problems.iter().any(|p| p.contains("x.tsr") && p.contains("应有的文件名")), "{rep:#?}");
+        // Listed properly, but over a head the (empty) chain does not have.
+        let good = "timestamps/000001.tsr";
+        let rep = verify_package(Cursor::new(package_with_stamp(good, Some(good))));
+        assert_eq!(rep.problems.len(), 1, "{rep:#?}");
+        assert!(rep.problems[0].contains("不在证据包的哈希链中"), "{rep:#?}");
+        assert!(rep.timestamps.is_empty());
+    }
+
     #[test]
     fn anything_that_is_not_a_package_is_refused_without_a_panic() {
         let good = zip_of(&["README.txt".to_string()]);
