@@ -156,6 +156,10 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
     }
     let (w, h) = (f64::from(width), f64::from(height));
     let lines = lines(words);
+    // A whole phone screen has its chrome at fixed places; a screenshot cropped to the messages
+    // (as people often post them) has none, and cutting the same bands there lost its first and
+    // last bubbles (docs/ocr.md, real screenshots). The status bar tells which it is.
+    let (top, bottom) = if has_status_bar(&lines, w, h) { (TOP_CHROME, BOTTOM_CHROME) } else { (0.0, 1.0) };
     let lines: Vec<Line> = lines
         .into_iter()
         .filter(|l| {
@@ -163,7 +167,8 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
             // A title is short and centred on the screen; a bubble's line is centred only by
             // accident, and then seldom this closely.
             let centred = (l.rect.center_x() - w / 2.0).abs() < 0.04 * w && f64::from(l.rect.width) < 0.5 * w;
-            cy > TOP_CHROME && cy < BOTTOM_CHROME && !(centred && cy < TITLE_ZONE && parse_stamp(&l.text).is_none())
+            let title = centred && cy < TITLE_ZONE && parse_stamp(&l.text).is_none();
+            cy > top && cy < bottom && !title
         })
         .collect();
     let lines = merge_side_by_side(lines, w);
@@ -248,6 +253,20 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Result<Vec<Message>,
         out.push(Message { text: m.text, time, direction, rect, confidence });
     }
     Ok(out)
+}
+
+/// Whether the top of the image is a phone's status bar: a short line at the very top, against
+/// the left or right edge (a centred one is a chat's time separator), holding the clock or the
+/// battery and network marks.
+fn has_status_bar(lines: &[Line], w: f64, h: f64) -> bool {
+    static MARKS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"[0-9]{1,2}[:：][0-9]{2}|[0-9]{1,3}\s?%|[345]G|LTE|HD")
+            .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
+    });
+    lines.iter().any(|l| {
+        let at_edge = f64::from(l.rect.x) < 0.25 * w || f64::from(l.rect.right()) > 0.75 * w;
+        l.rect.center_y() < 0.05 * h && f64::from(l.rect.width) < 0.5 * w && at_edge && MARKS.is_match(&l.text)
+    })
 }
 
 /// Which side a bubble is on: the column whose edge it shares; when it shares both (it is as
@@ -488,6 +507,27 @@ mod tests {
         assert_eq!(m[1].direction, Direction::Sent);
         assert_eq!(messages(&words, 0, 10), Err(LayoutError::EmptyImage { width: 0, height: 10 }));
         assert!(matches!(messages(&words, 500, 2000), Err(LayoutError::WordOutside { .. })));
+    }
+
+    #[test]
+    fn a_screenshot_cropped_to_the_messages_keeps_its_first_and_last_bubbles() {
+        let (w, h) = (1000, 1800);
+        let words = vec![
+            word("您好，您的借款", 150, 20, 560, 1),
+            word("已逾期。", 150, 70, 300, 2),
+            word("昨天", 420, 800, 80, 3),
+            word("21:14", 505, 800, 90, 3),
+            word("好的", 760, 1740, 80, 4),
+        ];
+        let m = messages(&words, w, h).expect("layout");
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[0].text, "您好，您的借款已逾期。");
+        assert_eq!(m[1].text, "好的");
+        assert_eq!(m[1].time, Some(Stamp { day: Day::Yesterday, clock: Some((21, 14)) }));
+        // With a status bar above, the same top and bottom bands are chrome.
+        let mut full = words.clone();
+        full.push(word("21:14", 40, 10, 100, 9));
+        assert!(messages(&full, w, h).expect("layout").is_empty());
     }
 
     #[test]
