@@ -23,6 +23,7 @@ fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
+#[allow(clippy::print_stderr)] // the notice of a skipped test
 fn engine_present() -> bool {
     let ok = Command::new("tesseract")
         .arg("--list-langs")

@@ -19,6 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Skips (with a note) where Tesseract with chi_sim is missing; CI installs it and fails here
 /// instead.
+#[allow(clippy::print_stderr)] // the notice of a skipped test
 fn engine_present() -> bool {
     let ok = yuqi_ocr::tesseract::Engine::locate().is_ok();
     if !ok {

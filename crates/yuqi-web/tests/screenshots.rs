@@ -11,6 +11,7 @@ use common::*;
 const SHOT: &str = "Screenshot_20261120-211400_com.tencent.mm.png";
 
 /// Tesseract with Chinese data; CI installs it (scripts/test-deps.sh) and fails here instead.
+#[allow(clippy::print_stderr)] // the notice of a skipped test
 fn engine_present() -> bool {
     let ok = std::process::Command::new("tesseract")
         .arg("--list-langs")
