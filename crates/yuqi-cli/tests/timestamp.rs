@@ -55,6 +55,8 @@ const HONEST: u8 = 0;
 const TAMPER: u8 = 1;
 /// The previous response again, whatever was asked (a replay: wrong head, wrong nonce).
 const REPLAY: u8 = 2;
+/// An honest answer on a connection the server then keeps open (despite `Connection: close`).
+const KEEP_OPEN: u8 = 3;
 
 struct Authority {
     url: String,
@@ -169,6 +171,12 @@ fn authority(dir: &Path) -> Authority {
             );
             let _ = c.write_all(head.as_bytes());
             let _ = c.write_all(&resp);
+            if m.load(Ordering::SeqCst) == KEEP_OPEN {
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                    drop(c);
+                });
+            }
         }
     });
     Authority { url, ca: dir.join("ca.crt"), mode }
@@ -293,9 +301,14 @@ fn a_bad_or_missing_authority_never_loses_the_import() {
     let o = run(&["evidence", "import", "--store", &store, "--tsa", "https://tsa.example/", &fixture("calllog.csv")]);
     assert!(o.status.success() && out(&o).contains("不需要 https"), "{}", out(&o));
 
-    // The timestamp can be asked for later.
+    // The timestamp can be asked for later (from a server that keeps the connection open: the
+    // answer is complete at its Content-Length, long before the 20 s timeout).
+    tsa.mode.store(KEEP_OPEN, Ordering::SeqCst);
+    let started = std::time::Instant::now();
     let o = run(&["evidence", "timestamp", "--store", &store, "--tsa", &tsa.url, "--tsa-ca", &s(&tsa.ca)]);
     assert!(o.status.success() && out(&o).contains("已取得可信时间戳"), "{}", out(&o));
+    assert!(started.elapsed().as_secs() < 10, "waited for the server to close: {:?}", started.elapsed());
+    tsa.mode.store(HONEST, Ordering::SeqCst);
     let o = run(&["evidence", "timestamp", "--store", &store, "--tsa", &tsa.url]);
     assert!(o.status.success() && out(&o).contains("已有可信时间戳"), "{}", out(&o));
 

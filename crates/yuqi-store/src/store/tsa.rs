@@ -92,8 +92,7 @@ pub(crate) fn post(url: &str, body: &[u8]) -> Result<Vec<u8>, TsaError> {
     s.write_all(head.as_bytes()).map_err(io)?;
     s.write_all(body).map_err(io)?;
     s.flush().map_err(io)?;
-    let mut raw = Vec::new();
-    s.take(MAX_RESPONSE + 16 * 1024).read_to_end(&mut raw).map_err(io)?;
+    let raw = read_answer(&mut s).map_err(io)?;
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| bad("不是 HTTP 回应"))?;
     let headers = String::from_utf8_lossy(&raw[..end]).to_string();
     let mut rest = raw[end + 4..].to_vec();
@@ -130,6 +129,34 @@ pub(crate) fn post(url: &str, body: &[u8]) -> Result<Vec<u8>, TsaError> {
         return Err(bad("回应过大"));
     }
     Ok(rest)
+}
+
+/// Reads the answer until the server closes the connection or, for a server that keeps it open
+/// despite `Connection: close`, until the body its Content-Length announces is complete (waiting
+/// for the close would only run into the timeout). Never more than the bound.
+fn read_answer(s: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let limit = (MAX_RESPONSE + 16 * 1024) as usize;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            return Ok(raw);
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if raw.len() >= limit {
+            return Ok(raw);
+        }
+        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+        let length =
+            head.lines().find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse::<usize>().ok()));
+        match length {
+            Some(len) if raw.len() >= end + 4 + len => return Ok(raw),
+            None if head.contains("chunked") && raw.ends_with(b"0\r\n\r\n") => return Ok(raw),
+            _ => {}
+        }
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
