@@ -1597,6 +1597,18 @@ def build_readme():
     a("## Benchmark input\n")
     a("Large SB&R files are not stored. `bench/gen_sms_backup.py SIZE_BYTES -o FILE [--seed N]` writes one "
       "deterministically (same seed and size → same bytes).\n")
+    # ---- files in this directory that other generators (or a test) write
+    a("## Fixtures not written by this script\n")
+    a("* `make_android_fixtures.py` writes the Android and iPhone exports of issue 18 (SMS Import / Export "
+      "`smsie-*`, `imazing.csv`, `mmssms.db`, `not-sms.db`); `make_wechatmsg.py` writes the 留痕 / WeChatMsg "
+      "(WeChat 4.x) export folder `wechatmsg/` and `wechatmsg.zip`. Each script's header describes its files.\n")
+    a("* `Screenshot_20261120-211400_com.tencent.mm.png` — a WeChat-style chat screen (light mode, 1170 × 2532, "
+      "status bar, avatars, timestamp separators) rendered with headless Chromium from known text by "
+      "`crates/yuqi-ocr/tests/rendered.rs` (screen 0, kept with `YUQI_OCR_KEEP=dir`). Its four messages: a "
+      "customer-service line (received, 昨天 22:45), 好的 (sent, 2026年2月7日 05:49), 再不还钱，我们明天就去你家贴大字报！ "
+      "(received, 06:33), 发个还款账号给我 (sent, 9月22日 05:47). The name is the one an Android phone gives a "
+      "screenshot of WeChat taken on 2026-11-20 at 21:14:00; the store's, CLI's and web app's screenshot tests read "
+      "it back through Tesseract.\n")
     return "\n".join(L) + "\n"
 
 
