@@ -14,8 +14,8 @@ pub mod tesseract;
 use std::path::Path;
 
 pub use error::OcrError;
-pub use tesseract::dimensions;
 pub use layout::{Day, Direction, LayoutError, Message, Rect, Stamp, Word, parse_stamp};
+pub use tesseract::dimensions;
 
 /// What a screenshot says.
 #[derive(Debug, Clone, PartialEq)]

@@ -36,8 +36,7 @@ async fn several_files_each_say_what_became_of_them_and_screenshots_are_read() {
     let shot = std::fs::read(fixture(SHOT)).expect("fixture");
     let calls = std::fs::read(fixture("calls.xml")).expect("fixture");
     let copied = "【某某花】您的借款已逾期，请今日内还款。\n".as_bytes();
-    let (ct, body) =
-        multipart_files(Some(&token), &[(SHOT, &shot), ("calls.xml", &calls), ("复制的短信.txt", copied)]);
+    let (ct, body) = multipart_files(Some(&token), &[(SHOT, &shot), ("calls.xml", &calls), ("复制的短信.txt", copied)]);
     let r = send(
         &app,
         post(&format!("/cases/{id}/evidence")).header(header::CONTENT_TYPE, &ct).body(Body::from(body)).expect("req"),

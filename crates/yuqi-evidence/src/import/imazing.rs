@@ -45,7 +45,9 @@ pub(crate) fn import<R: BufRead>(input: R, opts: &Options, ctx: &mut Ctx<'_>) ->
                 // A notice of the Messages app itself ("… named the conversation", encryption notices).
                 "Notification" => Direction::System,
                 other => {
-                    return Err(format!("Type（收发类型）无法识别：“{other}”，应为 Incoming、Outgoing 或 Notification"));
+                    return Err(format!(
+                        "Type（收发类型）无法识别：“{other}”，应为 Incoming、Outgoing 或 Notification"
+                    ));
                 }
             };
             let time = time_of(get(Some(date_i)), opts.zone)?;

@@ -5,8 +5,8 @@
 
 pub mod android;
 pub mod csvfmt;
-mod jsonarray;
 pub mod imazing;
+mod jsonarray;
 mod jsonrec;
 pub mod media;
 pub mod miui;
