@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] functions
 
-use std::io::{BufReader, Cursor, Write};
+use std::io::{BufReader, Cursor, Read, Write};
 use std::path::PathBuf;
 
 use yuqi_evidence::digest::sha256_hex;
@@ -396,25 +396,263 @@ fn a_zip_bomb_is_refused_before_it_is_read() {
     }
 }
 
+/// One tar entry (ustar header, data, padding), as a backup's tar holds it.
+fn tar_entry(name: &str, kind: u8, data: &[u8]) -> Vec<u8> {
+    let mut h = [0u8; 512];
+    h[..name.len()].copy_from_slice(name.as_bytes());
+    h[100..108].copy_from_slice(b"0000600\0");
+    h[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+    h[136..148].copy_from_slice(b"14766041400\0");
+    h[156] = kind;
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[263..265].copy_from_slice(b"00");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let mut out = h.to_vec();
+    out.extend_from_slice(data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// A plain adb backup of these tar entries, the tar zlib-compressed or not.
+fn ab(entries: &[Vec<u8>], compressed: bool) -> Vec<u8> {
+    let mut tar: Vec<u8> = entries.concat();
+    tar.extend_from_slice(&[0u8; 1024]);
+    let mut out = format!("ANDROID BACKUP\n5\n{}\nnone\n", u8::from(compressed)).into_bytes();
+    out.extend_from_slice(&if compressed { zlib(&tar) } else { tar });
+    out
+}
+
+const SMS_DIR: &str = "apps/com.android.providers.telephony/d_f/";
+
 #[test]
-fn a_xiaomi_backup_is_recognised_and_refused_with_what_to_do() {
-    // The header layout of MIUI's local backups (docs/import-formats.md §6.4); an invented tar.
-    let mut bak =
-        b"MIUI BACKUP\n2\ncom.android.mms \xe7\x9f\xad\xe4\xbf\xa1\n-1\n0\nANDROID BACKUP\n5\n0\nnone\n".to_vec();
-    bak.extend_from_slice(&[0u8; 1024]);
-    assert_eq!(import::detect("短信(com.android.mms).bak", &bak), Some(Format::MiuiBackup));
-    assert_eq!(Format::parse("miui-bak"), Some(Format::MiuiBackup));
-    let (items, r) = run_bytes(&Format::MiuiBackup, &bak, OnBad::Skip);
+fn android_and_xiaomi_backups_give_their_sms_and_text_mms() {
+    assert_eq!(detect("android-sms.ab"), Some(Format::AndroidBackup));
+    assert_eq!(detect("miui-sms.bak"), Some(Format::MiuiBackup));
+    for name in ["miui-bak", "android-ab"] {
+        assert!(Format::parse(name).is_some() && Format::NAMES.contains(&name), "{name}");
+    }
+    assert!(!Format::AndroidBackup.needs_seek() && !Format::MiuiBackup.needs_seek());
+    let (ab_items, summary) = ok("android-sms.ab", Format::AndroidBackup);
+    assert!(summary.warnings.is_empty() && summary.rejected.is_empty(), "{summary:?}");
+    let (bak_items, summary) = ok("miui-sms.bak", Format::MiuiBackup);
+    assert!(summary.warnings.is_empty() && summary.rejected.is_empty(), "{summary:?}");
+    for items in [&ab_items, &bak_items] {
+        let got: Vec<(ItemKind, Direction, bool, i64, &str, u64)> = items
+            .iter()
+            .map(|i| {
+                let m = i.message.as_ref().unwrap();
+                (i.kind, m.direction, m.delivered, m.time_ms.unwrap(), m.counterpart_key.as_str(), i.position.record)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ItemKind::Sms, Direction::In, true, CHINA_2315, "13712345678", 1),
+                (ItemKind::Sms, Direction::In, true, 1_740_880_800_000, "1069012345678", 2),
+                (ItemKind::Sms, Direction::Out, true, 1_740_873_900_000, "13712345678", 3),
+                // A draft (type 3): never sent.
+                (ItemKind::Sms, Direction::Out, false, 1_740_889_800_000, "13712345678", 1),
+                // MMS dates are seconds; the sender is the address of type 137.
+                (ItemKind::Mms, Direction::In, true, 1_740_900_600_000, "13712345678", 1),
+            ]
+        );
+        let texts: Vec<&str> = items.iter().map(|i| i.message.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(texts[0], "还款金额<500元不予受理 & 今晚12点前不还就联系你的\"紧急联系人\"。");
+        assert_eq!(texts[3], "我下周一先还500");
+        assert_eq!(texts[4], "最后通牒：明天上午10点前还款，否则通知你单位");
+        for i in items.iter() {
+            // Records inside a compressed container: kept as their own bytes, not file slices.
+            assert!(!i.slice && i.position.line == 0 && i.position.byte == 0);
+            assert!(serde_json::from_slice::<serde_json::Value>(&i.raw).unwrap().is_object());
+            assert!(i.fields.iter().any(|(k, v)| k == "self_phone" && v == "+8613900001111"));
+        }
+        assert_eq!(items[0].message.as_ref().unwrap().counterpart, "+8613712345678");
+    }
+    let keys = |items: &[Item]| items.iter().map(|i| i.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&ab_items), keys(&bak_items), "the same messages whatever the wrapper");
+    // The same SMS as in an SMS Backup & Restore XML and an SMS Import / Export zip: one key.
+    let (xml, _) = ok("sms-basic.xml", Format::SbrMessages);
+    let (zip, _) = ok("smsie-messages.zip", Format::SmsIeZip);
+    for at in [0, 2] {
+        let key = &ab_items[at].key;
+        assert!(xml.iter().any(|i| &i.key == key), "item {at} not found in sms-basic.xml");
+        if at == 2 {
+            assert!(zip.iter().any(|i| &i.key == key));
+        }
+    }
+    assert_eq!(Format::AndroidBackup.label_zh(), "安卓手机整机备份（adb 备份，.ab）中的短信");
+}
+
+#[test]
+fn a_bad_record_in_a_backup_is_refused_or_skipped_with_its_member_and_number() {
+    let rows = br#"[{"address":"13712345678","date":"1740842100000","type":"1","body":"ok"},
+        {"address":"13712345678","date":"1740842100000","type":"9","body":"bad type"},
+        "not an object",
+        {"address":"13712345678","date":"1740842160000","type":"2","body":"last"}]"#;
+    for compressed in [true, false] {
+        let data = ab(&[tar_entry(&format!("{SMS_DIR}000000_sms_backup"), b'0', &zlib(rows))], compressed);
+        let (items, r) = run_bytes(&Format::AndroidBackup, &data, OnBad::Refuse);
+        match r {
+            Err(ImportError::Refused(rej)) => {
+                assert_eq!(rej.position, Position { record: 2, line: 0, byte: 0 });
+                assert!(rej.reason.contains("type") && rej.reason.contains("000000_sms_backup"), "{rej}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(items.len(), 1);
+        let (items, r) = run_bytes(&Format::AndroidBackup, &data, OnBad::Skip);
+        let summary = r.unwrap();
+        assert_eq!((items.len(), summary.records, summary.rejected_total), (2, 2, 2));
+        let records: Vec<u64> = summary.rejected.iter().map(|r| r.position.record).collect();
+        assert_eq!(records, [2, 3]);
+        assert!(summary.rejected[1].reason.contains("不是 JSON 对象"));
+        assert_eq!(items[1].position.record, 4);
+    }
+    // A member that is bare JSON (repacked by hand) is read too.
+    let data = ab(&[tar_entry(&format!("{SMS_DIR}000000_sms_backup"), b'0', &rows[..])], true);
+    assert_eq!(run_bytes(&Format::AndroidBackup, &data, OnBad::Skip).0.len(), 2);
+}
+
+#[test]
+fn truncated_and_broken_backups_are_refused_in_chinese() {
+    let full = read("android-sms.ab");
+    let header = b"ANDROID BACKUP\n5\n1\nnone\n".len();
+    for cut in [header + 1, header + 10, full.len() / 2, full.len() - 5] {
+        let (_, r) = run_bytes(&Format::AndroidBackup, &full[..cut], OnBad::Skip);
+        match r {
+            Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("不完整"), "{cut}: {rej}"),
+            other => panic!("{cut}: {other:?}"),
+        }
+    }
+    // An uncompressed tar cut in an SMS member's data.
+    let member = tar_entry(&format!("{SMS_DIR}000000_sms_backup"), b'0', &zlib(b"[{\"date\":\"1\"}]"));
+    let data = ab(&[member], false);
+    let cut = b"ANDROID BACKUP\n5\n0\nnone\n".len() + 512 + 4;
+    match run_bytes(&Format::AndroidBackup, &data[..cut], OnBad::Skip).1 {
+        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("000000_sms_backup"), "{rej}"),
+        other => panic!("{other:?}"),
+    }
+    // A corrupted header checksum.
+    let mut bad = ab(&[tar_entry("apps/x/_manifest", b'0', b"1")], false);
+    let at = b"ANDROID BACKUP\n5\n0\nnone\n".len() + 3;
+    bad[at] ^= 1;
+    match run_bytes(&Format::AndroidBackup, &bad, OnBad::Skip).1 {
+        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("tar"), "{rej}"),
+        other => panic!("{other:?}"),
+    }
+    for head in [&b"ANDROID BACKUP\n5\n7\nnone\n"[..], b"ANDROID BACKUP\nx\n1\nnone\n", b"ANDROID BACKUP\n5\n"] {
+        assert!(matches!(run_bytes(&Format::AndroidBackup, head, OnBad::Skip).1, Err(ImportError::Unrecognized(_))));
+    }
+}
+
+#[test]
+fn compression_bombs_stop_early() {
+    // An SMS member inflating hundreds of times its size.
+    let mut json = b"[".to_vec();
+    json.resize(8 << 20, b' ');
+    json.push(b']');
+    let member = zlib(&json);
+    assert!(member.len() < 16 << 10);
+    let data = ab(&[tar_entry(&format!("{SMS_DIR}000000_sms_backup"), b'0', &member)], true);
+    match run_bytes(&Format::AndroidBackup, &data, OnBad::Skip).1 {
+        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("压缩炸弹"), "{rej}"),
+        other => panic!("{other:?}"),
+    }
+    // The whole tar inflating far beyond the file: another app's huge run of zeros.
+    let data = ab(&[tar_entry("apps/com.example/f/zeros", b'0', &vec![0u8; 64 << 20])], true);
+    assert!(data.len() < 256 << 10);
+    match run_bytes(&Format::AndroidBackup, &data, OnBad::Skip).1 {
+        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("压缩炸弹"), "{rej}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_backup_without_sms_or_with_a_password_is_refused_with_what_to_do() {
+    let data = ab(
+        &[
+            tar_entry("apps/com.android.mms/_manifest", b'0', b"1\n"),
+            tar_entry("apps/com.android.mms/db/", b'5', b""),
+            tar_entry("apps/com.miui.notes/f/a.txt", b'0', b"x"),
+        ],
+        true,
+    );
+    let (items, r) = run_bytes(&Format::AndroidBackup, &data, OnBad::Skip);
     assert!(items.is_empty());
     match r {
         Err(ImportError::Unrecognized(m)) => {
-            assert!(m.contains("小米") && m.contains("短信") && m.contains("--format file"), "{m}")
+            assert!(m.contains("apps/com.android.providers.telephony/d_f/*_sms_backup"), "{m}");
+            assert!(m.contains("com.android.mms、com.miui.notes") && m.contains("没有短信"), "{m}");
         }
+        other => panic!("{other:?}"),
+    }
+    let mut bak = b"MIUI BACKUP\n2\ncom.android.mms \xe7\x9f\xad\xe4\xbf\xa1\n-1\n0\n".to_vec();
+    bak.extend_from_slice(&data);
+    assert_eq!(import::detect("短信(com.android.mms).bak", &bak), Some(Format::MiuiBackup));
+    match run_bytes(&Format::MiuiBackup, &bak, OnBad::Skip).1 {
+        Err(ImportError::Unrecognized(m)) => assert!(m.contains("小米手机备份") && m.contains("--format file"), "{m}"),
         other => panic!("{other:?}"),
     }
     let enc = b"MIUI BACKUP\n2\ncom.android.mms \xe7\x9f\xad\xe4\xbf\xa1\n-1\n0\nANDROID BACKUP\n5\n1\nAES-256\n00ff\n";
     match run_bytes(&Format::MiuiBackup, enc, OnBad::Skip).1 {
+        Err(ImportError::Unrecognized(m)) => assert!(m.contains("加密") && m.contains("小米"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let enc = b"ANDROID BACKUP\n5\n1\nAES-256\n00ff\n";
+    match run_bytes(&Format::AndroidBackup, enc, OnBad::Skip).1 {
         Err(ImportError::Unrecognized(m)) => assert!(m.contains("加密"), "{m}"),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mutated_backups_never_panic() {
+    // The fixtures, and the same tar uncompressed so that mutations reach the tar and JSON readers.
+    let mut seeds = vec![read("android-sms.ab"), read("miui-sms.bak")];
+    let ab_file = read("android-sms.ab");
+    let header = b"ANDROID BACKUP\n5\n1\nnone\n".len();
+    let mut tar = Vec::new();
+    flate2::read::ZlibDecoder::new(&ab_file[header..]).read_to_end(&mut tar).unwrap();
+    let mut plain = b"ANDROID BACKUP\n5\n0\nnone\n".to_vec();
+    plain.extend_from_slice(&tar);
+    let (items, _) = run_bytes(&Format::AndroidBackup, &plain, OnBad::Refuse);
+    assert_eq!(items.len(), 5);
+    seeds.push(plain);
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..600 {
+        let seed = &seeds[round % seeds.len()];
+        let mut d = seed.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % (d.len() as u64 + 1)) as usize;
+            match next() % 4 {
+                0 if !d.is_empty() => {
+                    let i = at.min(d.len() - 1);
+                    d[i] ^= 1 << (next() % 8);
+                }
+                1 => d.truncate(at),
+                2 => d.splice(at..at, (0..next() % 16).map(|_| next() as u8)).for_each(drop),
+                _ => {
+                    let end = (at + (next() % 600) as usize).min(d.len());
+                    d.drain(at..end);
+                }
+            }
+        }
+        for format in [Format::AndroidBackup, Format::MiuiBackup] {
+            yuqi_evidence::fuzzing::check(&format, &d);
+        }
     }
 }

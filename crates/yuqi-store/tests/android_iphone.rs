@@ -72,6 +72,26 @@ fn each_format_is_detected_and_the_same_sms_is_stored_once() {
 }
 
 #[test]
+fn sms_inside_android_and_xiaomi_backups_are_read_without_a_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(&tmp.path().join("case"));
+    let xml = import(&mut st, "sms-basic.xml");
+    assert_eq!(xml.new_items, 13);
+    let ab = import(&mut st, "android-sms.ab");
+    assert!(ab.format.contains(".ab") && ab.format.contains("短信"), "{}", ab.format);
+    assert_eq!(
+        (ab.summary.records, ab.new_items, ab.duplicates),
+        (5, 3, 2),
+        "its first and third SMS are lines 7 and 9 of the XML"
+    );
+    // The MIUI backup holds the same messages: all duplicates, the file itself kept once more.
+    let bak = import(&mut st, "miui-sms.bak");
+    assert!(bak.format.contains("小米"), "{}", bak.format);
+    assert_eq!((bak.summary.records, bak.new_items, bak.duplicates), (5, 0, 5));
+    assert!(st.verify(&mut |_, _| {}).unwrap().ok());
+}
+
+#[test]
 fn a_refused_file_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let mut st = new_store(&tmp.path().join("case"));

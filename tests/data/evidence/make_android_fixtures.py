@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
 """Write the fixtures of the Android and iPhone exports added in issue 18 (docs/import-formats.md
-§4.2 and §6): SMS Import / Export zip and JSON, iMazing CSV, and Android's mmssms.db.
+§4.2 and §6): SMS Import / Export zip and JSON, iMazing CSV, Android's mmssms.db, and Android
+backups holding the telephony provider's SMS: a plain adb backup (android-sms.ab) and a Xiaomi
+MIUI local backup (miui-sms.bak).
 
 Standard library only, deterministic (fixed timestamps, fixed zip dates; the SQLite files depend
 only on the sqlite3 library's page layout). Every value is invented; the people are those of
 make_fixtures.py (the borrower 李明 +8613900001111, the collector 王经理 +8613712345678).
 
 The layouts follow the app's own code (tmo1/sms-ie ImportExportMessages.kt, ImportExportCallLog.kt)
-and Android's telephony provider schema (MmsSmsDatabaseHelper.java): see docs/import-formats.md.
+and Android's telephony provider schema (MmsSmsDatabaseHelper.java); the backups follow the
+layout of AOSP TelephonyBackupAgent.java (members apps/com.android.providers.telephony/d_f/
+NNNNNN_sms_backup and _mms_backup, each a zlib-compressed JSON array of string-valued columns):
+see docs/import-formats.md §6.4.
 
 Usage:  python3 tests/data/evidence/make_android_fixtures.py
 """
 
+import io
 import json
 import os
 import sqlite3
+import tarfile
 import zipfile
+import zlib
 
 OUT = os.path.dirname(os.path.abspath(__file__))
 ME = "+8613900001111"
@@ -154,6 +162,54 @@ def write_db(name, statements):
     con.close()
 
 
+def backup_sms(address, date, ty, body, date_sent="0", read="1"):
+    """One SMS as TelephonyBackupAgent writes it: the row's columns as strings (no _id; thread_id
+    replaced by the thread's recipients), the SIM's own number as self_phone."""
+    return {"self_phone": ME, "recipients": [address], "address": address, "date": date,
+            "date_sent": date_sent, "protocol": "0", "read": read, "status": "-1", "type": ty,
+            "body": body, "locked": "0", "error_code": "0", "seen": "1"}
+
+
+def backup_tar(tar_format):
+    """The tar inside the backups: the provider's manifest, two SMS files, one text-MMS file and
+    another app's file with a name longer than 100 bytes (a GNU long name or a pax path)."""
+    sms0 = [
+        backup_sms(WANG, "1740842100000", "1", "还款金额<500元不予受理 & 今晚12点前不还就联系你的\"紧急联系人\"。"),
+        backup_sms("1069012345678", "1740880800000", "1", "【速借宝】李明，你已被列入催收名单，今日18点前不处理将上门核实。",
+                   date_sent="1740880799000"),
+        backup_sms(SHARED_SMS["address"], SHARED_SMS["date"], SHARED_SMS["type"], SHARED_SMS["body"]),
+    ]
+    sms1 = [backup_sms(WANG, "1740889800000", "3", "我下周一先还500")]
+    mms0 = [{
+        "self_phone": ME, "recipients": [WANG], "date": "1740900600", "date_sent": "1740900598", "msg_box": "1",
+        "read": "1", "m_type": "132", "sub": "催收通知", "ct_t": "application/vnd.wap.multipart.related",
+        "m_size": "512", "locked": "0", "seen": "1", "text_only": "1",
+        "mms_addresses": [{"type": "137", "address": WANG, "charset": "106"},
+                          {"type": "151", "address": ME, "charset": "106"}],
+        "mms_body": "最后通牒：明天上午10点前还款，否则通知你单位", "mms_charset": "106",
+    }]
+
+    def deflated(rows):
+        # JsonWriter output: compact, non-ASCII as is; DeflaterOutputStream = a zlib stream.
+        return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 9)
+
+    d = "apps/com.android.providers.telephony/"
+    members = [
+        (d + "_manifest", b"1\ncom.android.providers.telephony\n29\n10\n0\n"),
+        (d + "d_f/000000_sms_backup", deflated(sms0)),
+        (d + "d_f/000001_sms_backup", deflated(sms1)),
+        (d + "d_f/000000_mms_backup", deflated(mms0)),
+        ("apps/com.miui.notes/f/" + "备忘录" * 12 + ".txt", "三月五日 催收员又打了单位电话".encode()),
+    ]
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tar_format) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), 1741248000, 0o600
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
 def main():
     ndjson = messages_ndjson()
     write_zip("smsie-messages.zip", [("messages.ndjson", ndjson), ("data/PART_1740900000000", PICTURE)])
@@ -182,6 +238,14 @@ def main():
         (insert, (3, 2, "10690000123", 1740889800000, 0, 0, 1, 64, 5, "已经还了500，请查收", 1)),
         (insert, (4, 3, "95555", 1740900000000, 0, 0, 0, -1, 1, None, 1)),
     ])
+    # adb backup: header, then zlib(tar) (pax names); MIUI: its five-line header in front of the
+    # same (GNU long names), as miui.rs reads it.
+    ab_header = b"ANDROID BACKUP\n5\n1\nnone\n"
+    with open(os.path.join(OUT, "android-sms.ab"), "wb") as f:
+        f.write(ab_header + zlib.compress(backup_tar(tarfile.PAX_FORMAT), 9))
+    miui_header = "MIUI BACKUP\n2\ncom.android.providers.telephony 短信\n-1\n0\n".encode()
+    with open(os.path.join(OUT, "miui-sms.bak"), "wb") as f:
+        f.write(miui_header + ab_header + zlib.compress(backup_tar(tarfile.GNU_FORMAT), 9))
     write_db("not-sms.db", [
         ("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT, phone TEXT)", ()),
         ("INSERT INTO contacts VALUES (1, '王经理', '13712345678')", ()),

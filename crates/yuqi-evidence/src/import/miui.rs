@@ -2,9 +2,8 @@
 //! MIUI's own, then a standard Android backup (`ANDROID BACKUP`, version, compressed flag,
 //! encryption) and a tar of the app's files.
 //!
-//! What is established from public sources is the two headers; where the messages app's backup
-//! keeps the SMS inside the tar is not. So the header is read and explained, and the file is
-//! refused with what the user can do instead, rather than guessed at.
+//! The SMS inside are read by [`super::abackup`], as in any Android backup; this module reads
+//! and explains MIUI's header, and words the refusal of an encrypted (or broken) one.
 
 /// Every MIUI backup begins with this line.
 pub(crate) const MAGIC: &[u8] = b"MIUI BACKUP\n";
@@ -66,10 +65,10 @@ pub(crate) fn refusal(head: &[u8]) -> String {
             "这是加密的小米手机备份（{}）：yuqi 无法解密。请在手机“设置 → 我的设备 → 备份与恢复”中不设密码重新备份，或改用下面的方法导出短信",
             if h.label.is_empty() { h.package.as_str() } else { h.label.as_str() }
         ),
+        // Unencrypted backups are read (abackup); this wording is for a caller that only has
+        // the header, such as a preview.
         Ok(h) => format!(
-            "这是小米手机的本地备份（{}）。小米备份中短信的存放方式尚未能从公开资料确认，yuqi 暂时不能读取其中的短信。\
-             请改用安卓应用“短信导入导出”（SMS Import / Export）或 SMS Backup & Restore 导出短信后导入；\
-             如需先把这个备份文件原样保存为证据，请用 --format file 导入",
+            "这是小米手机的本地备份（{}），未加密，yuqi 可读取其中系统短信备份里的短信",
             if h.label.is_empty() { h.package.as_str() } else { h.label.as_str() }
         ),
     }
@@ -93,7 +92,7 @@ mod tests {
             (h.android_version, h.compressed, h.encryption.as_str(), h.payload_offset),
             (5, true, "none", offset)
         );
-        assert!(refusal(&f).contains("短信") && refusal(&f).contains("--format file"));
+        assert!(refusal(&f).contains("短信") && refusal(&f).contains("未加密"));
         let enc = b"MIUI BACKUP\n2\ncom.android.mms x\n-1\n0\nANDROID BACKUP\n5\n1\nAES-256\nsalt\n";
         assert!(refusal(enc).contains("加密"));
         assert!(parse_header(b"MIUI BACKUP\n2\nno android header").is_err());

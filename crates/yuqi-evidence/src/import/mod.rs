@@ -3,6 +3,7 @@
 //! the file. What each format looks like, and why each quirk is handled, is in
 //! docs/import-formats.md.
 
+pub mod abackup;
 pub mod android;
 pub mod csvfmt;
 pub mod imazing;
@@ -56,8 +57,10 @@ pub enum Format {
     ImazingCsv,
     /// Android's own SMS database `mmssms.db` (SQLite): read by the store, which can open a file.
     AndroidSmsDb,
-    /// A Xiaomi MIUI local backup (`.bak`): recognised and explained, not yet read ([`miui`]).
+    /// A Xiaomi MIUI local backup (`.bak`): MIUI's header, then an Android backup ([`abackup`]).
     MiuiBackup,
+    /// A plain adb Android backup (`.ab`, `ANDROID BACKUP`): its SMS and text MMS ([`abackup`]).
+    AndroidBackup,
     /// Messages copied from a phone's SMS app or WeChat and pasted as text ([`paste`]); never
     /// detected, always chosen by the user.
     PastedText,
@@ -81,7 +84,8 @@ impl Format {
             Format::SmsIeJson => "安卓“短信导入导出”（SMS Import / Export）备份（JSON，通话记录或旧版短信）",
             Format::ImazingCsv => "iPhone 信息导出 CSV（iMazing）",
             Format::AndroidSmsDb => "安卓手机短信数据库（mmssms.db）",
-            Format::MiuiBackup => "小米手机本地备份（.bak）",
+            Format::MiuiBackup => "小米手机本地备份（.bak）中的短信",
+            Format::AndroidBackup => "安卓手机整机备份（adb 备份，.ab）中的短信",
         }
     }
 
@@ -104,6 +108,7 @@ impl Format {
             "imazing-csv" => Format::ImazingCsv,
             "android-db" => Format::AndroidSmsDb,
             "miui-bak" => Format::MiuiBackup,
+            "android-ab" => Format::AndroidBackup,
             _ => return None,
         })
     }
@@ -132,6 +137,7 @@ impl Format {
         "imazing-csv",
         "android-db",
         "miui-bak",
+        "android-ab",
     ];
 }
 
@@ -141,6 +147,9 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
     let lower = name.to_lowercase();
     if head.starts_with(miui::MAGIC) {
         return Some(Format::MiuiBackup);
+    }
+    if head.starts_with(abackup::MAGIC) {
+        return Some(Format::AndroidBackup);
     }
     if head.starts_with(b"SQLite format 3\0") {
         return Some(Format::AndroidSmsDb);
@@ -409,11 +418,8 @@ pub fn import<R: BufRead>(
             wechatmsg::import(input, layout, opts, &mut ctx, media, true)?
         }
         Format::SmsIeJson => smsie::import_json(input, &mut ctx)?,
-        Format::MiuiBackup => {
-            let mut head = Vec::new();
-            input.take(4096).read_to_end(&mut head)?;
-            return Err(ImportError::Unrecognized(miui::refusal(&head)));
-        }
+        // Either header is accepted by both: the importer reads what the file starts with.
+        Format::MiuiBackup | Format::AndroidBackup => abackup::import(input, &mut ctx)?,
         Format::ImazingCsv => imazing::import(input, opts, &mut ctx)?,
         Format::SmsIeZip | Format::AndroidSmsDb => {
             return Err(ImportError::Unrecognized("这种备份须整个文件保存后再读取，请通过证据库导入".into()));
