@@ -155,7 +155,7 @@ pub(crate) enum EvidenceCommand {
         /// 要导入的文件；留痕导出的聊天记录也可以直接给它的文件夹（图片、语音等随之保存）
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、imazing-csv、smsie-zip、smsie-json、android-db、miui-bak、generic-csv、file（默认自动识别；粘贴的文字请用 yuqi evidence paste）
+        /// 格式：sms-xml、calls-xml、calllog-csv、wechat-csv、wechat-txt、imessage-txt、wechatmsg-json、wechatmsg-html、wechatmsg-zip、imazing-csv、smsie-zip、smsie-json、android-db、miui-bak、android-ab、generic-csv、file（默认自动识别；粘贴的文字请用 yuqi evidence paste）
         #[arg(long)]
         format: Option<String>,
         /// 通用 CSV 的列映射，例如 time=发送时间,from=对方号码,text=内容,direction=方向

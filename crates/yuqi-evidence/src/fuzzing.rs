@@ -29,6 +29,7 @@ pub fn formats() -> Vec<Format> {
         Format::SmsIeJson,
         Format::ImazingCsv,
         Format::MiuiBackup,
+        Format::AndroidBackup,
     ]
 }
 

@@ -1600,7 +1600,8 @@ def build_readme():
     # ---- files in this directory that other generators (or a test) write
     a("## Fixtures not written by this script\n")
     a("* `make_android_fixtures.py` writes the Android and iPhone exports of issue 18 (SMS Import / Export "
-      "`smsie-*`, `imazing.csv`, `mmssms.db`, `not-sms.db`); `make_wechatmsg.py` writes the 留痕 / WeChatMsg "
+      "`smsie-*`, `imazing.csv`, `mmssms.db`, `not-sms.db`, the adb backup `android-sms.ab` and the Xiaomi "
+      "backup `miui-sms.bak`); `make_wechatmsg.py` writes the 留痕 / WeChatMsg "
       "(WeChat 4.x) export folder `wechatmsg/` and `wechatmsg.zip`. Each script's header describes its files.\n")
     a("* `Screenshot_20261120-211400_com.tencent.mm.png` — a WeChat-style chat screen (light mode, 1170 × 2532, "
       "status bar, avatars, timestamp separators) rendered with headless Chromium from known text by "
