@@ -8,12 +8,17 @@
 //! [`crate::functions::scalar_functions`] and [`crate::functions::window_functions`].
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ballista::prelude::SessionContextExt;
 use ballista_core::extension::SessionConfigExt;
 use ballista_core::registry::BallistaFunctionRegistry;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::registry::FunctionRegistry;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -31,15 +36,58 @@ fn add_functions(state: &mut SessionState) -> datafusion::common::Result<()> {
     Ok(())
 }
 
-/// A local DataFusion session with yuqi's functions. `partitions` defaults to the
-/// number of cores.
+/// A local DataFusion session with yuqi's functions and no memory limit (tests, small
+/// inputs). `partitions` defaults to the number of cores.
 pub fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
+    local_context_with(partitions, None)
+}
+
+/// The default memory budget of a local scan (`--memory-limit`).
+pub const DEFAULT_MEMORY_LIMIT: u64 = 2 << 30;
+
+/// A memory budget for a local session: what the engine's operators may reserve, and
+/// where sorts and aggregations spill when they would exceed it.
+#[derive(Debug, Clone)]
+pub struct MemoryBudget {
+    pub limit: u64,
+    /// A directory on a disk with room for the spilled data; DataFusion makes a
+    /// temporary directory inside it and removes it when the session ends.
+    pub spill_dir: PathBuf,
+}
+
+/// A local DataFusion session with yuqi's functions, bounded by `budget` when given.
+///
+/// The pool is a [`FairSpillPool`]: the plan has several operators that can spill (the
+/// sorts for the windows, the report's aggregations), and a greedy pool would let the
+/// first one take the whole budget and make the next fail instead of spilling. It is
+/// wrapped in a [`TrackConsumersPool`] so that an exhausted budget names the operators
+/// that held it.
+pub fn local_context_with(partitions: Option<usize>, budget: Option<&MemoryBudget>) -> Result<SessionContext> {
     // DATAFUSION_* environment variables tune the engine (memory, batch size…).
     let mut config = SessionConfig::from_env()?;
     if let Some(p) = partitions {
         config = config.with_target_partitions(p.max(1));
     }
-    let mut state = SessionStateBuilder::new().with_default_features().with_config(config).build();
+    if let Some(b) = budget {
+        // Every sort sets aside this much of the pool for its final merge (10 MB by
+        // default). The plan has two sorts per partition; with a small budget their
+        // set-asides alone would exceed it, so each gets at most a sixteenth of its share.
+        let sorts = 2 * config.target_partitions().max(1) as u64;
+        let share = usize::try_from(b.limit / (8 * sorts)).unwrap_or(usize::MAX);
+        let options = config.options_mut();
+        options.execution.sort_spill_reservation_bytes = options.execution.sort_spill_reservation_bytes.min(share);
+    }
+    let mut builder = SessionStateBuilder::new().with_default_features().with_config(config);
+    if let Some(b) = budget {
+        let limit = usize::try_from(b.limit).unwrap_or(usize::MAX);
+        let pool =
+            TrackConsumersPool::new(FairSpillPool::new(limit), NonZeroUsize::new(5).unwrap_or(NonZeroUsize::MIN));
+        let disk = DiskManagerBuilder::default().with_mode(DiskManagerMode::Directories(vec![b.spill_dir.clone()]));
+        let runtime =
+            RuntimeEnvBuilder::new().with_memory_pool(Arc::new(pool)).with_disk_manager_builder(disk).build_arc()?;
+        builder = builder.with_runtime_env(runtime);
+    }
+    let mut state = builder.build();
     add_functions(&mut state)?;
     Ok(SessionContext::new_with_state(state))
 }

@@ -57,6 +57,13 @@ pub struct InputInfo {
     pub columns: Vec<String>,
     /// Optional columns that were absent (read as NULL).
     pub missing_optional: Vec<String>,
+    /// Rows read (filled in when the scan has counted them).
+    pub rows: u64,
+    /// SHA-256 of the files read (filled in by the scan, which hashes while it runs).
+    pub digest: crate::provenance::InputDigest,
+    /// The data files the engine reads, in name order.
+    #[serde(skip)]
+    pub data_files: Vec<PathBuf>,
 }
 
 /// The data files under `path` (itself, or the files of a directory, sorted).
@@ -222,5 +229,9 @@ pub async fn register(
         files: all.len(),
         columns,
         missing_optional,
+        rows: 0,
+        digest: Default::default(),
+        // What the engine lists: the files with the first file's extension.
+        data_files: all.iter().filter(|p| p.to_string_lossy().ends_with(&dotted)).cloned().collect(),
     })
 }

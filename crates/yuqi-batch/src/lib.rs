@@ -6,7 +6,8 @@
 //! the plan that runs them over millions of rows ([`scan`]), the aggregate report
 //! per creditor, agency and sender number ([`report`]), a deterministic generator
 //! of realistic logs for tests and benchmarks ([`generate`]), the cluster
-//! processes ([`cluster`]) and a row-for-row comparison of two runs ([`compare`]).
+//! processes ([`cluster`]), a row-for-row comparison of two runs ([`compare`]) and what
+//! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]).
 //!
 //! Heavy to build (DataFusion, Ballista), so it is not a default workspace member.
 
@@ -15,6 +16,7 @@ pub mod compare;
 pub mod functions;
 pub mod generate;
 pub mod input;
+pub mod provenance;
 pub mod report;
 pub mod report_render;
 pub mod scan;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use yuqi_batch::cluster::{self, ExecutorOptions, SchedulerOptions};
+use yuqi_batch::cluster::{self, ExecutorOptions, MemoryBudget, SchedulerOptions};
 use yuqi_batch::functions::FUNCTION_DOCS;
 use yuqi_batch::generate::{self, GenOptions};
 use yuqi_batch::input::InputFormat;
@@ -48,6 +48,10 @@ enum Command {
         /// 以 JSON 输出运行摘要
         #[arg(long)]
         json: bool,
+        /// 本机运行的内存预算（如 2G、512M；默认 2G）：排序和汇总超出时写入输出目录旁的
+        /// 临时目录 OUTPUT.spill（运行结束后删除）；unlimited 表示不设上限。集群上不适用。
+        #[arg(long, value_parser = parse_memory_limit)]
+        memory_limit: Option<MemoryLimitArg>,
     },
     /// 生成确定性的模拟催收记录（测试与基准用）
     Generate {
@@ -98,6 +102,42 @@ enum Command {
     Functions,
 }
 
+/// `--memory-limit`: bytes, or no limit.
+#[derive(Debug, Clone, Copy)]
+enum MemoryLimitArg {
+    Bytes(u64),
+    Unlimited,
+}
+
+/// `2G`, `1.5G`, `512M`, `512MiB`, `2GB` (binary units, like `free -h`), plain bytes, or
+/// `unlimited`.
+fn parse_memory_limit(s: &str) -> Result<MemoryLimitArg, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if matches!(t.as_str(), "unlimited" | "none") {
+        return Ok(MemoryLimitArg::Unlimited);
+    }
+    let t = t.trim_end_matches("ib").trim_end_matches('b');
+    let (num, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let scale: f64 = match unit {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        "t" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("无法识别的单位 {unit:?}（可用 K、M、G、T）")),
+    };
+    let n: f64 = num.trim().parse().map_err(|_| format!("{s:?} 不是内存大小（如 2G、512M）"))?;
+    let bytes = n * scale;
+    // Below this the engine cannot hold even one batch per operator.
+    if !bytes.is_finite() || bytes < 16.0 * 1024.0 * 1024.0 {
+        return Err(format!("内存预算 {s} 太小（至少 16M）"));
+    }
+    Ok(MemoryLimitArg::Bytes(bytes as u64))
+}
+
 fn format_of(path: &std::path::Path, given: Option<InputFormat>) -> Result<InputFormat> {
     if let Some(f) = given {
         return Ok(f);
@@ -113,20 +153,50 @@ fn format_of(path: &std::path::Path, given: Option<InputFormat>) -> Result<Input
 async fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Scan { input, output, format, cluster, partitions, overwrite, single_debtor, json } => {
+        Command::Scan { input, output, format, cluster, partitions, overwrite, single_debtor, json, memory_limit } => {
+            let mut spill = None;
             let (ctx, engine) = match &cluster {
-                Some(url) => (
-                    cluster::remote_context(url, partitions).await.with_context(|| format!("无法连接集群 {url}"))?,
-                    format!("Ballista 集群 {url}"),
-                ),
+                Some(url) => {
+                    if memory_limit.is_some() {
+                        bail!("--memory-limit 只用于本机运行；集群上每个执行器有自己的内存");
+                    }
+                    (
+                        cluster::remote_context(url, partitions)
+                            .await
+                            .with_context(|| format!("无法连接集群 {url}"))?,
+                        format!("Ballista 集群 {url}"),
+                    )
+                }
                 None => {
-                    let ctx = cluster::local_context(partitions)?;
+                    let budget = match memory_limit.unwrap_or(MemoryLimitArg::Bytes(cluster::DEFAULT_MEMORY_LIMIT)) {
+                        MemoryLimitArg::Bytes(limit) => {
+                            let dir = yuqi_batch::scan::spill_dir(&output)?;
+                            // Left over from a run that was killed: nothing in it is needed.
+                            if dir.exists() {
+                                std::fs::remove_dir_all(&dir).with_context(|| format!("无法清理 {}", dir.display()))?;
+                            }
+                            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                                std::fs::create_dir_all(parent)
+                                    .with_context(|| format!("无法创建 {}", parent.display()))?;
+                            }
+                            spill = Some(dir.clone());
+                            Some(MemoryBudget { limit, spill_dir: dir })
+                        }
+                        MemoryLimitArg::Unlimited => None,
+                    };
+                    let ctx = cluster::local_context_with(partitions, budget.as_ref())?;
                     let n = ctx.copied_config().target_partitions();
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
             let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
-            let (summary, report) = scan(&ctx, &opts).await?;
+            let scanned = scan(&ctx, &opts).await;
+            // The session owns the spill files' temporary directory: end it, then remove ours.
+            drop(ctx);
+            if let Some(dir) = spill {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let (summary, report) = scanned?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &summary)?;
                 writeln!(out)?;
@@ -140,9 +210,22 @@ async fn run(cli: Cli) -> Result<()> {
                 for (code, n) in report.counts.by_code.iter().filter(|(_, n)| *n > 0) {
                     writeln!(out, "  {code}: {n}")?;
                 }
+                if summary.held_for_confirmation > 0 {
+                    writeln!(out, "  待核实的法院通知（不计入有问题）：{} 条", summary.held_for_confirmation)?;
+                }
                 for s in &summary.stages {
                     writeln!(out, "  阶段 {}：{:.2} 秒", s.name, s.seconds)?;
                 }
+                let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+                let m = &summary.memory;
+                writeln!(
+                    out,
+                    "  引擎内存：预算 {}，最多占用 {:.0} MiB，最多写入磁盘 {:.0} MiB",
+                    m.limit_bytes.map_or("不限".to_string(), |l| format!("{:.0} MiB", mib(l))),
+                    mib(m.peak_reserved_bytes),
+                    mib(m.peak_spilled_bytes)
+                )?;
+                writeln!(out, "  输入 SHA-256：{}", summary.input.digest.sha256)?;
                 writeln!(
                     out,
                     "每秒 {:.0} 条；报告：{}",

@@ -9,6 +9,7 @@
 //! Counts are exact integers from SQL; rates are computed here from them as
 //! `count × 1000 / messages` in binary floating point, and printed with one decimal.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -49,6 +50,9 @@ pub struct Counts {
     /// Rows from collectors, not the debtor's own messages.
     pub contacts: u64,
     pub flagged: u64,
+    /// Contacts held back as possible genuine court notices (to be confirmed with the
+    /// court): no court-related code, so not in `flagged`; counted apart.
+    pub held_for_confirmation: u64,
     pub unreadable_time: u64,
     pub debtors: u64,
     /// Messages carrying each code, in [`report_codes`] order.
@@ -62,6 +66,8 @@ pub struct ReportRow {
     pub messages: i64,
     pub debtors: i64,
     pub flagged: i64,
+    /// Messages held back as possible genuine court notices (see [`Counts`]).
+    pub held_for_confirmation: i64,
     /// Messages carrying each code, in [`report_codes`] order.
     pub codes: Vec<i64>,
     /// (debtor, day) pairs with at least one frequent-contact breach.
@@ -83,6 +89,7 @@ impl ReportRow {
 pub struct Report {
     pub engine: String,
     pub input: crate::input::InputInfo,
+    pub analyzer: crate::provenance::AnalyzerInfo,
     pub counts: Counts,
     pub rows: Vec<ReportRow>,
 }
@@ -111,6 +118,7 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
         "SELECT CAST(COUNT(*) AS BIGINT) AS n_rows, \
          CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
          CAST(SUM(CASE WHEN kind <> 'self' AND cardinality(codes_in_force) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND held_for_confirmation THEN 1 ELSE 0 END) AS BIGINT) AS n_held, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
          CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors, \
          CAST(SUM(CASE WHEN debtor = '' THEN 1 ELSE 0 END) AS BIGINT) AS n_no_debtor, \
@@ -142,6 +150,7 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
         before_standard: get("n_before_standard")?,
         contacts: get("n_contacts")?,
         flagged: get("n_flagged")?,
+        held_for_confirmation: get("n_held")?,
         unreadable_time: get("n_unreadable")?,
         debtors: get("n_debtors")?,
         by_code: codes.iter().map(|c| Ok((c.as_str().to_string(), get(c.as_str())?))).collect::<Result<_>>()?,
@@ -155,7 +164,10 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     // flags per contact; sums per (dimension, key, debtor) with the breach days of
     // that debtor (a distinct count of dates in a small group); sums per group, where
     // each row of the previous step is one debtor.
-    let mut flags = String::from("CAST(cardinality(codes_in_force) > 0 AS BIGINT) AS f_flagged");
+    let mut flags = String::from(
+        "CAST(cardinality(codes_in_force) > 0 AS BIGINT) AS f_flagged, \
+         CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held",
+    );
     for (i, c) in codes.iter().enumerate() {
         let _ = write!(flags, ", CAST({} AS BIGINT) AS f{i}", has(*c));
     }
@@ -163,10 +175,12 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         .iter()
         .map(|(dim, col, _)| format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, * FROM flagged"))
         .collect();
-    let mut per_debtor = String::from("SELECT dimension, key, debtor, COUNT(*) AS n, SUM(f_flagged) AS s_flagged");
+    let mut per_debtor = String::from(
+        "SELECT dimension, key, debtor, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held",
+    );
     let mut per_group = String::from(
         "SELECT dimension, key, CAST(SUM(n) AS BIGINT) AS messages, CAST(COUNT(*) AS BIGINT) AS debtors, \
-         CAST(SUM(s_flagged) AS BIGINT) AS flagged",
+         CAST(SUM(s_flagged) AS BIGINT) AS flagged, CAST(SUM(s_held) AS BIGINT) AS held_for_confirmation",
     );
     for (i, c) in codes.iter().enumerate() {
         let _ = write!(per_debtor, ", SUM(f{i}) AS s{i}");
@@ -192,6 +206,7 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         let messages = i64_col(b, "messages")?;
         let debtors = i64_col(b, "debtors")?;
         let flagged = i64_col(b, "flagged")?;
+        let held = i64_col(b, "held_for_confirmation")?;
         let breach = i64_col(b, "frequency_breach_days")?;
         let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
         for i in 0..b.num_rows() {
@@ -201,6 +216,7 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
                 messages: messages.value(i),
                 debtors: debtors.value(i),
                 flagged: flagged.value(i),
+                held_for_confirmation: held.value(i),
                 codes: code_cols.iter().map(|c| c.value(i)).collect(),
                 frequency_breach_days: breach.value(i),
             });
@@ -212,8 +228,9 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     Ok(rows)
 }
 
-/// The report rows as an Arrow batch (the schema of `report.parquet`).
-pub fn to_batch(rows: &[ReportRow]) -> Result<RecordBatch> {
+/// The report rows as an Arrow batch (the schema of `report.parquet`). `metadata` goes into
+/// the schema (and so into the Parquet file's key-value metadata).
+pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result<RecordBatch> {
     let codes = report_codes();
     let mut fields = vec![
         Field::new("dimension", DataType::Utf8, false),
@@ -222,6 +239,7 @@ pub fn to_batch(rows: &[ReportRow]) -> Result<RecordBatch> {
         Field::new("debtors", DataType::Int64, false),
         Field::new("flagged", DataType::Int64, false),
         Field::new("flagged_per_1000", DataType::Float64, false),
+        Field::new("held_for_confirmation", DataType::Int64, false),
     ];
     let mut cols: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.dimension.as_str()))),
@@ -230,6 +248,7 @@ pub fn to_batch(rows: &[ReportRow]) -> Result<RecordBatch> {
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.debtors))),
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.flagged))),
         Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.flagged)))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.held_for_confirmation))),
     ];
     for (i, c) in codes.iter().enumerate() {
         fields.push(Field::new(c.as_str(), DataType::Int64, false));
@@ -241,12 +260,34 @@ pub fn to_batch(rows: &[ReportRow]) -> Result<RecordBatch> {
     cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(ReportRow::night_rate))));
     fields.push(Field::new("frequency_breach_days", DataType::Int64, false));
     cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.frequency_breach_days))));
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
+    Ok(RecordBatch::try_new(Arc::new(Schema::new_with_metadata(fields, metadata)), cols)?)
+}
+
+/// What `report.parquet` carries besides its rows, so a file alone says what it was made
+/// from: keys `yuqi.*`, values plain text or JSON.
+pub fn metadata(report: &Report) -> Result<HashMap<String, String>> {
+    let c = &report.counts;
+    let i = &report.input;
+    Ok(HashMap::from([
+        ("yuqi.engine".to_string(), report.engine.clone()),
+        ("yuqi.input_sha256".to_string(), i.digest.sha256.clone()),
+        ("yuqi.input_bytes".to_string(), i.digest.bytes.to_string()),
+        ("yuqi.input_rows".to_string(), i.rows.to_string()),
+        ("yuqi.input_files".to_string(), to_json(&i.digest.files)?),
+        ("yuqi.contacts".to_string(), c.contacts.to_string()),
+        ("yuqi.flagged".to_string(), c.flagged.to_string()),
+        ("yuqi.held_for_confirmation".to_string(), c.held_for_confirmation.to_string()),
+        ("yuqi.analyzer".to_string(), to_json(&report.analyzer)?),
+    ]))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| BatchError::Invalid(e.to_string()))
 }
 
 /// Writes report.parquet, report.md, report.html and the chart files into `dir`.
 pub fn write(report: &Report, dir: &Path) -> Result<()> {
-    let batch = to_batch(&report.rows)?;
+    let batch = to_batch(&report.rows, metadata(report)?)?;
     let path = dir.join("report.parquet");
     let file = std::fs::File::create(&path).map_err(io_err(&path))?;
     let mut w = ArrowWriter::try_new(file, batch.schema(), None)?;

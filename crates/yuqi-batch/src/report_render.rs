@@ -7,6 +7,7 @@ use yuqi_conduct::Code;
 use yuqi_conduct::code::basis;
 use yuqi_util::escape_markup;
 
+use crate::provenance::{AnalyzerInfo, HeldOut};
 use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
 
 /// Groups smaller than this are not ranked (a rate over three messages says little);
@@ -149,15 +150,27 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     let i = &report.input;
     let mut v = vec![
         ("运行环境".to_string(), report.engine.clone()),
+        ("软件".to_string(), format!("yuqi-batch {}", env!("CARGO_PKG_VERSION"))),
+        ("分析器".to_string(), analyzer_line(&report.analyzer)),
+        ("分析器的准确度".to_string(), held_out_line(&report.analyzer.held_out)),
+        ("输入".to_string(), format!("{}（{}，{} 个文件）", i.path.display(), i.format, i.files)),
         (
-            "软件".to_string(),
+            "输入的 SHA-256".to_string(),
             format!(
-                "yuqi-batch {}，分析规则 {} 条",
-                env!("CARGO_PKG_VERSION"),
-                yuqi_conduct::Analyzer::shared().rule_count()
+                "{}（{} 字节，{} 行；{}）",
+                i.digest.sha256,
+                i.digest.bytes,
+                i.rows,
+                if i.digest.files.len() == 1 && i.path.is_file() {
+                    "即 sha256sum 对该文件的结果".to_string()
+                } else {
+                    format!(
+                        "{} 个文件各自的 SHA-256 按文件名排序后再取 SHA-256，逐个文件的值见 summary.json",
+                        i.digest.files.len()
+                    )
+                }
             ),
         ),
-        ("输入".to_string(), format!("{}（{}，{} 个文件）", i.path.display(), i.format, i.files)),
         (
             "时间范围".to_string(),
             match (&c.first_day, &c.last_day) {
@@ -178,6 +191,13 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     if c.no_debtor > 0 {
         v.push(("没有债务人的记录".to_string(), format!("{} 条，合并视为同一名未具名债务人", c.no_debtor)));
     }
+    v.push((
+        "待核实的法院通知".to_string(),
+        format!(
+            "{} 条催收消息看起来像真实的法院通知：分析器没有给它们标“伪造法律文书”等代码，而是留待向法院（12368）核实；它们不计入“有问题”的条数，在这里单独计数（messages/ 中 held_for_confirmation 为 true）",
+            c.held_for_confirmation
+        ),
+    ));
     if c.unreadable_time > 0 {
         v.push(("时间无法识别".to_string(), format!("{} 条：只做了文本检查，但计入比例的分母", c.unreadable_time)));
     }
@@ -190,18 +210,40 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     v
 }
 
+fn analyzer_line(a: &AnalyzerInfo) -> String {
+    format!(
+        "{} {}，规则 {} 条，模型特征 {} 个；规则和模型文件的指纹（SHA-256）{}。两份报告的指纹相同，说明用的是同一套规则和模型",
+        a.name, a.version, a.rules, a.model_features, a.fingerprint
+    )
+}
+
+fn held_out_line(h: &HeldOut) -> String {
+    format!(
+        "在 {} 条从未用于编写规则或训练模型的真实消息（冻结测试集）上：宏平均 F1 {:.3}（95% 区间 {:.3}–{:.3}），微平均 F1 {:.3}，合法消息误报 {}/{}（{:.1}%）。出处：{}",
+        h.messages,
+        h.macro_f1,
+        h.macro_f1_low,
+        h.macro_f1_high,
+        h.micro_f1,
+        h.lawful_flagged,
+        h.lawful_messages,
+        f64::from(h.lawful_flagged) * 100.0 / f64::from(h.lawful_messages.max(1)),
+        h.source
+    )
+}
+
 const BASIS_HEADER: &str = "可能涉及的规定（需人工核实）";
 
 const CAVEATS: [&str; 11] = [
     "这是自动识别的结果，不是法律认定，也不是律师意见。“有问题”指分析器标出了至少一项可能违规的内容；每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
-    "分析器的准确度（docs/conduct.md，145 条从未用于编写规则的留出样本）：精确率 0.877、召回率 0.690、宏平均 F1 0.790，合法消息误报率 6.8%。它会漏掉没见过的说法，也会误报少数合法消息；条数和比例应当理解为“标出的”而非“实际发生的”。",
+    "分析器的准确度见上方“分析器的准确度”（真实消息的冻结测试集）：它会漏掉很多没见过的说法，也会误报少数合法消息；条数和比例应当理解为“标出的”而非“实际发生的”，不能当作违规的实际数量。",
     "夜间 22:00–8:00 和每日接通不超过 3 次来自推荐性国家标准 GB/T 45251-2025《互联网金融 个人网络消费信贷 贷后催收风控指引》（适用于个人网络消费信贷），每日每号码呼叫不超过 6 次来自中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》（银行、消费类贷款）；它们是标准和行业自律规范，不是对所有债权人都有强制力的法律，出处和可信度见下方“适用的参数及出处”。",
     "“轮换号码催收”是根据号码数量作出的推断，“书面要求停止联系后仍继续联系”依据债务人本人发出的消息判断，二者都需要结合原文和通话记录核实。",
     "同一债务人的记录按（时间，编号）排序；时间完全相同的记录按编号先后计数。",
     "每千条 = 带有该代码的催收消息数 × 1000 ÷ 该组的催收消息数（一条消息可带多个代码）；比例用二进制浮点数计算，显示时保留一位小数。条数是精确整数。",
     "债务人本人发出的消息不计入比例，只用于判断“书面要求停止联系后仍继续联系”。",
     "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
-    "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码。",
+    "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码，条数单独列在“待核实的法院通知”。",
     "消息数少于 100 条的组不参与排名（比例不稳定），全部分组的数字都在 report.parquet 中。",
     "超频记在发出超限那一次联系的号码和催收机构名下。",
 ];
@@ -269,10 +311,19 @@ fn sections(report: &Report) -> Vec<Section> {
     for (dim, _, zh) in DIMENSIONS {
         let rows = ranked(report, dim);
         let table = Table {
-            header: [zh, "催收消息", "债务人", "有问题（每千条）", "夜间（每千条）", "超频（人·天）", "最多的问题"]
-                .map(String::from)
-                .to_vec(),
-            numeric: vec![false, true, true, true, true, true, false],
+            header: [
+                zh,
+                "催收消息",
+                "债务人",
+                "有问题（每千条）",
+                "夜间（每千条）",
+                "超频（人·天）",
+                "待核实法院通知",
+                "最多的问题",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, true, true, true, true, true, true, false],
             rows: rows
                 .iter()
                 .take(TOP)
@@ -284,6 +335,7 @@ fn sections(report: &Report) -> Vec<Section> {
                         format!("{} ({:.1})", r.flagged, r.per_1000(r.flagged)),
                         format!("{:.1}", r.night_rate() * 1000.0),
                         r.frequency_breach_days.to_string(),
+                        r.held_for_confirmation.to_string(),
                         top_codes(r),
                     ]
                 })

@@ -38,21 +38,31 @@ pub const MESSAGES_SQL: &str = r#"
 WITH typed AS (
   SELECT *, yuqi_contact_kind(sender, channel, connected, duration) AS kind FROM input
 ),
-base AS (
-  -- Text analysis first, row by row; the windows below carry the hits, the length and
-  -- the debtor's own texts, not every collector's text.
+analysed AS (
+  -- Text analysis first, row by row, once: hits and the court-notice hold come from one
+  -- analysis. The windows below carry the hits, the length and the debtor's own texts,
+  -- not every collector's text.
   SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind,
          yuqi_time_ms(time) AS ms,
-         yuqi_text_hits(text, sender, recipient) AS text_hits,
+         yuqi_text_analysis(text, sender, recipient) AS text_analysis,
          COALESCE(character_length(text), 0) AS text_len,
          CASE WHEN kind = 'self' THEN text END AS own_text
   FROM typed
+),
+base AS (
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind, ms, text_len, own_text,
+         get_field(text_analysis, 'hits') AS text_hits,
+         get_field(text_analysis, 'needs_confirmation') AS held_for_confirmation
+  FROM analysed
 ),
 dated AS (
   SELECT *,
          yuqi_local_day(ms) AS day,
          COALESCE(creditor, sender, '') AS frequency_key,
-         CASE WHEN kind = 'attempt' THEN COALESCE(recipient, 'self') ELSE '' END AS frequency_target
+         CASE WHEN kind = 'attempt' THEN COALESCE(recipient, 'self') ELSE '' END AS frequency_target,
+         -- Decided before the windows: it needs no window, and the step after them stays simple.
+         CASE WHEN ms IS NOT NULL AND kind <> 'self' AND consent IS NOT TRUE
+              THEN yuqi_night_rule(ms) END AS night_rule
   FROM base
 ),
 windowed AS (
@@ -62,21 +72,15 @@ windowed AS (
            OVER (PARTITION BY debtor ORDER BY ms, id) AS sequence_hits
   FROM dated
 ),
-ruled AS (
-  SELECT *,
-         CASE WHEN ms IS NOT NULL AND kind <> 'self' AND consent IS NOT TRUE
-              THEN yuqi_night_rule(ms) END AS night_rule,
-         yuqi_frequency_rule(kind, nth_of_day, ms) AS frequency_rule
-  FROM windowed
-),
 hit AS (
-  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, day,
-         yuqi_merge_hits(text_hits, yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits)) AS hits
-  FROM ruled
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, day, held_for_confirmation,
+         yuqi_merge_hits(text_hits, yuqi_log_hits(text_len, night_rule,
+           yuqi_frequency_rule(kind, nth_of_day, ms), sequence_hits)) AS hits
+  FROM windowed
 )
 SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, time_ms, day, hits,
        yuqi_codes(hits) AS codes, yuqi_codes_in_force(hits) AS codes_in_force,
-       yuqi_before_standard(hits) AS before_standard
+       yuqi_before_standard(hits) AS before_standard, held_for_confirmation
 FROM hit
 "#;
 
@@ -109,8 +113,78 @@ pub struct ScanSummary {
     pub flagged: u64,
     /// Rows whose time could not be read: analysed for text, left out of the log-level codes.
     pub unreadable_time: u64,
+    /// Collectors' messages the analyzer held back as possible genuine court notices
+    /// (court-related codes withheld until confirmed with the court, 12368): not in `flagged`.
+    pub held_for_confirmation: u64,
+    /// The analyzer that judged every message, with its held-out figures.
+    pub analyzer: crate::provenance::AnalyzerInfo,
     pub stages: Vec<Stage>,
     pub messages_per_second: f64,
+    /// This process's engine memory: its budget (`--memory-limit`; none when unbounded),
+    /// the most its operators held reserved at once and the most data they had spilled
+    /// to disk at once (sampled every 50 ms). On a cluster the executors' engines do
+    /// the work and these describe only the client.
+    pub memory: MemoryUse,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MemoryUse {
+    pub limit_bytes: Option<u64>,
+    pub peak_reserved_bytes: u64,
+    pub peak_spilled_bytes: u64,
+}
+
+/// Samples the session's memory pool and spill files until dropped.
+struct MemorySampler {
+    peak: std::sync::Arc<[std::sync::atomic::AtomicU64; 2]>,
+    task: tokio::task::JoinHandle<()>,
+    limit_bytes: Option<u64>,
+}
+
+impl MemorySampler {
+    fn start(ctx: &SessionContext) -> MemorySampler {
+        use std::sync::atomic::Ordering::Relaxed;
+        let runtime = ctx.runtime_env();
+        let limit_bytes = match runtime.memory_pool.memory_limit() {
+            datafusion::execution::memory_pool::MemoryLimit::Finite(n) => Some(n as u64),
+            _ => None,
+        };
+        let peak = std::sync::Arc::new([std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)]);
+        let p = peak.clone();
+        // Weak: the disk manager owns the spill directory, which must go when the session
+        // does, not when this sampler's cancelled task happens to be dropped.
+        let (pool, disk) =
+            (std::sync::Arc::downgrade(&runtime.memory_pool), std::sync::Arc::downgrade(&runtime.disk_manager));
+        drop(runtime);
+        let task = tokio::spawn(async move {
+            while let (Some(pool), Some(disk)) = (pool.upgrade(), disk.upgrade()) {
+                p[0].fetch_max(pool.reserved() as u64, Relaxed);
+                p[1].fetch_max(disk.spilling_progress().current_bytes, Relaxed);
+                drop((pool, disk));
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        });
+        MemorySampler { peak, task, limit_bytes }
+    }
+
+    fn finish(self) -> MemoryUse {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.task.abort();
+        MemoryUse {
+            limit_bytes: self.limit_bytes,
+            peak_reserved_bytes: self.peak[0].load(Relaxed),
+            peak_spilled_bytes: self.peak[1].load(Relaxed),
+        }
+    }
+}
+
+/// Where a local run with a memory budget spills: `OUTPUT.spill`, beside the output on
+/// the disk the user chose for it (the OS temporary directory may be small, or in memory).
+/// The caller removes it after the run.
+pub fn spill_dir(output: &Path) -> Result<PathBuf> {
+    let (out, _) = output_paths(output)?;
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    Ok(out.with_file_name(format!("{name}.spill")))
 }
 
 /// The output directory without a trailing separator, and its `.part` sibling.
@@ -162,8 +236,12 @@ pub async fn scan(ctx: &SessionContext, opts: &ScanOptions) -> Result<(ScanSumma
     let input = std::fs::canonicalize(&opts.input).map_err(io_err(&opts.input))?;
     let (out, part) = output_paths(&opts.output)?;
     let part = prepare_output(&out, &part, opts.overwrite)?;
+    let sampler = MemorySampler::start(ctx);
     let result = async {
-        let (mut summary, report) = run(ctx, opts, &input, &part, &mut stages).await?;
+        let ran = run(ctx, opts, &input, &part, &mut stages).await;
+        let memory = sampler.finish();
+        let (mut summary, report) = ran?;
+        summary.memory = memory;
         let total = started.elapsed().as_secs_f64();
         summary.stages = stages;
         summary.stages.push(Stage { name: "total", seconds: total });
@@ -191,7 +269,11 @@ async fn run(
     stages: &mut Vec<Stage>,
 ) -> Result<(ScanSummary, Report)> {
     let t = Instant::now();
-    let info = crate::input::register(ctx, input, opts.format, opts.single_debtor).await?;
+    let mut info = crate::input::register(ctx, input, opts.format, opts.single_debtor).await?;
+    // The input's SHA-256, read on a blocking thread while the engine scans the same files
+    // (the page cache serves the second reader).
+    let (files, single) = (info.data_files.clone(), input.is_file());
+    let digest = tokio::task::spawn_blocking(move || crate::provenance::digest(&files, single));
     let messages_dir = part.join("messages");
     let df = ctx.sql(MESSAGES_SQL).await?;
     df.write_parquet(&format!("{}/", messages_dir.display()), DataFrameWriteOptions::new(), None).await?;
@@ -201,10 +283,19 @@ async fn run(
     ctx.register_parquet("results", messages_dir.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
     let counts = report::counts(ctx).await?;
     let rows = report::aggregate(ctx).await?;
+    info.rows = counts.rows;
+    info.digest = digest.await.map_err(|e| BatchError::Invalid(format!("计算输入文件的 SHA-256 失败：{e}")))??;
     stages.push(Stage { name: "aggregate", seconds: t.elapsed().as_secs_f64() });
 
     let t = Instant::now();
-    let report = Report { engine: opts.engine.clone(), input: info.clone(), counts: counts.clone(), rows };
+    let analyzer = crate::provenance::analyzer();
+    let report = Report {
+        engine: opts.engine.clone(),
+        input: info.clone(),
+        analyzer: analyzer.clone(),
+        counts: counts.clone(),
+        rows,
+    };
     report::write(&report, part)?;
     stages.push(Stage { name: "report", seconds: t.elapsed().as_secs_f64() });
 
@@ -217,8 +308,11 @@ async fn run(
             contacts: counts.contacts,
             flagged: counts.flagged,
             unreadable_time: counts.unreadable_time,
+            held_for_confirmation: counts.held_for_confirmation,
+            analyzer,
             stages: Vec::new(),
             messages_per_second: 0.0,
+            memory: MemoryUse::default(),
         },
         report,
     ))

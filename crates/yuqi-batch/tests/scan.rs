@@ -12,9 +12,11 @@ use std::path::Path;
 
 use arrow::array::{Array, AsArray};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
-use yuqi_batch::cluster::local_context;
+use sha2::Digest;
+use yuqi_batch::cluster::{MemoryBudget, local_context, local_context_with};
 use yuqi_batch::generate::{GenMessage, GenOptions, generate};
 use yuqi_batch::input::InputFormat;
+use yuqi_batch::provenance::HELD_OUT;
 use yuqi_batch::report::report_codes;
 use yuqi_batch::scan::{ScanOptions, scan};
 use yuqi_batch::{BatchError, generate as gen_mod};
@@ -22,6 +24,9 @@ use yuqi_conduct::message::parse_time;
 use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 
 type HitRow = (String, i32, i32, String, String);
+
+/// A budget small enough that the sorts of a 20,000-message scan must spill.
+const BUDGET: u64 = 128 << 20;
 
 fn generated(n: u64, seed: u64) -> Vec<GenMessage> {
     let mut all = Vec::new();
@@ -201,7 +206,18 @@ async fn the_report_equals_counts_made_independently() {
     let codes = report_codes();
     let is_self = |m: &GenMessage| Analyzer::shared().is_self_sender(&m.from);
     // key -> (messages, debtors, flagged, per-code counts, breach (debtor, day) pairs)
-    type Acc = (i64, HashSet<String>, i64, Vec<i64>, HashSet<(String, String)>);
+    type Acc = (i64, HashSet<String>, i64, Vec<i64>, HashSet<(String, String)>, i64);
+    // Held back as possible genuine court notices: the text analysis the batch runs (text, from, to).
+    let mut scratch = Scratch::default();
+    let held = |m: &GenMessage, scratch: &mut Scratch| {
+        let msg = Message {
+            text: Cow::Borrowed(&m.text),
+            from: Some(Cow::Borrowed(&m.from)),
+            to: Some(Cow::Borrowed(&m.to)),
+            ..Message::default()
+        };
+        Analyzer::shared().analyze(&msg, scratch).needs_confirmation
+    };
     let mut acc: BTreeMap<(String, String), Acc> = BTreeMap::new();
     for m in msgs.iter().filter(|m| !is_self(m)) {
         // Reports count what standards in force at the time decide.
@@ -209,10 +225,12 @@ async fn the_report_equals_counts_made_independently() {
         let has: HashSet<&str> =
             hits.iter().filter(|h| !h.3.ends_with("before_standard")).map(|h| h.0.as_str()).collect();
         let day = parse_time(&m.time).unwrap().date_naive().to_string();
+        let is_held = held(m, &mut scratch);
         for (dim, key) in [("agency", &m.agency), ("creditor", &m.creditor), ("sender", &m.from)] {
             let e = acc
                 .entry((dim.to_string(), key.clone()))
-                .or_insert_with(|| (0, HashSet::new(), 0, vec![0; codes.len()], HashSet::new()));
+                .or_insert_with(|| (0, HashSet::new(), 0, vec![0; codes.len()], HashSet::new(), 0));
+            e.5 += i64::from(is_held);
             e.0 += 1;
             e.1.insert(m.debtor.clone());
             e.2 += i64::from(!has.is_empty());
@@ -225,7 +243,8 @@ async fn the_report_equals_counts_made_independently() {
         }
     }
     assert_eq!(report.rows.len(), acc.len());
-    for (row, ((dim, key), (n, debtors, flagged, per_code, breach))) in report.rows.iter().zip(&acc) {
+    for (row, ((dim, key), (n, debtors, flagged, per_code, breach, held))) in report.rows.iter().zip(&acc) {
+        assert_eq!(row.held_for_confirmation, *held, "{dim} {key}");
         assert_eq!((&row.dimension, &row.key), (dim, key));
         assert_eq!(row.messages, *n, "{dim} {key}");
         assert_eq!(row.debtors, debtors.len() as i64, "{dim} {key}");
@@ -235,6 +254,24 @@ async fn the_report_equals_counts_made_independently() {
     }
     let contacts = msgs.iter().filter(|m| !is_self(m)).count() as u64;
     assert_eq!(summary.contacts, contacts);
+    let held_total = msgs.iter().filter(|m| !is_self(m) && held(m, &mut scratch)).count() as u64;
+    assert_eq!(summary.held_for_confirmation, held_total);
+    assert_eq!(report.counts.held_for_confirmation, held_total);
+
+    // Provenance: the input's SHA-256 as sha256sum computes it, its rows, the analyzer.
+    let sha: String = sha2::Sha256::digest(std::fs::read(&input).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(summary.input.digest.sha256, sha);
+    assert_eq!(summary.input.digest.bytes, std::fs::metadata(&input).unwrap().len());
+    assert_eq!(summary.input.rows, msgs.len() as u64);
+    assert_eq!(summary.analyzer.rules, Analyzer::shared().rule_count());
+    assert_eq!(summary.analyzer.fingerprint.len(), 64);
+    assert_eq!(summary.analyzer.held_out, HELD_OUT);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json["input"]["digest"]["sha256"], sha.as_str());
+    assert_eq!(json["input"]["rows"], msgs.len() as u64);
+    assert_eq!(json["held_for_confirmation"], held_total);
+    assert_eq!(json["analyzer"]["held_out"]["macro_f1"], 0.354);
+    assert_eq!(json["analyzer"]["fingerprint"], summary.analyzer.fingerprint.as_str());
     assert_eq!(summary.rows - summary.contacts, msgs.iter().filter(|m| is_self(m)).count() as u64);
 
     // The readable reports carry the totals and the parameters' sources.
@@ -245,6 +282,11 @@ async fn the_report_equals_counts_made_independently() {
     for text in [&html, &md] {
         assert!(text.contains("conduct.max_connected_calls_per_day"));
         assert!(text.contains("不是法律认定"));
+        assert!(text.contains(&sha), "input SHA-256 in the report");
+        assert!(text.contains(&format!("{} 行", msgs.len())), "input rows in the report");
+        assert!(text.contains(&summary.analyzer.fingerprint), "analyzer fingerprint in the report");
+        assert!(text.contains("宏平均 F1 0.354（95% 区间 0.260–0.418）"), "held-out figures in the report");
+        assert!(text.contains(&format!("待核实的法院通知：{held_total} 条")), "held count in the report");
     }
     assert!(html.contains("<svg"), "charts are inline in the HTML");
     assert!(md.contains("![各类问题](chart-codes.svg)") && out.join("chart-codes.svg").exists());
@@ -253,9 +295,116 @@ async fn the_report_equals_counts_made_independently() {
     ctx.register_parquet("r", out.join("report.parquet").to_string_lossy().as_ref(), ParquetReadOptions::default())
         .await
         .unwrap();
-    let n: usize =
-        ctx.sql("SELECT * FROM r").await.unwrap().collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
+    let batches = ctx.sql("SELECT * FROM r").await.unwrap().collect().await.unwrap();
+    let n: usize = batches.iter().map(|b| b.num_rows()).sum();
     assert_eq!(n, acc.len());
+    let held_sum: i64 = ctx
+        .sql("SELECT CAST(SUM(held_for_confirmation) AS BIGINT) FROM r WHERE dimension = 'agency'")
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap()[0]
+        .column(0)
+        .as_primitive::<arrow::datatypes::Int64Type>()
+        .value(0);
+    assert_eq!(held_sum as u64, held_total);
+    // The Parquet file itself says what it was made from.
+    let file = std::fs::File::open(out.join("report.parquet")).unwrap();
+    let reader = datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let meta = reader.schema().metadata().clone();
+    assert_eq!(meta["yuqi.input_sha256"], sha);
+    assert_eq!(meta["yuqi.input_rows"], msgs.len().to_string());
+    assert_eq!(meta["yuqi.held_for_confirmation"], held_total.to_string());
+    let analyzer: serde_json::Value = serde_json::from_str(&meta["yuqi.analyzer"]).unwrap();
+    assert_eq!(analyzer["held_out"]["messages"], 224);
+    assert_eq!(analyzer["fingerprint"], summary.analyzer.fingerprint.as_str());
+}
+
+/// The held-out figures every report prints are the ones docs/conduct.md states.
+#[test]
+fn held_out_figures_match_docs_conduct() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/conduct.md")).unwrap();
+    let h = HELD_OUT;
+    let row = format!(
+        "| 冻结测试集：规则 + 模型（全部命中） | {} | **{:.3}**（{:.3}–{:.3}） | {:.3} | {:.1}%（{}/{}） |",
+        h.messages,
+        h.macro_f1,
+        h.macro_f1_low,
+        h.macro_f1_high,
+        h.micro_f1,
+        f64::from(h.lawful_flagged) * 100.0 / f64::from(h.lawful_messages),
+        h.lawful_flagged,
+        h.lawful_messages
+    );
+    assert!(doc.contains(&row), "docs/conduct.md no longer has: {row}");
+}
+
+/// A message that looks like a genuine court notice is held back, not flagged, and counted apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn court_notice_look_alikes_are_counted_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = vec![
+        serde_json::json!({"id": "k1", "debtor": "A", "creditor": "P", "agency": "X", "from": "12368", "channel": "sms", "time": "2025-06-01T10:00:00+08:00", "text": "【12368】您好，（2025）X0105民初1234号案件已立案，承办法官李某。"}),
+        serde_json::json!({"id": "k2", "debtor": "A", "creditor": "P", "agency": "X", "from": "1069", "channel": "sms", "time": "2025-06-01T11:00:00+08:00", "text": "再不还钱就弄死你"}),
+        serde_json::json!({"id": "k3", "debtor": "A", "creditor": "P", "agency": "X", "from": "1069", "channel": "sms", "time": "2025-06-01T12:00:00+08:00", "text": "提醒还款"}),
+    ];
+    let input = jsonl(tmp.path(), "court.jsonl", &lines);
+    let out = tmp.path().join("out");
+    let (summary, report) = run(&input, &out, 2).await.unwrap();
+    assert_eq!(summary.held_for_confirmation, 1);
+    assert_eq!(summary.flagged, 1, "the held notice is not counted as flagged");
+    let agency = report.rows.iter().find(|r| r.dimension == "agency" && r.key == "X").unwrap();
+    assert_eq!((agency.messages, agency.flagged, agency.held_for_confirmation), (3, 1, 1));
+    let ctx = SessionContext::new();
+    ctx.register_parquet("m", out.join("messages").to_string_lossy().as_ref(), ParquetReadOptions::default())
+        .await
+        .unwrap();
+    let b = ctx.sql("SELECT id FROM m WHERE held_for_confirmation ORDER BY id").await.unwrap().collect().await.unwrap();
+    let ids: Vec<String> = b
+        .iter()
+        .flat_map(|b| {
+            let c = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8).unwrap();
+            c.as_string::<i32>().iter().map(|x| x.unwrap().to_string()).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(ids, vec!["k1".to_string()]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("待核实的法院通知：1 条"));
+}
+
+/// With a memory budget far below what the sorts want, the scan spills to disk and gives
+/// exactly the output of an unbounded run; the spill directory is removed with the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_memory_budget_spills_and_changes_nothing() {
+    let seed = 9;
+    let msgs = generated(60_000, seed);
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
+    let free = tmp.path().join("free");
+    run(&input, &free, 2).await.unwrap();
+
+    let bounded = tmp.path().join("bounded");
+    let spill = yuqi_batch::scan::spill_dir(&bounded).unwrap();
+    let budget = MemoryBudget { limit: BUDGET, spill_dir: spill.clone() };
+    let ctx = local_context_with(Some(2), Some(&budget)).unwrap();
+    let opts = ScanOptions {
+        input: input.clone(),
+        format: None,
+        output: bounded.clone(),
+        overwrite: false,
+        single_debtor: false,
+        engine: "test".into(),
+    };
+    let (summary, _) = scan(&ctx, &opts).await.unwrap();
+    assert_eq!(summary.memory.limit_bytes, Some(BUDGET));
+    assert!(summary.memory.peak_spilled_bytes > 0, "nothing spilled under {BUDGET} bytes: {:?}", summary.memory);
+    assert!(spill.exists());
+    drop(ctx);
+    assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0, "spill files outlive the session");
+    let c = yuqi_batch::compare::compare(&free, &bounded).await.unwrap();
+    assert_eq!(c.difference, None);
+    assert_eq!(c.message_rows, msgs.len() as u64);
 }
 
 fn jsonl(dir: &Path, name: &str, lines: &[serde_json::Value]) -> std::path::PathBuf {
@@ -517,4 +666,30 @@ fn the_generator_is_deterministic() {
         assert!(ids.insert(m.id.as_deref().unwrap().to_string()));
         assert!(m.parsed_time().is_some());
     }
+}
+
+/// Each message's text is analysed once: the plan calls the text analysis one time, although
+/// the SQL reads two fields of its result (the hits and the court-notice hold).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_analyses_each_message_once() {
+    let seed = 3;
+    let msgs = generated(200, seed);
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
+    let ctx = local_context(Some(2)).unwrap();
+    yuqi_batch::input::register(&ctx, &input, None, false).await.unwrap();
+    let batches =
+        ctx.sql(&format!("EXPLAIN {}", yuqi_batch::scan::MESSAGES_SQL)).await.unwrap().collect().await.unwrap();
+    let mut physical = String::new();
+    for b in &batches {
+        let (kind, plan) = (b.column(0).as_string::<i32>(), b.column(1).as_string::<i32>());
+        for i in 0..b.num_rows() {
+            if kind.value(i) == "physical_plan" {
+                physical.push_str(plan.value(i));
+            }
+        }
+    }
+    assert!(!physical.is_empty());
+    assert_eq!(physical.matches("yuqi_text_analysis(").count(), 1, "in:\n{physical}");
+    assert!(!physical.contains("yuqi_text_hits("), "in:\n{physical}");
 }

@@ -2,8 +2,10 @@
 //! assembled from SQL windows, and the merge of both into what `yuqi scan --log` reports.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use arrow::datatypes::DataType;
+use arrow::array::{ArrayRef, BooleanBuilder, StructArray};
+use arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
 use yuqi_conduct::code::basis;
@@ -46,6 +48,63 @@ impl ScalarUDFImpl for TextHits {
             }
         });
         Ok(ColumnarValue::Array(out.finish()?))
+    }
+}
+
+// ---- yuqi_text_analysis(text, from, to) --------------------------------------------
+
+/// `struct<hits, needs_confirmation>`: the text hits and whether the analyzer held the message
+/// back as a possible genuine court notice (court-related codes withheld, to be confirmed with
+/// the court, 12368). One analysis per message gives both, so the scan never analyses twice.
+pub fn text_analysis_type() -> DataType {
+    DataType::Struct(text_analysis_fields())
+}
+
+fn text_analysis_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("hits", hits_type(), true),
+        Field::new("needs_confirmation", DataType::Boolean, false),
+    ])
+}
+
+udf_struct!(TextAnalysis, 3);
+
+impl ScalarUDFImpl for TextAnalysis {
+    udf_common!("yuqi_text_analysis");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(text_analysis_type())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let (text, from, to) = (strs(&a[0], "text")?, strs(&a[1], "from")?, strs(&a[2], "to")?);
+        let analyzer = Analyzer::shared();
+        let mut out = HitsBuilder::new();
+        let mut held = BooleanBuilder::with_capacity(args.number_rows);
+        SCRATCH.with(|s| {
+            let mut scratch = s.borrow_mut();
+            for i in 0..args.number_rows {
+                let mut needs_confirmation = false;
+                if let Some(t) = text.get(i) {
+                    let msg = Message {
+                        text: Cow::Borrowed(t),
+                        from: from.get(i).map(Cow::Borrowed),
+                        to: to.get(i).map(Cow::Borrowed),
+                        ..Message::default()
+                    };
+                    let analysis = analyzer.analyze(&msg, &mut scratch);
+                    needs_confirmation = analysis.needs_confirmation;
+                    for h in &analysis.hits {
+                        out.push(h);
+                    }
+                }
+                held.append_value(needs_confirmation);
+                out.end_row();
+            }
+        });
+        let columns: Vec<ArrayRef> = vec![out.finish()?, Arc::new(held.finish())];
+        Ok(ColumnarValue::Array(Arc::new(StructArray::try_new(text_analysis_fields(), columns, None)?)))
     }
 }
 

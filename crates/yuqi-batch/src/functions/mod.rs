@@ -58,7 +58,7 @@ mod time;
 
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
 
-pub use analyze::{LogHits, MergeHits, TextHits};
+pub use analyze::{LogHits, MergeHits, TextAnalysis, TextHits, text_analysis_type};
 pub use codes::{BeforeStandard, Codes, CodesInForce};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
@@ -78,6 +78,11 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         name: "yuqi_text_hits",
         signature: "yuqi_text_hits(text, from, to) -> list<struct<code, start, end, rule, basis>>",
         zh: "单条消息的文本违规命中：代码、原文字符位置、触发规则、法律依据（与命令行 scan 相同的分析器）",
+    },
+    FunctionDoc {
+        name: "yuqi_text_analysis",
+        signature: "yuqi_text_analysis(text, from, to) -> struct<hits: list<struct<…>>, needs_confirmation: boolean>",
+        zh: "同一次分析得到文本命中，以及是否因疑似真实法院通知而暂不标记、留待向法院（12368）核实",
     },
     FunctionDoc {
         name: "yuqi_codes", signature: "yuqi_codes(hits) -> list<utf8>", zh: "命中列表中的代码，排序去重"
@@ -144,6 +149,7 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
 pub fn scalar_functions() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::new_from_impl(TextHits::new()),
+        ScalarUDF::new_from_impl(TextAnalysis::new()),
         ScalarUDF::new_from_impl(Codes::new()),
         ScalarUDF::new_from_impl(CodesInForce::new()),
         ScalarUDF::new_from_impl(LogHits::new()),
