@@ -255,7 +255,7 @@ fn a_truncated_json_array_is_a_syntax_error_with_its_position() {
     let cut = &data[..data.len() / 2];
     let (_, r) = run_bytes(&Format::SmsIeJson, cut, OnBad::Skip);
     match r {
-        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("意外终止") && rej.position.line > 1, "{rej}"),
+        Err(ImportError::Syntax(rej)) => assert!(rej.reason.contains("不完整") && rej.position.line > 1, "{rej}"),
         other => panic!("{other:?}"),
     }
 }

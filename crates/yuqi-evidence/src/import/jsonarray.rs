@@ -59,10 +59,20 @@ impl<R: BufRead> ArraySplitter<R> {
         ArraySplitter { input, byte, line, count: 0, state: State::Start, max_element: MAX_ELEMENT }
     }
 
-    #[cfg(test)]
-    fn with_limit(mut self, max_element: usize) -> Self {
+    /// The same splitter with another bound on one element (an old SMS Import / Export MMS
+    /// carries its pictures in base64).
+    pub(crate) fn with_limit(mut self, max_element: usize) -> Self {
         self.max_element = max_element;
         self
+    }
+
+    /// After the closing `]`: only white space may follow (a file that is one array; the HTML
+    /// export, whose array sits inside a page, does not call this).
+    pub(crate) fn finish(&mut self) -> Result<(), SplitError> {
+        match self.skip_ws()? {
+            None => Ok(()),
+            Some(_) => Err(self.syntax("数组结束（“]”）之后还有多余的内容")),
+        }
     }
 
     /// Elements handed out so far.

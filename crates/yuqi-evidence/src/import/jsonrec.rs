@@ -1,10 +1,11 @@
 //! Cuts a JSON export into its records without holding more than one: either NDJSON (one object
-//! a line) or a top-level array of objects (pretty-printed or not). Each record comes with its
-//! exact bytes, the line and byte where it starts, so an error names where it is and an item
-//! can be a byte slice of the file.
+//! a line) or a top-level array (pretty-printed or not, cut by [`super::jsonarray`], the one array
+//! splitter every importer shares). Each record comes with its exact bytes, the line and byte
+//! where it starts, so an error names where it is and an item can be a byte slice of the file.
 
 use std::io::BufRead;
 
+use super::jsonarray::{ArraySplitter, SplitError};
 use super::{ImportError, Rejected};
 use crate::item::Position;
 
@@ -12,212 +13,130 @@ use crate::item::Position;
 /// base64). A longer record is passed over without being kept, and rejected.
 pub(crate) const MAX_RECORD: usize = 64 << 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Layout {
-    Lines,
-    Array,
-}
-
 pub(crate) struct Record {
     pub bytes: Vec<u8>,
     pub line: u64,
     pub byte: u64,
-    /// Set when the record was longer than [`MAX_RECORD`]: its length, and `bytes` is empty.
-    pub too_long: Option<u64>,
+    /// The record was longer than [`MAX_RECORD`]: `bytes` is empty.
+    pub too_long: bool,
+}
+
+enum Inner<R> {
+    /// NDJSON: the input, and the offset and line of its next unread byte.
+    Lines {
+        input: R,
+        byte: u64,
+        line: u64,
+    },
+    Array(ArraySplitter<R>),
 }
 
 pub(crate) struct Records<R> {
-    input: R,
-    layout: Layout,
-    /// Absolute offset and line of the next unread byte.
-    byte: u64,
-    line: u64,
-    /// Array: the `[` was read / the `]` was read.
-    opened: bool,
-    closed: bool,
+    inner: Inner<R>,
     pub count: u64,
 }
 
+/// Skips white space, counting bytes and line ends.
+fn skip_space<R: BufRead>(input: &mut R, byte: &mut u64, line: &mut u64) -> Result<(), ImportError> {
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let n = buf.iter().take_while(|b| b" \t\r\n".contains(b)).count();
+        *line += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        *byte += n as u64;
+        let all = n == buf.len();
+        input.consume(n);
+        if !all {
+            return Ok(());
+        }
+    }
+}
+
+fn split_error(e: SplitError) -> ImportError {
+    match e {
+        SplitError::Syntax { position, reason } => {
+            ImportError::Syntax(Rejected { position, reason, excerpt: String::new() })
+        }
+        SplitError::Io(e) => ImportError::Io(e),
+    }
+}
+
 impl<R: BufRead> Records<R> {
-    /// Skips a UTF-8 BOM and whitespace, and decides the layout from the first character.
+    /// Skips a UTF-8 BOM and white space, and decides the layout from the first character.
     pub(crate) fn new(mut input: R) -> Result<Records<R>, ImportError> {
-        let mut byte = 0u64;
+        let (mut byte, mut line) = (0u64, 1u64);
         if input.fill_buf()?.starts_with(&[0xEF, 0xBB, 0xBF]) {
             input.consume(3);
             byte = 3;
         }
-        let mut r = Records { input, layout: Layout::Lines, byte, line: 1, opened: false, closed: false, count: 0 };
-        r.skip_space()?;
-        let first = r.input.fill_buf()?.first().copied();
-        r.layout = if first == Some(b'[') { Layout::Array } else { Layout::Lines };
-        Ok(r)
-    }
-
-    fn syntax(&self, reason: &str) -> ImportError {
-        ImportError::Syntax(Rejected {
-            position: Position { record: self.count + 1, line: self.line, byte: self.byte },
-            reason: reason.into(),
-            excerpt: String::new(),
-        })
-    }
-
-    fn skip_space(&mut self) -> Result<(), ImportError> {
-        loop {
-            let buf = self.input.fill_buf()?;
-            if buf.is_empty() {
-                return Ok(());
-            }
-            let n = buf.iter().take_while(|b| b" \t\r\n".contains(b)).count();
-            self.line += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.byte += n as u64;
-            let all = n == buf.len();
-            self.input.consume(n);
-            if !all {
-                return Ok(());
-            }
-        }
+        skip_space(&mut input, &mut byte, &mut line)?;
+        let inner = if input.fill_buf()?.first() == Some(&b'[') {
+            Inner::Array(ArraySplitter::new(input, byte, line).with_limit(MAX_RECORD))
+        } else {
+            Inner::Lines { input, byte, line }
+        };
+        Ok(Records { inner, count: 0 })
     }
 
     pub(crate) fn next(&mut self) -> Result<Option<Record>, ImportError> {
-        match self.layout {
-            Layout::Lines => self.next_line(),
-            Layout::Array => self.next_element(),
+        match &mut self.inner {
+            Inner::Lines { input, byte, line } => {
+                let r = next_line(input, byte, line)?;
+                self.count += u64::from(r.is_some());
+                Ok(r)
+            }
+            Inner::Array(splitter) => match splitter.next_element().map_err(split_error)? {
+                Some(el) => {
+                    self.count = splitter.count();
+                    let Position { line, byte, .. } = el.position;
+                    Ok(Some(Record { bytes: el.bytes, line, byte, too_long: el.too_big }))
+                }
+                None => {
+                    // A file holds one array: anything after it is damage, not more records.
+                    splitter.finish().map_err(split_error)?;
+                    Ok(None)
+                }
+            },
         }
     }
+}
 
-    fn next_line(&mut self) -> Result<Option<Record>, ImportError> {
-        self.skip_space()?;
-        let (line, byte) = (self.line, self.byte);
-        let mut bytes = Vec::new();
-        let mut len = 0u64;
-        loop {
-            let buf = self.input.fill_buf()?;
-            if buf.is_empty() {
-                if len == 0 {
-                    return Ok(None);
-                }
-                break;
+fn next_line<R: BufRead>(input: &mut R, byte: &mut u64, line: &mut u64) -> Result<Option<Record>, ImportError> {
+    skip_space(input, byte, line)?;
+    let (start_line, start_byte) = (*line, *byte);
+    let mut bytes = Vec::new();
+    let mut len = 0usize;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            if len == 0 {
+                return Ok(None);
             }
-            let (take, end) = match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => (i, true),
-                None => (buf.len(), false),
-            };
-            if len as usize + take <= MAX_RECORD {
-                bytes.extend_from_slice(&buf[..take]);
-            }
-            len += take as u64;
-            self.byte += take as u64;
-            self.input.consume(take);
-            if end {
-                break;
-            }
+            break;
         }
-        self.count += 1;
-        if len as usize > MAX_RECORD {
-            return Ok(Some(Record { bytes: Vec::new(), line, byte, too_long: Some(len) }));
+        let (take, end) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (buf.len(), false),
+        };
+        if len + take <= MAX_RECORD {
+            bytes.extend_from_slice(&buf[..take]);
         }
-        while bytes.last().is_some_and(|b| b" \t\r".contains(b)) {
-            bytes.pop();
+        len += take;
+        *byte += take as u64;
+        input.consume(take);
+        if end {
+            break;
         }
-        Ok(Some(Record { bytes, line, byte, too_long: None }))
     }
-
-    fn next_element(&mut self) -> Result<Option<Record>, ImportError> {
-        if self.closed {
-            self.skip_space()?;
-            if !self.input.fill_buf()?.is_empty() {
-                return Err(self.syntax("JSON 数组结束后还有多余的内容"));
-            }
-            return Ok(None);
-        }
-        self.skip_space()?;
-        if !self.opened {
-            if self.input.fill_buf()?.first() != Some(&b'[') {
-                return Err(self.syntax("不是 JSON 数组"));
-            }
-            self.opened = true;
-            self.byte += 1;
-            self.input.consume(1);
-            self.skip_space()?;
-        } else {
-            match self.input.fill_buf()?.first() {
-                Some(b',') => {
-                    self.byte += 1;
-                    self.input.consume(1);
-                    self.skip_space()?;
-                }
-                Some(b']') => {}
-                None => return Err(self.syntax("文件在 JSON 数组结束前意外终止（可能被截断）")),
-                Some(_) => return Err(self.syntax("JSON 数组的两条记录之间缺少逗号")),
-            }
-        }
-        match self.input.fill_buf()?.first() {
-            Some(b']') => {
-                self.byte += 1;
-                self.input.consume(1);
-                self.closed = true;
-                return self.next_element();
-            }
-            Some(b'{') => {}
-            None => return Err(self.syntax("文件在 JSON 数组结束前意外终止（可能被截断）")),
-            Some(_) => return Err(self.syntax("JSON 数组中的每条记录都应是对象（{…}）")),
-        }
-        let (line, byte) = (self.line, self.byte);
-        let mut bytes = Vec::new();
-        let mut len = 0usize;
-        let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
-        loop {
-            let buf = self.input.fill_buf()?;
-            if buf.is_empty() {
-                return Err(ImportError::Syntax(Rejected {
-                    position: Position { record: self.count + 1, line, byte },
-                    reason: "文件在这条记录结束前意外终止（可能被截断）".into(),
-                    excerpt: String::new(),
-                }));
-            }
-            let mut end = None;
-            for (i, &b) in buf.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                    }
-                } else {
-                    match b {
-                        b'"' => in_string = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth = depth.saturating_sub(1);
-                            if depth == 0 {
-                                end = Some(i + 1);
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let take = end.unwrap_or(buf.len());
-            if len + take <= MAX_RECORD {
-                bytes.extend_from_slice(&buf[..take]);
-            }
-            len += take;
-            self.line += buf[..take].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.byte += take as u64;
-            self.input.consume(take);
-            if end.is_some() {
-                break;
-            }
-        }
-        self.count += 1;
-        if len > MAX_RECORD {
-            return Ok(Some(Record { bytes: Vec::new(), line, byte, too_long: Some(len as u64) }));
-        }
-        Ok(Some(Record { bytes, line, byte, too_long: None }))
+    if len > MAX_RECORD {
+        return Ok(Some(Record { bytes: Vec::new(), line: start_line, byte: start_byte, too_long: true }));
     }
+    while bytes.last().is_some_and(|b| b" \t\r".contains(b)) {
+        bytes.pop();
+    }
+    Ok(Some(Record { bytes, line: start_line, byte: start_byte, too_long: false }))
 }
 
 #[cfg(test)]
@@ -247,7 +166,9 @@ mod tests {
         assert_eq!((got[0].1, got[0].2), (2, 4));
         assert_eq!(&text[got[1].2 as usize..][..got[1].0.len()], got[1].0);
         assert_eq!(all("[]").unwrap(), vec![]);
-        for bad in ["[{\"a\":1}", "[{\"a\":1} {\"b\":2}]", "[1]", "[{\"a\":1}] x", "[{\"a\":"] {
+        // A value that is not an object is a record the importer rejects by itself.
+        assert_eq!(all("[1]").unwrap(), vec![("1".into(), 1, 1)]);
+        for bad in ["[{\"a\":1}", "[{\"a\":1} {\"b\":2}]", "[{\"a\":1}] x", "[{\"a\":"] {
             assert!(matches!(all(bad), Err(ImportError::Syntax(_))), "{bad}");
         }
     }

@@ -11,12 +11,12 @@ use std::io::{BufRead, Read};
 use base64::Engine as _;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use yuqi_case::Channel;
 
+// `null` means "no value" in these exports, as in every Android export.
+use super::android::{self, get as value};
 use super::{Ctx, ImportError, Rejected, excerpt};
 use crate::digest::sha256_hex;
-use crate::item::{Attachment, Direction, ImportedMessage, Item, ItemKind, Position};
-use crate::phone;
+use crate::item::{Attachment, Item, ItemKind, Position};
 use crate::xmltext::unescape;
 
 /// Keeps every byte the parser consumes, from `base` on.
@@ -311,76 +311,34 @@ fn finish<R: BufRead>(
     }
 }
 
-/// `null` and `(Unknown)` mean "no value" in these exports.
-fn value<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty() && *v != "null")
-}
-
-/// Epoch ms; a 10-digit value is seconds (Android's MMS table stores seconds).
-fn epoch_ms(s: &str) -> Option<i64> {
-    let n: i64 = s.trim().parse().ok()?;
-    if n <= 0 {
-        return None;
-    }
-    Some(if n < 100_000_000_000 { n * 1000 } else { n })
-}
-
 fn build(o: Open, raw: Vec<u8>) -> Result<Item, (String, Position, Vec<u8>)> {
     let f = &o.fields;
     let fail = |msg: String| Err((msg, o.position, raw.clone()));
+    // SB&R writes every instant in milliseconds; checked here for its own wording (the attribute),
+    // then the shared Android mapping reads the record.
     let Some(date) = value(f, "date") else {
         return fail("缺少 date（时间）属性".into());
     };
-    let Some(time_ms) = epoch_ms(date) else {
+    if android::epoch_ms(date).is_none() {
         return fail(format!("date（时间）不是有效的毫秒时间戳：“{date}”"));
-    };
-    let contact_name = value(f, "contact_name").filter(|n| *n != "(Unknown)").map(str::to_string);
+    }
+    let contact_name = value(f, "contact_name").filter(|n| *n != "(Unknown)");
     let mut attachments = Vec::new();
     let msg = match o.kind {
         ItemKind::Sms => {
-            let Some(address) = f.iter().find(|(k, _)| k == "address").map(|(_, v)| v.clone()) else {
+            if value(f, "address").is_none() && !f.iter().any(|(k, _)| k == "address") {
                 return fail("缺少 address（号码）属性".into());
-            };
-            let ty = value(f, "type").unwrap_or("1");
-            let (direction, delivered) = match ty {
-                "1" => (Direction::In, true),
-                "2" => (Direction::Out, true),
-                "3" | "4" | "5" | "6" => (Direction::Out, false),
-                other => return fail(format!("type（短信类型）无法识别：“{other}”")),
-            };
-            ImportedMessage {
-                time_ms: Some(time_ms),
-                zone_assumed: false,
-                channel: Channel::Sms.code().into(),
-                direction,
-                counterpart_key: phone::normalize(&address),
-                counterpart: address,
-                contact_name,
-                text: value(f, "body").unwrap_or("").to_string(),
-                duration_s: None,
-                call_status: None,
-                delivered,
             }
+            android::sms_message(f, contact_name)
         }
         ItemKind::Mms => {
-            let direction = match value(f, "msg_box").unwrap_or("1") {
-                "1" => Direction::In,
-                "2" | "3" | "4" | "5" => Direction::Out,
-                _ => Direction::Unknown,
-            };
             let addr_of = |ty: &str| {
                 o.addrs
                     .iter()
                     .find(|a| value(a, "type") == Some(ty))
                     .and_then(|a| value(a, "address"))
-                    .map(str::to_string)
+                    .or_else(|| value(f, "address"))
             };
-            let counterpart = match direction {
-                Direction::Out => addr_of("151"),
-                _ => addr_of("137"),
-            }
-            .or_else(|| value(f, "address").map(str::to_string))
-            .unwrap_or_default();
             let mut parts: Vec<&Vec<(String, String)>> = o.parts.iter().collect();
             parts.sort_by_key(|p| value(p, "seq").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
             let mut text = String::new();
@@ -409,60 +367,13 @@ fn build(o: Open, raw: Vec<u8>) -> Result<Item, (String, Position, Vec<u8>)> {
                     });
                 }
             }
-            let m_type = value(f, "m_type").unwrap_or("");
-            ImportedMessage {
-                time_ms: Some(time_ms),
-                zone_assumed: false,
-                channel: Channel::Mms.code().into(),
-                direction,
-                counterpart_key: phone::normalize(&counterpart),
-                counterpart,
-                contact_name,
-                text,
-                duration_s: None,
-                call_status: None,
-                // 130 = notification only: the content was never downloaded.
-                delivered: m_type != "130",
-            }
+            android::mms_message(f, addr_of("137"), addr_of("151"), text, contact_name)
         }
-        _ => {
-            let number = f.iter().find(|(k, _)| k == "number").map(|(_, v)| v.clone()).unwrap_or_default();
-            let duration: u32 = match value(f, "duration").map(|d| d.trim().parse::<u32>()) {
-                None => 0,
-                Some(Ok(d)) => d,
-                Some(Err(_)) => return fail("duration（通话时长）不是整数秒".into()),
-            };
-            let ty = value(f, "type").unwrap_or("");
-            let (direction, status) = match ty {
-                "1" => (Direction::In, "answered"),
-                "2" => (Direction::Out, if duration > 0 { "answered" } else { "unanswered" }),
-                "3" => (Direction::In, "missed"),
-                "4" => (Direction::In, "voicemail"),
-                "5" => (Direction::In, "rejected"),
-                "6" => (Direction::In, "blocked"),
-                "7" => (Direction::In, "answered_elsewhere"),
-                "" => return fail("缺少 type（通话类型）属性".into()),
-                _ => (Direction::Unknown, ty),
-            };
-            let hidden = value(f, "presentation").is_some_and(|p| p != "1");
-            ImportedMessage {
-                time_ms: Some(time_ms),
-                zone_assumed: false,
-                channel: Channel::Call.code().into(),
-                direction,
-                counterpart_key: if hidden && number.trim().is_empty() {
-                    "hidden".into()
-                } else {
-                    phone::normalize(&number)
-                },
-                counterpart: number,
-                contact_name,
-                text: String::new(),
-                duration_s: Some(duration),
-                call_status: Some(status.to_string()),
-                delivered: true,
-            }
-        }
+        _ => android::call_message(f, contact_name),
+    };
+    let msg = match msg {
+        Ok(m) => m,
+        Err(reason) => return fail(reason),
     };
     Ok(Item {
         kind: o.kind,

@@ -255,10 +255,10 @@ fn record(
     seen: &mut Seen,
 ) -> Result<(), ImportError> {
     let position = Position { record: number, line: rec.line, byte: rec.byte };
-    if let Some(len) = rec.too_long {
+    if rec.too_long {
         return ctx.reject(Rejected {
             position,
-            reason: format!("这条记录有 {len} 字节，超过上限 {} MiB，未读取", MAX_RECORD >> 20),
+            reason: format!("这条记录超过上限 {} MiB，未读取", MAX_RECORD >> 20),
             excerpt: String::new(),
         });
     }
