@@ -129,12 +129,11 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
         Some(ev) => {
             // The store's messages are one conversation, a messages file another: frequency
             // and night rules count within each.
-            let mut stored = yuqi_docs::contacts::from_messages(&ev.messages(), &case);
-            // `messages()` keeps the items that are messages, in order: pair them back to mark
-            // the ones read off a screenshot.
-            let read = ev.items.iter().filter(|i| i.analyzer_message().is_some()).map(|i| &i.machine_read);
-            for (c, m) in stored.iter_mut().zip(read) {
-                c.read_from_image = m.as_ref().map(|m| m.image_seq);
+            let (messages, images) = ev.messages();
+            let mut stored = yuqi_docs::contacts::from_messages(&messages, &case);
+            // One contact per message, in order: mark the ones read off a screenshot.
+            for (c, image) in stored.iter_mut().zip(images) {
+                c.read_from_image = image;
             }
             contacts.extend(stored);
             (Some(ev.index()), ev.items)

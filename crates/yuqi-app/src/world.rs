@@ -52,9 +52,13 @@ impl EvidenceSnapshot {
         }
     }
 
-    /// The stored messages (and calls) as the conduct analyzer reads them.
-    pub fn messages(&self) -> Vec<Message<'static>> {
-        self.items.iter().filter_map(yuqi_store::ListedItem::analyzer_message).collect()
+    /// The stored messages (and calls) as the conduct analyzer reads them, each with the
+    /// screenshot entry its text was machine-read from, if it was.
+    pub fn messages(&self) -> (Vec<Message<'static>>, Vec<Option<u64>>) {
+        self.items
+            .iter()
+            .filter_map(|i| Some((i.analyzer_message()?, i.machine_read.as_ref().map(|m| m.image_seq))))
+            .unzip()
     }
 }
 
