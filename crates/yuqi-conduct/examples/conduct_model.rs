@@ -247,6 +247,36 @@ fn main() {
                 loso(&c, false);
             }
         }
+        Some("scan") => {
+            // Lines of text (or JSON with text and to) on stdin: the shipped analyzer's hits.
+            let shipped = Analyzer::new().expect("shipped analyzer");
+            let mut s = Scratch::default();
+            for line in std::io::stdin().lines() {
+                let line = line.expect("stdin");
+                let (text, to) = match serde_json::from_str::<serde_json::Value>(&line) {
+                    Ok(v) if v.is_object() => (
+                        v["text"].as_str().unwrap_or_default().to_string(),
+                        v["to"].as_str().map(str::to_string),
+                    ),
+                    _ => (line.clone(), None),
+                };
+                let m = yuqi_conduct::Message {
+                    text: text.as_str().into(),
+                    to: to.as_deref().map(Into::into),
+                    ..Default::default()
+                };
+                let a = shipped.analyze(&m, &mut s);
+                let hits: Vec<String> = a
+                    .hits
+                    .iter()
+                    .map(|h| {
+                        let span: String = text.chars().skip(h.start).take(h.end - h.start).collect();
+                        format!("{}:{}@{}[{span}]", h.code.as_str(), h.rule, h.confidence)
+                    })
+                    .collect();
+                println!("{}\t{:?}", text, hits);
+            }
+        }
         Some("tune") => {
             // Leave one source out over the development groups only, with the frozen groups
             // out of training too: the figure design choices are made on.

@@ -11,6 +11,12 @@ use crate::normalize::{AMOUNT, CARD, PHONE, URL};
 #[serde(deny_unknown_fields)]
 struct File {
     context: ContextDef,
+    /// Named word classes (who is threatened, by what act…): a pattern writes `{NAME}` for
+    /// "any word of the class", and an anchor `{NAME}` stands for every word of it. A frame —
+    /// a kinship term, then an act against them — is one pattern over classes, not a list of
+    /// phrases.
+    #[serde(default)]
+    sets: std::collections::BTreeMap<String, Vec<String>>,
     rule: Vec<RuleDef>,
 }
 
@@ -48,6 +54,10 @@ struct RuleDef {
     anchors: Vec<String>,
     #[serde(default = "yes")]
     negatable: bool,
+    /// Words that, anywhere in the message, show its hits of this rule are something lawful (a
+    /// bank's repayment confirmation is not a payment to a person's card).
+    #[serde(default)]
+    unless: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -66,6 +76,8 @@ pub(crate) struct Rule {
 pub(crate) enum Literal {
     /// A term of rule `i`: a hit by itself.
     Term(usize),
+    /// A word of rule `i`'s `unless` list: the message's hits of rule `i` are dropped.
+    Unless(usize),
     /// An anchor of rule `i`: run its patterns on this message.
     Anchor(usize),
     Negation,
@@ -132,6 +144,36 @@ fn placeholders(s: &str) -> String {
         .replace("{URL}", &URL.to_string())
 }
 
+/// `{NAME}` of a word class in a pattern becomes a group matching any of its words (longest
+/// first, escaped).
+fn expand_sets(p: &str, sets: &std::collections::BTreeMap<String, Vec<String>>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = p;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name_len = after.find('}').filter(|&e| after[..e].chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        match name_len.map(|e| (&after[..e], e)) {
+            Some((name, e)) if !name.is_empty() && !matches!(name, "PHONE" | "CARD" | "AMOUNT" | "URL") => {
+                let words = sets.get(name).ok_or_else(|| format!("unknown set {{{name}}}"))?;
+                let mut ws: Vec<String> = words.iter().map(|w| regex::escape(&normalize_literal(w))).collect();
+                ws.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+                ws.dedup();
+                out.push_str("(?:");
+                out.push_str(&ws.join("|"));
+                out.push(')');
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Terms get the same folding the normaliser applies to text, so they may be
 /// written naturally.
 fn normalize_literal(s: &str) -> String {
@@ -178,11 +220,19 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
             add(normalize_literal(t), Literal::Term(i));
         }
         for a in &r.anchors {
-            add(normalize_literal(a), Literal::Anchor(i));
+            match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
+                Some(words) => words.iter().for_each(|w| add(normalize_literal(w), Literal::Anchor(i))),
+                None => add(normalize_literal(a), Literal::Anchor(i)),
+            }
+        }
+        for u in &r.unless {
+            add(normalize_literal(u), Literal::Unless(i));
         }
         let mut own = Vec::new();
         for p in &r.patterns {
-            let re = Regex::new(&placeholders(p))
+            let expanded =
+                expand_sets(p, &file.sets).map_err(|e| LexiconError(format!("rule {}: pattern {p}: {e}", r.id)))?;
+            let re = Regex::new(&placeholders(&expanded))
                 .map_err(|e| LexiconError(format!("rule {}: bad pattern {p}: {e}", r.id)))?;
             own.push(all_patterns.len());
             all_patterns.push(re);

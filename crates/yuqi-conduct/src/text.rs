@@ -92,6 +92,10 @@ pub struct Scratch {
     norm: Normalized,
     candidates: Vec<(usize, usize, usize)>,
     triggered: Vec<usize>,
+    /// Rules whose `unless` words occur in the message.
+    cancelled: Vec<usize>,
+    /// Byte ranges of the normalised text inside quotation marks that count as mentions.
+    quotes: Vec<(usize, usize)>,
     negations: Vec<usize>,
     reportings: Vec<usize>,
     /// (clause, sentence) index of each normalised character.
@@ -120,10 +124,11 @@ pub(crate) fn analyze(
         out.skipped = Some(Skipped::OwnMessage);
         return out;
     }
-    let Scratch { norm, candidates, triggered, negations, reportings, boundaries, model: ms, probs } = scratch;
+    let Scratch { norm, candidates, triggered, cancelled, quotes, negations, reportings, boundaries, model: ms, probs } = scratch;
     normalize_into(text, norm);
     candidates.clear();
     triggered.clear();
+    cancelled.clear();
     negations.clear();
     reportings.clear();
     let mut court = false;
@@ -138,6 +143,7 @@ pub(crate) fn analyze(
                         triggered.push(rule);
                     }
                 }
+                Literal::Unless(rule) => cancelled.push(rule),
                 Literal::Negation => negations.push(m.end()),
                 Literal::Reporting => reportings.push(m.end()),
                 Literal::CourtMarker => court = true,
@@ -149,6 +155,9 @@ pub(crate) fn analyze(
         }
     }
     for &rule in triggered.iter() {
+        if cancelled.contains(&rule) {
+            continue;
+        }
         let own = &lex.rule_patterns[rule];
         let text = norm.text.as_str();
         let mut run = |idx: usize| {
@@ -236,9 +245,17 @@ pub(crate) fn analyze(
             }))
             || last_before(reportings, bs).is_some_and(|re| sentence_of(re.saturating_sub(1)) == sentence_of(bs))
     };
+    // Phrases quoted inside a longer text ("…这些话术一听就不合法") are mentioned, not used: an
+    // explainer or a news report lists what collectors say. Collectors' own scare quotes are
+    // single words ("保证金", "拜访"), so only a long quotation, or one of several, counts.
+    quotes.clear();
+    if norm.text.contains(['“', '「', '『']) {
+        quoted_spans(&norm.text, quotes);
+    }
+    let mentioned = |bs: usize, be: usize| quotes.iter().any(|&(a, b)| a <= bs && be <= b);
     for &(rule_idx, bs, be) in candidates.iter() {
         let rule = &lex.rules[rule_idx];
-        if in_context(bs, rule.negatable) {
+        if cancelled.contains(&rule_idx) || in_context(bs, rule.negatable) || mentioned(bs, be) {
             continue;
         }
         if court {
@@ -266,10 +283,16 @@ pub(crate) fn analyze(
             if !m.flags(k, p) || out.hits.iter().any(|h| h.code == *code) {
                 continue;
             }
+            // A rule of this code saw the words that make it lawful here (a bank's repayment
+            // confirmation names a card): the model's guess is not stronger than that.
+            if cancelled.iter().any(|&r| lex.rules[r].code == *code) {
+                continue;
+            }
             let Some(span) = m.span(k, ms) else { continue };
             let (a, b) = (span.start, span.end);
             // "我们不会上门": the cue that weighs most is what a negation or a report must precede.
-            if in_context(norm.byte_of(span.peak), true) {
+            let peak = norm.byte_of(span.peak);
+            if in_context(peak, true) || mentioned(peak, peak + 1) {
                 continue;
             }
             if court {
@@ -335,6 +358,44 @@ pub(crate) fn analyze(
     }
     out.finish();
     out
+}
+
+/// A quotation this long (characters) is a phrase being quoted, not a scare-quoted word.
+const LONG_QUOTE: usize = 8;
+/// Text outside the quotations, in characters, for them to be quotations inside something else.
+const QUOTING_TEXT: usize = 10;
+
+/// The byte ranges inside “…”, 「…」 and 『…』 that are mentions: every quotation when there are
+/// several of them, or a long one, in a text that says something besides them.
+fn quoted_spans(text: &str, out: &mut Vec<(usize, usize)>) {
+    let mut open: Option<(char, usize, usize)> = None; // closing mark, byte after the opening, chars
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    let (mut total, mut inside) = (0usize, 0usize);
+    for (b, c) in text.char_indices() {
+        total += 1;
+        match open {
+            Some((close, start, n)) if c == close => {
+                found.push((start, b, n));
+                inside += n;
+                open = None;
+            }
+            Some((close, start, n)) => open = Some((close, start, n + 1)),
+            None => {
+                let close = match c {
+                    '“' => '”',
+                    '「' => '」',
+                    '『' => '』',
+                    _ => continue,
+                };
+                open = Some((close, b + c.len_utf8(), 0));
+            }
+        }
+    }
+    if total.saturating_sub(inside) < QUOTING_TEXT {
+        return;
+    }
+    let several = found.len() >= 2;
+    out.extend(found.into_iter().filter(|&(_, _, n)| several || n >= LONG_QUOTE).map(|(a, b, _)| (a, b)));
 }
 
 const SELLER_PITCH: [Code; 6] = [
