@@ -57,6 +57,7 @@ fn example(l: &Labelled, rules: &Analyzer, scratch: &mut Scratch) -> Example {
     Example {
         text: l.text.clone(),
         third_party: l.to.as_deref().is_some_and(|t| rules.is_third_party(t)),
+        public: l.to.as_deref().is_some_and(|t| rules.is_public(t)),
         labels: l.labels.clone(),
         group: l.group.clone(),
         real: l.real,

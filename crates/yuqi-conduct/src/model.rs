@@ -23,6 +23,8 @@ use yuqi_util::SplitMix64;
 pub const MAX_N: usize = 4;
 /// The feature standing for "sent to a relative, friend, employer… rather than the debtor".
 pub const THIRD_PARTY_FEATURE: &str = "@@to_third_party";
+/// The feature standing for "posted to many" (a wall, a group, the web).
+pub const PUBLIC_FEATURE: &str = "@@to_public";
 /// The lowest flagging threshold any code may have: below it a hit would be more noise than
 /// signal whatever the folds said.
 pub const FLAG_FLOOR: f32 = 0.25;
@@ -184,7 +186,7 @@ impl Model {
 
     /// Scores normalised text: fills `s.scores` (raw, per code) and remembers where each known
     /// feature occurs, for [`Model::span`].
-    pub fn score(&self, norm: &Normalized, third_party: bool, s: &mut ModelScratch) {
+    pub fn score(&self, norm: &Normalized, third_party: bool, public: bool, s: &mut ModelScratch) {
         let k = self.codes.len();
         s.scores.clear();
         s.scores.extend_from_slice(&self.bias);
@@ -225,6 +227,9 @@ impl Model {
             }
         }
         if third_party && let Some(row) = self.table.get(feature_hash(THIRD_PARTY_FEATURE)) {
+            add(row, &mut s.scores, &mut s.stamps);
+        }
+        if public && let Some(row) = self.table.get(feature_hash(PUBLIC_FEATURE)) {
             add(row, &mut s.scores, &mut s.stamps);
         }
     }
@@ -462,6 +467,8 @@ impl Model {
 pub struct Example {
     pub text: String,
     pub third_party: bool,
+    /// Posted to many (`to` is a public recipient).
+    pub public: bool,
     /// Text-level codes; empty for lawful.
     pub labels: Vec<Code>,
     /// The source group (see [`crate::eval::source_group`]); folds never split a group.
@@ -512,8 +519,8 @@ impl Default for TrainParams {
 }
 
 /// The distinct feature strings of a message, sorted: its n-grams from `min_n` to [`MAX_N`]
-/// characters and the recipient feature.
-pub fn features(text: &str, third_party: bool, min_n: usize, max_n: usize) -> Vec<String> {
+/// characters and the recipient features.
+pub fn features(text: &str, third_party: bool, public: bool, min_n: usize, max_n: usize) -> Vec<String> {
     let mut norm = Normalized::default();
     normalize_into(text, &mut norm);
     let chars: Vec<char> = norm.text.chars().collect();
@@ -533,6 +540,9 @@ pub fn features(text: &str, third_party: bool, min_n: usize, max_n: usize) -> Ve
     }
     if third_party {
         out.push(THIRD_PARTY_FEATURE.to_string());
+    }
+    if public {
+        out.push(PUBLIC_FEATURE.to_string());
     }
     out.sort();
     out.dedup();
@@ -667,7 +677,7 @@ fn fold_of(group: &str, folds: usize) -> usize {
 /// Trains a model on `examples` for `codes`.
 pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
     let k = codes.len();
-    let feats: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text, e.third_party, p.min_n, p.max_n)).collect();
+    let feats: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text, e.third_party, e.public, p.min_n, p.max_n)).collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for f in &feats {
         for g in f {

@@ -77,9 +77,22 @@ fn is_filler(c: char) -> bool {
             | '○'
             | '※'
     ) || ('\u{200B}'..='\u{200F}').contains(&c)
+        || is_decoration(c)
         || c == '\u{FEFF}'
         || c == '\u{2060}'
         || ('\u{FE00}'..='\u{FE0F}').contains(&c)
+}
+
+/// Pictographs and decorative symbols (arrows, shapes, dingbats, emoji) slipped between the
+/// characters of a word ("上🙂门", "坐➡牢"). The few that carry a threat themselves (knives, guns,
+/// bombs, skulls, coffins, blood) are kept: the lexicon matches them.
+fn is_decoration(c: char) -> bool {
+    let keep = matches!(c, '🔪' | '🗡' | '🔫' | '💣' | '💀' | '☠' | '⚰' | '🩸' | '🧨' | '⚔');
+    !keep
+        && (('\u{2190}'..='\u{21FF}').contains(&c)
+            || ('\u{2500}'..='\u{27BF}').contains(&c)
+            || ('\u{2B00}'..='\u{2BFF}').contains(&c)
+            || ('\u{1F300}'..='\u{1FAFF}').contains(&c))
 }
 
 /// A normalised message. `text` is what the lexicons match; `spans[i]` is the
@@ -298,6 +311,8 @@ mod tests {
         assert_eq!(norm("ＦＡ院").text, "fa院");
         assert_eq!(norm("坐\u{200B}牢").text, "坐牢");
         assert_eq!(norm("后♂果自♂负").text, "后果自负");
+        assert_eq!(norm("上🙂门催➡收").text, "上门催收");
+        assert_eq!(norm("🔪").text, "🔪");
     }
 
     #[test]

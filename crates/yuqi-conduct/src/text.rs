@@ -104,6 +104,13 @@ pub struct Scratch {
     probs: Vec<f32>,
 }
 
+impl crate::Analyzer {
+    /// Is `to` an audience of many (a post, a group, a wall)? (Beside the analysis that uses it.)
+    pub fn is_public(&self, to: &str) -> bool {
+        self.lexicon.public_recipients.iter().any(|r| r == to)
+    }
+}
+
 /// How far before a hit a negation cue may stand (normalised characters).
 const NEGATION_REACH: usize = 8;
 
@@ -188,14 +195,14 @@ pub(crate) fn analyze(
     // message's recipient field says "contact".
     let to_third_party = to.is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t))
         && !lex.party_words.iter().any(|w| norm.text.contains(w.as_str()));
+    let to_public = to.is_some_and(|t| lex.public_recipients.iter().any(|r| r == t));
     probs.clear();
     let mut model_fires = false;
     if let Some(m) = model {
-        m.score(norm, to_third_party, ms);
+        m.score(norm, to_third_party, to_public, ms);
         probs.extend(ms.scores.iter().enumerate().map(|(k, raw)| m.probability(k, *raw)));
         model_fires = probs.iter().enumerate().any(|(k, p)| m.flags(k, *p));
     }
-    let to_public = to.is_some_and(|t| lex.public_recipients.iter().any(|r| r == t));
     if candidates.is_empty() && !to_third_party && !model_fires && !to_public {
         return out;
     }

@@ -8,6 +8,7 @@ fn ex(text: &str, labels: &[Code], group: &str) -> Example {
     Example {
         text: text.to_string(),
         third_party: false,
+        public: false,
         labels: labels.to_vec(),
         group: group.to_string(),
         real: true,
