@@ -58,6 +58,10 @@ struct RuleDef {
     /// bank's repayment confirmation is not a payment to a person's card).
     #[serde(default)]
     unless: Vec<String>,
+    /// Only for messages sent to these recipients: `public` (a post to many) or `third_party`
+    /// (a relative, a colleague…). A manhunt notice means something else in a news report.
+    #[serde(default)]
+    only_to: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -69,6 +73,10 @@ pub(crate) struct Rule {
     pub id: String,
     pub code: Code,
     pub negatable: bool,
+    /// Counts only in a post to many.
+    pub only_public: bool,
+    /// Counts only in a message to a third party.
+    pub only_third_party: bool,
 }
 
 /// What a literal found by the automaton stands for.
@@ -238,7 +246,17 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
             all_patterns.push(re);
         }
         rule_patterns.push(own);
-        rules.push(Rule { id: r.id.clone(), code, negatable: r.negatable });
+        if let Some(bad) = r.only_to.iter().find(|t| !matches!(t.as_str(), "public" | "third_party")) {
+            return Err(LexiconError(format!("rule {}: only_to {bad} (public or third_party)", r.id)));
+        }
+        let only = |t: &str| !r.only_to.is_empty() && r.only_to.iter().all(|x| x == t);
+        rules.push(Rule {
+            id: r.id.clone(),
+            code,
+            negatable: r.negatable,
+            only_public: only("public"),
+            only_third_party: only("third_party"),
+        });
     }
     let c = &file.context;
     for t in &c.negation {

@@ -262,6 +262,9 @@ pub(crate) fn analyze(
     let mentioned = |bs: usize, be: usize| quotes.iter().any(|&(a, b)| a <= bs && be <= b);
     for &(rule_idx, bs, be) in candidates.iter() {
         let rule = &lex.rules[rule_idx];
+        if (rule.only_public && !to_public) || (rule.only_third_party && !to_third_party) {
+            continue;
+        }
         if cancelled.contains(&rule_idx) || in_context(bs, rule.negatable) || mentioned(bs, be) {
             continue;
         }
@@ -321,20 +324,21 @@ pub(crate) fn analyze(
     }
     // A post addressed to many that speaks of someone's debt discloses it — unless it reports or
     // warns (news, advice), which the reporting cues tell.
-    if to_public
+    if (to_public || to_third_party)
         && reportings.is_empty()
         && let Some((bs, be)) =
             lex.public_shaming.iter().find_map(|p| norm.text.find(p.as_str()).map(|b| (b, b + p.len())))
         && !out.hits.iter().any(|h| h.code == Code::DebtReliefScam)
     {
-        // Shaming a debtor before an audience is also pressure (社死: intimidation).
+        // Shaming a debtor before an audience — or before their own family — is also pressure
+        // (社死: intimidation).
         let (start, end) = norm.original_range(bs, be);
         for code in [Code::ContactThirdParty, Code::Intimidation] {
             out.add(Hit {
                 code,
                 start,
                 end,
-                rule: "public_post_names_debt".to_string(),
+                rule: if to_public { "public_post_names_debt" } else { "debt_shamed_to_third_party" }.to_string(),
                 basis: basis(code),
                 confidence: percent(model.and_then(|m| m.column(code).map(|k| m.rule_precision[k])).unwrap_or(1.0)),
                 cues: Vec::new(),
