@@ -283,3 +283,55 @@ fn a_huge_repeated_threat_is_bounded() {
     assert_eq!(chars[first.start..first.end].iter().collect::<String>(), "坐牢");
     assert!(first.start < 10, "the first hit is the first occurrence: {first:?}");
 }
+
+/// Issue 17, second round: frames over word classes find threats worded in ways no phrase list
+/// names, and each hit still names its rule and points at the words.
+#[test]
+fn frames_find_who_is_threatened_and_whom_it_is_told() {
+    let cases: [(&str, Code, &str); 7] = [
+        ("行，你等着，让你爸你妈你姐都过个好年！", Code::Intimidation, "frame.kin_harm"),
+        ("不还钱就找家人谈", Code::ContactThirdParty, "frame.kin_harm_told"),
+        ("我们已经联系过您的家人，他们也希望您能尽快还清欠款。", Code::ContactThirdParty, "frame.told_already"),
+        ("紧急联系人已知晓逾期情况", Code::Intimidation, "frame.told_already_menace"),
+        ("我们已经掌握你住址，希望你主动联系", Code::Intimidation, "frame.surveillance"),
+        ("再不还，我们工作人员明天过去聊聊", Code::Intimidation, "frame.euphemistic_visit"),
+        ("您的亲属涉嫌恶意逃废债，请限期回电", Code::ImpersonateAuthority, "impersonate.notice_voice"),
+    ];
+    for (text, code, rule) in cases {
+        let a = analyze(text);
+        let h = a
+            .hits
+            .iter()
+            .find(|h| h.code == code && h.rule == rule)
+            .unwrap_or_else(|| panic!("{text}: no {rule}: {:?}", a.hits));
+        assert!(h.end > h.start, "{text}: empty span");
+    }
+    // Symbols slipped inside the words do not hide them.
+    assert!(analyze("不还就上🙂门催➡收").codes.contains(&Code::Intimidation));
+    // A manhunt notice counts in a post to many, not in a news report about one.
+    let post = Message { text: "【若知某某下落者】请留言告知必有赏".into(), to: Some("public".into()), ..Message::default() };
+    let a = Analyzer::shared().analyze(&post, &mut Scratch::default());
+    assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
+}
+
+/// The lawful messages issue 17 saw flagged: a bank's own repayment confirmation naming the card,
+/// a product's own name, a lender's warning about fraudulent applications, an explainer quoting
+/// what collectors say. A paid credit-repair advertisement is an offer of debt relief, not a
+/// collector's fee.
+#[test]
+fn lawful_lookalikes_of_issue_17_are_not_flagged() {
+    for lawful in [
+        "【XX银行】您尾号1234的信用卡于12月5日还款3,280.50元成功，当前已还清本期账单。",
+        "【XX银行】您尾号6222的借记卡12月05日转账支出2,000.00元，还款至信用卡，余额18,000.00元。",
+        "【美团借钱】您在美团借钱的借款将于明日到期，请确保还款账户余额充足。",
+        "如提供虚假资料骗取贷款，将依法追究刑事责任。",
+        "请勿冒用他人身份申请贷款，骗取贷款属于违法犯罪行为，一经发现将移交公安机关。",
+        "“不还钱就上门抓人”“直接起诉冻结资产”……这些话术一听就不合法，正规催收严禁威胁。",
+    ] {
+        let a = analyze(lawful);
+        assert!(a.codes.is_empty(), "{lawful}: {:?}", a.hits);
+    }
+    let ad = analyze("征信修复，收费3000元，不成功全额退款，加微信详询。");
+    assert!(ad.codes.contains(&Code::DebtReliefScam), "{:?}", ad.hits);
+    assert!(!ad.codes.contains(&Code::ExtraFee), "{:?}", ad.hits);
+}
