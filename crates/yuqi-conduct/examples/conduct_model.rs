@@ -278,6 +278,46 @@ fn main() {
                 println!("{}\t{:?}", text, hits);
             }
         }
+        Some("bench") => {
+            // bench FILE [LEXICON MODEL]: analyzer throughput on one thread over a JSON-lines file
+            // (text and to), optionally with another lexicon and model (speed before and after).
+            let file = args.get(1).expect("bench FILE");
+            let a = match (args.get(2), args.get(3)) {
+                (Some(l), Some(m)) => Analyzer::from_sources(
+                    &std::fs::read_to_string(l).expect("lexicon"),
+                    &std::fs::read_to_string(m).expect("model"),
+                )
+                .expect("analyzer"),
+                _ => Analyzer::new().expect("shipped analyzer"),
+            };
+            let src = std::fs::read_to_string(file).expect("messages");
+            let lines: Vec<(String, Option<String>)> = src
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+                    (v["text"].as_str().unwrap_or_default().to_string(), v["to"].as_str().map(str::to_string))
+                })
+                .collect();
+            let mut s = Scratch::default();
+            let started = std::time::Instant::now();
+            let mut flagged = 0usize;
+            for (text, to) in &lines {
+                let m = yuqi_conduct::Message {
+                    text: text.as_str().into(),
+                    to: to.as_deref().map(Into::into),
+                    ..Default::default()
+                };
+                flagged += usize::from(!a.analyze(&m, &mut s).codes.is_empty());
+            }
+            let secs = started.elapsed().as_secs_f64();
+            let bytes: usize = lines.iter().map(|l| l.0.len()).sum();
+            println!(
+                "{} messages, {:.1} MB of text, {flagged} flagged: {secs:.2} s, {:.1} MB/s of text",
+                lines.len(),
+                bytes as f64 / 1e6,
+                bytes as f64 / 1e6 / secs
+            );
+        }
         Some("tune") => {
             // Leave one source out over the development groups only, with the frozen groups
             // out of training too: the figure design choices are made on.

@@ -33,6 +33,13 @@ struct ContextDef {
     public_recipients: Vec<String>,
     public_shaming: Vec<String>,
     party_words: Vec<String>,
+    /// Third-person words for the people collection happens to (消费者, 受害人, 借款人): a text
+    /// that speaks of them and never addresses anyone (你, 您) describes collection, it does not
+    /// collect.
+    #[serde(default)]
+    describing: Vec<String>,
+    #[serde(default)]
+    addressing: Vec<String>,
     self_senders: Vec<String>,
     stop_all: Vec<String>,
     stop_calls: Vec<String>,
@@ -93,6 +100,9 @@ pub(crate) enum Literal {
     CourtMarker,
     /// The message warns about fraud or misconduct (an anti-fraud notice, a news report).
     WarningMarker,
+    /// A third-person word for the people collection happens to.
+    Describing,
+
     DebtWord,
 }
 
@@ -124,6 +134,8 @@ pub(crate) struct Lexicon {
     /// Normalised words naming a party of the loan (guarantor, co-borrower).
     pub party_words: Vec<String>,
     pub self_senders: Vec<String>,
+    /// Normalised words addressing the reader (你, 您): looked for only in a text that describes.
+    pub addressing: Vec<String>,
     /// Normalised stop-request phrases: (all, calls, third parties).
     pub stop_all: Vec<String>,
     pub stop_calls: Vec<String>,
@@ -274,6 +286,10 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     for t in &c.debt_words {
         add(normalize_literal(t), Literal::DebtWord);
     }
+    for t in &c.describing {
+        add(normalize_literal(t), Literal::Describing);
+    }
+
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
@@ -302,6 +318,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         public_shaming: c.public_shaming.iter().map(|t| normalize_literal(t)).collect(),
         party_words: c.party_words.iter().map(|t| normalize_literal(t)).collect(),
         self_senders: c.self_senders.clone(),
+        addressing: c.addressing.iter().map(|t| normalize_literal(t)).collect(),
         stop_all: c.stop_all.iter().map(|t| normalize_literal(t)).collect(),
         stop_calls: c.stop_calls.iter().map(|t| normalize_literal(t)).collect(),
         stop_third_party: c.stop_third_party.iter().map(|t| normalize_literal(t)).collect(),

@@ -140,6 +140,7 @@ pub(crate) fn analyze(
     reportings.clear();
     let mut court = false;
     let mut warning = false;
+    let mut describing = false;
     let mut debt_word: Option<(usize, usize)> = None;
     for m in lex.automaton.find_overlapping_iter(&norm.text) {
         for lit in &lex.literals[m.pattern().as_usize()] {
@@ -155,6 +156,7 @@ pub(crate) fn analyze(
                 Literal::Reporting => reportings.push(m.end()),
                 Literal::CourtMarker => court = true,
                 Literal::WarningMarker => warning = true,
+                Literal::Describing => describing = true,
                 Literal::DebtWord => {
                     debt_word.get_or_insert((m.start(), m.end()));
                 }
@@ -359,6 +361,12 @@ pub(crate) fn analyze(
             confidence: 100,
             cues: Vec::new(),
         });
+    }
+    // A text about borrowers, consumers or victims that addresses nobody describes collection
+    // (an explainer, a report): what it names is not its sender's conduct. An offer of debt relief
+    // speaks of its "clients" the same way and stays.
+    if describing && !to_third_party && !lex.addressing.iter().any(|w| norm.text.contains(w.as_str())) {
+        out.hits.retain(|h| h.code == Code::DebtReliefScam);
     }
     // A paid debt-relief offer comes from a seller, not from the creditor: its fees, its
     // "lawyers" and its talk of blacklists are the sales pitch the warning is about, not a
