@@ -255,10 +255,9 @@ fn main() {
             for line in std::io::stdin().lines() {
                 let line = line.expect("stdin");
                 let (text, to) = match serde_json::from_str::<serde_json::Value>(&line) {
-                    Ok(v) if v.is_object() => (
-                        v["text"].as_str().unwrap_or_default().to_string(),
-                        v["to"].as_str().map(str::to_string),
-                    ),
+                    Ok(v) if v.is_object() => {
+                        (v["text"].as_str().unwrap_or_default().to_string(), v["to"].as_str().map(str::to_string))
+                    }
                     _ => (line.clone(), None),
                 };
                 let m = yuqi_conduct::Message {

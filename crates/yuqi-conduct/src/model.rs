@@ -677,7 +677,8 @@ fn fold_of(group: &str, folds: usize) -> usize {
 /// Trains a model on `examples` for `codes`.
 pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
     let k = codes.len();
-    let feats: Vec<Vec<String>> = examples.iter().map(|e| features(&e.text, e.third_party, e.public, p.min_n, p.max_n)).collect();
+    let feats: Vec<Vec<String>> =
+        examples.iter().map(|e| features(&e.text, e.third_party, e.public, p.min_n, p.max_n)).collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for f in &feats {
         for g in f {

@@ -131,7 +131,8 @@ pub(crate) fn analyze(
         out.skipped = Some(Skipped::OwnMessage);
         return out;
     }
-    let Scratch { norm, candidates, triggered, cancelled, quotes, negations, reportings, boundaries, model: ms, probs } = scratch;
+    let Scratch { norm, candidates, triggered, cancelled, quotes, negations, reportings, boundaries, model: ms, probs } =
+        scratch;
     normalize_into(text, norm);
     candidates.clear();
     triggered.clear();

@@ -309,7 +309,10 @@ fn frames_find_who_is_threatened_and_whom_it_is_told() {
     // Symbols slipped inside the words do not hide them.
     assert!(analyze("不还就上🙂门催➡收").codes.contains(&Code::Intimidation));
     // A manhunt notice counts in a post to many, not in a news report about one.
-    let post = Message { text: "【若知某某下落者】请留言告知必有赏".into(), to: Some("public".into()), ..Message::default() };
+    let post =
+        Message {
+            text: "【若知某某下落者】请留言告知必有赏".into(), to: Some("public".into()), ..Message::default()
+        };
     let a = Analyzer::shared().analyze(&post, &mut Scratch::default());
     assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
 }
