@@ -69,6 +69,9 @@ struct RuleDef {
     /// (a relative, a colleague…). A manhunt notice means something else in a news report.
     #[serde(default)]
     only_to: Vec<String>,
+    /// Counts only in a message that speaks of a debt (`context.debt_words`).
+    #[serde(default)]
+    needs_debt_word: bool,
 }
 
 fn yes() -> bool {
@@ -84,6 +87,8 @@ pub(crate) struct Rule {
     pub only_public: bool,
     /// Counts only in a message to a third party.
     pub only_third_party: bool,
+    /// Counts only in a message that speaks of a debt.
+    pub needs_debt_word: bool,
 }
 
 /// What a literal found by the automaton stands for.
@@ -268,6 +273,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
             negatable: r.negatable,
             only_public: only("public"),
             only_third_party: only("third_party"),
+            needs_debt_word: r.needs_debt_word,
         });
     }
     let c = &file.context;

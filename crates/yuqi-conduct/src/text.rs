@@ -265,7 +265,10 @@ pub(crate) fn analyze(
     let mentioned = |bs: usize, be: usize| quotes.iter().any(|&(a, b)| a <= bs && be <= b);
     for &(rule_idx, bs, be) in candidates.iter() {
         let rule = &lex.rules[rule_idx];
-        if (rule.only_public && !to_public) || (rule.only_third_party && !to_third_party) {
+        if (rule.only_public && !to_public)
+            || (rule.only_third_party && !to_third_party)
+            || (rule.needs_debt_word && debt_word.is_none())
+        {
             continue;
         }
         if cancelled.contains(&rule_idx) || in_context(bs, rule.negatable) || mentioned(bs, be) {
