@@ -7,7 +7,8 @@
 //! per creditor, agency and sender number ([`report`]), a deterministic generator
 //! of realistic logs for tests and benchmarks ([`generate`]), the cluster
 //! processes ([`cluster`]), a row-for-row comparison of two runs ([`compare`]) and what
-//! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]).
+//! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]);
+//! the bare analyzer's speed on the same generated messages, for the benchmarks ([`speed`]).
 //!
 //! Heavy to build (DataFusion, Ballista), so it is not a default workspace member.
 
@@ -20,6 +21,7 @@ pub mod provenance;
 pub mod report;
 pub mod report_render;
 pub mod scan;
+pub mod speed;
 
 use std::path::PathBuf;
 

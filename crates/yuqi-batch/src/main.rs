@@ -67,6 +67,15 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<InputFormat>,
     },
+    /// 基准用：单线程、不经查询引擎，分析同样生成的消息，给出每核每秒条数（与 scan 对比）
+    AnalyzerSpeed {
+        #[arg(long)]
+        messages: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, default_value_t = 100)]
+        per_debtor: u64,
+    },
     /// 逐行比较两次审查的输出（如本机与集群）
     Compare { left: PathBuf, right: PathBuf },
     /// 启动 Ballista 调度器（已注册 yuqi 函数）
@@ -272,6 +281,10 @@ async fn run(cli: Cli) -> Result<()> {
                 work_dir,
             })
             .await?;
+        }
+        Command::AnalyzerSpeed { messages, seed, per_debtor } => {
+            let speed = yuqi_batch::speed::analyzer_speed(GenOptions { messages, seed, per_debtor })?;
+            writeln!(out, "{}", serde_json::to_string(&speed)?)?;
         }
         Command::Functions => {
             for f in FUNCTION_DOCS {

@@ -23,25 +23,23 @@ use crate::input::{InputFormat, InputInfo};
 use crate::report::{self, Report};
 use crate::{BatchError, Result, io_err};
 
-/// Per-message codes, spans and log-level windows (see the module docs).
+/// Per-message codes, spans and log-level rules (see the module docs).
 ///
-/// Text is analysed before the windows so that only hits, lengths and the
-/// debtor's own texts are sorted and buffered: the windows hold whole partitions.
-///
-/// Night contact and daily frequency are SQL windows over yuqi functions; the
-/// partition keys reproduce yuqi-conduct's log analysis exactly: frequency
-/// counts per debtor, creditor (or sender) and China-local day, connected calls
-/// apart from unanswered attempts, attempts per called number; ties in time are
-/// broken by id (a batch has no single input order: files and partitions are
-/// read in parallel), so a log's order is (time, id) everywhere in the batch.
+/// One pass in two steps. Each row's text is analysed first (hits, the court-notice hold and
+/// a mask of its codes, from one analysis), so that what is sorted and buffered afterwards is
+/// small: hits, the length, and only the debtor's own texts. Then one window,
+/// `yuqi_log_rules OVER (PARTITION BY debtor ORDER BY ms, id)`, judges every log-level rule
+/// (night, daily frequency, number rotation, stop requests) as a stream over the rows sorted
+/// once; it reproduces yuqi-conduct's log analysis exactly, because it *is* that analysis
+/// fed one contact at a time. Ties in time are broken by id (a batch has no single input
+/// order: files and partitions are read in parallel), so a log's order is (time, id)
+/// everywhere in the batch. Codes come from the masks; the hits list is read back once, to
+/// merge in the log rules' whole-message hits.
 pub const MESSAGES_SQL: &str = r#"
 WITH typed AS (
   SELECT *, yuqi_contact_kind(sender, channel, connected, duration) AS kind FROM input
 ),
 analysed AS (
-  -- Text analysis first, row by row, once: hits and the court-notice hold come from one
-  -- analysis. The windows below carry the hits, the length and the debtor's own texts,
-  -- not every collector's text.
   SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind,
          yuqi_time_ms(time) AS ms,
          yuqi_text_analysis(text, sender, recipient) AS text_analysis,
@@ -52,36 +50,22 @@ analysed AS (
 base AS (
   SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind, ms, text_len, own_text,
          get_field(text_analysis, 'hits') AS text_hits,
+         get_field(text_analysis, 'codes') AS text_codes,
          get_field(text_analysis, 'needs_confirmation') AS held_for_confirmation
   FROM analysed
 ),
-dated AS (
-  SELECT *,
-         yuqi_local_day(ms) AS day,
-         COALESCE(creditor, sender, '') AS frequency_key,
-         CASE WHEN kind = 'attempt' THEN COALESCE(recipient, 'self') ELSE '' END AS frequency_target,
-         -- Decided before the windows: it needs no window, and the step after them stays simple.
-         CASE WHEN ms IS NOT NULL AND kind <> 'self' AND consent IS NOT TRUE
-              THEN yuqi_night_rule(ms) END AS night_rule
+judged AS (
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms, text_len, text_hits, text_codes,
+         held_for_confirmation,
+         yuqi_log_rules(ms, kind, sender, recipient, creditor, consent, own_text)
+           OVER (PARTITION BY debtor ORDER BY ms, id) AS log_rules
   FROM base
-),
-windowed AS (
-  SELECT *,
-         ROW_NUMBER() OVER (PARTITION BY debtor, frequency_key, frequency_target, day, kind ORDER BY ms, id) AS nth_of_day,
-         yuqi_sequence_hits(ms, sender, recipient, creditor, channel, own_text, text_len)
-           OVER (PARTITION BY debtor ORDER BY ms, id) AS sequence_hits
-  FROM dated
-),
-hit AS (
-  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, day, held_for_confirmation,
-         yuqi_merge_hits(text_hits, yuqi_log_hits(text_len, night_rule,
-           yuqi_frequency_rule(kind, nth_of_day, ms), sequence_hits)) AS hits
-  FROM windowed
 )
-SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, time_ms, day, hits,
-       yuqi_codes(hits) AS codes, yuqi_codes_in_force(hits) AS codes_in_force,
-       yuqi_before_standard(hits) AS before_standard, held_for_confirmation
-FROM hit
+SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, yuqi_local_day(ms) AS day,
+       yuqi_message_hits(text_hits, log_rules, text_len) AS hits,
+       yuqi_codes(text_codes, log_rules) AS codes, yuqi_codes_in_force(text_codes, log_rules) AS codes_in_force,
+       yuqi_before_standard(log_rules) AS before_standard, held_for_confirmation
+FROM judged
 "#;
 
 #[derive(Debug, Clone)]

@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 
 pub use code::Code;
 pub use lexicon::LexiconError;
+pub use log::{LogRule, LogRules, LogState};
 pub use message::Message;
 pub use text::{Analysis, Hit, SURE, Scratch, Skipped};
 
@@ -118,6 +119,12 @@ impl Analyzer {
     /// Log-level hits for each message of a conversation, in input order.
     pub fn analyze_log(&self, messages: &[Message<'_>]) -> Vec<Vec<Hit>> {
         log::analyze(&self.lexicon, messages)
+    }
+
+    /// The log analysis as a stream, for one debtor's contacts fed in time order
+    /// (what `analyze_log` does over a whole conversation at once).
+    pub fn log_state(&self) -> LogState<'_> {
+        LogState::new(&self.lexicon)
     }
 
     /// Is `from` one of the names the debtor's own messages carry (`self`, `我`…)?

@@ -98,16 +98,257 @@ pub fn params(on: NaiveDate) -> Option<Params> {
     })
 }
 
-fn whole(code: Code, rule: &str, text: &str) -> Hit {
-    Hit {
-        code,
-        start: 0,
-        end: text.chars().count(),
-        rule: rule.to_string(),
-        basis: basis(code),
-        confidence: 100,
-        cues: Vec::new(),
+/// One log-level finding on one contact: its code, and whether the standard it
+/// measures against was already in force that day (`…before_standard` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogRule {
+    NightWindow,
+    NightBeforeStandard,
+    ConnectedCalls,
+    ConnectedCallsBeforeStandard,
+    Attempts,
+    AttemptsBeforeStandard,
+    NumberRotation,
+    StopIgnored,
+}
+
+impl LogRule {
+    /// In the order hits are reported for one message.
+    pub const ALL: [LogRule; 8] = [
+        LogRule::NightWindow,
+        LogRule::NightBeforeStandard,
+        LogRule::ConnectedCalls,
+        LogRule::ConnectedCallsBeforeStandard,
+        LogRule::Attempts,
+        LogRule::AttemptsBeforeStandard,
+        LogRule::NumberRotation,
+        LogRule::StopIgnored,
+    ];
+
+    pub fn code(self) -> Code {
+        match self {
+            LogRule::NightWindow | LogRule::NightBeforeStandard => Code::NightContact,
+            LogRule::ConnectedCalls
+            | LogRule::ConnectedCallsBeforeStandard
+            | LogRule::Attempts
+            | LogRule::AttemptsBeforeStandard => Code::FrequentContact,
+            LogRule::NumberRotation => Code::NumberRotation,
+            LogRule::StopIgnored => Code::StopIgnored,
+        }
     }
+
+    /// The rule's name, as hits carry it.
+    pub fn rule(self) -> &'static str {
+        match self {
+            LogRule::NightWindow => "night_contact.window",
+            LogRule::NightBeforeStandard => "night_contact.before_standard",
+            LogRule::ConnectedCalls => "frequent_contact.connected_calls",
+            LogRule::ConnectedCallsBeforeStandard => "frequent_contact.connected_calls.before_standard",
+            LogRule::Attempts => "frequent_contact.attempts",
+            LogRule::AttemptsBeforeStandard => "frequent_contact.attempts.before_standard",
+            LogRule::NumberRotation => "number_rotation.window",
+            LogRule::StopIgnored => "stop_ignored.after_request",
+        }
+    }
+
+    /// Judged by a standard that was not yet in force: reported, not claimed as a breach.
+    pub fn before_standard(self) -> bool {
+        matches!(
+            self,
+            LogRule::NightBeforeStandard | LogRule::ConnectedCallsBeforeStandard | LogRule::AttemptsBeforeStandard
+        )
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// The log rules one contact broke, as a small integer: the batch scan carries it through
+/// its plan instead of a list of hits (`bits`/`from_bits` round-trip).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct LogRules(u16);
+
+impl LogRules {
+    pub fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// Unknown bits are dropped.
+    pub fn from_bits(bits: u16) -> LogRules {
+        LogRules(bits & ((1 << LogRule::ALL.len()) - 1))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, r: LogRule) -> bool {
+        self.0 & r.bit() != 0
+    }
+
+    fn insert(&mut self, r: LogRule) {
+        self.0 |= r.bit();
+    }
+
+    /// The rules in reporting order.
+    pub fn iter(self) -> impl Iterator<Item = LogRule> {
+        LogRule::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+
+    /// The hits these rules give a message of `chars` characters: log-level hits cover
+    /// the whole message.
+    pub fn hits(self, chars: usize) -> impl Iterator<Item = Hit> {
+        self.iter().map(move |r| Hit {
+            code: r.code(),
+            start: 0,
+            end: chars,
+            rule: r.rule().to_string(),
+            basis: basis(r.code()),
+            confidence: 100,
+            cues: Vec::new(),
+        })
+    }
+}
+
+/// The log analysis of one debtor's contacts, fed one contact at a time in time order.
+///
+/// Every log-level code is causal — it depends on the contact and those before it — so
+/// a log can be analysed as a stream: the batch scan feeds each debtor's contacts as
+/// its engine delivers them, without holding the debtor's history. What the state keeps
+/// is bounded by one day (the frequency counts), the rotation window (numbers) and the
+/// debtor's stop requests.
+pub struct LogState<'l> {
+    lex: &'l Lexicon,
+    params: Option<(NaiveDate, Option<Params>)>,
+    connected: HashMap<String, usize>,
+    attempts: HashMap<(String, String), usize>,
+    numbers: HashMap<String, VecDeque<(DateTime<FixedOffset>, String)>>,
+    stops: Vec<(DateTime<FixedOffset>, Stop, Option<String>)>,
+    norm: Normalized,
+}
+
+impl std::fmt::Debug for LogState<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogState").field("day", &self.params.map(|(d, _)| d)).field("stops", &self.stops.len()).finish()
+    }
+}
+
+impl<'l> LogState<'l> {
+    pub(crate) fn new(lex: &'l Lexicon) -> LogState<'l> {
+        LogState {
+            lex,
+            params: None,
+            connected: HashMap::new(),
+            attempts: HashMap::new(),
+            numbers: HashMap::new(),
+            stops: Vec::new(),
+            norm: Normalized::default(),
+        }
+    }
+
+    /// The rules `m`, sent at `t`, breaks given the contacts pushed before it. Contacts
+    /// must come in time order (ties in a fixed order); a contact without a time is
+    /// never pushed.
+    pub fn push(&mut self, m: &Message<'_>, t: DateTime<FixedOffset>) -> LogRules {
+        let t = t.with_timezone(&china());
+        let day = t.date_naive();
+        let mut out = LogRules::default();
+        if self.params.is_none_or(|(d, _)| d != day) {
+            // A new day: the daily counts start again, and the parameters may differ.
+            self.params = Some((day, params(day)));
+            self.connected.clear();
+            self.attempts.clear();
+        }
+        let Some((_, Some(p))) = self.params else { return out };
+        let lex = self.lex;
+        if m.from.as_deref().is_some_and(|f| lex.self_senders.iter().any(|s| s == f)) {
+            normalize_into(&m.text, &mut self.norm);
+            let text = &self.norm.text;
+            let kind = if lex.stop_third_party.iter().any(|s| text.contains(s.as_str())) {
+                Some(Stop::ThirdParty)
+            } else if lex.stop_calls.iter().any(|s| text.contains(s.as_str())) {
+                Some(Stop::Calls)
+            } else if lex.stop_all.iter().any(|s| text.contains(s.as_str())) {
+                Some(Stop::All)
+            } else {
+                None
+            };
+            if let Some(k) = kind {
+                self.stops.push((t, k, m.to.as_deref().map(str::to_string)));
+            }
+            return out;
+        }
+        let key = m.creditor.as_deref().or(m.from.as_deref()).unwrap_or("");
+
+        // Night contact, unless the debtor consented.
+        if m.consent != Some(true)
+            && let Some(rule) = p.night_rule(day, t.hour())
+        {
+            out.insert(if rule.ends_with("before_standard") {
+                LogRule::NightBeforeStandard
+            } else {
+                LogRule::NightWindow
+            });
+        }
+
+        // Frequency: connected calls per creditor per day; unanswered attempts per number.
+        if m.is_call() {
+            let (n, connected) = if m.answered() {
+                (bump(self.connected.entry(key.to_string()).or_default()), true)
+            } else {
+                let target = m.to.as_deref().unwrap_or("self");
+                (bump(self.attempts.entry((key.to_string(), target.to_string())).or_default()), false)
+            };
+            if let Some(rule) = p.frequency_rule(day, connected, n) {
+                out.insert(match (connected, rule.ends_with("before_standard")) {
+                    (true, false) => LogRule::ConnectedCalls,
+                    (true, true) => LogRule::ConnectedCallsBeforeStandard,
+                    (false, false) => LogRule::Attempts,
+                    (false, true) => LogRule::AttemptsBeforeStandard,
+                });
+            }
+        }
+
+        // Number rotation: distinct sender numbers for one creditor in a window.
+        if let (Some(creditor), Some(from)) = (m.creditor.as_deref(), m.from.as_deref()) {
+            let window = self.numbers.entry(creditor.to_string()).or_default();
+            while window.front().is_some_and(|(ft, _)| t - *ft > Duration::days(p.rotation_days)) {
+                window.pop_front();
+            }
+            let new_number = !window.iter().any(|(_, n)| n == from);
+            window.push_back((t, from.to_string()));
+            if new_number {
+                let distinct: HashSet<&str> = window.iter().map(|(_, n)| n.as_str()).collect();
+                if distinct.len() >= p.rotation_numbers {
+                    out.insert(LogRule::NumberRotation);
+                }
+            }
+        }
+
+        // Contact after a written stop request.
+        let to_third = m.to.as_deref().is_some_and(|x| lex.third_party_recipients.iter().any(|r| r == x));
+        for (st, kind, target) in &self.stops {
+            if *st >= t || target.as_deref().is_some_and(|x| x != key && Some(x) != m.from.as_deref()) {
+                continue;
+            }
+            let applies = match kind {
+                Stop::All => true,
+                Stop::Calls => m.is_call(),
+                Stop::ThirdParty => to_third,
+            };
+            if applies {
+                out.insert(LogRule::StopIgnored);
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn bump(n: &mut usize) -> usize {
+    *n += 1;
+    *n
 }
 
 /// Log-level hits for each message, in input order. Messages without a time are
@@ -120,91 +361,10 @@ pub(crate) fn analyze(lex: &Lexicon, messages: &[Message<'_>]) -> Vec<Vec<Hit>> 
         .filter_map(|(i, m)| m.parsed_time().map(|t| (t.with_timezone(&china()), i)))
         .collect();
     order.sort();
-    let is_self = |m: &Message<'_>| m.from.as_deref().is_some_and(|f| lex.self_senders.iter().any(|s| s == f));
-    let to_third = |m: &Message<'_>| m.to.as_deref().is_some_and(|t| lex.third_party_recipients.iter().any(|r| r == t));
-
-    let mut connected: HashMap<(String, NaiveDate), usize> = HashMap::new();
-    let mut attempts: HashMap<(String, NaiveDate), usize> = HashMap::new();
-    let mut numbers: HashMap<String, VecDeque<(DateTime<FixedOffset>, String)>> = HashMap::new();
-    let mut stops: Vec<(DateTime<FixedOffset>, Stop, Option<String>)> = Vec::new();
-    let mut norm = Normalized::default();
-
+    let mut state = LogState::new(lex);
     for (t, i) in order {
         let m = &messages[i];
-        let Some(p) = params(t.date_naive()) else { continue };
-        if is_self(m) {
-            normalize_into(&m.text, &mut norm);
-            let kind = if lex.stop_third_party.iter().any(|s| norm.text.contains(s.as_str())) {
-                Some(Stop::ThirdParty)
-            } else if lex.stop_calls.iter().any(|s| norm.text.contains(s.as_str())) {
-                Some(Stop::Calls)
-            } else if lex.stop_all.iter().any(|s| norm.text.contains(s.as_str())) {
-                Some(Stop::All)
-            } else {
-                None
-            };
-            if let Some(k) = kind {
-                stops.push((t, k, m.to.as_deref().map(str::to_string)));
-            }
-            continue;
-        }
-        let key = m.creditor.as_deref().or(m.from.as_deref()).unwrap_or("").to_string();
-        let day = t.date_naive();
-
-        // Night contact, unless the debtor consented.
-        if m.consent != Some(true)
-            && let Some(rule) = p.night_rule(day, t.hour())
-        {
-            out[i].push(whole(Code::NightContact, rule, &m.text));
-        }
-
-        // Frequency: connected calls per creditor per day; unanswered attempts per number.
-        if m.is_call() {
-            if m.answered() {
-                let n = connected.entry((key.clone(), day)).or_default();
-                *n += 1;
-                if let Some(rule) = p.frequency_rule(day, true, *n) {
-                    out[i].push(whole(Code::FrequentContact, rule, &m.text));
-                }
-            } else {
-                let target = m.to.as_deref().unwrap_or("self").to_string();
-                let n = attempts.entry((format!("{key}\u{1}{target}"), day)).or_default();
-                *n += 1;
-                if let Some(rule) = p.frequency_rule(day, false, *n) {
-                    out[i].push(whole(Code::FrequentContact, rule, &m.text));
-                }
-            }
-        }
-
-        // Number rotation: distinct sender numbers for one creditor in a window.
-        if let (Some(creditor), Some(from)) = (m.creditor.as_deref(), m.from.as_deref()) {
-            let window = numbers.entry(creditor.to_string()).or_default();
-            while window.front().is_some_and(|(ft, _)| t - *ft > Duration::days(p.rotation_days)) {
-                window.pop_front();
-            }
-            let new_number = !window.iter().any(|(_, n)| n == from);
-            window.push_back((t, from.to_string()));
-            let distinct: HashSet<&str> = window.iter().map(|(_, n)| n.as_str()).collect();
-            if new_number && distinct.len() >= p.rotation_numbers {
-                out[i].push(whole(Code::NumberRotation, "number_rotation.window", &m.text));
-            }
-        }
-
-        // Contact after a written stop request.
-        for (st, kind, target) in &stops {
-            if *st >= t || target.as_deref().is_some_and(|x| x != key && Some(x) != m.from.as_deref()) {
-                continue;
-            }
-            let applies = match kind {
-                Stop::All => true,
-                Stop::Calls => m.is_call(),
-                Stop::ThirdParty => to_third(m),
-            };
-            if applies {
-                out[i].push(whole(Code::StopIgnored, "stop_ignored.after_request", &m.text));
-                break;
-            }
-        }
+        out[i].extend(state.push(m, t).hits(m.text.chars().count()));
     }
     out
 }

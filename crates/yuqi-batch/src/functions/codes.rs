@@ -1,21 +1,67 @@
-//! The functions that read a hits column back for the report: the codes per row (all, or only
-//! those judged by a standard already in force) and whether any hit predates its standard.
+//! The codes columns, from masks rather than from the hits list: a message's text codes come
+//! out of its analysis as a mask (`yuqi_text_analysis` → `codes`), its log rules as
+//! `yuqi_log_rules`' bits, so the codes (all, or only those judged by a standard already in
+//! force) and whether any hit predates its standard never decode the hits again.
 
 use std::sync::Arc;
 
-use arrow::array::{ListArray, StringBuilder};
+use arrow::array::{Array, AsArray, ListArray, StringBuilder, UInt32Array};
 use arrow::buffer::OffsetBuffer;
 use arrow::datatypes::{DataType, Field};
-use datafusion::common::Result;
+use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
-use yuqi_conduct::Code;
+use yuqi_conduct::{Code, LogRules};
 
-use super::columns::arrays;
-use super::hits::{codes_type, hits_at, hits_list};
+use super::columns::{arrays, uint16s};
+use super::hits::codes_type;
 
-// ---- yuqi_codes(hits) ------------------------------------------------------------
+/// The codes of one analysis as a mask: bit *k* is `Code::ALL[k]`.
+pub(super) fn code_mask(codes: &[Code]) -> u32 {
+    codes.iter().fold(0, |m, c| m | Code::ALL.iter().position(|x| x == c).map_or(0, |k| 1 << k))
+}
 
-udf_struct!(Codes, 1);
+/// The codes of a text mask and log rules, sorted and distinct; without the rules judged
+/// before their standard took effect unless `all`.
+fn codes(text: u32, rules: LogRules, all: bool) -> impl Iterator<Item = Code> {
+    let log = rules.iter().filter(move |r| all || !r.before_standard()).fold(0u32, |m, r| m | code_mask(&[r.code()]));
+    let mask = text | log;
+    // Code::ALL is in Code's order, so the codes come out sorted.
+    Code::ALL.into_iter().enumerate().filter(move |(k, _)| mask & (1 << k) != 0).map(|(_, c)| c)
+}
+
+fn masks(args: &ScalarFunctionArgs) -> Result<(UInt32Array, arrow::array::UInt16Array)> {
+    let a = arrays(args)?;
+    let text = match a[0].data_type() {
+        DataType::UInt32 => a[0].as_primitive::<arrow::datatypes::UInt32Type>().clone(),
+        DataType::Null => UInt32Array::new_null(a[0].len()),
+        other => return exec_err!("text_codes: expected the UInt32 mask of yuqi_text_analysis, got {other}"),
+    };
+    Ok((text, uint16s(&a[1], "log_rules")?))
+}
+
+fn codes_column(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
+    let (text, rules) = masks(args)?;
+    let mut values = StringBuilder::new();
+    let mut offsets = Vec::with_capacity(args.number_rows + 1);
+    offsets.push(0i32);
+    let mut total = 0usize;
+    for i in 0..args.number_rows {
+        let t = if text.is_valid(i) { text.value(i) } else { 0 };
+        let r = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
+        for c in codes(t, r, all) {
+            values.append_value(c.as_str());
+            total += 1;
+        }
+        offsets.push(i32::try_from(total).unwrap_or(i32::MAX));
+    }
+    let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
+    let list = ListArray::try_new(field, OffsetBuffer::new(offsets.into()), Arc::new(values.finish()), None)?;
+    Ok(ColumnarValue::Array(Arc::new(list)))
+}
+
+// ---- yuqi_codes(text_codes, log_rules) ---------------------------------------------
+
+udf_struct!(Codes, 2);
 
 impl ScalarUDFImpl for Codes {
     udf_common!("yuqi_codes");
@@ -25,11 +71,13 @@ impl ScalarUDFImpl for Codes {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        codes_of(&args, true)
+        codes_column(&args, true)
     }
 }
 
-udf_struct!(CodesInForce, 1);
+// ---- yuqi_codes_in_force(text_codes, log_rules) ------------------------------------
+
+udf_struct!(CodesInForce, 2);
 
 impl ScalarUDFImpl for CodesInForce {
     udf_common!("yuqi_codes_in_force");
@@ -39,44 +87,11 @@ impl ScalarUDFImpl for CodesInForce {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        codes_of(&args, false)
+        codes_column(&args, false)
     }
 }
 
-/// The sorted, distinct codes of each row's hits; without `before_standard` hits
-/// unless `all`.
-fn codes_of(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
-    let a = arrays(args)?;
-    let mut values = StringBuilder::new();
-    let mut offsets = vec![0i32];
-    let mut codes: Vec<Code> = Vec::new();
-    let mut total = 0usize;
-    if let Some(list) = hits_list(&a[0], "hits")? {
-        for i in 0..args.number_rows {
-            codes.clear();
-            codes.extend(
-                hits_at(list, i)?
-                    .iter()
-                    .filter(|h| all || !h.3.ends_with("before_standard"))
-                    .filter_map(|h| Code::parse(&h.0)),
-            );
-            codes.sort();
-            codes.dedup();
-            for c in &codes {
-                values.append_value(c.as_str());
-            }
-            total += codes.len();
-            offsets.push(i32::try_from(total).unwrap_or(i32::MAX));
-        }
-    } else {
-        offsets.resize(args.number_rows + 1, 0);
-    }
-    let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
-    let list = ListArray::try_new(field, OffsetBuffer::new(offsets.into()), Arc::new(values.finish()), None)?;
-    Ok(ColumnarValue::Array(Arc::new(list)))
-}
-
-// ---- yuqi_before_standard(hits) --------------------------------------------------
+// ---- yuqi_before_standard(log_rules) -----------------------------------------------
 
 udf_struct!(BeforeStandard, 1);
 
@@ -89,15 +104,13 @@ impl ScalarUDFImpl for BeforeStandard {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
-        let list = hits_list(&a[0], "hits")?;
-        let mut out = arrow::array::BooleanBuilder::with_capacity(args.number_rows);
-        for i in 0..args.number_rows {
-            let hits = match list {
-                Some(l) => hits_at(l, i)?,
-                None => Vec::new(),
-            };
-            out.append_value(hits.iter().any(|h| h.3.ends_with("before_standard")));
-        }
-        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+        let rules = uint16s(&a[0], "log_rules")?;
+        let out: arrow::array::BooleanArray = (0..args.number_rows)
+            .map(|i| {
+                let r = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
+                Some(r.iter().any(|r| r.before_standard()))
+            })
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(out)))
     }
 }

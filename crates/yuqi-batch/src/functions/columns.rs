@@ -21,8 +21,8 @@ pub(super) enum Strs<'a> {
     Null,
 }
 
-impl Strs<'_> {
-    pub(super) fn get(&self, i: usize) -> Option<&str> {
+impl<'a> Strs<'a> {
+    pub(super) fn get(&self, i: usize) -> Option<&'a str> {
         match self {
             Strs::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
             Strs::Large(a) => a.is_valid(i).then(|| a.value(i)),
@@ -55,6 +55,14 @@ pub(super) fn int64s(a: &ArrayRef, what: &str) -> Result<Int64Array> {
         DataType::Null => Ok(Int64Array::new_null(a.len())),
         t if t.is_integer() => Ok(arrow::compute::cast(a, &DataType::Int64)?.as_primitive().clone()),
         other => exec_err!("{what}: expected an integer column, got {other}"),
+    }
+}
+
+pub(super) fn uint16s(a: &ArrayRef, what: &str) -> Result<arrow::array::UInt16Array> {
+    match a.data_type() {
+        DataType::UInt16 => Ok(a.as_primitive::<arrow::datatypes::UInt16Type>().clone()),
+        DataType::Null => Ok(arrow::array::UInt16Array::new_null(a.len())),
+        other => exec_err!("{what}: expected the UInt16 bits of yuqi_log_rules, got {other}"),
     }
 }
 

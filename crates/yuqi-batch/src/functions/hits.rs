@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Int32Builder, ListArray, StringBuilder, StructArray};
 use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::Int32Type;
 use arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{Result, exec_err};
-use yuqi_conduct::Hit;
+use yuqi_conduct::{Code, Hit};
 
-use super::columns::{int64s, strs};
+use super::columns::strs;
 
 /// The struct of one hit, as stored in the `hits` column.
 pub fn hit_fields() -> Fields {
@@ -83,35 +84,34 @@ impl HitsBuilder {
     }
 }
 
-/// One hit read back from Arrow: (code, start, end, rule, basis).
-pub(super) type HitRow = (String, usize, usize, String, String);
+/// One hit read back from Arrow, borrowing its strings: (code, start, end, rule, basis).
+pub(super) type HitRef<'a> = (Code, usize, usize, &'a str, &'a str);
 
-/// Row `i` of a hits column, as owned hit rows.
-pub(super) fn hits_at(list: &ListArray, i: usize) -> Result<Vec<HitRow>> {
+/// Appends row `i` of a hits column to `out` (hits with a code this build does not know are
+/// skipped: they cannot be ordered against the others).
+pub(super) fn hits_ref<'a>(list: &'a ListArray, i: usize, out: &mut Vec<HitRef<'a>>) -> Result<()> {
     if list.is_null(i) {
-        return Ok(Vec::new());
+        return Ok(());
     }
-    let item = list.value(i);
-    let s = item.as_struct();
+    let (from, to) = (list.value_offsets()[i] as usize, list.value_offsets()[i + 1] as usize);
+    let s = list.values().as_struct();
     let (code, rule, basis) = (strs(s.column(0), "code")?, strs(s.column(3), "rule")?, strs(s.column(4), "basis")?);
-    let (start, end) = (int64s(s.column(1), "start")?, int64s(s.column(2), "end")?);
-    Ok((0..s.len())
-        .map(|j| {
-            (
-                code.get(j).unwrap_or_default().to_string(),
-                start.value(j).max(0) as usize,
-                end.value(j).max(0) as usize,
-                rule.get(j).unwrap_or_default().to_string(),
-                basis.get(j).unwrap_or_default().to_string(),
-            )
-        })
-        .collect())
+    let (start, end) = (s.column(1).as_primitive::<Int32Type>(), s.column(2).as_primitive::<Int32Type>());
+    for j in from..to {
+        if let Some(c) = code.get(j).and_then(Code::parse) {
+            let (b, e) = (start.value(j).max(0) as usize, end.value(j).max(0) as usize);
+            out.push((c, b, e, rule.get(j).unwrap_or_default(), basis.get(j).unwrap_or_default()));
+        }
+    }
+    Ok(())
 }
 
-/// Copies row `i` of a hits column into the builder.
+/// Copies row `i` of a hits column into the builder, as it is.
 pub(super) fn copy_hits(list: &ListArray, i: usize, out: &mut HitsBuilder) -> Result<()> {
-    for (code, start, end, rule, basis) in hits_at(list, i)? {
-        out.push_hit(&code, start, end, &rule, &basis);
+    let mut row = Vec::new();
+    hits_ref(list, i, &mut row)?;
+    for (code, start, end, rule, basis) in row {
+        out.push_hit(code.as_str(), start, end, rule, basis);
     }
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! The conduct analyzer registered as DataFusion functions.
 //!
 //! Scalar functions decide what one row can decide (text-level codes with their
-//! spans, the local day and hour, the parameters in force on a day); the window
-//! function `yuqi_sequence_hits` decides what needs a debtor's whole history in
-//! time order (number rotation, contact after a stop request). Night contact and
-//! daily frequency are plain SQL over these functions (see `scan.rs`), so that
-//! the engine can partition and shuffle them like any other window.
+//! spans, the local day, the parameters in force on a day); the window function
+//! `yuqi_log_rules` decides what needs a debtor's contacts in time order (night
+//! contact, daily frequency, number rotation, contact after a stop request) as a
+//! stream, so the plan sorts once and holds no debtor's history (see `scan.rs`).
 //!
 //! Every function delegates to `yuqi-conduct`, the same code the CLI and the web
 //! app run, so a batch result can be checked message by message against it.
@@ -15,7 +14,7 @@
 //!
 //! Layout: `columns` reads Arrow columns and caches the parameters per day, `hits` writes and
 //! reads the hits column; the functions themselves are grouped by what they decide
-//! (`analyze`, `codes`, `time`, `contact`, `sequence`).
+//! (`analyze`, `codes`, `time`, `contact`, `log`).
 
 // The macros come before the `mod` lines so that every function file can use them.
 macro_rules! udf_common {
@@ -53,17 +52,17 @@ mod codes;
 mod columns;
 mod contact;
 mod hits;
-mod sequence;
+mod log;
 mod time;
 
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
 
-pub use analyze::{LogHits, MergeHits, TextAnalysis, TextHits, text_analysis_type};
+pub use analyze::{MessageHits, TextAnalysis, TextHits, text_analysis_type};
 pub use codes::{BeforeStandard, Codes, CodesInForce};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
-pub use sequence::SequenceHits;
-pub use time::{FrequencyRule, Limit, LocalDay, NightRule, TimeMs};
+pub use log::LogRulesWindow;
+pub use time::{Limit, LocalDay, NightRule, TimeMs};
 
 /// One function, as `yuqi-batch functions` and docs/batch.md list it.
 #[derive(Debug, Clone, Copy)]
@@ -81,36 +80,33 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
     },
     FunctionDoc {
         name: "yuqi_text_analysis",
-        signature: "yuqi_text_analysis(text, from, to) -> struct<hits: list<struct<…>>, needs_confirmation: boolean>",
-        zh: "同一次分析得到文本命中，以及是否因疑似真实法院通知而暂不标记、留待向法院（12368）核实",
+        signature: "yuqi_text_analysis(text, from, to) -> struct<hits: list<struct<…>>, needs_confirmation: boolean, codes: uint32>",
+        zh: "同一次分析得到文本命中、是否因疑似真实法院通知而暂不标记（留待向法院 12368 核实），以及命中代码的位掩码",
     },
     FunctionDoc {
-        name: "yuqi_codes", signature: "yuqi_codes(hits) -> list<utf8>", zh: "命中列表中的代码，排序去重"
+        name: "yuqi_log_rules",
+        signature: "yuqi_log_rules(ms, kind, from, to, creditor, consent, own_text) OVER (PARTITION BY debtor ORDER BY ms, id) -> uint16",
+        zh: "窗口函数（流式）：夜间催收、每日频次、轮换号码、收到书面停止请求后继续联系；结果是规则的位掩码（own_text 只需债务人本人消息的文字）",
     },
     FunctionDoc {
-        name: "yuqi_log_hits",
-        signature: "yuqi_log_hits(text_len, night_rule, frequency_rule, sequence_hits) -> list<struct<…>>",
-        zh: "把夜间、频次规则名和序列命中合成为整条消息的命中",
+        name: "yuqi_message_hits",
+        signature: "yuqi_message_hits(text_hits, log_rules, text_len) -> list<struct<…>>",
+        zh: "合并文本命中和记录级规则（整条消息的命中），按位置排序并去重（与 yuqi scan --log 相同）",
     },
     FunctionDoc {
-        name: "yuqi_merge_hits",
-        signature: "yuqi_merge_hits(text_hits, log_hits) -> list<struct<…>>",
-        zh: "合并文本命中和记录级命中，按位置排序并去重（与 yuqi scan --log 相同）",
+        name: "yuqi_codes",
+        signature: "yuqi_codes(text_codes, log_rules) -> list<utf8>",
+        zh: "文本代码掩码和记录级规则合成的代码，排序去重",
     },
     FunctionDoc {
         name: "yuqi_codes_in_force",
-        signature: "yuqi_codes_in_force(hits) -> list<utf8>",
-        zh: "只取按当时已生效标准判断的命中的代码（去掉规则名以 before_standard 结尾的命中）；报告的比例用它",
+        signature: "yuqi_codes_in_force(text_codes, log_rules) -> list<utf8>",
+        zh: "只取按当时已生效标准判断的代码（去掉相应标准生效之前的夜间、频次命中）；报告的比例用它",
     },
     FunctionDoc {
         name: "yuqi_before_standard",
-        signature: "yuqi_before_standard(hits) -> boolean",
+        signature: "yuqi_before_standard(log_rules) -> boolean",
         zh: "是否有命中发生在相应标准生效之前（规则名以 before_standard 结尾）：这类命中只供参考，不计入比例",
-    },
-    FunctionDoc {
-        name: "yuqi_frequency_rule",
-        signature: "yuqi_frequency_rule(kind, nth_of_day, ms) -> utf8",
-        zh: "当日第 nth 次接通电话（kind=connected_call）或未接通呼叫（attempt）若超过当日有效的上限，返回规则名",
     },
     FunctionDoc {
         name: "yuqi_bool",
@@ -126,7 +122,7 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "yuqi_night_rule",
         signature: "yuqi_night_rule(ms) -> utf8",
-        zh: "若在当日有效的禁止催收时段内，返回规则名（night_contact.window / before_standard），否则为空",
+        zh: "若在当日有效的禁止催收时段内，返回规则名（night_contact.window / before_standard），否则为空（不计是否同意）",
     },
     FunctionDoc {
         name: "yuqi_limit",
@@ -138,11 +134,6 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         signature: "yuqi_contact_kind(from, channel, connected, duration) -> utf8",
         zh: "self（债务人本人）、connected_call、attempt 或 message",
     },
-    FunctionDoc {
-        name: "yuqi_sequence_hits",
-        signature: "yuqi_sequence_hits(ms, from, to, creditor, channel, own_text, text_len) OVER (PARTITION BY debtor ORDER BY ms, id)",
-        zh: "窗口函数：轮换号码催收、收到书面停止请求后继续联系（own_text 只需债务人本人消息的文字，text_len 为字符数）",
-    },
 ];
 
 /// Every scalar function, for sessions, schedulers and executors alike.
@@ -152,10 +143,8 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
         ScalarUDF::new_from_impl(TextAnalysis::new()),
         ScalarUDF::new_from_impl(Codes::new()),
         ScalarUDF::new_from_impl(CodesInForce::new()),
-        ScalarUDF::new_from_impl(LogHits::new()),
-        ScalarUDF::new_from_impl(MergeHits::new()),
+        ScalarUDF::new_from_impl(MessageHits::new()),
         ScalarUDF::new_from_impl(BeforeStandard::new()),
-        ScalarUDF::new_from_impl(FrequencyRule::new()),
         ScalarUDF::new_from_impl(BoolValue::new()),
         ScalarUDF::new_from_impl(TimeMs::new()),
         ScalarUDF::new_from_impl(LocalDay::new()),
@@ -166,5 +155,5 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
 }
 
 pub fn window_functions() -> Vec<WindowUDF> {
-    vec![WindowUDF::new_from_impl(SequenceHits::new())]
+    vec![WindowUDF::new_from_impl(LogRulesWindow::new())]
 }

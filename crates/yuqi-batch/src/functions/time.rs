@@ -12,39 +12,6 @@ use yuqi_conduct::message::parse_time;
 
 use super::columns::{EPOCH_DAYS_CE, arrays, int64s, local, params_on, strs};
 
-// ---- yuqi_frequency_rule(kind, nth_of_day, ms) -----------------------------------
-
-udf_struct!(FrequencyRule, 3);
-
-impl ScalarUDFImpl for FrequencyRule {
-    udf_common!("yuqi_frequency_rule");
-
-    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Utf8)
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let a = arrays(&args)?;
-        let kind = strs(&a[0], "kind")?;
-        let nth = int64s(&a[1], "nth_of_day")?;
-        let ms = int64s(&a[2], "ms")?;
-        let mut out = StringBuilder::new();
-        for i in 0..args.number_rows {
-            let t = ms.is_valid(i).then(|| ms.value(i)).and_then(local);
-            let n = nth.is_valid(i).then(|| usize::try_from(nth.value(i)).unwrap_or(0));
-            let rule = match (kind.get(i), t, n) {
-                (Some(k @ ("connected_call" | "attempt")), Some(t), Some(n)) => {
-                    let day = t.date_naive();
-                    params_on(day).and_then(|p| p.frequency_rule(day, k == "connected_call", n))
-                }
-                _ => None,
-            };
-            out.append_option(rule);
-        }
-        Ok(ColumnarValue::Array(Arc::new(out.finish())))
-    }
-}
-
 // ---- yuqi_time_ms(time) ----------------------------------------------------------
 
 udf_struct!(TimeMs, 1);
