@@ -188,10 +188,18 @@ pub async fn register(
         });
     }
 
-    let text_of = |c: &str| format!("NULLIF(TRIM(CAST(\"{c}\" AS VARCHAR)), '')");
+    // A string column stays the string type it was read as: Parquet's strings arrive as views,
+    // and casting them to plain strings copied every text once more (a tenth of the scan's time).
+    let is_string = |c: &str| {
+        schema
+            .field_with_name(&c.replace("\"\"", "\""))
+            .is_ok_and(|f| matches!(f.data_type(), DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8))
+    };
+    let as_text = |c: &str| if is_string(c) { format!("\"{c}\"") } else { format!("CAST(\"{c}\" AS VARCHAR)") };
+    let text_of = |c: &str| format!("NULLIF(TRIM({}), '')", as_text(c));
     let mut select = vec![
         format!("{} AS id", text_of(&find("id").unwrap_or_default())),
-        format!("CAST(\"{}\" AS VARCHAR) AS text", find("text").unwrap_or_default()),
+        format!("{} AS text", as_text(&find("text").unwrap_or_default())),
     ];
     let mut missing_optional = Vec::new();
     for (name, t) in OPTIONAL.iter() {
@@ -213,7 +221,7 @@ pub async fn register(
             (Some(c), _, "time") => format!("\"{c}\""),
             (Some(c), _, "debtor") => format!("COALESCE({}, '')", text_of(&c)),
             (Some(c), DataType::Boolean, _) => format!("yuqi_bool(\"{c}\")"),
-            (Some(c), DataType::Int64, _) => format!("TRY_CAST(TRIM(CAST(\"{c}\" AS VARCHAR)) AS BIGINT)"),
+            (Some(c), DataType::Int64, _) => format!("TRY_CAST(TRIM({}) AS BIGINT)", as_text(&c)),
             (Some(c), _, _) => text_of(&c),
         };
         select.push(format!("{expr} AS {alias}"));

@@ -140,9 +140,9 @@ fn parse_memory_limit(s: &str) -> Result<MemoryLimitArg, String> {
     };
     let n: f64 = num.trim().parse().map_err(|_| format!("{s:?} 不是内存大小（如 2G、512M）"))?;
     let bytes = n * scale;
-    // Each sort keeps room for about one 8 MB batch while it merges what it spilled: budgets of
-    // 4–48 MiB stopped with "not enough memory to continue external sort" in the tests, 128 MiB
-    // spilled and finished.
+    // What cannot spill needs room: each sort's merge reserve and the Parquet writer's column
+    // buffers. In the tests 16 MiB stopped ("additional allocation failed"), 32 MiB spilled and
+    // finished; 128 MiB leaves a margin for wider inputs and more partitions.
     if !bytes.is_finite() || bytes < 128.0 * 1024.0 * 1024.0 {
         return Err(format!("内存预算 {s} 太小（至少 128M）"));
     }

@@ -104,11 +104,13 @@ fn i64_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a Int64Array> {
     c.as_primitive_opt::<Int64Type>().ok_or_else(|| BatchError::Invalid(format!("column {name} is {}", c.data_type())))
 }
 
-fn str_value(b: &RecordBatch, name: &str, i: usize) -> Result<String> {
+/// A column as plain strings (cast once per batch: casting per row made collecting the report
+/// quadratic in the batch size). Null is the empty string.
+fn str_col(b: &RecordBatch, name: &str) -> Result<Vec<String>> {
     let c = b.column_by_name(name).ok_or_else(|| BatchError::Invalid(format!("report query lost column {name}")))?;
     let c = arrow::compute::cast(c, &DataType::Utf8)?;
     let s = c.as_string::<i32>();
-    Ok(if s.is_null(i) { String::new() } else { s.value(i).to_string() })
+    Ok(s.iter().map(|v| v.unwrap_or_default().to_string()).collect())
 }
 
 /// Totals over the table `results` (the written per-message rows).
@@ -141,7 +143,8 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
         let a = i64_col(b, name)?;
         Ok(if a.is_null(0) { 0 } else { a.value(0).max(0) as u64 })
     };
-    let day = |name: &str| -> Result<Option<String>> { Ok(Some(str_value(b, name, 0)?).filter(|s| !s.is_empty())) };
+    let day =
+        |name: &str| -> Result<Option<String>> { Ok(str_col(b, name)?.into_iter().next().filter(|s| !s.is_empty())) };
     Ok(Counts {
         rows: get("n_rows")?,
         first_day: day("first_day")?,
@@ -209,10 +212,11 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         let held = i64_col(b, "held_for_confirmation")?;
         let breach = i64_col(b, "frequency_breach_days")?;
         let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
-        for i in 0..b.num_rows() {
+        let (dimension, key) = (str_col(b, "dimension")?, str_col(b, "key")?);
+        for (i, (dimension, key)) in dimension.into_iter().zip(key).enumerate() {
             rows.push(ReportRow {
-                dimension: str_value(b, "dimension", i)?,
-                key: str_value(b, "key", i)?,
+                dimension,
+                key,
                 messages: messages.value(i),
                 debtors: debtors.value(i),
                 flagged: flagged.value(i),

@@ -2,7 +2,7 @@
 //! (night contact, frequency, number rotation, contact after a stop request).
 //! Parameters are legal data (docs/law/conduct.md §1–§2, §8), looked up by the message date.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
 use yuqi_law::law;
@@ -221,9 +221,12 @@ impl LogRules {
 pub struct LogState<'l> {
     lex: &'l Lexicon,
     params: Option<(NaiveDate, Option<Params>)>,
-    connected: HashMap<String, usize>,
-    attempts: HashMap<(String, String), usize>,
-    numbers: HashMap<String, VecDeque<(DateTime<FixedOffset>, String)>>,
+    /// Today's connected calls per creditor, and unanswered attempts per creditor and called
+    /// number: a debtor sees few of either in a day, so a short list is enough.
+    connected: Vec<((String, String), usize)>,
+    attempts: Vec<((String, String), usize)>,
+    /// Per creditor, the latest use of each sender number.
+    numbers: HashMap<String, HashMap<String, DateTime<FixedOffset>>>,
     stops: Vec<(DateTime<FixedOffset>, Stop, Option<String>)>,
     norm: Normalized,
 }
@@ -239,8 +242,8 @@ impl<'l> LogState<'l> {
         LogState {
             lex,
             params: None,
-            connected: HashMap::new(),
-            attempts: HashMap::new(),
+            connected: Vec::new(),
+            attempts: Vec::new(),
             numbers: HashMap::new(),
             stops: Vec::new(),
             norm: Normalized::default(),
@@ -294,11 +297,11 @@ impl<'l> LogState<'l> {
 
         // Frequency: connected calls per creditor per day; unanswered attempts per number.
         if m.is_call() {
-            let (n, connected) = if m.answered() {
-                (bump(self.connected.entry(key.to_string()).or_default()), true)
+            let connected = m.answered();
+            let n = if connected {
+                bump(&mut self.connected, (key, ""))
             } else {
-                let target = m.to.as_deref().unwrap_or("self");
-                (bump(self.attempts.entry((key.to_string(), target.to_string())).or_default()), false)
+                bump(&mut self.attempts, (key, m.to.as_deref().unwrap_or("self")))
             };
             if let Some(rule) = p.frequency_rule(day, connected, n) {
                 out.insert(match (connected, rule.ends_with("before_standard")) {
@@ -310,17 +313,22 @@ impl<'l> LogState<'l> {
             }
         }
 
-        // Number rotation: distinct sender numbers for one creditor in a window.
+        // Number rotation: distinct sender numbers for one creditor within the window. A number
+        // is in the window while its latest use is, so the latest use per number is all it takes.
         if let (Some(creditor), Some(from)) = (m.creditor.as_deref(), m.from.as_deref()) {
-            let window = self.numbers.entry(creditor.to_string()).or_default();
-            while window.front().is_some_and(|(ft, _)| t - *ft > Duration::days(p.rotation_days)) {
-                window.pop_front();
+            if !self.numbers.contains_key(creditor) {
+                self.numbers.insert(creditor.to_string(), HashMap::new());
             }
-            let new_number = !window.iter().any(|(_, n)| n == from);
-            window.push_back((t, from.to_string()));
-            if new_number {
-                let distinct: HashSet<&str> = window.iter().map(|(_, n)| n.as_str()).collect();
-                if distinct.len() >= p.rotation_numbers {
+            if let Some(latest) = self.numbers.get_mut(creditor) {
+                latest.retain(|_, seen| t - *seen <= Duration::days(p.rotation_days));
+                let new_number = !latest.contains_key(from);
+                match latest.get_mut(from) {
+                    Some(seen) => *seen = t,
+                    None => {
+                        latest.insert(from.to_string(), t);
+                    }
+                }
+                if new_number && latest.len() >= p.rotation_numbers {
                     out.insert(LogRule::NumberRotation);
                 }
             }
@@ -346,9 +354,14 @@ impl<'l> LogState<'l> {
     }
 }
 
-fn bump(n: &mut usize) -> usize {
-    *n += 1;
-    *n
+/// Counts one more contact under `key` (allocating the key only the first time it is seen).
+fn bump(counts: &mut Vec<((String, String), usize)>, key: (&str, &str)) -> usize {
+    if let Some((_, n)) = counts.iter_mut().find(|((a, b), _)| a == key.0 && b == key.1) {
+        *n += 1;
+        return *n;
+    }
+    counts.push(((key.0.to_string(), key.1.to_string()), 1));
+    1
 }
 
 /// Log-level hits for each message, in input order. Messages without a time are

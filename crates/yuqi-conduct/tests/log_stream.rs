@@ -1,6 +1,6 @@
 //! The log analysis runs as a stream (`LogState`, one contact at a time, the daily counts
-//! kept for one day only); these properties check it against counts made naively over the
-//! whole conversation, on random conversations spanning several days, creditors and numbers.
+//! kept for one day only, the latest use of each number); these properties check it against
+//! counts made naively over the whole conversation, on random conversations spanning several days, creditors and numbers.
 
 use std::borrow::Cow;
 
@@ -20,7 +20,7 @@ struct Contact {
 }
 
 fn contact() -> impl Strategy<Value = Contact> {
-    (0i64..(4 * 24 * 60), 0usize..3, 0usize..8, any::<bool>(), any::<bool>(), prop::bool::weighted(0.2)).prop_map(
+    (0i64..(10 * 24 * 60), 0usize..3, 0usize..8, any::<bool>(), any::<bool>(), prop::bool::weighted(0.2)).prop_map(
         |(minutes, creditor, number, call, connected, to_relative)| Contact {
             minutes,
             creditor,
@@ -38,7 +38,7 @@ proptest! {
     /// Frequency: the n-th connected call of a creditor's day, or the n-th unanswered attempt on
     /// one number, breaks the limit in force that day exactly when n exceeds it.
     #[test]
-    fn daily_counts_match_naive_counts(contacts in prop::collection::vec(contact(), 1..120)) {
+    fn daily_counts_match_naive_counts(contacts in prop::collection::vec(contact(), 1..200)) {
         let start = china().with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
         let msgs: Vec<Message<'static>> = contacts
             .iter()
@@ -74,6 +74,18 @@ proptest! {
             };
             let got = hits[i].iter().any(|h| h.code == Code::FrequentContact);
             prop_assert_eq!(got, expected, "contact {} ({:?})", i, c);
+
+            // Rotation: a number not used by this creditor in the window, making it the
+            // creditor's n-th distinct number in the window.
+            let window: std::collections::BTreeSet<usize> = order[..pos]
+                .iter()
+                .map(|&j| &contacts[j])
+                .filter(|d| d.creditor == c.creditor && c.minutes - d.minutes <= p.rotation_days * 24 * 60)
+                .map(|d| d.number)
+                .collect();
+            let rotated = !window.contains(&c.number) && window.len() + 1 >= p.rotation_numbers;
+            let got = hits[i].iter().any(|h| h.code == Code::NumberRotation);
+            prop_assert_eq!(got, rotated, "rotation at contact {} ({:?})", i, c);
         }
     }
 

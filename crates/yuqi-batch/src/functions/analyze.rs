@@ -13,7 +13,7 @@ use yuqi_conduct::{Analyzer, LogRules, Message};
 
 use super::codes::code_mask;
 use super::columns::{SCRATCH, arrays, int64s, strs, uint16s};
-use super::hits::{HitRef, HitsBuilder, copy_hits, hits_list, hits_ref, hits_type};
+use super::hits::{HitRef, HitsBuilder, compact_hits_type, hits_list, hits_ref, hits_type};
 
 // ---- yuqi_text_hits(text, from, to) ----------------------------------------------
 
@@ -54,7 +54,8 @@ impl ScalarUDFImpl for TextHits {
 
 // ---- yuqi_text_analysis(text, from, to) --------------------------------------------
 
-/// `struct<hits, needs_confirmation, codes>`: the text hits, whether the analyzer held the
+/// `struct<hits, needs_confirmation, codes>`: the text hits (compact: without the basis, which
+/// `yuqi_message_hits` adds from the code), whether the analyzer held the
 /// message back as a possible genuine court notice (court-related codes withheld, to be
 /// confirmed with the court, 12368), and the hits' codes as a mask (`codes::code_mask`), so
 /// that the codes columns never read the hits back. One analysis per message gives all three,
@@ -65,7 +66,7 @@ pub fn text_analysis_type() -> DataType {
 
 fn text_analysis_fields() -> Fields {
     Fields::from(vec![
-        Field::new("hits", hits_type(), true),
+        Field::new("hits", compact_hits_type(), true),
         Field::new("needs_confirmation", DataType::Boolean, false),
         Field::new("codes", DataType::UInt32, false),
     ])
@@ -84,7 +85,7 @@ impl ScalarUDFImpl for TextAnalysis {
         let a = arrays(&args)?;
         let (text, from, to) = (strs(&a[0], "text")?, strs(&a[1], "from")?, strs(&a[2], "to")?);
         let analyzer = Analyzer::shared();
-        let mut out = HitsBuilder::new();
+        let mut out = HitsBuilder::compact();
         let mut held = BooleanBuilder::with_capacity(args.number_rows);
         let mut codes = UInt32Builder::with_capacity(args.number_rows);
         SCRATCH.with(|s| {
@@ -140,22 +141,19 @@ impl ScalarUDFImpl for MessageHits {
         let mut row: Vec<HitRef<'_>> = Vec::new();
         for i in 0..args.number_rows {
             let bits = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
-            match text_hits {
-                Some(list) if bits.is_empty() => copy_hits(list, i, &mut out)?,
-                _ => {
-                    row.clear();
-                    if let Some(list) = text_hits {
-                        hits_ref(list, i, &mut row)?;
-                    }
-                    let len = if lengths.is_valid(i) { lengths.value(i).max(0) as usize } else { 0 };
-                    // Log-level hits cover the whole message, as in yuqi-conduct's log analysis.
-                    row.extend(bits.iter().map(|r| (r.code(), 0, len, r.rule(), basis(r.code()))));
-                    row.sort_by_key(|h| (h.1, h.2, h.0));
-                    row.dedup_by(|b, a| a.0 == b.0 && b.1 < a.2.max(a.1 + 1));
-                    for (code, start, end, rule, basis) in &row {
-                        out.push_hit(code.as_str(), *start, *end, rule, basis);
-                    }
-                }
+            row.clear();
+            if let Some(list) = text_hits {
+                hits_ref(list, i, &mut row)?;
+            }
+            if !bits.is_empty() {
+                let len = if lengths.is_valid(i) { lengths.value(i).max(0) as usize } else { 0 };
+                // Log-level hits cover the whole message, as in yuqi-conduct's log analysis.
+                row.extend(bits.iter().map(|r| (r.code(), 0, len, r.rule(), basis(r.code()))));
+                row.sort_by_key(|h| (h.1, h.2, h.0));
+                row.dedup_by(|b, a| a.0 == b.0 && b.1 < a.2.max(a.1 + 1));
+            }
+            for (code, start, end, rule, basis) in &row {
+                out.push_hit(code.as_str(), *start, *end, rule, basis);
             }
             out.end_row();
         }
