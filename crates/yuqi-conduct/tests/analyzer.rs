@@ -294,7 +294,7 @@ fn frames_find_who_is_threatened_and_whom_it_is_told() {
         ("我们已经联系过您的家人，他们也希望您能尽快还清欠款。", Code::ContactThirdParty, "frame.told_already"),
         ("紧急联系人已知晓逾期情况", Code::Intimidation, "frame.told_already_menace"),
         ("我们已经掌握你住址，希望你主动联系", Code::Intimidation, "frame.surveillance"),
-        ("再不还，我们工作人员明天过去聊聊", Code::Intimidation, "frame.euphemistic_visit"),
+        ("我们工作人员明天过去聊聊", Code::Intimidation, "frame.euphemistic_visit"),
         ("您的亲属涉嫌恶意逃废债，请限期回电", Code::ImpersonateAuthority, "impersonate.notice_voice"),
     ];
     for (text, code, rule) in cases {

@@ -11,8 +11,11 @@ use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 
 /// Macro-F1 on the held-out split, recorded when the rules were last changed
 /// (see docs/conduct.md for the history: 0.694 for the first rules, 0.790 after the
-/// second round tuned on train + train_extra). Lower only with a written reason.
-const HELD_OUT_MACRO_F1: f64 = 0.789;
+/// second round tuned on train + train_extra). Lower only with a written reason: issue 17's
+/// second round (frames, quotations and descriptions as mentions, the model retrained with the
+/// real corpus's part f) gives 0.780 on this mostly synthetic split; the real-message figures are
+/// the ones that count (tests/real_corpus.rs), this is a regression check.
+const HELD_OUT_MACRO_F1: f64 = 0.78;
 
 /// Text-level codes added after `test.jsonl` was frozen (issue 17: the debt-relief offers). Its
 /// lines were labelled before these codes existed: a line that would now carry one (such as a

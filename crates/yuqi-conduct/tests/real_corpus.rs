@@ -10,15 +10,20 @@ use yuqi_conduct::eval::{evaluate, source_group};
 use yuqi_conduct::{Analyzer, Code, Scratch};
 
 /// Figures of the shipped analyzer on the frozen split when the model was last trained
-/// (docs/conduct.md has the history). Lower only with a written reason.
-const FROZEN_MACRO_F1: f64 = 0.35;
-const FROZEN_MICRO_F1: f64 = 0.51;
+/// (docs/conduct.md has the history). Lower only with a written reason. Second round of issue 17
+/// (236 lines with part f): macro-F1 0.381, micro-F1 0.504, lawful flagged 9 of 142. Micro-F1 fell
+/// below the first round's floor of 0.51 (0.515 then, on 224 lines): the frames found no more of
+/// the frozen split's threats and the split grew by 12 lines, so the floor is lowered to what was
+/// measured.
+const FROZEN_MACRO_F1: f64 = 0.38;
+const FROZEN_MICRO_F1: f64 = 0.50;
 /// At most this share of the split's lawful messages may be flagged at all…
-const FROZEN_LAWFUL_FP: f64 = 0.11;
+const FROZEN_LAWFUL_FP: f64 = 0.07;
 /// …and at most this share with a hit the analyzer is sure of (what letters show). The issue's
-/// target is 5 %; the development split's leave-one-source-out gives 4.0 %, the frozen split
-/// 6.1 % (8 of 131) since rule confidence is pulled towards the whole corpus's precision (without
-/// that prior a court impersonation was "unsure" and left out of the police report).
+/// target is 5 %; the development split's leave-one-source-out gives 4.8 %, the frozen split
+/// 6.3 % (9 of 142; first round 6.1 %, 8 of 131) since rule confidence is pulled towards the whole
+/// corpus's precision (without that prior a court impersonation was "unsure" and left out of the
+/// police report).
 const FROZEN_LAWFUL_FP_SURE: f64 = 0.07;
 
 fn dir() -> PathBuf {
