@@ -1,50 +1,89 @@
 #!/usr/bin/env bash
-# Batch scan benchmarks (docs/batch.md reports the figures):
-#   1. a deterministic 10,000,000-message log (Parquet) scanned locally with DataFusion:
-#      wall time, time per stage (summary.json), throughput, peak memory;
-#   2. the same log on a Ballista cluster on this machine with one executor, then two
-#      (one task slot each): wall time, per-executor throughput, shuffle bytes, executor memory.
+# Batch scan benchmarks (docs/batch.md reports the figures). On deterministic generated logs
+# (yuqi-batch generate, seed 7), side by side in one run:
+#   1. the bare analyzer on one core, without the engine (yuqi-batch analyzer-speed, on the
+#      first 1,000,000 messages of the same log);
+#   2. for each size, a local DataFusion scan within the memory budget: wall time, time per
+#      stage, messages/s (and per core), input and text bytes/s, peak RSS, the engine's peak
+#      reservation and peak spill (summary.json → memory);
+#   3. the per-operator profile of the plan at the first size (EXPLAIN ANALYZE, plan_profile);
+#   4. Ballista on this machine with one executor, then two (one task slot each): wall time,
+#      messages/s, shuffle bytes per message, executor peak RSS, and the speed-up; the
+#      two-executor output is compared row for row with the local one.
 #
-#   bash bench/batch.sh [MESSAGES] [CLUSTER_MESSAGES]
+#   bash bench/batch.sh [SIZES…]        default: 1000000 10000000 30000000
+#   CLUSTER_MESSAGES=10000000 BUDGET=2G YUQI_BATCH_BIN=target/release/yuqi-batch bash bench/batch.sh
 # Needs the release binary (cargo build --release -p yuqi-batch); builds it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-n="${1:-10000000}"
-cn="${2:-$n}"
-bin=target/release/yuqi-batch
+sizes=("${@:-1000000 10000000 30000000}")
+read -r -a sizes <<<"${sizes[*]}"
+budget="${BUDGET:-2G}"
+cn="${CLUSTER_MESSAGES:-10000000}"
+target="${CARGO_TARGET_DIR:-target}"
+bin="${YUQI_BATCH_BIN:-$target/release/yuqi-batch}"
+profile="$target/release/examples/plan_profile"
 [ -x "$bin" ] || cargo build --release -p yuqi-batch --locked
-out=bench/out/batch
+[ -x "$profile" ] || cargo build --release -p yuqi-batch --example plan_profile --locked
+out="${BENCH_OUT:-bench/out/batch}"
 mkdir -p "$out"
-log="$out/log-$n.parquet"
+cores=$(nproc)
 
 peak() { grep "Maximum resident" "$1" | awk '{printf "%.0f MiB", $6/1024}'; }
 wall() { grep "Elapsed (wall" "$1" | awk '{print $8}'; }
+log_of() { # log_of N → path of the generated log of N messages
+  local log="$out/log-$1.parquet"
+  [ -f "$log" ] || "$bin" generate --messages "$1" --seed 7 --out "$log" >/dev/null
+  echo "$log"
+}
 
-if [ ! -f "$log" ]; then
-  /usr/bin/time -v "$bin" generate --messages "$n" --seed 7 --out "$log" 2>"$out/gen.time"
-  echo "generated $n messages in $(wall "$out/gen.time"): $(du -h "$log" | cut -f1)"
-fi
+echo "machine: $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); budget $budget"
 
-echo "== local DataFusion, $n messages"
-rm -rf "$out/local"
-/usr/bin/time -v "$bin" scan --input "$log" --output "$out/local" --json >"$out/local.json" 2>"$out/local.time"
-python3 - "$out/local.json" <<'PY'
+bare_n=$(( ${sizes[0]} < 1000000 ? ${sizes[0]} : 1000000 ))
+"$bin" analyzer-speed --messages "$bare_n" --seed 7 >"$out/bare.json"
+python3 - "$out/bare.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(f"rows {s['rows']}, flagged {s['flagged']}, {s['messages_per_second']:.0f} messages/s")
-for st in s['stages']:
-    print(f"  {st['name']:<10} {st['seconds']:8.2f} s")
+print(f"bare analyzer, 1 core, {s['messages']} messages: {s['messages_per_second']:.0f} msg/s, "
+      f"{s['megabytes_per_second']:.1f} MB/s of text ({s['bytes'] / s['messages']:.0f} bytes per message)")
 PY
-echo "  wall $(wall "$out/local.time"), peak RSS $(peak "$out/local.time")"
-du -sh "$out/local/messages" | awk '{print "  output messages/: " $1}'
 
-cluster_log="$log"
-if [ "$cn" != "$n" ]; then
-  cluster_log="$out/log-$cn.parquet"
-  [ -f "$cluster_log" ] || "$bin" generate --messages "$cn" --seed 7 --out "$cluster_log" >/dev/null
-fi
+for n in "${sizes[@]}"; do
+  log=$(log_of "$n")
+  name="$out/local-$n"
+  rm -rf "$name"
+  /usr/bin/time -v "$bin" scan --input "$log" --output "$name" --memory-limit "$budget" --json \
+    >"$name.json" 2>"$name.time"
+  python3 - "$name.json" "$out/bare.json" "$cores" "$(wall "$name.time")" "$(peak "$name.time")" "$(stat -c %s "$log")" <<'PY'
+import json, sys
+s, bare = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+cores, wall, rss, size = int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+m, rate = s["memory"], s["messages_per_second"]
+text = bare["bytes"] / bare["messages"]
+mib = lambda b: f"{b / 2**20:.0f} MiB"
+stages = ", ".join(f"{x['name']} {x['seconds']:.1f} s" for x in s["stages"])
+print(f"local {s['rows']} messages: wall {wall}; {stages}")
+print(f"  {rate:.0f} msg/s = {rate / cores:.0f} per core = {rate / cores / bare['messages_per_second']:.2f} of the bare analyzer; "
+      f"input {size / 1e6 / s['stages'][-1]['seconds']:.1f} MB/s of Parquet, {rate * text / 1e6:.1f} MB/s of text")
+print(f"  peak RSS {rss}; engine reserved ≤ {mib(m['peak_reserved_bytes'])} of {mib(m['limit_bytes'] or 0)}, "
+      f"spilled ≤ {mib(m['peak_spilled_bytes'])}")
+PY
+done
 
+echo "== where the time goes: EXPLAIN ANALYZE at ${sizes[0]} messages (operator, rows, compute time)"
+"$profile" "$(log_of "${sizes[0]}")" >"$out/plan.txt"
+python3 - "$out/plan.txt" <<'PY'
+import re, sys
+for line in open(sys.argv[1]):
+    m = re.search(r"metrics=\[(.*)\]", line)
+    if not m:
+        continue
+    keep = [x for x in m.group(1).split(", ") if re.match(r"(output_rows|elapsed_compute|spilled_bytes|repartition_time|time_elapsed_processing)=", x)]
+    print(f"  {line.split(':')[0].rstrip():<40} {' '.join(keep)}")
+PY
+
+cluster_log=$(log_of "$cn")
 run_cluster() { # run_cluster EXECUTORS
   local k=$1 work pids=() sp
   work="$(mktemp -d "${TMPDIR:-/tmp}/yuqi-bench.XXXXXX")"
@@ -66,21 +105,22 @@ print(*[x.getsockname()[1] for x in s])')
     [ "$(grep -c 'Received register executor request' "$work/scheduler.log")" -ge "$k" ] && break; sleep 0.1
   done
   rm -rf "$out/cluster$k"
-  /usr/bin/time -v "$bin" scan --input "$cluster_log" --output "$out/cluster$k" --cluster "df://127.0.0.1:$sp" --partitions 2 --json \
-    >"$out/cluster$k.json" 2>"$out/cluster$k.time"
-  echo "== Ballista, $k executor(s) x 1 slot, $cn messages"
-  python3 - "$out/cluster$k.json" <<'PY'
+  /usr/bin/time -v "$bin" scan --input "$cluster_log" --output "$out/cluster$k" --cluster "df://127.0.0.1:$sp" \
+    --partitions 2 --json >"$out/cluster$k.json" 2>"$out/cluster$k.time"
+  local shuffle=0 rss=""
+  for i in $(seq 1 "$k"); do
+    shuffle=$(( shuffle + $(du -sb "$work/shuffle$i" | cut -f1) ))
+    rss="$rss $(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/${pids[$i]}/status) MiB"
+  done
+  python3 - "$out/cluster$k.json" "$k" "$shuffle" "$(wall "$out/cluster$k.time")" "$rss" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(f"rows {s['rows']}, {s['messages_per_second']:.0f} messages/s")
-for st in s['stages']:
-    print(f"  {st['name']:<10} {st['seconds']:8.2f} s")
+k, shuffle, wall, rss = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+stages = ", ".join(f"{x['name']} {x['seconds']:.1f} s" for x in s["stages"])
+print(f"Ballista {k} executor(s) × 1 slot, {s['rows']} messages: wall {wall}; {stages}")
+print(f"  {s['messages_per_second']:.0f} msg/s; shuffle {shuffle / 1e6:.0f} MB = {shuffle / s['rows']:.0f} bytes per message; "
+      f"executor peak RSS{rss}")
 PY
-  echo "  client wall $(wall "$out/cluster$k.time"), client peak RSS $(peak "$out/cluster$k.time")"
-  for i in $(seq 1 "$k"); do
-    local pid=${pids[$i]}
-    echo "  executor $i: $(grep -c 'Execute task' "$work/executor$i.log") tasks, peak RSS $(awk '/VmHWM/{printf "%.0f MiB", $2/1024}' /proc/$pid/status), shuffle $(du -sb "$work/shuffle$i" | awk '{printf "%.1f MB", $1/1e6}')"
-  done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -88,6 +128,10 @@ PY
 
 run_cluster 1
 run_cluster 2
-if [ "$cn" = "$n" ]; then
-  "$bin" compare "$out/local" "$out/cluster2"
-fi
+python3 - "$out/cluster1.json" "$out/cluster2.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+t = lambda s: s["stages"][-1]["seconds"]
+print(f"speed-up from 1 to 2 executors: {t(a) / t(b):.2f}×")
+PY
+[ -d "$out/local-$cn" ] && "$bin" compare "$out/local-$cn" "$out/cluster2"

@@ -200,7 +200,8 @@ async fn run(cli: Cli) -> Result<()> {
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
-            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
+            let spread = cluster.is_none();
+            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine, spread };
             let scanned = scan(&ctx, &opts).await;
             // The session owns the spill files' temporary directory: end it, then remove ours.
             drop(ctx);

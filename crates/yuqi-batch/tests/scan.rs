@@ -141,6 +141,7 @@ async fn run_with(input: &Path, output: &Path, partitions: usize, single_debtor:
         overwrite,
         single_debtor,
         engine: "test".into(),
+        spread: true,
     };
     scan(&ctx, &opts).await
 }
@@ -271,7 +272,7 @@ async fn the_report_equals_counts_made_independently() {
     assert_eq!(json["input"]["digest"]["sha256"], sha.as_str());
     assert_eq!(json["input"]["rows"], msgs.len() as u64);
     assert_eq!(json["held_for_confirmation"], held_total);
-    assert_eq!(json["analyzer"]["held_out"]["macro_f1"], 0.354);
+    assert_eq!(json["analyzer"]["held_out"]["macro_f1"], 0.381);
     assert_eq!(json["analyzer"]["fingerprint"], summary.analyzer.fingerprint.as_str());
     assert_eq!(summary.rows - summary.contacts, msgs.iter().filter(|m| is_self(m)).count() as u64);
 
@@ -286,7 +287,7 @@ async fn the_report_equals_counts_made_independently() {
         assert!(text.contains(&sha), "input SHA-256 in the report");
         assert!(text.contains(&format!("{} 行", msgs.len())), "input rows in the report");
         assert!(text.contains(&summary.analyzer.fingerprint), "analyzer fingerprint in the report");
-        assert!(text.contains("宏平均 F1 0.354（95% 区间 0.260–0.418）"), "held-out figures in the report");
+        assert!(text.contains("宏平均 F1 0.381（95% 区间 0.272–0.458）"), "held-out figures in the report");
         assert!(text.contains(&format!("待核实的法院通知：{held_total} 条")), "held count in the report");
     }
     assert!(html.contains("<svg"), "charts are inline in the HTML");
@@ -318,7 +319,7 @@ async fn the_report_equals_counts_made_independently() {
     assert_eq!(meta["yuqi.input_rows"], msgs.len().to_string());
     assert_eq!(meta["yuqi.held_for_confirmation"], held_total.to_string());
     let analyzer: serde_json::Value = serde_json::from_str(&meta["yuqi.analyzer"]).unwrap();
-    assert_eq!(analyzer["held_out"]["messages"], 224);
+    assert_eq!(analyzer["held_out"]["messages"], 236);
     assert_eq!(analyzer["fingerprint"], summary.analyzer.fingerprint.as_str());
 }
 
@@ -396,6 +397,7 @@ async fn a_small_memory_budget_spills_and_changes_nothing() {
         overwrite: false,
         single_debtor: false,
         engine: "test".into(),
+        spread: true,
     };
     let (summary, _) = scan(&ctx, &opts).await.unwrap();
     assert_eq!(summary.memory.limit_bytes, Some(BUDGET));
@@ -681,6 +683,7 @@ async fn the_plan_analyses_each_message_once_and_sorts_once() {
     let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
     let ctx = local_context(Some(2)).unwrap();
     yuqi_batch::input::register(&ctx, &input, None, false).await.unwrap();
+    yuqi_batch::scan::spread_input(&ctx).await.unwrap();
     let batches =
         ctx.sql(&format!("EXPLAIN {}", yuqi_batch::scan::MESSAGES_SQL)).await.unwrap().collect().await.unwrap();
     let mut physical = String::new();
