@@ -15,7 +15,6 @@ async fn main() -> anyhow::Result<()> {
     let partitions = args.next().map(|p| p.parse()).transpose()?;
     let ctx = local_context(partitions)?;
     yuqi_batch::input::register(&ctx, std::path::Path::new(&input), None, false).await?;
-    yuqi_batch::scan::spread_input(&ctx).await?;
     for b in ctx.sql(&format!("EXPLAIN ANALYZE {MESSAGES_SQL}")).await?.collect().await? {
         let plan = b.column(1).as_string::<i32>();
         for i in 0..b.num_rows() {

@@ -69,6 +69,14 @@ pub fn local_context_with(partitions: Option<usize>, budget: Option<&MemoryBudge
         config = config.with_target_partitions(p.max(1));
     }
     plain_strings(&mut config);
+    // One scan partition per file rather than byte ranges of a file: the engine splits a
+    // Parquet file only at row groups, so a file with one row group (a million rows, as
+    // common writers make them) was read, and its texts analysed, by one thread while the
+    // other partitions had nothing (EXPLAIN ANALYZE: the whole scan in one partition). With
+    // fewer scan partitions than cores, the optimizer deals batches round-robin to every
+    // partition before the analysis. Not for a cluster: there the round-robin would be one
+    // more stage shuffling every text between executors.
+    config.options_mut().optimizer.repartition_file_scans = false;
     if let Some(b) = budget {
         // Every sort sets aside this much of the pool for its final merge (10 MB by
         // default). The plan has one sort per partition, and the report's aggregations

@@ -200,8 +200,7 @@ async fn run(cli: Cli) -> Result<()> {
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
-            let spread = cluster.is_none();
-            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine, spread };
+            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
             let scanned = scan(&ctx, &opts).await;
             // The session owns the spill files' temporary directory: end it, then remove ours.
             drop(ctx);

@@ -78,22 +78,6 @@ pub struct ScanOptions {
     pub single_debtor: bool,
     /// Where the run happened, for the report (`DataFusion（本机）` or the cluster URL).
     pub engine: String,
-    /// Deal the input's batches round-robin to every partition before the text analysis
-    /// ([`spread_input`]). For local runs; on a cluster it would add a stage that shuffles
-    /// every text between executors.
-    pub spread: bool,
-}
-
-/// Deals the view `input`'s batches round-robin to the session's partitions. The engine splits
-/// a Parquet file by row groups, so a file with one row group (a million rows, as common
-/// writers make them) was read — and its texts analysed — by one thread while the others
-/// waited (EXPLAIN ANALYZE showed the whole scan in one partition).
-pub async fn spread_input(ctx: &SessionContext) -> Result<()> {
-    let n = ctx.copied_config().target_partitions();
-    let df = ctx.table("input").await?.repartition(datafusion::logical_expr::Partitioning::RoundRobinBatch(n))?;
-    ctx.deregister_table("input")?;
-    ctx.register_table("input", df.into_view())?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,9 +254,6 @@ async fn run(
 ) -> Result<(ScanSummary, Report)> {
     let t = Instant::now();
     let mut info = crate::input::register(ctx, input, opts.format, opts.single_debtor).await?;
-    if opts.spread {
-        spread_input(ctx).await?;
-    }
     // The input's SHA-256, read on a blocking thread while the engine scans the same files
     // (the page cache serves the second reader).
     let (files, single) = (info.data_files.clone(), input.is_file());

@@ -141,7 +141,6 @@ async fn run_with(input: &Path, output: &Path, partitions: usize, single_debtor:
         overwrite,
         single_debtor,
         engine: "test".into(),
-        spread: true,
     };
     scan(&ctx, &opts).await
 }
@@ -397,7 +396,6 @@ async fn a_small_memory_budget_spills_and_changes_nothing() {
         overwrite: false,
         single_debtor: false,
         engine: "test".into(),
-        spread: true,
     };
     let (summary, _) = scan(&ctx, &opts).await.unwrap();
     assert_eq!(summary.memory.limit_bytes, Some(BUDGET));
@@ -683,7 +681,6 @@ async fn the_plan_analyses_each_message_once_and_sorts_once() {
     let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
     let ctx = local_context(Some(2)).unwrap();
     yuqi_batch::input::register(&ctx, &input, None, false).await.unwrap();
-    yuqi_batch::scan::spread_input(&ctx).await.unwrap();
     let batches =
         ctx.sql(&format!("EXPLAIN {}", yuqi_batch::scan::MESSAGES_SQL)).await.unwrap().collect().await.unwrap();
     let mut physical = String::new();
