@@ -55,13 +55,8 @@ enum Command {
     },
     /// 生成确定性的模拟催收记录（测试与基准用）
     Generate {
-        #[arg(long)]
-        messages: u64,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-        /// 每名债务人平均的联系次数
-        #[arg(long, default_value_t = 100)]
-        per_debtor: u64,
+        #[command(flatten)]
+        log: LogArgs,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, value_enum)]
@@ -69,12 +64,8 @@ enum Command {
     },
     /// 基准用：单线程、不经查询引擎，分析同样生成的消息，给出每核每秒条数（与 scan 对比）
     AnalyzerSpeed {
-        #[arg(long)]
-        messages: u64,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-        #[arg(long, default_value_t = 100)]
-        per_debtor: u64,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// 逐行比较两次审查的输出（如本机与集群）
     Compare { left: PathBuf, right: PathBuf },
@@ -109,6 +100,24 @@ enum Command {
     },
     /// 列出注册到 SQL 的 yuqi 函数
     Functions,
+}
+
+/// Which generated log: `generate` writes it, `analyzer-speed` analyses the same messages.
+#[derive(clap::Args)]
+struct LogArgs {
+    #[arg(long)]
+    messages: u64,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// 每名债务人平均的联系次数
+    #[arg(long, default_value_t = 100)]
+    per_debtor: u64,
+}
+
+impl LogArgs {
+    fn options(&self) -> GenOptions {
+        GenOptions { messages: self.messages, seed: self.seed, per_debtor: self.per_debtor }
+    }
 }
 
 /// `--memory-limit`: bytes, or no limit.
@@ -245,9 +254,9 @@ async fn run(cli: Cli) -> Result<()> {
                 )?;
             }
         }
-        Command::Generate { messages, seed, per_debtor, out: path, format } => {
+        Command::Generate { log, out: path, format } => {
             let format = format_of(&path, format)?;
-            let n = generate::write(GenOptions { messages, seed, per_debtor }, &path, format)?;
+            let n = generate::write(log.options(), &path, format)?;
             writeln!(out, "已生成 {n} 条记录：{}", path.display())?;
         }
         Command::Compare { left, right } => {
@@ -282,8 +291,8 @@ async fn run(cli: Cli) -> Result<()> {
             })
             .await?;
         }
-        Command::AnalyzerSpeed { messages, seed, per_debtor } => {
-            let speed = yuqi_batch::speed::analyzer_speed(GenOptions { messages, seed, per_debtor })?;
+        Command::AnalyzerSpeed { log } => {
+            let speed = yuqi_batch::speed::analyzer_speed(log.options())?;
             writeln!(out, "{}", serde_json::to_string(&speed)?)?;
         }
         Command::Functions => {
