@@ -4,6 +4,8 @@
 //!
 //!     cargo run --release -p yuqi-batch --example plan_profile -- LOG.parquet [PARTITIONS]
 
+#![allow(clippy::print_stdout)] // a developer tool whose output is the plan
+
 use arrow::array::AsArray;
 use yuqi_batch::cluster::local_context;
 use yuqi_batch::scan::MESSAGES_SQL;
