@@ -322,6 +322,31 @@ fn main() {
             // out of training too: the figure design choices are made on.
             loso(&c, true);
         }
+        Some("team") => {
+            // The team's test.jsonl alone (the CI regression check of tests/corpus.rs), optionally
+            // with another lexicon (YUQI_LEXICON): which change moved it, without the frozen split.
+            let a = match std::env::var("YUQI_LEXICON") {
+                Ok(p) => Analyzer::from_sources(
+                    &std::fs::read_to_string(p).expect("lexicon"),
+                    &std::fs::read_to_string(MODEL).expect("model"),
+                )
+                .expect("lexicon"),
+                Err(_) => Analyzer::new().expect("shipped analyzer"),
+            };
+            let team_test: Vec<&Labelled> = c.team_test.iter().collect();
+            report("Team's own test.jsonl (a regression check, not a generalisation figure)", &predict(&a, &team_test));
+        }
+        Some("dev") => {
+            // The development lines as JSON (id, labels, to, text), for studying what a general
+            // rule would match. Never the frozen split.
+            for l in c.real.iter().filter(|l| !c.frozen.contains(&l.group)) {
+                let labels: Vec<&str> = l.labels.iter().map(|c| c.as_str()).collect();
+                println!(
+                    "{}",
+                    serde_json::json!({"id": l.id, "group": l.group, "labels": labels, "to": l.to, "text": l.text})
+                );
+            }
+        }
         Some("errors") => {
             // The development split's mistakes, for writing rules. Never the frozen split.
             let shipped = Analyzer::new().expect("shipped analyzer");
@@ -347,7 +372,7 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: conduct_model train [--check] | eval [--loso] | tune | errors");
+            eprintln!("usage: conduct_model train [--check] | eval [--loso] | tune | errors | dev | team");
             std::process::exit(2);
         }
     }

@@ -25,6 +25,14 @@ struct File {
 struct ContextDef {
     negation: Vec<String>,
     reporting: Vec<String>,
+    /// Reporting frames: a third-person subject (a collector, "对方", a person in the news) and
+    /// then a verb of saying or doing, written over word classes. Hits after such a frame in the
+    /// same sentence are reported, not the sender's own words. Run only when one of
+    /// `reporting_frame_anchors` (words, or `{SET}` for every word of a class) occurs.
+    #[serde(default)]
+    reporting_frames: Vec<String>,
+    #[serde(default)]
+    reporting_frame_anchors: Vec<String>,
     court_markers: Vec<String>,
     warning_markers: Vec<String>,
     court_senders: Vec<String>,
@@ -102,6 +110,8 @@ pub(crate) enum Literal {
     Anchor(usize),
     Negation,
     Reporting,
+    /// A word that may start a reporting frame: run `Lexicon::reporting_frame`.
+    ReportingFrame,
     CourtMarker,
     /// The message warns about fraud or misconduct (an anti-fraud notice, a news report).
     WarningMarker,
@@ -130,6 +140,9 @@ pub(crate) struct Lexicon {
     /// For each distinct literal string in the automaton, what it stands for.
     pub literals: Vec<Vec<Literal>>,
     pub automaton: AhoCorasick,
+    /// Every reporting frame as one alternation (`context.reporting_frames`); the end of each
+    /// match counts as a reporting cue.
+    pub reporting_frame: Option<Regex>,
     pub court_senders: Vec<String>,
     pub third_party_recipients: Vec<String>,
     /// `to` values meaning a post or notice addressed to many (a wall, a group, the web).
@@ -283,6 +296,26 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     for t in &c.reporting {
         add(normalize_literal(t), Literal::Reporting);
     }
+    for a in &c.reporting_frame_anchors {
+        match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
+            Some(words) => words.iter().for_each(|w| add(normalize_literal(w), Literal::ReportingFrame)),
+            None => add(normalize_literal(a), Literal::ReportingFrame),
+        }
+    }
+    let reporting_frame = if c.reporting_frames.is_empty() {
+        None
+    } else {
+        let parts = c
+            .reporting_frames
+            .iter()
+            .map(|p| {
+                expand_sets(p, &file.sets)
+                    .map(|e| format!("(?:{})", placeholders(&e)))
+                    .map_err(|e| LexiconError(format!("reporting frame {p}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Some(Regex::new(&parts.join("|")).map_err(|e| LexiconError(format!("reporting frames: {e}")))?)
+    };
     for t in &c.court_markers {
         add(normalize_literal(t), Literal::CourtMarker);
     }
@@ -318,6 +351,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         rule_patterns,
         literals,
         automaton,
+        reporting_frame,
         court_senders: c.court_senders.clone(),
         third_party_recipients: c.third_party_recipients.clone(),
         public_recipients: c.public_recipients.clone(),

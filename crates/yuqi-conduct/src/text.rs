@@ -142,6 +142,7 @@ pub(crate) fn analyze(
     let mut court = false;
     let mut warning = false;
     let mut describing = false;
+    let mut frame_anchor = false;
     let mut debt_word: Option<(usize, usize)> = None;
     for m in lex.automaton.find_overlapping_iter(&norm.text) {
         for lit in &lex.literals[m.pattern().as_usize()] {
@@ -155,6 +156,7 @@ pub(crate) fn analyze(
                 Literal::Unless(rule) => cancelled.push(rule),
                 Literal::Negation => negations.push(m.end()),
                 Literal::Reporting => reportings.push(m.end()),
+                Literal::ReportingFrame => frame_anchor = true,
                 Literal::CourtMarker => court = true,
                 Literal::WarningMarker => warning = true,
                 Literal::Describing => describing = true,
@@ -213,6 +215,11 @@ pub(crate) fn analyze(
     // the sender's own conduct.
     if warning {
         return out;
+    }
+    // "对方还熟知…，称要打给家人": a third-person subject and a verb of saying or doing before a
+    // threat report it; the frame's end is a reporting cue like "他说".
+    if frame_anchor && let Some(re) = &lex.reporting_frame {
+        reportings.extend(re.find_iter(&norm.text).map(|m| m.end()));
     }
     let prob_of =
         |code: Code| -> f32 { model.and_then(|m| m.column(code)).and_then(|k| probs.get(k).copied()).unwrap_or(0.0) };

@@ -338,3 +338,29 @@ fn lawful_lookalikes_of_issue_17_are_not_flagged() {
     assert!(ad.codes.contains(&Code::DebtReliefScam), "{:?}", ad.hits);
     assert!(!ad.codes.contains(&Code::ExtraFee), "{:?}", ad.hits);
 }
+
+/// Issue 17, third round: reports of what collectors said or did (a third-person subject and a
+/// verb of saying or doing; the register of news and explainers) are mentions, and a slogan that
+/// is only a name and "还钱", posted to many, discloses the debt.
+#[test]
+fn reports_are_mentions_and_slogans_disclose() {
+    for report in [
+        "李女士介绍，催收员多次打电话，称不还钱就上门找她父母。",
+        "王先生称，对方还扬言要把欠款的事告诉他单位的领导。",
+        "她收到短信称其已被立案，要求当天还清。",
+        "据了解，涉案团伙通过恐吓、上门骚扰等方式催讨债务。",
+    ] {
+        let a = analyze(report);
+        assert!(a.codes.is_empty(), "{report}: {:?}", a.hits);
+    }
+    // The collector addressing the debtor is not reporting anything.
+    let a = analyze("张先生，提醒您今天不还款我们就上门找你家人。");
+    assert!(a.codes.contains(&Code::Intimidation), "{:?}", a.hits);
+    let post = |t: &'static str| Message { text: t.into(), to: Some("public".into()), ..Message::default() };
+    let a = Analyzer::shared().analyze(&post("刘某某还钱！"), &mut Scratch::default());
+    assert!(a.codes.contains(&Code::ContactThirdParty) && a.codes.contains(&Code::Intimidation), "{:?}", a.hits);
+    assert!(a.hits.iter().any(|h| h.rule == "frame.public_slogan" && h.end > h.start));
+    // The same words in a sentence that says more are not a slogan.
+    let a = Analyzer::shared().analyze(&post("逾期了应该先跟平台协商怎么还钱"), &mut Scratch::default());
+    assert!(!a.hits.iter().any(|h| h.rule.starts_with("frame.public_slogan")), "{:?}", a.hits);
+}
