@@ -48,6 +48,11 @@ struct ContextDef {
     describing: Vec<String>,
     #[serde(default)]
     addressing: Vec<String>,
+    /// Words that name someone other than the debtor, or a display before others (a wall, a
+    /// poster; `{SET}` for every word of a class): the model's `contact_third_party` in a
+    /// message to the debtor needs one of them as evidence.
+    #[serde(default)]
+    third_party_cues: Vec<String>,
     self_senders: Vec<String>,
     stop_all: Vec<String>,
     stop_calls: Vec<String>,
@@ -154,6 +159,8 @@ pub(crate) struct Lexicon {
     pub self_senders: Vec<String>,
     /// Normalised words addressing the reader (你, 您): looked for only in a text that describes.
     pub addressing: Vec<String>,
+    /// Normalised words naming a third party or a public display (`context.third_party_cues`).
+    pub third_party_cues: Vec<String>,
     /// Normalised stop-request phrases: (all, calls, third parties).
     pub stop_all: Vec<String>,
     pub stop_calls: Vec<String>,
@@ -359,6 +366,22 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         party_words: c.party_words.iter().map(|t| normalize_literal(t)).collect(),
         self_senders: c.self_senders.clone(),
         addressing: c.addressing.iter().map(|t| normalize_literal(t)).collect(),
+        third_party_cues: {
+            let mut ws: Vec<String> = c
+                .third_party_cues
+                .iter()
+                .flat_map(|a| {
+                    match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
+                        Some(words) => words.clone(),
+                        None => vec![a.clone()],
+                    }
+                })
+                .map(|t| normalize_literal(&t))
+                .collect();
+            ws.sort();
+            ws.dedup();
+            ws
+        },
         stop_all: c.stop_all.iter().map(|t| normalize_literal(t)).collect(),
         stop_calls: c.stop_calls.iter().map(|t| normalize_literal(t)).collect(),
         stop_third_party: c.stop_third_party.iter().map(|t| normalize_literal(t)).collect(),

@@ -311,6 +311,16 @@ pub(crate) fn analyze(
             if cancelled.iter().any(|&r| lex.rules[r].code == *code) {
                 continue;
             }
+            // Contacting a third party needs one: a message to the debtor that names nobody else
+            // and no display before others ("已列入失信名单") is not evidence of it, whatever its
+            // n-grams resemble.
+            if *code == Code::ContactThirdParty
+                && !to_third_party
+                && !to_public
+                && !lex.third_party_cues.iter().any(|w| norm.text.contains(w.as_str()))
+            {
+                continue;
+            }
             let Some(span) = m.span(k, ms) else { continue };
             let (a, b) = (span.start, span.end);
             // "我们不会上门": the cue that weighs most is what a negation or a report must precede.
