@@ -14,17 +14,19 @@ use yuqi_conduct::{Analyzer, Code, Scratch};
 /// (236 lines with part f): macro-F1 0.381, micro-F1 0.504, lawful flagged 9 of 142. Micro-F1 fell
 /// below the first round's floor of 0.51 (0.515 then, on 224 lines): the frames found no more of
 /// the frozen split's threats and the split grew by 12 lines, so the floor is lowered to what was
-/// measured.
+/// measured. Third round (reporting frames, 1–2-gram model; the split evaluated once): macro-F1
+/// 0.389, micro-F1 0.515, lawful flagged 8 of 142 (5.6 %), sure hits alike; micro-F1 and the
+/// lawful shares are raised to what was measured.
 const FROZEN_MACRO_F1: f64 = 0.38;
-const FROZEN_MICRO_F1: f64 = 0.50;
+const FROZEN_MICRO_F1: f64 = 0.51;
 /// At most this share of the split's lawful messages may be flagged at all…
-const FROZEN_LAWFUL_FP: f64 = 0.07;
+const FROZEN_LAWFUL_FP: f64 = 0.06;
 /// …and at most this share with a hit the analyzer is sure of (what letters show). The issue's
 /// target is 5 %; the development split's leave-one-source-out gives 4.8 %, the frozen split
 /// 6.3 % (9 of 142; first round 6.1 %, 8 of 131) since rule confidence is pulled towards the whole
 /// corpus's precision (without that prior a court impersonation was "unsure" and left out of the
-/// police report).
-const FROZEN_LAWFUL_FP_SURE: f64 = 0.07;
+/// police report). Third round: 5.6 % (8 of 142); development leave-one-source-out 1.5 %.
+const FROZEN_LAWFUL_FP_SURE: f64 = 0.06;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/conduct")
