@@ -2,6 +2,7 @@
 //! (night contact, frequency, number rotation, contact after a stop request).
 //! Parameters are legal data (docs/law/conduct.md §1–§2, §8), looked up by the message date.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
@@ -45,31 +46,22 @@ pub struct Params {
 
 impl Params {
     /// The night-contact rule for a contact at `hour` on `day`, if it is at night.
-    pub fn night_rule(&self, day: NaiveDate, hour: u32) -> Option<&'static str> {
+    pub fn night_rule(&self, day: NaiveDate, hour: u32) -> Option<LogRule> {
         (hour >= self.night_start || hour < self.night_end)
-            .then(|| if day >= self.night_from { "night_contact.window" } else { "night_contact.before_standard" })
+            .then(|| if day >= self.night_from { LogRule::NightWindow } else { LogRule::NightBeforeStandard })
     }
 
     /// The frequency rule broken by the `nth` connected call (or unanswered attempt)
     /// of `day`, if it breaks one. A limit applied to a day before it took effect is
     /// marked `before_standard`: the count is reported, not claimed as a breach of it.
-    pub fn frequency_rule(&self, day: NaiveDate, connected: bool, nth: usize) -> Option<&'static str> {
+    pub fn frequency_rule(&self, day: NaiveDate, connected: bool, nth: usize) -> Option<LogRule> {
         if connected {
             (nth > self.max_connected).then(|| {
-                if day >= self.connected_from {
-                    "frequent_contact.connected_calls"
-                } else {
-                    "frequent_contact.connected_calls.before_standard"
-                }
+                if day >= self.connected_from { LogRule::ConnectedCalls } else { LogRule::ConnectedCallsBeforeStandard }
             })
         } else {
-            (nth > self.max_attempts).then(|| {
-                if day >= self.attempts_from {
-                    "frequent_contact.attempts"
-                } else {
-                    "frequent_contact.attempts.before_standard"
-                }
-            })
+            (nth > self.max_attempts)
+                .then(|| if day >= self.attempts_from { LogRule::Attempts } else { LogRule::AttemptsBeforeStandard })
         }
     }
 }
@@ -80,8 +72,18 @@ fn as_count(id: &str, on: NaiveDate) -> Option<(usize, NaiveDate)> {
     Some((usize::try_from(p.decimal().trunc().mantissa()).ok()?, p.from))
 }
 
+thread_local! {
+    static PARAMS: RefCell<HashMap<NaiveDate, Option<Params>>> = RefCell::new(HashMap::new());
+}
+
 /// The parameters in force on `on` (the earliest ones for days before any took effect).
+/// Cached per thread: they change a few times a decade, and a batch scan asks for them at
+/// every new (debtor, day) of millions.
 pub fn params(on: NaiveDate) -> Option<Params> {
+    PARAMS.with(|c| *c.borrow_mut().entry(on).or_insert_with(|| params_uncached(on)))
+}
+
+fn params_uncached(on: NaiveDate) -> Option<Params> {
     let (night_start, night_from) = as_count("conduct.night_start_hour", on)?;
     let connected = as_count("conduct.max_connected_calls_per_day", on)?;
     let attempts = as_count("conduct.max_attempts_per_number_per_day", on)?;
@@ -288,11 +290,7 @@ impl<'l> LogState<'l> {
         if m.consent != Some(true)
             && let Some(rule) = p.night_rule(day, t.hour())
         {
-            out.insert(if rule.ends_with("before_standard") {
-                LogRule::NightBeforeStandard
-            } else {
-                LogRule::NightWindow
-            });
+            out.insert(rule);
         }
 
         // Frequency: connected calls per creditor per day; unanswered attempts per number.
@@ -304,12 +302,7 @@ impl<'l> LogState<'l> {
                 bump(&mut self.attempts, (key, m.to.as_deref().unwrap_or("self")))
             };
             if let Some(rule) = p.frequency_rule(day, connected, n) {
-                out.insert(match (connected, rule.ends_with("before_standard")) {
-                    (true, false) => LogRule::ConnectedCalls,
-                    (true, true) => LogRule::ConnectedCallsBeforeStandard,
-                    (false, false) => LogRule::Attempts,
-                    (false, true) => LogRule::AttemptsBeforeStandard,
-                });
+                out.insert(rule);
             }
         }
 

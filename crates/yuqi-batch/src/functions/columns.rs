@@ -2,15 +2,13 @@
 //! width, all-null literals) and the per-thread caches, so each function body is only its rule.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array};
 use arrow::datatypes::DataType;
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::ScalarFunctionArgs;
 use yuqi_conduct::Scratch;
-use yuqi_conduct::log::{Params, params};
 use yuqi_conduct::message::china;
 
 /// Any string column (Utf8, LargeUtf8, Utf8View) or an all-null literal.
@@ -75,14 +73,7 @@ pub(super) fn local(ms: i64) -> Option<DateTime<FixedOffset>> {
 }
 
 thread_local! {
-    static PARAMS: RefCell<HashMap<NaiveDate, Option<Params>>> = RefCell::new(HashMap::new());
     pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
-/// The log parameters in force on `day` (cached per thread: they change a few
-/// times a decade, and a batch asks millions of times).
-pub(super) fn params_on(day: NaiveDate) -> Option<Params> {
-    PARAMS.with(|c| *c.borrow_mut().entry(day).or_insert_with(|| params(day)))
 }
 
 pub(super) const EPOCH_DAYS_CE: i32 = 719_163; // NaiveDate::from_ymd(1970,1,1).num_days_from_ce()

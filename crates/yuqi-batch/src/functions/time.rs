@@ -8,9 +8,10 @@ use arrow::datatypes::{DataType, TimeUnit};
 use chrono::Timelike;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use yuqi_conduct::log::params;
 use yuqi_conduct::message::parse_time;
 
-use super::columns::{EPOCH_DAYS_CE, arrays, int64s, local, params_on, strs};
+use super::columns::{EPOCH_DAYS_CE, arrays, int64s, local, strs};
 
 // ---- yuqi_time_ms(time) ----------------------------------------------------------
 
@@ -89,7 +90,7 @@ impl ScalarUDFImpl for NightRule {
         for v in ms.iter() {
             let rule = v.and_then(local).and_then(|t| {
                 let day = t.date_naive();
-                params_on(day).and_then(|p| p.night_rule(day, t.hour()))
+                params(day).and_then(|p| p.night_rule(day, t.hour())).map(|r| r.rule())
             });
             out.append_option(rule);
         }
@@ -114,7 +115,7 @@ impl ScalarUDFImpl for Limit {
         let ms = int64s(&a[1], "ms")?;
         let mut out = Int64Builder::with_capacity(ms.len());
         for i in 0..args.number_rows {
-            let p = ms.is_valid(i).then(|| ms.value(i)).and_then(local).and_then(|t| params_on(t.date_naive()));
+            let p = ms.is_valid(i).then(|| ms.value(i)).and_then(local).and_then(|t| params(t.date_naive()));
             let v = match (name.get(i), p) {
                 (Some("connected"), Some(p)) => Some(p.max_connected as i64),
                 (Some("attempts"), Some(p)) => Some(p.max_attempts as i64),
