@@ -94,10 +94,15 @@ pub struct Report {
     pub rows: Vec<ReportRow>,
 }
 
-/// Reports count the codes judged by standards in force at the time.
+/// Reports count the codes judged by standards in force at the time: `codes_in_force`, read
+/// once per row as a mask (`yuqi_code_mask`, bit *k* is `Code::ALL[k]`) by [`WITH_MASK`].
 fn has(code: Code) -> String {
-    format!("array_has(codes_in_force, '{}')", code.as_str())
+    let k = Code::ALL.iter().position(|c| *c == code).unwrap_or(0);
+    format!("((code_mask >> {k}) & 1) = 1")
 }
+
+/// The written rows with their codes in force as a mask.
+const WITH_MASK: &str = "(SELECT *, yuqi_code_mask(codes_in_force) AS code_mask FROM results)";
 
 fn i64_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a Int64Array> {
     let c = b.column_by_name(name).ok_or_else(|| BatchError::Invalid(format!("report query lost column {name}")))?;
@@ -119,7 +124,7 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
     let mut sql = String::from(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n_rows, \
          CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
-         CAST(SUM(CASE WHEN kind <> 'self' AND cardinality(codes_in_force) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND code_mask <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
          CAST(SUM(CASE WHEN kind <> 'self' AND held_for_confirmation THEN 1 ELSE 0 END) AS BIGINT) AS n_held, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
          CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors, \
@@ -136,7 +141,7 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
             c.as_str()
         );
     }
-    sql.push_str(" FROM results");
+    let _ = write!(sql, " FROM {WITH_MASK} AS results");
     let batches = ctx.sql(&sql).await?.collect().await?;
     let b = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| BatchError::Invalid("empty count".into()))?;
     let get = |name: &str| -> Result<u64> {
@@ -168,7 +173,7 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     // that debtor (a distinct count of dates in a small group); sums per group, where
     // each row of the previous step is one debtor.
     let mut flags = String::from(
-        "CAST(cardinality(codes_in_force) > 0 AS BIGINT) AS f_flagged, \
+        "CAST(code_mask <> 0 AS BIGINT) AS f_flagged, \
          CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held",
     );
     for (i, c) in codes.iter().enumerate() {
@@ -201,7 +206,7 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
          GROUP BY dimension, key ORDER BY dimension, key"
     );
     let sql = format!(
-        "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM results WHERE kind <> 'self') {per_group}"
+        "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM {WITH_MASK} AS results WHERE kind <> 'self') {per_group}"
     );
     let batches = ctx.sql(&sql).await?.collect().await?;
     let mut rows = Vec::new();

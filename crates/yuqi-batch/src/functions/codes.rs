@@ -12,7 +12,7 @@ use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
 use yuqi_conduct::{Code, LogRules};
 
-use super::columns::{arrays, uint16s};
+use super::columns::{arrays, strs, uint16s};
 use super::hits::codes_type;
 
 /// The codes of one analysis as a mask: bit *k* is `Code::ALL[k]`.
@@ -112,5 +112,47 @@ impl ScalarUDFImpl for BeforeStandard {
             })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+// ---- yuqi_code_mask(codes) -----------------------------------------------------------
+
+udf_struct!(CodeMask, 1);
+
+impl ScalarUDFImpl for CodeMask {
+    udf_common!("yuqi_code_mask");
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::UInt32)
+    }
+
+    /// A codes column read back (the written `codes_in_force`) as the mask of [`code_mask`],
+    /// so that the report tests each code with a shift instead of searching a list of strings
+    /// once per code. Unknown names are an error: they would silently drop out of the counts.
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let a = arrays(&args)?;
+        let list = match a[0].data_type() {
+            DataType::List(_) => a[0].as_list::<i32>(),
+            other => return exec_err!("yuqi_code_mask: expected a list of code names, got {other}"),
+        };
+        let names = strs(list.values(), "codes")?;
+        let offsets = list.value_offsets();
+        let mut out = arrow::array::UInt32Builder::with_capacity(args.number_rows);
+        for i in 0..args.number_rows {
+            if list.is_null(i) {
+                out.append_value(0);
+                continue;
+            }
+            let mut mask = 0u32;
+            for j in offsets[i] as usize..offsets[i + 1] as usize {
+                let Some(name) = names.get(j) else { continue };
+                match Code::parse(name) {
+                    Some(c) => mask |= code_mask(&[c]),
+                    None => return exec_err!("yuqi_code_mask: unknown code {name:?}"),
+                }
+            }
+            out.append_value(mask);
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
     }
 }

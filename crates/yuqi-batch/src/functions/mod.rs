@@ -58,7 +58,7 @@ mod time;
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
 
 pub use analyze::{MessageHits, TextAnalysis, TextHits, text_analysis_type};
-pub use codes::{BeforeStandard, Codes, CodesInForce};
+pub use codes::{BeforeStandard, CodeMask, Codes, CodesInForce};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
 pub use log::LogRulesWindow;
@@ -104,6 +104,11 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         zh: "只取按当时已生效标准判断的代码（去掉相应标准生效之前的夜间、频次命中）；报告的比例用它",
     },
     FunctionDoc {
+        name: "yuqi_code_mask",
+        signature: "yuqi_code_mask(codes) -> uint32",
+        zh: "把代码列表读成位掩码（第 k 位是第 k 个代码），报告按位统计各代码，不必逐个在列表里查找",
+    },
+    FunctionDoc {
         name: "yuqi_before_standard",
         signature: "yuqi_before_standard(log_rules) -> boolean",
         zh: "是否有命中发生在相应标准生效之前（规则名以 before_standard 结尾）：这类命中只供参考，不计入比例",
@@ -145,6 +150,7 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
         ScalarUDF::new_from_impl(CodesInForce::new()),
         ScalarUDF::new_from_impl(MessageHits::new()),
         ScalarUDF::new_from_impl(BeforeStandard::new()),
+        ScalarUDF::new_from_impl(CodeMask::new()),
         ScalarUDF::new_from_impl(BoolValue::new()),
         ScalarUDF::new_from_impl(TimeMs::new()),
         ScalarUDF::new_from_impl(LocalDay::new()),
