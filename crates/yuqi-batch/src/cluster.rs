@@ -177,6 +177,10 @@ pub struct ExecutorOptions {
     pub vcores: Option<usize>,
     /// Where shuffle files go.
     pub work_dir: Option<String>,
+    /// The executor's memory budget, shared equally by its task slots (each task gets a
+    /// spilling pool of `limit / vcores`); `None` leaves it to Ballista (a fraction of the
+    /// machine's memory).
+    pub memory_limit: Option<u64>,
 }
 
 /// Runs an executor with yuqi's functions registered, until the process ends.
@@ -205,6 +209,7 @@ pub async fn run_executor(opts: ExecutorOptions) -> Result<()> {
         scheduler_port: opts.scheduler_port,
         vcores: opts.vcores.map_or(defaults.vcores, |v| v.max(1)),
         work_dir: opts.work_dir,
+        memory_pool_size: opts.memory_limit.or(defaults.memory_pool_size),
         override_function_registry: Some(Arc::new(registry)),
         ..defaults
     };

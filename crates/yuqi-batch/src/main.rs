@@ -97,6 +97,10 @@ enum Command {
         /// shuffle 文件目录
         #[arg(long)]
         work_dir: Option<String>,
+        /// 执行器的内存预算（如 2G；默认 2G），由各任务槽平分，排序和汇总超出时写入磁盘；
+        /// unlimited 表示交给 Ballista 按本机内存的一定比例自动设定
+        #[arg(long, value_parser = parse_memory_limit)]
+        memory_limit: Option<MemoryLimitArg>,
     },
     /// 列出注册到 SQL 的 yuqi 函数
     Functions,
@@ -274,7 +278,7 @@ async fn run(cli: Cli) -> Result<()> {
             drop(out);
             cluster::run_scheduler(SchedulerOptions { bind, external_host }).await?;
         }
-        Command::Executor { scheduler, bind_host, external_host, port, grpc_port, vcores, work_dir } => {
+        Command::Executor { scheduler, bind_host, external_host, port, grpc_port, vcores, work_dir, memory_limit } => {
             let (host, p) = scheduler.rsplit_once(':').context("--scheduler 应为 主机:端口")?;
             let scheduler_port: u16 = p.parse().context("--scheduler 的端口不是数字")?;
             writeln!(out, "yuqi-batch 执行器 {bind_host}:{port}，调度器 {scheduler}")?;
@@ -288,6 +292,10 @@ async fn run(cli: Cli) -> Result<()> {
                 scheduler_port,
                 vcores,
                 work_dir,
+                memory_limit: match memory_limit.unwrap_or(MemoryLimitArg::Bytes(cluster::DEFAULT_MEMORY_LIMIT)) {
+                    MemoryLimitArg::Bytes(b) => Some(b),
+                    MemoryLimitArg::Unlimited => None,
+                },
             })
             .await?;
         }
