@@ -168,13 +168,18 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
 /// One row per (dimension, key), sorted by dimension then key.
 pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     let codes = report_codes();
-    // Three steps, so that no step keeps sets of strings per group: one row of 0/1
-    // flags per contact; sums per (dimension, key, debtor) with the breach days of
-    // that debtor (a distinct count of dates in a small group); sums per group, where
-    // each row of the previous step is one debtor.
-    let mut flags = String::from(
+    // Plain sums and counts at every step, so that every step can spill and none keeps a set
+    // per group (a `COUNT(DISTINCT …)` per (dimension, key, debtor) held a hash set for each of
+    // millions of groups, outside the memory budget): one row of 0/1 flags per contact; sums
+    // per (dimension, key, debtor, breach day), where a contact with no frequency breach has
+    // no breach day, so a debtor's other contacts make one group; sums per (dimension, key,
+    // debtor), where counting the non-null breach days counts distinct days; sums per group,
+    // where each row of the previous step is one debtor.
+    let mut flags = format!(
         "CAST(code_mask <> 0 AS BIGINT) AS f_flagged, \
-         CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held",
+         CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held, \
+         CASE WHEN {} THEN day END AS breach_day",
+        has(Code::FrequentContact)
     );
     for (i, c) in codes.iter().enumerate() {
         let _ = write!(flags, ", CAST({} AS BIGINT) AS f{i}", has(*c));
@@ -183,28 +188,27 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         .iter()
         .map(|(dim, col, _)| format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, * FROM flagged"))
         .collect();
+    let mut per_day = String::from(
+        "SELECT dimension, key, debtor, breach_day, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held",
+    );
     let mut per_debtor = String::from(
-        "SELECT dimension, key, debtor, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held",
+        "SELECT dimension, key, debtor, SUM(n) AS n, SUM(s_flagged) AS s_flagged, SUM(s_held) AS s_held, \
+         COUNT(breach_day) AS breach_days",
     );
     let mut per_group = String::from(
         "SELECT dimension, key, CAST(SUM(n) AS BIGINT) AS messages, CAST(COUNT(*) AS BIGINT) AS debtors, \
-         CAST(SUM(s_flagged) AS BIGINT) AS flagged, CAST(SUM(s_held) AS BIGINT) AS held_for_confirmation",
+         CAST(SUM(s_flagged) AS BIGINT) AS flagged, CAST(SUM(s_held) AS BIGINT) AS held_for_confirmation, \
+         CAST(SUM(breach_days) AS BIGINT) AS frequency_breach_days",
     );
     for (i, c) in codes.iter().enumerate() {
-        let _ = write!(per_debtor, ", SUM(f{i}) AS s{i}");
+        let _ = write!(per_day, ", SUM(f{i}) AS s{i}");
+        let _ = write!(per_debtor, ", SUM(s{i}) AS s{i}");
         let _ = write!(per_group, ", CAST(SUM(s{i}) AS BIGINT) AS \"{}\"", c.as_str());
     }
-    let freq = codes.iter().position(|c| *c == Code::FrequentContact).unwrap_or(0);
-    let _ = write!(
-        per_debtor,
-        ", COUNT(DISTINCT CASE WHEN f{freq} = 1 THEN day END) AS breach_days FROM ({}) AS dims GROUP BY dimension, key, debtor",
-        union.join(" UNION ALL ")
-    );
-    let _ = write!(
-        per_group,
-        ", CAST(SUM(breach_days) AS BIGINT) AS frequency_breach_days FROM ({per_debtor}) AS per_debtor \
-         GROUP BY dimension, key ORDER BY dimension, key"
-    );
+    let _ =
+        write!(per_day, " FROM ({}) AS dims GROUP BY dimension, key, debtor, breach_day", union.join(" UNION ALL "));
+    let _ = write!(per_debtor, " FROM ({per_day}) AS per_day GROUP BY dimension, key, debtor");
+    let _ = write!(per_group, " FROM ({per_debtor}) AS per_debtor GROUP BY dimension, key ORDER BY dimension, key");
     let sql = format!(
         "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM {WITH_MASK} AS results WHERE kind <> 'self') {per_group}"
     );
