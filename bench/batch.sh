@@ -8,8 +8,10 @@
 #      reservation and peak spill (summary.json → memory);
 #   3. the per-operator profile of the plan at the first size (EXPLAIN ANALYZE, plan_profile);
 #   4. Ballista on this machine with one executor, then two (one task slot each): wall time,
-#      messages/s, shuffle bytes per message, executor peak RSS, and the speed-up; the
-#      two-executor output is compared row for row with the local one.
+#      messages/s, shuffle bytes per message, executor peak RSS and CPU time, and the
+#      speed-up; then the same with each executor pinned to its own core (taskset), so that
+#      one executor cannot borrow the core the second one needs; the two-executor output is
+#      compared row for row with the local one.
 #
 #   bash bench/batch.sh [SIZES…]        default: 1000000 10000000 30000000
 #   CLUSTER_MESSAGES=10000000 BUDGET=2G YUQI_BATCH_BIN=target/release/yuqi-batch bash bench/batch.sh
@@ -84,8 +86,8 @@ for line in open(sys.argv[1]):
 PY
 
 cluster_log=$(log_of "$cn")
-run_cluster() { # run_cluster EXECUTORS
-  local k=$1 work pids=() sp
+run_cluster() { # run_cluster EXECUTORS [pinned]
+  local k=$1 pin=${2:-} work pids=() sp
   work="$(mktemp -d "${TMPDIR:-/tmp}/yuqi-bench.XXXXXX")"
   read -r sp p1 g1 p2 g2 < <(python3 -c '
 import socket
@@ -98,7 +100,11 @@ print(*[x.getsockname()[1] for x in s])')
   for i in $(seq 1 "$k"); do
     read -r p g <<<"${ports[$((i-1))]}"
     mkdir -p "$work/shuffle$i"
-    "$bin" executor --scheduler "127.0.0.1:$sp" --bind-host 127.0.0.1 --external-host 127.0.0.1 \
+    # Pinned: executor i runs on core i-1 only, as if each were a one-core machine (unpinned,
+    # one executor's I/O and shuffle threads use the other core, which two executors cannot).
+    local run=()
+    [ -n "$pin" ] && run=(taskset -c "$((i - 1))")
+    "${run[@]}" "$bin" executor --scheduler "127.0.0.1:$sp" --bind-host 127.0.0.1 --external-host 127.0.0.1 \
       --port "$p" --grpc-port "$g" --vcores 1 --work-dir "$work/shuffle$i" >"$work/executor$i.log" 2>&1 & pids+=($!)
   done
   for _ in $(seq 1 300); do
@@ -107,31 +113,47 @@ print(*[x.getsockname()[1] for x in s])')
   rm -rf "$out/cluster$k"
   /usr/bin/time -v "$bin" scan --input "$cluster_log" --output "$out/cluster$k" --cluster "df://127.0.0.1:$sp" \
     --partitions 2 --json >"$out/cluster$k.json" 2>"$out/cluster$k.time"
-  local shuffle=0 rss=""
+  local shuffle=0 rss="" cpu=0 tck
+  tck=$(getconf CLK_TCK)
   for i in $(seq 1 "$k"); do
     shuffle=$(( shuffle + $(du -sb "$work/shuffle$i" | cut -f1) ))
     rss="$rss $(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/${pids[$i]}/status) MiB"
+    # utime + stime of the executor process (fields 14 and 15 of /proc/PID/stat), in ticks.
+    cpu=$(( cpu + $(awk '{print $14 + $15}' /proc/${pids[$i]}/stat) ))
   done
-  python3 - "$out/cluster$k.json" "$k" "$shuffle" "$(wall "$out/cluster$k.time")" "$rss" <<'PY'
+  python3 - "$out/cluster$k.json" "$k" "$shuffle" "$(wall "$out/cluster$k.time")" "$rss" "$cpu" "$tck" "${pin:+pinned}" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 k, shuffle, wall, rss = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+cpu = int(sys.argv[6]) / int(sys.argv[7])
+pinned = " (each pinned to one core)" if sys.argv[8] else ""
+total = s["stages"][-1]["seconds"]
 stages = ", ".join(f"{x['name']} {x['seconds']:.1f} s" for x in s["stages"])
-print(f"Ballista {k} executor(s) × 1 slot, {s['rows']} messages: wall {wall}; {stages}")
+print(f"Ballista {k} executor(s) × 1 slot{pinned}, {s['rows']} messages: wall {wall}; {stages}")
 print(f"  {s['messages_per_second']:.0f} msg/s; shuffle {shuffle / 1e6:.0f} MB = {shuffle / s['rows']:.0f} bytes per message; "
-      f"executor peak RSS{rss}")
+      f"executor peak RSS{rss}; executors' CPU {cpu:.0f} s = {cpu / total:.2f} cores busy on average")
 PY
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 
-run_cluster 1
-run_cluster 2
-python3 - "$out/cluster1.json" "$out/cluster2.json" <<'PY'
+speedup() { # speedup LABEL
+  python3 - "$out/cluster1.json" "$out/cluster2.json" "$1" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 t = lambda s: s["stages"][-1]["seconds"]
-print(f"speed-up from 1 to 2 executors: {t(a) / t(b):.2f}×")
+print(f"speed-up from 1 to 2 executors{sys.argv[3]}: {t(a) / t(b):.2f}×")
 PY
+}
+run_cluster 1
+run_cluster 2
+speedup ""
+if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then
+  cp -r "$out/cluster2" "$out/cluster2-unpinned"
+  run_cluster 1 pinned
+  run_cluster 2 pinned
+  speedup ", each executor pinned to one core"
+  rm -rf "$out/cluster2" && mv "$out/cluster2-unpinned" "$out/cluster2"
+fi
 [ -d "$out/local-$cn" ] && "$bin" compare "$out/local-$cn" "$out/cluster2"
