@@ -89,6 +89,8 @@ pub struct HeldOut {
     /// Lawful messages flagged, of `lawful_messages`.
     pub lawful_flagged: u32,
     pub source: &'static str,
+    /// The same, as a reader of the report (who has no checkout of the project) can find it.
+    pub source_zh: &'static str,
 }
 
 pub const HELD_OUT: HeldOut = HeldOut {
@@ -101,6 +103,7 @@ pub const HELD_OUT: HeldOut = HeldOut {
     micro_f1: 0.515,
     lawful_flagged: 8,
     source: "docs/conduct.md, 真实消息上的评估（冻结测试集：规则 + 模型，全部命中）",
+    source_zh: "yuqi 项目文档《催收行为检查》中“真实消息上的评估”一节（冻结测试集，规则和模型的全部命中）",
 };
 
 /// Which analyzer made the report.

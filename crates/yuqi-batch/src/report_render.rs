@@ -1,6 +1,7 @@
 //! The report for people: Markdown and a self-contained HTML page with SVG charts.
 //! Every group name comes from the input and is escaped before it is written.
 
+use chrono::Datelike;
 use std::fmt::Write as _;
 
 use yuqi_conduct::Code;
@@ -14,7 +15,6 @@ use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
 /// they are all in report.parquet.
 pub const MIN_RANKED_MESSAGES: i64 = 100;
 const TOP: usize = 20;
-const CHART_TOP: usize = 15;
 
 /// Markdown table cells: no pipes, no line breaks, no raw HTML.
 fn md(s: &str) -> String {
@@ -104,8 +104,9 @@ pub fn charts(report: &Report) -> Vec<(String, String)> {
     let mut out = vec![("chart-codes.svg".to_string(), bars("各类问题：每千条催收消息中的条数", "‰", &codes))];
     for (dim, _, zh) in DIMENSIONS {
         let items: Vec<(String, f64)> =
-            ranked(report, dim).iter().take(CHART_TOP).map(|r| (display_key(&r.key), r.per_1000(r.flagged))).collect();
-        out.push((format!("chart-{dim}.svg"), bars(&format!("{zh}：有问题消息每千条（前 {CHART_TOP}）"), "‰", &items)));
+            ranked(report, dim).iter().take(TOP).map(|r| (display_key(&r.key), r.per_1000(r.flagged))).collect();
+        let which = if items.len() < TOP { format!("全部 {} 个", items.len()) } else { format!("前 {TOP} 个") };
+        out.push((format!("chart-{dim}.svg"), bars(&format!("{zh}：有问题消息每千条（{which}）"), "‰", &items)));
     }
     out
 }
@@ -130,10 +131,11 @@ fn params() -> Vec<ParamLine> {
     ] {
         for p in law.param_history(id).unwrap_or_default() {
             out.push(ParamLine {
-                label: format!("{}（{}）", p.label, p.id),
+                label: p.label.to_string(),
                 value: p.value.to_string(),
-                from: p.from.to_string(),
-                source: format!("{}（可信度 {:?}）", p.citation.label(), p.citation.confidence),
+                // The law data dates a parameter with no known start at 1900-01-01.
+                from: if p.from.year() <= 1900 { "不限".to_string() } else { p.from.to_string() },
+                source: format!("{}（{}）", p.citation.label(), p.citation.confidence.label_zh()),
             });
         }
     }
@@ -194,7 +196,7 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     v.push((
         "待核实的法院通知".to_string(),
         format!(
-            "{} 条催收消息看起来像真实的法院通知：分析器没有给它们标“伪造法律文书”等代码，而是留待向法院（12368）核实；它们不计入“有问题”的条数，在这里单独计数（messages/ 中 held_for_confirmation 为 true）",
+            "{} 条催收消息看起来像真实的法院通知：分析器没有因为法院通知的内容给它们标“伪造法律文书”等问题，而是留待向法院（12368）核实，在这里单独计数；若同一条消息另有夜间、频次、换号等按时间和号码判断的问题，它仍计入“有问题”的条数",
             c.held_for_confirmation
         ),
     ));
@@ -204,7 +206,7 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     if c.before_standard > 0 {
         v.push((
             "标准生效前".to_string(),
-            format!("{} 条催收消息的夜间或频次命中发生在相应标准生效之前：只在 messages/ 中标出（规则名以 before_standard 结尾），不计入本报告的条数和比例", c.before_standard),
+            format!("{} 条催收消息的夜间或频次命中发生在相应标准生效之前：只在逐条明细（messages/）中标出，不计入本报告的条数和比例", c.before_standard),
         ));
     }
     v
@@ -219,7 +221,7 @@ fn analyzer_line(a: &AnalyzerInfo) -> String {
 
 fn held_out_line(h: &HeldOut) -> String {
     format!(
-        "在 {} 条从未用于编写规则或训练模型的真实消息（冻结测试集）上：宏平均 F1 {:.3}（95% 区间 {:.3}–{:.3}），微平均 F1 {:.3}，合法消息误报 {}/{}（{:.1}%）。出处：{}",
+        "在 {} 条从未用于编写规则或训练模型的真实消息（冻结测试集）上：宏平均 F1 {:.3}（95% 区间 {:.3}–{:.3}），微平均 F1 {:.3}，合法消息误报 {}/{}（{:.1}%）。F1 在 0 到 1 之间，越接近 1 越好；这个数字说明分析器会漏掉不少真实的违规说法，标出的也有一部分不对，所以报告的条数是“分析器标出的”而不是“实际发生的”。夜间、频次这类按时间和次数判断的规则不在这个数字里，它们按参数逐条计算。出处：{}",
         h.messages,
         h.macro_f1,
         h.macro_f1_low,
@@ -228,20 +230,21 @@ fn held_out_line(h: &HeldOut) -> String {
         h.lawful_flagged,
         h.lawful_messages,
         f64::from(h.lawful_flagged) * 100.0 / f64::from(h.lawful_messages.max(1)),
-        h.source
+        h.source_zh
     )
 }
 
 const BASIS_HEADER: &str = "可能涉及的规定（需人工核实）";
 
-const CAVEATS: [&str; 11] = [
+const CAVEATS: [&str; 12] = [
     "这是自动识别的结果，不是法律认定，也不是律师意见。“有问题”指分析器标出了至少一项可能违规的内容；每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
     "分析器的准确度见上方“分析器的准确度”（真实消息的冻结测试集）：它会漏掉很多没见过的说法，也会误报少数合法消息；条数和比例应当理解为“标出的”而非“实际发生的”，不能当作违规的实际数量。",
     "夜间 22:00–8:00 和每日接通不超过 3 次来自推荐性国家标准 GB/T 45251-2025《互联网金融 个人网络消费信贷 贷后催收风控指引》（适用于个人网络消费信贷），每日每号码呼叫不超过 6 次来自中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》（银行、消费类贷款）；它们是标准和行业自律规范，不是对所有债权人都有强制力的法律，出处和可信度见下方“适用的参数及出处”。",
-    "“轮换号码催收”是根据号码数量作出的推断，“书面要求停止联系后仍继续联系”依据债务人本人发出的消息判断，二者都需要结合原文和通话记录核实。",
+    "“频繁换号”是根据号码数量作出的推断，“要求停止后仍联系”依据债务人本人发出的消息判断（只认出常见的说法，且只管发往或来自同一债权人或号码的联系），二者都需要结合原文和通话记录核实。",
     "同一债务人的记录按（时间，编号）排序；时间完全相同的记录按编号先后计数。",
     "每千条 = 带有该代码的催收消息数 × 1000 ÷ 该组的催收消息数（一条消息可带多个代码）；比例用二进制浮点数计算，显示时保留一位小数。条数是精确整数。",
-    "债务人本人发出的消息不计入比例，只用于判断“书面要求停止联系后仍继续联系”。",
+    "债务人本人发出的消息不计入比例，只用于判断“要求停止后仍联系”。",
+    "催收消息包括电话：接通的电话和未接通的呼叫没有文字，只会有夜间、频次、换号等按时间和号码判断的问题，但也计入各类比例的分母。",
     "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
     "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码，条数单独列在“待核实的法院通知”。",
     "消息数少于 100 条的组不参与排名（比例不稳定），全部分组的数字都在 report.parquet 中。",
@@ -284,14 +287,13 @@ fn sections(report: &Report) -> Vec<Section> {
         vec![Section { title: String::new(), lead: Vec::new(), chart: None, table: None, bullets: scope_lines }];
 
     let codes = Table {
-        header: ["代码", "问题", "条数", "每千条", BASIS_HEADER].map(String::from).to_vec(),
-        numeric: vec![false, false, true, true, false],
+        header: ["问题", "条数", "每千条", BASIS_HEADER].map(String::from).to_vec(),
+        numeric: vec![false, true, true, false],
         rows: report_codes()
             .iter()
             .zip(&c.by_code)
             .map(|(code, (_, n))| {
                 vec![
-                    code.as_str().to_string(),
                     code.label_zh().to_string(),
                     n.to_string(),
                     format!("{:.1}", per_mille(*n, c.contacts)),
@@ -342,7 +344,11 @@ fn sections(report: &Report) -> Vec<Section> {
                 .collect(),
         };
         out.push(Section {
-            title: format!("按{zh}（有问题比例最高的 {TOP} 个）"),
+            title: if rows.len() < TOP {
+                format!("按{zh}（参与排名的全部 {} 个，按有问题比例排列）", rows.len())
+            } else {
+                format!("按{zh}（有问题比例最高的 {TOP} 个）")
+            },
             lead: vec![format!(
                 "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。",
                 rows.len(),

@@ -281,7 +281,10 @@ async fn the_report_equals_counts_made_independently() {
     assert!(md.contains(&format!("有问题的催收消息：{} 条", summary.flagged)), "flagged total missing");
     assert!(html.contains(&format!("有问题的催收消息：{} 条", summary.flagged)), "flagged total missing");
     for text in [&html, &md] {
-        assert!(text.contains("conduct.max_connected_calls_per_day"));
+        // The parameter by its Chinese name; the law data's internal ids are not for the reader.
+        assert!(text.contains("同一机构（含合作催收机构）每日对同一债务人接通的催收电话上限"));
+        assert!(!text.contains("conduct.max_connected_calls_per_day"), "internal parameter id in the report");
+        assert!(!text.contains("threat_violence"), "internal code name in the report");
         assert!(text.contains("不是法律认定"));
         assert!(text.contains(&sha), "input SHA-256 in the report");
         assert!(text.contains(&format!("{} 行", msgs.len())), "input rows in the report");
