@@ -14,7 +14,8 @@
 #      compared row for row with the local one.
 #
 #   bash bench/batch.sh [SIZES…]        default: 1000000 10000000 30000000
-#   CLUSTER_MESSAGES=10000000 BUDGET=2G YUQI_BATCH_BIN=target/release/yuqi-batch bash bench/batch.sh
+#   CLUSTER_MESSAGES=10000000 CLUSTER_PARTITIONS=2 BUDGET=2G YUQI_BATCH_BIN=target/release/yuqi-batch bash bench/batch.sh
+#   LOCAL=0 bash bench/batch.sh         only the Ballista runs
 # Needs the release binary (cargo build --release -p yuqi-batch); builds it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ sizes=("${@:-1000000 10000000 30000000}")
 read -r -a sizes <<<"${sizes[*]}"
 budget="${BUDGET:-2G}"
 cn="${CLUSTER_MESSAGES:-10000000}"
+cparts="${CLUSTER_PARTITIONS:-2}"
 target="${CARGO_TARGET_DIR:-target}"
 bin="${YUQI_BATCH_BIN:-$target/release/yuqi-batch}"
 profile="$target/release/examples/plan_profile"
@@ -51,6 +53,7 @@ print(f"bare analyzer, 1 core, {s['messages']} messages: {s['messages_per_second
       f"{s['megabytes_per_second']:.1f} MB/s of text ({s['bytes'] / s['messages']:.0f} bytes per message)")
 PY
 
+if [ "${LOCAL:-1}" = 1 ]; then
 for n in "${sizes[@]}"; do
   log=$(log_of "$n")
   name="$out/local-$n"
@@ -84,6 +87,7 @@ for line in open(sys.argv[1]):
     keep = [x for x in m.group(1).split(", ") if re.match(r"(output_rows|elapsed_compute|spilled_bytes|repartition_time|time_elapsed_processing)=", x)]
     print(f"  {line.split(':')[0].rstrip():<40} {' '.join(keep)}")
 PY
+fi
 
 cluster_log=$(log_of "$cn")
 run_cluster() { # run_cluster EXECUTORS [pinned]
@@ -112,7 +116,7 @@ print(*[x.getsockname()[1] for x in s])')
   done
   rm -rf "$out/cluster$k"
   /usr/bin/time -v "$bin" scan --input "$cluster_log" --output "$out/cluster$k" --cluster "df://127.0.0.1:$sp" \
-    --partitions 2 --json >"$out/cluster$k.json" 2>"$out/cluster$k.time"
+    --partitions "$cparts" --json >"$out/cluster$k.json" 2>"$out/cluster$k.time"
   local shuffle=0 rss="" cpu=0 tck
   tck=$(getconf CLK_TCK)
   for i in $(seq 1 "$k"); do

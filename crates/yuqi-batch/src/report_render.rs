@@ -146,6 +146,48 @@ fn unranked(report: &Report, dimension: &str) -> usize {
     report.rows.iter().filter(|r| r.dimension == dimension && r.messages < MIN_RANKED_MESSAGES).count()
 }
 
+/// Every group of one dimension with a flagged message, most flagged messages first.
+fn most_flagged<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
+    let mut v: Vec<&ReportRow> = report.rows.iter().filter(|r| r.dimension == dimension && r.flagged > 0).collect();
+    v.sort_by(|a, b| b.flagged.cmp(&a.flagged).then(b.messages.cmp(&a.messages)).then(a.key.cmp(&b.key)));
+    v
+}
+
+/// One row per group: its counts, rates and most frequent problems.
+fn group_table(name: &str, rows: &[&ReportRow]) -> Table {
+    Table {
+        header: [
+            name,
+            "催收消息",
+            "债务人",
+            "有问题（每千条）",
+            "夜间（每千条）",
+            "超频（人·天）",
+            "待核实法院通知",
+            "最多的问题",
+        ]
+        .map(String::from)
+        .to_vec(),
+        numeric: vec![false, true, true, true, true, true, true, false],
+        rows: rows
+            .iter()
+            .take(TOP)
+            .map(|r| {
+                vec![
+                    display_key(&r.key),
+                    r.messages.to_string(),
+                    r.debtors.to_string(),
+                    format!("{} ({:.1})", r.flagged, r.per_1000(r.flagged)),
+                    format!("{:.1}", r.night_rate() * 1000.0),
+                    r.frequency_breach_days.to_string(),
+                    r.held_for_confirmation.to_string(),
+                    top_codes(r),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// What the run covered, for the "范围" section: (label, value) pairs.
 fn scope(report: &Report) -> Vec<(String, String)> {
     let c = &report.counts;
@@ -236,13 +278,14 @@ fn held_out_line(h: &HeldOut) -> String {
 
 const BASIS_HEADER: &str = "可能涉及的规定（需人工核实）";
 
-const CAVEATS: [&str; 12] = [
+const CAVEATS: [&str; 13] = [
     "这是自动识别的结果，不是法律认定，也不是律师意见。“有问题”指分析器标出了至少一项可能违规的内容；每一条命中都附有原文位置和触发规则（messages/ 中的 hits 列），应当人工复核原文。",
     "分析器的准确度见上方“分析器的准确度”（真实消息的冻结测试集）：它会漏掉很多没见过的说法，也会误报少数合法消息；条数和比例应当理解为“标出的”而非“实际发生的”，不能当作违规的实际数量。",
     "夜间 22:00–8:00 和每日接通不超过 3 次来自推荐性国家标准 GB/T 45251-2025《互联网金融 个人网络消费信贷 贷后催收风控指引》（适用于个人网络消费信贷），每日每号码呼叫不超过 6 次来自中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》（银行、消费类贷款）；它们是标准和行业自律规范，不是对所有债权人都有强制力的法律，出处和可信度见下方“适用的参数及出处”。",
     "“频繁换号”是根据号码数量作出的推断，“要求停止后仍联系”依据债务人本人发出的消息判断（只认出常见的说法，且只管发往或来自同一债权人或号码的联系），二者都需要结合原文和通话记录核实。",
     "同一债务人的记录按（时间，编号）排序；时间完全相同的记录按编号先后计数。",
     "每千条 = 带有该代码的催收消息数 × 1000 ÷ 该组的催收消息数（一条消息可带多个代码）；比例用二进制浮点数计算，显示时保留一位小数。条数是精确整数。",
+    "“超频（人·天）”是该分组中至少有一次超出当日频次上限的（债务人，日期）对数；同一天的超频可能涉及多个发送号码，所以按号码相加会多于按债权人或催收机构相加。",
     "债务人本人发出的消息不计入比例，只用于判断“要求停止后仍联系”。",
     "催收消息包括电话：接通的电话和未接通的呼叫没有文字，只会有夜间、频次、换号等按时间和号码判断的问题，但也计入各类比例的分母。",
     "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
@@ -312,37 +355,8 @@ fn sections(report: &Report) -> Vec<Section> {
 
     for (dim, _, zh) in DIMENSIONS {
         let rows = ranked(report, dim);
-        let table = Table {
-            header: [
-                zh,
-                "催收消息",
-                "债务人",
-                "有问题（每千条）",
-                "夜间（每千条）",
-                "超频（人·天）",
-                "待核实法院通知",
-                "最多的问题",
-            ]
-            .map(String::from)
-            .to_vec(),
-            numeric: vec![false, true, true, true, true, true, true, false],
-            rows: rows
-                .iter()
-                .take(TOP)
-                .map(|r| {
-                    vec![
-                        display_key(&r.key),
-                        r.messages.to_string(),
-                        r.debtors.to_string(),
-                        format!("{} ({:.1})", r.flagged, r.per_1000(r.flagged)),
-                        format!("{:.1}", r.night_rate() * 1000.0),
-                        r.frequency_breach_days.to_string(),
-                        r.held_for_confirmation.to_string(),
-                        top_codes(r),
-                    ]
-                })
-                .collect(),
-        };
+        let all: i64 = report.rows.iter().filter(|r| r.dimension == dim).map(|r| r.messages).sum();
+        let covered: i64 = rows.iter().map(|r| r.messages).sum();
         out.push(Section {
             title: if rows.len() < TOP {
                 format!("按{zh}（参与排名的全部 {} 个，按有问题比例排列）", rows.len())
@@ -350,12 +364,23 @@ fn sections(report: &Report) -> Vec<Section> {
                 format!("按{zh}（有问题比例最高的 {TOP} 个）")
             },
             lead: vec![format!(
-                "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条），未参与排名 {} 个。",
+                "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条，比例才比较稳定），它们的消息占全部催收消息的 {:.1}%；未参与排名 {} 个，见下一节。",
                 rows.len(),
+                if all == 0 { 0.0 } else { covered as f64 * 100.0 / all as f64 },
                 unranked(report, dim)
             )],
             chart: Some(format!("chart-{dim}.svg")),
-            table: Some(table),
+            table: Some(group_table(zh, &rows)),
+            bullets: Vec::new(),
+        });
+        // Ranking by rate leaves out small groups, and a number used for a hundred messages or
+        // fewer can still be among the worst: the largest counts, whatever the group's size.
+        let most = most_flagged(report, dim);
+        out.push(Section {
+            title: format!("按{zh}：有问题条数最多的 {} 个（不限消息数）", most.len().min(TOP)),
+            lead: vec!["消息数少的分组比例不稳定，这里按有问题的条数排列，供逐一核查。".to_string()],
+            chart: None,
+            table: Some(group_table(zh, &most[..most.len().min(TOP)])),
             bullets: Vec::new(),
         });
     }

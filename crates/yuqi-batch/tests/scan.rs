@@ -25,9 +25,14 @@ use yuqi_conduct::{Analyzer, Code, Message, Scratch};
 
 type HitRow = (String, i32, i32, String, String);
 
-/// A budget small enough that the sort of a 60,000-message scan must spill (16 MiB is too
-/// small for what cannot spill: the Parquet writer's buffers and the sort's merge reserve).
+/// A budget small enough that the sort of a [`SPILL_MESSAGES`]-message scan must spill, with
+/// room for what cannot spill (the Parquet writer's buffers, the sort's merge of its spill
+/// files; 16 MiB is too small). The bounded run uses one partition: with two, whether each
+/// sort spills and how much their merges hold depends on timing — under 48 MiB the sorts
+/// sometimes did not spill, under 32 MiB the two merges sometimes left the writer nothing
+/// (a known limit, docs/batch.md “Not done”).
 const BUDGET: u64 = 32 << 20;
+const SPILL_MESSAGES: u64 = 60_000;
 
 fn generated(n: u64, seed: u64) -> Vec<GenMessage> {
     let mut all = Vec::new();
@@ -292,6 +297,16 @@ async fn the_report_equals_counts_made_independently() {
         assert!(text.contains("宏平均 F1 0.389（95% 区间 0.278–0.464）"), "held-out figures in the report");
         assert!(text.contains(&format!("待核实的法院通知：{held_total} 条")), "held count in the report");
     }
+    // The sender most flagged is listed whatever its size (ranking by rate needs 100 messages).
+    let worst_sender = report
+        .rows
+        .iter()
+        .filter(|r| r.dimension == "sender" && r.flagged > 0)
+        .max_by(|a, b| a.flagged.cmp(&b.flagged).then(b.messages.cmp(&a.messages)).then(b.key.cmp(&a.key)))
+        .expect("a flagged sender");
+    let section = md.split("按发送号码：有问题条数最多的").nth(1).expect("most-flagged senders section");
+    let section = section.split("\n#").next().unwrap_or(section);
+    assert!(section.contains(&format!("| {} |", worst_sender.key)), "most flagged sender {} listed", worst_sender.key);
     assert!(html.contains("<svg"), "charts are inline in the HTML");
     assert!(md.contains("![各类问题](chart-codes.svg)") && out.join("chart-codes.svg").exists());
     // report.parquet has every group.
@@ -382,7 +397,7 @@ async fn court_notice_look_alikes_are_counted_apart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_small_memory_budget_spills_and_changes_nothing() {
     let seed = 9;
-    let msgs = generated(60_000, seed);
+    let msgs = generated(SPILL_MESSAGES, seed);
     let tmp = tempfile::tempdir().unwrap();
     let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
     let free = tmp.path().join("free");
@@ -391,7 +406,7 @@ async fn a_small_memory_budget_spills_and_changes_nothing() {
     let bounded = tmp.path().join("bounded");
     let spill = yuqi_batch::scan::spill_dir(&bounded).unwrap();
     let budget = MemoryBudget { limit: BUDGET, spill_dir: spill.clone() };
-    let ctx = local_context_with(Some(2), Some(&budget)).unwrap();
+    let ctx = local_context_with(Some(1), Some(&budget)).unwrap();
     let opts = ScanOptions {
         input: input.clone(),
         format: None,
