@@ -131,6 +131,16 @@ enum MemoryLimitArg {
     Unlimited,
 }
 
+impl MemoryLimitArg {
+    /// The budget in bytes (2 GiB when not given), or none for `unlimited`.
+    fn bytes(arg: Option<MemoryLimitArg>) -> Option<u64> {
+        match arg.unwrap_or(MemoryLimitArg::Bytes(cluster::DEFAULT_MEMORY_LIMIT)) {
+            MemoryLimitArg::Bytes(b) => Some(b),
+            MemoryLimitArg::Unlimited => None,
+        }
+    }
+}
+
 /// `2G`, `1.5G`, `512M`, `512MiB`, `2GB` (binary units, like `free -h`), plain bytes, or
 /// `unlimited`.
 fn parse_memory_limit(s: &str) -> Result<MemoryLimitArg, String> {
@@ -192,8 +202,8 @@ async fn run(cli: Cli) -> Result<()> {
                     )
                 }
                 None => {
-                    let budget = match memory_limit.unwrap_or(MemoryLimitArg::Bytes(cluster::DEFAULT_MEMORY_LIMIT)) {
-                        MemoryLimitArg::Bytes(limit) => {
+                    let budget = match MemoryLimitArg::bytes(memory_limit) {
+                        Some(limit) => {
                             let dir = yuqi_batch::scan::spill_dir(&output)?;
                             // Left over from a run that was killed: nothing in it is needed.
                             if dir.exists() {
@@ -206,7 +216,7 @@ async fn run(cli: Cli) -> Result<()> {
                             spill = Some(dir.clone());
                             Some(MemoryBudget { limit, spill_dir: dir })
                         }
-                        MemoryLimitArg::Unlimited => None,
+                        None => None,
                     };
                     let ctx = cluster::local_context_with(partitions, budget.as_ref())?;
                     let n = ctx.copied_config().target_partitions();
@@ -292,10 +302,7 @@ async fn run(cli: Cli) -> Result<()> {
                 scheduler_port,
                 vcores,
                 work_dir,
-                memory_limit: match memory_limit.unwrap_or(MemoryLimitArg::Bytes(cluster::DEFAULT_MEMORY_LIMIT)) {
-                    MemoryLimitArg::Bytes(b) => Some(b),
-                    MemoryLimitArg::Unlimited => None,
-                },
+                memory_limit: MemoryLimitArg::bytes(memory_limit),
             })
             .await?;
         }

@@ -21,6 +21,7 @@ use datafusion::prelude::SessionContext;
 use serde::Serialize;
 use yuqi_conduct::Code;
 
+use crate::functions::code_bit;
 use crate::{BatchError, Result, io_err};
 
 /// The codes a message log can show (text level and log level; case-level codes
@@ -95,9 +96,9 @@ pub struct Report {
 }
 
 /// Reports count the codes judged by standards in force at the time: `codes_in_force`, read
-/// once per row as a mask (`yuqi_code_mask`, bit *k* is `Code::ALL[k]`) by [`WITH_MASK`].
+/// once per row as a mask (`yuqi_code_mask`, bits as [`code_bit`]) by [`WITH_MASK`].
 fn has(code: Code) -> String {
-    let k = Code::ALL.iter().position(|c| *c == code).unwrap_or(0);
+    let k = code_bit(code).unwrap_or(0);
     format!("((code_mask >> {k}) & 1) = 1")
 }
 

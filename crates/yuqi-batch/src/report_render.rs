@@ -153,7 +153,7 @@ fn most_flagged<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
     v
 }
 
-/// One row per group: its counts, rates and most frequent problems.
+/// One row per group, the first [`TOP`]: its counts, rates and most frequent problems.
 fn group_table(name: &str, rows: &[&ReportRow]) -> Table {
     Table {
         header: [
@@ -290,7 +290,7 @@ const CAVEATS: [&str; 13] = [
     "催收消息包括电话：接通的电话和未接通的呼叫没有文字，只会有夜间、频次、换号等按时间和号码判断的问题，但也计入各类比例的分母。",
     "夜间和频次按北京时间的日历日、按当日有效的参数计算；频次按债务人、债权人（未填写债权人时按发送号码）统计，接通的电话和未接通的呼叫分开计数。时间无法识别的消息只做文本检查。",
     "法院、律师函等内容看起来像真实通知时，分析器不标记“伪造法律文书”，而是留待向法院（12368）核实；这类消息在报告中不带该代码，条数单独列在“待核实的法院通知”。",
-    "消息数少于 100 条的组不参与排名（比例不稳定），全部分组的数字都在 report.parquet 中。",
+    "消息数少于 100 条的组不参与比例排名（比例不稳定），但列入“有问题条数最多”的表；全部分组的数字都在 report.parquet 中。",
     "超频记在发出超限那一次联系的号码和催收机构名下。",
 ];
 
@@ -380,7 +380,7 @@ fn sections(report: &Report) -> Vec<Section> {
             title: format!("按{zh}：有问题条数最多的 {} 个（不限消息数）", most.len().min(TOP)),
             lead: vec!["消息数少的分组比例不稳定，这里按有问题的条数排列，供逐一核查。".to_string()],
             chart: None,
-            table: Some(group_table(zh, &most[..most.len().min(TOP)])),
+            table: Some(group_table(zh, &most)),
             bullets: Vec::new(),
         });
     }

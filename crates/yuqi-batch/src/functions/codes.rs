@@ -15,9 +15,15 @@ use yuqi_conduct::{Code, LogRules};
 use super::columns::{arrays, strs, uint16s};
 use super::hits::codes_type;
 
-/// The codes of one analysis as a mask: bit *k* is `Code::ALL[k]`.
+/// A code's bit in a code mask: bit *k* is `Code::ALL[k]` (the masks of `yuqi_text_analysis`,
+/// `yuqi_code_mask` and the report's tests of them).
+pub fn code_bit(code: Code) -> Option<u32> {
+    Code::ALL.iter().position(|x| *x == code).and_then(|k| u32::try_from(k).ok())
+}
+
+/// The codes of one analysis as a mask.
 pub(super) fn code_mask(codes: &[Code]) -> u32 {
-    codes.iter().fold(0, |m, c| m | Code::ALL.iter().position(|x| x == c).map_or(0, |k| 1 << k))
+    codes.iter().fold(0, |m, c| m | code_bit(*c).map_or(0, |k| 1 << k))
 }
 
 /// The codes of a text mask and log rules, sorted and distinct; without the rules judged

@@ -58,7 +58,7 @@ mod time;
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
 
 pub use analyze::{MessageHits, TextAnalysis, TextHits, text_analysis_type};
-pub use codes::{BeforeStandard, CodeMask, Codes, CodesInForce};
+pub use codes::{BeforeStandard, CodeMask, Codes, CodesInForce, code_bit};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
 pub use log::LogRulesWindow;
