@@ -189,6 +189,15 @@ fn placeholders(s: &str) -> String {
         .replace("{URL}", &URL.to_string())
 }
 
+/// The words an anchor-like entry stands for: `{NAME}` every word of that class, anything
+/// else (including an unknown class name) itself.
+fn words_of<'a>(entry: &'a str, sets: &'a std::collections::BTreeMap<String, Vec<String>>) -> Vec<&'a str> {
+    match entry.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| sets.get(n)) {
+        Some(words) => words.iter().map(String::as_str).collect(),
+        None => vec![entry],
+    }
+}
+
 /// `{NAME}` of a word class in a pattern becomes a group matching any of its words (longest
 /// first, escaped).
 fn expand_sets(p: &str, sets: &std::collections::BTreeMap<String, Vec<String>>) -> Result<String, String> {
@@ -265,9 +274,8 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
             add(normalize_literal(t), Literal::Term(i));
         }
         for a in &r.anchors {
-            match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
-                Some(words) => words.iter().for_each(|w| add(normalize_literal(w), Literal::Anchor(i))),
-                None => add(normalize_literal(a), Literal::Anchor(i)),
+            for w in words_of(a, &file.sets) {
+                add(normalize_literal(w), Literal::Anchor(i));
             }
         }
         for u in &r.unless {
@@ -304,9 +312,8 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         add(normalize_literal(t), Literal::Reporting);
     }
     for a in &c.reporting_frame_anchors {
-        match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
-            Some(words) => words.iter().for_each(|w| add(normalize_literal(w), Literal::ReportingFrame)),
-            None => add(normalize_literal(a), Literal::ReportingFrame),
+        for w in words_of(a, &file.sets) {
+            add(normalize_literal(w), Literal::ReportingFrame);
         }
     }
     let reporting_frame = if c.reporting_frames.is_empty() {
@@ -367,17 +374,8 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         self_senders: c.self_senders.clone(),
         addressing: c.addressing.iter().map(|t| normalize_literal(t)).collect(),
         third_party_cues: {
-            let mut ws: Vec<String> = c
-                .third_party_cues
-                .iter()
-                .flat_map(|a| {
-                    match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')).and_then(|n| file.sets.get(n)) {
-                        Some(words) => words.clone(),
-                        None => vec![a.clone()],
-                    }
-                })
-                .map(|t| normalize_literal(&t))
-                .collect();
+            let mut ws: Vec<String> =
+                c.third_party_cues.iter().flat_map(|a| words_of(a, &file.sets)).map(normalize_literal).collect();
             ws.sort();
             ws.dedup();
             ws
