@@ -218,8 +218,8 @@ impl LogRules {
 /// Every log-level code is causal — it depends on the contact and those before it — so
 /// a log can be analysed as a stream: the batch scan feeds each debtor's contacts as
 /// its engine delivers them, without holding the debtor's history. What the state keeps
-/// is bounded by one day (the frequency counts), the rotation window (numbers) and the
-/// debtor's stop requests.
+/// is bounded by one day (the frequency counts), the rotation window (numbers), the numbers
+/// the debtor was contacted from (their creditor) and the debtor's stop requests.
 pub struct LogState<'l> {
     lex: &'l Lexicon,
     params: Option<(NaiveDate, Option<Params>)>,
@@ -229,8 +229,32 @@ pub struct LogState<'l> {
     attempts: Vec<((String, String), usize)>,
     /// Per creditor, the latest use of each sender number.
     numbers: HashMap<String, HashMap<String, DateTime<FixedOffset>>>,
-    stops: Vec<(DateTime<FixedOffset>, Stop, Option<String>)>,
+    stops: Vec<StopRequest>,
+    /// The creditor each sender number was last seen collecting for: a request sent to one of
+    /// a creditor's numbers binds the creditor, whichever number it calls from next (the
+    /// debtor cannot know which of its numbers or agents will call).
+    creditor_of: HashMap<String, String>,
     norm: Normalized,
+}
+
+/// A written stop request from the debtor: when, what it asks to stop, and whom it was sent to
+/// (a number or name, and the creditor behind it when the log shows one).
+#[derive(Debug)]
+struct StopRequest {
+    at: DateTime<FixedOffset>,
+    kind: Stop,
+    to: Option<String>,
+    creditor: Option<String>,
+}
+
+impl StopRequest {
+    /// Whether the request binds a contact from `from` on behalf of `creditor` (`key` is the
+    /// creditor, or the number when the log names none). A request sent to nobody in
+    /// particular binds every collector of this debtor.
+    fn binds(&self, key: &str, from: Option<&str>, creditor: Option<&str>) -> bool {
+        let Some(to) = self.to.as_deref() else { return true };
+        to == key || Some(to) == from || (self.creditor.is_some() && self.creditor.as_deref() == creditor)
+    }
 }
 
 impl std::fmt::Debug for LogState<'_> {
@@ -248,6 +272,7 @@ impl<'l> LogState<'l> {
             attempts: Vec::new(),
             numbers: HashMap::new(),
             stops: Vec::new(),
+            creditor_of: HashMap::new(),
             norm: Normalized::default(),
         }
     }
@@ -279,12 +304,23 @@ impl<'l> LogState<'l> {
             } else {
                 None
             };
-            if let Some(k) = kind {
-                self.stops.push((t, k, m.to.as_deref().map(str::to_string)));
+            if let Some(kind) = kind {
+                let to = m.to.as_deref().map(str::to_string);
+                let creditor = m
+                    .creditor
+                    .as_deref()
+                    .map(str::to_string)
+                    .or_else(|| to.as_deref().and_then(|n| self.creditor_of.get(n)).cloned());
+                self.stops.push(StopRequest { at: t, kind, to, creditor });
             }
             return out;
         }
         let key = m.creditor.as_deref().or(m.from.as_deref()).unwrap_or("");
+        if let (Some(from), Some(creditor)) = (m.from.as_deref(), m.creditor.as_deref())
+            && self.creditor_of.get(from).is_none_or(|c| c != creditor)
+        {
+            self.creditor_of.insert(from.to_string(), creditor.to_string());
+        }
 
         // Night contact, unless the debtor consented.
         if m.consent != Some(true)
@@ -329,11 +365,11 @@ impl<'l> LogState<'l> {
 
         // Contact after a written stop request.
         let to_third = m.to.as_deref().is_some_and(|x| lex.third_party_recipients.iter().any(|r| r == x));
-        for (st, kind, target) in &self.stops {
-            if *st >= t || target.as_deref().is_some_and(|x| x != key && Some(x) != m.from.as_deref()) {
+        for stop in &self.stops {
+            if stop.at >= t || !stop.binds(key, m.from.as_deref(), m.creditor.as_deref()) {
                 continue;
             }
-            let applies = match kind {
+            let applies = match stop.kind {
                 Stop::All => true,
                 Stop::Calls => m.is_call(),
                 Stop::ThirdParty => to_third,

@@ -165,6 +165,57 @@ fn number_rotation_and_stop_requests() {
     assert_eq!(stop, vec![false, false, true, false], "only calls after the written request");
 }
 
+/// A stop request sent in reply to one of a creditor's numbers binds the creditor: its next
+/// call from another number (or through another agent under the same creditor) still ignores
+/// it; another creditor's contacts do not.
+#[test]
+fn a_stop_request_binds_the_creditor_behind_the_number() {
+    let a = Analyzer::shared();
+    let with = |mut m: Message<'static>, to: Option<&'static str>, creditor: Option<&'static str>| {
+        m.to = to.map(Cow::Borrowed);
+        m.creditor = creditor.map(Cow::Borrowed);
+        m
+    };
+    let msgs = vec![
+        with(msg("请尽快还款", "2025-06-01T09:00:00+08:00", "17000000001", "sms"), None, Some("好借点")),
+        with(
+            msg("别再联系我了，有事发书面材料。", "2025-06-01T10:00:00+08:00", "self", "sms"),
+            Some("17000000001"),
+            None,
+        ),
+        with(msg("", "2025-06-02T09:00:00+08:00", "17000000002", "call"), None, Some("好借点")),
+        with(msg("", "2025-06-02T09:30:00+08:00", "17100000009", "call"), None, Some("快易借")),
+    ];
+    let hits = a.analyze_log(&msgs);
+    let stop: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::StopIgnored)).collect();
+    assert_eq!(stop, vec![false, false, true, false], "the same creditor from a new number, not another creditor");
+}
+
+/// Plain, spoken phrasings of a stop request are recognised (each decides its kind).
+#[test]
+fn stop_requests_in_everyday_words() {
+    let a = Analyzer::shared();
+    for (request, call_flagged, third_party_flagged) in [
+        ("不要再打了，我会还的", true, false),
+        ("别给我打电话，短信联系我就行", true, false),
+        ("请你们别再联系我家人", false, true),
+        ("不要联系我的紧急联系人", false, true),
+        ("别再联系我了", true, true),
+        ("我下个月发工资就还", false, false),
+    ] {
+        let mut to_relative = msg("请转告他尽快还款", "2025-06-02T09:10:00+08:00", "1069000", "sms");
+        to_relative.to = Some(Cow::Borrowed("relative"));
+        let msgs = vec![
+            msg(request, "2025-06-01T10:00:00+08:00", "self", "sms"),
+            msg("", "2025-06-02T09:00:00+08:00", "1069000", "call"),
+            to_relative,
+        ];
+        let hits = a.analyze_log(&msgs);
+        let stop: Vec<bool> = hits.iter().map(|h| h.iter().any(|x| x.code == Code::StopIgnored)).collect();
+        assert_eq!(stop, vec![false, call_flagged, third_party_flagged], "{request}");
+    }
+}
+
 #[test]
 fn case_level_codes() {
     let ctx = CaseContext {
