@@ -16,7 +16,9 @@ use yuqi_conduct::{Analyzer, Code, Scratch};
 /// the frozen split's threats and the split grew by 12 lines, so the floor is lowered to what was
 /// measured. Third round (reporting frames, 1–2-gram model; the split evaluated once): macro-F1
 /// 0.389, micro-F1 0.515, lawful flagged 8 of 142 (5.6 %), sure hits alike; micro-F1 and the
-/// lawful shares are raised to what was measured.
+/// lawful shares are raised to what was measured. Fourth round (57 more real lines, 6 of them in
+/// the split, now 242; rules unchanged, model retrained): macro-F1 0.394, micro-F1 0.545, lawful
+/// flagged 8 of 144; the floors stay (the split changed, and 6 lines move macro-F1 by noise).
 const FROZEN_MACRO_F1: f64 = 0.38;
 const FROZEN_MICRO_F1: f64 = 0.51;
 /// At most this share of the split's lawful messages may be flagged at all…
