@@ -16,7 +16,8 @@ async fn main() -> anyhow::Result<()> {
     let input = args.next().ok_or_else(|| anyhow::anyhow!("usage: plan_profile LOG [PARTITIONS]"))?;
     let partitions = args.next().map(|p| p.parse()).transpose()?;
     let ctx = local_context(partitions)?;
-    yuqi_batch::input::register(&ctx, std::path::Path::new(&input), None, false).await?;
+    let located = yuqi_batch::input::locate(std::path::Path::new(&input), None)?;
+    yuqi_batch::input::register(&ctx, &located, false).await?;
     for b in ctx.sql(&format!("EXPLAIN ANALYZE {MESSAGES_SQL}")).await?.collect().await? {
         let plan = b.column(1).as_string::<i32>();
         for i in 0..b.num_rows() {

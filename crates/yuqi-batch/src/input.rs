@@ -14,7 +14,7 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 
-use crate::{BatchError, Result, io_err};
+use crate::{BatchError, Result, input_io};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
@@ -66,33 +66,69 @@ pub struct InputInfo {
     pub data_files: Vec<PathBuf>,
 }
 
-/// The data files under `path` (itself, or the files of a directory, sorted).
-fn files(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(io_err(path))?;
-    if meta.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(io_err(path))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file() && p.extension().and_then(|e| e.to_str()).and_then(InputFormat::from_extension).is_some()
-        })
-        .collect();
-    out.sort();
-    if out.is_empty() {
+/// The input as found on disk: its data files and their format.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// What the user named (a file or a directory).
+    pub path: PathBuf,
+    /// The data files the engine reads, in name order: the file itself, or the directory's
+    /// files with the first file's extension.
+    pub files: Vec<PathBuf>,
+    pub format: InputFormat,
+    /// The data files' extension with its dot (`.csv`), what the engine lists by.
+    dotted: String,
+}
+
+/// Finds the data files under `path` (itself, or the files of a directory, sorted) and their
+/// format, and refuses before the engine sees them what cannot be a log: a path that does not
+/// exist, a directory without data files, an empty file (the engine's own messages for these
+/// are English and name no file).
+pub fn locate(path: &Path, format: Option<InputFormat>) -> Result<Located> {
+    let meta = std::fs::metadata(path).map_err(input_io(path))?;
+    let all: Vec<PathBuf> = if meta.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(input_io(path))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file() && p.extension().and_then(|e| e.to_str()).and_then(InputFormat::from_extension).is_some()
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let Some(first) = all.first() else {
         return Err(BatchError::NoInput { path: path.to_path_buf() });
+    };
+    let ext = first.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
+    let format = format
+        .or_else(|| InputFormat::from_extension(&ext))
+        .ok_or_else(|| BatchError::UnknownFormat { path: path.to_path_buf() })?;
+    let dotted = format!(".{ext}");
+    let files: Vec<PathBuf> = all.into_iter().filter(|p| p.to_string_lossy().ends_with(&dotted)).collect();
+    for f in &files {
+        if std::fs::metadata(f).map_err(input_io(f))?.len() == 0 {
+            let reason = match format {
+                InputFormat::Csv => "文件是空的（0 字节）：CSV 文件至少要有一行表头",
+                InputFormat::Jsonl => "文件是空的（0 字节），没有任何记录",
+                InputFormat::Parquet => "文件是空的（0 字节），不是 Parquet 文件",
+            };
+            return Err(BatchError::BadInput { path: f.clone(), place: None, reason: reason.into() });
+        }
     }
-    Ok(out)
+    Ok(Located { path: path.to_path_buf(), files, format, dotted })
 }
 
 /// The header of a CSV file, read with the csv crate's quoting rules.
 fn csv_header(path: &Path) -> Result<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| BatchError::Invalid(format!("{}：{e}", path.display())))?;
-    let h = r.headers().map_err(|e| BatchError::Invalid(format!("{}：第 1 行（表头）{e}", path.display())))?;
+    let file = std::fs::File::open(path).map_err(input_io(path))?;
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
+    let h = r.headers().map_err(|e| BatchError::BadInput {
+        path: path.to_path_buf(),
+        place: Some(crate::Place::Line(1)),
+        reason: format!("表头无法读取：{}", crate::diagnose::csv_reason(&e)),
+    })?;
     Ok(h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect())
 }
 
@@ -106,19 +142,9 @@ fn canonical(name: &str) -> String {
 /// Without a `debtor` column every row would be one person's log, and counts
 /// per day would mix debtors; that is only right for a single debtor's phone,
 /// so it must be asked for (`single_debtor`).
-pub async fn register(
-    ctx: &SessionContext,
-    path: &Path,
-    format: Option<InputFormat>,
-    single_debtor: bool,
-) -> Result<InputInfo> {
-    let all = files(path)?;
+pub async fn register(ctx: &SessionContext, located: &Located, single_debtor: bool) -> Result<InputInfo> {
+    let (path, all, format, dotted) = (&located.path, &located.files, located.format, &located.dotted);
     let first = &all[0];
-    let ext = first.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
-    let format = format
-        .or_else(|| InputFormat::from_extension(&ext))
-        .ok_or_else(|| BatchError::UnknownFormat { path: path.to_path_buf() })?;
-    let dotted = format!(".{ext}");
     let location = path.to_string_lossy().to_string();
     let mut added = Vec::new();
     match format {
@@ -142,31 +168,46 @@ pub async fn register(
                 header.iter().map(|name| Field::new(canonical(name), DataType::Utf8, true)).collect();
             let schema = Schema::new(fields);
             let opts =
-                CsvReadOptions::new().has_header(true).schema(&schema).file_extension(&dotted).newlines_in_values(true);
+                CsvReadOptions::new().has_header(true).schema(&schema).file_extension(dotted).newlines_in_values(true);
             ctx.register_csv("input_raw", &location, opts).await?;
         }
         InputFormat::Jsonl => {
-            let opts = JsonReadOptions::default().file_extension(&dotted).schema_infer_max_records(10_000);
+            let opts = JsonReadOptions::default().file_extension(dotted).schema_infer_max_records(INFERRED_LINES);
             ctx.register_json("input_raw", &location, opts).await?;
             // A column first seen after the inferred sample would be dropped silently:
-            // declare the known ones that inference did not see, with their types.
+            // declare the known ones that inference did not see, with their types. A column
+            // that is null in every sampled line is inferred as the null type, whose reader
+            // refuses any later value: give it its known type (text when unknown).
             let inferred = ctx.table("input_raw").await?.schema().as_arrow().clone();
-            let mut fields: Vec<Field> = inferred.fields().iter().map(|f| f.as_ref().clone()).collect();
+            let known = |name: &str| OPTIONAL.iter().find(|(n, _)| canonical(name) == *n).map(|(_, t)| t.clone());
+            let mut retyped = false;
+            let mut fields: Vec<Field> = inferred
+                .fields()
+                .iter()
+                .map(|f| {
+                    if *f.data_type() == DataType::Null {
+                        retyped = true;
+                        Field::new(f.name(), known(f.name()).unwrap_or(DataType::Utf8), true)
+                    } else {
+                        f.as_ref().clone()
+                    }
+                })
+                .collect();
             for (name, t) in OPTIONAL.iter() {
                 if !fields.iter().any(|f| canonical(f.name()) == *name) {
                     fields.push(Field::new(*name, t.clone(), true));
                     added.push(name.to_string());
                 }
             }
-            if !added.is_empty() {
+            if !added.is_empty() || retyped {
                 let schema = Schema::new(fields);
                 ctx.deregister_table("input_raw")?;
-                let opts = JsonReadOptions::default().file_extension(&dotted).schema(&schema);
+                let opts = JsonReadOptions::default().file_extension(dotted).schema(&schema);
                 ctx.register_json("input_raw", &location, opts).await?;
             }
         }
         InputFormat::Parquet => {
-            let opts = ParquetReadOptions::default().file_extension(&dotted);
+            let opts = ParquetReadOptions::default().file_extension(dotted);
             ctx.register_parquet("input_raw", &location, opts).await?;
         }
     }
@@ -185,6 +226,26 @@ pub async fn register(
             path: first.clone(),
             missing: missing.join("、"),
             found: columns.join(","),
+        });
+    }
+    for name in ["id", "text"].into_iter().chain(OPTIONAL.iter().map(|(n, _)| *n)) {
+        let Some(field) = schema.fields().iter().find(|f| canonical(f.name()) == name) else { continue };
+        if declared_only(name) || fits(name, field.data_type()) {
+            continue;
+        }
+        return Err(BatchError::BadInput {
+            path: path.clone(),
+            place: None,
+            reason: format!(
+                "列 {} 的类型是{}，应为{}",
+                field.name(),
+                type_zh(field.data_type()),
+                match name {
+                    "time" => "文本形式的时间、整数时间戳（秒或毫秒）或时间戳类型",
+                    "connected" | "consent" => "true/false、1/0 或文本（是/否）",
+                    _ => "文本或数字",
+                }
+            ),
         });
     }
 
@@ -239,7 +300,46 @@ pub async fn register(
         missing_optional,
         rows: 0,
         digest: Default::default(),
-        // What the engine lists: the files with the first file's extension.
-        data_files: all.iter().filter(|p| p.to_string_lossy().ends_with(&dotted)).cloned().collect(),
+        data_files: all.clone(),
     })
+}
+
+/// How many JSON lines the column types are inferred from.
+pub const INFERRED_LINES: usize = 10_000;
+
+/// Whether a column of this type can be read as the known column `name` (what the view
+/// `input` and the functions accept): text and numbers for names and ids, and for the time
+/// also timestamps; nested values (lists, objects) for none.
+fn fits(name: &str, t: &DataType) -> bool {
+    let text = matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null);
+    match name {
+        "time" => text || t.is_integer() || matches!(t, DataType::Timestamp(..)),
+        "connected" | "consent" => text || t.is_integer() || *t == DataType::Boolean,
+        _ => {
+            text || t.is_integer()
+                || t.is_floating()
+                || matches!(t, DataType::Boolean | DataType::Decimal128(..) | DataType::Decimal256(..))
+        }
+    }
+}
+
+/// A column type as a user would name it.
+pub(crate) fn type_zh(t: &DataType) -> &'static str {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "文本",
+        t if t.is_integer() => "整数",
+        t if t.is_floating() => "小数",
+        DataType::Decimal128(..) | DataType::Decimal256(..) => "小数",
+        DataType::Boolean => "布尔值（true/false）",
+        DataType::Null => "空值",
+        DataType::Timestamp(..) => "时间戳",
+        DataType::Date32 | DataType::Date64 => "日期",
+        DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) | DataType::ListView(_) => {
+            "列表（数组）"
+        }
+        DataType::Struct(_) => "对象（嵌套结构）",
+        DataType::Map(..) => "键值映射",
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => "二进制数据",
+        _ => "其他类型",
+    }
 }

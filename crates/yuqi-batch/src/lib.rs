@@ -12,8 +12,10 @@
 //!
 //! Heavy to build (DataFusion, Ballista), so it is not a default workspace member.
 
+pub mod build_id;
 pub mod cluster;
 pub mod compare;
+pub mod diagnose;
 pub mod functions;
 pub mod generate;
 pub mod input;
@@ -34,9 +36,14 @@ pub enum BatchError {
     Arrow(#[from] arrow::error::ArrowError),
     #[error("Parquet 写入出错：{0}")]
     Parquet(#[from] datafusion::parquet::errors::ParquetError),
-    #[error("{path}：{source}")]
+    #[error("{}：{}", path.display(), io_zh(source))]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}：缺少必需的列 {missing}（找到的列：{found}）")]
+    /// The input cannot be read as a message log: what is wrong, in which file, and where in
+    /// it when that is known (found by [`diagnose`] when the engine's own message is not one
+    /// a user can act on).
+    #[error("输入文件 {}{}：{reason}", path.display(), place.as_ref().map(|p| format!(" {p}")).unwrap_or_default())]
+    BadInput { path: PathBuf, place: Option<Place>, reason: String },
+    #[error("{path}：缺少必需的列 {missing}（{}）", if found.is_empty() { "没有找到任何列".to_string() } else { format!("找到的列：{found}") })]
     MissingColumn { path: PathBuf, missing: String, found: String },
     #[error("{path}：无法判断文件格式（支持 .csv、.jsonl/.ndjson/.json、.parquet，或用 --format 指定）")]
     UnknownFormat { path: PathBuf },
@@ -50,9 +57,52 @@ pub enum BatchError {
     Invalid(String),
 }
 
+/// Where in an input file a problem is, as a person opening the file counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A line of a text file (CSV, JSON lines), from 1; the header of a CSV is line 1.
+    Line(u64),
+    /// Rows of a Parquet file, from 1 (a decoding error is known per batch of rows).
+    Rows { first: u64, last: u64 },
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "第 {n} 行"),
+            Place::Rows { first, last } if first == last => write!(f, "第 {first} 行"),
+            Place::Rows { first, last } => write!(f, "第 {first}–{last} 行之间"),
+        }
+    }
+}
+
 pub type Result<T, E = BatchError> = std::result::Result<T, E>;
 
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> BatchError {
     let path = path.into();
     move |source| BatchError::Io { path, source }
+}
+
+/// The common I/O failures in Chinese (the system's own message is English); others keep
+/// the system's message in brackets, as a detail for whoever maintains the machine.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件或目录不存在，请检查路径和文件名".into(),
+        PermissionDenied => "没有读写权限".into(),
+        IsADirectory => "这是一个目录，请指定其中的文件".into(),
+        NotADirectory => "路径中的某一级不是目录".into(),
+        AlreadyExists => "已经存在".into(),
+        StorageFull => "磁盘空间不足".into(),
+        InvalidData => "内容无法读取（文件可能损坏，或不是 UTF-8 编码）".into(),
+        UnexpectedEof => "文件意外结束（可能不完整）".into(),
+        _ => format!("读写失败（{e}）"),
+    }
+}
+
+/// An input file that cannot be read at all (missing, unreadable): the same message as
+/// for a bad record, without a place.
+pub(crate) fn input_io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> BatchError {
+    let path = path.into();
+    move |e| BatchError::BadInput { path, place: None, reason: io_zh(&e) }
 }

@@ -319,6 +319,23 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// An error and its causes, one after another; a system I/O error (English, with an OS
+/// error number) in Chinese. A cause that its error already says (`BatchError::Io` shows its
+/// I/O error) is not repeated.
+fn describe(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in e.chain() {
+        let text = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => yuqi_batch::io_zh(io),
+            None => c.to_string(),
+        };
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join("：")
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Cluster processes log at info (RUST_LOG overrides); the scan only warns.
@@ -338,7 +355,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "错误：{e:#}");
+            let _ = writeln!(std::io::stderr(), "错误：{}", describe(&e));
             ExitCode::from(2)
         }
     }

@@ -1,5 +1,5 @@
 //! The aggregate report: per creditor, collection agency and sender number, how
-//! many messages carried each code, per 1,000 messages; the night-contact rate;
+//! many messages carried each code, per 1,000 messages (night contact among them);
 //! and on how many (debtor, day) pairs the daily frequency limit was broken.
 //!
 //! Written as `report.parquet` (every group, for further analysis), and as
@@ -51,6 +51,14 @@ pub struct Counts {
     /// Rows from collectors, not the debtor's own messages.
     pub contacts: u64,
     pub flagged: u64,
+    /// Contacts with text (messages, chats, transcribed calls): the only ones the text rules
+    /// can flag. Calls without text are in every rate's denominator all the same.
+    pub texted: u64,
+    /// Of `texted`, those flagged (by any rule, text or log).
+    pub flagged_texted: u64,
+    /// Calls (connected or not) without text: only the log rules (night, frequency,
+    /// rotation, stop requests) can flag them.
+    pub calls_without_text: u64,
     /// Contacts held back as possible genuine court notices (to be confirmed with the
     /// court): no court-related code, so not in `flagged`; counted apart.
     pub held_for_confirmation: u64,
@@ -80,9 +88,10 @@ impl ReportRow {
         if self.messages == 0 { 0.0 } else { count as f64 * 1000.0 / self.messages as f64 }
     }
 
-    pub fn night_rate(&self) -> f64 {
-        let i = report_codes().iter().position(|c| *c == Code::NightContact).unwrap_or(0);
-        if self.messages == 0 { 0.0 } else { self.codes[i] as f64 / self.messages as f64 }
+    /// Messages with `code`, per 1,000 messages.
+    pub fn code_per_1000(&self, code: Code) -> f64 {
+        let i = report_codes().iter().position(|c| *c == code);
+        i.map_or(0.0, |i| self.per_1000(self.codes[i]))
     }
 }
 
@@ -91,8 +100,22 @@ pub struct Report {
     pub engine: String,
     pub input: crate::input::InputInfo,
     pub analyzer: crate::provenance::AnalyzerInfo,
+    /// The program that made the report.
+    pub build: crate::build_id::BuildInfo,
+    /// Seconds from the start of the scan to the report (reading, judging, aggregating).
+    pub wall_seconds: f64,
     pub counts: Counts,
     pub rows: Vec<ReportRow>,
+}
+
+impl Report {
+    /// The (debtor, day) pairs with a frequency breach, summed over the groups of one
+    /// dimension. Over creditors this is the total (frequency is counted per creditor); a
+    /// pair is counted once under each sender and each agency that made a breaching contact
+    /// that day, so those sums can be larger.
+    pub fn breach_days(&self, dimension: &str) -> i64 {
+        self.rows.iter().filter(|r| r.dimension == dimension).map(|r| r.frequency_breach_days).sum()
+    }
 }
 
 /// Reports count the codes judged by standards in force at the time: `codes_in_force`, read
@@ -127,6 +150,11 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
          CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
          CAST(SUM(CASE WHEN kind <> 'self' AND code_mask <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
          CAST(SUM(CASE WHEN kind <> 'self' AND held_for_confirmation THEN 1 ELSE 0 END) AS BIGINT) AS n_held, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND text_chars > 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_texted, \
+         CAST(SUM(CASE WHEN kind <> 'self' AND text_chars > 0 AND code_mask <> 0 THEN 1 ELSE 0 END) AS BIGINT) \
+           AS n_flagged_texted, \
+         CAST(SUM(CASE WHEN kind IN ('connected_call', 'attempt') AND text_chars = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+           AS n_calls_without_text, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
          CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors, \
          CAST(SUM(CASE WHEN debtor = '' THEN 1 ELSE 0 END) AS BIGINT) AS n_no_debtor, \
@@ -159,6 +187,9 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
         before_standard: get("n_before_standard")?,
         contacts: get("n_contacts")?,
         flagged: get("n_flagged")?,
+        texted: get("n_texted")?,
+        flagged_texted: get("n_flagged_texted")?,
+        calls_without_text: get("n_calls_without_text")?,
         held_for_confirmation: get("n_held")?,
         unreadable_time: get("n_unreadable")?,
         debtors: get("n_debtors")?,
@@ -243,7 +274,8 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
 }
 
 /// The report rows as an Arrow batch (the schema of `report.parquet`). `metadata` goes into
-/// the schema (and so into the Parquet file's key-value metadata).
+/// the Arrow schema, which the Parquet writer keeps only encoded inside its own `ARROW:schema`
+/// entry: [`write`] also writes each pair as plain Parquet key-value metadata.
 pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result<RecordBatch> {
     let codes = report_codes();
     let mut fields = vec![
@@ -270,8 +302,6 @@ pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result
         fields.push(Field::new(format!("{}_per_1000", c.as_str()), DataType::Float64, false));
         cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.codes[i])))));
     }
-    fields.push(Field::new("night_rate", DataType::Float64, false));
-    cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(ReportRow::night_rate))));
     fields.push(Field::new("frequency_breach_days", DataType::Int64, false));
     cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.frequency_breach_days))));
     Ok(RecordBatch::try_new(Arc::new(Schema::new_with_metadata(fields, metadata)), cols)?)
@@ -292,6 +322,9 @@ pub fn metadata(report: &Report) -> Result<HashMap<String, String>> {
         ("yuqi.flagged".to_string(), c.flagged.to_string()),
         ("yuqi.held_for_confirmation".to_string(), c.held_for_confirmation.to_string()),
         ("yuqi.analyzer".to_string(), to_json(&report.analyzer)?),
+        ("yuqi.build".to_string(), to_json(&report.build)?),
+        ("yuqi.first_day".to_string(), c.first_day.clone().unwrap_or_default()),
+        ("yuqi.last_day".to_string(), c.last_day.clone().unwrap_or_default()),
     ]))
 }
 
@@ -301,11 +334,21 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
 
 /// Writes report.parquet, report.md, report.html and the chart files into `dir`.
 pub fn write(report: &Report, dir: &Path) -> Result<()> {
-    let batch = to_batch(&report.rows, metadata(report)?)?;
+    let metadata = metadata(report)?;
+    let batch = to_batch(&report.rows, metadata.clone())?;
     let path = dir.join("report.parquet");
     let file = std::fs::File::create(&path).map_err(io_err(&path))?;
     let mut w = ArrowWriter::try_new(file, batch.schema(), None)?;
     w.write(&batch)?;
+    // Plain key-value pairs in the file's footer, where any Parquet reader (pyarrow's
+    // `metadata.metadata`, parquet-tools, DuckDB's parquet_kv_metadata) finds them; in the Arrow
+    // schema alone they would be inside one base64-encoded value. Sorted, so the file is
+    // the same from run to run.
+    let mut pairs: Vec<(String, String)> = metadata.into_iter().collect();
+    pairs.sort();
+    for (k, v) in pairs {
+        w.append_key_value_metadata(datafusion::parquet::file::metadata::KeyValue::new(k, v));
+    }
     w.close()?;
 
     let charts = crate::report_render::charts(report);

@@ -8,6 +8,7 @@ use yuqi_conduct::Code;
 use yuqi_conduct::code::basis;
 use yuqi_util::escape_markup;
 
+use crate::build_id::BuildInfo;
 use crate::provenance::{AnalyzerInfo, HeldOut};
 use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
 
@@ -178,7 +179,7 @@ fn group_table(name: &str, rows: &[&ReportRow]) -> Table {
                     r.messages.to_string(),
                     r.debtors.to_string(),
                     format!("{} ({:.1})", r.flagged, r.per_1000(r.flagged)),
-                    format!("{:.1}", r.night_rate() * 1000.0),
+                    format!("{:.1}", r.code_per_1000(Code::NightContact)),
                     r.frequency_breach_days.to_string(),
                     r.held_for_confirmation.to_string(),
                     top_codes(r),
@@ -194,7 +195,8 @@ fn scope(report: &Report) -> Vec<(String, String)> {
     let i = &report.input;
     let mut v = vec![
         ("运行环境".to_string(), report.engine.clone()),
-        ("软件".to_string(), format!("yuqi-batch {}", env!("CARGO_PKG_VERSION"))),
+        ("软件".to_string(), build_line(&report.build)),
+        ("用时".to_string(), format!("{:.1} 秒（从开始读取输入到汇总完成，不含写报告本身）", report.wall_seconds)),
         ("分析器".to_string(), analyzer_line(&report.analyzer)),
         ("分析器的准确度".to_string(), held_out_line(&report.analyzer.held_out)),
         ("输入".to_string(), format!("{}（{}，{} 个文件）", i.path.display(), i.format, i.files)),
@@ -252,6 +254,21 @@ fn scope(report: &Report) -> Vec<(String, String)> {
         ));
     }
     v
+}
+
+fn build_line(b: &BuildInfo) -> String {
+    match &b.executable_sha256 {
+        Some(sha) => format!(
+            "{} {}，程序文件的 SHA-256 {sha}（{} 字节；运行时读取正在运行的程序文件算出。同一个程序文件得到同一个值，版本号相同而重新编译过的程序会不同）",
+            b.name, b.version, b.executable_bytes
+        ),
+        None => format!(
+            "{} {}（程序文件无法读取：{}，所以没有它的 SHA-256）",
+            b.name,
+            b.version,
+            b.unreadable.as_deref().unwrap_or("原因不明")
+        ),
+    }
 }
 
 fn analyzer_line(a: &AnalyzerInfo) -> String {
@@ -325,7 +342,29 @@ fn sections(report: &Report) -> Vec<Section> {
         c.rows - c.contacts,
         c.debtors
     ));
-    scope_lines.push(format!("有问题的催收消息：{} 条，每千条 {:.1}", c.flagged, per_mille(c.flagged, c.contacts)));
+    let other = c.contacts.saturating_sub(c.texted + c.calls_without_text);
+    scope_lines.push(format!(
+        "催收消息按有无文字：有文字的 {} 条（短信、聊天、转写的通话等）；没有文字的电话 {} 条（接通的电话和未接通的呼叫，只可能有夜间、频次、频繁换号、要求停止后仍联系这些按时间和号码判断的问题）{}",
+        c.texted,
+        c.calls_without_text,
+        if other > 0 { format!("；没有文字的其他记录 {other} 条") } else { String::new() }
+    ));
+    scope_lines.push(format!(
+        "有问题的催收消息：{} 条，每千条 {:.1}（分母是全部催收消息，包括没有文字的电话；下文各表的比例都用这个分母）",
+        c.flagged,
+        per_mille(c.flagged, c.contacts)
+    ));
+    scope_lines.push(format!(
+        "只看有文字的催收消息：有问题 {} 条，每千条 {:.1}（按文字判断的问题只可能出现在有文字的消息中）",
+        c.flagged_texted,
+        per_mille(c.flagged_texted, c.texted)
+    ));
+    scope_lines.push(format!(
+        "超频（人·天）合计 {} 个：即各债权人的超频（债务人，日期）对数之和（频次上限按债权人计算）。按催收机构相加为 {} 个，按发送号码相加为 {} 个：同一债务人同一天的超限联系若来自几个号码，在每个号码下各计一次，所以按号码相加一般多于合计",
+        report.breach_days("creditor"),
+        report.breach_days("agency"),
+        report.breach_days("sender")
+    ));
     let mut out =
         vec![Section { title: String::new(), lead: Vec::new(), chart: None, table: None, bullets: scope_lines }];
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::input::{InputFormat, InputInfo};
 use crate::report::{self, Report};
-use crate::{BatchError, Result, io_err};
+use crate::{BatchError, Result, input_io, io_err};
 
 /// Per-message codes, spans and log-level rules (see the module docs).
 ///
@@ -61,7 +61,8 @@ judged AS (
            OVER (PARTITION BY debtor ORDER BY ms, id) AS log_rules
   FROM base
 )
-SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms AS time_ms, yuqi_local_day(ms) AS day,
+SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, text_len AS text_chars,
+       ms AS time_ms, yuqi_local_day(ms) AS day,
        yuqi_message_hits(text_hits, log_rules, text_len) AS hits,
        yuqi_codes(text_codes, log_rules) AS codes, yuqi_codes_in_force(text_codes, log_rules) AS codes_in_force,
        yuqi_before_standard(log_rules) AS before_standard, held_for_confirmation
@@ -102,6 +103,8 @@ pub struct ScanSummary {
     pub held_for_confirmation: u64,
     /// The analyzer that judged every message, with its held-out figures.
     pub analyzer: crate::provenance::AnalyzerInfo,
+    /// The program that ran the scan: version and the executable's SHA-256.
+    pub build: crate::build_id::BuildInfo,
     pub stages: Vec<Stage>,
     pub messages_per_second: f64,
     /// This process's engine memory: its budget (`--memory-limit`; none when unbounded),
@@ -217,12 +220,12 @@ fn finish_output(part: &Path, out: &Path) -> Result<()> {
 pub async fn scan(ctx: &SessionContext, opts: &ScanOptions) -> Result<(ScanSummary, Report)> {
     let started = Instant::now();
     let mut stages = Vec::new();
-    let input = std::fs::canonicalize(&opts.input).map_err(io_err(&opts.input))?;
+    let input = std::fs::canonicalize(&opts.input).map_err(input_io(&opts.input))?;
     let (out, part) = output_paths(&opts.output)?;
     let part = prepare_output(&out, &part, opts.overwrite)?;
     let sampler = MemorySampler::start(ctx);
     let result = async {
-        let ran = run(ctx, opts, &input, &part, &mut stages).await;
+        let ran = run(ctx, opts, &input, &part, &mut stages, started).await;
         let memory = sampler.finish();
         let (mut summary, report) = ran?;
         summary.memory = memory;
@@ -251,16 +254,35 @@ async fn run(
     input: &Path,
     part: &Path,
     stages: &mut Vec<Stage>,
+    started: Instant,
 ) -> Result<(ScanSummary, Report)> {
     let t = Instant::now();
-    let mut info = crate::input::register(ctx, input, opts.format, opts.single_debtor).await?;
+    // The executable is hashed on a blocking thread while the engine works (once per process).
+    let build = tokio::task::spawn_blocking(crate::build_id::build);
+    let located = crate::input::locate(input, opts.format)?;
     // The input's SHA-256, read on a blocking thread while the engine scans the same files
     // (the page cache serves the second reader).
-    let (files, single) = (info.data_files.clone(), input.is_file());
+    let (files, single) = (located.files.clone(), input.is_file());
     let digest = tokio::task::spawn_blocking(move || crate::provenance::digest(&files, single));
     let messages_dir = part.join("messages");
-    let df = ctx.sql(MESSAGES_SQL).await?;
-    df.write_parquet(&format!("{}/", messages_dir.display()), DataFrameWriteOptions::new(), None).await?;
+    let mut info = match read_and_judge(ctx, opts, &located, &messages_dir).await {
+        Ok(info) => info,
+        Err(e) if crate::diagnose::worth_diagnosing(&e) => {
+            // The engine's reader failed with a message that names neither file nor line: find
+            // the first record that cannot be read, reading the input again the plain way.
+            let schema = match ctx.table("input_raw").await {
+                Ok(t) => Some(t.schema().as_arrow().clone()),
+                Err(_) => None,
+            };
+            let l = located.clone();
+            let found = tokio::task::spawn_blocking(move || crate::diagnose::first_bad_record(&l, schema.as_ref()))
+                .await
+                .ok()
+                .flatten();
+            return Err(found.unwrap_or(e));
+        }
+        Err(e) => return Err(e),
+    };
     stages.push(Stage { name: "messages", seconds: t.elapsed().as_secs_f64() });
 
     let t = Instant::now();
@@ -273,10 +295,14 @@ async fn run(
 
     let t = Instant::now();
     let analyzer = crate::provenance::analyzer();
+    let build = build.await.map_err(|e| BatchError::Invalid(format!("读取程序文件时内部出错（{e}）")))?;
     let report = Report {
         engine: opts.engine.clone(),
         input: info.clone(),
         analyzer: analyzer.clone(),
+        build: build.clone(),
+        // Reading, judging and aggregating: all but writing the report itself (milliseconds).
+        wall_seconds: started.elapsed().as_secs_f64(),
         counts: counts.clone(),
         rows,
     };
@@ -294,10 +320,35 @@ async fn run(
             unreadable_time: counts.unreadable_time,
             held_for_confirmation: counts.held_for_confirmation,
             analyzer,
+            build,
             stages: Vec::new(),
             messages_per_second: 0.0,
             memory: MemoryUse::default(),
         },
         report,
     ))
+}
+
+/// Registers the input and writes every message's judgement into `messages_dir`.
+async fn read_and_judge(
+    ctx: &SessionContext,
+    opts: &ScanOptions,
+    located: &crate::input::Located,
+    messages_dir: &Path,
+) -> Result<InputInfo> {
+    let info = crate::input::register(ctx, located, opts.single_debtor).await?;
+    let df = ctx.sql(MESSAGES_SQL).await?;
+    let schema = df.schema().as_arrow().clone();
+    df.write_parquet(&format!("{}/", messages_dir.display()), DataFrameWriteOptions::new(), None).await?;
+    // An input with a header and no records is a valid, empty log: the engine then writes no
+    // file at all, and the report's queries need a table to read. One empty file with the
+    // messages' columns makes the empty report.
+    let written = std::fs::read_dir(messages_dir).map(|d| d.count()).unwrap_or(0);
+    if written == 0 {
+        std::fs::create_dir_all(messages_dir).map_err(io_err(messages_dir))?;
+        let path = messages_dir.join("empty.parquet");
+        let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+        datafusion::parquet::arrow::ArrowWriter::try_new(file, std::sync::Arc::new(schema), None)?.close()?;
+    }
+    Ok(info)
 }

@@ -584,7 +584,10 @@ async fn bad_input_fails_clearly_and_leaves_nothing() {
     let p = tmp.path().join("broken.jsonl");
     std::fs::write(&p, "{\"id\": \"1\", \"debtor\": \"A\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \n").unwrap();
     let err = run(&p, &out, 1).await.unwrap_err();
-    assert!(matches!(err, BatchError::Engine(_)), "{err}");
+    assert!(
+        matches!(&err, BatchError::BadInput { place: Some(yuqi_batch::Place::Line(2)), .. }),
+        "{err} (more cases in tests/input_errors.rs)"
+    );
     assert!(!out.exists() && !tmp.path().join("out.part").exists(), "nothing written after a failed read");
 
     // An existing output is not overwritten without --overwrite.
@@ -702,7 +705,8 @@ async fn the_plan_analyses_each_message_once_and_sorts_once() {
     let tmp = tempfile::tempdir().unwrap();
     let input = write_input(&msgs, seed, tmp.path(), InputFormat::Parquet);
     let ctx = local_context(Some(2)).unwrap();
-    yuqi_batch::input::register(&ctx, &input, None, false).await.unwrap();
+    let located = yuqi_batch::input::locate(&input, None).unwrap();
+    yuqi_batch::input::register(&ctx, &located, false).await.unwrap();
     let batches =
         ctx.sql(&format!("EXPLAIN {}", yuqi_batch::scan::MESSAGES_SQL)).await.unwrap().collect().await.unwrap();
     let mut physical = String::new();

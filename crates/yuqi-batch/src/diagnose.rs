@@ -1,0 +1,204 @@
+//! Why the engine could not read the input, said so that a user can find and fix it.
+//!
+//! The engine's readers fail with English messages that name neither the file nor, for a
+//! directory or a split file, the line (`incorrect number of fields for line 3`, `Json error:
+//! Not valid JSON`, a Parquet decoding error). Rather than parse those messages, the input is
+//! read again the plain way — one file after another, one record after another — and the
+//! first record that cannot be read is described in Chinese with its file and line. This runs
+//! only after a failure, so a valid input costs nothing.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use arrow::datatypes::{DataType, Schema};
+
+use crate::input::{INFERRED_LINES, InputFormat, Located, type_zh};
+use crate::{BatchError, Place, io_zh};
+
+/// The first record of the input that cannot be read, as a [`BatchError::BadInput`]; `None`
+/// when every record reads (the failure was not the input's). `schema` is the table the
+/// engine read (for JSON lines, the column types inferred from the first lines), when the
+/// input got that far.
+pub fn first_bad_record(located: &Located, schema: Option<&Schema>) -> Option<BatchError> {
+    located.files.iter().find_map(|f| match located.format {
+        InputFormat::Csv => csv_file(f),
+        InputFormat::Jsonl => jsonl_file(f, schema),
+        InputFormat::Parquet => parquet_file(f),
+    })
+}
+
+/// Whether a failed scan should be explained by reading the input again: not when the
+/// engine ran out of its memory budget (the input is fine, and reading it again is long).
+pub fn worth_diagnosing(e: &BatchError) -> bool {
+    match e {
+        BatchError::Engine(d) => !matches!(d.find_root(), datafusion::error::DataFusionError::ResourcesExhausted(_)),
+        BatchError::Arrow(_) | BatchError::Parquet(_) => true,
+        _ => false,
+    }
+}
+
+fn bad(path: &Path, place: Option<Place>, reason: impl Into<String>) -> Option<BatchError> {
+    Some(BatchError::BadInput { path: path.to_path_buf(), place, reason: reason.into() })
+}
+
+/// What is wrong with a CSV record, in Chinese.
+pub(crate) fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+            "有 {len} 个字段，而表头有 {expected_len} 个（可能少了或多了逗号，或者文字中的逗号、换行没有用英文双引号括起来）"
+        ),
+        csv::ErrorKind::Utf8 { .. } => "不是 UTF-8 编码的文字（可能是 GBK 等其他编码，请另存为 UTF-8）".into(),
+        csv::ErrorKind::Io(io) => io_zh(io),
+        _ => "无法按 CSV 格式读取".into(),
+    }
+}
+
+fn csv_place(e: &csv::Error) -> Option<Place> {
+    let pos = match e.kind() {
+        csv::ErrorKind::UnequalLengths { pos, .. } => pos.as_ref(),
+        csv::ErrorKind::Utf8 { pos, .. } => pos.as_ref(),
+        _ => e.position(),
+    };
+    pos.map(|p| Place::Line(p.line()))
+}
+
+fn csv_file(path: &Path) -> Option<BatchError> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return bad(path, None, io_zh(&e)),
+    };
+    // Not flexible: every record must have the header's number of fields, as the engine
+    // requires. Records, not lines: a quoted field may span lines, and the place given is
+    // the line where the record starts.
+    let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match r.read_byte_record(&mut record) {
+            // Checked here rather than by reading string records, whose UTF-8 error gives
+            // the header's position instead of the record's.
+            Ok(true) if record.iter().any(|f| std::str::from_utf8(f).is_err()) => {
+                let place = record.position().map(|p| Place::Line(p.line()));
+                return bad(path, place, "不是 UTF-8 编码的文字（可能是 GBK 等其他编码，请另存为 UTF-8）");
+            }
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return bad(path, csv_place(&e), csv_reason(&e)),
+        }
+    }
+}
+
+fn jsonl_file(path: &Path, schema: Option<&Schema>) -> Option<BatchError> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return bad(path, None, io_zh(&e)),
+    };
+    let mut reader = std::io::BufReader::new(file);
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => return None,
+            Ok(_) => n += 1,
+            Err(e) => return bad(path, Some(Place::Line(n + 1)), io_zh(&e)),
+        }
+        if let Some(reason) = json_line(&line, schema) {
+            return bad(path, Some(Place::Line(n)), reason);
+        }
+    }
+}
+
+/// What is wrong with one JSON line, if anything.
+fn json_line(bytes: &[u8], schema: Option<&Schema>) -> Option<String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some("不是 UTF-8 编码的文字（可能是 GBK 等其他编码，请另存为 UTF-8）".into());
+    };
+    // The engine reads a stream of JSON values; blank lines are nothing.
+    for value in serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>() {
+        let value = match value {
+            Ok(v) => v,
+            Err(e) if e.is_eof() => {
+                return Some(format!("JSON 不完整，在第 {} 个字符处意外结束（这一行可能被截断了）", e.column()));
+            }
+            Err(e) => return Some(format!("不是有效的 JSON（第 {} 个字符附近有格式错误）", e.column())),
+        };
+        let serde_json::Value::Object(fields) = value else {
+            return Some("不是一个 JSON 对象（每行应是一条用 {…} 括起来的记录）".into());
+        };
+        let Some(schema) = schema else { continue };
+        for (key, v) in &fields {
+            let Ok(field) = schema.field_with_name(key) else { continue };
+            if !json_fits(field.data_type(), v) {
+                return Some(format!(
+                    "列 {key} 的值是{}，但这一列按文件前 {} 行被读作{}；同一列的值必须是同一种类型（例如都写成文本，或都写成 true/false）",
+                    json_kind_zh(v),
+                    INFERRED_LINES,
+                    type_zh(field.data_type())
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Whether the engine's JSON reader accepts `v` in a column of type `t` (arrow-json without
+/// coercion of numbers and booleans to text: a string column takes only strings; a number
+/// column takes numbers and strings that parse as numbers; a boolean column only booleans).
+fn json_fits(t: &DataType, v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let text = matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    match (t, v) {
+        (_, Value::Null) => true,
+        (_, Value::String(_)) if text => true,
+        (DataType::Boolean, Value::Bool(_)) => true,
+        (t, Value::Number(_)) if t.is_numeric() => true,
+        (t, Value::String(s)) if t.is_numeric() => s.trim().parse::<f64>().is_ok(),
+        (DataType::List(_) | DataType::LargeList(_), Value::Array(_)) => true,
+        (DataType::Struct(_), Value::Object(_)) => true,
+        (t, _) if text || t.is_numeric() || t.is_nested() || matches!(t, DataType::Boolean | DataType::Null) => false,
+        // Types inference does not give (timestamps, maps…): not judged here.
+        _ => true,
+    }
+}
+
+fn json_kind_zh(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "空值",
+        Value::Bool(_) => "布尔值（true/false）",
+        Value::Number(_) => "数字",
+        Value::String(_) => "文本",
+        Value::Array(_) => "列表（数组）",
+        Value::Object(_) => "对象（嵌套结构）",
+    }
+}
+
+fn parquet_file(path: &Path) -> Option<BatchError> {
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return bad(path, None, io_zh(&e)),
+    };
+    let reader = match ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) {
+        Ok(r) => r,
+        Err(_) => {
+            return bad(path, None, "不是有效的 Parquet 文件（文件尾部的结构信息缺失或损坏，文件可能不完整）");
+        }
+    };
+    let mut rows = 0u64;
+    for batch in reader {
+        match batch {
+            Ok(b) => rows += b.num_rows() as u64,
+            // The reader decodes a batch of rows at a time: the place is the batch after the
+            // last good one.
+            Err(_) => {
+                return bad(
+                    path,
+                    Some(Place::Rows { first: rows + 1, last: rows + 1024 }),
+                    "数据无法解码（文件损坏，或不是用标准方式写出的 Parquet 文件）",
+                );
+            }
+        }
+    }
+    None
+}

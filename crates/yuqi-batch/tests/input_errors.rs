@@ -1,0 +1,252 @@
+//! Bad input is refused with a Chinese message that names the file and, where it is known,
+//! the line or rows; the engine's English messages do not reach the user. An input with a
+//! header and no records is a valid, empty log.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use yuqi_batch::cluster::local_context;
+use yuqi_batch::scan::{ScanOptions, scan};
+use yuqi_batch::{BatchError, Place};
+
+type Scanned = yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::report::Report)>;
+
+async fn run(input: &Path, output: &Path) -> Scanned {
+    let ctx = local_context(Some(2)).unwrap();
+    let opts = ScanOptions {
+        input: input.to_path_buf(),
+        format: None,
+        output: output.to_path_buf(),
+        overwrite: false,
+        single_debtor: false,
+        engine: "test".into(),
+    };
+    scan(&ctx, &opts).await
+}
+
+/// The error a bad input gives: its file, place and reason, and its whole message, which
+/// must be Chinese apart from the path, column names and the names of formats.
+async fn refused(input: &Path) -> (PathBuf, Option<Place>, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let err = run(input, &out).await.unwrap_err();
+    assert!(!out.exists() && !tmp.path().join("out.part").exists(), "nothing written for {}", input.display());
+    let message = err.to_string();
+    let BatchError::BadInput { path, place, reason } = err else { panic!("not a bad-input error: {message}") };
+    assert!(message.starts_with("输入文件 "), "{message}");
+    assert!(message.contains(&path.display().to_string()), "{message} names the file");
+    let without_path = message.replace(&path.display().to_string(), "");
+    let allowed = ["JSON", "CSV", "UTF", "GBK", "Parquet", "true", "false", "text", "connected"];
+    for word in without_path.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
+        assert!(allowed.contains(&word), "English {word:?} in: {message}");
+    }
+    (path, place, reason, message)
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_empty_file_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("没有这个文件.csv");
+    let (path, place, reason, message) = refused(&missing).await;
+    assert_eq!((path, place), (missing.clone(), None));
+    assert!(reason.contains("不存在"), "{message}");
+    assert!(!message.contains("os error"), "{message}");
+
+    for name in ["empty.csv", "empty.jsonl", "empty.parquet"] {
+        let p = write(tmp.path(), name, b"");
+        let (path, place, reason, message) = refused(&p).await;
+        assert_eq!((path, place), (p.clone(), None));
+        assert!(reason.starts_with("文件是空的（0 字节）"), "{message}");
+    }
+    // In a directory, the empty file among good ones is the one named.
+    let dir = tmp.path().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    write(&dir, "a.csv", "id,debtor,text\n1,A,你好\n");
+    let empty = write(&dir, "b.csv", b"");
+    let (path, _, reason, _) = refused(&dir).await;
+    assert_eq!(path, empty);
+    assert!(reason.contains("至少要有一行表头"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_with_only_a_header_gives_an_empty_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(tmp.path(), "header.csv", "id,debtor,creditor,from,time,text\n");
+    let out = tmp.path().join("out");
+    let (summary, report) = run(&input, &out).await.unwrap();
+    assert_eq!((summary.rows, summary.contacts, summary.flagged), (0, 0, 0));
+    assert!(report.rows.is_empty());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("记录：0 条"), "{md}");
+    assert!(out.join("report.html").exists() && out.join("summary.json").exists());
+    let file = std::fs::File::open(out.join("report.parquet")).unwrap();
+    let reader = datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(reader.map(|b| b.unwrap().num_rows()).sum::<usize>(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_record_with_the_wrong_number_of_fields_is_named_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(tmp.path(), "log.csv", "id,debtor,text\n1,A,你好\n2,A\n3,A,再见\n");
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Line(3))));
+    assert!(reason.starts_with("有 2 个字段，而表头有 3 个"), "{message}");
+    assert!(message.contains("第 3 行"), "{message}");
+
+    // Text that is not UTF-8 (a GBK export): "你好" in GBK on line 2.
+    let mut bytes = b"id,debtor,text\n1,A,".to_vec();
+    bytes.extend_from_slice(&[0xc4, 0xe3, 0xba, 0xc3]);
+    bytes.extend_from_slice(b"\n");
+    let p = write(tmp.path(), "gbk.csv", bytes);
+    let (_, place, reason, message) = refused(&p).await;
+    assert_eq!(place, Some(Place::Line(2)), "{message}");
+    assert!(reason.contains("不是 UTF-8 编码"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_json_line_is_named_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Within the lines the column types are inferred from…
+    let p = write(
+        tmp.path(),
+        "cut.jsonl",
+        "{\"id\": \"1\", \"debtor\": \"A\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \n",
+    );
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Line(2))));
+    assert!(reason.starts_with("JSON 不完整"), "{message}");
+    // …and after them, where the engine fails while scanning.
+    let mut text: String =
+        (0..10_001).map(|i| format!("{{\"id\": \"{i}\", \"debtor\": \"A\", \"text\": \"提醒还款\"}}\n")).collect();
+    text.push_str("{\"id\": \"x\", \"debtor\": \"A\", \"text\": \"提醒还款\"]\n");
+    let p = write(tmp.path(), "late.jsonl", text);
+    let (_, place, reason, message) = refused(&p).await;
+    assert_eq!(place, Some(Place::Line(10_002)), "{message}");
+    assert!(reason.starts_with("不是有效的 JSON"), "{message}");
+    // A line that is JSON but not a record.
+    let p = write(tmp.path(), "array.jsonl", "{\"id\": \"1\", \"debtor\": \"A\", \"text\": \"a\"}\n[1, 2]\n");
+    let (_, place, reason, _) = refused(&p).await;
+    assert_eq!(place, Some(Place::Line(2)));
+    assert!(reason.starts_with("不是一个 JSON 对象"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_column_type_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    // JSON lines: `connected` is true/false in the lines the types are inferred from, then text.
+    let mut text: String = (0..10_000)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"{i}\", \"debtor\": \"A\", \"channel\": \"call\", \"connected\": true, \"text\": \"\"}}\n"
+            )
+        })
+        .collect();
+    text.push_str(
+        "{\"id\": \"y\", \"debtor\": \"A\", \"channel\": \"call\", \"connected\": \"yes\", \"text\": \"\"}\n",
+    );
+    let p = write(tmp.path(), "types.jsonl", text);
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Line(10_001))));
+    assert!(reason.starts_with("列 connected 的值是文本，但这一列按文件前 10000 行被读作布尔值"), "{message}");
+
+    // A column that is null in every inferred line takes its known type, not the null type
+    // (whose reader refuses any later value).
+    let mut text: String = (0..10_000)
+        .map(|i| format!("{{\"id\": \"{i}\", \"debtor\": \"A\", \"consent\": null, \"text\": \"提醒还款\"}}\n"))
+        .collect();
+    text.push_str("{\"id\": \"late\", \"debtor\": \"A\", \"consent\": true, \"time\": \"2025-06-01T23:30:00+08:00\", \"text\": \"提醒还款\"}\n");
+    let p = write(tmp.path(), "nulls.jsonl", text);
+    let (summary, _) = run(&p, &tmp.path().join("nulls-out")).await.unwrap();
+    assert_eq!(summary.rows, 10_001);
+
+    // Parquet: `text` holding lists.
+    use arrow::array::{Array, ListBuilder, RecordBatch, StringArray, StringBuilder};
+    use arrow::datatypes::{DataType, Field, Schema};
+    let mut texts = ListBuilder::new(StringBuilder::new());
+    texts.values().append_value("你好");
+    texts.append(true);
+    let texts = texts.finish();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("debtor", DataType::Utf8, false),
+        Field::new("text", texts.data_type().clone(), true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(StringArray::from(vec!["1"])), Arc::new(StringArray::from(vec!["A"])), Arc::new(texts)],
+    )
+    .unwrap();
+    let p = tmp.path().join("list.parquet");
+    let mut w =
+        datafusion::parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&p).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), None));
+    assert_eq!(reason, "列 text 的类型是列表（数组），应为文本或数字", "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_is_not_parquet_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(tmp.path(), "log.parquet", "id,debtor,text\n1,A,你好\n");
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), None));
+    assert!(reason.starts_with("不是有效的 Parquet 文件"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parquet_data_that_cannot_be_decoded_is_named_by_rows() {
+    use arrow::array::{RecordBatch, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::parquet::basic::Compression;
+    use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+    let tmp = tempfile::tempdir().unwrap();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("debtor", DataType::Utf8, false),
+        Field::new("text", DataType::Utf8, false),
+    ]));
+    let ids: Vec<String> = (0..10).map(|i| format!("m{i}")).collect();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from(ids)),
+            Arc::new(StringArray::from(vec!["A"; 10])),
+            Arc::new(StringArray::from(vec!["独一无二的提醒文字"; 10])),
+        ],
+    )
+    .unwrap();
+    // Plain, uncompressed strings: each is its length (4 bytes, little-endian) and its bytes;
+    // no statistics, so that the text appears only in the data.
+    let props = WriterProperties::builder()
+        .set_compression(Compression::UNCOMPRESSED)
+        .set_dictionary_enabled(false)
+        .set_statistics_enabled(EnabledStatistics::None)
+        .build();
+    let mut bytes = Vec::new();
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(&mut bytes, schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    // Corrupt the first text's length so that it runs past the page: the footer is intact,
+    // the data cannot be decoded.
+    let needle = "独一无二的提醒文字".as_bytes();
+    let at = bytes.windows(needle.len()).position(|w| w == needle).unwrap();
+    bytes[at - 4..at].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
+    let p = write(tmp.path(), "broken.parquet", bytes);
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 1, last: 1024 })), "{message}");
+    assert!(reason.starts_with("数据无法解码"), "{message}");
+    assert!(message.contains("第 1–1024 行之间"), "{message}");
+}
