@@ -6,7 +6,8 @@
 //! the plan that runs them over millions of rows ([`scan`]), the aggregate report
 //! per creditor, agency and sender number ([`report`]), a deterministic generator
 //! of realistic logs for tests and benchmarks ([`generate`]), the cluster
-//! processes ([`cluster`]), a row-for-row comparison of two runs ([`compare`]) and what
+//! processes ([`cluster`]), a row-for-row comparison of two runs ([`compare`]), a comparison of
+//! two periods' reports per group ([`periods`]) and what
 //! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]);
 //! the bare analyzer's speed on the same generated messages, for the benchmarks ([`speed`]).
 //!
@@ -19,6 +20,7 @@ pub mod diagnose;
 pub mod functions;
 pub mod generate;
 pub mod input;
+pub mod periods;
 pub mod provenance;
 pub mod report;
 pub mod report_render;

@@ -69,6 +69,16 @@ enum Command {
     },
     /// 逐行比较两次审查的输出（如本机与集群）
     Compare { left: PathBuf, right: PathBuf },
+    /// 比较两期审查报告（如上月与本月）：每个债权人、机构、号码的消息数和有问题每千条的变化（Markdown）
+    ComparePeriods {
+        /// 前一期的输出目录
+        before: PathBuf,
+        /// 后一期的输出目录
+        after: PathBuf,
+        /// 写入这个文件（默认输出到屏幕）
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// 启动 Ballista 调度器（已注册 yuqi 函数）
     Scheduler {
         #[arg(long, default_value = "127.0.0.1:50050")]
@@ -281,6 +291,16 @@ async fn run(cli: Cli) -> Result<()> {
                     writeln!(out, "不一致：{table} 第 {row} 行\n  左：{l}\n  右：{r}")?;
                     bail!("两次输出不一致");
                 }
+            }
+        }
+        Command::ComparePeriods { before, after, output } => {
+            let markdown = yuqi_batch::periods::compare_periods(&before, &after)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, markdown).with_context(|| format!("无法写入 {}", path.display()))?;
+                    writeln!(out, "已写入 {}", path.display())?;
+                }
+                None => write!(out, "{markdown}")?,
             }
         }
         Command::Scheduler { bind, external_host } => {
