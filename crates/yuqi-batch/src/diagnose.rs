@@ -20,6 +20,11 @@ use crate::{BatchError, Place, io_zh};
 /// engine read (for JSON lines, the column types inferred from the first lines), when the
 /// input got that far.
 pub fn first_bad_record(located: &Located, schema: Option<&Schema>) -> Option<BatchError> {
+    if located.format == InputFormat::Parquet
+        && let Some(e) = parquet_types_differ(&located.files)
+    {
+        return Some(e);
+    }
     located.files.iter().find_map(|f| match located.format {
         InputFormat::Csv => csv_file(f),
         InputFormat::Jsonl => jsonl_file(f, schema),
@@ -173,17 +178,59 @@ fn json_kind_zh(v: &serde_json::Value) -> &'static str {
     }
 }
 
+const NOT_PARQUET: &str = "不是有效的 Parquet 文件（文件尾部的结构信息缺失或损坏，文件可能不完整）";
+
+/// The rows the Parquet reader decodes at a time (its default batch size).
+const BATCH: u64 = 1024;
+
+/// A directory of Parquet files whose columns of the same name have different types: the
+/// engine cannot merge their schemas, and says so without naming the files.
+fn parquet_types_differ(files: &[std::path::PathBuf]) -> Option<BatchError> {
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let mut seen: Vec<(String, DataType, &std::path::PathBuf)> = Vec::new();
+    for f in files {
+        let Ok(builder) = std::fs::File::open(f)
+            .map_err(|_| ())
+            .and_then(|file| ParquetRecordBatchReaderBuilder::try_new(file).map_err(|_| ()))
+        else {
+            continue;
+        };
+        for field in builder.schema().fields() {
+            match seen.iter().find(|(name, _, _)| name == field.name()) {
+                // Differences of representation only (two kinds of text) are not what a user
+                // can see or fix; they are left to the engine's message.
+                Some((name, t, first)) if type_zh(t) != type_zh(field.data_type()) => {
+                    let first_name = first.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                    return bad(
+                        f,
+                        None,
+                        format!(
+                            "列 {name} 的类型是{}，而同一目录中的 {first_name} 里这一列是{}；同一目录中的文件，同名的列类型必须相同",
+                            type_zh(field.data_type()),
+                            type_zh(t)
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => seen.push((field.name().clone(), field.data_type().clone(), f)),
+            }
+        }
+    }
+    None
+}
+
 fn parquet_file(path: &Path) -> Option<BatchError> {
     use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return bad(path, None, io_zh(&e)),
     };
-    let reader = match ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) {
-        Ok(r) => r,
-        Err(_) => {
-            return bad(path, None, "不是有效的 Parquet 文件（文件尾部的结构信息缺失或损坏，文件可能不完整）");
-        }
+    let Ok(builder) = ParquetRecordBatchReaderBuilder::try_new(file) else {
+        return bad(path, None, NOT_PARQUET);
+    };
+    let total = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let Ok(reader) = builder.build() else {
+        return bad(path, None, NOT_PARQUET);
     };
     let mut rows = 0u64;
     for batch in reader {
@@ -194,7 +241,7 @@ fn parquet_file(path: &Path) -> Option<BatchError> {
             Err(_) => {
                 return bad(
                     path,
-                    Some(Place::Rows { first: rows + 1, last: rows + 1024 }),
+                    Some(Place::Rows { first: rows + 1, last: (rows + BATCH).min(total.max(rows + 1)) }),
                     "数据无法解码（文件损坏，或不是用标准方式写出的 Parquet 文件）",
                 );
             }

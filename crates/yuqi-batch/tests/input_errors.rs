@@ -37,7 +37,15 @@ async fn refused(input: &Path) -> (PathBuf, Option<Place>, String, String) {
     let BatchError::BadInput { path, place, reason } = err else { panic!("not a bad-input error: {message}") };
     assert!(message.starts_with("输入文件 "), "{message}");
     assert!(message.contains(&path.display().to_string()), "{message} names the file");
-    let without_path = message.replace(&path.display().to_string(), "");
+    // File names (this one's path, another file's name) are the user's, not English.
+    let mut without_path = message.replace(&path.display().to_string(), "");
+    for ext in [".parquet", ".csv", ".jsonl"] {
+        while let Some(end) = without_path.find(ext) {
+            let start = without_path[..end].rfind(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)));
+            let start = start.map_or(0, |i| i + without_path[i..].chars().next().map_or(1, char::len_utf8));
+            without_path.replace_range(start..end + ext.len(), "");
+        }
+    }
     let allowed = ["JSON", "CSV", "UTF", "GBK", "Parquet", "true", "false", "text", "connected"];
     for word in without_path.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
         assert!(allowed.contains(&word), "English {word:?} in: {message}");
@@ -246,7 +254,32 @@ async fn parquet_data_that_cannot_be_decoded_is_named_by_rows() {
     bytes[at - 4..at].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
     let p = write(tmp.path(), "broken.parquet", bytes);
     let (path, place, reason, message) = refused(&p).await;
-    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 1, last: 1024 })), "{message}");
+    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 1, last: 10 })), "{message}");
     assert!(reason.starts_with("数据无法解码"), "{message}");
-    assert!(message.contains("第 1–1024 行之间"), "{message}");
+    assert!(message.contains("第 1–10 行之间"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parquet_files_of_one_directory_with_different_column_types_are_named() {
+    use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("months");
+    std::fs::create_dir(&dir).unwrap();
+    let parquet = |name: &str, id: ArrayRef| {
+        let text: ArrayRef = Arc::new(StringArray::from(vec!["提醒还款"]));
+        let debtor: ArrayRef = Arc::new(StringArray::from(vec!["A"]));
+        let batch = RecordBatch::try_from_iter([("id", id), ("debtor", debtor), ("text", text)]).unwrap();
+        let p = dir.join(name);
+        let mut w =
+            datafusion::parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&p).unwrap(), batch.schema(), None)
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        p
+    };
+    parquet("2026-10.parquet", Arc::new(StringArray::from(vec!["a1"])));
+    let second = parquet("2026-11.parquet", Arc::new(Int64Array::from(vec![7])));
+    let (path, place, reason, message) = refused(&dir).await;
+    assert_eq!((path, place), (second, None), "{message}");
+    assert!(reason.starts_with("列 id 的类型是整数，而同一目录中的 2026-10.parquet 里这一列是文本"), "{message}");
 }
