@@ -251,14 +251,23 @@ async fn run(cli: Cli) -> Result<()> {
                     "记录 {} 条（催收方 {} 条），有问题 {} 条；时间无法识别 {} 条",
                     summary.rows, summary.contacts, summary.flagged, summary.unreadable_time
                 )?;
+                // Codes by their Chinese names (the ids are for report.parquet and SQL).
                 for (code, n) in report.counts.by_code.iter().filter(|(_, n)| *n > 0) {
-                    writeln!(out, "  {code}: {n}")?;
+                    let name = yuqi_conduct::Code::parse(code).map_or(code.as_str(), |c| c.label_zh());
+                    writeln!(out, "  {name}：{n} 条")?;
                 }
                 if summary.held_for_confirmation > 0 {
                     writeln!(out, "  待核实的法院通知（不计入有问题）：{} 条", summary.held_for_confirmation)?;
                 }
                 for s in &summary.stages {
-                    writeln!(out, "  阶段 {}：{:.2} 秒", s.name, s.seconds)?;
+                    let stage = match s.name {
+                        "messages" => "逐条分析",
+                        "aggregate" => "汇总",
+                        "report" => "写报告",
+                        "total" => "合计",
+                        other => other,
+                    };
+                    writeln!(out, "  用时（{stage}）：{:.2} 秒", s.seconds)?;
                 }
                 let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
                 let m = &summary.memory;

@@ -77,6 +77,9 @@ pub struct ReportRow {
     pub flagged: i64,
     /// Messages held back as possible genuine court notices (see [`Counts`]).
     pub held_for_confirmation: i64,
+    /// Messages with text, and of them those flagged (see [`Counts::texted`]).
+    pub texted: i64,
+    pub flagged_texted: i64,
     /// Messages carrying each code, in [`report_codes`] order.
     pub codes: Vec<i64>,
     /// (debtor, day) pairs with at least one frequent-contact breach.
@@ -86,6 +89,11 @@ pub struct ReportRow {
 impl ReportRow {
     pub fn per_1000(&self, count: i64) -> f64 {
         if self.messages == 0 { 0.0 } else { count as f64 * 1000.0 / self.messages as f64 }
+    }
+
+    /// Flagged messages per 1,000 messages with text (0 when the group has none).
+    pub fn flagged_per_1000_texted(&self) -> f64 {
+        if self.texted == 0 { 0.0 } else { self.flagged_texted as f64 * 1000.0 / self.texted as f64 }
     }
 
     /// Messages with `code`, per 1,000 messages.
@@ -210,6 +218,8 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     let mut flags = format!(
         "CAST(code_mask <> 0 AS BIGINT) AS f_flagged, \
          CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held, \
+         CAST(text_chars > 0 AS BIGINT) AS f_texted, \
+         CAST(text_chars > 0 AND code_mask <> 0 AS BIGINT) AS f_flagged_texted, \
          CASE WHEN {} THEN day END AS breach_day",
         has(Code::FrequentContact)
     );
@@ -221,15 +231,17 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         .map(|(dim, col, _)| format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, * FROM flagged"))
         .collect();
     let mut per_day = String::from(
-        "SELECT dimension, key, debtor, breach_day, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held",
+        "SELECT dimension, key, debtor, breach_day, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held, \
+         SUM(f_texted) AS s_texted, SUM(f_flagged_texted) AS s_flagged_texted",
     );
     let mut per_debtor = String::from(
         "SELECT dimension, key, debtor, SUM(n) AS n, SUM(s_flagged) AS s_flagged, SUM(s_held) AS s_held, \
-         COUNT(breach_day) AS breach_days",
+         SUM(s_texted) AS s_texted, SUM(s_flagged_texted) AS s_flagged_texted, COUNT(breach_day) AS breach_days",
     );
     let mut per_group = String::from(
         "SELECT dimension, key, CAST(SUM(n) AS BIGINT) AS messages, CAST(COUNT(*) AS BIGINT) AS debtors, \
          CAST(SUM(s_flagged) AS BIGINT) AS flagged, CAST(SUM(s_held) AS BIGINT) AS held_for_confirmation, \
+         CAST(SUM(s_texted) AS BIGINT) AS texted, CAST(SUM(s_flagged_texted) AS BIGINT) AS flagged_texted, \
          CAST(SUM(breach_days) AS BIGINT) AS frequency_breach_days",
     );
     for (i, c) in codes.iter().enumerate() {
@@ -251,6 +263,8 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
         let debtors = i64_col(b, "debtors")?;
         let flagged = i64_col(b, "flagged")?;
         let held = i64_col(b, "held_for_confirmation")?;
+        let texted = i64_col(b, "texted")?;
+        let flagged_texted = i64_col(b, "flagged_texted")?;
         let breach = i64_col(b, "frequency_breach_days")?;
         let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
         let (dimension, key) = (str_col(b, "dimension")?, str_col(b, "key")?);
@@ -262,6 +276,8 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
                 debtors: debtors.value(i),
                 flagged: flagged.value(i),
                 held_for_confirmation: held.value(i),
+                texted: texted.value(i),
+                flagged_texted: flagged_texted.value(i),
                 codes: code_cols.iter().map(|c| c.value(i)).collect(),
                 frequency_breach_days: breach.value(i),
             });
@@ -286,6 +302,9 @@ pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result
         Field::new("flagged", DataType::Int64, false),
         Field::new("flagged_per_1000", DataType::Float64, false),
         Field::new("held_for_confirmation", DataType::Int64, false),
+        Field::new("texted", DataType::Int64, false),
+        Field::new("flagged_texted", DataType::Int64, false),
+        Field::new("flagged_per_1000_texted", DataType::Float64, false),
     ];
     let mut cols: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.dimension.as_str()))),
@@ -295,6 +314,9 @@ pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.flagged))),
         Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.flagged)))),
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.held_for_confirmation))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.texted))),
+        Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.flagged_texted))),
+        Arc::new(Float64Array::from_iter_values(rows.iter().map(ReportRow::flagged_per_1000_texted))),
     ];
     for (i, c) in codes.iter().enumerate() {
         fields.push(Field::new(c.as_str(), DataType::Int64, false));

@@ -139,6 +139,8 @@ async fn the_header_tells_reports_apart_and_splits_messages_by_channel() {
     let int = |name: &str| b.column_by_name(name).unwrap().as_primitive::<Int64Type>().value(row);
     let float = |name: &str| b.column_by_name(name).unwrap().as_primitive::<Float64Type>().value(row);
     assert_eq!((int("messages"), int("night_contact"), int("frequency_breach_days")), (9, 2, 1));
+    assert_eq!((int("texted"), int("flagged_texted")), (3, 2));
+    assert!((float("flagged_per_1000_texted") - 2000.0 / 3.0).abs() < 1e-9);
     assert!((float("night_contact_per_1000") - 2000.0 / 9.0).abs() < 1e-9);
     assert!(!b.column_by_name("night_contact_per_1000").unwrap().is_null(row));
 }

@@ -258,6 +258,23 @@ async fn the_report_equals_counts_made_independently() {
         assert_eq!(&row.codes, per_code, "{dim} {key}");
         assert_eq!(row.frequency_breach_days, breach.len() as i64, "{dim} {key}");
     }
+    // Messages with text and, of them, the flagged: per group and in all.
+    let flagged_in_force = |m: &GenMessage| expected[&m.id].iter().any(|h| !h.3.ends_with("before_standard"));
+    let mut texted: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for m in msgs.iter().filter(|m| !is_self(m) && !m.text.is_empty()) {
+        for (dim, key) in [("agency", &m.agency), ("creditor", &m.creditor), ("sender", &m.from)] {
+            let e = texted.entry((dim.to_string(), key.clone())).or_default();
+            e.0 += 1;
+            e.1 += i64::from(flagged_in_force(m));
+        }
+    }
+    for row in &report.rows {
+        let want = texted.get(&(row.dimension.clone(), row.key.clone())).copied().unwrap_or_default();
+        assert_eq!((row.texted, row.flagged_texted), want, "{} {}", row.dimension, row.key);
+    }
+    let with_text: Vec<&GenMessage> = msgs.iter().filter(|m| !is_self(m) && !m.text.is_empty()).collect();
+    assert_eq!(report.counts.texted, with_text.len() as u64);
+    assert_eq!(report.counts.flagged_texted, with_text.iter().filter(|m| flagged_in_force(m)).count() as u64);
     let contacts = msgs.iter().filter(|m| !is_self(m)).count() as u64;
     assert_eq!(summary.contacts, contacts);
     let held_total = msgs.iter().filter(|m| !is_self(m) && held(m, &mut scratch)).count() as u64;
