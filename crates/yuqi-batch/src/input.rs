@@ -155,13 +155,16 @@ pub async fn register(ctx: &SessionContext, located: &Located, single_debtor: bo
             for other in &all[1..] {
                 let h = csv_header(other)?;
                 if h.iter().map(|x| canonical(x)).ne(header.iter().map(|x| canonical(x))) {
-                    return Err(BatchError::Invalid(format!(
-                        "{}：表头与 {} 不同（{} ≠ {}）；同一目录中的 CSV 文件必须有相同的列",
-                        other.display(),
-                        first.display(),
-                        h.join(","),
-                        header.join(",")
-                    )));
+                    return Err(BatchError::BadInput {
+                        path: other.clone(),
+                        place: Some(crate::Place::Line(1)),
+                        reason: format!(
+                            "表头与 {} 不同（{} ≠ {}）；同一目录中的 CSV 文件必须有相同的列",
+                            first.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                            h.join(","),
+                            header.join(",")
+                        ),
+                    });
                 }
             }
             let fields: Vec<Field> =

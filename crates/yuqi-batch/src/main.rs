@@ -385,7 +385,19 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "错误：{}", describe(&e));
-            ExitCode::from(2)
+            // As `yuqi`: 2 for what the user can fix (the input, the output directory, the
+            // command line), 1 for the tool's own failures (engine, cluster, disk).
+            let user = e.downcast_ref::<yuqi_batch::BatchError>().is_none_or(|b| {
+                matches!(
+                    b,
+                    yuqi_batch::BatchError::BadInput { .. }
+                        | yuqi_batch::BatchError::MissingColumn { .. }
+                        | yuqi_batch::BatchError::UnknownFormat { .. }
+                        | yuqi_batch::BatchError::NoInput { .. }
+                        | yuqi_batch::BatchError::OutputExists(_)
+                )
+            });
+            ExitCode::from(if user { 2 } else { 1 })
         }
     }
 }

@@ -630,7 +630,10 @@ async fn bad_input_fails_clearly_and_leaves_nothing() {
     std::fs::write(dir.join("a.csv"), "id,debtor,text\n1,A,你好\n").unwrap();
     std::fs::write(dir.join("b.csv"), "id,text,debtor\n2,再不还钱就弄死你,A\n").unwrap();
     match run(&dir, &tmp.path().join("o3"), 1).await {
-        Err(BatchError::Invalid(m)) => assert!(m.contains("b.csv") && m.contains("表头"), "{m}"),
+        Err(e @ BatchError::BadInput { .. }) => {
+            let m = e.to_string();
+            assert!(m.contains("b.csv 第 1 行：表头与 a.csv 不同"), "{m}");
+        }
         other => panic!("expected a header error, got {other:?}"),
     }
 
