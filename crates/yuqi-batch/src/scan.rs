@@ -81,6 +81,21 @@ pub struct ScanOptions {
     pub engine: String,
 }
 
+impl ScanOptions {
+    /// A scan of `input` into a new `output` directory, the format told by the file names, a
+    /// `debtor` column expected.
+    pub fn new(input: impl Into<PathBuf>, output: impl Into<PathBuf>, engine: impl Into<String>) -> ScanOptions {
+        ScanOptions {
+            input: input.into(),
+            format: None,
+            output: output.into(),
+            overwrite: false,
+            single_debtor: false,
+            engine: engine.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Stage {
     pub name: &'static str,

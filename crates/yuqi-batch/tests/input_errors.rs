@@ -15,14 +15,7 @@ type Scanned = yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::re
 
 async fn run(input: &Path, output: &Path) -> Scanned {
     let ctx = local_context(Some(2)).unwrap();
-    let opts = ScanOptions {
-        input: input.to_path_buf(),
-        format: None,
-        output: output.to_path_buf(),
-        overwrite: false,
-        single_debtor: false,
-        engine: "test".into(),
-    };
+    let opts = ScanOptions::new(input, output, "test");
     scan(&ctx, &opts).await
 }
 

@@ -18,14 +18,7 @@ async fn scanned(dir: &Path, name: &str, seed: u64) -> (std::path::PathBuf, Repo
         .unwrap();
     let out = dir.join(name);
     let ctx = local_context(Some(2)).unwrap();
-    let opts = ScanOptions {
-        input,
-        format: None,
-        output: out.clone(),
-        overwrite: false,
-        single_debtor: false,
-        engine: "test".into(),
-    };
+    let opts = ScanOptions::new(input, &out, "test");
     let (_, report) = scan(&ctx, &opts).await.unwrap();
     (out, report)
 }

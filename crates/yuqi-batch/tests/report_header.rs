@@ -54,14 +54,7 @@ async fn the_header_tells_reports_apart_and_splits_messages_by_channel() {
     let input = log(tmp.path());
     let out = tmp.path().join("out");
     let ctx = local_context(Some(2)).unwrap();
-    let opts = ScanOptions {
-        input,
-        format: None,
-        output: out.clone(),
-        overwrite: false,
-        single_debtor: false,
-        engine: "test".into(),
-    };
+    let opts = ScanOptions::new(input, &out, "test");
     let (summary, report) = scan(&ctx, &opts).await.unwrap();
     let c = &report.counts;
     assert_eq!((c.contacts, c.texted, c.calls_without_text), (9, 3, 6));

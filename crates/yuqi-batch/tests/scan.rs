@@ -139,14 +139,7 @@ type Scanned = yuqi_batch::Result<(yuqi_batch::scan::ScanSummary, yuqi_batch::re
 
 async fn run_with(input: &Path, output: &Path, partitions: usize, single_debtor: bool, overwrite: bool) -> Scanned {
     let ctx = local_context(Some(partitions)).unwrap();
-    let opts = ScanOptions {
-        input: input.to_path_buf(),
-        format: None,
-        output: output.to_path_buf(),
-        overwrite,
-        single_debtor,
-        engine: "test".into(),
-    };
+    let opts = ScanOptions { overwrite, single_debtor, ..ScanOptions::new(input, output, "test") };
     scan(&ctx, &opts).await
 }
 
@@ -428,14 +421,7 @@ async fn a_small_memory_budget_spills_and_changes_nothing() {
     let spill = yuqi_batch::scan::spill_dir(&bounded).unwrap();
     let budget = MemoryBudget { limit: BUDGET, spill_dir: spill.clone() };
     let ctx = local_context_with(Some(1), Some(&budget)).unwrap();
-    let opts = ScanOptions {
-        input: input.clone(),
-        format: None,
-        output: bounded.clone(),
-        overwrite: false,
-        single_debtor: false,
-        engine: "test".into(),
-    };
+    let opts = ScanOptions::new(&input, &bounded, "test");
     let (summary, _) = scan(&ctx, &opts).await.unwrap();
     assert_eq!(summary.memory.limit_bytes, Some(BUDGET));
     assert!(summary.memory.peak_spilled_bytes > 0, "nothing spilled under {BUDGET} bytes: {:?}", summary.memory);
