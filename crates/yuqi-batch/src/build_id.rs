@@ -6,11 +6,9 @@
 //! there in every case. Two reports with the same digest were made by the same program file;
 //! a rebuild from other sources, another compiler or other options gives another digest.
 
-use std::io::Read;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BuildInfo {
@@ -42,21 +40,7 @@ fn compute() -> BuildInfo {
     // /proc/self/exe is the file this process runs even if the path has since been replaced
     // by a new build; elsewhere, the path the process was started from.
     let file = std::fs::File::open("/proc/self/exe").or_else(|_| std::env::current_exe().and_then(std::fs::File::open));
-    let result = file.and_then(|mut f| {
-        let mut h = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut bytes = 0u64;
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            bytes += n as u64;
-            h.update(&buf[..n]);
-        }
-        Ok((h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>(), bytes))
-    });
-    match result {
+    match file.and_then(crate::provenance::sha256_of) {
         Ok((hex, bytes)) => {
             info.executable_sha256 = Some(hex);
             info.executable_bytes = bytes;

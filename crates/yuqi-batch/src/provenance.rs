@@ -38,21 +38,28 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn file_digest(path: &Path) -> Result<FileDigest> {
-    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
+/// The SHA-256 (hex) and length of everything `r` yields, read in 1 MiB blocks (input files
+/// and the running executable are hundreds of megabytes).
+pub(crate) fn sha256_of(mut r: impl Read) -> std::io::Result<(String, u64)> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut bytes = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(io_err(path))?;
+        let n = r.read(&mut buf)?;
         if n == 0 {
             break;
         }
         bytes += n as u64;
         h.update(&buf[..n]);
     }
+    Ok((hex(&h.finalize()), bytes))
+}
+
+fn file_digest(path: &Path) -> Result<FileDigest> {
+    let f = std::fs::File::open(path).map_err(io_err(path))?;
+    let (sha256, bytes) = sha256_of(f).map_err(io_err(path))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    Ok(FileDigest { name, bytes, sha256: hex(&h.finalize()) })
+    Ok(FileDigest { name, bytes, sha256 })
 }
 
 /// Digests `files` (the data files the scan reads, in name order). `single` is true when
