@@ -14,7 +14,7 @@ use arrow::array::AsArray;
 use arrow::datatypes::{DataType, Int64Type};
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::report::DIMENSIONS;
+use crate::report::{DIMENSIONS, per_1000};
 use crate::report_render::MIN_RANKED_MESSAGES;
 use crate::{BatchError, Result, io_err};
 
@@ -58,10 +58,6 @@ fn read(dir: &Path) -> Result<Period> {
 
 fn missing(path: &Path, column: &str) -> BatchError {
     BatchError::Invalid(format!("{}：不是 yuqi-batch 的审查报告（缺少 {column} 列）", path.display()))
-}
-
-fn per_1000(flagged: i64, messages: i64) -> f64 {
-    if messages == 0 { 0.0 } else { flagged as f64 * 1000.0 / messages as f64 }
 }
 
 impl Period {

@@ -86,14 +86,19 @@ pub struct ReportRow {
     pub frequency_breach_days: i64,
 }
 
+/// `count` per 1,000 of `of` (0 when `of` is 0): every rate in the report.
+pub(crate) fn per_1000(count: i64, of: i64) -> f64 {
+    if of == 0 { 0.0 } else { count as f64 * 1000.0 / of as f64 }
+}
+
 impl ReportRow {
     pub fn per_1000(&self, count: i64) -> f64 {
-        if self.messages == 0 { 0.0 } else { count as f64 * 1000.0 / self.messages as f64 }
+        per_1000(count, self.messages)
     }
 
     /// Flagged messages per 1,000 messages with text (0 when the group has none).
     pub fn flagged_per_1000_texted(&self) -> f64 {
-        if self.texted == 0 { 0.0 } else { self.flagged_texted as f64 * 1000.0 / self.texted as f64 }
+        per_1000(self.flagged_texted, self.texted)
     }
 
     /// Messages with `code`, per 1,000 messages.
