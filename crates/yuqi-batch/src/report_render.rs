@@ -10,7 +10,7 @@ use yuqi_util::escape_markup;
 
 use crate::build_id::BuildInfo;
 use crate::provenance::{AnalyzerInfo, HeldOut};
-use crate::report::{DIMENSIONS, Report, ReportRow, report_codes};
+use crate::report::{DIMENSIONS, Report, ReportRow, per_1000, report_codes};
 
 /// Groups smaller than this are not ranked (a rate over three messages says little);
 /// they are all in report.parquet.
@@ -22,8 +22,10 @@ fn md(s: &str) -> String {
     escape_markup(s).replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn per_mille(count: u64, of: u64) -> f64 {
-    if of == 0 { 0.0 } else { count as f64 * 1000.0 / of as f64 }
+/// A total of [`crate::report::Counts`] (unsigned) as the signed count [`per_1000`] takes: the
+/// report has one per-1,000 formula, for its rows and its totals alike.
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 fn display_key(k: &str) -> String {
@@ -100,7 +102,7 @@ pub fn charts(report: &Report) -> Vec<(String, String)> {
     let codes: Vec<(String, f64)> = report_codes()
         .iter()
         .zip(&c.by_code)
-        .map(|(code, (_, n))| (code.label_zh().to_string(), per_mille(*n, c.contacts)))
+        .map(|(code, (_, n))| (code.label_zh().to_string(), per_1000(signed(*n), signed(c.contacts))))
         .collect();
     let mut out = vec![("chart-codes.svg".to_string(), bars("各类问题：每千条催收消息中的条数", "‰", &codes))];
     for (dim, _, zh) in DIMENSIONS {
@@ -352,12 +354,12 @@ fn sections(report: &Report) -> Vec<Section> {
     scope_lines.push(format!(
         "有问题的催收消息：{} 条，每千条 {:.1}（分母是全部催收消息，包括没有文字的电话；下文各表的比例都用这个分母）",
         c.flagged,
-        per_mille(c.flagged, c.contacts)
+        per_1000(signed(c.flagged), signed(c.contacts))
     ));
     scope_lines.push(format!(
         "只看有文字的催收消息：有问题 {} 条，每千条 {:.1}（按文字判断的问题只可能出现在有文字的消息中）",
         c.flagged_texted,
-        per_mille(c.flagged_texted, c.texted)
+        per_1000(signed(c.flagged_texted), signed(c.texted))
     ));
     scope_lines.push(format!(
         "超频（人·天）合计 {} 个：即各债权人的超频（债务人，日期）对数之和（频次上限按债权人计算）。按催收机构相加为 {} 个，按发送号码相加为 {} 个：同一债务人同一天的超限联系若来自几个号码，在每个号码下各计一次，所以按号码相加一般多于合计",
@@ -378,7 +380,7 @@ fn sections(report: &Report) -> Vec<Section> {
                 vec![
                     code.label_zh().to_string(),
                     n.to_string(),
-                    format!("{:.1}", per_mille(*n, c.contacts)),
+                    format!("{:.1}", per_1000(signed(*n), signed(c.contacts))),
                     basis(*code).to_string(),
                 ]
             })

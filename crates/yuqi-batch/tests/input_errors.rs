@@ -87,6 +87,11 @@ async fn a_csv_with_only_a_header_gives_an_empty_report() {
     assert!(report.rows.is_empty());
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("记录：0 条"), "{md}");
+    // Rates over no messages are 0, not NaN (the report's one per-1,000 formula, for its totals
+    // as for its rows).
+    assert!(md.contains("有问题的催收消息：0 条，每千条 0.0"), "{md}");
+    assert!(md.contains("只看有文字的催收消息：有问题 0 条，每千条 0.0"), "{md}");
+    assert!(!md.contains("NaN"), "{md}");
     assert!(out.join("report.html").exists() && out.join("summary.json").exists());
     let file = std::fs::File::open(out.join("report.parquet")).unwrap();
     let reader = datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
