@@ -236,16 +236,172 @@ fn parquet_file(path: &Path) -> Option<BatchError> {
     for batch in reader {
         match batch {
             Ok(b) => rows += b.num_rows() as u64,
-            // The reader decodes a batch of rows at a time: the place is the batch after the
-            // last good one.
+            // The reader decodes a batch of rows at a time: the batch after the last good one
+            // holds the bad row, which reading that batch again row by row finds.
             Err(_) => {
-                return bad(
-                    path,
-                    Some(Place::Rows { first: rows + 1, last: (rows + BATCH).min(total.max(rows + 1)) }),
-                    "数据无法解码（文件损坏，或不是用标准方式写出的 Parquet 文件）",
-                );
+                return Some(match parquet_bad_rows(path, rows) {
+                    Some(BadRows::Row(row)) => BatchError::BadInput {
+                        path: path.to_path_buf(),
+                        place: Some(Place::Rows { first: row, last: row }),
+                        reason: UNDECODABLE.into(),
+                    },
+                    Some(BadRows::Page { first, last, column }) => BatchError::BadInput {
+                        path: path.to_path_buf(),
+                        place: Some(Place::Rows { first, last }),
+                        reason: format!(
+                            "数据无法解码：列 {column} 从第 {first} 行起的一页数据整体损坏（无法解压或读取），所以不能确定损坏的是这一页中的哪一行；第 {first} 行之前的行都能读取"
+                        ),
+                    },
+                    // Not found again (should not happen): the batch, as the reader saw it.
+                    None => BatchError::BadInput {
+                        path: path.to_path_buf(),
+                        place: Some(Place::Rows { first: rows + 1, last: (rows + BATCH).min(total.max(rows + 1)) }),
+                        reason: UNDECODABLE.into(),
+                    },
+                });
             }
         }
     }
     None
+}
+
+const UNDECODABLE: &str = "数据无法解码（文件损坏，或不是用标准方式写出的 Parquet 文件）";
+
+/// Where a Parquet file stops decoding, found row by row.
+#[derive(Debug, PartialEq, Eq)]
+enum BadRows {
+    /// The exact row (from 1): a value that cannot be decoded.
+    Row(u64),
+    /// A page of `column` that cannot be read at all (its header or its compressed bytes are
+    /// broken): no row of it can be decoded, so the row cannot be told; its rows, from 1.
+    Page { first: u64, last: u64, column: String },
+}
+
+/// The first row after the `good` rows that were read that cannot be decoded: its row group
+/// is read again from there one row at a time (a batch size of 1), which a value-level
+/// corruption stops at exactly. When that row is the first of a page that cannot be read at
+/// all, the page is what is named. Runs only after a failure.
+fn parquet_bad_rows(path: &Path, good: u64) -> Option<BadRows> {
+    use datafusion::parquet::arrow::arrow_reader::{
+        ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
+    };
+    use datafusion::parquet::file::metadata::PageIndexPolicy;
+    let file = std::fs::File::open(path).ok()?;
+    // The offset index (where each page starts, by row) when the writer wrote one.
+    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file.try_clone().ok()?, options)
+        .or_else(|_| ParquetRecordBatchReaderBuilder::try_new(file))
+        .ok()?;
+    let meta = builder.metadata().clone();
+    // The row group holding row `good + 1`, and the rows before it.
+    let mut start = 0u64;
+    let (group, group_rows) = meta.row_groups().iter().enumerate().find_map(|(i, g)| {
+        let n = u64::try_from(g.num_rows()).unwrap_or(0);
+        if good < start + n {
+            Some((i, n))
+        } else {
+            start += n;
+            None
+        }
+    })?;
+    let skip = usize::try_from(good - start).ok()?;
+    let rest = usize::try_from(group_rows - (good - start)).ok()?;
+    let mut selectors = Vec::new();
+    if skip > 0 {
+        selectors.push(RowSelector::skip(skip));
+    }
+    selectors.push(RowSelector::select(rest));
+    let reader = builder
+        .with_row_groups(vec![group])
+        .with_row_selection(RowSelection::from(selectors))
+        .with_batch_size(1)
+        .build()
+        .ok()?;
+    let mut read = good;
+    let mut failed = false;
+    for batch in reader {
+        match batch {
+            Ok(b) => read += b.num_rows() as u64,
+            Err(_) => {
+                failed = true;
+                break;
+            }
+        }
+    }
+    if !failed {
+        return None;
+    }
+    // `read` rows decoded; the next, counted within the row group from 0, is the bad one.
+    let bad_in_group = read - start;
+    if let Some((first, last, column)) = broken_page(path, &meta, group, group_rows)
+        && first <= bad_in_group
+    {
+        return Some(BadRows::Page { first: start + first + 1, last: start + last + 1, column });
+    }
+    Some(BadRows::Row(read + 1))
+}
+
+/// The first page of row group `group` that cannot be read at all, in any column: its first
+/// and last row within the group (from 0) and its column. Pages are read without decoding
+/// their values, so a page whose header or compression is intact is not reported here.
+fn broken_page(
+    path: &Path,
+    meta: &datafusion::parquet::file::metadata::ParquetMetaData,
+    group: usize,
+    group_rows: u64,
+) -> Option<(u64, u64, String)> {
+    use datafusion::parquet::column::page::Page;
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let rg = reader.get_row_group(group).ok()?;
+    let columns = meta.row_group(group).columns();
+    let mut found: Option<(u64, u64, String)> = None;
+    for (c, column) in columns.iter().enumerate() {
+        let name = column.column_path().string();
+        // Where the data pages start, by row, from the offset index when there is one.
+        let starts: Option<Vec<u64>> = meta
+            .offset_index()
+            .and_then(|o| o.get(group))
+            .and_then(|g| g.get(c))
+            .map(|i| i.page_locations().iter().map(|p| u64::try_from(p.first_row_index).unwrap_or(0)).collect());
+        let (mut rows, mut page) = (0u64, 0usize);
+        let pages = match rg.get_column_page_reader(c) {
+            Ok(p) => p,
+            Err(_) => {
+                found = earlier(found, (0, group_rows.saturating_sub(1), name));
+                continue;
+            }
+        };
+        for p in pages {
+            match p {
+                Ok(Page::DictionaryPage { .. }) => {}
+                Ok(p) => {
+                    rows += u64::from(match &p {
+                        Page::DataPageV2 { num_rows, .. } => *num_rows,
+                        other => other.num_values(),
+                    });
+                    page += 1;
+                }
+                Err(_) => {
+                    let first = starts.as_ref().and_then(|s| s.get(page).copied()).unwrap_or(rows);
+                    let last = starts
+                        .as_ref()
+                        .and_then(|s| s.get(page + 1).copied())
+                        .unwrap_or(group_rows)
+                        .saturating_sub(1)
+                        .max(first);
+                    found = earlier(found, (first, last, name));
+                    break;
+                }
+            }
+        }
+    }
+    found
+}
+
+fn earlier(a: Option<(u64, u64, String)>, b: (u64, u64, String)) -> Option<(u64, u64, String)> {
+    match a {
+        Some(a) if a.0 <= b.0 => Some(a),
+        _ => Some(b),
+    }
 }

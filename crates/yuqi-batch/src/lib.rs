@@ -64,7 +64,8 @@ pub enum BatchError {
 pub enum Place {
     /// A line of a text file (CSV, JSON lines), from 1; the header of a CSV is line 1.
     Line(u64),
-    /// Rows of a Parquet file, from 1 (a decoding error is known per batch of rows).
+    /// Rows of a Parquet file, from 1: one row (`first == last`) when the bad row is known, or
+    /// the rows of a page that cannot be read at all.
     Rows { first: u64, last: u64 },
 }
 

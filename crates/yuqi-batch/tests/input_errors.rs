@@ -212,49 +212,117 @@ async fn a_file_that_is_not_parquet_is_named() {
     assert!(reason.starts_with("不是有效的 Parquet 文件"), "{message}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn parquet_data_that_cannot_be_decoded_is_named_by_rows() {
+/// A Parquet file of `n` rows whose texts are `text(i)` (row i from 1), written with `props`.
+fn parquet_log(
+    n: usize,
+    text: impl Fn(usize) -> String,
+    props: datafusion::parquet::file::properties::WriterProperties,
+) -> Vec<u8> {
     use arrow::array::{RecordBatch, StringArray};
     use arrow::datatypes::{DataType, Field, Schema};
-    use datafusion::parquet::basic::Compression;
-    use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
-    let tmp = tempfile::tempdir().unwrap();
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Utf8, false),
         Field::new("debtor", DataType::Utf8, false),
         Field::new("text", DataType::Utf8, false),
     ]));
-    let ids: Vec<String> = (0..10).map(|i| format!("m{i}")).collect();
+    let ids: Vec<String> = (1..=n).map(|i| format!("m{i}")).collect();
+    let texts: Vec<String> = (1..=n).map(text).collect();
     let batch = RecordBatch::try_new(
         schema.clone(),
         vec![
             Arc::new(StringArray::from(ids)),
-            Arc::new(StringArray::from(vec!["A"; 10])),
-            Arc::new(StringArray::from(vec!["独一无二的提醒文字"; 10])),
+            Arc::new(StringArray::from(vec!["A"; n])),
+            Arc::new(StringArray::from(texts)),
         ],
     )
     .unwrap();
-    // Plain, uncompressed strings: each is its length (4 bytes, little-endian) and its bytes;
-    // no statistics, so that the text appears only in the data.
-    let props = WriterProperties::builder()
-        .set_compression(Compression::UNCOMPRESSED)
-        .set_dictionary_enabled(false)
-        .set_statistics_enabled(EnabledStatistics::None)
-        .build();
     let mut bytes = Vec::new();
     let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(&mut bytes, schema, Some(props)).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
-    // Corrupt the first text's length so that it runs past the page: the footer is intact,
-    // the data cannot be decoded.
-    let needle = "独一无二的提醒文字".as_bytes();
+    bytes
+}
+
+/// Plain, uncompressed strings: each is its length (4 bytes, little-endian) and its bytes; no
+/// statistics, so that a text appears only in the data.
+fn plain_props() -> datafusion::parquet::file::properties::WriterProperties {
+    use datafusion::parquet::basic::Compression;
+    use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+    WriterProperties::builder()
+        .set_compression(Compression::UNCOMPRESSED)
+        .set_dictionary_enabled(false)
+        .set_statistics_enabled(EnabledStatistics::None)
+        .build()
+}
+
+/// Corrupts the length of the (unique) text `needle` so that it runs past its page: the
+/// footer is intact, that value cannot be decoded.
+fn break_text(bytes: &mut [u8], needle: &str) {
+    let needle = needle.as_bytes();
     let at = bytes.windows(needle.len()).position(|w| w == needle).unwrap();
     bytes[at - 4..at].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parquet_data_that_cannot_be_decoded_is_named_by_its_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The first row of a small file.
+    let mut bytes = parquet_log(10, |_| "独一无二的提醒文字".into(), plain_props());
+    break_text(&mut bytes, "独一无二的提醒文字");
     let p = write(tmp.path(), "broken.parquet", bytes);
     let (path, place, reason, message) = refused(&p).await;
-    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 1, last: 10 })), "{message}");
+    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 1, last: 1 })), "{message}");
     assert!(reason.starts_with("数据无法解码"), "{message}");
-    assert!(message.contains("第 1–10 行之间"), "{message}");
+    assert!(message.contains("broken.parquet 第 1 行："), "{message}");
+
+    // A row in the middle of the reader's third batch of 1,024 rows: named exactly, not by
+    // its batch (2,049–3,072).
+    let mut bytes = parquet_log(5_000, |i| format!("第{i:05}条独一无二的提醒"), plain_props());
+    break_text(&mut bytes, "第02500条独一无二的提醒");
+    let p = write(tmp.path(), "middle.parquet", bytes);
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 2_500, last: 2_500 })), "{message}");
+    assert!(reason.starts_with("数据无法解码"), "{message}");
+    assert!(message.contains("middle.parquet 第 2500 行："), "{message}");
+    assert!(!message.contains("之间"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parquet_page_that_cannot_be_read_is_named_by_its_rows_and_said_so() {
+    use datafusion::parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+    use datafusion::parquet::basic::Compression;
+    use datafusion::parquet::file::metadata::PageIndexPolicy;
+    use datafusion::parquet::file::properties::WriterProperties;
+    let tmp = tempfile::tempdir().unwrap();
+    // Pages of 100 rows, compressed.
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_dictionary_enabled(false)
+        .set_data_page_row_count_limit(100)
+        .set_write_batch_size(100)
+        .build();
+    let mut bytes = parquet_log(1_000, |i| format!("第{i:05}条提醒还款"), props);
+    // The header of the text column's third page (rows 201-300), where the offset index says
+    // it is, overwritten: that page cannot be read at all.
+    let intact = write(tmp.path(), "intact.parquet", &bytes);
+    let meta = ParquetRecordBatchReaderBuilder::try_new_with_options(
+        std::fs::File::open(intact).unwrap(),
+        ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional),
+    )
+    .unwrap()
+    .metadata()
+    .clone();
+    let pages = meta.offset_index().unwrap()[0][2].page_locations();
+    assert!(pages.len() >= 4, "pages of 100 rows: {}", pages.len());
+    assert_eq!((pages[2].first_row_index, pages[3].first_row_index), (200, 300));
+    let at = usize::try_from(pages[2].offset).unwrap();
+    bytes[at..at + 8].copy_from_slice(&[0xff; 8]);
+    let p = write(tmp.path(), "page.parquet", bytes);
+    let (path, place, reason, message) = refused(&p).await;
+    assert_eq!((path, place), (p.clone(), Some(Place::Rows { first: 201, last: 300 })), "{message}");
+    assert!(reason.contains("列 text 从第 201 行起的一页数据整体损坏"), "{message}");
+    assert!(reason.contains("不能确定损坏的是这一页中的哪一行"), "{message}");
+    assert!(message.contains("第 201–300 行之间"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
