@@ -33,10 +33,16 @@ pub fn first_bad_record(located: &Located, schema: Option<&Schema>) -> Option<Ba
 }
 
 /// Whether a failed scan should be explained by reading the input again: not when the
-/// engine ran out of its memory budget (the input is fine, and reading it again is long).
+/// engine ran out of its memory budget or of spill space, nor when the cluster cannot be
+/// reached (the input is not the cause, and reading it again is long). A system I/O error
+/// is checked: it may be the input's (a file unreadable) as well as the output's.
 pub fn worth_diagnosing(e: &BatchError) -> bool {
+    use crate::engine_error::{EngineTrouble, classify};
     match e {
-        BatchError::Engine(d) => !matches!(d.find_root(), datafusion::error::DataFusionError::ResourcesExhausted(_)),
+        BatchError::Engine(d) => !matches!(
+            classify(d),
+            EngineTrouble::MemoryBudget | EngineTrouble::SpillLimit | EngineTrouble::ClusterUnreachable
+        ),
         BatchError::Arrow(_) | BatchError::Parquet(_) => true,
         _ => false,
     }

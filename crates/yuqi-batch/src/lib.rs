@@ -17,6 +17,7 @@ pub mod build_id;
 pub mod cluster;
 pub mod compare;
 pub mod diagnose;
+pub mod engine_error;
 pub mod functions;
 pub mod generate;
 pub mod input;
@@ -32,8 +33,15 @@ use std::path::PathBuf;
 /// What can go wrong in a batch run. Messages are in Chinese: they reach users.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("查询引擎出错：{0}")]
-    Engine(#[from] datafusion::error::DataFusionError),
+    /// The query engine failed for a reason that is not the input's (memory, disk, cluster, or
+    /// the engine itself): what happened and what to do in Chinese, the engine's own text on a
+    /// last line of its own ([`engine_error::explain`]). Not a source: the text is already here.
+    #[error("{}", engine_error::explain(.0, None))]
+    Engine(datafusion::error::DataFusionError),
+    /// The engine ran out of a local run's memory budget of `limit` bytes (`--memory-limit`),
+    /// said with a larger budget to try ([`BatchError::with_memory_limit`]).
+    #[error("{}", engine_error::explain(.engine, Some(*.limit)))]
+    OutOfMemory { limit: u64, engine: datafusion::error::DataFusionError },
     #[error("Arrow 数据出错：{0}")]
     Arrow(#[from] arrow::error::ArrowError),
     #[error("Parquet 写入出错：{0}")]
@@ -80,6 +88,28 @@ impl std::fmt::Display for Place {
 }
 
 pub type Result<T, E = BatchError> = std::result::Result<T, E>;
+
+impl From<datafusion::error::DataFusionError> for BatchError {
+    fn from(e: datafusion::error::DataFusionError) -> BatchError {
+        BatchError::Engine(e)
+    }
+}
+
+impl BatchError {
+    /// This error of a local run whose memory budget was `limit` bytes (`None`: unlimited, or
+    /// a cluster run): an exhausted budget becomes [`BatchError::OutOfMemory`], which names it
+    /// and suggests a larger one. Other errors are returned as they are.
+    pub fn with_memory_limit(self, limit: Option<u64>) -> BatchError {
+        match (self, limit) {
+            (BatchError::Engine(engine), Some(limit))
+                if engine_error::classify(&engine) == engine_error::EngineTrouble::MemoryBudget =>
+            {
+                BatchError::OutOfMemory { limit, engine }
+            }
+            (e, _) => e,
+        }
+    }
+}
 
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> BatchError {
     let path = path.into();

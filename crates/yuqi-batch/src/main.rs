@@ -240,7 +240,9 @@ async fn run(cli: Cli) -> Result<()> {
             if let Some(dir) = spill {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            let (summary, report) = scanned?;
+            let (summary, report) = scanned.map_err(|e| {
+                e.with_memory_limit(cluster.is_none().then(|| MemoryLimitArg::bytes(memory_limit)).flatten())
+            })?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &summary)?;
                 writeln!(out)?;
