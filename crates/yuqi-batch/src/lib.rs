@@ -10,6 +10,8 @@
 //! two periods' reports per group ([`periods`]) and what
 //! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]);
 //! the bare analyzer's speed on the same generated messages, for the benchmarks ([`speed`]).
+//! A bad input is named by file and line or row ([`diagnose`]); an engine failure that is not
+//! the input's is explained in Chinese ([`engine_error`]).
 //!
 //! Heavy to build (DataFusion, Ballista), so it is not a default workspace member.
 
