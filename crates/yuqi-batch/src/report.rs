@@ -18,6 +18,7 @@ use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBat
 use arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::SessionContext;
+use futures::StreamExt;
 use serde::Serialize;
 use yuqi_conduct::Code;
 
@@ -113,26 +114,117 @@ pub struct Report {
     pub engine: String,
     pub input: crate::input::InputInfo,
     pub analyzer: crate::provenance::AnalyzerInfo,
-    /// The program that made the report.
     pub build: crate::build_id::BuildInfo,
-    /// Seconds from the start of the scan to the report (reading, judging, aggregating).
     pub wall_seconds: f64,
     pub counts: Counts,
-    pub rows: Vec<ReportRow>,
+    /// What the rendered report shows of the groups; every group is in `report.parquet`.
+    pub groups: Groups,
 }
 
 impl Report {
-    /// The (debtor, day) pairs with a frequency breach, summed over the groups of one
-    /// dimension. Over creditors this is the total (frequency is counted per creditor); a
-    /// pair is counted once under each sender and each agency that made a breaching contact
-    /// that day, so those sums can be larger.
     pub fn breach_days(&self, dimension: &str) -> i64 {
-        self.rows.iter().filter(|r| r.dimension == dimension).map(|r| r.frequency_breach_days).sum()
+        self.groups.get(dimension).map_or(0, |d| d.breach_days)
     }
 }
 
-/// Reports count the codes judged by standards in force at the time: `codes_in_force`, read
-/// once per row as a mask (`yuqi_code_mask`, bits as [`code_bit`]) by [`WITH_MASK`].
+/// Groups smaller than this are not ranked by rate (a rate over three messages says little);
+/// they are all in report.parquet.
+pub const MIN_RANKED_MESSAGES: i64 = 100;
+/// How many groups each table and chart of the rendered report lists.
+pub const TOP: usize = 20;
+
+/// One dimension's groups in brief: their totals and the few the rendered report lists.
+/// Built row by row while the rows stream into report.parquet, so that a report with
+/// millions of groups (one per sender number) holds only these in memory.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct DimensionSummary {
+    pub dimension: String,
+    pub groups: u64,
+    /// Groups with at least [`MIN_RANKED_MESSAGES`] messages, and their messages.
+    pub ranked: u64,
+    pub ranked_messages: i64,
+    pub messages: i64,
+    pub breach_days: i64,
+    /// The ranked groups with the highest flagged rate, worst first, at most [`TOP`].
+    pub worst: Vec<ReportRow>,
+    /// The groups with the most flagged messages, whatever their size, at most [`TOP`].
+    pub most_flagged: Vec<ReportRow>,
+}
+
+/// Worst flagged rate first; ties by size, then name, so the order is the same every run.
+fn by_rate(a: &ReportRow, b: &ReportRow) -> std::cmp::Ordering {
+    b.per_1000(b.flagged).total_cmp(&a.per_1000(a.flagged)).then(b.messages.cmp(&a.messages)).then(a.key.cmp(&b.key))
+}
+
+fn by_flagged(a: &ReportRow, b: &ReportRow) -> std::cmp::Ordering {
+    b.flagged.cmp(&a.flagged).then(b.messages.cmp(&a.messages)).then(a.key.cmp(&b.key))
+}
+
+/// Keeps the first [`TOP`] of `v` in `order`; sorting only when `v` has grown to a few
+/// times that keeps the work per row constant.
+fn keep_top(v: &mut Vec<ReportRow>, order: fn(&ReportRow, &ReportRow) -> std::cmp::Ordering, slack: usize) {
+    if v.len() > TOP * slack {
+        v.sort_by(order);
+        v.truncate(TOP);
+    }
+}
+
+/// The [`DimensionSummary`] of every dimension, in [`DIMENSIONS`] order.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Groups(pub Vec<DimensionSummary>);
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups(
+            DIMENSIONS
+                .iter()
+                .map(|(d, _, _)| DimensionSummary { dimension: d.to_string(), ..DimensionSummary::default() })
+                .collect(),
+        )
+    }
+}
+
+impl Groups {
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = &'a ReportRow>) -> Groups {
+        let mut g = Groups::default();
+        for r in rows {
+            g.push(r);
+        }
+        g.finish();
+        g
+    }
+
+    pub fn get(&self, dimension: &str) -> Option<&DimensionSummary> {
+        self.0.iter().find(|d| d.dimension == dimension)
+    }
+
+    fn push(&mut self, r: &ReportRow) {
+        let Some(d) = self.0.iter_mut().find(|d| d.dimension == r.dimension) else { return };
+        d.groups += 1;
+        d.messages += r.messages;
+        d.breach_days += r.frequency_breach_days;
+        if r.messages >= MIN_RANKED_MESSAGES {
+            d.ranked += 1;
+            d.ranked_messages += r.messages;
+            d.worst.push(r.clone());
+            keep_top(&mut d.worst, by_rate, 8);
+        }
+        if r.flagged > 0 {
+            d.most_flagged.push(r.clone());
+            keep_top(&mut d.most_flagged, by_flagged, 8);
+        }
+    }
+
+    fn finish(&mut self) {
+        for d in &mut self.0 {
+            keep_top(&mut d.worst, by_rate, 0);
+            keep_top(&mut d.most_flagged, by_flagged, 0);
+            d.worst.sort_by(by_rate);
+            d.most_flagged.sort_by(by_flagged);
+        }
+    }
+}
+
 fn has(code: Code) -> String {
     let k = code_bit(code).unwrap_or(0);
     format!("((code_mask >> {k}) & 1) = 1")
@@ -210,8 +302,10 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
     })
 }
 
-/// One row per (dimension, key), sorted by dimension then key.
-pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
+/// One row per (dimension, key), sorted by dimension then key, into report.parquet.
+/// Runs the report query over the table `results`, writing every group's row into `file` and
+/// returning the groups' summaries.
+pub async fn aggregate(ctx: &SessionContext, file: &mut ReportFile) -> Result<Groups> {
     let codes = report_codes();
     // Plain sums and counts at every step, so that every step can spill and none keeps a set
     // per group (a `COUNT(DISTINCT …)` per (dimension, key, debtor) held a hash set for each of
@@ -261,36 +355,70 @@ pub async fn aggregate(ctx: &SessionContext) -> Result<Vec<ReportRow>> {
     let sql = format!(
         "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM {WITH_MASK} AS results WHERE kind <> 'self') {per_group}"
     );
-    let batches = ctx.sql(&sql).await?.collect().await?;
-    let mut rows = Vec::new();
-    for b in &batches {
-        let messages = i64_col(b, "messages")?;
-        let debtors = i64_col(b, "debtors")?;
-        let flagged = i64_col(b, "flagged")?;
-        let held = i64_col(b, "held_for_confirmation")?;
-        let texted = i64_col(b, "texted")?;
-        let flagged_texted = i64_col(b, "flagged_texted")?;
-        let breach = i64_col(b, "frequency_breach_days")?;
-        let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
-        let (dimension, key) = (str_col(b, "dimension")?, str_col(b, "key")?);
-        for (i, (dimension, key)) in dimension.into_iter().zip(key).enumerate() {
-            rows.push(ReportRow {
-                dimension,
-                key,
-                messages: messages.value(i),
-                debtors: debtors.value(i),
-                flagged: flagged.value(i),
-                held_for_confirmation: held.value(i),
-                texted: texted.value(i),
-                flagged_texted: flagged_texted.value(i),
-                codes: code_cols.iter().map(|c| c.value(i)).collect(),
-                frequency_breach_days: breach.value(i),
-            });
+    // Streamed, not collected: with one group per sender number the rows are millions (2.2 M
+    // at 30 M generated messages, 1.5 GB in memory as batches and rows): each batch goes to
+    // report.parquet as it comes and only the groups' summaries stay.
+    let mut stream = ctx.sql(&sql).await?.execute_stream().await?;
+    let mut groups = Groups::default();
+    let mut last: Option<(String, String)> = None;
+    while let Some(b) = stream.next().await {
+        let rows = rows_of_batch(&b?)?;
+        if let (Some(first), Some(prev)) = (rows.first(), &last) {
+            // The query's ORDER BY makes report.parquet sorted; a cluster honours it in its
+            // final stage. Checked, because nothing sorts the rows again.
+            if (&first.dimension, &first.key) < (&prev.0, &prev.1) {
+                return Err(BatchError::Invalid("汇总结果没有按分组排序（查询引擎的问题）".into()));
+            }
         }
+        last = rows.last().map(|r| (r.dimension.clone(), r.key.clone()));
+        for r in &rows {
+            groups.push(r);
+        }
+        file.write(&rows)?;
     }
-    // ORDER BY in a distributed plan is honoured, but the order of batches from a
-    // cluster is not something to rely on for a report: sort again.
-    rows.sort_by(|a, b| (&a.dimension, &a.key).cmp(&(&b.dimension, &b.key)));
+    groups.finish();
+    Ok(groups)
+}
+
+/// The rows of one batch of the report query or of report.parquet (same column names).
+fn rows_of_batch(b: &RecordBatch) -> Result<Vec<ReportRow>> {
+    let codes = report_codes();
+    let messages = i64_col(b, "messages")?;
+    let debtors = i64_col(b, "debtors")?;
+    let flagged = i64_col(b, "flagged")?;
+    let held = i64_col(b, "held_for_confirmation")?;
+    let texted = i64_col(b, "texted")?;
+    let flagged_texted = i64_col(b, "flagged_texted")?;
+    let breach = i64_col(b, "frequency_breach_days")?;
+    let code_cols: Vec<&Int64Array> = codes.iter().map(|c| i64_col(b, c.as_str())).collect::<Result<_>>()?;
+    let (dimension, key) = (str_col(b, "dimension")?, str_col(b, "key")?);
+    Ok(dimension
+        .into_iter()
+        .zip(key)
+        .enumerate()
+        .map(|(i, (dimension, key))| ReportRow {
+            dimension,
+            key,
+            messages: messages.value(i),
+            debtors: debtors.value(i),
+            flagged: flagged.value(i),
+            held_for_confirmation: held.value(i),
+            texted: texted.value(i),
+            flagged_texted: flagged_texted.value(i),
+            codes: code_cols.iter().map(|c| c.value(i)).collect(),
+            frequency_breach_days: breach.value(i),
+        })
+        .collect())
+}
+
+/// Every row of a written report.parquet (for tests and small reports: they are all held).
+pub fn read_rows(dir: &Path) -> Result<Vec<ReportRow>> {
+    let path = dir.join("report.parquet");
+    let file = std::fs::File::open(&path).map_err(io_err(&path))?;
+    let mut rows = Vec::new();
+    for b in datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?.build()? {
+        rows.extend(rows_of_batch(&b?)?);
+    }
     Ok(rows)
 }
 
@@ -359,25 +487,62 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| BatchError::Invalid(e.to_string()))
 }
 
-/// Writes report.parquet, report.md, report.html and the chart files into `dir`.
-pub fn write(report: &Report, dir: &Path) -> Result<()> {
-    let metadata = metadata(report)?;
-    let batch = to_batch(&report.rows, metadata.clone())?;
-    let path = dir.join("report.parquet");
-    let file = std::fs::File::create(&path).map_err(io_err(&path))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), None)?;
-    w.write(&batch)?;
-    // Plain key-value pairs in the file's footer, where any Parquet reader (pyarrow's
-    // `metadata.metadata`, parquet-tools, DuckDB's parquet_kv_metadata) finds them; in the Arrow
-    // schema alone they would be inside one base64-encoded value. Sorted, so the file is
-    // the same from run to run.
-    let mut pairs: Vec<(String, String)> = metadata.into_iter().collect();
-    pairs.sort();
-    for (k, v) in pairs {
-        w.append_key_value_metadata(datafusion::parquet::file::metadata::KeyValue::new(k, v));
-    }
-    w.close()?;
+/// report.parquet, written batch by batch as the report query's rows come.
+pub struct ReportFile {
+    writer: ArrowWriter<std::fs::File>,
+    metadata: HashMap<String, String>,
+}
 
+impl std::fmt::Debug for ReportFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportFile").finish_non_exhaustive()
+    }
+}
+
+impl ReportFile {
+    /// Creates `dir/report.parquet`; `metadata` (see [`metadata`]) goes into its schema and footer.
+    pub fn create(dir: &Path, metadata: HashMap<String, String>) -> Result<ReportFile> {
+        let schema = to_batch(&[], metadata.clone())?.schema();
+        let path = dir.join("report.parquet");
+        let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+        Ok(ReportFile { writer: ArrowWriter::try_new(file, schema, None)?, metadata })
+    }
+
+    pub fn write(&mut self, rows: &[ReportRow]) -> Result<()> {
+        if !rows.is_empty() {
+            self.writer.write(&to_batch(rows, self.metadata.clone())?)?;
+        }
+        Ok(())
+    }
+
+    pub fn close(mut self) -> Result<()> {
+        // Plain key-value pairs in the file's footer, where any Parquet reader (pyarrow's
+        // `metadata.metadata`, parquet-tools, DuckDB's parquet_kv_metadata) finds them; in the
+        // Arrow schema alone they would be inside one base64-encoded value. Sorted, so the file
+        // is the same from run to run.
+        let mut pairs: Vec<(String, String)> = std::mem::take(&mut self.metadata).into_iter().collect();
+        pairs.sort();
+        for (k, v) in pairs {
+            self.writer.append_key_value_metadata(datafusion::parquet::file::metadata::KeyValue::new(k, v));
+        }
+        self.writer.close()?;
+        Ok(())
+    }
+}
+
+/// Writes a report made from rows held in memory: report.parquet with `rows`, the report's
+/// groups summarised from them, and the rendered report (see [`write`]).
+pub fn write_rows(report: &mut Report, rows: &[ReportRow], dir: &Path) -> Result<()> {
+    let mut file = ReportFile::create(dir, metadata(report)?)?;
+    file.write(rows)?;
+    file.close()?;
+    report.groups = Groups::from_rows(rows);
+    write(report, dir)
+}
+
+/// Writes report.md, report.html and the chart files into `dir` (report.parquet is written
+/// by [`aggregate`] or [`write_rows`]).
+pub fn write(report: &Report, dir: &Path) -> Result<()> {
     let charts = crate::report_render::charts(report);
     for (name, svg) in &charts {
         let p = dir.join(name);

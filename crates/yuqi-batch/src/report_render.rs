@@ -10,12 +10,8 @@ use yuqi_util::escape_markup;
 
 use crate::build_id::BuildInfo;
 use crate::provenance::{AnalyzerInfo, HeldOut};
-use crate::report::{DIMENSIONS, Report, ReportRow, per_1000, report_codes};
-
-/// Groups smaller than this are not ranked (a rate over three messages says little);
-/// they are all in report.parquet.
-pub const MIN_RANKED_MESSAGES: i64 = 100;
-const TOP: usize = 20;
+pub use crate::report::MIN_RANKED_MESSAGES;
+use crate::report::{DIMENSIONS, DimensionSummary, Report, ReportRow, TOP, per_1000, report_codes};
 
 /// Markdown table cells: no pipes, no line breaks, no raw HTML.
 fn md(s: &str) -> String {
@@ -32,18 +28,12 @@ fn display_key(k: &str) -> String {
     if k.is_empty() { "（未填写）".to_string() } else { k.to_string() }
 }
 
-/// The ranked groups of one dimension: those with at least [`MIN_RANKED_MESSAGES`]
-/// messages, worst rate first.
-pub fn ranked<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
-    let mut v: Vec<&ReportRow> =
-        report.rows.iter().filter(|r| r.dimension == dimension && r.messages >= MIN_RANKED_MESSAGES).collect();
-    v.sort_by(|a, b| {
-        b.per_1000(b.flagged)
-            .total_cmp(&a.per_1000(a.flagged))
-            .then(b.messages.cmp(&a.messages))
-            .then(a.key.cmp(&b.key))
-    });
-    v
+/// A dimension's summary (empty when the report has no such dimension).
+fn summary<'a>(report: &'a Report, dimension: &str) -> std::borrow::Cow<'a, DimensionSummary> {
+    match report.groups.get(dimension) {
+        Some(d) => std::borrow::Cow::Borrowed(d),
+        None => std::borrow::Cow::Owned(DimensionSummary::default()),
+    }
 }
 
 fn top_codes(r: &ReportRow) -> String {
@@ -107,7 +97,7 @@ pub fn charts(report: &Report) -> Vec<(String, String)> {
     let mut out = vec![("chart-codes.svg".to_string(), bars("各类问题：每千条催收消息中的条数", "‰", &codes))];
     for (dim, _, zh) in DIMENSIONS {
         let items: Vec<(String, f64)> =
-            ranked(report, dim).iter().take(TOP).map(|r| (display_key(&r.key), r.per_1000(r.flagged))).collect();
+            summary(report, dim).worst.iter().map(|r| (display_key(&r.key), r.per_1000(r.flagged))).collect();
         let which = if items.len() < TOP { format!("全部 {} 个", items.len()) } else { format!("前 {TOP} 个") };
         out.push((format!("chart-{dim}.svg"), bars(&format!("{zh}：有问题消息每千条（{which}）"), "‰", &items)));
     }
@@ -145,19 +135,8 @@ fn params() -> Vec<ParamLine> {
     out
 }
 
-fn unranked(report: &Report, dimension: &str) -> usize {
-    report.rows.iter().filter(|r| r.dimension == dimension && r.messages < MIN_RANKED_MESSAGES).count()
-}
-
-/// Every group of one dimension with a flagged message, most flagged messages first.
-fn most_flagged<'a>(report: &'a Report, dimension: &str) -> Vec<&'a ReportRow> {
-    let mut v: Vec<&ReportRow> = report.rows.iter().filter(|r| r.dimension == dimension && r.flagged > 0).collect();
-    v.sort_by(|a, b| b.flagged.cmp(&a.flagged).then(b.messages.cmp(&a.messages)).then(a.key.cmp(&b.key)));
-    v
-}
-
 /// One row per group, the first [`TOP`]: its counts, rates and most frequent problems.
-fn group_table(name: &str, rows: &[&ReportRow]) -> Table {
+fn group_table(name: &str, rows: &[ReportRow]) -> Table {
     Table {
         header: [
             name,
@@ -395,33 +374,32 @@ fn sections(report: &Report) -> Vec<Section> {
     });
 
     for (dim, _, zh) in DIMENSIONS {
-        let rows = ranked(report, dim);
-        let all: i64 = report.rows.iter().filter(|r| r.dimension == dim).map(|r| r.messages).sum();
-        let covered: i64 = rows.iter().map(|r| r.messages).sum();
+        let d = summary(report, dim);
+        let rows = &d.worst;
         out.push(Section {
-            title: if rows.len() < TOP {
-                format!("按{zh}（参与排名的全部 {} 个，按有问题比例排列）", rows.len())
+            title: if d.ranked < TOP as u64 {
+                format!("按{zh}（参与排名的全部 {} 个，按有问题比例排列）", d.ranked)
             } else {
                 format!("按{zh}（有问题比例最高的 {TOP} 个）")
             },
             lead: vec![format!(
                 "参与排名 {} 个（消息数不少于 {MIN_RANKED_MESSAGES} 条，比例才比较稳定），它们的消息占全部催收消息的 {:.1}%；未参与排名 {} 个，见下一节。",
-                rows.len(),
-                if all == 0 { 0.0 } else { covered as f64 * 100.0 / all as f64 },
-                unranked(report, dim)
+                d.ranked,
+                if d.messages == 0 { 0.0 } else { d.ranked_messages as f64 * 100.0 / d.messages as f64 },
+                d.groups - d.ranked
             )],
             chart: Some(format!("chart-{dim}.svg")),
-            table: Some(group_table(zh, &rows)),
+            table: Some(group_table(zh, rows)),
             bullets: Vec::new(),
         });
         // Ranking by rate leaves out small groups, and a number used for a hundred messages or
         // fewer can still be among the worst: the largest counts, whatever the group's size.
-        let most = most_flagged(report, dim);
+        let most = &summary(report, dim).most_flagged;
         out.push(Section {
             title: format!("按{zh}：有问题条数最多的 {} 个（不限消息数）", most.len().min(TOP)),
             lead: vec!["消息数少的分组比例不稳定，这里按有问题的条数排列，供逐一核查。".to_string()],
             chart: None,
-            table: Some(group_table(zh, &most)),
+            table: Some(group_table(zh, most)),
             bullets: Vec::new(),
         });
     }

@@ -303,26 +303,30 @@ async fn run(
     let t = Instant::now();
     ctx.register_parquet("results", messages_dir.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
     let counts = report::counts(ctx).await?;
-    let rows = report::aggregate(ctx).await?;
     info.rows = counts.rows;
     info.digest = digest.await.map_err(|e| BatchError::Invalid(format!("计算输入文件的 SHA-256 失败：{e}")))??;
     // Like the input's digest, the executable's is waited for here, so that the report stage is
-    // the report's own time (in a debug build the hash takes longer than a small scan).
+    // the report's own time (in a debug build the hash takes longer than a small scan). Both
+    // are in report.parquet's metadata, which its writer needs before the first row.
     let build = build.await.map_err(|e| BatchError::Invalid(format!("读取程序文件时内部出错（{e}）")))?;
-    stages.push(Stage { name: "aggregate", seconds: t.elapsed().as_secs_f64() });
-
-    let t = Instant::now();
     let analyzer = crate::provenance::analyzer();
-    let report = Report {
+    let mut report = Report {
         engine: opts.engine.clone(),
         input: info.clone(),
         analyzer: analyzer.clone(),
         build: build.clone(),
-        // Reading, judging and aggregating: all but writing the report itself (milliseconds).
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: 0.0,
         counts: counts.clone(),
-        rows,
+        groups: report::Groups::default(),
     };
+    let mut file = report::ReportFile::create(part, report::metadata(&report)?)?;
+    report.groups = report::aggregate(ctx, &mut file).await?;
+    file.close()?;
+    stages.push(Stage { name: "aggregate", seconds: t.elapsed().as_secs_f64() });
+
+    let t = Instant::now();
+    // Reading, judging and aggregating: all but rendering the report itself (milliseconds).
+    report.wall_seconds = started.elapsed().as_secs_f64();
     report::write(&report, part)?;
     stages.push(Stage { name: "report", seconds: t.elapsed().as_secs_f64() });
 

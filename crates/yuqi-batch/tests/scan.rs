@@ -241,8 +241,10 @@ async fn the_report_equals_counts_made_independently() {
             }
         }
     }
-    assert_eq!(report.rows.len(), acc.len());
-    for (row, ((dim, key), (n, debtors, flagged, per_code, breach, held))) in report.rows.iter().zip(&acc) {
+    // report.parquet has every group, in order; the report keeps only their summaries.
+    let rows = yuqi_batch::report::read_rows(&out).unwrap();
+    assert_eq!(rows.len(), acc.len());
+    for (row, ((dim, key), (n, debtors, flagged, per_code, breach, held))) in rows.iter().zip(&acc) {
         assert_eq!(row.held_for_confirmation, *held, "{dim} {key}");
         assert_eq!((&row.dimension, &row.key), (dim, key));
         assert_eq!(row.messages, *n, "{dim} {key}");
@@ -250,6 +252,25 @@ async fn the_report_equals_counts_made_independently() {
         assert_eq!(row.flagged, *flagged, "{dim} {key}");
         assert_eq!(&row.codes, per_code, "{dim} {key}");
         assert_eq!(row.frequency_breach_days, breach.len() as i64, "{dim} {key}");
+    }
+    // The summaries kept while the rows streamed: per dimension, the counts and the groups the
+    // rendered report lists (worst rate among groups of 100 messages or more; most flagged).
+    for (dim, _, _) in yuqi_batch::report::DIMENSIONS {
+        let of_dim: Vec<_> = acc.iter().filter(|((d, _), _)| d == dim).collect();
+        let d = report.groups.get(dim).unwrap();
+        assert_eq!(d.groups, of_dim.len() as u64, "{dim}");
+        assert_eq!(d.messages, of_dim.iter().map(|(_, a)| a.0).sum::<i64>(), "{dim}");
+        assert_eq!(d.breach_days, of_dim.iter().map(|(_, a)| a.4.len() as i64).sum::<i64>(), "{dim}");
+        let mut ranked: Vec<_> = of_dim.iter().filter(|(_, a)| a.0 >= 100).collect();
+        assert_eq!(d.ranked, ranked.len() as u64, "{dim}");
+        // Rate compared exactly: flagged_a / n_a > flagged_b / n_b.
+        ranked.sort_by(|((_, ka), a), ((_, kb), b)| (b.2 * a.0).cmp(&(a.2 * b.0)).then(b.0.cmp(&a.0)).then(ka.cmp(kb)));
+        let want: Vec<&String> = ranked.iter().take(20).map(|((_, k), _)| k).collect();
+        assert_eq!(d.worst.iter().map(|r| &r.key).collect::<Vec<_>>(), want, "{dim} worst rates");
+        let mut most: Vec<_> = of_dim.iter().filter(|(_, a)| a.2 > 0).collect();
+        most.sort_by(|((_, ka), a), ((_, kb), b)| b.2.cmp(&a.2).then(b.0.cmp(&a.0)).then(ka.cmp(kb)));
+        let want: Vec<&String> = most.iter().take(20).map(|((_, k), _)| k).collect();
+        assert_eq!(d.most_flagged.iter().map(|r| &r.key).collect::<Vec<_>>(), want, "{dim} most flagged");
     }
     // Messages with text and, of them, the flagged: per group and in all.
     let flagged_in_force = |m: &GenMessage| expected[&m.id].iter().any(|h| !h.3.ends_with("before_standard"));
@@ -261,7 +282,7 @@ async fn the_report_equals_counts_made_independently() {
             e.1 += i64::from(flagged_in_force(m));
         }
     }
-    for row in &report.rows {
+    for row in &rows {
         let want = texted.get(&(row.dimension.clone(), row.key.clone())).copied().unwrap_or_default();
         assert_eq!((row.texted, row.flagged_texted), want, "{} {}", row.dimension, row.key);
     }
@@ -312,8 +333,8 @@ async fn the_report_equals_counts_made_independently() {
         assert!(text.contains(&format!("待核实的法院通知：{held_total} 条")), "held count in the report");
     }
     // The sender most flagged is listed whatever its size (ranking by rate needs 100 messages).
-    let worst_sender = report
-        .rows
+    let rows = yuqi_batch::report::read_rows(&out).unwrap();
+    let worst_sender = rows
         .iter()
         .filter(|r| r.dimension == "sender" && r.flagged > 0)
         .max_by(|a, b| a.flagged.cmp(&b.flagged).then(b.messages.cmp(&a.messages)).then(b.key.cmp(&a.key)))
@@ -387,7 +408,7 @@ async fn court_notice_look_alikes_are_counted_apart() {
     let (summary, report) = run(&input, &out, 2).await.unwrap();
     assert_eq!(summary.held_for_confirmation, 1);
     assert_eq!(summary.flagged, 1, "the held notice is not counted as flagged");
-    let agency = report.rows.iter().find(|r| r.dimension == "agency" && r.key == "X").unwrap();
+    let agency = report.groups.get("agency").unwrap().most_flagged.iter().find(|r| r.key == "X").unwrap();
     assert_eq!((agency.messages, agency.flagged, agency.held_for_confirmation), (3, 1, 1));
     let ctx = SessionContext::new();
     ctx.register_parquet("m", out.join("messages").to_string_lossy().as_ref(), ParquetReadOptions::default())
