@@ -69,7 +69,7 @@ enum Command {
     },
     /// 逐行比较两次审查的输出（如本机与集群）
     Compare { left: PathBuf, right: PathBuf },
-    /// 比较两期审查报告（如上月与本月）：每个债权人、机构、号码的消息数和有问题每千条的变化（Markdown）
+    /// 比较两期审查报告（如上月与本月）：整体和每个债权人、机构、号码的消息数、有问题每千条、各类问题每千条和超频（人·天）的变化（Markdown）
     ComparePeriods {
         /// 前一期的输出目录
         before: PathBuf,
@@ -220,6 +220,15 @@ async fn run(cli: Cli) -> Result<()> {
                                 std::fs::remove_dir_all(&dir).with_context(|| format!("无法清理 {}", dir.display()))?;
                             }
                             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                                // A file where a directory of the path should be: the system only
+                                // says "already exists" (or "not a directory"); name the file.
+                                if let Some(file) = parent.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
+                                    anyhow::bail!(
+                                        "不能在 {} 中建立输出目录：{} 是一个文件，不是目录；请换一个输出目录",
+                                        parent.display(),
+                                        file.display()
+                                    );
+                                }
                                 std::fs::create_dir_all(parent)
                                     .with_context(|| format!("无法创建 {}", parent.display()))?;
                             }

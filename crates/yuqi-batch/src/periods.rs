@@ -78,10 +78,14 @@ fn read(dir: &Path) -> Result<Period> {
         let breach = int("frequency_breach_days", false)?;
         let per_code: Vec<Vec<i64>> = codes.iter().map(|c| int(c.as_str(), false)).collect::<Result<_>>()?;
         for (i, (d, k)) in dims.into_iter().zip(keys).enumerate() {
+            // A small group is only counted (never compared) and there can be millions of them
+            // (one per sender number): its per-code counts are not kept. The creditors' are,
+            // whatever their size: they make the totals.
+            let compared = messages[i] >= MIN_RANKED_MESSAGES || d == "creditor";
             let group = Group {
                 messages: messages[i],
                 flagged: flagged[i],
-                codes: per_code.iter().map(|col| col[i]).collect(),
+                codes: if compared { per_code.iter().map(|col| col[i]).collect() } else { Vec::new() },
                 breach_days: breach[i],
             };
             groups.insert((d, k), group);

@@ -349,3 +349,26 @@ async fn parquet_files_of_one_directory_with_different_column_types_are_named() 
     assert_eq!((path, place), (second, None), "{message}");
     assert!(reason.starts_with("列 id 的类型是整数，而同一目录中的 2026-10.parquet 里这一列是文本"), "{message}");
 }
+
+/// An output directory whose parent is a file: the system says only "already exists"; the
+/// command names the file, in Chinese, exits with 2 (the user can fix it) and writes nothing.
+#[test]
+fn an_output_under_a_file_names_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("log.csv");
+    std::fs::write(&input, "id,debtor,text\n1,A,提醒还款\n").unwrap();
+    let file = tmp.path().join("report-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yuqi-batch"))
+        .args(["scan", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(file.join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{} 是一个文件，不是目录", file.display())), "{err}");
+    assert!(!err.contains("已经存在"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
