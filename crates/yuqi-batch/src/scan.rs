@@ -124,7 +124,7 @@ pub struct ScanSummary {
     pub messages_per_second: f64,
     /// This process's engine memory: its budget (`--memory-limit`; none when unbounded),
     /// the most its operators held reserved at once and the most data they had spilled
-    /// to disk at once (sampled every 50 ms). On a cluster the executors' engines do
+    /// to disk at once (sampled every 5 ms). On a cluster the executors' engines do
     /// the work and these describe only the client.
     pub memory: MemoryUse,
 }
@@ -136,10 +136,15 @@ pub struct MemoryUse {
     pub peak_spilled_bytes: u64,
 }
 
-/// Samples the session's memory pool and spill files until dropped.
+/// Samples the session's memory pool and spill files until [`MemorySampler::finish`].
+///
+/// On its own thread, every 5 ms: as a task of the engine's runtime it waited behind the
+/// engine's own tasks while both workers were busy, and a small scan's spill files could come
+/// and go between two samples (a test saw "nothing spilled" one run in three).
 struct MemorySampler {
     peak: std::sync::Arc<[std::sync::atomic::AtomicU64; 2]>,
-    task: tokio::task::JoinHandle<()>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
     limit_bytes: Option<u64>,
 }
 
@@ -152,31 +157,46 @@ impl MemorySampler {
             _ => None,
         };
         let peak = std::sync::Arc::new([std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)]);
-        let p = peak.clone();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (p, halt) = (peak.clone(), stop.clone());
         // Weak: the disk manager owns the spill directory, which must go when the session
-        // does, not when this sampler's cancelled task happens to be dropped.
+        // does, not when this sampler happens to stop.
         let (pool, disk) =
             (std::sync::Arc::downgrade(&runtime.memory_pool), std::sync::Arc::downgrade(&runtime.disk_manager));
         drop(runtime);
-        let task = tokio::spawn(async move {
-            while let (Some(pool), Some(disk)) = (pool.upgrade(), disk.upgrade()) {
-                p[0].fetch_max(pool.reserved() as u64, Relaxed);
-                p[1].fetch_max(disk.spilling_progress().current_bytes, Relaxed);
-                drop((pool, disk));
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-        });
-        MemorySampler { peak, task, limit_bytes }
+        let thread = std::thread::Builder::new()
+            .name("yuqi-memory-sampler".into())
+            .spawn(move || {
+                while !halt.load(Relaxed) {
+                    let (Some(pool), Some(disk)) = (pool.upgrade(), disk.upgrade()) else { break };
+                    p[0].fetch_max(pool.reserved() as u64, Relaxed);
+                    p[1].fetch_max(disk.spilling_progress().current_bytes, Relaxed);
+                    drop((pool, disk));
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            })
+            .ok();
+        MemorySampler { peak, stop, thread, limit_bytes }
     }
 
-    fn finish(self) -> MemoryUse {
+    fn finish(mut self) -> MemoryUse {
         use std::sync::atomic::Ordering::Relaxed;
-        self.task.abort();
+        self.stop.store(true, Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
         MemoryUse {
             limit_bytes: self.limit_bytes,
             peak_reserved_bytes: self.peak[0].load(Relaxed),
             peak_spilled_bytes: self.peak[1].load(Relaxed),
         }
+    }
+}
+
+impl Drop for MemorySampler {
+    // A scan dropped before it finished (cancelled) stops its sampler too.
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
