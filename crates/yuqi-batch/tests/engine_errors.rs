@@ -7,7 +7,7 @@ use std::path::Path;
 
 use yuqi_batch::BatchError;
 use yuqi_batch::cluster::{MemoryBudget, local_context, local_context_with, remote_context};
-use yuqi_batch::engine_error::{DETAIL_LABEL, EngineTrouble, classify};
+use yuqi_batch::engine_error::{DETAIL_LABEL, EngineTrouble, classify, stray_english};
 use yuqi_batch::generate::GenOptions;
 use yuqi_batch::input::InputFormat;
 use yuqi_batch::scan::{ScanOptions, scan};
@@ -19,25 +19,8 @@ fn explained(message: &str) -> Vec<&str> {
     assert_eq!(lines.len(), 3, "{message}");
     assert!(lines[1].starts_with("怎么办："), "{message}");
     assert!(lines[2].starts_with(DETAIL_LABEL), "{message}");
-    let allowed = [
-        "memory",
-        "limit",
-        "partitions",
-        "output",
-        "part",
-        "spill",
-        "cluster",
-        "Ballista",
-        "yuqi",
-        "batch",
-        "executor",
-        "scheduler",
-        "Parquet",
-    ];
     for line in &lines[..2] {
-        for word in line.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
-            assert!(allowed.contains(&word), "English {word:?} in: {line}");
-        }
+        assert!(stray_english(line).is_empty(), "English {:?} in: {line}", stray_english(line));
     }
     lines
 }
