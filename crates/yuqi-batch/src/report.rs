@@ -114,7 +114,9 @@ pub struct Report {
     pub engine: String,
     pub input: crate::input::InputInfo,
     pub analyzer: crate::provenance::AnalyzerInfo,
+    /// The program that made the report.
     pub build: crate::build_id::BuildInfo,
+    /// Seconds from the start of the scan to the report (reading, judging, aggregating).
     pub wall_seconds: f64,
     pub counts: Counts,
     /// What the rendered report shows of the groups; every group is in `report.parquet`.
@@ -122,6 +124,10 @@ pub struct Report {
 }
 
 impl Report {
+    /// The (debtor, day) pairs with a frequency breach, summed over the groups of one
+    /// dimension. Over creditors this is the total (frequency is counted per creditor); a
+    /// pair is counted once under each sender and each agency that made a breaching contact
+    /// that day, so those sums can be larger.
     pub fn breach_days(&self, dimension: &str) -> i64 {
         self.groups.get(dimension).map_or(0, |d| d.breach_days)
     }
@@ -225,6 +231,8 @@ impl Groups {
     }
 }
 
+/// Reports count the codes judged by standards in force at the time: `codes_in_force`, read
+/// once per row as a mask (`yuqi_code_mask`, bits as [`code_bit`]) by [`WITH_MASK`].
 fn has(code: Code) -> String {
     let k = code_bit(code).unwrap_or(0);
     format!("((code_mask >> {k}) & 1) = 1")
