@@ -69,7 +69,7 @@ pub fn classify(e: &DataFusionError) -> EngineTrouble {
         let Some(err) = level else { break };
         let df = err.downcast_ref::<DataFusionError>();
         if let Some(DataFusionError::ResourcesExhausted(text)) = df {
-            return if text.contains("disk space") { EngineTrouble::SpillLimit } else { EngineTrouble::MemoryBudget };
+            return exhausted(text);
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>()
             && io_kind.is_none()
@@ -89,7 +89,7 @@ pub fn classify(e: &DataFusionError) -> EngineTrouble {
     if has(&["tcp connect error", "ConnectionRefused", "Connection refused", "dns error", "transport error"]) {
         EngineTrouble::ClusterUnreachable
     } else if has(&["Resources exhausted", "ResourcesExhausted"]) {
-        if text.contains("disk space") { EngineTrouble::SpillLimit } else { EngineTrouble::MemoryBudget }
+        exhausted(&text)
     } else if has(&["No space left on device", "Disk quota exceeded"]) {
         EngineTrouble::Disk(ErrorKind::StorageFull)
     } else if has(&["Permission denied"]) {
@@ -99,6 +99,12 @@ pub fn classify(e: &DataFusionError) -> EngineTrouble {
     } else {
         EngineTrouble::Other
     }
+}
+
+/// Which resource ran out, from the engine's text (typed, or passed on as text by Ballista):
+/// its spill limit names the disk space; everything else is the memory pool.
+fn exhausted(text: &str) -> EngineTrouble {
+    if text.contains("disk space") { EngineTrouble::SpillLimit } else { EngineTrouble::MemoryBudget }
 }
 
 const MIB: u64 = 1 << 20;

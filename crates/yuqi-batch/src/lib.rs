@@ -63,6 +63,10 @@ pub enum BatchError {
     NoInput { path: PathBuf },
     #[error("输出目录 {0} 已存在；换一个目录，或加 --overwrite 覆盖")]
     OutputExists(PathBuf),
+    /// A regular file where a directory of the output's path should be (the system would only
+    /// say "already exists" or "not a directory").
+    #[error("不能在 {} 中建立输出目录：{} 是一个文件，不是目录；请换一个输出目录", parent.display(), file.display())]
+    OutputUnderFile { parent: PathBuf, file: PathBuf },
     #[error("集群出错：{0}")]
     Cluster(String),
     #[error("{0}")]

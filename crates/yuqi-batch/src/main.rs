@@ -220,15 +220,6 @@ async fn run(cli: Cli) -> Result<()> {
                                 std::fs::remove_dir_all(&dir).with_context(|| format!("无法清理 {}", dir.display()))?;
                             }
                             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-                                // A file where a directory of the path should be: the system only
-                                // says "already exists" (or "not a directory"); name the file.
-                                if let Some(file) = parent.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir()) {
-                                    anyhow::bail!(
-                                        "不能在 {} 中建立输出目录：{} 是一个文件，不是目录；请换一个输出目录",
-                                        parent.display(),
-                                        file.display()
-                                    );
-                                }
                                 std::fs::create_dir_all(parent)
                                     .with_context(|| format!("无法创建 {}", parent.display()))?;
                             }
@@ -406,6 +397,7 @@ fn main() -> ExitCode {
                         | yuqi_batch::BatchError::UnknownFormat { .. }
                         | yuqi_batch::BatchError::NoInput { .. }
                         | yuqi_batch::BatchError::OutputExists(_)
+                        | yuqi_batch::BatchError::OutputUnderFile { .. }
                 )
             });
             ExitCode::from(if user { 2 } else { 1 })

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::SessionContext;
 use futures::StreamExt;
@@ -430,11 +430,8 @@ pub fn read_rows(dir: &Path) -> Result<Vec<ReportRow>> {
     Ok(rows)
 }
 
-/// The report rows as an Arrow batch (the schema of `report.parquet`). `metadata` goes into
-/// the Arrow schema, which the Parquet writer keeps only encoded inside its own `ARROW:schema`
-/// entry: [`write`] also writes each pair as plain Parquet key-value metadata.
-pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result<RecordBatch> {
-    let codes = report_codes();
+/// The columns of `report.parquet`, in order.
+fn report_fields() -> Vec<Field> {
     let mut fields = vec![
         Field::new("dimension", DataType::Utf8, false),
         Field::new("key", DataType::Utf8, false),
@@ -447,6 +444,16 @@ pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result
         Field::new("flagged_texted", DataType::Int64, false),
         Field::new("flagged_per_1000_texted", DataType::Float64, false),
     ];
+    for c in report_codes() {
+        fields.push(Field::new(c.as_str(), DataType::Int64, false));
+        fields.push(Field::new(format!("{}_per_1000", c.as_str()), DataType::Float64, false));
+    }
+    fields.push(Field::new("frequency_breach_days", DataType::Int64, false));
+    fields
+}
+
+/// `rows` as the columns of [`report_fields`].
+fn columns(rows: &[ReportRow]) -> Vec<ArrayRef> {
     let mut cols: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.dimension.as_str()))),
         Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.key.as_str()))),
@@ -459,15 +466,12 @@ pub fn to_batch(rows: &[ReportRow], metadata: HashMap<String, String>) -> Result
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.flagged_texted))),
         Arc::new(Float64Array::from_iter_values(rows.iter().map(ReportRow::flagged_per_1000_texted))),
     ];
-    for (i, c) in codes.iter().enumerate() {
-        fields.push(Field::new(c.as_str(), DataType::Int64, false));
+    for i in 0..report_codes().len() {
         cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.codes[i]))));
-        fields.push(Field::new(format!("{}_per_1000", c.as_str()), DataType::Float64, false));
         cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.per_1000(r.codes[i])))));
     }
-    fields.push(Field::new("frequency_breach_days", DataType::Int64, false));
     cols.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.frequency_breach_days))));
-    Ok(RecordBatch::try_new(Arc::new(Schema::new_with_metadata(fields, metadata)), cols)?)
+    cols
 }
 
 /// What `report.parquet` carries besides its rows, so a file alone says what it was made
@@ -498,6 +502,8 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
 /// report.parquet, written batch by batch as the report query's rows come.
 pub struct ReportFile {
     writer: ArrowWriter<std::fs::File>,
+    /// Built once: every batch of rows shares it.
+    schema: SchemaRef,
     metadata: HashMap<String, String>,
 }
 
@@ -508,17 +514,19 @@ impl std::fmt::Debug for ReportFile {
 }
 
 impl ReportFile {
-    /// Creates `dir/report.parquet`; `metadata` (see [`metadata`]) goes into its schema and footer.
+    /// Creates `dir/report.parquet`; `metadata` (see [`metadata`]) goes into its Arrow schema,
+    /// which the Parquet writer keeps only encoded inside its own `ARROW:schema` entry, so
+    /// [`ReportFile::close`] also writes each pair as plain Parquet key-value metadata.
     pub fn create(dir: &Path, metadata: HashMap<String, String>) -> Result<ReportFile> {
-        let schema = to_batch(&[], metadata.clone())?.schema();
+        let schema: SchemaRef = Arc::new(Schema::new_with_metadata(report_fields(), metadata.clone()));
         let path = dir.join("report.parquet");
         let file = std::fs::File::create(&path).map_err(io_err(&path))?;
-        Ok(ReportFile { writer: ArrowWriter::try_new(file, schema, None)?, metadata })
+        Ok(ReportFile { writer: ArrowWriter::try_new(file, schema.clone(), None)?, schema, metadata })
     }
 
     pub fn write(&mut self, rows: &[ReportRow]) -> Result<()> {
         if !rows.is_empty() {
-            self.writer.write(&to_batch(rows, self.metadata.clone())?)?;
+            self.writer.write(&RecordBatch::try_new(self.schema.clone(), columns(rows))?)?;
         }
         Ok(())
     }

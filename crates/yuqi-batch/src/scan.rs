@@ -209,7 +209,9 @@ pub fn spill_dir(output: &Path) -> Result<PathBuf> {
     Ok(out.with_file_name(format!("{name}.spill")))
 }
 
-/// The output directory without a trailing separator, and its `.part` sibling.
+/// The output directory without a trailing separator, and its `.part` sibling. Refuses an
+/// output whose path passes through a regular file, naming that file, before anything is
+/// created beside it (the spill directory, `.part`).
 fn output_paths(out: &Path) -> Result<(PathBuf, PathBuf)> {
     let out: PathBuf = out.components().collect();
     let name = out
@@ -217,6 +219,11 @@ fn output_paths(out: &Path) -> Result<(PathBuf, PathBuf)> {
         .ok_or_else(|| BatchError::Invalid(format!("输出目录 {} 不是一个目录名", out.display())))?
         .to_string_lossy()
         .to_string();
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Some(file) = parent.ancestors().find(|a| a.exists()).filter(|a| !a.is_dir())
+    {
+        return Err(BatchError::OutputUnderFile { parent: parent.to_path_buf(), file: file.to_path_buf() });
+    }
     let part = out.with_file_name(format!("{name}.part"));
     Ok((out, part))
 }

@@ -84,13 +84,14 @@ async fn a_spill_directory_that_cannot_be_made_is_explained() {
     assert!(lines[2].contains("os error 20"), "{message}");
 
     // An output directory under a regular file is refused before the engine starts, in Chinese
-    // and with the path.
+    // and naming the file (the same check as the command line's, whatever the budget).
     let ctx = local_context(Some(2)).unwrap();
     let input = log(tmp.path(), 10);
     let err = scan(&ctx, &ScanOptions::new(&input, file.join("out"), "test")).await.unwrap_err();
     let message = err.to_string();
-    assert!(matches!(err, BatchError::Io { .. }), "{message}");
-    assert!(message.contains("a-file/out.part：路径中的某一级不是目录"), "{message}");
+    assert!(matches!(err, BatchError::OutputUnderFile { .. }), "{message}");
+    assert!(message.contains(&format!("{} 是一个文件，不是目录", file.display())), "{message}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a directory");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

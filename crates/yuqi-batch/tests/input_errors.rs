@@ -359,16 +359,21 @@ fn an_output_under_a_file_names_the_file() {
     std::fs::write(&input, "id,debtor,text\n1,A,提醒还款\n").unwrap();
     let file = tmp.path().join("report-file");
     std::fs::write(&file, "x").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yuqi-batch"))
-        .args(["scan", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(file.join("out"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains(&format!("{} 是一个文件，不是目录", file.display())), "{err}");
-    assert!(!err.contains("已经存在"), "{err}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    // With the default budget (a spill directory beside the output is made first), without one,
+    // and two levels below the file: the same message from the same check.
+    for (output, budget) in
+        [(file.join("out"), None), (file.join("out"), Some("unlimited")), (file.join("a").join("out"), Some("512M"))]
+    {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yuqi-batch"));
+        cmd.args(["scan", "--input"]).arg(&input).arg("--output").arg(&output);
+        if let Some(b) = budget {
+            cmd.args(["--memory-limit", b]);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{budget:?}: {err}");
+        assert!(err.contains(&format!("{} 是一个文件，不是目录", file.display())), "{budget:?}: {err}");
+        assert!(!err.contains("已经存在") && !err.contains("不是目录：") && !err.contains("Not a directory"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    }
 }
