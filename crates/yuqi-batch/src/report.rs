@@ -22,7 +22,7 @@ use futures::StreamExt;
 use serde::Serialize;
 use yuqi_conduct::Code;
 
-use crate::functions::code_bit;
+use crate::functions::{FIRST_BREACH_OF_DAY, FIRST_CONTACT, FIRST_ROW, code_bit};
 use crate::{BatchError, Result, io_err};
 
 /// The codes a message log can show (text level and log level; case-level codes
@@ -258,7 +258,7 @@ fn str_col(b: &RecordBatch, name: &str) -> Result<Vec<String>> {
 /// Totals over the table `results` (the written per-message rows).
 pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
     let codes = report_codes();
-    let mut sql = String::from(
+    let mut sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n_rows, \
          CAST(SUM(CASE WHEN kind <> 'self' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts, \
          CAST(SUM(CASE WHEN kind <> 'self' AND code_mask <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS n_flagged, \
@@ -269,11 +269,12 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
          CAST(SUM(CASE WHEN kind IN ('connected_call', 'attempt') AND text_chars = 0 THEN 1 ELSE 0 END) AS BIGINT) \
            AS n_calls_without_text, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
-         CAST(COUNT(DISTINCT debtor) AS BIGINT) AS n_debtors, \
+         CAST(SUM(CAST((report_marks >> {first_row}) & 1 AS BIGINT)) AS BIGINT) AS n_debtors, \
          CAST(SUM(CASE WHEN debtor = '' THEN 1 ELSE 0 END) AS BIGINT) AS n_no_debtor, \
          CAST(SUM(CASE WHEN kind <> 'self' AND before_standard THEN 1 ELSE 0 END) AS BIGINT) AS n_before_standard, \
          CAST(MIN(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS first_day, \
          CAST(MAX(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS last_day",
+        first_row = FIRST_ROW
     );
     for c in &codes {
         let _ = write!(
@@ -315,54 +316,60 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
 /// returning the groups' summaries.
 pub async fn aggregate(ctx: &SessionContext, file: &mut ReportFile) -> Result<Groups> {
     let codes = report_codes();
-    // Plain sums and counts at every step, so that every step can spill and none keeps a set
-    // per group (a `COUNT(DISTINCT …)` per (dimension, key, debtor) held a hash set for each of
-    // millions of groups, outside the memory budget): one row of 0/1 flags per contact; sums
-    // per (dimension, key, debtor, breach day), where a contact with no frequency breach has
-    // no breach day, so a debtor's other contacts make one group; sums per (dimension, key,
-    // debtor), where counting the non-null breach days counts distinct days; sums per group,
-    // where each row of the previous step is one debtor.
-    let mut flags = format!(
+    // One level of plain sums over a row of 0/1 flags per contact, so that it can spill and
+    // keeps nothing per group but its sums: what is counted once per debtor (the group's
+    // debtors, its breach days) is a flag on the one row where the window `yuqi_report_marks`
+    // saw it first. One grouping set per dimension, so the written rows are read and their
+    // flags computed once (a UNION ALL of one query per dimension read them three times).
+    // Keys are never null inside their own set (COALESCE), so the set a row of the result
+    // comes from is the one key that is not null.
+    let mut flags = String::from(
         "CAST(code_mask <> 0 AS BIGINT) AS f_flagged, \
          CAST(COALESCE(held_for_confirmation, false) AS BIGINT) AS f_held, \
          CAST(text_chars > 0 AS BIGINT) AS f_texted, \
-         CAST(text_chars > 0 AND code_mask <> 0 AS BIGINT) AS f_flagged_texted, \
-         CASE WHEN {} THEN day END AS breach_day",
-        has(Code::FrequentContact)
+         CAST(text_chars > 0 AND code_mask <> 0 AS BIGINT) AS f_flagged_texted",
     );
+    let mut sums = String::from(
+        "COUNT(*) AS messages, SUM(f_flagged) AS flagged, SUM(f_held) AS held, SUM(f_texted) AS texted, \
+         SUM(f_flagged_texted) AS flagged_texted",
+    );
+    let (mut keys, mut sets, mut dimension, mut debtors, mut breach) =
+        (Vec::new(), Vec::new(), String::from("CASE"), String::from("CASE"), String::from("CASE"));
+    for (d, (dim, col, _)) in DIMENSIONS.iter().enumerate() {
+        let b = u8::try_from(d).unwrap_or(0);
+        let _ = write!(
+            flags,
+            ", COALESCE({col}, '') AS k{d}, CAST((report_marks >> {}) & 1 AS BIGINT) AS f_debtor{d}, \
+             CAST((report_marks >> {}) & 1 AS BIGINT) AS f_breach{d}",
+            FIRST_CONTACT + b,
+            FIRST_BREACH_OF_DAY + b
+        );
+        let _ = write!(sums, ", SUM(f_debtor{d}) AS debtors{d}, SUM(f_breach{d}) AS breach{d}");
+        keys.push(format!("k{d}"));
+        sets.push(format!("(k{d})"));
+        let _ = write!(dimension, " WHEN k{d} IS NOT NULL THEN '{dim}'");
+        let _ = write!(debtors, " WHEN k{d} IS NOT NULL THEN debtors{d}");
+        let _ = write!(breach, " WHEN k{d} IS NOT NULL THEN breach{d}");
+    }
     for (i, c) in codes.iter().enumerate() {
         let _ = write!(flags, ", CAST({} AS BIGINT) AS f{i}", has(*c));
+        let _ = write!(sums, ", SUM(f{i}) AS s{i}");
     }
-    let union: Vec<String> = DIMENSIONS
-        .iter()
-        .map(|(dim, col, _)| format!("SELECT '{dim}' AS dimension, COALESCE({col}, '') AS key, * FROM flagged"))
-        .collect();
-    let mut per_day = String::from(
-        "SELECT dimension, key, debtor, breach_day, COUNT(*) AS n, SUM(f_flagged) AS s_flagged, SUM(f_held) AS s_held, \
-         SUM(f_texted) AS s_texted, SUM(f_flagged_texted) AS s_flagged_texted",
-    );
-    let mut per_debtor = String::from(
-        "SELECT dimension, key, debtor, SUM(n) AS n, SUM(s_flagged) AS s_flagged, SUM(s_held) AS s_held, \
-         SUM(s_texted) AS s_texted, SUM(s_flagged_texted) AS s_flagged_texted, COUNT(breach_day) AS breach_days",
-    );
-    let mut per_group = String::from(
-        "SELECT dimension, key, CAST(SUM(n) AS BIGINT) AS messages, CAST(COUNT(*) AS BIGINT) AS debtors, \
-         CAST(SUM(s_flagged) AS BIGINT) AS flagged, CAST(SUM(s_held) AS BIGINT) AS held_for_confirmation, \
-         CAST(SUM(s_texted) AS BIGINT) AS texted, CAST(SUM(s_flagged_texted) AS BIGINT) AS flagged_texted, \
-         CAST(SUM(breach_days) AS BIGINT) AS frequency_breach_days",
+    let mut sql = format!(
+        "WITH flagged AS (SELECT {flags} FROM {WITH_MASK} AS results WHERE kind <> 'self'), \
+         grouped AS (SELECT {}, {sums} FROM flagged GROUP BY GROUPING SETS ({})) \
+         SELECT {dimension} END AS dimension, COALESCE({}) AS key, CAST(messages AS BIGINT) AS messages, \
+         CAST({debtors} END AS BIGINT) AS debtors, CAST(flagged AS BIGINT) AS flagged, \
+         CAST(held AS BIGINT) AS held_for_confirmation, CAST(texted AS BIGINT) AS texted, \
+         CAST(flagged_texted AS BIGINT) AS flagged_texted, CAST({breach} END AS BIGINT) AS frequency_breach_days",
+        keys.join(", "),
+        sets.join(", "),
+        keys.join(", ")
     );
     for (i, c) in codes.iter().enumerate() {
-        let _ = write!(per_day, ", SUM(f{i}) AS s{i}");
-        let _ = write!(per_debtor, ", SUM(s{i}) AS s{i}");
-        let _ = write!(per_group, ", CAST(SUM(s{i}) AS BIGINT) AS \"{}\"", c.as_str());
+        let _ = write!(sql, ", CAST(s{i} AS BIGINT) AS \"{}\"", c.as_str());
     }
-    let _ =
-        write!(per_day, " FROM ({}) AS dims GROUP BY dimension, key, debtor, breach_day", union.join(" UNION ALL "));
-    let _ = write!(per_debtor, " FROM ({per_day}) AS per_day GROUP BY dimension, key, debtor");
-    let _ = write!(per_group, " FROM ({per_debtor}) AS per_debtor GROUP BY dimension, key ORDER BY dimension, key");
-    let sql = format!(
-        "WITH flagged AS (SELECT creditor, agency, sender, debtor, day, {flags} FROM {WITH_MASK} AS results WHERE kind <> 'self') {per_group}"
-    );
+    let _ = write!(sql, " FROM grouped ORDER BY dimension, key");
     // Streamed, not collected: with one group per sender number the rows are millions (2.2 M
     // at 30 M generated messages, 1.5 GB in memory as batches and rows): each batch goes to
     // report.parquet as it comes and only the groups' summaries stay.

@@ -34,7 +34,10 @@ use crate::{BatchError, Result, input_io, io_err};
 /// fed one contact at a time. Ties in time are broken by id (a batch has no single input
 /// order: files and partitions are read in parallel), so a log's order is (time, id)
 /// everywhere in the batch. Codes come from the masks; the hits list is read back once, to
-/// merge in the log rules' whole-message hits.
+/// merge in the log rules' whole-message hits. A second window over the same order,
+/// `yuqi_report_marks`, marks the row where the report meets each debtor first under a
+/// creditor, agency or sender number (and each day's first frequency breach), so the report's
+/// aggregation is plain sums (`report::aggregate`); it needs no sort of its own.
 pub const MESSAGES_SQL: &str = r#"
 WITH typed AS (
   SELECT *, yuqi_contact_kind(sender, channel, connected, duration) AS kind FROM input
@@ -48,25 +51,32 @@ analysed AS (
   FROM typed
 ),
 base AS (
-  SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind, ms, text_len, own_text,
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, consent, kind, ms, yuqi_local_day(ms) AS day,
+         text_len, own_text,
          get_field(text_analysis, 'hits') AS text_hits,
          get_field(text_analysis, 'codes') AS text_codes,
          get_field(text_analysis, 'needs_confirmation') AS held_for_confirmation
   FROM analysed
 ),
 judged AS (
-  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms, text_len, text_hits, text_codes,
+  SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, ms, day, text_len, text_hits, text_codes,
          held_for_confirmation,
          yuqi_log_rules(ms, kind, sender, recipient, creditor, consent, own_text)
            OVER (PARTITION BY debtor ORDER BY ms, id) AS log_rules
   FROM base
+),
+marked AS (
+  SELECT *,
+         yuqi_report_marks(kind, creditor, agency, sender, day, text_codes, log_rules)
+           OVER (PARTITION BY debtor ORDER BY ms, id) AS report_marks
+  FROM judged
 )
 SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, text_len AS text_chars,
-       ms AS time_ms, yuqi_local_day(ms) AS day,
+       ms AS time_ms, day,
        yuqi_message_hits(text_hits, log_rules, text_len) AS hits,
        yuqi_codes(text_codes, log_rules) AS codes, yuqi_codes_in_force(text_codes, log_rules) AS codes_in_force,
-       yuqi_before_standard(log_rules) AS before_standard, held_for_confirmation
-FROM judged
+       yuqi_before_standard(log_rules) AS before_standard, held_for_confirmation, report_marks
+FROM marked
 "#;
 
 #[derive(Debug, Clone)]

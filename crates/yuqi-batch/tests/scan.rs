@@ -723,8 +723,9 @@ fn the_generator_is_deterministic() {
 
 /// Each message's text is analysed once: the plan calls the text analysis one time, although
 /// the SQL reads three fields of its result (the hits, the court-notice hold and the codes).
-/// The log rules stream: one sort, by (debtor, time, id), feeds one bounded window, and
-/// nothing buffers a whole partition (`WindowAggExec` would).
+/// The log rules stream: one sort, by (debtor, time, id), feeds two bounded windows (the log
+/// rules, then the report's marks over the same order, which must not sort again), and nothing
+/// buffers a whole partition (`WindowAggExec` would).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plan_analyses_each_message_once_and_sorts_once() {
     let seed = 3;
@@ -749,7 +750,7 @@ async fn the_plan_analyses_each_message_once_and_sorts_once() {
     assert_eq!(physical.matches("yuqi_text_analysis(").count(), 1, "in:\n{physical}");
     assert!(!physical.contains("yuqi_text_hits("), "in:\n{physical}");
     assert_eq!(physical.matches("SortExec").count(), 1, "in:\n{physical}");
-    assert_eq!(physical.matches("BoundedWindowAggExec").count(), 1, "in:\n{physical}");
-    assert_eq!(physical.matches("WindowAggExec").count(), 1, "only the bounded one, in:\n{physical}");
+    assert_eq!(physical.matches("BoundedWindowAggExec").count(), 2, "in:\n{physical}");
+    assert_eq!(physical.matches("WindowAggExec").count(), 2, "only bounded ones, in:\n{physical}");
     assert_eq!(physical.matches("yuqi_message_hits(").count(), 1, "in:\n{physical}");
 }

@@ -29,10 +29,19 @@ pub(super) fn code_mask(codes: &[Code]) -> u32 {
 /// The codes of a text mask and log rules, sorted and distinct; without the rules judged
 /// before their standard took effect unless `all`.
 fn codes(text: u32, rules: LogRules, all: bool) -> impl Iterator<Item = Code> {
-    let log = rules.iter().filter(move |r| all || !r.before_standard()).fold(0u32, |m, r| m | code_mask(&[r.code()]));
-    let mask = text | log;
+    let mask = mask(text, rules, all);
     // Code::ALL is in Code's order, so the codes come out sorted.
     Code::ALL.into_iter().enumerate().filter(move |(k, _)| mask & (1 << k) != 0).map(|(_, c)| c)
+}
+
+/// The mask of [`codes`].
+fn mask(text: u32, rules: LogRules, all: bool) -> u32 {
+    text | rules.iter().filter(|r| all || !r.before_standard()).fold(0u32, |m, r| m | code_mask(&[r.code()]))
+}
+
+/// The mask of the codes in force (`yuqi_codes_in_force`), for functions that test a code.
+pub(super) fn in_force_mask(text: u32, rules: LogRules) -> u32 {
+    mask(text, rules, false)
 }
 
 fn masks(args: &ScalarFunctionArgs) -> Result<(UInt32Array, arrow::array::UInt16Array)> {

@@ -4,7 +4,9 @@
 //! spans, the local day, the parameters in force on a day); the window function
 //! `yuqi_log_rules` decides what needs a debtor's contacts in time order (night
 //! contact, daily frequency, number rotation, contact after a stop request) as a
-//! stream, so the plan sorts once and holds no debtor's history (see `scan.rs`).
+//! stream, so the plan sorts once and holds no debtor's history (see `scan.rs`);
+//! `yuqi_report_marks`, over the same order, marks what the report counts once per
+//! debtor where it first appears.
 //!
 //! Every function delegates to `yuqi-conduct`, the same code the CLI and the web
 //! app run, so a batch result can be checked message by message against it.
@@ -14,7 +16,7 @@
 //!
 //! Layout: `columns` reads Arrow columns and caches the parameters per day, `hits` writes and
 //! reads the hits column; the functions themselves are grouped by what they decide
-//! (`analyze`, `codes`, `time`, `contact`, `log`).
+//! (`analyze`, `codes`, `time`, `contact`, `log`, `marks`).
 
 // The macros come before the `mod` lines so that every function file can use them.
 macro_rules! udf_common {
@@ -53,6 +55,7 @@ mod columns;
 mod contact;
 mod hits;
 mod log;
+mod marks;
 mod time;
 
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
@@ -62,6 +65,7 @@ pub use codes::{BeforeStandard, CodeMask, Codes, CodesInForce, code_bit};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
 pub use log::LogRulesWindow;
+pub use marks::{FIRST_BREACH_OF_DAY, FIRST_CONTACT, FIRST_ROW, ReportMarksWindow};
 pub use time::{Limit, LocalDay, NightRule, TimeMs};
 
 /// One function, as `yuqi-batch functions` and docs/batch.md list it.
@@ -87,6 +91,11 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         name: "yuqi_log_rules",
         signature: "yuqi_log_rules(ms, kind, from, to, creditor, consent, own_text) OVER (PARTITION BY debtor ORDER BY ms, id) -> uint16",
         zh: "窗口函数（流式）：夜间催收、每日频次、轮换号码、收到书面停止请求后继续联系；结果是规则的位掩码（own_text 只需债务人本人消息的文字）",
+    },
+    FunctionDoc {
+        name: "yuqi_report_marks",
+        signature: "yuqi_report_marks(kind, creditor, agency, sender, day, text_codes, log_rules) OVER (PARTITION BY debtor ORDER BY ms, id) -> uint8",
+        zh: "窗口函数（流式）：在报告只计一次的事情第一次出现的那一行做标记——债务人第一次被某债权人、催收机构、号码联系（第 0–2 位），当天第一次超频（第 3–5 位），债务人的第一行（第 6 位）；报告只需把标记相加",
     },
     FunctionDoc {
         name: "yuqi_message_hits",
@@ -161,5 +170,5 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
 }
 
 pub fn window_functions() -> Vec<WindowUDF> {
-    vec![WindowUDF::new_from_impl(LogRulesWindow::new())]
+    vec![WindowUDF::new_from_impl(LogRulesWindow::new()), WindowUDF::new_from_impl(ReportMarksWindow::new())]
 }
