@@ -23,31 +23,12 @@ use super::columns::{Strs, local, strs};
 
 // ---- yuqi_log_rules(ms, kind, from, to, creditor, consent, own_text) OVER (…) -------
 
-/// The rules broken, as the bits of [`yuqi_conduct::LogRules`] (`UInt16`); 0 for none.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct LogRulesWindow {
-    signature: Signature,
-}
-
-impl LogRulesWindow {
-    pub fn new() -> LogRulesWindow {
-        LogRulesWindow { signature: Signature::any(7, Volatility::Immutable) }
-    }
-}
-
-impl Default for LogRulesWindow {
-    fn default() -> LogRulesWindow {
-        LogRulesWindow::new()
-    }
-}
+// The rules broken, as the bits of `yuqi_conduct::LogRules` (`UInt16`); 0 for none.
+udf_struct!(LogRulesWindow, 7);
 
 impl WindowUDFImpl for LogRulesWindow {
-    fn name(&self) -> &str {
-        "yuqi_log_rules"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
+    udf_common!("yuqi_log_rules");
+
     fn partition_evaluator(&self, _: PartitionEvaluatorArgs) -> Result<Box<dyn PartitionEvaluator>> {
         Ok(Box::new(LogEvaluator { state: Analyzer::shared().log_state() }))
     }

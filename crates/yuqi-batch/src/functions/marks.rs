@@ -32,30 +32,11 @@ pub const FIRST_CONTACT: u8 = 0;
 pub const FIRST_BREACH_OF_DAY: u8 = 3;
 pub const FIRST_ROW: u8 = 6;
 
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct ReportMarksWindow {
-    signature: Signature,
-}
-
-impl ReportMarksWindow {
-    pub fn new() -> ReportMarksWindow {
-        ReportMarksWindow { signature: Signature::any(7, Volatility::Immutable) }
-    }
-}
-
-impl Default for ReportMarksWindow {
-    fn default() -> ReportMarksWindow {
-        ReportMarksWindow::new()
-    }
-}
+udf_struct!(ReportMarksWindow, 7);
 
 impl WindowUDFImpl for ReportMarksWindow {
-    fn name(&self) -> &str {
-        "yuqi_report_marks"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
+    udf_common!("yuqi_report_marks");
+
     fn partition_evaluator(&self, _: PartitionEvaluatorArgs) -> Result<Box<dyn PartitionEvaluator>> {
         Ok(Box::new(MarksEvaluator::default()))
     }
