@@ -238,6 +238,11 @@ fn has(code: Code) -> String {
     format!("((code_mask >> {k}) & 1) = 1")
 }
 
+/// One bit of the row's `report_marks` (`functions::marks`) as 0 or 1, to be summed.
+fn mark(bit: u8) -> String {
+    format!("CAST((report_marks >> {bit}) & 1 AS BIGINT)")
+}
+
 /// The written rows with their codes in force as a mask.
 const WITH_MASK: &str = "(SELECT *, yuqi_code_mask(codes_in_force) AS code_mask FROM results)";
 
@@ -269,12 +274,12 @@ pub async fn counts(ctx: &SessionContext) -> Result<Counts> {
          CAST(SUM(CASE WHEN kind IN ('connected_call', 'attempt') AND text_chars = 0 THEN 1 ELSE 0 END) AS BIGINT) \
            AS n_calls_without_text, \
          CAST(SUM(CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS n_unreadable, \
-         CAST(SUM(CAST((report_marks >> {first_row}) & 1 AS BIGINT)) AS BIGINT) AS n_debtors, \
+         CAST(SUM({first_row}) AS BIGINT) AS n_debtors, \
          CAST(SUM(CASE WHEN debtor = '' THEN 1 ELSE 0 END) AS BIGINT) AS n_no_debtor, \
          CAST(SUM(CASE WHEN kind <> 'self' AND before_standard THEN 1 ELSE 0 END) AS BIGINT) AS n_before_standard, \
          CAST(MIN(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS first_day, \
          CAST(MAX(CASE WHEN kind <> 'self' THEN day END) AS VARCHAR) AS last_day",
-        first_row = FIRST_ROW
+        first_row = mark(FIRST_ROW)
     );
     for c in &codes {
         let _ = write!(
@@ -339,10 +344,9 @@ pub async fn aggregate(ctx: &SessionContext, file: &mut ReportFile) -> Result<Gr
         let b = u8::try_from(d).unwrap_or(0);
         let _ = write!(
             flags,
-            ", COALESCE({col}, '') AS k{d}, CAST((report_marks >> {}) & 1 AS BIGINT) AS f_debtor{d}, \
-             CAST((report_marks >> {}) & 1 AS BIGINT) AS f_breach{d}",
-            FIRST_CONTACT + b,
-            FIRST_BREACH_OF_DAY + b
+            ", COALESCE({col}, '') AS k{d}, {} AS f_debtor{d}, {} AS f_breach{d}",
+            mark(FIRST_CONTACT + b),
+            mark(FIRST_BREACH_OF_DAY + b)
         );
         let _ = write!(sums, ", SUM(f_debtor{d}) AS debtors{d}, SUM(f_breach{d}) AS breach{d}");
         keys.push(format!("k{d}"));

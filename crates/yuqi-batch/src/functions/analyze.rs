@@ -5,14 +5,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanBuilder, StructArray, UInt32Builder};
-use arrow::datatypes::{DataType, Field, Fields};
+use arrow::datatypes::{DataType, Field, Fields, UInt16Type};
 use datafusion::common::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
 use yuqi_conduct::code::basis;
-use yuqi_conduct::{Analyzer, LogRules, Message};
+use yuqi_conduct::{LogRules, Message};
 
 use super::codes::code_mask;
-use super::columns::{SCRATCH, arrays, int64s, strs, uint16s};
+use super::columns::{arrays, int64s, prims, strs, with_analyzer};
 use super::hits::{HitRef, HitsBuilder, compact_hits_type, hits_list, hits_ref, hits_type};
 
 // ---- yuqi_text_hits(text, from, to) ----------------------------------------------
@@ -29,10 +29,8 @@ impl ScalarUDFImpl for TextHits {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
         let (text, from, to) = (strs(&a[0], "text")?, strs(&a[1], "from")?, strs(&a[2], "to")?);
-        let analyzer = Analyzer::shared();
         let mut out = HitsBuilder::new();
-        SCRATCH.with(|s| {
-            let mut scratch = s.borrow_mut();
+        with_analyzer(|analyzer, scratch| {
             for i in 0..args.number_rows {
                 if let Some(t) = text.get(i) {
                     let msg = Message {
@@ -41,7 +39,7 @@ impl ScalarUDFImpl for TextHits {
                         to: to.get(i).map(Cow::Borrowed),
                         ..Message::default()
                     };
-                    for h in analyzer.analyze(&msg, &mut scratch).hits {
+                    for h in analyzer.analyze(&msg, scratch).hits {
                         out.push(&h);
                     }
                 }
@@ -84,12 +82,10 @@ impl ScalarUDFImpl for TextAnalysis {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
         let (text, from, to) = (strs(&a[0], "text")?, strs(&a[1], "from")?, strs(&a[2], "to")?);
-        let analyzer = Analyzer::shared();
         let mut out = HitsBuilder::compact();
         let mut held = BooleanBuilder::with_capacity(args.number_rows);
         let mut codes = UInt32Builder::with_capacity(args.number_rows);
-        SCRATCH.with(|s| {
-            let mut scratch = s.borrow_mut();
+        with_analyzer(|analyzer, scratch| {
             for i in 0..args.number_rows {
                 let mut needs_confirmation = false;
                 let mut mask = 0;
@@ -100,7 +96,7 @@ impl ScalarUDFImpl for TextAnalysis {
                         to: to.get(i).map(Cow::Borrowed),
                         ..Message::default()
                     };
-                    let analysis = analyzer.analyze(&msg, &mut scratch);
+                    let analysis = analyzer.analyze(&msg, scratch);
                     needs_confirmation = analysis.needs_confirmation;
                     mask = code_mask(&analysis.codes);
                     for h in &analysis.hits {
@@ -135,12 +131,12 @@ impl ScalarUDFImpl for MessageHits {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
         let text_hits = hits_list(&a[0], "text_hits")?;
-        let rules = uint16s(&a[1], "log_rules")?;
+        let rules = prims::<UInt16Type>(&a[1], "log_rules")?;
         let lengths = int64s(&a[2], "text_len")?;
         let mut out = HitsBuilder::new();
         let mut row: Vec<HitRef<'_>> = Vec::new();
         for i in 0..args.number_rows {
-            let bits = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
+            let bits = LogRules::from_bits(rules.bits(i));
             row.clear();
             if let Some(list) = text_hits {
                 hits_ref(list, i, &mut row)?;

@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, AsArray, ListArray, StringBuilder, UInt32Array};
+use arrow::array::{Array, AsArray, ListArray, StringBuilder};
 use arrow::buffer::OffsetBuffer;
-use arrow::datatypes::{DataType, Field};
+use arrow::datatypes::{DataType, Field, UInt16Type, UInt32Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
 use yuqi_conduct::{Code, LogRules};
 
-use super::columns::{arrays, strs, uint16s};
+use super::columns::{arrays, prims, strs};
 use super::hits::codes_type;
 
 /// A code's bit in a code mask: bit *k* is `Code::ALL[k]` (the masks of `yuqi_text_analysis`,
@@ -44,26 +44,16 @@ pub(super) fn in_force_mask(text: u32, rules: LogRules) -> u32 {
     mask(text, rules, false)
 }
 
-fn masks(args: &ScalarFunctionArgs) -> Result<(UInt32Array, arrow::array::UInt16Array)> {
-    let a = arrays(args)?;
-    let text = match a[0].data_type() {
-        DataType::UInt32 => a[0].as_primitive::<arrow::datatypes::UInt32Type>().clone(),
-        DataType::Null => UInt32Array::new_null(a[0].len()),
-        other => return exec_err!("text_codes: expected the UInt32 mask of yuqi_text_analysis, got {other}"),
-    };
-    Ok((text, uint16s(&a[1], "log_rules")?))
-}
 
 fn codes_column(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
-    let (text, rules) = masks(args)?;
+    let a = arrays(args)?;
+    let (text, rules) = (prims::<UInt32Type>(&a[0], "text_codes")?, prims::<UInt16Type>(&a[1], "log_rules")?);
     let mut values = StringBuilder::new();
     let mut offsets = Vec::with_capacity(args.number_rows + 1);
     offsets.push(0i32);
     let mut total = 0usize;
     for i in 0..args.number_rows {
-        let t = if text.is_valid(i) { text.value(i) } else { 0 };
-        let r = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
-        for c in codes(t, r, all) {
+        for c in codes(text.bits(i), LogRules::from_bits(rules.bits(i)), all) {
             values.append_value(c.as_str());
             total += 1;
         }
@@ -119,11 +109,10 @@ impl ScalarUDFImpl for BeforeStandard {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let a = arrays(&args)?;
-        let rules = uint16s(&a[0], "log_rules")?;
+        let rules = prims::<UInt16Type>(&a[0], "log_rules")?;
         let out: arrow::array::BooleanArray = (0..args.number_rows)
             .map(|i| {
-                let r = LogRules::from_bits(if rules.is_valid(i) { rules.value(i) } else { 0 });
-                Some(r.iter().any(|r| r.before_standard()))
+                Some(LogRules::from_bits(rules.bits(i)).iter().any(|r| r.before_standard()))
             })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))

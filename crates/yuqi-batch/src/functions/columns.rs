@@ -3,12 +3,12 @@
 
 use std::cell::RefCell;
 
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array};
-use arrow::datatypes::DataType;
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, PrimitiveArray};
+use arrow::datatypes::{ArrowPrimitiveType, DataType};
 use chrono::{DateTime, FixedOffset};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::ScalarFunctionArgs;
-use yuqi_conduct::Scratch;
+use yuqi_conduct::{Analyzer, Scratch};
 use yuqi_conduct::message::china;
 
 /// Any string column (Utf8, LargeUtf8, Utf8View) or an all-null literal.
@@ -56,11 +56,26 @@ pub(super) fn int64s(a: &ArrayRef, what: &str) -> Result<Int64Array> {
     }
 }
 
-pub(super) fn uint16s(a: &ArrayRef, what: &str) -> Result<arrow::array::UInt16Array> {
+/// A column of the functions' own masks and bits (or dates) of exactly type `T`, read in
+/// place, or an all-null literal.
+pub(super) struct Prims<'a, T: ArrowPrimitiveType>(Option<&'a PrimitiveArray<T>>);
+
+impl<T: ArrowPrimitiveType> Prims<'_, T> {
+    pub(super) fn get(&self, i: usize) -> Option<T::Native> {
+        self.0.filter(|a| a.is_valid(i)).map(|a| a.value(i))
+    }
+
+    /// A mask or bits: null is none set.
+    pub(super) fn bits(&self, i: usize) -> T::Native {
+        self.get(i).unwrap_or_default()
+    }
+}
+
+pub(super) fn prims<'a, T: ArrowPrimitiveType>(a: &'a ArrayRef, what: &str) -> Result<Prims<'a, T>> {
     match a.data_type() {
-        DataType::UInt16 => Ok(a.as_primitive::<arrow::datatypes::UInt16Type>().clone()),
-        DataType::Null => Ok(arrow::array::UInt16Array::new_null(a.len())),
-        other => exec_err!("{what}: expected the UInt16 bits of yuqi_log_rules, got {other}"),
+        t if *t == T::DATA_TYPE => Ok(Prims(Some(a.as_primitive::<T>()))),
+        DataType::Null => Ok(Prims(None)),
+        other => exec_err!("{what}: expected {}, got {other}", T::DATA_TYPE),
     }
 }
 
@@ -73,7 +88,12 @@ pub(super) fn local(ms: i64) -> Option<DateTime<FixedOffset>> {
 }
 
 thread_local! {
-    pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with the shared analyzer and the calling thread's scratch space.
+pub(super) fn with_analyzer<R>(f: impl FnOnce(&Analyzer, &mut Scratch) -> R) -> R {
+    SCRATCH.with(|s| f(Analyzer::shared(), &mut s.borrow_mut()))
 }
 
 pub(super) const EPOCH_DAYS_CE: i32 = 719_163; // NaiveDate::from_ymd(1970,1,1).num_days_from_ce()

@@ -23,8 +23,11 @@ use super::columns::{Strs, local, strs};
 
 // ---- yuqi_log_rules(ms, kind, from, to, creditor, consent, own_text) OVER (…) -------
 
-// The rules broken, as the bits of `yuqi_conduct::LogRules` (`UInt16`); 0 for none.
-udf_struct!(LogRulesWindow, 7);
+udf_struct!(
+    /// The rules broken, as the bits of `yuqi_conduct::LogRules` (`UInt16`); 0 for none.
+    LogRulesWindow,
+    7
+);
 
 impl WindowUDFImpl for LogRulesWindow {
     udf_common!("yuqi_log_rules");

@@ -10,15 +10,15 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, UInt8Builder};
-use arrow::datatypes::{DataType, Date32Type, Field, FieldRef};
+use arrow::array::{ArrayRef, UInt8Builder};
+use arrow::datatypes::{DataType, Date32Type, Field, FieldRef, UInt16Type, UInt32Type};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{PartitionEvaluatorArgs, WindowUDFFieldArgs};
 use datafusion::logical_expr::{PartitionEvaluator, Signature, Volatility, WindowUDFImpl};
 use yuqi_conduct::{Code, LogRules};
 
 use super::codes::{code_bit, in_force_mask};
-use super::columns::{Strs, strs};
+use super::columns::{Prims, Strs, prims, strs};
 
 /// The dimensions a report groups by, in the order of their bits: `COALESCE(column, '')` is
 /// the group's key, as the report's query has it.
@@ -59,9 +59,9 @@ struct MarksEvaluator {
 struct Args<'a> {
     kind: Strs<'a>,
     keys: [Strs<'a>; KEYS],
-    day: Option<&'a arrow::array::Date32Array>,
-    text_codes: Option<&'a arrow::array::UInt32Array>,
-    rules: Option<&'a arrow::array::UInt16Array>,
+    day: Prims<'a, Date32Type>,
+    text_codes: Prims<'a, UInt32Type>,
+    rules: Prims<'a, UInt16Type>,
 }
 
 impl<'a> Args<'a> {
@@ -69,19 +69,12 @@ impl<'a> Args<'a> {
         if values.len() != 7 {
             return exec_err!("yuqi_report_marks takes (kind, creditor, agency, sender, day, text_codes, log_rules)");
         }
-        let typed = |i: usize, t: DataType, what: &str| -> Result<bool> {
-            match values[i].data_type() {
-                DataType::Null => Ok(false),
-                d if *d == t => Ok(true),
-                other => exec_err!("{what}: expected {t}, got {other}"),
-            }
-        };
         Ok(Args {
             kind: strs(&values[0], "kind")?,
             keys: [strs(&values[1], "creditor")?, strs(&values[2], "agency")?, strs(&values[3], "sender")?],
-            day: typed(4, DataType::Date32, "day")?.then(|| values[4].as_primitive::<Date32Type>()),
-            text_codes: typed(5, DataType::UInt32, "text_codes")?.then(|| values[5].as_primitive()),
-            rules: typed(6, DataType::UInt16, "log_rules")?.then(|| values[6].as_primitive()),
+            day: prims(&values[4], "day")?,
+            text_codes: prims(&values[5], "text_codes")?,
+            rules: prims(&values[6], "log_rules")?,
         })
     }
 }
@@ -103,11 +96,10 @@ impl MarksEvaluator {
                 bits |= 1 << (FIRST_CONTACT as usize + d);
             }
         }
-        let text = a.text_codes.filter(|c| c.is_valid(i)).map_or(0, |c| c.value(i));
-        let rules = a.rules.filter(|c| c.is_valid(i)).map_or(0, |c| c.value(i));
-        let breach = code_bit(Code::FrequentContact)
-            .is_some_and(|k| in_force_mask(text, LogRules::from_bits(rules)) & (1 << k) != 0);
-        let day = a.day.filter(|d| d.is_valid(i)).map(|d| d.value(i));
+        let breach = code_bit(Code::FrequentContact).is_some_and(|k| {
+            in_force_mask(a.text_codes.bits(i), LogRules::from_bits(a.rules.bits(i))) & (1 << k) != 0
+        });
+        let day = a.day.get(i);
         // A breach without a day cannot be counted by day (the report's rule too).
         if let (true, Some(day)) = (breach, day) {
             if self.day != Some(day) {
@@ -153,7 +145,7 @@ impl PartitionEvaluator for MarksEvaluator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Date32Array, StringArray, UInt16Array, UInt32Array};
+    use arrow::array::{AsArray, Date32Array, StringArray, UInt16Array, UInt32Array};
 
     /// Bit 2 of LogRules is `ConnectedCalls` (a frequency breach in force); bit 3 the same rule
     /// judged before its standard took effect, which the report does not count.

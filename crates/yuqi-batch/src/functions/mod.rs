@@ -31,7 +31,8 @@ macro_rules! udf_common {
 }
 
 macro_rules! udf_struct {
-    ($ty:ident, $n:expr) => {
+    ($(#[$doc:meta])* $ty:ident, $n:expr) => {
+        $(#[$doc])*
         #[derive(Debug, PartialEq, Eq, Hash)]
         pub struct $ty {
             signature: Signature,
