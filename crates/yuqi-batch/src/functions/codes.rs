@@ -44,7 +44,6 @@ pub(super) fn in_force_mask(text: u32, rules: LogRules) -> u32 {
     mask(text, rules, false)
 }
 
-
 fn codes_column(args: &ScalarFunctionArgs, all: bool) -> Result<ColumnarValue> {
     let a = arrays(args)?;
     let (text, rules) = (prims::<UInt32Type>(&a[0], "text_codes")?, prims::<UInt16Type>(&a[1], "log_rules")?);
@@ -111,9 +110,7 @@ impl ScalarUDFImpl for BeforeStandard {
         let a = arrays(&args)?;
         let rules = prims::<UInt16Type>(&a[0], "log_rules")?;
         let out: arrow::array::BooleanArray = (0..args.number_rows)
-            .map(|i| {
-                Some(LogRules::from_bits(rules.bits(i)).iter().any(|r| r.before_standard()))
-            })
+            .map(|i| Some(LogRules::from_bits(rules.bits(i)).iter().any(|r| r.before_standard())))
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))
     }

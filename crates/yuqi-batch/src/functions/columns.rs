@@ -8,8 +8,8 @@ use arrow::datatypes::{ArrowPrimitiveType, DataType};
 use chrono::{DateTime, FixedOffset};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::ScalarFunctionArgs;
-use yuqi_conduct::{Analyzer, Scratch};
 use yuqi_conduct::message::china;
+use yuqi_conduct::{Analyzer, Scratch};
 
 /// Any string column (Utf8, LargeUtf8, Utf8View) or an all-null literal.
 pub(super) enum Strs<'a> {

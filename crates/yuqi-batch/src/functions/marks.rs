@@ -96,9 +96,8 @@ impl MarksEvaluator {
                 bits |= 1 << (FIRST_CONTACT as usize + d);
             }
         }
-        let breach = code_bit(Code::FrequentContact).is_some_and(|k| {
-            in_force_mask(a.text_codes.bits(i), LogRules::from_bits(a.rules.bits(i))) & (1 << k) != 0
-        });
+        let breach = code_bit(Code::FrequentContact)
+            .is_some_and(|k| in_force_mask(a.text_codes.bits(i), LogRules::from_bits(a.rules.bits(i))) & (1 << k) != 0);
         let day = a.day.get(i);
         // A breach without a day cannot be counted by day (the report's rule too).
         if let (true, Some(day)) = (breach, day) {
