@@ -238,13 +238,17 @@ fn scope(report: &Report) -> Vec<(String, String)> {
 }
 
 fn build_line(b: &BuildInfo) -> String {
-    match &b.executable_sha256 {
-        Some(sha) => format!(
-            "{} {}，程序文件的 SHA-256 {sha}（{} 字节；运行时读取正在运行的程序文件算出。同一个程序文件得到同一个值，版本号相同而重新编译过的程序会不同）",
+    match (&b.build_id, &b.executable_sha256) {
+        (Some(id), _) => format!(
+            "{} {}，程序的构建标识（build ID）{id}（链接时写进程序文件，可用 readelf -n 或 file 命令核对；源代码、编译器或编译选项不同的程序，构建标识也不同）",
+            b.name, b.version
+        ),
+        (None, Some(sha)) => format!(
+            "{} {}，程序文件的 SHA-256 {sha}（{} 字节；这个程序文件没有构建标识，所以运行时读取整个文件算出。同一个程序文件得到同一个值）",
             b.name, b.version, b.executable_bytes
         ),
-        None => format!(
-            "{} {}（程序文件无法读取：{}，所以没有它的 SHA-256）",
+        (None, None) => format!(
+            "{} {}（程序文件无法读取：{}，所以没有它的构建标识）",
             b.name,
             b.version,
             b.unreadable.as_deref().unwrap_or("原因不明")

@@ -63,20 +63,26 @@ async fn the_header_tells_reports_apart_and_splits_messages_by_channel() {
     assert_eq!(report.breach_days("agency"), 1);
     assert_eq!(report.breach_days("sender"), 2);
 
-    // The build: this process's executable, hashed independently (sha256sum, the tool an
-    // auditor would use).
+    // The build: the linker's build ID of this process's executable, read independently
+    // with readelf (the tool an auditor would use); without it, the file's SHA-256.
     let exe = std::env::current_exe().unwrap();
-    let sum = std::process::Command::new("sha256sum").arg(&exe).output().unwrap();
-    let sha = String::from_utf8(sum.stdout).unwrap().split_whitespace().next().unwrap().to_string();
-    assert_eq!(summary.build.executable_sha256.as_deref(), Some(sha.as_str()));
+    let notes = std::process::Command::new("readelf").arg("-n").arg(&exe).output().unwrap();
+    let notes = String::from_utf8(notes.stdout).unwrap();
+    let id = notes
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Build ID: "))
+        .expect("the test binary has a build ID")
+        .to_string();
+    assert_eq!(summary.build.build_id.as_deref(), Some(id.as_str()));
+    assert_eq!(summary.build.executable_sha256, None, "not hashed when it has a build ID");
     assert_eq!(summary.build.executable_bytes, std::fs::metadata(&exe).unwrap().len());
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(json["build"]["executable_sha256"], sha.as_str());
+    assert_eq!(json["build"]["build_id"], id.as_str());
 
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for text in [&md, &html] {
-        assert!(text.contains(&format!("程序文件的 SHA-256 {sha}")), "build identity");
+        assert!(text.contains(&format!("程序的构建标识（build ID）{id}")), "build identity");
         assert!(text.contains("用时："), "the scan's wall time");
         assert!(text.contains("有文字的 3 条"), "texted messages");
         assert!(text.contains("没有文字的电话 6 条"), "calls without text");
@@ -121,7 +127,7 @@ async fn the_header_tells_reports_apart_and_splits_messages_by_channel() {
     assert_eq!(kv["yuqi.input_sha256"], summary.input.digest.sha256);
     assert_eq!(kv["yuqi.contacts"], "9");
     let build: serde_json::Value = serde_json::from_str(&kv["yuqi.build"]).unwrap();
-    assert_eq!(build["executable_sha256"], sha.as_str());
+    assert_eq!(build["build_id"], id.as_str());
 
     let schema = builder.schema().clone();
     assert!(schema.field_with_name("night_rate").is_err(), "the fraction is gone");
