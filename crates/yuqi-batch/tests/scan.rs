@@ -160,10 +160,17 @@ async fn every_message_gets_exactly_the_analyzers_hits_in_every_format() {
 
     let tmp = tempfile::tempdir().unwrap();
     let mut outputs = Vec::new();
-    for (format, partitions) in [(InputFormat::Parquet, 3), (InputFormat::Jsonl, 2), (InputFormat::Csv, 1)] {
+    // The last run splits the work into three jobs by debtor, as on a cluster.
+    for (format, partitions, jobs) in [
+        (InputFormat::Parquet, 3, 1),
+        (InputFormat::Jsonl, 2, 1),
+        (InputFormat::Csv, 1, 1),
+        (InputFormat::Parquet, 2, 3),
+    ] {
         let input = write_input(&msgs, seed, tmp.path(), format);
-        let out = tmp.path().join(format!("out-{format:?}"));
-        let (summary, _) = run(&input, &out, partitions).await.unwrap();
+        let out = tmp.path().join(format!("out-{format:?}-{jobs}"));
+        let ctx = local_context(Some(partitions)).unwrap();
+        let (summary, _) = scan(&ctx, &ScanOptions { jobs, ..ScanOptions::new(&input, &out, "test") }).await.unwrap();
         assert_eq!(summary.rows, msgs.len() as u64);
         let got = read_hits(&out).await;
         assert_eq!(got.len(), expected.len(), "{format:?}: one output row per input row");
