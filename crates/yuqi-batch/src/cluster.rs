@@ -68,7 +68,7 @@ pub fn local_context_with(partitions: Option<usize>, budget: Option<&MemoryBudge
     if let Some(p) = partitions {
         config = config.with_target_partitions(p.max(1));
     }
-    plain_strings(&mut config);
+    engine_options(&mut config)?;
     // One scan partition per file rather than byte ranges of a file: the engine splits a
     // Parquet file only at row groups, so a file with one row group (a million rows, as
     // common writers make them) was read, and its texts analysed, by one thread while the
@@ -87,7 +87,10 @@ pub fn local_context_with(partitions: Option<usize>, budget: Option<&MemoryBudge
         let options = config.options_mut();
         options.execution.sort_spill_reservation_bytes = options.execution.sort_spill_reservation_bytes.min(share);
     }
-    let mut builder = SessionStateBuilder::new().with_default_features().with_config(config);
+    let mut builder = SessionStateBuilder::new()
+        .with_default_features()
+        .with_config(config)
+        .with_query_planner(Arc::new(crate::sink::QueryPlanner));
     if let Some(b) = budget {
         let limit = usize::try_from(b.limit).unwrap_or(usize::MAX);
         let pool =
@@ -111,6 +114,16 @@ fn plain_strings(config: &mut SessionConfig) {
     config.options_mut().execution.parquet.schema_force_view_types = false;
 }
 
+/// The options every yuqi session shares: [`plain_strings`], and one file per writer. Each
+/// partition writes its own messages (crate::sink), which is already as many writers as there are
+/// cores; DataFusion's default of four files per writer (for its single writer) dealt each
+/// partition's batches to four files.
+fn engine_options(config: &mut SessionConfig) -> Result<()> {
+    plain_strings(config);
+    config.options_mut().set("datafusion.execution.minimum_parallel_output_files", "1")?;
+    Ok(())
+}
+
 /// A session whose queries run on the Ballista cluster at `url` (`df://HOST:PORT`).
 pub async fn remote_context(url: &str, partitions: Option<usize>) -> Result<SessionContext> {
     if !url.starts_with("df://") {
@@ -120,7 +133,7 @@ pub async fn remote_context(url: &str, partitions: Option<usize>) -> Result<Sess
     if let Some(p) = partitions {
         config = config.with_target_partitions(p.max(1));
     }
-    plain_strings(&mut config);
+    engine_options(&mut config)?;
     let state = SessionStateBuilder::new().with_default_features().with_config(config).build();
     // Ballista's upgrade of the state resets the function lists: register afterwards.
     let ctx = SessionContext::remote_with_state(url, state).await?;
@@ -154,10 +167,17 @@ pub async fn run_scheduler(opts: SchedulerOptions) -> Result<()> {
         ..SchedulerConfig::default()
     }
     .with_override_session_builder(Arc::new(|config: SessionConfig| {
-        let mut state = ballista_core::utils::default_session_builder(config)?;
+        // The scheduler plans every job, so its planner is the one that puts in the
+        // per-partition writer (crate::sink); the executors decode it with the same codec.
+        let state = ballista_core::utils::default_session_builder(config)?;
+        let mut state = SessionStateBuilder::new_from_existing(state)
+            .with_query_planner(Arc::new(crate::sink::QueryPlanner))
+            .build();
         add_functions(&mut state)?;
         Ok(state)
     }));
+    let config =
+        SchedulerConfig { override_physical_codec: Some(Arc::new(crate::sink::SinkCodec::default())), ..config };
     let cluster = BallistaCluster::new_from_config(&config).await.map_err(|e| BatchError::Cluster(e.to_string()))?;
     start_server(cluster, opts.bind, Arc::new(config)).await.map_err(|e| BatchError::Cluster(e.to_string()))
 }
@@ -211,6 +231,7 @@ pub async fn run_executor(opts: ExecutorOptions) -> Result<()> {
         work_dir: opts.work_dir,
         memory_pool_size: opts.memory_limit.or(defaults.memory_pool_size),
         override_function_registry: Some(Arc::new(registry)),
+        override_physical_codec: Some(Arc::new(crate::sink::SinkCodec::default())),
         ..defaults
     };
     start_executor_process(Arc::new(config)).await.map_err(|e| BatchError::Cluster(e.to_string()))

@@ -9,7 +9,8 @@
 //! processes ([`cluster`]), a row-for-row comparison of two runs ([`compare`]), a comparison of
 //! two periods' reports per group ([`periods`]) and what
 //! makes two reports comparable: the input's SHA-256 and the analyzer's identity ([`provenance`]);
-//! the bare analyzer's speed on the same generated messages, for the benchmarks ([`speed`]).
+//! the bare analyzer's speed on the same generated messages, for the benchmarks ([`speed`]); the
+//! writer that writes each partition's messages where they were judged ([`sink`]).
 //! A bad input is named by file and line or row ([`diagnose`]); an engine failure that is not
 //! the input's is explained in Chinese ([`engine_error`]).
 //!
@@ -28,6 +29,7 @@ pub mod provenance;
 pub mod report;
 pub mod report_render;
 pub mod scan;
+pub mod sink;
 pub mod speed;
 
 use std::path::PathBuf;

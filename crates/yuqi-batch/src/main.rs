@@ -233,14 +233,7 @@ async fn run(cli: Cli) -> Result<()> {
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
-            // On a cluster, one job per two partitions (`--partitions` is best about twice the
-            // task slots), so that as many executors write messages/ as run the scan; at most
-            // eight, as each job reads the whole input again (docs/batch.md, "Benchmarks").
-            let jobs = match (&cluster, partitions) {
-                (Some(_), Some(p)) => u32::try_from(p / 2).unwrap_or(8).clamp(1, 8),
-                _ => 1,
-            };
-            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine, jobs };
+            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine, jobs: 1 };
             let scanned = scan(&ctx, &opts).await;
             // The session owns the spill files' temporary directory: end it, then remove ours.
             drop(ctx);

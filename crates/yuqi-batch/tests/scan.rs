@@ -172,6 +172,10 @@ async fn every_message_gets_exactly_the_analyzers_hits_in_every_format() {
         let ctx = local_context(Some(partitions)).unwrap();
         let (summary, _) = scan(&ctx, &ScanOptions { jobs, ..ScanOptions::new(&input, &out, "test") }).await.unwrap();
         assert_eq!(summary.rows, msgs.len() as u64);
+        // Each partition writes its own file where it was judged (src/sink.rs), in every job;
+        // DataFusion's own sink gathers the partitions into one writer and one file.
+        let files = std::fs::read_dir(out.join("messages")).unwrap().count();
+        assert_eq!(files, partitions * jobs as usize, "{format:?}: files in messages/");
         let got = read_hits(&out).await;
         assert_eq!(got.len(), expected.len(), "{format:?}: one output row per input row");
         let mut mismatches = 0;
