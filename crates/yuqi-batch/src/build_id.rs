@@ -120,7 +120,7 @@ pub fn gnu_build_id(file: &mut (impl Read + Seek)) -> std::io::Result<Option<Str
         }
         let notes = read_at(file, offset, size)?;
         if let Some(id) = elf.find_build_id(&notes, if align == 8 { 8 } else { 4 }) {
-            return Ok(Some(id.iter().map(|b| format!("{b:02x}")).collect()));
+            return Ok(Some(crate::provenance::hex(id)));
         }
     }
     Ok(None)

@@ -34,7 +34,7 @@ pub struct InputDigest {
     pub files: Vec<FileDigest>,
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
