@@ -36,7 +36,7 @@ enum Command {
         /// 在 Ballista 集群上运行：df://主机:端口
         #[arg(long)]
         cluster: Option<String>,
-        /// 并行分区数（默认：本机核数）。集群上每两个分区一个审查和写出的作业（最多八个），宜设为执行器任务槽总数的两倍
+        /// 并行分区数（默认：本机核数）。集群上宜设为执行器任务槽总数的两倍
         #[arg(long)]
         partitions: Option<usize>,
         /// 覆盖已存在的输出目录
@@ -233,7 +233,7 @@ async fn run(cli: Cli) -> Result<()> {
                     (ctx, format!("DataFusion（本机，{n} 个分区）"))
                 }
             };
-            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine, jobs: 1 };
+            let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
             let scanned = scan(&ctx, &opts).await;
             // The session owns the spill files' temporary directory: end it, then remove ours.
             drop(ctx);

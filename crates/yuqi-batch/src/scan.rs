@@ -79,18 +79,6 @@ SELECT id, debtor, creditor, agency, sender, recipient, channel, kind, text_len 
 FROM marked
 "#;
 
-/// The messages query for the debtors of bucket `part` of `parts` (`MESSAGES_SQL` when there
-/// is one part): every debtor's messages are in exactly one part, so the windows over a
-/// debtor are the same.
-pub fn messages_sql(part: u32, parts: u32) -> String {
-    if parts <= 1 {
-        return MESSAGES_SQL.to_string();
-    }
-    let from = "FROM input\n";
-    debug_assert_eq!(MESSAGES_SQL.matches(from).count(), 1);
-    MESSAGES_SQL.replacen(from, &format!("FROM input WHERE yuqi_bucket(debtor, {parts}) = {part}\n"), 1)
-}
-
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub input: PathBuf,
@@ -101,12 +89,6 @@ pub struct ScanOptions {
     pub single_debtor: bool,
     /// Where the run happened, for the report (`DataFusion（本机）` or the cluster URL).
     pub engine: String,
-    /// How many jobs judge and write the messages, each the debtors of one bucket
-    /// (`yuqi_bucket`), run at once. DataFusion writes a query's output from one task; on a
-    /// cluster that task ran on one executor while the others waited (almost a quarter
-    /// of a two-executor run at 10 M). Each job reads the whole input, so more jobs read it more
-    /// often. 1 locally, where the one writer already uses every core.
-    pub jobs: u32,
 }
 
 impl ScanOptions {
@@ -120,7 +102,6 @@ impl ScanOptions {
             overwrite: false,
             single_debtor: false,
             engine: engine.into(),
-            jobs: 1,
         }
     }
 }
@@ -414,20 +395,10 @@ async fn read_and_judge(
     messages_dir: &Path,
 ) -> Result<InputInfo> {
     let info = crate::input::register(ctx, located, opts.single_debtor).await?;
-    let dir = format!("{}/", messages_dir.display());
-    // The jobs write into the same directory: the engine names each write's files with its
-    // own random prefix.
-    let jobs = (0..opts.jobs.max(1)).map(|part| {
-        let dir = dir.clone();
-        async move {
-            let df = ctx.sql(&messages_sql(part, opts.jobs)).await?;
-            let schema = df.schema().as_arrow().clone();
-            df.write_parquet(&dir, DataFrameWriteOptions::new(), None).await?;
-            Ok::<_, crate::BatchError>(schema)
-        }
-    });
-    // At least one job ran, so there is a first schema (they are all the same).
-    let schema = futures::future::try_join_all(jobs).await?.swap_remove(0);
+    let df = ctx.sql(MESSAGES_SQL).await?;
+    let schema = df.schema().as_arrow().clone();
+    // Each partition writes its own files, in the task that judged it (crate::sink).
+    df.write_parquet(&format!("{}/", messages_dir.display()), DataFrameWriteOptions::new(), None).await?;
     // An input with a header and no records is a valid, empty log: the engine then writes no
     // file at all, and the report's queries need a table to read. One empty file with the
     // messages' columns makes the empty report.

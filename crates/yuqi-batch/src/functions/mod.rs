@@ -16,7 +16,7 @@
 //!
 //! Layout: `columns` reads Arrow columns and caches the parameters per day, `hits` writes and
 //! reads the hits column; the functions themselves are grouped by what they decide
-//! (`analyze`, `codes`, `time`, `contact`, `log`, `marks`, `bucket`).
+//! (`analyze`, `codes`, `time`, `contact`, `log`, `marks`).
 
 // The macros come before the `mod` lines so that every function file can use them.
 macro_rules! udf_common {
@@ -51,7 +51,6 @@ macro_rules! udf_struct {
 }
 
 mod analyze;
-mod bucket;
 mod codes;
 mod columns;
 mod contact;
@@ -63,7 +62,6 @@ mod time;
 use datafusion::logical_expr::{ScalarUDF, WindowUDF};
 
 pub use analyze::{MessageHits, TextAnalysis, TextHits, text_analysis_type};
-pub use bucket::{Bucket, bucket};
 pub use codes::{BeforeStandard, CodeMask, Codes, CodesInForce, code_bit};
 pub use contact::{BoolValue, ContactKind, parse_bool};
 pub use hits::{codes_type, hit_fields, hits_type};
@@ -151,11 +149,6 @@ pub const FUNCTION_DOCS: &[FunctionDoc] = &[
         signature: "yuqi_contact_kind(from, channel, connected, duration) -> utf8",
         zh: "self（债务人本人）、connected_call、attempt 或 message",
     },
-    FunctionDoc {
-        name: "yuqi_bucket",
-        signature: "yuqi_bucket(key, n) -> uint32",
-        zh: "按债务人把工作分成 n 份（键的 FNV-1a 摘要除以 n 的余数，每台机器每次运行都相同；没有键的在第 0 份）：集群上分几个作业审查和写出，每份包含一名债务人的全部消息",
-    },
 ];
 
 /// Every scalar function, for sessions, schedulers and executors alike.
@@ -174,7 +167,6 @@ pub fn scalar_functions() -> Vec<ScalarUDF> {
         ScalarUDF::new_from_impl(NightRule::new()),
         ScalarUDF::new_from_impl(Limit::new()),
         ScalarUDF::new_from_impl(ContactKind::new()),
-        ScalarUDF::new_from_impl(Bucket::new()),
     ]
 }
 
