@@ -6,6 +6,9 @@
 //! must know the same ones: the client's session, the scheduler's session builder
 //! and the executors' function registry are all filled from
 //! [`crate::functions::scalar_functions`] and [`crate::functions::window_functions`].
+//! The physical plan is the scheduler's: its sessions plan with [`crate::sink::QueryPlanner`]
+//! (each partition writes its own messages), and the scheduler and the executors serialise plans
+//! with [`crate::sink::SinkCodec`], which knows that node. The client only sends SQL's logical plan.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
