@@ -23,7 +23,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use ballista_core::serde::BallistaPhysicalExtensionCodec;
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::common::{DataFusionError, Result, internal_err};
+use datafusion::common::{DataFusionError, Result, internal_datafusion_err, internal_err};
 use datafusion::datasource::physical_plan::FileSink;
 use datafusion::datasource::physical_plan::parquet::ParquetSink;
 use datafusion::datasource::sink::DataSinkExec;
@@ -74,11 +74,12 @@ impl PartitionedSinkExec {
         .with_evaluation_type(EvaluationType::Eager);
         Ok(PartitionedSinkExec { input, carrier, properties: Arc::new(properties) })
     }
+}
 
-    fn sink_exec(&self) -> &DataSinkExec {
-        // Checked in try_new.
-        self.carrier.downcast_ref::<DataSinkExec>().expect("the carrier is a DataSinkExec")
-    }
+/// The carrier's sink node. `try_new` refused any other carrier, so the error is never seen;
+/// it is an error rather than a panic because an executor runs this on plans it received.
+fn sink_of(carrier: &Arc<dyn ExecutionPlan>) -> Result<&DataSinkExec> {
+    carrier.downcast_ref::<DataSinkExec>().ok_or_else(|| internal_datafusion_err!("the carrier is not a DataSinkExec"))
 }
 
 fn recompute() -> ReplaceChildrenOptions {
@@ -88,7 +89,10 @@ fn recompute() -> ReplaceChildrenOptions {
 impl DisplayAs for PartitionedSinkExec {
     fn fmt_as(&self, t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "PartitionedSinkExec: per partition, sink=")?;
-        self.sink_exec().sink().fmt_as(t, f)
+        match sink_of(&self.carrier) {
+            Ok(exec) => exec.sink().fmt_as(t, f),
+            Err(_) => f.write_str("?"),
+        }
     }
 }
 
@@ -124,16 +128,13 @@ impl ExecutionPlan for PartitionedSinkExec {
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        let sink_schema = self.sink_exec().sink().schema().clone();
+        let sink_schema = sink_of(&self.carrier)?.sink().schema().clone();
         let data = execute_input_stream(self.input.clone(), sink_schema, partition, context.clone())?;
         let carrier = self.carrier.clone();
         let schema = self.carrier.schema();
         let count_schema = schema.clone();
         let stream = futures::stream::once(async move {
-            let Some(exec) = carrier.downcast_ref::<DataSinkExec>() else {
-                return internal_err!("the carrier is not a DataSinkExec");
-            };
-            let rows = exec.sink().write_all(data, &context).await?;
+            let rows = sink_of(&carrier)?.sink().write_all(data, &context).await?;
             let column: datafusion::arrow::array::ArrayRef =
                 Arc::new(datafusion::arrow::array::UInt64Array::from(vec![rows]));
             Ok(datafusion::arrow::record_batch::RecordBatch::try_new(count_schema, vec![column])?)
@@ -236,14 +237,9 @@ mod tests {
             .unwrap()
     }
 
+    /// The scan's own local session, which plans with [`QueryPlanner`].
     fn session(partitions: usize) -> SessionContext {
-        let config = datafusion::prelude::SessionConfig::new().with_target_partitions(partitions);
-        let state = datafusion::execution::SessionStateBuilder::new()
-            .with_default_features()
-            .with_config(config)
-            .with_query_planner(Arc::new(QueryPlanner))
-            .build();
-        SessionContext::new_with_state(state)
+        crate::cluster::local_context(Some(partitions)).unwrap()
     }
 
     #[tokio::test]
