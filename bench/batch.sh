@@ -16,6 +16,11 @@
 #   bash bench/batch.sh [SIZES…]        default: 1000000 10000000 30000000
 #   CLUSTER_MESSAGES=10000000 CLUSTER_PARTITIONS=2 BUDGET=2G YUQI_BATCH_BIN=target/release/yuqi-batch bash bench/batch.sh
 #   LOCAL=0 bash bench/batch.sh         only the Ballista runs
+#   UNPINNED=0 bash bench/batch.sh      Ballista only with pinned executors
+#   ROW_GROUP_ROWS=262144 bash bench/batch.sh
+#                                       logs written with smaller row groups (default 1048576):
+#                                       a task reads whole row groups, so this sets how evenly
+#                                       the cluster's scan tasks can be sized
 # Needs the release binary (cargo build --release -p yuqi-batch); builds it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,9 +41,11 @@ cores=$(nproc)
 
 peak() { grep "Maximum resident" "$1" | awk '{printf "%.0f MiB", $6/1024}'; }
 wall() { grep "Elapsed (wall" "$1" | awk '{print $8}'; }
+rg="${ROW_GROUP_ROWS:-1048576}"
 log_of() { # log_of N → path of the generated log of N messages
   local log="$out/log-$1.parquet"
-  [ -f "$log" ] || "$bin" generate --messages "$1" --seed 7 --out "$log" >/dev/null
+  [ "$rg" = 1048576 ] || log="$out/log-$1-rg$rg.parquet"
+  [ -f "$log" ] || "$bin" generate --messages "$1" --seed 7 --row-group-rows "$rg" --out "$log" >/dev/null
   echo "$log"
 }
 
@@ -52,6 +59,23 @@ s = json.load(open(sys.argv[1]))
 print(f"bare analyzer, 1 core, {s['messages']} messages: {s['messages_per_second']:.0f} msg/s, "
       f"{s['megabytes_per_second']:.1f} MB/s of text ({s['bytes'] / s['messages']:.0f} bytes per message)")
 PY
+if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then
+  # The machine's own ceiling for two one-core workers: two bare analyzers at once, each
+  # pinned to its own core. Two executors cannot gain more than this over one.
+  taskset -c 0 "$bin" analyzer-speed --messages "$bare_n" --seed 7 >"$out/bare0.json" &
+  taskset -c 1 "$bin" analyzer-speed --messages "$bare_n" --seed 7 >"$out/bare1.json"
+  wait
+  "$bin" analyzer-speed --messages "$bare_n" --seed 7 >"$out/bare-after.json"
+  python3 - "$out"/bare.json "$out"/bare-after.json "$out"/bare0.json "$out"/bare1.json <<'PY'
+import json, sys
+alone = [json.load(open(p))["messages_per_second"] for p in sys.argv[1:3]]
+both = [json.load(open(p))["messages_per_second"] for p in sys.argv[3:5]]
+one = sum(alone) / 2
+print(f"two bare analyzers at once, pinned to cores 0 and 1: {both[0]:.0f} + {both[1]:.0f} msg/s "
+      f"(one alone before and after: {alone[0]:.0f}, {alone[1]:.0f}) = {sum(both) / one:.2f}× one: "
+      f"the ceiling of a speed-up from one one-core executor to two on this machine")
+PY
+fi
 
 if [ "${LOCAL:-1}" = 1 ]; then
 for n in "${sizes[@]}"; do
@@ -150,14 +174,17 @@ t = lambda s: s["stages"][-1]["seconds"]
 print(f"speed-up from 1 to 2 executors{sys.argv[3]}: {t(a) / t(b):.2f}×")
 PY
 }
-run_cluster 1
-run_cluster 2
-speedup ""
+echo "cluster log: $cn messages in $(( (cn + rg - 1) / rg )) row groups of at most $rg, --partitions $cparts"
+if [ "${UNPINNED:-1}" = 1 ]; then
+  run_cluster 1
+  run_cluster 2
+  speedup ""
+fi
 if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then
-  cp -r "$out/cluster2" "$out/cluster2-unpinned"
+  [ -d "$out/cluster2" ] && cp -r "$out/cluster2" "$out/cluster2-unpinned"
   run_cluster 1 pinned
   run_cluster 2 pinned
   speedup ", each executor pinned to one core"
-  rm -rf "$out/cluster2" && mv "$out/cluster2-unpinned" "$out/cluster2"
+  if [ -d "$out/cluster2-unpinned" ]; then rm -rf "$out/cluster2" && mv "$out/cluster2-unpinned" "$out/cluster2"; fi
 fi
 [ -d "$out/local-$cn" ] && "$bin" compare "$out/local-$cn" "$out/cluster2"

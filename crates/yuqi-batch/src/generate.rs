@@ -378,8 +378,19 @@ fn json_line(r: &GenMessage) -> serde_json::Value {
     v
 }
 
+/// Rows per Parquet row group unless told otherwise: the parquet crate's own default, which
+/// is also what DataFusion writes, so the generated logs split like many real ones.
+pub const DEFAULT_ROW_GROUP_ROWS: usize = 1 << 20;
+
 /// Writes a generated log to `out` in `format`; returns the number of rows.
 pub fn write(opts: GenOptions, out: &Path, format: InputFormat) -> Result<u64> {
+    write_grouped(opts, out, format, DEFAULT_ROW_GROUP_ROWS)
+}
+
+/// [`write`] with `row_group_rows` rows per Parquet row group (other formats ignore it). A
+/// scan cannot split a row group between tasks, so the benchmarks vary it to show how the
+/// work divides over a cluster's executors.
+pub fn write_grouped(opts: GenOptions, out: &Path, format: InputFormat, row_group_rows: usize) -> Result<u64> {
     let mut part = out.as_os_str().to_owned();
     part.push(".part");
     let part = std::path::PathBuf::from(part);
@@ -389,7 +400,7 @@ pub fn write(opts: GenOptions, out: &Path, format: InputFormat) -> Result<u64> {
         InputFormat::Parquet => {
             let props = WriterProperties::builder()
                 .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
-                .set_max_row_group_row_count(Some(1 << 20))
+                .set_max_row_group_row_count(Some(row_group_rows.max(1)))
                 .build();
             let mut w = ArrowWriter::try_new(file, schema(), Some(props))?;
             generate(opts, |rows| {
@@ -442,4 +453,21 @@ pub fn write(opts: GenOptions, out: &Path, format: InputFormat) -> Result<u64> {
     }
     std::fs::rename(&part, out).map_err(io_err(out))?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+
+    #[test]
+    fn parquet_row_groups_hold_the_rows_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.parquet");
+        let opts = GenOptions { messages: 2_500, seed: 1, per_debtor: 40 };
+        assert_eq!(write_grouped(opts, &path, InputFormat::Parquet, 1_000).unwrap(), 2_500);
+        let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let groups: Vec<i64> = reader.metadata().row_groups().iter().map(|g| g.num_rows()).collect();
+        assert_eq!(groups, [1_000, 1_000, 500]);
+    }
 }

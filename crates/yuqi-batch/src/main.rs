@@ -61,6 +61,9 @@ enum Command {
         out: PathBuf,
         #[arg(long, value_enum)]
         format: Option<InputFormat>,
+        /// Parquet 每个行组的行数（默认 1048576）；一个行组只能由一个任务读，集群基准用它看工作如何分给执行器
+        #[arg(long, default_value_t = generate::DEFAULT_ROW_GROUP_ROWS)]
+        row_group_rows: usize,
     },
     /// 基准用：单线程、不经查询引擎，分析同样生成的消息，给出每核每秒条数（与 scan 对比）
     AnalyzerSpeed {
@@ -289,9 +292,9 @@ async fn run(cli: Cli) -> Result<()> {
                 )?;
             }
         }
-        Command::Generate { log, out: path, format } => {
+        Command::Generate { log, out: path, format, row_group_rows } => {
             let format = format_of(&path, format)?;
-            let n = generate::write(log.options(), &path, format)?;
+            let n = generate::write_grouped(log.options(), &path, format, row_group_rows)?;
             writeln!(out, "已生成 {n} 条记录：{}", path.display())?;
         }
         Command::Compare { left, right } => {
