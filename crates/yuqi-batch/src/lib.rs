@@ -31,6 +31,7 @@ pub mod report_render;
 pub mod scan;
 pub mod sink;
 pub mod speed;
+pub mod split;
 
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -36,7 +36,7 @@ enum Command {
         /// 在 Ballista 集群上运行：df://主机:端口
         #[arg(long)]
         cluster: Option<String>,
-        /// 并行分区数（默认：本机核数）。集群上宜设为执行器任务槽总数的两倍
+        /// 并行分区数（默认：本机核数）。集群上宜设为执行器任务槽总数的一到两倍；Parquet 输入的一个行组只能整个由一个任务读，行组数应是分区数的整数倍或远多于分区数（分不均时运行前会提示）
         #[arg(long)]
         partitions: Option<usize>,
         /// 覆盖已存在的输出目录
@@ -117,6 +117,20 @@ enum Command {
     },
     /// 列出注册到 SQL 的 yuqi 函数
     Functions,
+}
+
+/// Before a cluster scan of Parquet: says so when its row groups cannot be divided evenly over
+/// the partitions (yuqi_batch::split). Anything wrong with the input is the scan's to report.
+fn warn_uneven_split(input: &Path, format: Option<InputFormat>, config: &datafusion::prelude::SessionConfig) {
+    let Ok(located) = yuqi_batch::input::locate(input, format) else { return };
+    if located.format != InputFormat::Parquet {
+        return;
+    }
+    let min_bytes = config.options().optimizer.repartition_file_min_size as u64;
+    if let Ok(Some(u)) = yuqi_batch::split::advise(&located.files, config.target_partitions(), min_bytes) {
+        // A hint only: if stderr cannot be written, the scan goes on without it.
+        let _ = writeln!(std::io::stderr(), "{}", u.message());
+    }
 }
 
 /// Which generated log: `generate` writes it, `analyzer-speed` analyses the same messages.
@@ -207,12 +221,11 @@ async fn run(cli: Cli) -> Result<()> {
                     if memory_limit.is_some() {
                         bail!("--memory-limit 只用于本机运行；集群上每个执行器有自己的内存");
                     }
-                    (
-                        cluster::remote_context(url, partitions)
-                            .await
-                            .with_context(|| format!("无法连接集群 {url}"))?,
-                        format!("Ballista 集群 {url}"),
-                    )
+                    let ctx = cluster::remote_context(url, partitions)
+                        .await
+                        .with_context(|| format!("无法连接集群 {url}"))?;
+                    warn_uneven_split(&input, format, &ctx.copied_config());
+                    (ctx, format!("Ballista 集群 {url}"))
                 }
                 None => {
                     let budget = match MemoryLimitArg::bytes(memory_limit) {
