@@ -78,15 +78,16 @@ pub fn uneven(groups: u64, rows: u64, partitions: u64) -> Option<Uneven> {
         return None;
     }
     let most = groups.div_ceil(partitions);
-    // most·p / g − 1 < t / 100, in integers.
-    if 100 * most * partitions < (100 + TOLERANCE_PERCENT) * groups {
+    // most·p / g − 1 < t / 100, in integers wide enough for any --partitions.
+    if 100 * u128::from(most) * u128::from(partitions) < u128::from(100 + TOLERANCE_PERCENT) * u128::from(groups) {
         return None;
     }
     let excess = (most * partitions) as f64 / groups as f64 - 1.0;
-    let even =
-        (2..=groups).filter(|d| groups.is_multiple_of(*d) && *d * 2 >= partitions && *d <= partitions * 2).collect();
+    let even = (2..=groups)
+        .filter(|&d| groups.is_multiple_of(d) && d * 2 >= partitions && d <= partitions.saturating_mul(2))
+        .collect();
     // ⌈g/p⌉·p/g − 1 < p/g, so g ≥ p·100/t row groups are enough.
-    let needed = partitions * 100 / TOLERANCE_PERCENT;
+    let needed = partitions.saturating_mul(100) / TOLERANCE_PERCENT;
     let rows_per_group = round_down(rows / needed.max(1));
     Some(Uneven { groups, partitions, most, excess, even, rows_per_group })
 }
@@ -157,6 +158,9 @@ mod tests {
         assert_eq!(uneven(39, 10_000_000, 4), None); // 10, 10, 10, 9: 2.6 %
         assert_eq!(uneven(10, 10_000_000, 1), None);
         assert_eq!(uneven(0, 0, 4), None);
+        // Any --partitions is counted without overflow: ten groups over u64::MAX tasks.
+        let huge = uneven(10, 10_000_000, u64::MAX).unwrap();
+        assert!(huge.even.is_empty() && huge.most == 1);
     }
 
     #[test]
