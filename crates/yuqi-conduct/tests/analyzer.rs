@@ -390,6 +390,25 @@ fn lawful_lookalikes_of_issue_17_are_not_flagged() {
     assert!(!ad.codes.contains(&Code::ExtraFee), "{:?}", ad.hits);
 }
 
+/// A fee is a fee: "一切不良影响将由您承担" (a bank's overdue notice in the real corpus) names no
+/// fee, and a card bill names the contract's own fees (年费, 分期手续费). Neither is a fee charged
+/// in the name of collection; a collector's invented fee still is, whoever is to bear it.
+#[test]
+fn contract_fees_and_borne_consequences_are_not_extra_fees() {
+    for lawful in [
+        "您的信用卡尾数XXXX未按时还款，如欠款未清偿，一切不良影响将由您承担。",
+        "【XX银行】您尾号1234的信用卡本期账单3,280.50元，含年费300元，到期还款日12月25日。",
+        "【XX银行】您申请的账单分期已成功，每期收取分期手续费52.30元，共12期。",
+    ] {
+        let a = analyze(lawful);
+        assert!(!a.codes.contains(&Code::ExtraFee), "{lawful}: {:?}", a.hits);
+    }
+    for fee in ["外访人员差旅费800元由你承担，请和欠款一起转入。", "你这单已经委外，委外费用2400元需要你额外承担。"] {
+        let a = analyze(fee);
+        assert!(a.codes.contains(&Code::ExtraFee), "{fee}: {:?}", a.hits);
+    }
+}
+
 /// Issue 17, third round: reports of what collectors said or did (a third-person subject and a
 /// verb of saying or doing; the register of news and explainers) are mentions, and a slogan that
 /// is only a name and "还钱", posted to many, discloses the debt.
