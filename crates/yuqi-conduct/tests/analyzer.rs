@@ -403,7 +403,8 @@ fn contract_fees_and_borne_consequences_are_not_extra_fees() {
         let a = analyze(lawful);
         assert!(!a.codes.contains(&Code::ExtraFee), "{lawful}: {:?}", a.hits);
     }
-    for fee in ["外访人员差旅费800元由你承担，请和欠款一起转入。", "你这单已经委外，委外费用2400元需要你额外承担。"] {
+    for fee in ["外访人员差旅费800元由你承担，请和欠款一起转入。", "你这单已经委外，委外费用2400元需要你额外承担。"]
+    {
         let a = analyze(fee);
         assert!(a.codes.contains(&Code::ExtraFee), "{fee}: {:?}", a.hits);
     }
