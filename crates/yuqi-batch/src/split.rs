@@ -51,14 +51,12 @@ pub fn advise(files: &[PathBuf], partitions: usize, min_bytes: u64) -> Result<Op
 }
 
 /// An uneven division of row groups over partitions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uneven {
     pub groups: u64,
     pub partitions: u64,
     /// Row groups of the largest task.
     pub most: u64,
-    /// How much more work than the average the largest task has (0.2 = 20 %).
-    pub excess: f64,
     /// Partition counts near the one asked for that divide the row groups evenly.
     pub even: Vec<u64>,
     /// Rows per row group at which `partitions` would be within [`TOLERANCE_PERCENT`].
@@ -82,14 +80,13 @@ pub fn uneven(groups: u64, rows: u64, partitions: u64) -> Option<Uneven> {
     if 100 * u128::from(most) * u128::from(partitions) < u128::from(100 + TOLERANCE_PERCENT) * u128::from(groups) {
         return None;
     }
-    let excess = (most * partitions) as f64 / groups as f64 - 1.0;
     let even = (2..=groups)
         .filter(|&d| groups.is_multiple_of(d) && d * 2 >= partitions && d <= partitions.saturating_mul(2))
         .collect();
     // ⌈g/p⌉·p/g − 1 < p/g, so g ≥ p·100/t row groups are enough.
     let needed = partitions.saturating_mul(100) / TOLERANCE_PERCENT;
     let rows_per_group = round_down(rows / needed.max(1));
-    Some(Uneven { groups, partitions, most, excess, even, rows_per_group })
+    Some(Uneven { groups, partitions, most, even, rows_per_group })
 }
 
 /// Down to two significant digits (250,000 rather than 249,999), at least 1.
@@ -111,6 +108,11 @@ fn rows_zh(n: u64) -> String {
 }
 
 impl Uneven {
+    /// How much more work than the average the largest task has (0.2 = 20 %).
+    pub fn excess(&self) -> f64 {
+        (self.most as f64 * self.partitions as f64) / self.groups as f64 - 1.0
+    }
+
     /// What the operator is told before a cluster scan.
     pub fn message(&self) -> String {
         let mean = self.groups as f64 / self.partitions as f64;
@@ -121,7 +123,7 @@ impl Uneven {
             self.partitions,
             self.most,
             mean,
-            self.excess * 100.0
+            self.excess() * 100.0
         );
         if !self.even.is_empty() {
             let list: Vec<String> = self.even.iter().map(u64::to_string).collect();
@@ -143,7 +145,7 @@ mod tests {
         // The 10 M benchmark log: 2, 3, 2, 3 groups per task; the largest has 20 % more.
         let u = uneven(10, 10_000_000, 4).unwrap();
         assert_eq!((u.most, u.even.clone()), (3, vec![2, 5]));
-        assert!((u.excess - 0.2).abs() < 1e-9);
+        assert!((u.excess() - 0.2).abs() < 1e-9);
         // Four partitions need 40 groups to be within 10 %: 250,000 rows each.
         assert_eq!(u.rows_per_group, 250_000);
         let m = u.message();
@@ -167,7 +169,7 @@ mod tests {
     fn fewer_groups_than_partitions_leave_tasks_empty() {
         let u = uneven(3, 3_000_000, 4).unwrap();
         assert_eq!((u.most, u.even.clone()), (1, vec![3]));
-        assert!((u.excess - 1.0 / 3.0).abs() < 1e-9);
+        assert!((u.excess() - 1.0 / 3.0).abs() < 1e-9);
         // One group cannot be divided at all: only smaller groups help.
         let one = uneven(1, 1_048_576, 2).unwrap();
         assert!(one.even.is_empty());
