@@ -383,6 +383,26 @@ pub(crate) fn analyze(
             cues: Vec::new(),
         });
     }
+    // Telling the debtor that others will be, or were, told ("家人朋友即将收到通知函", "可以联系你
+    // 女儿班主任") is pressure on the debtor through them: intimidation as well (labelling
+    // convention 2, as frame.told_already_menace says it for the words it knows; in the real
+    // corpus's development part every such message to the debtor carries both codes).
+    if !to_third_party
+        && !to_public
+        && !out.hits.iter().any(|h| h.code == Code::Intimidation)
+        && let Some(h) = out.hits.iter().find(|h| h.code == Code::ContactThirdParty)
+    {
+        let hit = Hit {
+            code: Code::Intimidation,
+            start: h.start,
+            end: h.end,
+            rule: "frame.threat_to_tell_others".to_string(),
+            basis: basis(Code::Intimidation),
+            confidence: h.confidence,
+            cues: h.cues.clone(),
+        };
+        out.add(hit);
+    }
     // A text about borrowers, consumers or victims that addresses nobody describes collection
     // (an explainer, a report): what it names is not its sender's conduct. An offer of debt relief
     // speaks of its "clients" the same way and stays.

@@ -420,6 +420,8 @@ fn reports_are_mentions_and_slogans_disclose() {
         "王先生称，对方还扬言要把欠款的事告诉他单位的领导。",
         "她收到短信称其已被立案，要求当天还清。",
         "据了解，涉案团伙通过恐吓、上门骚扰等方式催讨债务。",
+        // A judgment recounting a collector's conduct (fifth round: the register of a judgment).
+        "一审法院经审理认为，该公司未经核实即向黄某的紧急联系人发送催收短信，称其涉嫌恶意拖欠。",
     ] {
         let a = analyze(report);
         assert!(a.codes.is_empty(), "{report}: {:?}", a.hits);
@@ -434,4 +436,20 @@ fn reports_are_mentions_and_slogans_disclose() {
     // The same words in a sentence that says more are not a slogan.
     let a = Analyzer::shared().analyze(&post("逾期了应该先跟平台协商怎么还钱"), &mut Scratch::default());
     assert!(!a.hits.iter().any(|h| h.rule.starts_with("frame.public_slogan")), "{:?}", a.hits);
+}
+
+/// Labelling convention 2 (tests/data/conduct/README.md): telling the debtor that others will be
+/// told is pressure through them — intimidation as well as contacting a third party, with the
+/// same span; a message sent to the relative itself is judged by what it says to them.
+#[test]
+fn a_threat_to_tell_others_is_intimidation_too() {
+    let a = analyze("你的家人朋友明天将收到催收通知函。");
+    assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
+    let frame = a.hits.iter().find(|h| h.rule == "frame.threat_to_tell_others").expect("the frame's hit");
+    assert!(frame.code == Code::Intimidation && frame.end > frame.start, "{:?}", a.hits);
+    let to_relative =
+        Message { text: "请转告张三尽快还款。".into(), to: Some("relative".into()), ..Message::default() };
+    let a = Analyzer::shared().analyze(&to_relative, &mut Scratch::default());
+    assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
+    assert!(!a.hits.iter().any(|h| h.rule == "frame.threat_to_tell_others"), "{:?}", a.hits);
 }

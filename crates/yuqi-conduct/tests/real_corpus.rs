@@ -19,8 +19,11 @@ use yuqi_conduct::{Analyzer, Code, Scratch};
 /// lawful shares are raised to what was measured. Fourth round (57 more real lines, 6 of them in
 /// the split, now 242; rules unchanged, model retrained): macro-F1 0.394, micro-F1 0.545, lawful
 /// flagged 8 of 144; the floors stay (the split changed, and 6 lines move macro-F1 by noise).
-const FROZEN_MACRO_F1: f64 = 0.38;
-const FROZEN_MICRO_F1: f64 = 0.51;
+/// Fifth round (convention 2 as a frame: contact threatened to the debtor is intimidation too;
+/// a fee must be named; a judgment's register describes): macro-F1 0.403, micro-F1 0.561, lawful
+/// flagged 8 of 144; micro-F1's floor raised to 0.55, macro-F1's to 0.39.
+const FROZEN_MACRO_F1: f64 = 0.39;
+const FROZEN_MICRO_F1: f64 = 0.55;
 /// At most this share of the split's lawful messages may be flagged at all…
 const FROZEN_LAWFUL_FP: f64 = 0.06;
 /// …and at most this share with a hit the analyzer is sure of (what letters show). The issue's
