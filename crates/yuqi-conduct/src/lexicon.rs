@@ -279,7 +279,9 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
             }
         }
         for u in &r.unless {
-            add(normalize_literal(u), Literal::Unless(i));
+            for w in words_of(u, &file.sets) {
+                add(normalize_literal(w), Literal::Unless(i));
+            }
         }
         let mut own = Vec::new();
         for p in &r.patterns {
