@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand};
 use yuqi_batch::cluster::{self, ExecutorOptions, MemoryBudget, SchedulerOptions};
 use yuqi_batch::functions::FUNCTION_DOCS;
 use yuqi_batch::generate::{self, GenOptions};
-use yuqi_batch::input::InputFormat;
-use yuqi_batch::scan::{ScanOptions, scan};
+use yuqi_batch::input::{InputFormat, Located};
+use yuqi_batch::scan::{ScanOptions, scan_with};
 
 #[derive(Parser)]
 #[command(name = "yuqi-batch", version, about = "催收消息批量合规审查（DataFusion 本机 / Ballista 集群）")]
@@ -121,8 +121,7 @@ enum Command {
 
 /// Before a cluster scan of Parquet: says so when its row groups cannot be divided evenly over
 /// the partitions (yuqi_batch::split). Anything wrong with the input is the scan's to report.
-fn warn_uneven_split(input: &Path, format: Option<InputFormat>, config: &datafusion::prelude::SessionConfig) {
-    let Ok(located) = yuqi_batch::input::locate(input, format) else { return };
+fn warn_uneven_split(located: &Located, config: &datafusion::prelude::SessionConfig) {
     if located.format != InputFormat::Parquet {
         return;
     }
@@ -224,7 +223,6 @@ async fn run(cli: Cli) -> Result<()> {
                     let ctx = cluster::remote_context(url, partitions)
                         .await
                         .with_context(|| format!("无法连接集群 {url}"))?;
-                    warn_uneven_split(&input, format, &ctx.copied_config());
                     (ctx, format!("Ballista 集群 {url}"))
                 }
                 None => {
@@ -250,7 +248,14 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             };
             let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
-            let scanned = scan(&ctx, &opts).await;
+            let config = ctx.copied_config();
+            let on_cluster = cluster.is_some();
+            let scanned = scan_with(&ctx, &opts, |l| {
+                if on_cluster {
+                    warn_uneven_split(l, &config)
+                }
+            })
+            .await;
             // The session owns the spill files' temporary directory: end it, then remove ours.
             drop(ctx);
             if let Some(dir) = spill {

@@ -270,6 +270,17 @@ fn finish_output(part: &Path, out: &Path) -> Result<()> {
 
 /// Runs the whole scan on `ctx`, which must have yuqi's functions registered.
 pub async fn scan(ctx: &SessionContext, opts: &ScanOptions) -> Result<(ScanSummary, Report)> {
+    scan_with(ctx, opts, |_| {}).await
+}
+
+/// [`scan`], calling `located` with the input's files once they are found and before the
+/// engine reads them: the binary's hint about a cluster's uneven split needs the same files,
+/// and finding them again would list the directory a second time.
+pub async fn scan_with(
+    ctx: &SessionContext,
+    opts: &ScanOptions,
+    located: impl FnOnce(&crate::input::Located),
+) -> Result<(ScanSummary, Report)> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let input = std::fs::canonicalize(&opts.input).map_err(input_io(&opts.input))?;
@@ -277,7 +288,7 @@ pub async fn scan(ctx: &SessionContext, opts: &ScanOptions) -> Result<(ScanSumma
     let part = prepare_output(&out, &part, opts.overwrite)?;
     let sampler = MemorySampler::start(ctx);
     let result = async {
-        let ran = run(ctx, opts, &input, &part, &mut stages, started).await;
+        let ran = run(ctx, opts, &input, &part, &mut stages, started, located).await;
         let memory = sampler.finish();
         let (mut summary, report) = ran?;
         summary.memory = memory;
@@ -307,11 +318,13 @@ async fn run(
     part: &Path,
     stages: &mut Vec<Stage>,
     started: Instant,
+    on_located: impl FnOnce(&crate::input::Located),
 ) -> Result<(ScanSummary, Report)> {
     let t = Instant::now();
     // The executable is hashed on a blocking thread while the engine works (once per process).
     let build = tokio::task::spawn_blocking(crate::build_id::build);
     let located = crate::input::locate(input, opts.format)?;
+    on_located(&located);
     // The input's SHA-256, read on a blocking thread while the engine scans the same files
     // (the page cache serves the second reader).
     let (files, single) = (located.files.clone(), input.is_file());

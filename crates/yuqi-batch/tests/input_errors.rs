@@ -377,3 +377,38 @@ fn an_output_under_a_file_names_the_file() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
     }
 }
+
+/// The binary's hint about a cluster's split needs the input's files before the engine reads
+/// them: `scan_with` hands over the files the scan itself reads, once, and nothing when the
+/// input cannot be a log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_input_is_located_once_before_the_engine_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("log");
+    std::fs::create_dir(&dir).unwrap();
+    let line = r#"{"id":"1","debtor":"d","time":"2024-03-01 10:00:00","from":"c","to":"self","text":"请按时还款"}"#;
+    let b = write(&dir, "b.jsonl", format!("{line}\n"));
+    let a = write(&dir, "a.jsonl", format!("{}\n", line.replace(r#""id":"1""#, r#""id":"2""#)));
+    write(&dir, "readme.txt", "not a log");
+    let ctx = local_context(Some(2)).unwrap();
+    let mut seen = Vec::new();
+    let (summary, _) =
+        yuqi_batch::scan::scan_with(&ctx, &ScanOptions::new(&dir, tmp.path().join("out"), "test"), |l| {
+            seen.push(l.files.clone())
+        })
+        .await
+        .unwrap();
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap();
+    assert_eq!(seen, [vec![canonical(&a), canonical(&b)]]);
+    assert_eq!(summary.rows, 2);
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let mut called = false;
+    let scanned = yuqi_batch::scan::scan_with(&ctx, &ScanOptions::new(&empty, tmp.path().join("out2"), "test"), |_| {
+        called = true
+    })
+    .await;
+    assert!(matches!(scanned, Err(BatchError::NoInput { .. })), "{:?}", scanned.err());
+    assert!(!called);
+}
