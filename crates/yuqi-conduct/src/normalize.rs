@@ -24,7 +24,10 @@ fn fold_table() -> &'static [char] {
     static TABLE: OnceLock<Vec<char>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Vec<char> = (CJK_START..=CJK_END).map(|c| char::from_u32(c).unwrap_or(' ')).collect();
-        for line in include_str!("../data/traditional.txt").lines().filter(|l| !l.starts_with('#')) {
+        // OpenCC's whole table first (a hand-picked list missed characters collectors use), then
+        // ours over it: Cantonese words folded to Mandarin ones, a few choices of our own.
+        let tables = [include_str!("../data/opencc-ts.txt"), include_str!("../data/traditional.txt")];
+        for line in tables.iter().flat_map(|t| t.lines()).filter(|l| !l.starts_with('#')) {
             for pair in line.split_whitespace() {
                 let mut chars = pair.chars();
                 if let (Some(from), Some(to), None) = (chars.next(), chars.next(), chars.next())
@@ -313,6 +316,20 @@ mod tests {
         assert_eq!(norm("后♂果自♂负").text, "后果自负");
         assert_eq!(norm("上🙂门催➡收").text, "上门催收");
         assert_eq!(norm("🔪").text, "🔪");
+    }
+
+    #[test]
+    fn folds_every_traditional_character_and_keeps_simplified_ones() {
+        // Characters the hand-picked list lacked (OpenCC's table has them), and a Hong Kong
+        // variant form (綫 → 線 → 线).
+        assert_eq!(norm("源頭刪除記錄").text, "源头删除记录");
+        assert_eq!(norm("嚴懲騙貸").text, "严惩骗贷");
+        assert_eq!(norm("電綫").text, "电线");
+        // Simplified text is left alone, also where OpenCC lists a character as a variant of
+        // another (什么 must not become 什幺).
+        assert_eq!(norm("什么时候还款").text, "什么时候还款");
+        // Our own table wins over OpenCC's: Cantonese words fold to Mandarin ones.
+        assert_eq!(norm("搵你").text, "找你");
     }
 
     #[test]
