@@ -284,7 +284,8 @@ fn main() {
                         format!("{}:{}@{}[{span}]", h.code.as_str(), h.rule, h.confidence)
                     })
                     .collect();
-                println!("{}\t{:?}", text, hits);
+                let held = if a.needs_confirmation { "\theld for confirmation" } else { "" };
+                println!("{}\t{:?}{held}", text, hits);
             }
         }
         Some("bench") => {

@@ -35,6 +35,10 @@ struct ContextDef {
     reporting_frame_anchors: Vec<String>,
     court_markers: Vec<String>,
     warning_markers: Vec<String>,
+    /// Phrases that make the reader the subject of an accusation (你这是, 你已涉嫌): with one of
+    /// them and no reporting cue, the warning markers accuse the reader instead of warning them.
+    #[serde(default)]
+    accusing: Vec<String>,
     court_senders: Vec<String>,
     debt_words: Vec<String>,
     third_party_recipients: Vec<String>,
@@ -120,6 +124,8 @@ pub(crate) enum Literal {
     CourtMarker,
     /// The message warns about fraud or misconduct (an anti-fraud notice, a news report).
     WarningMarker,
+    /// The message calls its reader a fraudster ("你这是诈骗"): its fraud words accuse, not warn.
+    Accusing,
     /// A third-person word for the people collection happens to.
     Describing,
 
@@ -337,6 +343,9 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     }
     for t in &c.warning_markers {
         add(normalize_literal(t), Literal::WarningMarker);
+    }
+    for t in &c.accusing {
+        add(normalize_literal(t), Literal::Accusing);
     }
     for t in &c.debt_words {
         add(normalize_literal(t), Literal::DebtWord);

@@ -140,7 +140,10 @@ pub(crate) fn analyze(
     negations.clear();
     reportings.clear();
     let mut court = false;
+    // The hits of a message that looks like a court notice, until it is clear whether it can be one.
+    let mut held: Vec<Hit> = Vec::new();
     let mut warning = false;
+    let mut accusing = false;
     let mut describing = false;
     let mut frame_anchor = false;
     let mut debt_word: Option<(usize, usize)> = None;
@@ -159,6 +162,7 @@ pub(crate) fn analyze(
                 Literal::ReportingFrame => frame_anchor = true,
                 Literal::CourtMarker => court = true,
                 Literal::WarningMarker => warning = true,
+                Literal::Accusing => accusing = true,
                 Literal::Describing => describing = true,
                 Literal::DebtWord => {
                     debt_word.get_or_insert((m.start(), m.end()));
@@ -212,8 +216,9 @@ pub(crate) fn analyze(
         return out;
     }
     // An anti-fraud notice or a news report quotes the conduct it warns about: nothing in it is
-    // the sender's own conduct.
-    if warning {
+    // the sender's own conduct. Unless it calls its reader the fraudster ("你这是典型的诈骗") and
+    // reports nobody's words: a collector framing a default as fraud uses the same words.
+    if warning && !(accusing && reportings.is_empty()) {
         return out;
     }
     // "对方还熟知…，称要打给家人": a third-person subject and a verb of saying or doing before a
@@ -281,15 +286,11 @@ pub(crate) fn analyze(
         if cancelled.contains(&rule_idx) || in_context(bs, rule.negatable) || mentioned(bs, be) {
             continue;
         }
-        if court {
-            // A court notice states real legal consequences; whether it is genuine
-            // is for the user to confirm (12368), not for a keyword list.
-            out.needs_confirmation = true;
-            continue;
-        }
         let (start, end) = norm.original_range(bs, be);
         let prior = model.and_then(|m| m.column(rule.code).map(|k| m.rule_precision[k])).unwrap_or(1.0);
-        out.add(Hit {
+        // A court notice states real legal consequences; whether it is genuine is for the user
+        // to confirm (12368), not for a keyword list: its hits wait (see below).
+        (if court { &mut held } else { &mut out.hits }).push(Hit {
             code: rule.code,
             start,
             end,
@@ -303,7 +304,7 @@ pub(crate) fn analyze(
     if let Some(m) = model.filter(|_| model_fires) {
         for (k, code) in m.codes.iter().enumerate() {
             let p = probs[k];
-            if !m.flags(k, p) || out.hits.iter().any(|h| h.code == *code) {
+            if !m.flags(k, p) || out.hits.iter().chain(&held).any(|h| h.code == *code) {
                 continue;
             }
             // A rule of this code saw the words that make it lawful here (a bank's repayment
@@ -328,13 +329,9 @@ pub(crate) fn analyze(
             if in_context(peak, true) || mentioned(peak, peak + 1) {
                 continue;
             }
-            if court {
-                out.needs_confirmation = true;
-                continue;
-            }
             let start = norm.spans.get(a).map_or(0, |s| s.0 as usize);
             let end = norm.spans.get(b.max(a + 1) - 1).map_or(start, |s| s.1 as usize);
-            out.add(Hit {
+            (if court { &mut held } else { &mut out.hits }).push(Hit {
                 code: *code,
                 start,
                 end,
@@ -343,6 +340,17 @@ pub(crate) fn analyze(
                 confidence: percent(p),
                 cues: span.cues,
             });
+        }
+    }
+    // A message that looks like a court's but does what no court does — threatens violence,
+    // insults, pushes to borrow, sells debt relief — is not a genuine notice: everything found in
+    // it stands, its court words included. Only a rule's finding counts as that proof, not the
+    // model's guess.
+    if !held.is_empty() {
+        if held.iter().any(|h| NEVER_BY_A_COURT.contains(&h.code) && h.rule != "model") {
+            out.hits.append(&mut held);
+        } else {
+            out.needs_confirmation = true;
         }
     }
     // A post addressed to many that speaks of someone's debt discloses it — unless it reports or
@@ -457,6 +465,12 @@ fn quoted_spans(text: &str, out: &mut Vec<(usize, usize)>) {
     let several = found.len() >= 2;
     out.extend(found.into_iter().filter(|&(_, _, n)| several || n >= LONG_QUOTE).map(|(a, b, _)| (a, b)));
 }
+
+/// What no court notice does: a message with a court's markers that does any of it is not one.
+/// Payment details and fees are left out on purpose: a genuine notice names the court's own
+/// account ("户名：某某人民法院") and costs borne by a party ("受理费由被告负担"), which the
+/// personal-account and extra-fee rules could mistake.
+const NEVER_BY_A_COURT: [Code; 4] = [Code::ThreatViolence, Code::Insult, Code::InduceBorrowing, Code::DebtReliefScam];
 
 const SELLER_PITCH: [Code; 6] = [
     Code::ExtraFee,

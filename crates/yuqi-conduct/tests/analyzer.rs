@@ -77,6 +77,26 @@ fn court_notices_are_withheld_for_confirmation() {
     let a = analyze("【12368】您好，（2025）X0105民初1234号案件已立案，承办法官李某。");
     assert!(a.codes.is_empty());
     assert!(a.needs_confirmation);
+    // The court's own account and costs borne by a party are what genuine notices say: held.
+    let a = analyze(
+        "【某某市中级人民法院】本院已受理你的借款合同纠纷一案，执行款请汇入本院账户，户名：某某市中级人民法院，受理费由你负担。",
+    );
+    assert!(a.codes.is_empty(), "{:?}", a.hits);
+    assert!(a.needs_confirmation);
+}
+
+#[test]
+fn a_court_notice_that_does_what_no_court_does_is_not_held() {
+    // A threat of violence or an insult in a message with a court's words makes it a fake: every
+    // hit stands, the claim of a case included, and nothing asks the user to confirm it.
+    for text in
+        ["【某某法院】本院已受理你的欠款案，不还钱就打断你的腿", "本院已对你立案，承办法官通知你这个老赖今天必须还钱"]
+    {
+        let a = analyze(text);
+        assert!(!a.needs_confirmation, "{text}");
+        assert!(a.codes.contains(&Code::FakeLegalDocument), "{text}: {:?}", a.hits);
+        assert!(a.codes.contains(&Code::ThreatViolence) || a.codes.contains(&Code::Insult), "{text}: {:?}", a.hits);
+    }
 }
 
 #[test]
@@ -452,4 +472,33 @@ fn a_threat_to_tell_others_is_intimidation_too() {
     let a = Analyzer::shared().analyze(&to_relative, &mut Scratch::default());
     assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
     assert!(!a.hits.iter().any(|h| h.rule == "frame.threat_to_tell_others"), "{:?}", a.hits);
+}
+
+/// Fraud words warn when a notice speaks of fraudsters, and accuse when a collector says the
+/// reader is one: "你这是典型的诈骗" is a jail threat, "凡是说你涉嫌洗钱的都是诈骗分子" stays a
+/// warning (it reports what others say).
+#[test]
+fn calling_a_default_fraud_is_not_an_anti_fraud_warning() {
+    for text in ["你这是恶意骗贷，属于典型的诈骗，等着坐牢吧", "你这是网络贷款类诈骗，我们已经报警"]
+    {
+        let a = analyze(text);
+        assert!(a.codes.contains(&Code::ThreatJail), "{text}: {:?}", a.hits);
+    }
+    for text in [
+        "凡是说你涉嫌洗钱、要你转账到安全账户的，都是诈骗分子",
+        "警惕！如果有人说你已涉嫌犯罪，这就是诈骗陷阱",
+        "谨防诈骗：冒充公检法称你涉嫌犯罪的电话都是骗局",
+    ] {
+        assert!(analyze(text).codes.is_empty(), "{text}: {:?}", analyze(text).hits);
+    }
+}
+
+/// A fake police notice borrows a report's register ("犯罪嫌疑人", "民警") and names nobody as 你;
+/// its request to the reader ("请其家属督促其……") shows it speaks to someone. A news sentence in
+/// the same words, asking nothing, still describes.
+#[test]
+fn a_police_voice_notice_that_asks_something_is_not_a_report() {
+    let a = analyze("【公安】犯罪嫌疑人张三涉嫌信用卡诈骗，请其家属督促其尽快到案说明");
+    assert!(a.codes.contains(&Code::ImpersonateAuthority), "{:?}", a.hits);
+    assert!(analyze("据悉，犯罪嫌疑人张三涉嫌诈骗已被立案").codes.is_empty());
 }
