@@ -354,3 +354,45 @@ fn attachment_lists_name_only_what_the_case_has() {
     assert!(text.contains("附件：身份证复印件"), "{text}");
     assert_eq!(text.contains("还款凭证"), !card.case.debts[0].payments.is_empty(), "{text}");
 }
+
+/// A newcomer pasted "【XX法院】您涉嫌恶意逃废债……" and the report named "XX法院" as the suspect:
+/// it would have reported a court. A sender signing as a court or the police is named as what it
+/// claims to be; a phone number stays a phone number.
+#[test]
+fn the_police_report_does_not_accuse_the_body_a_collector_signs_as() {
+    let fake = r#"{"time": "2026-11-20T21:30:00+08:00", "from": "XX法院", "to": "self", "channel": "sms", "text": "【XX法院】您涉嫌恶意逃废债，已立案，请于今日联系经办人，否则将移交公安机关处理。"}"#;
+    let c = compute(&read("examples/unlicensed-714.toml"), &format!("{}\n{fake}\n", read(MESSAGES)));
+    let text = letter(&c.inputs(), LetterKind::Police, None).plain_text();
+    let accused = text.lines().find(|l| l.starts_with("被报案人：")).expect("the accused line");
+    assert!(accused.contains("自称“XX法院”的发送者"), "{accused}");
+    assert!(!accused.contains("、XX法院") && !accused.starts_with("被报案人：XX法院"), "{accused}");
+    // The other senders are phone numbers, named as they are.
+    assert!(accused.contains("、1") || accused.starts_with("被报案人：1"), "{accused}");
+}
+
+/// The plan said "依法应还 4,136.27 元；对方主张 6,200.00 元，多出 2,097.46 元": the excess is reckoned
+/// on the demand's day, the lawful amount today, and a reader subtracting found 2,063.73. Each
+/// demand is now stated with its day and what the law supported then, and those figures add up.
+#[test]
+fn a_demand_is_compared_with_what_the_law_supported_on_its_day() {
+    let c = demo();
+    let inputs = c.inputs();
+    let doc = yuqi_docs::sections::document(
+        "plan",
+        "计划".into(),
+        &inputs,
+        &[yuqi_docs::Section::Plan],
+        &yuqi_docs::SectionOptions::FULL,
+    );
+    let text = doc.plain_text();
+    let re = Regex::new(r"对方 \d+年\d+月\d+日 主张 ([\d,.]+) 元，比当日依法应还的 ([\d,.]+) 元多出 ([\d,.]+) 元")
+        .expect("re");
+    let yuan = |s: &str| (s.replace(',', "").parse::<f64>().expect("amount") * 100.0).round() as i64;
+    let mut seen = 0;
+    for cap in re.captures_iter(&text) {
+        assert_eq!(yuan(&cap[1]) - yuan(&cap[2]), yuan(&cap[3]), "{}", &cap[0]);
+        seen += 1;
+    }
+    assert!(seen >= 2, "the demo's demands are stated with their day: {text}");
+    assert!(!text.contains("；对方主张"), "{text}");
+}

@@ -131,7 +131,11 @@ pub struct DebtPlan {
     /// The same under the reading most favourable to the borrower, where the law is unsettled.
     pub lawful_low: Money,
     pub demanded: Option<Money>,
-    /// How much the demand exceeds the lawful total.
+    /// The day of the demand, and what the law supported that day: the demand is compared with
+    /// that, not with today's `lawful_total` (interest runs in between).
+    pub demand_date: Option<chrono::NaiveDate>,
+    pub lawful_at_demand: Option<Money>,
+    /// How much the demand exceeds what the law supported on its day.
     pub excess: Option<Money>,
     /// This debt's share of the monthly budget.
     pub monthly_share: Option<Money>,
@@ -469,6 +473,8 @@ fn debt_plan(
         lawful_total: audit.supported_total,
         lawful_low,
         demanded: audit.demanded_total,
+        demand_date: audit.demand_date,
+        lawful_at_demand: audit.supported_at_demand,
         excess: audit.excess,
         monthly_share: share,
         options,

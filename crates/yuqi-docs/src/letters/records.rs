@@ -68,6 +68,17 @@ pub(crate) fn sender(c: &Contact) -> Option<&str> {
     c.from.as_deref().map(str::trim).filter(|f| !f.is_empty() && !is_role_word(f))
 }
 
+/// Names of the state bodies and professions collectors sign with to frighten ("【XX法院】",
+/// "XX派出所", "XX律师事务所"): a sender so named claims that identity, it is not proven by it.
+const AUTHORITY_NAMES: [&str; 10] =
+    ["法院", "公安", "派出所", "检察院", "警察", "警方", "律师事务所", "律所", "仲裁", "司法局"];
+
+/// Whether a sender's name claims to be a court, the police, a procuratorate, an arbitration
+/// body or a law firm.
+pub(crate) fn claims_authority(sender: &str) -> bool {
+    AUTHORITY_NAMES.iter().any(|w| sender.contains(w))
+}
+
 /// The recipient when it is not the borrower, in Chinese (`relative` → 本人的亲属).
 pub(crate) fn recipient(c: &Contact) -> Option<String> {
     let to = c.to.as_deref()?.trim();

@@ -111,7 +111,18 @@ fn debt(out: &mut Vec<Block>, d: &yuqi_plan::DebtPlan, name: &str) {
     if let (Some(dm), Some(x)) = (d.demanded, d.excess)
         && x.is_positive()
     {
-        owed.push_str(&format!("；对方主张 {} 元，多出 {} 元", m(dm), m(x)));
+        // The demand is compared with what the law supported on its own day: said with its
+        // date, so that the two figures add up for the reader.
+        match (d.demand_date, d.lawful_at_demand) {
+            (Some(day), Some(then)) => owed.push_str(&format!(
+                "；对方 {} 主张 {} 元，比当日依法应还的 {} 元多出 {} 元",
+                crate::facts::date_zh(day),
+                m(dm),
+                m(then),
+                m(x)
+            )),
+            _ => owed.push_str(&format!("；对方主张 {} 元，多出 {} 元", m(dm), m(x))),
+        }
     }
     out.push(para(inl![owed, "。"]));
     if !d.priority_reasons.is_empty() {
