@@ -160,3 +160,12 @@ proptest! {
         }
     }
 }
+
+/// The review repeated the unit: "每期还（元）：945.08 元". A money answer says 元 once.
+#[test]
+fn the_review_says_the_unit_of_money_once() {
+    let lines: Vec<String> = rider().review().into_iter().map(|(_, _, shown)| shown).collect();
+    let all = lines.join("\n");
+    assert!(all.contains("945.08 元"), "{all}");
+    assert!(!all.contains("（元）："), "{all}");
+}

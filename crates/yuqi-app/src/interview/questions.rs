@@ -142,7 +142,12 @@ impl Answers {
             .map(|f| {
                 let v = label_of(f);
                 let v = if v.is_empty() { UNKNOWN.to_string() } else { v };
-                if f.label.is_empty() { v } else { format!("{}：{v}", f.label) }
+                // "每期还（元）" asks in yuan; the answer already says 元 ("每期还：1000 元").
+                let label = match f.kind {
+                    FieldKind::Money => f.label.strip_suffix("（元）").unwrap_or(&f.label),
+                    _ => &f.label,
+                };
+                if label.is_empty() { v } else { format!("{label}：{v}") }
             })
             .collect();
         let all_unknown = match step {
