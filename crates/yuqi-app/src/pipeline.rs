@@ -123,7 +123,7 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
     // The audit falls back to the case file's filing date itself.
     let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: dates.filing_date })?;
     let timeline = yuqi_timeline::analyse_case(&case, &audit).map_err(AppError::Timeline)?;
-    let plan = yuqi_plan::plan_case(&case, &audit, &timeline)?;
+    let mut plan = yuqi_plan::plan_case(&case, &audit, &timeline)?;
     let mut contacts = yuqi_docs::contacts::from_case(&case);
     let (index, items) = match evidence {
         Some(ev) => {
@@ -142,6 +142,10 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
     };
     if !messages.is_empty() {
         contacts.extend(yuqi_docs::contacts::from_messages(&messages, &case));
+    }
+    // What the messages show belongs in "what to do now" as much as the case file's notes.
+    if contacts.iter().any(|c| c.incoming && !c.hits.is_empty()) {
+        yuqi_plan::note_rule_breaking_collection(&mut plan);
     }
     Ok(Computed { case, audit, timeline, plan, contacts, evidence: index, items, as_of, dates })
 }

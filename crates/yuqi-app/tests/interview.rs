@@ -169,3 +169,30 @@ fn the_review_says_the_unit_of_money_once() {
     assert!(all.contains("945.08 元"), "{all}");
     assert!(!all.contains("（元）："), "{all}");
 }
+
+/// A newcomer's own case (no notes in it) with pasted threats: the overview's "现在先做这几件事"
+/// said nothing about them, while the demo, whose case file carries notes, did. Rule-breaking
+/// messages now bring the conduct step, after tonight's and the verification step.
+#[test]
+fn threatening_messages_bring_the_complaint_step() {
+    let b = build(&rider(), "我的网贷", today());
+    let case = || yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}"));
+    let dates = yuqi_app::Dates::today(today());
+    let steps = |messages: Vec<yuqi_conduct::Message<'static>>| {
+        let c = yuqi_app::compute(yuqi_app::CaseInput { case: case(), evidence: None, messages }, dates)
+            .unwrap_or_else(|e| panic!("{e}"));
+        c.plan.steps.iter().map(|s| s.title.clone()).collect::<Vec<_>>()
+    };
+    let quiet = steps(Vec::new());
+    assert!(!quiet.iter().any(|t| t.starts_with("违规催收")), "{quiet:?}");
+    let threat = yuqi_conduct::Message {
+        text: "再不还钱就去你老家走访，让你爸妈看看他们养了个什么老赖。".into(),
+        time: Some("2026-12-04T23:40:00+08:00".into()),
+        from: Some("17100001111".into()),
+        ..Default::default()
+    };
+    let loud = steps(vec![threat]);
+    let at = loud.iter().position(|t| t.starts_with("违规催收")).unwrap_or_else(|| panic!("{loud:?}"));
+    assert!(loud[..at].iter().all(|t| t.starts_with("今晚") || t == "要求核实债务"), "{loud:?}");
+    assert_eq!(loud.len(), quiet.len() + 1, "{loud:?}");
+}

@@ -143,6 +143,31 @@ pub struct DebtPlan {
     pub warnings: Vec<String>,
 }
 
+/// The step for collection that broke the rules: keep the evidence, complain, report.
+fn conduct_step() -> Step {
+    Step {
+        title: CONDUCT_STEP.to_string(),
+        detail: "威胁、辱骂、冒充公检法、联系家人同事的催收，可以向金融监管部门、互联网金融协会投诉；威胁人身安全、冒充国家机关的，可以向公安机关报案。".to_string(),
+        command: Some("yuqi letter regulator 案例文件 --out 投诉书.pdf".to_string()),
+    }
+}
+
+const CONDUCT_STEP: &str = "违规催收：留证、投诉";
+
+/// The plan is made before the case's messages are analysed (they come from the evidence store
+/// or a pasted list, not from the case file): when the analyzer found rule-breaking collection
+/// in them, the plan gets its conduct step too, where `plan_case` puts it — after tonight's and
+/// the verification step, before the debts' own.
+pub fn note_rule_breaking_collection(plan: &mut Plan) {
+    if plan.steps.iter().any(|s| s.title == CONDUCT_STEP) {
+        return;
+    }
+    let at = plan.steps.iter().take_while(|s| s.title.starts_with("今晚") || s.title == VERIFY_STEP).count();
+    plan.steps.insert(at, conduct_step());
+}
+
+const VERIFY_STEP: &str = "要求核实债务";
+
 /// One step of the overall plan, in the order to take them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -529,7 +554,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
         .collect();
     if !need_verify.is_empty() {
         steps.push(Step {
-            title: "要求核实债务".to_string(),
+            title: VERIFY_STEP.to_string(),
             detail: format!(
                 "对 {} 发《债务核实函》：要求出示借款合同、放款凭证、债权转让通知和逐项计算。这封信不承认欠款，也不会让时效重新计算。",
                 need_verify.iter().map(|d| case.debt_name(&d.id)).collect::<Vec<_>>().join("、")
@@ -542,11 +567,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
     let conduct = timeline.debts.iter().any(|d| d.findings.iter().any(|f| f.code == "time_barred_threat"))
         || case.debts.iter().any(|d| d.events.iter().any(|e| !e.note.trim().is_empty()));
     if conduct {
-        steps.push(Step {
-            title: "违规催收：留证、投诉".to_string(),
-            detail: "威胁、辱骂、冒充公检法、联系家人同事的催收，可以向金融监管部门、互联网金融协会投诉；威胁人身安全、冒充国家机关的，可以向公安机关报案。".to_string(),
-            command: Some("yuqi letter regulator 案例文件 --out 投诉书.pdf".to_string()),
-        });
+        steps.push(conduct_step());
     }
     for d in debts.iter().filter(|d| !d.standing.barred()) {
         let best = d.options.iter().find(|o| o.recommended).or_else(|| d.options.first());
