@@ -103,8 +103,8 @@ pub fn run(world: &dyn World, dates: Dates) -> Result<Computed, AppError> {
     compute(input, dates)
 }
 
-/// The whole pipeline: confirmed demands merged into their debts → audit → timeline → plan →
-/// collection contacts (case notes, the store's messages, other messages) → evidence index.
+/// The whole pipeline: confirmed demands merged into their debts → audit → timeline → collection
+/// contacts (case notes, the store's messages, other messages) and evidence index → plan.
 pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
     let CaseInput { mut case, evidence, messages } = input;
     if let Some(ev) = &evidence {
@@ -123,7 +123,6 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
     // The audit falls back to the case file's filing date itself.
     let audit = yuqi_ledger::audit_case(&case, yuqi_ledger::AuditOptions { as_of, filing_date: dates.filing_date })?;
     let timeline = yuqi_timeline::analyse_case(&case, &audit).map_err(AppError::Timeline)?;
-    let mut plan = yuqi_plan::plan_case(&case, &audit, &timeline)?;
     let mut contacts = yuqi_docs::contacts::from_case(&case);
     let (index, items) = match evidence {
         Some(ev) => {
@@ -144,8 +143,7 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
         contacts.extend(yuqi_docs::contacts::from_messages(&messages, &case));
     }
     // What the messages show belongs in "what to do now" as much as the case file's notes.
-    if contacts.iter().any(|c| c.incoming && !c.hits.is_empty()) {
-        yuqi_plan::note_rule_breaking_collection(&mut plan);
-    }
+    let rule_breaking = contacts.iter().any(|c| c.incoming && !c.hits.is_empty());
+    let plan = yuqi_plan::plan_case_with(&case, &audit, &timeline, rule_breaking)?;
     Ok(Computed { case, audit, timeline, plan, contacts, evidence: index, items, as_of, dates })
 }

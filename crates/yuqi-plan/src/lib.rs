@@ -143,31 +143,6 @@ pub struct DebtPlan {
     pub warnings: Vec<String>,
 }
 
-/// The step for collection that broke the rules: keep the evidence, complain, report.
-fn conduct_step() -> Step {
-    Step {
-        title: CONDUCT_STEP.to_string(),
-        detail: "威胁、辱骂、冒充公检法、联系家人同事的催收，可以向金融监管部门、互联网金融协会投诉；威胁人身安全、冒充国家机关的，可以向公安机关报案。".to_string(),
-        command: Some("yuqi letter regulator 案例文件 --out 投诉书.pdf".to_string()),
-    }
-}
-
-const CONDUCT_STEP: &str = "违规催收：留证、投诉";
-
-/// The plan is made before the case's messages are analysed (they come from the evidence store
-/// or a pasted list, not from the case file): when the analyzer found rule-breaking collection
-/// in them, the plan gets its conduct step too, where `plan_case` puts it — after tonight's and
-/// the verification step, before the debts' own.
-pub fn note_rule_breaking_collection(plan: &mut Plan) {
-    if plan.steps.iter().any(|s| s.title == CONDUCT_STEP) {
-        return;
-    }
-    let at = plan.steps.iter().take_while(|s| s.title.starts_with("今晚") || s.title == VERIFY_STEP).count();
-    plan.steps.insert(at, conduct_step());
-}
-
-const VERIFY_STEP: &str = "要求核实债务";
-
 /// One step of the overall plan, in the order to take them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -218,6 +193,18 @@ pub fn validate(case: &Case, as_of: NaiveDate) -> Vec<yuqi_ledger::InputError> {
 
 /// Plans a whole case. `audit` and `timeline` must be of the same `case` (same debts, same order).
 pub fn plan_case(case: &Case, audit: &CaseAudit, timeline: &CaseTimeline) -> Result<Plan, PlanError> {
+    plan_case_with(case, audit, timeline, false)
+}
+
+/// [`plan_case`], told whether the analyzer found rule-breaking collection in the case's contacts
+/// (the evidence store's messages, pasted ones): that brings the step to keep evidence and
+/// complain, as notes in the case file do.
+pub fn plan_case_with(
+    case: &Case,
+    audit: &CaseAudit,
+    timeline: &CaseTimeline,
+    rule_breaking_messages: bool,
+) -> Result<Plan, PlanError> {
     if case.debts.len() != audit.debts.len() || case.debts.len() != timeline.debts.len() {
         return Err(PlanError::Mismatch(format!(
             "{} 笔借款、{} 笔核算、{} 条时间线",
@@ -288,7 +275,7 @@ pub fn plan_case(case: &Case, audit: &CaseAudit, timeline: &CaseTimeline) -> Res
     );
 
     let warnings = case_warnings(&debts, &budget, audit);
-    let steps = steps(case, &debts, timeline);
+    let steps = steps(case, &debts, timeline, rule_breaking_messages);
     let assumptions = vec![
         format!(
             "每月可还金额按你填写的收入和必要开支计算，并预留 {RESERVE_PERCENT}% 作应急；收入不稳定时请按最低月份填写。"
@@ -535,7 +522,7 @@ fn case_warnings(debts: &[DebtPlan], budget: &Budget, audit: &CaseAudit) -> Vec<
     out
 }
 
-fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> {
+fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking_messages: bool) -> Vec<Step> {
     let mut steps = vec![Step {
         title: "今晚：不转账到个人账户，不签字，不承诺".to_string(),
         detail:
@@ -554,7 +541,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
         .collect();
     if !need_verify.is_empty() {
         steps.push(Step {
-            title: VERIFY_STEP.to_string(),
+            title: "要求核实债务".to_string(),
             detail: format!(
                 "对 {} 发《债务核实函》：要求出示借款合同、放款凭证、债权转让通知和逐项计算。这封信不承认欠款，也不会让时效重新计算。",
                 need_verify.iter().map(|d| case.debt_name(&d.id)).collect::<Vec<_>>().join("、")
@@ -564,10 +551,15 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline) -> Vec<Step> 
                 .map(|d| format!("yuqi letter verification 案例文件 --debt {} --out 核实函.pdf", d.id)),
         });
     }
-    let conduct = timeline.debts.iter().any(|d| d.findings.iter().any(|f| f.code == "time_barred_threat"))
+    let conduct = rule_breaking_messages
+        || timeline.debts.iter().any(|d| d.findings.iter().any(|f| f.code == "time_barred_threat"))
         || case.debts.iter().any(|d| d.events.iter().any(|e| !e.note.trim().is_empty()));
     if conduct {
-        steps.push(conduct_step());
+        steps.push(Step {
+            title: "违规催收：留证、投诉".to_string(),
+            detail: "威胁、辱骂、冒充公检法、联系家人同事的催收，可以向金融监管部门、互联网金融协会投诉；威胁人身安全、冒充国家机关的，可以向公安机关报案。".to_string(),
+            command: Some("yuqi letter regulator 案例文件 --out 投诉书.pdf".to_string()),
+        });
     }
     for d in debts.iter().filter(|d| !d.standing.barred()) {
         let best = d.options.iter().find(|o| o.recommended).or_else(|| d.options.first());
