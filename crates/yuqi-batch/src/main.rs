@@ -248,11 +248,11 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             };
             let opts = ScanOptions { input, format, output, overwrite, single_debtor, engine };
-            let config = ctx.copied_config();
-            let on_cluster = cluster.is_some();
+            // Only a cluster's tasks read whole row groups (the hint's subject).
+            let cluster_config = cluster.is_some().then(|| ctx.copied_config());
             let scanned = scan_with(&ctx, &opts, |l| {
-                if on_cluster {
-                    warn_uneven_split(l, &config)
+                if let Some(config) = &cluster_config {
+                    warn_uneven_split(l, config)
                 }
             })
             .await;

@@ -420,13 +420,11 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
             let src = shown.iter().find(|c| records::sender(c) == Some(*w)).map(|c| c.source.clone());
             // A sender that signs as a court or the police is who the collector pretends to be,
             // not whom the borrower accuses: naming "XX法院" as the suspect would report the court.
-            let borrowed = records::claims_authority(w);
-            if borrowed {
-                accused.push(Inline::text("自称“"));
-            }
-            accused.push(Inline::fact(w.to_string(), src.unwrap_or(crate::doc::Source::Today)));
-            if borrowed {
-                accused.push(Inline::text("”的发送者"));
+            let fact = Inline::fact(w.to_string(), src.unwrap_or(crate::doc::Source::Today));
+            if records::claims_authority(w) {
+                accused.extend([Inline::text("自称“"), fact, Inline::text("”的发送者")]);
+            } else {
+                accused.push(fact);
             }
         }
         accused.push(Inline::text("（以上为来电或来信的号码或名称，真实身份请公安机关核查）"));
