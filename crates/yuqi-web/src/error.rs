@@ -20,6 +20,10 @@ pub enum WebError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// The case's state stands in the way (an empty or encrypted evidence store): HTTP 409
+    /// with the Chinese reason.
+    #[error("{0}")]
+    Conflict(String),
     /// Too many requests of a bounded kind at once (password checks): try again shortly.
     #[error("{0}")]
     Busy(String),
@@ -66,6 +70,7 @@ impl WebError {
             }
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::BadRequest(_) | WebError::Case(_) | WebError::Letter(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unfinished { status, .. } => *status,
             WebError::Input(_) => StatusCode::BAD_REQUEST,

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::evidence).post(pages::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/cases/{id}/evidence/verify", post(pages::verify_evidence))
+        .route("/cases/{id}/evidence/package", get(pages::download_evidence_package))
         .route("/cases/{id}/evidence/{seq}/image", get(pages::evidence_image))
         .route("/cases/{id}/letters", get(pages::letters))
         .route("/cases/{id}/letters/{kind}", get(pages::download_letter))

@@ -536,3 +536,50 @@ async fn verified(app: &App, id: &str, token: &str) {
     .await;
     assert!(r.text().contains("核验通过"), "{}", r.text());
 }
+
+/// The evidence page offers the package a court or regulator checks; the download is a zip that
+/// the package verifier (the same one `yuqi evidence verify-package` runs) accepts whole, with
+/// every record of the store. With no package to give, the page says why in Chinese instead.
+#[tokio::test]
+async fn the_evidence_package_downloads_and_verifies() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let uri = format!("/cases/{id}/evidence/package");
+    // Nothing imported yet: the page, with the reason and the way forward, not a broken file.
+    let r = send(&app, get(&uri).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("证据库还是空的") && r.text().contains("导入"), "{}", r.text());
+    assert!(r.headers.get(header::CONTENT_DISPOSITION).is_none());
+    let xml = std::fs::read(fixture("sms-basic.xml")).expect("fixture");
+    assert_eq!(upload(&app, &id, &token, multipart(None, "sms-basic.xml", &xml)).await.status, StatusCode::OK);
+    let page = send(&app, get(&format!("/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.text();
+    assert!(
+        page.contains(&format!("href=\"{uri}\"")) && page.contains("下载证据包（交给法院或监管部门核验）"),
+        "{page}"
+    );
+    let total = send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json()
+        ["evidence"]["total"]
+        .as_u64()
+        .expect("total");
+    let r = send(&app, get(&uri).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/zip"));
+    let disposition = r.headers.get(header::CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(disposition.starts_with("attachment;") && disposition.contains(".zip"), "{disposition}");
+    assert!(r.body.starts_with(b"PK\x03\x04"), "a zip file");
+    let rep = yuqi_evidence::package::verify_package(std::io::Cursor::new(&r.body));
+    assert!(rep.ok(), "the package verifies: {:?}", rep.problems);
+    assert_eq!(rep.entries_checked, total, "every record of the store is in the package");
+    // The temporary package is gone once downloaded.
+    let tmp = app.data_dir().join("tmp");
+    assert_eq!(std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0), 0, "nothing left in {}", tmp.display());
+    // An encrypted store (made with the command line) cannot be opened here: said, not a panic.
+    let other = new_demo_case(&app).await;
+    let dir = app.data_dir().join("cases").join(&other).join("evidence");
+    std::fs::create_dir_all(&dir).expect("dir");
+    yuqi_store::Store::create(&dir, "加密的", Some("一个足够长的口令")).expect("encrypted store");
+    let r = send(&app, get(&format!("/cases/{other}/evidence/package")).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("设了口令（加密）"), "{}", r.text());
+}

@@ -72,6 +72,19 @@ async fn evidence_page_with(
     })
 }
 
+/// The evidence page with an error message, answered with `status`.
+pub(crate) async fn evidence_page_status(
+    state: &AppState,
+    v: Viewer,
+    id: &str,
+    message: String,
+    status: StatusCode,
+) -> PageResult {
+    let mut res = evidence_page(state, v, id, message, false).await?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
 pub(crate) async fn evidence(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
     let v = viewer(&state, &headers).await?;
     evidence_page(&state, v, &id, String::new(), true).await

@@ -115,12 +115,17 @@ pub(crate) fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str, ext: &s
     let mut res = Response::new(Body::from(bytes));
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    // RFC 5987 filename for the Chinese title; an ASCII fallback for old clients.
-    let encoded: String = format!("{name}.{ext}").bytes().map(|b| format!("%{b:02X}")).collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"yuqi.{ext}\"; filename*=UTF-8''{encoded}")) {
+    if let Some(v) = content_disposition(name, ext) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
+}
+
+/// `Content-Disposition` of a download named `name.ext`: an RFC 5987 filename for the Chinese
+/// title, an ASCII fallback for old clients.
+pub(crate) fn content_disposition(name: &str, ext: &str) -> Option<HeaderValue> {
+    let encoded: String = format!("{name}.{ext}").bytes().map(|b| format!("%{b:02X}")).collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"yuqi.{ext}\"; filename*=UTF-8''{encoded}")).ok()
 }
 
 pub(crate) async fn download_letter(

@@ -26,6 +26,7 @@ mod interview;
 mod law;
 mod letters;
 mod login;
+mod package;
 mod triage;
 
 pub(crate) use cases::*;
@@ -38,6 +39,7 @@ pub(crate) use interview::*;
 pub(crate) use law::*;
 pub(crate) use letters::*;
 pub(crate) use login::*;
+pub(crate) use package::*;
 pub(crate) use triage::*;
 
 /// The bundled demo case, offered on the first page.
