@@ -35,6 +35,25 @@ pub enum OcrError {
     Layout(#[from] LayoutError),
 }
 
+impl OcrError {
+    /// The reason in words for someone who cannot run commands or install programs (a borrower
+    /// uploading from a phone): what went wrong, without commands, program or package names.
+    /// The `Display` text, with the package to install, stays for the command line and logs,
+    /// where the reader is the one who can install it.
+    pub fn user_text(&self) -> String {
+        match self {
+            OcrError::TesseractMissing | OcrError::ChineseDataMissing => {
+                "这台电脑上没有装识别截图文字的功能，截图里的文字读不出来".into()
+            }
+            OcrError::Read { .. } => "截图文件读不出来".into(),
+            OcrError::Format(_) => "这张图片已损坏，或者不是手机截屏常用的图片格式".into(),
+            OcrError::TooLarge { .. } => "截图太大，没有识别其中的文字".into(),
+            OcrError::Timeout(_) => "识别这张截图的文字用时太长，已经停下".into(),
+            OcrError::Engine(_) | OcrError::Layout(_) => "识别截图文字时出了错，没有读出文字".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +68,23 @@ mod tests {
         let e = OcrError::ChineseDataMissing.to_string();
         assert!(e.contains("简体中文") && e.contains("tesseract-ocr-chi-sim"), "{e}");
         assert!(OcrError::Timeout(60).to_string().contains("60 秒"));
+    }
+
+    #[test]
+    fn the_borrowers_text_names_no_command_or_program() {
+        let errors = [
+            OcrError::TesseractMissing,
+            OcrError::ChineseDataMissing,
+            OcrError::Read { path: "/tmp/x".into(), reason: "没有读权限".into() },
+            OcrError::Format("bad png".into()),
+            OcrError::TooLarge { width: 1, height: 1, bytes: 1, max_pixels: 1, max_bytes: 1 },
+            OcrError::Timeout(60),
+            OcrError::Engine("exit 1".into()),
+        ];
+        for e in &errors {
+            let t = e.user_text();
+            assert!(!t.is_empty() && !t.chars().any(|c| c.is_ascii_alphabetic()), "{e:?}: {t}");
+        }
+        assert!(OcrError::TesseractMissing.user_text().contains("这台电脑上没有装"));
     }
 }

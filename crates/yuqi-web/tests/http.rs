@@ -583,3 +583,59 @@ async fn the_evidence_package_downloads_and_verifies() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("设了口令（加密）"), "{}", r.text());
 }
+
+/// A screenshot uploaded on a computer without the text reader: the image is kept as evidence,
+/// and the page says so as an error (not success), in words a borrower on a phone can act on —
+/// no install command — pointing him to the inbox to type or paste the messages. Run in a child
+/// process of this test binary with `YUQI_TESSERACT` pointing at nothing: the environment is
+/// shared by the tests running beside this one, and changing it in-process needs unsafe code.
+#[test]
+fn a_screenshot_that_cannot_be_read_here_is_kept_and_said_plainly() {
+    let out = tempfile::NamedTempFile::new().expect("tmp");
+    let child = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .args(["--exact", "screenshot_upload_without_reader", "--include-ignored", "--test-threads=1", "--quiet"])
+        .env("YUQI_TESSERACT", "/nonexistent/yuqi-test/tesseract")
+        .env("YUQI_TEST_OUT", out.path())
+        .output()
+        .expect("run the child test");
+    let said = String::from_utf8_lossy(&child.stdout).into_owned() + &String::from_utf8_lossy(&child.stderr);
+    assert!(child.status.success() && said.contains("1 passed"), "the child test: {said}");
+    let got: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path()).expect("child output")).expect("child json");
+    assert_eq!(got["status"], 200, "the screenshot was kept: {got}");
+    assert_eq!(got["added"], 1, "the image alone is stored: {got}");
+    let page = got["page"].as_str().expect("page");
+    assert!(
+        page.contains("<p class=\"error\">截图 Screenshot_20261120-211400_com.tencent.mm.png 已经原样存入证据库"),
+        "shown as an error, saying it is kept: {page}"
+    );
+    assert!(page.contains("没有读出其中的消息") && page.contains("“催收消息”页"), "{page}");
+    for word in ["apt-get", "tesseract", "Tesseract", "chi_sim"] {
+        assert!(!page.contains(word), "no command or program name ({word}): {page}");
+    }
+}
+
+/// The upload of [`a_screenshot_that_cannot_be_read_here_is_kept_and_said_plainly`], in its
+/// child process; does nothing when run by itself.
+#[tokio::test]
+#[ignore = "run by a_screenshot_that_cannot_be_read_here_is_kept_and_said_plainly without a text reader"]
+async fn screenshot_upload_without_reader() {
+    let Some(out) = std::env::var_os("YUQI_TEST_OUT") else { return };
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let total = |v: serde_json::Value| v["evidence"]["total"].as_u64().unwrap_or(0);
+    let status = format!("/api/v1/cases/{id}/evidence");
+    let before = total(send(&app, get(&status).body(Body::empty()).expect("req")).await.json());
+    let name = "Screenshot_20261120-211400_com.tencent.mm.png";
+    let shot = std::fs::read(fixture(name)).expect("fixture");
+    let (ct, body) = multipart(Some(&token), name, &shot);
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/evidence")).header(header::CONTENT_TYPE, &ct).body(Body::from(body)).expect("req"),
+    )
+    .await;
+    let after = total(send(&app, get(&status).body(Body::empty()).expect("req")).await.json());
+    let got = serde_json::json!({ "status": r.status.as_u16(), "page": r.text(), "added": after - before });
+    std::fs::write(out, got.to_string()).expect("write");
+}

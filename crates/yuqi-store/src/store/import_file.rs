@@ -287,8 +287,12 @@ impl Store {
                     match screenshot::read(path, &info) {
                         Some(Ok(r)) => reading = Some(r),
                         Some(Err(why)) => {
-                            info.notes.push(format!("没能识别截图中的文字：{why}"));
-                            report.screenshot = Some(ScreenshotReport { note: Some(why), ..Default::default() });
+                            info.notes.push(format!("没能识别截图中的文字：{}", why.note));
+                            report.screenshot = Some(ScreenshotReport {
+                                note: Some(why.note),
+                                unread: Some(why.user_text),
+                                ..Default::default()
+                            });
                         }
                         None => {}
                     }

@@ -36,6 +36,17 @@ pub struct ScreenshotReport {
     pub flagged: u64,
     /// Why nothing was read, or what to know about the reading, in Chinese.
     pub note: Option<String>,
+    /// The reading failed (the image is kept all the same): why, in words for someone who
+    /// cannot install programs — the web app shows this, never `note`'s install command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
+}
+
+/// A screenshot whose text could not be read: the reason for the command line and logs
+/// (`note`, naming what to install) and for a borrower (`user_text`, no commands).
+pub(super) struct Unreadable {
+    pub(super) note: String,
+    pub(super) user_text: String,
 }
 
 /// How a machine-read message points back at its image; kept in the entry's metadata.
@@ -62,7 +73,7 @@ pub(super) struct Reading {
 
 /// Reads the image at `path` if it is shaped like a phone screen. `None`: not a screenshot
 /// (not a PNG/JPEG, or another shape); `Err`: a screenshot that could not be read, in Chinese.
-pub(super) fn read(path: &Path, media: &MediaInfo) -> Option<Result<Reading, String>> {
+pub(super) fn read(path: &Path, media: &MediaInfo) -> Option<Result<Reading, Unreadable>> {
     if !matches!(media.mime.as_str(), "image/png" | "image/jpeg") {
         return None;
     }
@@ -72,9 +83,14 @@ pub(super) fn read(path: &Path, media: &MediaInfo) -> Option<Result<Reading, Str
     }
     Some(match yuqi_ocr::read_screenshot(path) {
         Ok(shot) => Ok(Reading { shot }),
-        // The file's path is the server's temporary name: say what failed, not where.
-        Err(yuqi_ocr::OcrError::Read { reason, .. }) => Err(format!("无法读取截图文件：{reason}")),
-        Err(e) => Err(e.to_string()),
+        Err(e) => {
+            let note = match &e {
+                // The file's path is the server's temporary name: say what failed, not where.
+                yuqi_ocr::OcrError::Read { reason, .. } => format!("无法读取截图文件：{reason}"),
+                e => e.to_string(),
+            };
+            Err(Unreadable { note, user_text: e.user_text() })
+        }
     })
 }
 

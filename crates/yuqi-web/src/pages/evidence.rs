@@ -94,7 +94,8 @@ pub(crate) async fn evidence(State(state): State<AppState>, headers: HeaderMap, 
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct FileResult {
     pub(crate) name: String,
-    /// `imported`, `duplicate` (the same file was imported before) or `refused`.
+    /// `imported`, `duplicate` (the same file was imported before), `unread` (a screenshot kept
+    /// as evidence whose text could not be read) or `refused`.
     pub(crate) result: &'static str,
     /// What happened, in Chinese.
     pub(crate) message: String,
@@ -176,7 +177,16 @@ fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> R
         let message = format!("{name} 已经导入过（内容完全相同），没有新增记录。");
         return Ok(FileResult { name, result: "duplicate", message });
     }
+    let mut result = "imported";
     let message = match &r.screenshot {
+        // The image is kept, its text is not read: an error for the borrower, in words he can act
+        // on from a phone (the install command in `note` is for whoever runs the computer).
+        Some(yuqi_store::ScreenshotReport { unread: Some(why), .. }) => {
+            result = "unread";
+            format!(
+                "截图 {name} 已经原样存入证据库，可以作为证据；但{why}，所以没有读出其中的消息。请打开“催收消息”页，把截图里的催收消息打字或复制粘贴进去，系统会逐条查看有没有违规。"
+            )
+        }
         Some(s) if s.messages > 0 => {
             let mut m = format!(
                 "已导入截图 {name}：机器从截图里认出 {} 条消息，其中 {} 条发现违规迹象。这些文字标为“机器识别”，请到“催收消息”页对照截图原图核对。",
@@ -205,7 +215,7 @@ fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> R
         Some(note) => format!("{message} {note}"),
         None => message,
     };
-    Ok(FileResult { name, result: "imported", message })
+    Ok(FileResult { name, result, message })
 }
 
 /// The results as one line for the page's message and the API's `message`.
@@ -326,9 +336,11 @@ pub(crate) async fn upload_evidence(
     let v = viewer(&state, &headers).await?;
     match import_upload(&state, &v, &id, mp, csrf_header(&headers)).await {
         Ok(results) => {
-            let good = results.iter().any(|r| r.result != "refused");
+            let kept = results.iter().any(|r| r.result != "refused");
+            // Success styling only when every file went in as asked.
+            let good = results.iter().all(|r| matches!(r.result, "imported" | "duplicate"));
             let mut res = evidence_page_with(&state, v, &id, results_line(&results), good, results).await?;
-            if !good {
+            if !kept {
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             }
             Ok(res)
