@@ -167,9 +167,9 @@ pub(crate) async fn import_upload(
 
 /// One file's outcome; errors that are the file's own (refused, unrecognised) become a result,
 /// the server's own failures stay errors.
-fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> Result<FileResult, WebError> {
-    let r = match r {
-        Ok(r) => r,
+fn file_result(name: String, r: Result<Imported, WebError>) -> Result<FileResult, WebError> {
+    let (r, found) = match r {
+        Ok(Imported { report, found }) => (report, found),
         Err(WebError::BadRequest(message)) => return Ok(FileResult { name, result: "refused", message }),
         Err(e) => return Err(e),
     };
@@ -206,8 +206,11 @@ fn file_result(name: String, r: Result<yuqi_store::ImportReport, WebError>) -> R
             format!("已保存 {name}（原样存入证据库，记下了数字指纹）。")
         }
         None => format!(
-            "已导入 {name}（{}）：新增 {} 条记录（重复 {} 条），其中 {} 条发现违规迹象。",
-            r.format, r.new_items, r.duplicates, r.flagged
+            "已导入 {name}（{}）：新增 {} 条记录（重复 {} 条），{}。",
+            r.format,
+            r.new_items,
+            r.duplicates,
+            found.line()
         ),
     };
     let stamp = r.summary.warnings.iter().find(|w| w.starts_with(yuqi_store::TIMESTAMP_NOTE));
@@ -261,13 +264,13 @@ pub(crate) async fn import_file(
     file: TempFile,
     name: String,
     format: Option<yuqi_evidence::import::Format>,
-) -> Result<yuqi_store::ImportReport, WebError> {
+) -> Result<Imported, WebError> {
     let pasted = format == Some(yuqi_evidence::import::Format::PastedText);
     // Several uploads to one case at once (a phone sending a few files) import one after another.
     let lock = state.import_lock(&dir);
     let _turn = lock.lock().await;
     state
-        .cpu(move || -> Result<yuqi_store::ImportReport, WebError> {
+        .cpu(move || -> Result<Imported, WebError> {
             let mut st = if dir.join(yuqi_store::DB_FILE).exists() {
                 yuqi_store::Store::open(&dir, None)
             } else {
@@ -299,7 +302,14 @@ pub(crate) async fn import_file(
                 Some(yuqi_evidence::sniff::describe(&name, &head))
             });
             drop(file);
-            r.map_err(|e| match found.flatten() {
+            let findings = match &r {
+                Ok(rep) if !rep.already_imported => match (rep.first_seq, rep.last_seq) {
+                    (Some(first), Some(last)) => Found::of(&st, first, last)?,
+                    _ => Found::default(),
+                },
+                _ => Found::default(),
+            };
+            r.map(|report| Imported { report, found: findings }).map_err(|e| match found.flatten() {
                 // The store's own message names the command line's --format; on the page, say what
                 // was found and what can be imported instead.
                 Some(found) if !pasted => WebError::BadRequest(format!(
@@ -311,6 +321,75 @@ pub(crate) async fn import_file(
             })
         })
         .await?
+}
+
+/// An import's report and what the analyzer found in the records it added.
+#[derive(Debug)]
+pub(crate) struct Imported {
+    pub(crate) report: yuqi_store::ImportReport,
+    pub(crate) found: Found,
+}
+
+/// What the analyzer found in the records one import added. The store's `flagged` counts the
+/// words (`yuqi-conduct` on each text); the timing rules (night hours, calls a day, rotating
+/// numbers, contact after a request to stop) judge when and how often calls and messages came,
+/// over the whole store, and find what words cannot — a call log has none. The summary counts
+/// both, so it never says "0" beside a night-call finding on the same page.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// Records with any finding, from the words or the timing.
+    pub(crate) flagged: u64,
+    /// Of them, per timing rule: how many records it found.
+    pub(crate) timing: Vec<(yuqi_conduct::Code, u64)>,
+}
+
+impl Found {
+    /// The findings on the records `first..=last`, as the evidence page lists them.
+    fn of(st: &yuqi_store::Store, first: u64, last: u64) -> Result<Found, WebError> {
+        let mut found = Found::default();
+        for item in st.list(None, None, usize::MAX)?.iter().filter(|i| (first..=last).contains(&i.seq)) {
+            if item.codes.is_empty() {
+                continue;
+            }
+            found.flagged += 1;
+            let mut timing: Vec<yuqi_conduct::Code> =
+                item.codes.iter().filter_map(|c| yuqi_conduct::Code::parse(c)).filter(|c| !c.is_text_level()).collect();
+            timing.sort();
+            timing.dedup();
+            for code in timing {
+                match found.timing.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, n)) => *n += 1,
+                    None => found.timing.push((code, 1)),
+                }
+            }
+        }
+        found.timing.sort();
+        Ok(found)
+    }
+
+    /// `其中 3 条发现违规迹象；按来电和消息的时间、次数判断，3 条在夜间（22点至次日8点）打来或发来`;
+    /// the night hours come from the law data in force today.
+    pub(crate) fn line(&self) -> String {
+        let mut line = format!("其中 {} 条发现违规迹象", self.flagged);
+        if self.timing.is_empty() {
+            return line;
+        }
+        let today = crate::compute::today();
+        let parts: Vec<String> = self
+            .timing
+            .iter()
+            .map(|(code, n)| match code {
+                yuqi_conduct::Code::NightContact => {
+                    let start = yuqi_docs::legal::number_or("conduct.night_start_hour", today, "晚上规定时间");
+                    let end = yuqi_docs::legal::number_or("conduct.night_end_hour", today, "早上规定时间");
+                    format!("{n} 条在夜间（{start}点至次日{end}点）打来或发来")
+                }
+                other => format!("{n} 条属于{}", other.label_zh()),
+            })
+            .collect();
+        line.push_str(&format!("；按来电和消息的时间、次数判断，{}", parts.join("，")));
+        line
+    }
 }
 
 /// The name a phone gave an upload, as the evidence keeps it: path separators and control

@@ -300,11 +300,11 @@ pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, text: &st
     if text.trim().is_empty() {
         return Err(WebError::BadRequest("没有粘贴任何文字：请把催收短信或聊天文字粘贴到输入框里再保存。".into()));
     }
-    let r = save_paste(state, &rec, text).await?;
+    let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text).await?;
     Ok(if r.already_imported {
         "这段文字之前已经保存过（内容完全相同），没有新增消息。".to_string()
     } else {
-        format!("已保存 {} 条消息，其中 {} 条发现违规迹象。", r.new_items, r.flagged)
+        format!("已保存 {} 条消息，{}。", r.new_items, found.line())
     })
 }
 
@@ -312,7 +312,7 @@ async fn save_paste(
     state: &AppState,
     rec: &yuqi_db::CaseRecord,
     text: &str,
-) -> Result<yuqi_store::ImportReport, WebError> {
+) -> Result<super::evidence::Imported, WebError> {
     let tmp = super::evidence::TempFile::new(&state.cfg.data_dir)?;
     tokio::fs::write(&tmp.0, text.as_bytes()).await?;
     let format = Some(yuqi_evidence::import::Format::PastedText);
