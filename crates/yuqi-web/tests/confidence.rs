@@ -49,8 +49,8 @@ async fn possible_findings_are_listed_apart_and_kept_out_of_letters() {
     let t = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
     let vague_at = t.find(vague).expect("the vague message is listed");
     // The note follows the vague message (the sure one may carry its own note too).
-    let note = vague_at + t[vague_at..].find("系统还怀疑有").unwrap_or_else(|| panic!("the possible finding: {t}"));
-    assert!(t[note..].contains("把握不大，不会写进投诉信"), "{t}");
+    let note = vague_at + t[vague_at..].find("系统把握不大").unwrap_or_else(|| panic!("the possible finding: {t}"));
+    assert!(t[note..].contains("需要你对照原文自己确认，不会写进投诉信"), "{t}");
     // The sure threat is marked in its quote; the vague message carries no mark.
     assert!(
         t.contains("<mark data-code=\"contact_third_party\">") || t.contains("<mark data-code=\"intimidation\">"),

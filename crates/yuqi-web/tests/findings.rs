@@ -1,5 +1,6 @@
 //! What the pages say about the analyzer's findings agrees with itself: an import's summary
-//! counts what the timing rules found as well as the words.
+//! counts what the timing rules found as well as the words; the inbox shows each finding with
+//! its legal basis and how sure the analyzer is, and a sender's claimed authority as a claim.
 
 mod common;
 
@@ -48,4 +49,59 @@ async fn a_call_log_summary_counts_the_night_calls_it_lists() {
     assert_eq!(night, night_rows, "the summary's night calls are the table's: {page}");
     let flagged = count_before(&page, "条发现违规迹象").expect("flagged count");
     assert!(flagged >= night, "never fewer findings than night calls: {page}");
+}
+
+/// The page's text as a reader sees it: tags (and their attributes) left out.
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn paste_form(id: &str, pairs: &[(&str, &str)]) -> axum::http::Request<Body> {
+    post(&format!("/cases/{id}/inbox/paste"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form(pairs))
+        .expect("req")
+}
+
+/// A collector signing as a court or the police is shown as claiming it, never as the sender
+/// it pretends to be; each finding shows its name, its legal basis and whether the analyzer is
+/// sure, with no internal code in the text a reader sees.
+#[tokio::test]
+async fn the_inbox_shows_claimed_authority_as_a_claim_and_each_findings_basis() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let pasted = "2026-11-21 09:00\r\n【东城区人民法院】你已被起诉，法院明天派人上门拘传，马上还款\r\n\r\n\
+                  2026-11-21 10:00 13800138000\r\n【朝阳公安分局】你涉嫌诈骗，已经立案，等着被拘留吧\r\n";
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", pasted), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    let seen = visible(&page);
+    assert!(seen.contains("来自 自称“东城区人民法院”的发送方"), "{seen}");
+    // Wherever the page names the fake court (the heading, the sender filter), it is a claim;
+    // the message's own words keep their signature.
+    for (at, _) in seen.match_indices("东城区人民法院") {
+        let before = &seen[..at];
+        assert!(before.ends_with("自称“") || before.ends_with('【'), "shown as the sender: {seen}");
+    }
+    assert!(seen.contains("来自 13800138000（署名自称“朝阳公安分局”）"), "{seen}");
+    // Each finding: its name, the law it breaks, and how sure the analyzer is.
+    let label = yuqi_conduct::Code::ImpersonateAuthority.label_zh();
+    let basis = yuqi_conduct::code::basis(yuqi_conduct::Code::ImpersonateAuthority);
+    assert!(!basis.is_empty(), "the law data cites the rule");
+    assert!(seen.contains(&format!("{label}　法律依据：{basis}")), "{seen}");
+    assert!(seen.contains("系统有把握"), "{seen}");
+    for code in yuqi_conduct::Code::ALL {
+        assert!(!seen.contains(code.as_str()), "no internal code ({}) in the text: {seen}", code.as_str());
+    }
 }

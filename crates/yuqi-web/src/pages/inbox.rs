@@ -27,7 +27,8 @@ struct Inbox {
     id: String,
     title: String,
     codes: Vec<(String, String, usize)>,
-    senders: Vec<String>,
+    /// Each sender to filter by: (as stored, as shown — a claimed authority as a claim).
+    senders: Vec<(String, String)>,
     code: String,
     sender: String,
     shown: usize,
@@ -50,22 +51,79 @@ struct InboxItem {
     quote: String,
     /// The debt-relief warning goes beside it.
     debt_relief: bool,
-    /// What the analyzer only suspects, for the borrower to judge ("可能还有…"); empty when
-    /// nothing. The sure findings are marked in the quote.
-    possible: String,
+    /// What the analyzer found, sure findings first, each once.
+    findings: Vec<Finding>,
     /// For a message read off a screenshot: the image's address, shown beside it.
     image: Option<String>,
 }
 
-/// The kinds the analyzer suspects but is not sure of, in one plain sentence.
-fn possible_note(c: &yuqi_docs::Contact) -> String {
-    if c.possible.is_empty() {
-        return String::new();
+/// One kind of finding on a message, as the borrower reads it: its name, the law it breaks and
+/// whether the analyzer is sure. Words, not percentages: a borrower reads "把握约65%" as a
+/// verdict.
+struct Finding {
+    label: &'static str,
+    /// The rule's citations (`yuqi_conduct::code::basis`); empty when the law data has none.
+    basis: String,
+    /// Sure findings go into letters; the rest are for the borrower to judge.
+    sure: bool,
+}
+
+/// The findings of a contact: the sure ones, then those only suspected, each kind once. A
+/// debt-relief offer is not the collector's violation: it has its own warning instead.
+fn findings(c: &yuqi_docs::Contact) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    let relief = yuqi_conduct::Code::DebtReliefScam.as_str();
+    for (hits, sure) in [(&c.hits, true), (&c.possible, false)] {
+        for h in hits.iter().filter(|h| h.code != relief) {
+            if !out.iter().any(|f| f.label == h.label) {
+                out.push(Finding { label: h.label, basis: h.basis.clone(), sure });
+            }
+        }
     }
-    // Words, not percentages: a borrower reads "把握约65%" as a verdict.
-    let mut kinds: Vec<&str> = c.possible.iter().map(|h| h.label).collect();
-    kinds.dedup();
-    format!("系统还怀疑有：{}。把握不大，不会写进投诉信，请你自己判断。", kinds.join("、"))
+    out
+}
+
+/// Names that state bodies and professions collectors sign with to frighten use ("【XX法院】",
+/// "XX派出所", "XX律师事务所"). The same list as the police letter's (`yuqi_docs::letters`,
+/// private there): a sender so named claims that identity, it is not proven by it.
+const AUTHORITY_NAMES: [&str; 10] =
+    ["法院", "公安", "派出所", "检察院", "警察", "警方", "律师事务所", "律所", "仲裁", "司法局"];
+
+fn claims_authority(name: &str) -> bool {
+    AUTHORITY_NAMES.iter().any(|w| name.contains(w))
+}
+
+/// The `【名称】` signature an SMS carries at the start or the end of its text.
+fn signature(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let start = t.strip_prefix('【').and_then(|r| r.split_once('】')).map(|(n, _)| n);
+    let end = t.strip_suffix('】').and_then(|r| r.rsplit_once('【')).map(|(_, n)| n);
+    start.or(end).map(str::trim).filter(|n| !n.is_empty() && n.chars().count() <= 20 && !n.contains(['【', '】']))
+}
+
+/// The quoted message's heading as the inbox shows it: the letters' heading
+/// (`yuqi_docs::letters::quote_block`: time, channel, sender, recipient), without the list of
+/// findings at its end (the inbox lists them below, with their basis), and with a sender or
+/// signature that names a court, the police or a law firm shown as a claim — a collector signing
+/// "【XX法院】" is not the court, and the page must not present him as one.
+fn inbox_head(c: &yuqi_docs::Contact, head: &str) -> String {
+    let mut head = match head.rfind('（') {
+        Some(at) if head.ends_with('）') => head[..at].to_string(),
+        _ => head.to_string(),
+    };
+    let from = c.from.as_deref().map(str::trim).filter(|f| !f.is_empty());
+    if let Some(from) = from
+        && claims_authority(from)
+    {
+        head = head.replacen(&format!(" 来自 {from}"), &format!(" 来自 自称“{from}”的发送方"), 1);
+    }
+    if let Some(sig) = signature(&c.text)
+        && claims_authority(sig)
+        && from.is_none_or(|f| !f.contains(sig))
+    {
+        head.push_str(&format!("（署名自称“{sig}”）"));
+    }
+    head
 }
 
 #[derive(Deserialize, Default)]
@@ -126,6 +184,13 @@ async fn inbox_with(
     let mut senders: Vec<String> = c.contacts.iter().filter(|x| x.incoming).filter_map(|x| x.from.clone()).collect();
     senders.sort();
     senders.dedup();
+    let senders = senders
+        .into_iter()
+        .map(|s| {
+            let shown = if claims_authority(&s) { format!("自称“{s}”") } else { s.clone() };
+            (s, shown)
+        })
+        .collect();
     let shown: Vec<&yuqi_docs::Contact> = c
         .contacts
         .iter()
@@ -136,11 +201,14 @@ async fn inbox_with(
     let items: Vec<InboxItem> = shown
         .iter()
         .map(|x| {
-            let block: Block = yuqi_docs::letters::quote_block(x);
+            let block = match yuqi_docs::letters::quote_block(x) {
+                Block::Quote { head, inlines } => Block::Quote { head: inbox_head(x, &head), inlines },
+                other => other,
+            };
             InboxItem {
                 quote: yuqi_render::html::blocks(std::slice::from_ref(&block)),
                 debt_relief: is_debt_relief_offer(x.codes()),
-                possible: possible_note(x),
+                findings: findings(x),
                 image: x.read_from_image.map(|seq| format!("/cases/{id}/evidence/{seq}/image")),
             }
         })
