@@ -225,3 +225,38 @@ proptest::proptest! {
         }
     }
 }
+
+/// The day the borrower says the messages arrived dates 今天/昨天 and month-days without a
+/// year (never after that day), and is kept with each message it dated; a message with no time
+/// written stays undated, and a written full date is never moved.
+#[test]
+fn the_day_received_dates_relative_and_yearless_stamps_only() {
+    let text = "今天 21:14\n明天上门\n\n昨天 08:30 13800138000\n通知你家人\n\n12月20日 09:00\n去年的\n\n\
+                没有时间的一条\n\n2026-11-01 10:00\n写全了的\n";
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let opts = Options { received_on: Some(on), ..Options::default() };
+    let mut items = Vec::new();
+    import::import(&Format::PastedText, text.as_bytes(), &opts, &mut |i| {
+        items.push(i);
+        Ok(())
+    })
+    .unwrap();
+    let times: Vec<Option<String>> = items.iter().map(time).collect();
+    assert_eq!(
+        times,
+        vec![
+            Some("2026-12-07 21:14:00".to_string()),
+            Some("2026-12-06 08:30:00".to_string()),
+            Some("2025-12-20 09:00:00".to_string()),
+            None,
+            Some("2026-11-01 10:00:00".to_string()),
+        ]
+    );
+    let received = |i: &Item| i.fields.iter().find(|(k, _)| k == "received_on").map(|(_, v)| v.clone());
+    let marked: Vec<Option<String>> = items.iter().map(received).collect();
+    let day = Some("2026-12-07".to_string());
+    assert_eq!(marked, vec![day.clone(), day.clone(), day, None, None], "only the messages it dated");
+    // Without the day, the same paste leaves the relative and yearless stamps unknown.
+    let (items, _) = paste(text);
+    assert_eq!(items.iter().filter(|i| time(i).is_none()).count(), 4);
+}

@@ -195,6 +195,9 @@ pub(crate) async fn upload_evidence(
 #[derive(Deserialize)]
 pub(crate) struct PasteBody {
     text: String,
+    /// The day the messages were received (`YYYY-MM-DD`), optional.
+    #[serde(default)]
+    received_on: String,
 }
 
 /// Pasted collector messages (copied from the phone's SMS app or WeChat), stored as evidence.
@@ -205,7 +208,8 @@ pub(crate) async fn paste_messages(
     Json(b): Json<PasteBody>,
 ) -> ApiResult {
     let v = with_csrf(&state, &headers).await?;
-    let msg = paste_text(&state, &v, &id, &b.text).await?;
+    let input = crate::pages::PasteInput { text: b.text, received: b.received_on };
+    let msg = paste_text(&state, &v, &id, &input).await?;
     Ok(Json(json!({ "message": msg })).into_response())
 }
 

@@ -113,7 +113,7 @@ pub(crate) fn spec() -> Value {
                 "CaseBody": { "type": "object", "required": ["title", "toml"], "properties": { "title": { "type": "string" }, "toml": { "type": "string", "description": "案例文件，格式见 docs/case-file.md" } } },
                 "ShareBody": { "type": "object", "required": ["user", "role"], "properties": { "user": { "type": "string" }, "role": { "type": "string", "enum": ["editor", "viewer"] } } },
                 "ValidateBody": { "type": "object", "required": ["kind", "value"], "properties": { "kind": { "type": "string", "enum": ["money", "rate", "date", "count", "case"] }, "value": { "type": "string" } } },
-                "PasteBody": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "description": "从手机短信或微信复制的文字" } } },
+                "PasteBody": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "description": "从手机短信或微信复制的文字" }, "received_on": { "type": "string", "format": "date", "description": "收到这些消息的日期（可选）：只写了今天、昨天或没写年份的时间按它算出日期" } } },
                 "ScanBody": { "type": "object", "required": ["messages"], "properties": { "messages": { "type": "array", "items": { "type": "object", "required": ["text"], "properties": { "id": { "type": "string" }, "text": { "type": "string" }, "time": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "channel": { "type": "string" } } } } } }
             }
         }

@@ -1,6 +1,7 @@
 //! What the pages say about the analyzer's findings agrees with itself: an import's summary
 //! counts what the timing rules found as well as the words; the inbox shows each finding with
-//! its legal basis and how sure the analyzer is, and a sender's claimed authority as a claim.
+//! its legal basis and how sure the analyzer is, and a sender's claimed authority as a claim;
+//! pasted messages without a date say what they cannot be used for.
 
 mod common;
 
@@ -104,4 +105,45 @@ async fn the_inbox_shows_claimed_authority_as_a_claim_and_each_findings_basis() 
     for code in yuqi_conduct::Code::ALL {
         assert!(!seen.contains(code.as_str()), "no internal code ({}) in the text: {seen}", code.as_str());
     }
+}
+
+/// Messages pasted without a date are kept and said to count for nothing that needs a day; the
+/// day received, when given, dates 昨天 and is checked.
+#[tokio::test]
+async fn undated_pastes_say_what_they_cannot_do_and_the_day_received_dates_them() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    assert!(inbox.contains("type=\"date\" name=\"received\""), "the paste box asks for the day: {inbox}");
+    let undated = "你再不还钱我们就去你单位找你领导\r\n";
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", undated)])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("时间不详") && t.contains("其中 1 条没有日期"), "{t}");
+    assert!(t.contains("会作为证据保存，但不会用来计算诉讼时效"), "{t}");
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", undated), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("已保存 1 条消息") && t.contains("其中 1 条没有日期"), "{t}");
+    // 昨天, with the day received, is the day before it.
+    let yesterday = "昨天 21:14 13800138000\r\n明天去你家找你父母\r\n";
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", yesterday), ("received", "2026-11-20")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("2026-11-19 21:14") && !t.contains("条没有日期"), "{t}");
+    assert!(r.text().contains("name=\"received\" value=\"2026-11-20\""), "the day stays for the confirmation");
+    let r = send(
+        &app,
+        paste_form(&id, &[("csrf", &token), ("text", yesterday), ("received", "2026-11-20"), ("confirm", "1")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("已保存 1 条消息") && !t.contains("条没有日期"), "{t}");
+    assert!(t.contains("2026-11-19 21:14"), "the inbox shows it dated: {t}");
+    // A day in the future is refused, with the text kept.
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", yesterday), ("received", "2999-01-01")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("收到日期不能晚于今天") && r.text().contains("明天去你家找你父母"), "{}", r.text());
 }

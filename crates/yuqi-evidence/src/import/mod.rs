@@ -299,11 +299,22 @@ pub struct Options {
     /// from disk): referenced files are looked up, hashed and recorded there. `None` for an
     /// upload, whose neighbours are not the user's.
     pub media_dir: Option<std::path::PathBuf>,
+    /// Pasted text: the day the borrower says the messages reached him. Copied messages often
+    /// carry 今天/昨天 or a month and day without the year; with this day they resolve to a
+    /// date (kept in each message's fields as `received_on`); without it they stay unknown.
+    pub received_on: Option<chrono::NaiveDate>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { on_bad: OnBad::Refuse, zone: china(), my_names: Vec::new(), conversation: None, media_dir: None }
+        Options {
+            on_bad: OnBad::Refuse,
+            zone: china(),
+            my_names: Vec::new(),
+            conversation: None,
+            media_dir: None,
+            received_on: None,
+        }
     }
 }
 

@@ -16,7 +16,12 @@
 //!   reference date, so a month-day time takes the year of the latest full date written earlier
 //!   in the same paste; without one, and always for 昨天/今天, the time is recorded as unknown
 //!   (with a warning) rather than guessed: an invented year would put a threat in the wrong
-//!   limitation period. The written time is kept as the `time` field either way.
+//!   limitation period. The borrower may say on which day the messages reached him
+//!   (`Options::received_on`): then 今天 is that day, 昨天 the day before, and a month-day
+//!   without a year before it takes the latest year that does not put it after that day; each
+//!   message so dated keeps the day as its `received_on` field. A message with no time written
+//!   at all stays undated: the day alone is not a time, and a made-up hour could be judged as
+//!   night-time collection. The written time is kept as the `time` field either way.
 //! * **Sender.** A phone number on a header line (mainland mobile `1[3-9]` + 9 digits, optionally
 //!   `+86`; service numbers `106…` and `95…`), else a `【平台名】` signature at the start or the
 //!   end of the text (SMS from lenders are signed that way), else a WeChat nickname on the header.
@@ -31,7 +36,7 @@
 use std::io::BufRead;
 use std::sync::LazyLock;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use regex::Regex;
 use yuqi_case::Channel;
 
@@ -67,6 +72,8 @@ struct Stamp {
     written: String,
     /// Year (when written), month, day, time; `None` for 昨天/今天.
     date: Option<(Option<i32>, u32, u32)>,
+    /// For 昨天/今天: how many days before the day of copying (1, 0).
+    days_back: u32,
     time: NaiveTime,
 }
 
@@ -80,6 +87,7 @@ fn stamp(line: &str) -> Option<(Stamp, &str)> {
         return None;
     }
     let time = NaiveTime::from_hms_opt(num("h")?, num("mi")?, num("s").unwrap_or(0))?;
+    let days_back = u32::from(c.name("rel").is_some_and(|r| r.as_str() == "昨天"));
     let date = if c.name("rel").is_some() {
         None
     } else {
@@ -91,7 +99,7 @@ fn stamp(line: &str) -> Option<(Stamp, &str)> {
         Some((y, m, d))
     };
     let written = line[..line.len() - rest.len()].trim_end().to_string();
-    Some((Stamp { written, date, time }, rest.trim_start_matches([' ', '\t', '\u{3000}'])))
+    Some((Stamp { written, date, days_back, time }, rest.trim_start_matches([' ', '\t', '\u{3000}'])))
 }
 
 /// What a line is.
@@ -170,7 +178,7 @@ pub(crate) fn import_pasted<R: BufRead>(mut input: R, opts: &Options, ctx: &mut 
     if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
         return Err(ImportError::Unrecognized("粘贴的内容是空的，没有可以保存的消息".into()));
     }
-    let mut state = State { opts, record: 0, year: None, current: None };
+    let mut state = State { opts, record: 0, year: None, current: None, used_received: false };
     let mut byte = 0usize;
     for (i, raw_line) in text.split_inclusive('\n').enumerate() {
         let start = byte;
@@ -224,6 +232,8 @@ struct State<'o> {
     /// The year of the latest full date seen so far.
     year: Option<i32>,
     current: Option<Msg>,
+    /// The message being flushed was dated with `Options::received_on`.
+    used_received: bool,
 }
 
 impl State<'_> {
@@ -252,6 +262,7 @@ impl State<'_> {
         if body.is_empty() {
             body = m.header.join("\n");
         }
+        self.used_received = false;
         let time_ms = m.stamp.as_ref().and_then(|s| self.instant(s, ctx));
         let signature = SIGN_START
             .captures(&body)
@@ -282,6 +293,13 @@ impl State<'_> {
         if let Some(s) = signature {
             fields.push(("signature".to_string(), s));
         }
+        // The borrower's word, not the phone's: kept beside the message it dated.
+        if self.used_received
+            && time_ms.is_some()
+            && let Some(on) = self.opts.received_on
+        {
+            fields.push(("received_on".to_string(), on.to_string()));
+        }
         let raw = text.as_bytes()[m.start..m.end].to_vec();
         let mut item = Item::from_message(ItemKind::Sms, position, raw, true, fields, msg);
         if time_ms.is_none()
@@ -295,17 +313,28 @@ impl State<'_> {
     /// The instant of a stamp, or `None` (with a warning) when its date cannot be known.
     fn instant(&mut self, s: &Stamp, ctx: &mut Ctx<'_>) -> Option<i64> {
         let Some((year, month, day)) = s.date else {
-            ctx.warn(format!("“{}”没有写日期（昨天/今天要看是哪天复制的），这条消息的时间记为未知", s.written));
-            return None;
+            let Some(on) = self.opts.received_on else {
+                ctx.warn(format!("“{}”没有写日期（昨天/今天要看是哪天复制的），这条消息的时间记为未知", s.written));
+                return None;
+            };
+            let date = on.checked_sub_days(chrono::Days::new(u64::from(s.days_back)))?;
+            self.used_received = true;
+            return local_ms(NaiveDateTime::new(date, s.time), self.opts.zone);
         };
         let year = match year {
             Some(y) => {
                 self.year = Some(y);
                 y
             }
-            None => match self.year {
-                Some(y) => y,
-                None => {
+            None => match (self.year, self.opts.received_on) {
+                (Some(y), _) => y,
+                // Received on that day: the month-day fell on it or before it.
+                (None, Some(on)) => {
+                    self.used_received = true;
+                    let this_year = NaiveDate::from_ymd_opt(on.year(), month, day);
+                    if this_year.is_some_and(|d| d <= on) { on.year() } else { on.year() - 1 }
+                }
+                (None, None) => {
                     ctx.warn(format!("“{}”没有写年份，前面也没有写了年份的日期，这条消息的时间记为未知", s.written));
                     return None;
                 }

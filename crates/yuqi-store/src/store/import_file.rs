@@ -34,6 +34,9 @@ pub struct ImportOptions {
     /// The folder whose files an export references (a 留痕 export read from disk); set by
     /// [`Store::import_path`], never for an upload.
     pub media_dir: Option<std::path::PathBuf>,
+    /// Pasted text: the day the borrower says the messages reached him
+    /// (`yuqi_evidence::import::Options::received_on`).
+    pub received_on: Option<chrono::NaiveDate>,
 }
 
 impl Default for ImportOptions {
@@ -46,6 +49,7 @@ impl Default for ImportOptions {
             my_names: o.my_names,
             read_screenshots: true,
             media_dir: None,
+            received_on: o.received_on,
         }
     }
 }
@@ -204,6 +208,7 @@ impl Store {
                 my_names: opts.my_names.clone(),
                 conversation: import::conversation_from_file_name(&name),
                 media_dir: opts.media_dir.clone(),
+                received_on: opts.received_on,
             };
             let (format_ref, name_ref, recorded_ref, refs_ref) = (&format, &name, &recorded_at, &refs);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {

@@ -150,7 +150,8 @@ pub(crate) async fn import_upload(
                 }
                 out.flush().await?;
                 drop(out);
-                let r = import_file(state, dir.clone(), rec.title.clone(), tmp, name.clone(), None).await;
+                let opts = yuqi_store::ImportOptions::default();
+                let r = import_file(state, dir.clone(), rec.title.clone(), tmp, name.clone(), opts).await;
                 results.push(file_result(name, r)?);
             }
             _ => {}
@@ -255,7 +256,7 @@ impl Drop for TempFile {
 }
 
 /// Imports a spooled file into the case's evidence store `dir` (created on first use) in one
-/// transaction, recorded under `name`; the temporary file goes when done. `format`: `None`
+/// transaction, recorded under `name`; the temporary file goes when done. `opts.format`: `None`
 /// detects it. Used by the upload and by the inbox's pasted text.
 pub(crate) async fn import_file(
     state: &AppState,
@@ -263,9 +264,9 @@ pub(crate) async fn import_file(
     title: String,
     file: TempFile,
     name: String,
-    format: Option<yuqi_evidence::import::Format>,
+    opts: yuqi_store::ImportOptions,
 ) -> Result<Imported, WebError> {
-    let pasted = format == Some(yuqi_evidence::import::Format::PastedText);
+    let pasted = opts.format == Some(yuqi_evidence::import::Format::PastedText);
     // Several uploads to one case at once (a phone sending a few files) import one after another.
     let lock = state.import_lock(&dir);
     let _turn = lock.lock().await;
@@ -277,7 +278,6 @@ pub(crate) async fn import_file(
                 std::fs::create_dir_all(&dir)?;
                 yuqi_store::Store::create(&dir, &title, None)
             }?;
-            let opts = yuqi_store::ImportOptions { format, ..Default::default() };
             let mut r = st.import_path_as(&file.0, &name, &opts, &mut |_, _| {});
             // Trusted time, when `yuqi serve` runs with YUQI_TSA (docs/evidence.md): after an import
             // that added entries; the note joins the file's message, and a failure never undoes it.
@@ -341,6 +341,9 @@ pub(crate) struct Found {
     pub(crate) flagged: u64,
     /// Of them, per timing rule: how many records it found.
     pub(crate) timing: Vec<(yuqi_conduct::Code, u64)>,
+    /// Messages and calls added without a known time (neither the limitation period nor the
+    /// timing rules can use them).
+    pub(crate) undated: u64,
 }
 
 impl Found {
@@ -348,6 +351,9 @@ impl Found {
     fn of(st: &yuqi_store::Store, first: u64, last: u64) -> Result<Found, WebError> {
         let mut found = Found::default();
         for item in st.list(None, None, usize::MAX)?.iter().filter(|i| (first..=last).contains(&i.seq)) {
+            if item.channel.is_some() && item.time.is_none() {
+                found.undated += 1;
+            }
             if item.codes.is_empty() {
                 continue;
             }

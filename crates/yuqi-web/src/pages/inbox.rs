@@ -40,6 +40,8 @@ struct Inbox {
     preview: Vec<PastedMessage>,
     /// The pasted text, kept in the form for the confirmation (or for correcting it).
     pasted: String,
+    /// The day received as the borrower gave it (`YYYY-MM-DD`), kept in the form likewise.
+    received: String,
     /// The paste box (`paste_box.html`) posts here.
     paste_action: String,
     skippable: bool,
@@ -149,7 +151,43 @@ pub(crate) async fn inbox(
 #[derive(Default)]
 struct Pasted {
     preview: Vec<PastedMessage>,
-    text: String,
+    input: PasteInput,
+}
+
+/// What the borrower put into the paste box: the text, and the day the messages reached him
+/// (optional; `YYYY-MM-DD` as the date input sends it). Both are kept in the form when the page
+/// comes back, for the confirmation or a correction.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PasteInput {
+    pub(crate) text: String,
+    pub(crate) received: String,
+}
+
+impl PasteInput {
+    /// The day received, checked: a calendar date, not after today.
+    pub(crate) fn received_on(&self) -> Result<Option<chrono::NaiveDate>, WebError> {
+        let r = self.received.trim();
+        if r.is_empty() {
+            return Ok(None);
+        }
+        let day = chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d").map_err(|_| {
+            WebError::BadRequest(format!("收到日期“{r}”看不懂：请在日期框里选一天，例如 2026-11-20，或者不填。"))
+        })?;
+        if day > crate::compute::today() {
+            return Err(WebError::BadRequest("收到日期不能晚于今天：请选收到这些消息的那一天，或者不填。".into()));
+        }
+        Ok(Some(day))
+    }
+}
+
+/// Said wherever messages without a date are shown or saved: what they are kept for and what
+/// they cannot do. The limitation period runs from a day, and the night and frequency rules
+/// need the time, so an undated message counts for neither (yuqi-app's pipeline takes contacts'
+/// days from their times).
+fn undated_note(n: usize) -> String {
+    format!(
+        "其中 {n} 条没有日期（显示为“时间不详”）：它们会作为证据保存，但不会用来计算诉讼时效，也没法判断是不是夜间催收。消息上只写了“今天”“昨天”或只写了月日的，填上收到日期就能算出是哪天；完全没写时间的，可以在手机上连同时间一起复制，再粘贴一次。"
+    )
 }
 
 async fn inbox_page(
@@ -228,7 +266,8 @@ async fn inbox_with(
         message,
         message_class: if good { "ok" } else { "error" },
         preview: pasted.preview,
-        pasted: pasted.text,
+        pasted: pasted.input.text,
+        received: pasted.input.received,
         paste_action: format!("/cases/{id}/inbox/paste"),
         skippable: false,
     })
@@ -247,22 +286,39 @@ pub(crate) struct PastedMessage {
 }
 
 /// [`split_paste`] off the async workers (the analyzer is CPU work).
-pub(super) async fn preview_paste(state: &AppState, text: &str) -> Result<Vec<PastedMessage>, WebError> {
-    let text = text.to_owned();
-    state.cpu(move || split_paste(&text)).await?
+pub(super) async fn preview_paste(state: &AppState, input: &PasteInput) -> Result<Vec<PastedMessage>, WebError> {
+    let received_on = input.received_on()?;
+    let text = input.text.clone();
+    state.cpu(move || split_paste(&text, received_on)).await?
 }
 
+/// The line above a paste's split: how many messages, what to check, and what the undated ones
+/// are (not) used for.
+pub(super) fn preview_line(preview: &[PastedMessage]) -> String {
+    let n = preview.len();
+    let mut line = format!(
+        "识别出 {n} 条消息，请核对下面的时间、发送方和内容；没有问题就点“确认保存”，有问题可以在输入框里修改后重新识别。"
+    );
+    let undated = preview.iter().filter(|p| p.time == UNKNOWN_TIME).count();
+    if undated > 0 {
+        line.push_str(&undated_note(undated));
+    }
+    line
+}
+
+const UNKNOWN_TIME: &str = "时间不详";
+
 /// The paste split as it would be stored, without storing anything (the importer is pure).
-fn split_paste(text: &str) -> Result<Vec<PastedMessage>, WebError> {
+fn split_paste(text: &str, received_on: Option<chrono::NaiveDate>) -> Result<Vec<PastedMessage>, WebError> {
     let mut out = Vec::new();
-    let opts = yuqi_evidence::import::Options::default();
+    let opts = yuqi_evidence::import::Options { received_on, ..Default::default() };
     let offset = opts.zone;
     let analyzer = yuqi_conduct::Analyzer::shared();
     let mut scratch = yuqi_conduct::Scratch::default();
     yuqi_evidence::import::import(&yuqi_evidence::Format::PastedText, text.as_bytes(), &opts, &mut |item| {
         if let Some(m) = item.message {
             let time = m.time_ms.and_then(chrono::DateTime::from_timestamp_millis).map_or_else(
-                || "时间不详".to_string(),
+                || UNKNOWN_TIME.to_string(),
                 |t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
             );
             let sender = m.contact_name.clone().filter(|n| !n.is_empty()).unwrap_or(m.counterpart.clone());
@@ -308,6 +364,9 @@ pub(crate) struct PasteForm {
     /// Set by the confirmation button: store the paste. Without it the split is shown first.
     #[serde(default)]
     confirm: String,
+    /// The day the messages were received, optional (`YYYY-MM-DD`).
+    #[serde(default)]
+    received: String,
 }
 
 /// Pasted collector messages: written to a temporary file and imported like an upload, with
@@ -322,36 +381,36 @@ pub(crate) async fn paste_messages(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let q = InboxQuery::default();
-    if f.confirm.is_empty() && !f.text.trim().is_empty() {
+    let input = PasteInput { text: f.text, received: f.received };
+    if f.confirm.is_empty() && !input.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
-        return match preview_paste(&state, &f.text).await {
+        return match preview_paste(&state, &input).await {
             Ok(preview) if preview.is_empty() => {
                 let msg = "没有识别出消息。请把短信或聊天记录原样粘贴进来，每条消息前面最好带上时间，例如“2026-11-20 21:14 13800138000”，下一行是内容。".to_string();
-                let pasted = Pasted { preview, text: f.text };
+                let pasted = Pasted { preview, input };
                 let mut res = inbox_with(&state, v, &id, CaseDates::default(), q, msg, false, pasted).await?;
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(res)
             }
             Ok(preview) => {
-                let n = preview.len();
-                let msg = format!(
-                    "识别出 {n} 条消息，请核对下面的时间、发送方和内容；没有问题就点“确认保存”，有问题可以在输入框里修改后重新识别。"
-                );
-                inbox_with(&state, v, &id, CaseDates::default(), q, msg, true, Pasted { preview, text: f.text }).await
+                let msg = preview_line(&preview);
+                inbox_with(&state, v, &id, CaseDates::default(), q, msg, true, Pasted { preview, input }).await
             }
             Err(e) => {
-                let pasted = Pasted { preview: Vec::new(), text: f.text };
+                let pasted = Pasted { preview: Vec::new(), input };
                 let mut res = inbox_with(&state, v, &id, CaseDates::default(), q, e.to_string(), false, pasted).await?;
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(res)
             }
         };
     }
-    match paste_text(&state, &v, &id, &f.text).await {
+    match paste_text(&state, &v, &id, &input).await {
         Ok(msg) => inbox_page(&state, v, &id, CaseDates::default(), q, msg, true).await,
         Err(e @ (WebError::Csrf | WebError::NotFound | WebError::Forbidden)) => Err(PageError(e)),
         Err(e) => {
-            let mut res = inbox_page(&state, v, &id, CaseDates::default(), q, e.to_string(), false).await?;
+            // The text and the day stay in the form, to correct rather than retype.
+            let pasted = Pasted { preview: Vec::new(), input };
+            let mut res = inbox_with(&state, v, &id, CaseDates::default(), q, e.to_string(), false, pasted).await?;
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
@@ -360,7 +419,8 @@ pub(crate) async fn paste_messages(
 
 /// Stores pasted text in the case's evidence store (the page's form and the JSON API); the
 /// caller has checked the CSRF token. Returns what was saved, in Chinese.
-pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, text: &str) -> Result<String, WebError> {
+pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, input: &PasteInput) -> Result<String, WebError> {
+    let text = input.text.as_str();
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(id)?).await?;
     if rec.role == yuqi_db::Role::Viewer {
         return Err(WebError::Forbidden);
@@ -368,11 +428,16 @@ pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, text: &st
     if text.trim().is_empty() {
         return Err(WebError::BadRequest("没有粘贴任何文字：请把催收短信或聊天文字粘贴到输入框里再保存。".into()));
     }
-    let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text).await?;
+    let received_on = input.received_on()?;
+    let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text, received_on).await?;
     Ok(if r.already_imported {
         "这段文字之前已经保存过（内容完全相同），没有新增消息。".to_string()
     } else {
-        format!("已保存 {} 条消息，{}。", r.new_items, found.line())
+        let mut line = format!("已保存 {} 条消息，{}。", r.new_items, found.line());
+        if found.undated > 0 {
+            line.push_str(&undated_note(found.undated as usize));
+        }
+        line
     })
 }
 
@@ -380,10 +445,15 @@ async fn save_paste(
     state: &AppState,
     rec: &yuqi_db::CaseRecord,
     text: &str,
+    received_on: Option<chrono::NaiveDate>,
 ) -> Result<super::evidence::Imported, WebError> {
     let tmp = super::evidence::TempFile::new(&state.cfg.data_dir)?;
     tokio::fs::write(&tmp.0, text.as_bytes()).await?;
-    let format = Some(yuqi_evidence::import::Format::PastedText);
+    let opts = yuqi_store::ImportOptions {
+        format: Some(yuqi_evidence::import::Format::PastedText),
+        received_on,
+        ..Default::default()
+    };
     let name = "粘贴的文字.txt".to_string();
-    super::evidence::import_file(state, state.evidence_dir(&rec.id), rec.title.clone(), tmp, name, format).await
+    super::evidence::import_file(state, state.evidence_dir(&rec.id), rec.title.clone(), tmp, name, opts).await
 }

@@ -74,6 +74,7 @@ struct Screen {
     /// Messages step: the split to confirm, and the pasted text.
     preview: Vec<super::inbox::PastedMessage>,
     pasted: String,
+    received: String,
     /// The paste box (`paste_box.html`) posts here, and may be skipped.
     paste_action: String,
     skippable: bool,
@@ -171,7 +172,7 @@ fn screen(
     step: Step,
     errors: Vec<String>,
     preview: Vec<super::inbox::PastedMessage>,
-    pasted: String,
+    pasted: super::inbox::PasteInput,
 ) -> PageResult {
     let id = rec.id.to_string();
     let (stage, at, of) = a.stage(step);
@@ -194,7 +195,8 @@ fn screen(
         errors,
         calm: calm_for(a, step),
         preview,
-        pasted,
+        pasted: pasted.text,
+        received: pasted.received,
         paste_action: format!("/cases/{id}/interview/messages"),
         skippable: true,
         id,
@@ -249,7 +251,7 @@ pub(crate) async fn interview_step(
     if written_as_file(&rec) {
         return editor(&rec);
     }
-    screen(v, &rec, &a, step, Vec::new(), Vec::new(), String::new())
+    screen(v, &rec, &a, step, Vec::new(), Vec::new(), Default::default())
 }
 
 /// An answer: checked, saved, and on to the next screen without an answer.
@@ -279,29 +281,24 @@ pub(crate) async fn interview_answer(
             }
         },
         Step::Messages if field("value") != "skipped" => {
-            let text = field("text");
-            if text.is_empty() {
+            let input =
+                super::inbox::PasteInput { text: field("text").to_string(), received: field("received").to_string() };
+            if input.text.is_empty() {
                 let errs = vec!["没有粘贴任何文字：把消息粘贴到框里，或者点“跳过”。".to_string()];
-                return screen(v, &rec, &a, step, errs, Vec::new(), String::new());
+                return screen(v, &rec, &a, step, errs, Vec::new(), input);
             }
             if field("confirm").is_empty() {
                 // First the split, for the borrower to check.
-                return match super::inbox::preview_paste(&state, text).await {
-                    Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Vec::new(), p, text.to_string()),
-                    Ok(_) => screen(
-                        v,
-                        &rec,
-                        &a,
-                        step,
-                        vec!["没有认出任何消息，请检查粘贴的文字".into()],
-                        Vec::new(),
-                        text.to_string(),
-                    ),
-                    Err(e) => screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), text.to_string()),
+                return match super::inbox::preview_paste(&state, &input).await {
+                    Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Vec::new(), p, input),
+                    Ok(_) => {
+                        screen(v, &rec, &a, step, vec!["没有认出任何消息，请检查粘贴的文字".into()], Vec::new(), input)
+                    }
+                    Err(e) => screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), input),
                 };
             }
-            if let Err(e) = super::inbox::paste_text(&state, &v, &id, text).await {
-                return screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), text.to_string());
+            if let Err(e) = super::inbox::paste_text(&state, &v, &id, &input).await {
+                return screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), input);
             }
             let mut f = BTreeMap::new();
             f.insert("value".to_string(), "saved".to_string());
@@ -309,7 +306,7 @@ pub(crate) async fn interview_answer(
         }
         _ => {
             if let Err(errs) = a.set(step, &form, compute::today()) {
-                return screen(v, &rec, &a, step, errs, Vec::new(), String::new());
+                return screen(v, &rec, &a, step, errs, Vec::new(), Default::default());
             }
         }
     }
