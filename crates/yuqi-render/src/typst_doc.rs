@@ -1,6 +1,12 @@
 //! A [`Doc`] as typst markup. Every piece of text goes in as a typst *string* (`#"…"`), never
 //! as markup, so nothing a collector wrote can be interpreted as typst code.
+//!
+//! typst breaks lines only where Unicode allows it, and has no emergency break: a SHA-256
+//! hash, a URL or a long digit string is one unbreakable run and runs off the page when it does
+//! not fit. Such runs go through [`RUN_FN`], which breaks inside them only when they do not fit
+//! on a line by themselves.
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 
 use yuqi_docs::doc::{Block, Doc, Inline};
@@ -23,28 +29,126 @@ fn lit(s: &str) -> String {
     out
 }
 
-fn inlines(v: &[Inline]) -> String {
+/// Runs of this many characters or more without a break opportunity get [`RUN_FN`]. Shorter ones
+/// (an amount, a phone number, a date) fit a line of the page, and a reader would rather see them
+/// whole.
+const LONG_RUN: usize = 16;
+
+/// Punctuation typst never puts at the end of a line (before a run) or at the start of one
+/// (after it): it goes with the run, so that the run's width includes it.
+const OPENING: &str = "（“‘《「『【〔〈";
+const CLOSING: &str = "）”’》」』】〕〉，。、；：！？";
+
+/// The typst function for one long unbreakable run, given as its pieces (one character each,
+/// the punctuation that must stay with it glued to the first and the last) and a number unique
+/// in the document. When the run fits on a line of the container it is set in, it is one box:
+/// the paragraph breaks before it as before any word, and never inside. When it does not, each
+/// piece is a box and the line may break between any two: the run starts where it is and fills
+/// the lines it needs. No hyphen is added, so a hash copied from the page is still the hash.
+///
+/// The container's width is known only during layout, inside `layout`, which makes a box; so it
+/// is recorded in a state by the box the run is set in and read back with `final()`, which typst
+/// resolves by laying the document out again (the first pass keeps the run whole).
+pub const RUN_FN: &str = r#"#let yuqi-run(pieces, id) = context {
+  let line = state("yuqi-run-" + str(id), none)
+  let probe(body) = box(layout(size => { line.update(size.width); body }))
+  let s = pieces.join()
+  let avail = line.final()
+  if avail == none or measure(s).width <= avail { probe(s) } else {
+    probe(pieces.first()) + pieces.slice(1).map(box).join()
+  }
+}
+"#;
+
+/// Characters typst finds no break opportunity between (in the runs that matter: hashes,
+/// URLs, card and ID numbers).
+fn unbreakable(c: char) -> bool {
+    c.is_ascii_graphic()
+}
+
+/// Text as typst content: string literals, with each long unbreakable run given to
+/// [`RUN_FN`]; `ids` numbers the runs of a document.
+fn text(s: &str, ids: &Cell<u32>) -> String {
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut plain = String::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let mut j = i;
+        while j < cs.len() && unbreakable(cs[j]) {
+            j += 1;
+        }
+        if j - i < LONG_RUN {
+            let stop = if j > i { j } else { i + 1 };
+            plain.extend(&cs[i..stop]);
+            i = stop;
+            continue;
+        }
+        let mut first: String = cs[i].to_string();
+        while let Some(p) = plain.pop() {
+            if OPENING.contains(p) {
+                first.insert(0, p);
+            } else {
+                plain.push(p);
+                break;
+            }
+        }
+        let mut pieces: Vec<String> = cs[i + 1..j].iter().map(char::to_string).collect();
+        pieces.insert(0, first);
+        while j < cs.len() && CLOSING.contains(cs[j]) {
+            if let Some(last) = pieces.last_mut() {
+                last.push(cs[j]);
+            }
+            j += 1;
+        }
+        if !plain.is_empty() {
+            let _ = write!(out, "#{}", lit(&plain));
+            plain.clear();
+        }
+        let id = ids.get();
+        ids.set(id + 1);
+        let list: Vec<String> = pieces.iter().map(|p| lit(p)).collect();
+        let _ = write!(out, "#yuqi-run(({},), {id})", list.join(", "));
+        i = j;
+    }
+    if !plain.is_empty() || out.is_empty() {
+        let _ = write!(out, "#{}", lit(&plain));
+    }
+    out
+}
+
+/// Whether the inlines begin with a long run: set in a paragraph with a first-line indent, it
+/// would have 2em less than the line it was measured against.
+fn starts_with_long_run(v: &[Inline]) -> bool {
+    let first = match v.first() {
+        Some(
+            Inline::Text { text } | Inline::Fact { text, .. } | Inline::Strong { text } | Inline::Mark { text, .. },
+        ) => text,
+        _ => return false,
+    };
+    first.trim_start_matches(|c| OPENING.contains(c)).chars().take_while(|c| unbreakable(*c)).count() >= LONG_RUN
+}
+
+fn inlines(v: &[Inline], ids: &Cell<u32>) -> String {
     let mut s = String::new();
     for i in v {
         match i {
-            Inline::Text { text } | Inline::Fact { text, .. } => {
-                let _ = write!(s, "#{}", lit(text));
-            }
-            Inline::Strong { text } => {
-                let _ = write!(s, "#strong({})", lit(text));
+            Inline::Text { text: t } | Inline::Fact { text: t, .. } => s.push_str(&text(t, ids)),
+            Inline::Strong { text: t } => {
+                let _ = write!(s, "#strong[{}]", text(t, ids));
             }
             Inline::Blank { prompt } => {
                 let _ = write!(
                     s,
-                    "#box(width: 5em, stroke: (bottom: 0.5pt), outset: (bottom: 2pt))[]#text(fill: luma(90), size: 0.85em)[#{}]",
-                    lit(&format!("（{prompt}）"))
+                    "#box(width: 5em, stroke: (bottom: 0.5pt), outset: (bottom: 2pt))[]#text(fill: luma(90), size: 0.85em)[{}]",
+                    text(&format!("（{prompt}）"), ids)
                 );
             }
-            Inline::Mark { text, .. } => {
+            Inline::Mark { text: t, .. } => {
                 let _ = write!(
                     s,
-                    "#highlight(fill: rgb(\"#f9d6d5\"))[#underline(stroke: 0.8pt + rgb(\"#c0392b\"))[#{}]]",
-                    lit(text)
+                    "#highlight(fill: rgb(\"#f9d6d5\"))[#underline(stroke: 0.8pt + rgb(\"#c0392b\"))[{}]]",
+                    text(t, ids)
                 );
             }
         }
@@ -52,24 +156,41 @@ fn inlines(v: &[Inline]) -> String {
     s
 }
 
+/// Columns this narrow (in half-width characters, a Chinese character counting two) are sized to
+/// their content: a share of the width proportional to so little text can be narrower than one
+/// character and its cell padding, and the header ("序号") would stick out of the table.
+const NARROW_COLUMN: usize = 8;
+
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
 /// Column widths from content length, so that long text columns get the room.
 fn widths(columns: &[String], rows: &[Vec<String>]) -> String {
     let n = columns.len();
     let mut w = vec![2usize; n];
+    let mut widest = vec![0usize; n];
     for (i, c) in columns.iter().enumerate() {
         w[i] = w[i].max(c.chars().count());
+        widest[i] = display_width(c);
     }
     for r in rows {
         for (i, c) in r.iter().enumerate().take(n) {
             w[i] = w[i].max(c.chars().count().min(40));
+            widest[i] = widest[i].max(display_width(c));
         }
     }
-    w.iter().map(|x| format!("{}fr", (*x).clamp(2, 40))).collect::<Vec<_>>().join(", ")
+    w.iter()
+        .zip(&widest)
+        .map(|(x, d)| if *d <= NARROW_COLUMN { "auto".to_string() } else { format!("{}fr", (*x).clamp(2, 40)) })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The typst source of a document. `letter` documents get letter layout (no page numbers,
 /// larger body text); the dossier gets a report layout.
 pub fn markup(doc: &Doc) -> String {
+    let ids = &Cell::new(0);
     let letter = doc.kind != "dossier";
     let mut s = String::new();
     let body = if letter { "12pt" } else { "10.5pt" };
@@ -87,31 +208,35 @@ pub fn markup(doc: &Doc) -> String {
     s.push_str("#show heading.where(level: 2): set text(size: 1.1em)\n");
     s.push_str("#show heading: set block(above: 1.4em, below: 0.8em)\n");
     s.push_str("#set table(stroke: 0.5pt + luma(150), inset: 4pt)\n");
+    s.push_str(RUN_FN);
     let _ = writeln!(
         s,
-        "#align(center)[#text(size: {}, weight: \"bold\")[#{}]]",
+        "#align(center)[#text(size: {}, weight: \"bold\")[{}]]",
         if letter { "20pt" } else { "18pt" },
-        lit(&doc.title)
+        text(&doc.title, ids)
     );
     if let Some(sub) = &doc.subtitle {
-        let _ = writeln!(s, "#align(center)[#text(size: 10pt, fill: luma(80))[#{}]]", lit(sub));
+        let _ = writeln!(s, "#align(center)[#text(size: 10pt, fill: luma(80))[{}]]", text(sub, ids));
     }
     s.push_str("#v(1em)\n");
     for b in &doc.blocks {
         match b {
-            Block::Heading { level, text } => {
-                let _ = writeln!(s, "\n#heading(level: {})[#{}]\n", level.clamp(&1, &4), lit(text));
+            Block::Heading { level, text: t } => {
+                let _ = writeln!(s, "\n#heading(level: {})[{}]\n", level.clamp(&1, &4), text(t, ids));
+            }
+            Block::Para { inlines: v } if starts_with_long_run(v) => {
+                let _ = writeln!(s, "\n#par(first-line-indent: 0em)[{}]\n", inlines(v, ids));
             }
             Block::Para { inlines: v } => {
-                let _ = writeln!(s, "\n{}\n", inlines(v));
+                let _ = writeln!(s, "\n{}\n", inlines(v, ids));
             }
             Block::Line { inlines: v } => {
-                let _ = writeln!(s, "\n#par(first-line-indent: 0em)[{}]\n", inlines(v));
+                let _ = writeln!(s, "\n#par(first-line-indent: 0em)[{}]\n", inlines(v, ids));
             }
             Block::Signature { lines } => {
                 s.push_str("\n#v(1.5em)\n#align(right)[#block[#set par(first-line-indent: 0em)\n");
                 for l in lines {
-                    let _ = writeln!(s, "{} \\", inlines(l));
+                    let _ = writeln!(s, "{} \\", inlines(l, ids));
                 }
                 s.push_str("]]\n");
             }
@@ -119,7 +244,7 @@ pub fn markup(doc: &Doc) -> String {
                 let f = if *ordered { "enum" } else { "list" };
                 let _ = write!(s, "\n#block[#set par(first-line-indent: 0em)\n#{f}(");
                 for it in items {
-                    let _ = write!(s, "[{}], ", inlines(it));
+                    let _ = write!(s, "[{}], ", inlines(it, ids));
                 }
                 s.push_str(")]\n");
             }
@@ -134,12 +259,12 @@ pub fn markup(doc: &Doc) -> String {
                     aligns.join(", ")
                 );
                 for c in columns {
-                    let _ = write!(s, "[#strong({})], ", lit(c));
+                    let _ = write!(s, "[#strong[{}]], ", text(c, ids));
                 }
                 s.push_str("), ");
                 for r in rows {
                     for i in 0..columns.len() {
-                        let _ = write!(s, "[#{}], ", lit(r.get(i).map_or("", String::as_str)));
+                        let _ = write!(s, "[{}], ", text(r.get(i).map_or("", String::as_str), ids));
                     }
                 }
                 s.push_str(")]\n");
@@ -147,24 +272,24 @@ pub fn markup(doc: &Doc) -> String {
             Block::Figure { svg, caption, .. } => {
                 let _ = writeln!(
                     s,
-                    "\n#figure(image(bytes({}), format: \"svg\", width: 100%), caption: [#{}], supplement: none, numbering: none)\n",
+                    "\n#figure(image(bytes({}), format: \"svg\", width: 100%), caption: [{}], supplement: none, numbering: none)\n",
                     lit(svg),
-                    lit(caption)
+                    text(caption, ids)
                 );
             }
             Block::Quote { head, inlines: v } => {
                 let _ = writeln!(
                     s,
-                    "\n#block(fill: luma(246), inset: 8pt, radius: 3pt, width: 100%, breakable: true)[#set par(first-line-indent: 0em)\n#text(size: 0.8em, fill: luma(80))[#{}] \\\n{}]\n",
-                    lit(head),
-                    inlines(v)
+                    "\n#block(fill: luma(246), inset: 8pt, radius: 3pt, width: 100%, breakable: true)[#set par(first-line-indent: 0em)\n#text(size: 0.8em, fill: luma(80))[{}] \\\n{}]\n",
+                    text(head, ids),
+                    inlines(v, ids)
                 );
             }
             Block::Note { inlines: v } => {
                 let _ = writeln!(
                     s,
                     "\n#par(first-line-indent: 0em)[#text(size: 0.85em, fill: luma(70))[{}]]\n",
-                    inlines(v)
+                    inlines(v, ids)
                 );
             }
             Block::PageBreak => s.push_str("\n#pagebreak()\n"),
@@ -189,5 +314,33 @@ mod tests {
         };
         let m = markup(&doc);
         assert!(m.contains("#\"#panic(\\\"x\\\") ]) [ \\\" \\\\\""), "{m}");
+    }
+
+    #[test]
+    fn only_long_unbreakable_runs_go_to_the_run_function() {
+        let ids = &Cell::new(0);
+        let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let pieces = |s: &str| s.chars().map(|c| format!("\"{c}\"")).collect::<Vec<_>>();
+        // The closing bracket goes with the run's last piece: typst would not start a line with it.
+        let mut p = pieces(hash);
+        *p.last_mut().expect("a piece") = "\"8）\"".to_string();
+        assert_eq!(
+            text(&format!("防篡改校验值 {hash}）"), ids),
+            format!("#\"防篡改校验值 \"#yuqi-run(({},), 0)", p.join(", "))
+        );
+        // The next run gets the next number; an opening bracket goes with the first piece.
+        let mut p = pieces(hash);
+        p[0] = "\"（9\"".to_string();
+        assert_eq!(text(&format!("（{hash}"), ids), format!("#yuqi-run(({},), 1)", p.join(", ")));
+        // An amount, a phone number and a date stay in the literal around them.
+        assert_eq!(text("还款 1,234,567.89 元，电话 13800138000", ids), "#\"还款 1,234,567.89 元，电话 13800138000\"");
+        assert_eq!(text("", ids), "#\"\"");
+        assert_eq!(ids.get(), 2);
+        // A hostile run is still string literals inside the call.
+        let evil = "\")#panic(\"x\")//aaaaaaaaaaaa";
+        let m = text(evil, ids);
+        assert!(m.starts_with("#yuqi-run((\"\\\"\", \")\", \"#\", \"p\""), "{m}");
+        assert!(starts_with_long_run(&[Inline::text(format!("（{hash}是校验值"))]));
+        assert!(!starts_with_long_run(&[Inline::text(format!("校验值{hash}"))]));
     }
 }
