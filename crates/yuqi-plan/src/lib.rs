@@ -370,6 +370,72 @@ pub(crate) fn per_month(balance: Money, months: u32) -> Money {
     Money::from_fen((balance.fen() + n - 1) / n)
 }
 
+/// A balance paid in equal instalments: `count − 1` of `each`, then `last`, which is what is left
+/// (`0 < last ≤ each`), so that the figures a reader sees add up to the balance exactly, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instalments {
+    pub count: u32,
+    pub each: Money,
+    pub last: Money,
+}
+
+impl Instalments {
+    /// `balance` over at most `months`: each instalment is `balance ÷ count` rounded up to the
+    /// fen ([`per_month`]), the last one pays the rest. Rounding up can make the last instalment
+    /// unnecessary for a balance of a few fen over many months; then there are fewer of them,
+    /// each again the balance divided by their number, so the rule printed stays true.
+    pub fn of(balance: Money, months: u32) -> Instalments {
+        if !balance.is_positive() || months == 0 {
+            return Instalments { count: 1, each: balance, last: balance };
+        }
+        let mut count = months;
+        let mut each = per_month(balance, count);
+        // Strictly decreasing and at least 1: ends within `months` steps (in practice one).
+        while months_to_clear(balance, each) < count {
+            count = months_to_clear(balance, each);
+            each = per_month(balance, count);
+        }
+        let last = balance - Money::from_fen(each.fen() * (i64::from(count) - 1));
+        Instalments { count, each, last }
+    }
+
+    /// The sum of the instalments, which is the balance.
+    pub fn total(&self) -> Money {
+        Money::from_fen(self.each.fen() * (i64::from(self.count) - 1)) + self.last
+    }
+
+    /// `每月 801.04 元`, and `，最后一期 801.00 元` when the last one differs.
+    pub fn amounts_zh(&self) -> String {
+        format!("每月 {} 元{}", self.each.to_grouped_string(), self.last_zh())
+    }
+
+    /// `，最后一期 801.00 元` when the last instalment differs, else nothing.
+    pub fn last_zh(&self) -> String {
+        if self.last == self.each {
+            String::new()
+        } else {
+            format!("，最后一期 {} 元", self.last.to_grouped_string())
+        }
+    }
+
+    /// Why the last instalment differs, with the rounding rule, so that the figures add up for
+    /// the reader; `None` when every instalment is the same.
+    pub fn remainder_zh(&self, balance: Money) -> Option<String> {
+        (self.last != self.each).then(|| {
+            format!(
+                "每月金额是 {} 元除以 {} 期、不足一分按一分算，所以最后一期只还余下的 {} 元：{} 元 × {} 期 + {} 元 = {} 元",
+                balance.to_grouped_string(),
+                self.count,
+                self.last.to_grouped_string(),
+                self.each.to_grouped_string(),
+                self.count - 1,
+                self.last.to_grouped_string(),
+                self.total().to_grouped_string()
+            )
+        })
+    }
+}
+
 fn debt_plan(
     debt: &Debt,
     audit: &DebtAudit,
@@ -613,5 +679,44 @@ mod tests {
         assert_eq!(months_to_clear(Money::from_yuan(1000), Money::from_yuan(300)), 4);
         assert_eq!(months_to_clear(Money::from_yuan(900), Money::from_yuan(300)), 3);
         assert_eq!(per_month(Money::from_fen(1000), 3), Money::from_fen(334));
+    }
+
+    #[test]
+    fn the_last_instalment_is_the_remainder_and_all_add_up() {
+        // 11,214.50 over 14: 801.04 rounded up, 13 × 801.04 = 10,413.52, the last 800.98.
+        let b = Money::from_fen(1_121_450);
+        let i = Instalments::of(b, 14);
+        assert_eq!(i, Instalments { count: 14, each: Money::from_fen(80_104), last: Money::from_fen(80_098) });
+        assert_eq!(i.total(), b);
+        assert_eq!(i.amounts_zh(), "每月 801.04 元，最后一期 800.98 元");
+        let why = i.remainder_zh(b).expect("a remainder");
+        assert!(why.contains("11,214.50 元除以 14 期、不足一分按一分算"), "{why}");
+        assert!(why.ends_with("801.04 元 × 13 期 + 800.98 元 = 11,214.50 元"), "{why}");
+        // An even split says nothing more.
+        let even = Instalments::of(Money::from_yuan(1_200), 12);
+        assert_eq!(
+            (even.each, even.last, even.total()),
+            (Money::from_yuan(100), Money::from_yuan(100), Money::from_yuan(1_200))
+        );
+        assert_eq!(even.amounts_zh(), "每月 100.00 元");
+        assert_eq!(even.remainder_zh(Money::from_yuan(1_200)), None);
+        // 5 fen over 4 months: 2 fen each would leave nothing for a fourth; three instalments.
+        let tiny = Instalments::of(Money::from_fen(5), 4);
+        assert_eq!(tiny, Instalments { count: 3, each: Money::from_fen(2), last: Money::from_fen(1) });
+    }
+
+    proptest::proptest! {
+        /// The instalments add up to the balance exactly, the last is the only one that may
+        /// differ and is positive and not larger, and each is the balance divided by their
+        /// number rounded up to the fen — the rule the plan prints.
+        #[test]
+        fn instalments_add_up(fen in 1i64..100_000_000, months in 1u32..120) {
+            let b = Money::from_fen(fen);
+            let i = Instalments::of(b, months);
+            proptest::prop_assert_eq!(i.total(), b);
+            proptest::prop_assert!(i.count >= 1 && i.count <= months);
+            proptest::prop_assert!(i.last.is_positive() && i.last <= i.each);
+            proptest::prop_assert_eq!(i.each, per_month(b, i.count));
+        }
     }
 }

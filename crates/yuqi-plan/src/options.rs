@@ -9,7 +9,7 @@ use yuqi_money::{Decimal, Money};
 use yuqi_timeline::DebtTimeline;
 use yuqi_timeline::limitation::Status;
 
-use crate::{Budget, PlanError, Standing, months_to_clear, per_month};
+use crate::{Budget, Instalments, PlanError, Standing, months_to_clear, per_month};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +55,9 @@ pub struct PlanOption {
     pub detail: String,
     pub monthly: Option<Money>,
     pub months: Option<u32>,
+    /// The last instalment: `total − (months − 1) × monthly`, the rounding remainder, smaller
+    /// than `monthly` when the total does not divide evenly (see [`Instalments`]).
+    pub last: Option<Money>,
     /// What the borrower would pay in total under this option.
     pub total: Option<Money>,
     /// The monthly payment if the creditor keeps charging interest at the legal cap.
@@ -86,6 +89,7 @@ fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -
         detail,
         monthly: None,
         months: None,
+        last: None,
         total: None,
         monthly_with_interest: None,
         offer: None,
@@ -96,6 +100,19 @@ fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -
         rule,
         basis: basis(rule),
     }
+}
+
+/// An option's instalment figures, from one [`Instalments`] so that they add up to its total.
+fn set_instalments(o: &mut PlanOption, plan: &Instalments) {
+    o.months = Some(plan.count);
+    o.monthly = Some(plan.each);
+    o.last = Some(plan.last);
+}
+
+/// The rounding remainder explained, as the first sentence of an option's detail ("" when there is
+/// none).
+fn remainder(plan: &Instalments, balance: Money) -> String {
+    plan.remainder_zh(balance).map(|r| format!("{r}。")).unwrap_or_default()
 }
 
 /// The longest instalment agreement a rule allows on a date, as the plan states it.
@@ -235,17 +252,17 @@ pub(crate) fn for_debt(
     inst.total = Some(balance);
     match share {
         Some(s) if s.is_positive() => {
-            let months = months_to_clear(balance, s);
-            let monthly = per_month(balance, months);
-            inst.months = Some(months);
-            inst.monthly = Some(monthly);
+            let plan = Instalments::of(balance, months_to_clear(balance, s));
+            let (months, monthly) = (plan.count, plan.each);
+            set_instalments(&mut inst, &plan);
             inst.monthly_with_interest = if cap.is_sign_positive() { annuity(balance, cap, months) } else { None };
             inst.affordable = Some(true);
-            inst.title = format!("按依法应还的 {} 元分 {months} 期，每月 {} 元", g(balance), g(monthly));
-            inst.detail = format!(
+            inst.title = format!("按依法应还的 {} 元分 {months} 期，{}", g(balance), plan.amounts_zh());
+            inst.detail = remainder(&plan, balance);
+            inst.detail.push_str(&format!(
                 "每月 {} 元是你每月还款预算中分给这笔的部分（按各笔依法余额的比例分配，各笔同时还清）。请求还款期间停止计息",
                 g(monthly)
-            );
+            ));
             match inst.monthly_with_interest {
                 Some(w) if w > monthly => {
                     inst.detail.push_str(&format!("；若对方坚持按法定上限计息，月供约 {} 元。", g(w)));
@@ -258,23 +275,29 @@ pub(crate) fn for_debt(
             if let Some(max) = longest_plan(as_of)
                 && months > max.months
             {
-                let monthly = per_month(balance, max.months);
+                let plan = Instalments::of(balance, max.months);
                 inst.rule = "plan_max_term";
                 inst.basis = basis("plan_max_term");
-                inst.months = Some(max.months);
-                inst.monthly = Some(monthly);
+                set_instalments(&mut inst, &plan);
                 inst.monthly_with_interest =
-                    if cap.is_sign_positive() { annuity(balance, cap, max.months) } else { None };
+                    if cap.is_sign_positive() { annuity(balance, cap, plan.count) } else { None };
                 inst.affordable = Some(false);
-                inst.title = format!("你现在的预算撑不起这笔债：最长分 {} 期，每月也要 {} 元", max.months, g(monthly));
-                inst.detail = format!(
+                inst.title = format!(
+                    "你现在的预算撑不起这笔债：依法应还的 {} 元最长分 {} 期，每月也要 {} 元{}",
+                    g(balance),
+                    plan.count,
+                    g(plan.each),
+                    plan.last_zh()
+                );
+                inst.detail = remainder(&plan, balance);
+                inst.detail.push_str(&format!(
                     "按你每月能分给这笔的 {} 元，要 {months} 个月才能还清，超过规定允许的最长分期{}（{}），出借人通常不会同意。\
                      可以：请求减免利息、罚息和费用，或一次性减免结清；信用卡可申请个性化分期；拨打 12348 申请法律援助；\
                      问对方有没有针对困难客户的延期还款安排。无论哪种，都只按依法应还的金额谈。",
                     g(s),
                     max.years,
                     max.citation
-                );
+                ));
             }
         }
         _ => {
@@ -338,27 +361,24 @@ pub(crate) fn for_debt(
             Some(s) if s.is_positive() => Some(months_to_clear(balance, s)),
             _ => None,
         };
+        let plan = Instalments::of(balance, months.filter(|m| *m <= max_months).unwrap_or(max_months));
+        set_instalments(&mut o, &plan);
+        let amounts = plan.amounts_zh();
         match months {
             Some(m) if m <= max_months => {
-                o.months = Some(m);
-                o.monthly = Some(per_month(balance, m));
                 o.affordable = Some(true);
-                o.title = format!("个性化分期 {m} 个月，每月 {} 元", g(per_month(balance, m)));
+                o.title = format!("个性化分期 {} 个月，{amounts}", plan.count);
             }
             Some(_) => {
-                o.months = Some(max_months);
-                o.monthly = Some(per_month(balance, max_months));
                 o.affordable = Some(false);
-                o.title = format!(
-                    "个性化分期最长 {max_months} 个月，每月需 {} 元，超出你的预算",
-                    g(per_month(balance, max_months))
-                );
+                o.title = format!("个性化分期最长 {max_months} 个月，{amounts}，超出你的预算");
             }
             None => {
-                o.months = Some(max_months);
-                o.monthly = Some(per_month(balance, max_months));
-                o.title = format!("个性化分期最长 {max_months} 个月（每月 {} 元）", g(per_month(balance, max_months)));
+                o.title = format!("个性化分期最长 {max_months} 个月（{amounts}）");
             }
+        }
+        if let Some(r) = plan.remainder_zh(balance) {
+            o.detail = format!("{r}。{}", o.detail);
         }
         card = Some(o);
     }

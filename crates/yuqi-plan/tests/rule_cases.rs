@@ -318,6 +318,11 @@ proptest! {
                 let total = Money::from_fen(monthly.fen() * i64::from(m));
                 prop_assert!(total >= d.lawful_total, "{} × {} < {}", m, monthly, d.lawful_total);
                 prop_assert!(Money::from_fen(monthly.fen() * i64::from(m - 1)) < d.lawful_total);
+                // The figures shown add up: (months − 1) × monthly + last = the total, to the fen.
+                let last = o.last.expect("a last instalment");
+                prop_assert!(last.is_positive() && last <= monthly, "last {} of {}", last, monthly);
+                prop_assert_eq!(Money::from_fen(monthly.fen() * i64::from(m - 1)) + last, d.lawful_total);
+                prop_assert_eq!(o.total, Some(d.lawful_total));
                 prop_assert!(m <= 60, "{} months", m);
                 if o.affordable == Some(true) {
                     prop_assert!(monthly <= d.monthly_share.expect("a share"));
@@ -329,4 +334,59 @@ proptest! {
             }
         }
     }
+}
+
+fn amount(s: &str) -> Money {
+    s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn example(name: &str) -> Plan {
+    let src = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name))
+        .expect("example");
+    plan_of(&src, NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"))
+}
+
+/// The demo case's instalment plan as a reader sees it: "按依法应还的 B 元分 N 期，每月 P 元，最后一期
+/// L 元", and on the same line why the last one differs. The figures printed add up to the
+/// total printed, in every example.
+#[test]
+fn instalments_printed_add_up_to_the_total_printed() {
+    assert!(instalment_titles(&example("demo.toml")) > 0, "the demo has a plan with a rounding remainder");
+    for name in ["credit-card.toml", "private-2019.toml", "microloan-kantouxi.toml", "bank-penalty.toml"] {
+        instalment_titles(&example(name));
+    }
+}
+
+/// Checks every instalment option of `p` (the figures of its title against its total and its
+/// detail) and returns how many have a last instalment that differs from the others.
+fn instalment_titles(p: &Plan) -> usize {
+    let mut with_remainder = 0;
+    for d in &p.debts {
+        for o in d.options.iter().filter(|o| o.kind == OptionKind::Instalments && o.months.is_some()) {
+            let title = &o.title;
+            // "…应还的 B 元…分 N 期，每月[也要] P 元[，最后一期 L 元]"
+            let total = amount(between(title, "应还的 ", " 元"));
+            let n: i64 = between(title, "分 ", " 期").parse().expect("count");
+            let each = amount(between(title, "每月", " 元").trim_start_matches("也要"));
+            let last = title.contains("最后一期").then(|| amount(between(title, "最后一期 ", " 元")));
+            assert_eq!(total, d.lawful_total, "{title}");
+            assert_eq!(Some(each), o.monthly, "{title}");
+            let shown = Money::from_fen(each.fen() * (n - 1)) + last.unwrap_or(each);
+            assert_eq!(shown, total, "{title}: the instalments printed do not make the total printed");
+            if let Some(l) = last {
+                assert!(l < each, "{title}");
+                with_remainder += 1;
+                // The reason and the rounding rule, on the same line (the detail follows the title).
+                assert!(o.detail.contains("不足一分按一分算"), "{}", o.detail);
+                assert!(o.detail.contains(&format!("最后一期只还余下的 {} 元", l.to_grouped_string())), "{}", o.detail);
+            }
+        }
+    }
+    with_remainder
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
+    let i = s.find(start).unwrap_or_else(|| panic!("{start:?} in {s}")) + start.len();
+    let j = s[i..].find(end).unwrap_or_else(|| panic!("{end:?} in {s}")) + i;
+    s[i..j].trim()
 }

@@ -225,24 +225,29 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
             computed(yuan(o.offer.unwrap_or(p.principal_lawful)), "plan_settlement_anchor"),
             "结清本笔债务，其余利息、罚息、违约金和费用予以减免。"
         ]),
-        Some((OptionKind::CardPersonalised, o)) => ask.extend(inl![
-            "依照",
-            cite("card_personalised_installment"),
-            "，本人申请与贵行达成个性化分期还款协议，将上述金额分",
-            computed(o.months.map_or_else(String::new, |m| m.to_string()), "card_personalised_installment"),
-            "期偿还，每期",
-            computed(o.monthly.map_or_else(String::new, yuan), "card_personalised_installment"),
-            "，还款期间不再计收年费、利息和其他费用。"
-        ]),
-        Some((OptionKind::Instalments, o)) if o.months.is_some() => ask.extend(inl![
-            "本人申请将上述金额分",
-            computed(o.months.map_or_else(String::new, |m| m.to_string()), "plan_budget"),
-            "期偿还，每月",
-            computed(o.monthly.map_or_else(String::new, yuan), "plan_budget"),
-            "，首期于",
-            Inline::blank("首期还款日期"),
-            "支付，还款期间停止计收利息、罚息和费用。"
-        ]),
+        Some((OptionKind::CardPersonalised, o)) => {
+            let rule = "card_personalised_installment";
+            ask.extend(inl![
+                "依照",
+                cite(rule),
+                "，本人申请与贵行达成个性化分期还款协议，将上述金额分",
+                computed(o.months.map_or_else(String::new, |m| m.to_string()), rule),
+                "期偿还，每期",
+                computed(o.monthly.map_or_else(String::new, yuan), rule),
+            ]);
+            ask.extend(last_instalment(o, rule));
+            ask.push(Inline::text("，还款期间不再计收年费、利息和其他费用。"));
+        }
+        Some((OptionKind::Instalments, o)) if o.months.is_some() => {
+            ask.extend(inl![
+                "本人申请将上述金额分",
+                computed(o.months.map_or_else(String::new, |m| m.to_string()), "plan_budget"),
+                "期偿还，每月",
+                computed(o.monthly.map_or_else(String::new, yuan), "plan_budget"),
+            ]);
+            ask.extend(last_instalment(o, "plan_budget"));
+            ask.extend(inl!["，首期于", Inline::blank("首期还款日期"), "支付，还款期间停止计收利息、罚息和费用。"]);
+        }
         Some((OptionKind::CourtSettlement, _)) => ask.extend(inl![
             "本人申请就生效法律文书确定的债务达成执行和解，还款方式为",
             Inline::blank("一次性或分期及金额"),
@@ -281,6 +286,19 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
             .push("对方主张的金额或身份有疑问：建议先寄《债务核实函》，收到书面答复后再寄这份申请。".to_string());
     }
     Ok(doc)
+}
+
+/// The last instalment when it is the rounding remainder, with the rule, so that the
+/// instalments the letter asks for add up to the amount it names; nothing when all are equal.
+fn last_instalment(o: &yuqi_plan::PlanOption, rule: &'static str) -> Vec<Inline> {
+    match (o.last, o.monthly) {
+        (Some(last), Some(each)) if last != each => inl![
+            "，最后一期",
+            computed(yuan(last), rule),
+            "（每期金额为总额除以期数、不足一分按一分计，最后一期支付余额）"
+        ],
+        _ => Vec::new(),
+    }
 }
 
 pub(crate) fn limitation(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, LetterError> {
