@@ -2,7 +2,7 @@
 
 use crate::Inputs;
 use crate::doc::{Block, Inline};
-use crate::facts::computed;
+use crate::facts::{computed, date_zh};
 use crate::inl;
 
 use super::{m, para};
@@ -43,8 +43,11 @@ pub(super) fn deadlines(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
         out.push(para(inl!["没有计算出需要注意的日期。"]));
         return;
     }
+    // The days are counted from the as-of date, which is often not the day the report is read
+    // (the demo's, a date the user chose, a dossier printed and read later): the column names
+    // that date instead of saying "今天".
     out.push(Block::Table {
-        columns: vec!["日期".into(), "借款".into(), "事项".into(), "距今".into()],
+        columns: vec!["日期".into(), "借款".into(), "事项".into(), format!("距 {}", date_zh(t.as_of))],
         rows: t
             .deadlines
             .iter()
@@ -54,7 +57,7 @@ pub(super) fn deadlines(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
                     inputs.case.debt_name(&d.debt),
                     format!("{}{}", d.label, if d.disputed { "（有争议）" } else { "" }),
                     match d.days_from_now {
-                        0 => "今天".to_string(),
+                        0 => "当天".to_string(),
                         n if n > 0 => format!("{n} 天后"),
                         n => format!("{} 天前", -n),
                     },
