@@ -279,7 +279,8 @@ fn scan_number(s: &str) -> (Option<char>, usize, usize) {
     }
     let total = digits + masked;
     let next = s[end_bytes..].chars().next().map(fold_width);
-    let unit = matches!(next, Some('元' | '块' | '万' | '圆' | '千'));
+    // Traditional units (萬, 塊) too: numbers are found before characters are folded.
+    let unit = matches!(next, Some('元' | '块' | '万' | '圆' | '千' | '萬' | '塊'));
     let kind = if yen || unit {
         Some(AMOUNT)
     } else if total >= 15 {
@@ -330,6 +331,8 @@ mod tests {
         assert_eq!(norm("什么时候还款").text, "什么时候还款");
         // Our own table wins over OpenCC's: Cantonese words fold to Mandarin ones.
         assert_eq!(norm("搵你").text, "找你");
+        // and its simplified spelling (揾) too
+        assert_eq!(norm("揾人搞你").text, "找人搞你");
     }
 
     #[test]
@@ -338,6 +341,8 @@ mod tests {
         assert_eq!(norm("卡号6222 0212 3456 7890 123").text, format!("卡号{CARD}"));
         assert_eq!(norm("还5,000.50元").text, format!("还{AMOUNT}"));
         assert_eq!(norm("¥300").text, format!("{AMOUNT}"));
+        // a traditional unit is a unit (numbers are found before characters are folded)
+        assert_eq!(norm("2.5萬元化解10萬").text, format!("{AMOUNT}元化解{AMOUNT}"));
         assert_eq!(norm("138****1234").text, format!("{PHONE}"));
         assert_eq!(norm("6228 48** **** 3316").text, format!("{CARD}"));
         assert_eq!(norm("看 https://x.cn/a?b=1 ok").text, format!("看{URL}ok"));
