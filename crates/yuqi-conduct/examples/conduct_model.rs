@@ -93,6 +93,9 @@ fn params() -> TrainParams {
     if let Some(v) = env("MAX_FEATURES") {
         p.max_features = v.parse().expect("max features");
     }
+    if let Some(v) = env("THRESHOLD_WITH_RULES") {
+        p.threshold_with_rules = v == "1";
+    }
     if let Some(v) = env("MIN_COUNT") {
         p.min_count = v.parse().expect("min count");
     }

@@ -500,6 +500,11 @@ pub struct TrainParams {
     pub max_n: usize,
     /// Weight of a positive example of a code relative to a negative one (codes are rare).
     pub positive_weight: f32,
+    /// Choose each code's threshold for "a rule fired or p ≥ t" (true) or for the model alone
+    /// (false). The rules are written from the development messages the thresholds are chosen on,
+    /// so there they find more than they will on unseen messages; a threshold chosen together
+    /// with them credits the model too little, and rose with each round of rules.
+    pub threshold_with_rules: bool,
 }
 
 impl Default for TrainParams {
@@ -516,6 +521,7 @@ impl Default for TrainParams {
             min_n: 1,
             max_n: 2,
             positive_weight: 1.0,
+            threshold_with_rules: true,
         }
     }
 }
@@ -738,7 +744,8 @@ pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
                 let t = FLAG_FLOOR + step as f32 * 0.05;
                 let (mut tp, mut fp, mut fn_) = (0f32, 0f32, 0f32);
                 for &i in &pool {
-                    let fired = examples[i].rule_codes.contains(&codes[c]) || sigmoid(pa * oof[i][c] + pb) >= t;
+                    let fired = (p.threshold_with_rules && examples[i].rule_codes.contains(&codes[c]))
+                        || sigmoid(pa * oof[i][c] + pb) >= t;
                     match (fired, ys[i][c]) {
                         (true, true) => tp += 1.0,
                         (true, false) => fp += 1.0,
