@@ -502,3 +502,39 @@ fn a_police_voice_notice_that_asks_something_is_not_a_report() {
     assert!(a.codes.contains(&Code::ImpersonateAuthority), "{:?}", a.hits);
     assert!(analyze("据悉，犯罪嫌疑人张三涉嫌诈骗已被立案").codes.is_empty());
 }
+
+/// Issue 17's seventh round, one case per new frame (docs/law/conduct.md §7 defines the codes):
+/// each message shows its code, and the lawful look-alike beside it does not.
+#[test]
+fn seventh_round_frames_find_their_code_and_spare_lookalikes() {
+    let shows: [(&str, Code); 12] = [
+        ("不还钱就冻结你名下所有银行卡", Code::FalseConsequence),
+        ("你这笔逾期会影响你孩子以后考公", Code::FalseConsequence),
+        ("再不还，我们让你儿子上不了学", Code::Intimidation),
+        ("【某某县法院】张某，你拖欠的借款已逾期", Code::ImpersonateAuthority),
+        ("某某法院通知你按时应诉", Code::FakeLegalDocument),
+        ("没钱还就去坐台", Code::Insult),
+        ("我们帮你跟各大网贷平台协商，延期3年再还", Code::DebtReliefScam),
+        ("3万元化解20万网贷债务", Code::DebtReliefScam),
+        ("3萬元化解20萬", Code::DebtReliefScam),
+        ("你已涉嫌恶意拖欠，我们将上报公安", Code::ThreatJail),
+        ("不成功不收费，征信问题找我们", Code::DebtReliefScam),
+        ("揾人搞你", Code::Intimidation),
+    ];
+    for (text, code) in shows {
+        let a = analyze(text);
+        assert!(a.codes.contains(&code), "{text}: {:?}", a.hits);
+    }
+    // Saying a debt affects the children is a false consequence, not a threat to act against them.
+    assert!(!analyze("你这笔逾期会影响你孩子以后考公").codes.contains(&Code::Intimidation));
+    // Wiping a blacklist for good is a promise (a debt-relief pitch), not a threatened consequence.
+    let a = analyze("永久消除黑名单，独家渠道");
+    assert!(a.codes.contains(&Code::DebtReliefScam) && !a.codes.contains(&Code::FalseConsequence), "{:?}", a.hits);
+    for text in [
+        "我行可为您办理延期还款，详询客服",
+        "张先生昨天收到一个贷款逾期的短信，称他已涉嫌恶意拖欠",
+        "要求转入个人账户的，100%是骗子",
+    ] {
+        assert!(analyze(text).codes.is_empty(), "{text}: {:?}", analyze(text).hits);
+    }
+}
