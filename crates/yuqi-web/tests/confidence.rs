@@ -11,7 +11,8 @@ use common::*;
 const SURE: &str = "再不还钱就把你的事发到你单位和通讯录所有人";
 /// Vague menaces the model may suspect without being sure; the test takes the first that is
 /// (the model is retrained as the corpus grows, so the exact one may change).
-const VAGUE: [&str; 5] = [
+const VAGUE: [&str; 6] = [
+    "你真是个不讲信用的人",
     "别在躲了，欠钱迟早要还",
     "你再这样拖着，后果自己想",
     "看你能躲到什么时候",
