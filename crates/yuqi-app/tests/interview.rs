@@ -56,6 +56,9 @@ fn the_riders_answers_make_a_case_the_pipeline_computes() {
     assert_eq!(d0.received.to_string(), "9000.00", "what reached the account, not the contract figure");
     assert_eq!(d0.payments.len(), 2, "two instalments paid");
     assert!(b.toml.contains("rate = \"年化23.89"), "the rate the instalments imply, kept for overdue interest");
+    // That rate is the interview's arithmetic, not the contract's words, and says so.
+    assert_eq!(d0.rate_source, yuqi_case::RateSource::Instalments, "{}", b.toml);
+    assert!(case.debts[1..].iter().all(|d| d.rate_source == yuqi_case::RateSource::Contract));
     assert!(d0.payments.iter().all(|p| p.amount.to_string() == "945.08"));
     // The month-only date and the unknowns are said, not silently filled.
     assert!(b.assumptions.iter().any(|s| s.contains("安心花") && s.contains("1日")), "{:?}", b.assumptions);
@@ -68,6 +71,10 @@ fn the_riders_answers_make_a_case_the_pipeline_computes() {
     let dates = yuqi_app::Dates::today(today());
     let c = yuqi_app::compute(input, dates).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.audit.debts.len(), 3);
+    let a0 = &c.audit.debts[0];
+    let understated = a0.findings.iter().find(|f| f.code == "rate_understated").expect("1,000 deducted: a finding");
+    assert!(understated.detail.starts_with(yuqi_ledger::apr::INSTALMENT_RATE_ZH), "{understated:?}");
+    assert!(!format!("{a0:?}").contains(yuqi_ledger::apr::STATED_RATE_ZH), "{a0:?}");
     assert!(c.plan.budget.for_debts.is_some(), "the borrower's own figure gives the plan a budget");
 }
 

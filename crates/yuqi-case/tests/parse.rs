@@ -286,3 +286,25 @@ fn duplicate_ids_among_many_debts_are_each_reported_at_their_line() {
     assert_eq!(dup[1].0, 1 + 5001 * 9 + 2);
     assert!(dup[1].1.contains("\"d4999\""));
 }
+
+#[test]
+fn a_rate_source_says_where_the_rate_came_from() {
+    let plain = parse_case(GOOD, "case.toml").expect("parses");
+    assert_eq!(plain.debts[0].rate_source, RateSource::Contract, "no rate_source: the contract's rate");
+    let derived = GOOD.replace("rate = \"年化24%\"", "rate = \"年化24%\"\nrate_source = \"instalments\"");
+    let case = parse_case(&derived, "case.toml").expect("parses");
+    assert_eq!(case.debts[0].rate_source, RateSource::Instalments);
+
+    // An unknown value is refused where it stands, in Chinese, with the values it may take.
+    let bad = GOOD.replace("rate = \"年化24%\"", "rate = \"年化24%\"\nrate_source = \"guessed\"");
+    let e = errors(&bad);
+    assert_eq!(e.len(), 1, "{e:?}");
+    let line = bad.lines().position(|l| l.starts_with("rate_source")).expect("line") + 1;
+    assert_eq!((e[0].line, e[0].column), (line, 15), "{e:?}");
+    assert!(e[0].message.contains("无法识别“guessed”") && e[0].message.contains("instalments"), "{e:?}");
+    assert!(e[0].to_string().starts_with(&format!("bad.toml:{line}:15: ")), "{}", e[0]);
+
+    // A derived source without the rate it describes is an error too.
+    let e = errors(&GOOD.replace("rate = \"年化24%\"", "rate_source = \"instalments\""));
+    assert!(e.iter().any(|x| x.message.contains("rate_source")), "{e:?}");
+}

@@ -4,8 +4,9 @@
 //! * one figure wherever one annual rate is shown (the audit table's column, a letter): the
 //!   headline, [`RateMeasure::HEADLINE`], under its name;
 //! * the whole line once per debt in the computation: the headline, then the other measures as
-//!   what they are (how heavy the cost is), then the contract's own rate labelled as
-//!   [`STATED_RATE_ZH`], never as an annual cost;
+//!   what they are (how heavy the cost is), then the debt's own rate under the name
+//!   [`stated_rate_name_zh`] gives it (the contract's, or one worked out from the instalments the
+//!   borrower gave), never as an annual cost;
 //! * one explanation, after the audit table, of which rate the caps are compared with and why,
 //!   citing the law data.
 //!
@@ -13,9 +14,10 @@
 //! same figure in the same place; `crates/yuqi-cli/tests/same_rate.rs` checks it.
 
 use yuqi_case::Case;
+use yuqi_case::RateSource;
 use yuqi_law::law;
 use yuqi_ledger::DebtAudit;
-use yuqi_ledger::apr::{RateMeasure, STATED_RATE_ZH};
+use yuqi_ledger::apr::{RateMeasure, stated_rate_name_zh};
 use yuqi_money::Decimal;
 
 use crate::doc::{Block, Inline};
@@ -44,7 +46,7 @@ pub fn headline(da: &DebtAudit) -> String {
 }
 
 /// The per-debt line of the computation: every measure in order, the headline marked as the one
-/// compared with the caps, then the contract's own rate for what it is.
+/// compared with the caps, then the debt's own rate for what it is.
 pub fn debt_line(da: &DebtAudit) -> Vec<Inline> {
     let mut out = vec![Inline::strong(format!("{}：", headline_name())), Inline::text(headline(da))];
     out.push(Inline::text(format!("（和法律上限比较的就是这个数，见“{EXPLANATION_HEAD}”）")));
@@ -65,7 +67,8 @@ pub fn debt_line(da: &DebtAudit) -> Vec<Inline> {
         format!("，折合每年 {}", yuqi_money::format_rate_percent(da.stated_annual, 2))
     };
     out.push(Inline::text(format!(
-        "。{STATED_RATE_ZH}：{}{per_year}（只按合同金额算利息，没有计入费用和预扣，不是你实际付出的成本）。",
+        "。{}：{}{per_year}（只按合同金额算利息，没有计入费用和预扣，不是你实际付出的成本）。",
+        stated_rate_name_zh(da.rate_source),
         da.stated_rate
     )));
     out
@@ -93,11 +96,20 @@ pub fn explanation(case: &Case) -> Block {
     } else {
         String::new()
     };
+    // The debts' own rates under the names the audit gives them: a case whose rates were all
+    // worked out from instalments has no "contract rate" to speak of.
+    let mut sources: Vec<RateSource> = case.debts.iter().map(|d| d.rate_source).collect();
+    sources.sort_by_key(|s| s.code());
+    sources.dedup();
+    if sources.is_empty() {
+        sources.push(RateSource::Contract);
+    }
+    let stated = sources.iter().map(|s| stated_rate_name_zh(*s)).collect::<Vec<_>>().join("和");
     let headline = RateMeasure::HEADLINE;
     let others: Vec<&str> = RateMeasure::ALL.iter().filter(|m| **m != headline).map(|m| m.name_zh()).collect();
     let text = format!(
         "本报告只拿一个数和法律规定的利率上限比较：{name}。它{how}（{pboc}所说的内部收益率法）。\
-         为什么用它：法院看的是借款实际花了你多少钱，不只看合同写的利率——预先从借款里扣掉的钱不算本金（{kantouxi}），\
+         为什么用它：法院看的是借款实际花了你多少钱，不只看{stated}——预先从借款里扣掉的钱不算本金（{kantouxi}），\
          利息、逾期利息、违约金和其他费用要加在一起算（{totals}）；上限本身也是按年计算、不计复利的利率{simple}。\
          {stated}只按合同金额算利息，没有计入费用和预扣，所以不拿来和上限比。\
          {others}把利息再生的利息也算了进去，通常更高，只用来说明成本有多重。\
@@ -108,7 +120,6 @@ pub fn explanation(case: &Case) -> Block {
         pboc = cites("apr_disclosure"),
         kantouxi = l.citation_label("civil_code", "670"),
         totals = totals.join("；"),
-        stated = STATED_RATE_ZH,
         others = others.join("和"),
     );
     Block::Note { inlines: vec![Inline::strong(format!("{EXPLANATION_HEAD}　")), Inline::text(text)] }
@@ -128,7 +139,7 @@ mod tests {
         for m in RateMeasure::ALL {
             assert!(text.contains(m.name_zh()), "{} missing: {text}", m.name_zh());
         }
-        assert!(text.contains(STATED_RATE_ZH), "{text}");
+        assert!(text.contains(yuqi_ledger::apr::STATED_RATE_ZH), "{text}");
         // Every citation is a label the law data gives; no article is typed here.
         for label in [
             law().citation_label("civil_code", "670"),

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use yuqi_case::{Debt, FeeTiming, Method, Repayment};
+use yuqi_case::{Debt, FeeTiming, Method, RateSource, Repayment};
 use yuqi_money::{Decimal, Money};
 
 use crate::irr::{self, IrrError};
@@ -62,6 +62,19 @@ pub enum RateMeasure {
 /// What the contract itself states as the rate, as every report labels it: the rate on the
 /// contract amount, without fees or deductions — not an annual cost.
 pub const STATED_RATE_ZH: &str = "合同写的利率";
+
+/// A rate worked out from the instalment amount and count the borrower gave (the interview
+/// does this when the contract's rate is not remembered): it is not what the contract says.
+pub const INSTALMENT_RATE_ZH: &str = "按你填写的每期还款额推算的利率";
+
+/// The name of a debt's own rate (`Debt::rate_source`, `DebtAudit::rate_source`), wherever it
+/// is printed: only a rate the contract states is called the contract's.
+pub const fn stated_rate_name_zh(source: RateSource) -> &'static str {
+    match source {
+        RateSource::Contract => STATED_RATE_ZH,
+        RateSource::Instalments => INSTALMENT_RATE_ZH,
+    }
+}
 
 impl RateMeasure {
     /// The measure compared with the caps and shown wherever one annual rate is shown.

@@ -38,7 +38,7 @@ fn with_csrf(mut o: Value) -> Value {
 
 /// The audit route, with what its annual-rate fields are (the names every report uses).
 fn audit_op(id: (&str, &str, bool)) -> Value {
-    use yuqi_ledger::apr::{RateMeasure, STATED_RATE_ZH};
+    use yuqi_ledger::apr::{RateMeasure, stated_rate_name_zh};
     let mut o = op("核算：依法应还多少，每个数字的计算过程", "compute", &[id], None, "200");
     let field = |m: RateMeasure| match m {
         RateMeasure::Nominal => "apr_nominal",
@@ -52,9 +52,15 @@ fn audit_op(id: (&str, &str, bool)) -> Value {
             format!("{}（同 apr.{}）是“{}”：{}{role}", field(*m), &field(*m)[4..], m.name_zh(), m.how_zh())
         })
         .collect();
+    // stated_annual is named by the debt's rate_source, as the reports name it.
+    let sources: Vec<String> = yuqi_case::RateSource::ALL
+        .iter()
+        .map(|s| format!("rate_source 为 {} 时是“{}”", s.code(), stated_rate_name_zh(*s)))
+        .collect();
     o["description"] = Value::String(format!(
-        "每笔借款（debts）的年化利率字段均为小数（0.2400 即 24.00%）：{}。stated_annual 是“{STATED_RATE_ZH}”折合每年的利率，不含费用，不是实际成本。",
-        rates.join("；")
+        "每笔借款（debts）的年化利率字段均为小数（0.2400 即 24.00%）：{}。stated_annual 是这笔借款自己的利率（{}）折合每年的利率，不含费用，不是实际成本。",
+        rates.join("；"),
+        sources.join("，")
     ));
     o
 }

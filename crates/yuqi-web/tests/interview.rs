@@ -184,6 +184,52 @@ async fn saving_the_case_file_directly_detaches_the_interview() {
     assert_eq!((after.toml, after.interview), (toml, None), "the file is unchanged");
 }
 
+#[tokio::test]
+async fn a_rate_worked_out_by_the_interview_keeps_its_source_through_the_editor() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let id = new_case(&app, "").await;
+    for (slug, fields) in rider::rider().iter().take(11) {
+        let mut pairs = vec![("csrf", token.as_str())];
+        pairs.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        post_form(&app, &format!("/cases/{id}/interview/{slug}"), &pairs).await;
+    }
+    let stored = || async {
+        let user = yuqi_db_user(&app).await;
+        app.state.db.get_case(&user, &yuqi_db::CaseId::parse(&id).expect("id")).await.expect("case").toml
+    };
+    let source = |toml: &str| yuqi_case::parse_case(toml, "case.toml").expect("parses").debts[0].rate_source;
+    let toml = stored().await;
+    assert_eq!(source(&toml), yuqi_case::RateSource::Instalments, "the interview marks its rate: {toml}");
+    // Written back through the editor, then a debt added through the form: read back, the
+    // first debt's rate is still the one worked out from the instalments.
+    let r = post_form(&app, &format!("/cases/{id}/edit"), &[("csrf", &token), ("title", "我的网贷"), ("toml", &toml)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("rate_source = "), "the editor shows the field back: {}", r.text());
+    let r = post_form(
+        &app,
+        &format!("/cases/{id}/debts"),
+        &[
+            ("csrf", &token),
+            ("lender", "某某银行"),
+            ("kind", "bank"),
+            ("contract_date", "2025-03-01"),
+            ("principal", "5000"),
+            ("rate", "年化12%"),
+            ("method", "等额本息"),
+            ("periods", "6"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let after = stored().await;
+    let case = yuqi_case::parse_case(&after, "case.toml").expect("parses");
+    assert_eq!(case.debts[0].rate_source, yuqi_case::RateSource::Instalments, "{after}");
+    let added = case.debts.last().expect("the added debt");
+    assert_eq!((added.lender.as_str(), added.rate_source), ("某某银行", yuqi_case::RateSource::Contract));
+}
+
 async fn yuqi_db_user(app: &App) -> yuqi_db::UserId {
     app.state.db.ensure_local_user().await.expect("user").id
 }

@@ -118,8 +118,9 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
         Some((rows, rate)) => {
             // The contract rate the instalments imply: after default the overdue principal keeps
             // bearing it (民法典 第676条 as the ledger applies it), within the caps.
+            // Marked as worked out from the answers, so no report calls it the contract's rate.
             if let Some(r) = rate.filter(|r| *r > 0) {
-                let _ = writeln!(t, "rate = \"年化{}%\"", percent_4(r));
+                let _ = writeln!(t, "rate = \"年化{}%\"\nrate_source = \"instalments\"", percent_4(r));
             }
             for r in rows {
                 let _ = write!(

@@ -28,6 +28,10 @@ pub struct Debt {
     /// True when there was a rate but the borrower does not know it (`rate = "不详"`) — not
     /// the same as no interest: what the law allows at most is computed instead.
     pub rate_unknown: bool,
+    /// Where `rate` came from: the contract's own words, or worked out from what the borrower
+    /// remembers paying. Reports name the rate by it, so a derived rate is never called the
+    /// contract's.
+    pub rate_source: RateSource,
     /// The day the money actually arrived, when later than the contract date: interest runs
     /// from it.
     pub disbursed: Option<NaiveDate>,
@@ -54,6 +58,47 @@ pub struct Debt {
     pub claim: Option<Claim>,
     /// A debt already decided by a judgment or mediation (`[debt.judgment]`).
     pub judgment: Option<JudgmentDebt>,
+}
+
+/// Where a debt's rate came from (`rate_source` in a case file's `[[debt]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RateSource {
+    /// The contract (or IOU) states it — also what the borrower remembers it stating. The
+    /// default when the case file says nothing.
+    #[default]
+    Contract,
+    /// Worked out from the instalment amount and count the borrower remembers (the guided
+    /// interview does this): the contract may state another rate, or none.
+    Instalments,
+}
+
+impl RateSource {
+    /// Every source, the default first.
+    pub const ALL: [RateSource; 2] = [RateSource::Contract, RateSource::Instalments];
+
+    /// The case file's spelling, `rate_source = "…"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            RateSource::Contract => "contract",
+            RateSource::Instalments => "instalments",
+        }
+    }
+
+    /// Reads the case file's spelling (the English code or its Chinese name).
+    pub fn from_text(s: &str) -> Option<RateSource> {
+        match s.trim() {
+            "contract" | "合同" => Some(RateSource::Contract),
+            "instalments" | "installments" | "每期还款额" => Some(RateSource::Instalments),
+            _ => None,
+        }
+    }
+}
+
+/// Serialised as its case-file code (`"instalments"`).
+impl serde::Serialize for RateSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
 }
 
 /// What a judgment (or court mediation) ordered: the computation starts from it, with the
@@ -151,6 +196,7 @@ impl Debt {
             rate,
             rate_missing: false,
             rate_unknown: false,
+            rate_source: RateSource::Contract,
             disbursed: None,
             repayment,
             fees: Vec::new(),

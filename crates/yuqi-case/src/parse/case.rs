@@ -147,6 +147,23 @@ impl Cx<'_> {
             Some(v) => (self.rate(v), false),
             None => (Some(RateInput::annual(Decimal::ZERO)), true),
         };
+        let rate_source = self
+            .opt(&d.rate_source, |cx, v| {
+                cx.choice(
+                    v,
+                    RateSource::from_text,
+                    "contract（合同写的利率，不写时就是它）, instalments（按每期还款额推算的利率）",
+                )
+            })
+            .unwrap_or_default();
+        // A source describes a written rate: without one there is nothing to describe, and an
+        // `interest_total` or an unknown rate already says where the figure came from.
+        if let Some(v) = &d.rate_source
+            && rate_source != RateSource::Contract
+            && (d.rate.is_none() || rate_unknown)
+        {
+            self.err(v.span(), "rate_source 说明的是 rate 从哪里来：请同时写出推算得到的利率 rate".to_string());
+        }
         let disbursed = self.opt(&d.disbursed, Self::date);
         if let (Some(x), Some(c), Some(v)) = (disbursed, contract_date, &d.disbursed)
             && x < c
@@ -392,6 +409,7 @@ impl Cx<'_> {
             rate: rate?,
             rate_missing,
             rate_unknown,
+            rate_source,
             disbursed,
             repayment: repayment?,
             fees,

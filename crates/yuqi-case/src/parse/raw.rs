@@ -114,6 +114,7 @@ pub(super) struct RawDebt {
     pub(super) principal: Field,
     pub(super) received: Field,
     pub(super) rate: Field,
+    pub(super) rate_source: Field,
     pub(super) interest_total: Field,
     pub(super) disbursed: Field,
     pub(super) method: Field,

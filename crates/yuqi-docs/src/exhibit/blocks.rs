@@ -74,12 +74,13 @@ fn numeral(i: usize) -> String {
 
 fn debt_blocks(out: &mut Vec<Block>, d: &DebtExhibit, ex: &Exhibit) {
     out.push(para(vec![Inline::text(format!(
-        "出借人：{}（{}）；合同日期 {}；合同本金 {} 元；实际到手 {} 元；合同利率 {}。",
+        "出借人：{}（{}）；合同日期 {}；合同本金 {} 元；实际到手 {} 元；{} {}。",
         d.lender,
         d.kind_label,
         d.contract_date,
         m(d.contract_principal),
         m(d.received),
+        d.stated_rate_name,
         d.stated_rate
     ))]));
     let mut principal = vec![computed(yuan(d.principal_initial), "kantouxi")];

@@ -52,6 +52,9 @@ pub struct DebtExhibit {
     /// Why the principal is what it is: the trace's principal steps, each with its citations.
     pub principal_why: Vec<String>,
     pub stated_rate: String,
+    /// What `stated_rate` is called: the contract's, or worked out from the instalments
+    /// (`yuqi_ledger::apr::stated_rate_name_zh`).
+    pub stated_rate_name: &'static str,
     /// The scenario the table computes (the primary lawful one).
     pub scenario: String,
     pub scenario_disputed: bool,
@@ -279,6 +282,7 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         principal_initial: da.principal_initial,
         principal_why: da.trace.iter().filter(|s| PRINCIPAL_RULES.contains(&s.rule)).map(step_text).collect(),
         stated_rate: da.stated_rate.clone(),
+        stated_rate_name: yuqi_ledger::apr::stated_rate_name_zh(da.rate_source),
         scenario: da.lawful.label.clone(),
         scenario_disputed: da.lawful.disputed,
         scenario_why: da.lawful.why.clone(),

@@ -141,7 +141,7 @@ fn debt_sheet(name: String, d: &DebtExhibit, ex: &Exhibit) -> Sheet {
         vec![t("合同日期"), t(d.contract_date.to_string())],
         vec![t("合同本金"), Cell::Money(d.contract_principal)],
         vec![t("实际到手"), Cell::Money(d.received)],
-        vec![t("合同利率"), t(&d.stated_rate)],
+        vec![t(d.stated_rate_name), t(&d.stated_rate)],
         vec![t("依法认定的本金"), Cell::Money(d.principal_initial), t(d.principal_why.join("；"))],
         vec![
             t("采用的算法"),

@@ -2,13 +2,13 @@
 //! comparison with the collector's demand.
 
 use chrono::NaiveDate;
-use yuqi_case::{Debt, FeeTiming, LenderKind};
+use yuqi_case::{Debt, FeeTiming, LenderKind, RateSource};
 use yuqi_law::{LawError, law};
 use yuqi_money::{Decimal, Money, format_rate_percent};
 
 use super::steps::Runs;
 use super::{ScenarioResult, pct};
-use crate::apr::{Apr, RateMeasure, STATED_RATE_ZH};
+use crate::apr::{Apr, RateMeasure, stated_rate_name_zh};
 use crate::caps::{LegalDates, Scenario};
 use crate::engine::LedgerOutcome;
 use crate::findings::{Finding, Severity};
@@ -53,14 +53,23 @@ pub(super) fn cost_findings(
         && !debt.rate_missing
         && nominal - stated_annual > Decimal::new(5, 3)
     {
+        // A rate worked out from the borrower's answers is not the contract's: the finding then
+        // says what the instalments hide, and leaves what the contract states to be checked.
+        let (title, disclosure) = match debt.rate_source {
+            RateSource::Contract => ("合同利率低估了真实成本", "贷款机构应以年化利率（含全部费用）披露成本。"),
+            RateSource::Instalments => (
+                "只看每期还款额，低估了真实成本",
+                "贷款机构应以年化利率（含全部费用）披露成本：请对照借款页面或合同上写的年化利率。",
+            ),
+        };
         findings.push(Finding::new(
             "rate_understated",
             Severity::Warning,
             "apr_disclosure",
-            "合同利率低估了真实成本",
+            title,
             format!(
-                "{}折合每年 {}，计入费用和预扣后的{}为 {}。贷款机构应以年化利率（含全部费用）披露成本。",
-                STATED_RATE_ZH,
+                "{}折合每年 {}，计入费用和预扣后的{}为 {}。{disclosure}",
+                stated_rate_name_zh(debt.rate_source),
                 pct(stated_annual),
                 RateMeasure::HEADLINE.name_zh(),
                 pct(nominal)

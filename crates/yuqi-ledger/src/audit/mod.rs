@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use yuqi_case::{Case, Debt};
+use yuqi_case::{Case, Debt, RateSource};
 use yuqi_law::{LawError, law};
 use yuqi_money::{Decimal, Money, ROUNDING_POLICY_ZH, format_rate_percent};
 
@@ -55,6 +55,8 @@ pub struct DebtAudit {
     /// The principal the law recognises on day 0 (received less day-0 fees).
     pub principal_initial: Money,
     pub stated_rate: String,
+    /// Where `stated_rate` came from; `apr::stated_rate_name_zh` names it.
+    pub rate_source: RateSource,
     pub stated_annual: Decimal,
     pub apr_nominal: Option<Decimal>,
     pub apr_effective: Option<Decimal>,
@@ -647,6 +649,7 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         received: debt.received,
         principal_initial,
         stated_rate: terms.rate.text.clone(),
+        rate_source: terms.rate_source,
         stated_annual,
         apr_nominal: apr.nominal,
         apr_effective: apr.effective,

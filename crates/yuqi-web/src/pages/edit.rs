@@ -134,11 +134,12 @@ pub(crate) fn check_field(kind: &str, value: &str) -> Result<String, String> {
         "rate" => v
             .parse::<yuqi_money::RateInput>()
             .map(|r| {
-                // The contract's own rate, named as every report names it: not the annual cost,
-                // which the audit computes with the fees and the money really received.
+                // The form's rate is the one the contract states (the editor adds no
+                // `rate_source`), named as every report names it: not the annual cost, which the
+                // audit computes with the fees and the money really received.
                 format!(
                     "{}折合每年 {}（不含费用；{}在核算结果里）",
-                    yuqi_ledger::apr::STATED_RATE_ZH,
+                    yuqi_ledger::apr::stated_rate_name_zh(yuqi_case::RateSource::Contract),
                     yuqi_money::format_rate_percent(
                         r.annual_equivalent(yuqi_docs::legal::days_per_year(crate::compute::today())),
                         2
