@@ -8,11 +8,8 @@ use yuqi_money::Money;
 
 use crate::doc::{Inline, Source};
 
-/// `2026年11月24日`: the form used in Chinese letters.
-pub fn date_zh(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
+/// `2026年11月24日`: the form used in Chinese letters (the one helper, shared with the charts).
+pub use yuqi_util::date_zh;
 
 /// `18,600.00元`.
 pub fn yuan(m: Money) -> String {

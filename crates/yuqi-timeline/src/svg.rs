@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use yuqi_util::{ChartWidth, escape_markup};
+use yuqi_util::{ChartWidth, date_zh, escape_markup};
 
 use crate::acts::ActKind;
 use crate::limitation::Status;
@@ -131,11 +131,17 @@ pub fn render_for(t: &CaseTimeline, w: ChartWidth) -> String {
         top - 20.0,
         bottom - 18.0
     );
+    // Labelled with its date, not "今天": the as-of date is fixed (the demo's is 2026-11-24)
+    // and is rarely the day the chart is read. Kept inside the chart when the line is near an
+    // edge (the phone's chart is 360 wide).
+    let label = format!("截至 {}", date_zh(t.as_of));
+    let half = text_width(&label, l.font) / 2.0;
+    let lx = ax.clamp(half + 4.0, (width - half - 4.0).max(half + 4.0));
     let _ = writeln!(
         svg,
-        r##"<text x="{ax:.1}" y="{}" fill="#1f6feb" text-anchor="middle">{}</text>"##,
+        r##"<text x="{lx:.1}" y="{}" fill="#1f6feb" text-anchor="middle">{}</text>"##,
         top - 24.0,
-        escape_markup("今天")
+        escape_markup(&label)
     );
 
     for (i, d) in t.debts.iter().enumerate() {
@@ -144,6 +150,12 @@ pub fn render_for(t: &CaseTimeline, w: ChartWidth) -> String {
     legend(&mut svg, l, bottom + 20.0);
     svg.push_str("</svg>\n");
     svg
+}
+
+/// Roughly how wide a line of text is drawn: a CJK character is a square of the font size,
+/// digits and Latin letters about six tenths of it.
+fn text_width(s: &str, font: f64) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { 0.6 * font } else { font }).sum()
 }
 
 fn row(svg: &mut String, s: &Scale, d: &DebtTimeline, y: f64) {

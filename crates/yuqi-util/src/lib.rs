@@ -11,6 +11,12 @@ pub fn china_today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
+/// `2026年11月24日`: a date as Chinese readers write it, in letters, reports and charts alike.
+pub fn date_zh(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// Escapes text for HTML, SVG and XML, in element content and in quoted attributes alike.
 ///
 /// `&`, `<`, `>`, `"` and `'` become entities, and control characters other than newline and
