@@ -396,3 +396,16 @@ fn a_demand_is_compared_with_what_the_law_supported_on_its_day() {
     assert!(seen >= 2, "the demo's demands are stated with their day: {text}");
     assert!(!text.contains("；对方主张"), "{text}");
 }
+
+/// The list of names that claim an authority is public, for the web's inbox to ask the same
+/// question the police letter asks.
+#[test]
+fn a_name_claiming_a_court_the_police_or_a_law_firm_is_recognised_through_the_public_api() {
+    for claimed in ["【某某区人民法院】", "城东派出所", "某某律师事务所", "市公安局经侦", "仲裁委员会"]
+    {
+        assert!(yuqi_docs::letters::claims_authority(claimed), "{claimed}");
+    }
+    for plain in ["某某小额贷款有限公司", "17312345678", "极速贷", ""] {
+        assert!(!yuqi_docs::letters::claims_authority(plain), "{plain}");
+    }
+}

@@ -20,6 +20,7 @@ use crate::Inputs;
 use crate::doc::Doc;
 
 pub(crate) use common::quote;
+pub use records::claims_authority;
 
 /// A collection contact as a quote block with its marked spans (the web app's inbox).
 pub fn quote_block(c: &crate::Contact) -> crate::Block {

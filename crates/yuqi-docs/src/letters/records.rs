@@ -73,9 +73,10 @@ pub(crate) fn sender(c: &Contact) -> Option<&str> {
 const AUTHORITY_NAMES: [&str; 10] =
     ["法院", "公安", "派出所", "检察院", "警察", "警方", "律师事务所", "律所", "仲裁", "司法局"];
 
-/// Whether a sender's name claims to be a court, the police, a procuratorate, an arbitration
-/// body or a law firm.
-pub(crate) fn claims_authority(sender: &str) -> bool {
+/// Whether a sender's name (or an SMS's 【signature】) claims to be a court, the police, a
+/// procuratorate, an arbitration body or a law firm. The one list: the police letter and the
+/// web app's inbox both ask here, so a name one shows as a claim the other does too.
+pub fn claims_authority(sender: &str) -> bool {
     AUTHORITY_NAMES.iter().any(|w| sender.contains(w))
 }
 

@@ -1,6 +1,10 @@
 //! The inbox: imported messages with their conduct findings.
 
 use super::*;
+// A sender or signature naming a court, the police or a law firm ("【XX法院】", "XX派出所") claims
+// that identity, it is not proven by it: the police letter's list, asked in the one place, so the
+// inbox and the letters never disagree.
+use yuqi_docs::letters::claims_authority;
 
 /// Beside a message offering paid "debt optimisation", 停息挂账 by proxy or credit repair
 /// (`debt_relief_scam`, docs/law/conduct.md §9). The triage's advice for tonight says the same
@@ -83,16 +87,6 @@ fn findings(c: &yuqi_docs::Contact) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Names that state bodies and professions collectors sign with to frighten use ("【XX法院】",
-/// "XX派出所", "XX律师事务所"). The same list as the police letter's (`yuqi_docs::letters`,
-/// private there): a sender so named claims that identity, it is not proven by it.
-const AUTHORITY_NAMES: [&str; 10] =
-    ["法院", "公安", "派出所", "检察院", "警察", "警方", "律师事务所", "律所", "仲裁", "司法局"];
-
-fn claims_authority(name: &str) -> bool {
-    AUTHORITY_NAMES.iter().any(|w| name.contains(w))
 }
 
 /// The `【名称】` signature an SMS carries at the start or the end of its text.
