@@ -538,3 +538,14 @@ fn seventh_round_frames_find_their_code_and_spare_lookalikes() {
         assert!(analyze(text).codes.is_empty(), "{text}: {:?}", analyze(text).hits);
     }
 }
+
+/// Cantonese 搵 folds to 找, so a Cantonese "搵你" reads as Mandarin "找你", which a service
+/// message uses for any call-back: alone it is no menace (it flagged every such notice as sure
+/// intimidation); the Cantonese threats built on it still are.
+#[test]
+fn a_call_back_is_not_cantonese_menace() {
+    for text in ["客服稍后会找你确认还款计划", "有问题随时找你的专属客服"] {
+        assert!(analyze(text).codes.is_empty(), "{text}: {:?}", analyze(text).hits);
+    }
+    assert!(analyze("搵人搞你").codes.contains(&Code::Intimidation));
+}
