@@ -175,6 +175,13 @@ fn the_review_says_the_unit_of_money_once() {
     let all = lines.join("\n");
     assert!(all.contains("945.08 元"), "{all}");
     assert!(!all.contains("（元）："), "{all}");
+    // Nor when he typed the unit himself: "5000元" showed as "5000元 元".
+    let mut a = Answers::default();
+    answer(&mut a, Step::Debt(0, Q::App), &[("value", "速借宝")]);
+    answer(&mut a, Step::Debt(0, Q::Principal), &[("value", "5000元")]);
+    answer(&mut a, Step::Debt(0, Q::Received), &[("value", "4200块")]);
+    let all: Vec<String> = a.review().into_iter().map(|(_, _, shown)| shown).collect();
+    assert!(all.contains(&"5000 元".to_string()) && all.contains(&"4200 元".to_string()), "{all:?}");
 }
 
 /// A newcomer's own case (no notes in it) with pasted threats: the overview's "现在先做这几件事"
@@ -203,3 +210,4 @@ fn threatening_messages_bring_the_complaint_step() {
     assert!(loud[..at].iter().all(|t| t.starts_with("今晚") || t == "要求核实债务"), "{loud:?}");
     assert_eq!(loud.len(), quiet.len() + 1, "{loud:?}");
 }
+

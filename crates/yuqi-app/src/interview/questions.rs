@@ -133,7 +133,11 @@ impl Answers {
             FieldKind::Choice(cs) | FieldKind::Select(cs) => {
                 cs.iter().find(|c| c.value == f.value).map_or_else(|| f.value.clone(), |c| c.label.clone())
             }
-            FieldKind::Money if !f.value.is_empty() => format!("{} 元", f.value),
+            // He may have typed the unit himself ("5000元", "4200块"): 元 is said once.
+            FieldKind::Money if !f.value.is_empty() => {
+                let v = f.value.trim();
+                format!("{} 元", v.strip_suffix(['元', '块']).map_or(v, str::trim_end))
+            }
             _ => f.value.clone(),
         };
         let parts: Vec<String> = q
