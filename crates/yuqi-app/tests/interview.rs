@@ -211,3 +211,30 @@ fn threatening_messages_bring_the_complaint_step() {
     assert_eq!(loud.len(), quiet.len() + 1, "{loud:?}");
 }
 
+/// The interview asks how much the collector demands, not who he is. It used to write the
+/// demand as made by "催收", which the timeline read as a party other than the lender ("最近一次
+/// 催收来自 催收，而不是合同上的 极速贷的出借方": a new creditor guessed from nothing) and the
+/// verification letter addressed as "案例文件记录为“催收”". No name is invented now.
+#[test]
+fn the_demand_is_not_signed_by_an_invented_collector() {
+    let b = build(&rider(), "我的网贷", today());
+    assert!(!b.toml.contains("by = \"催收\""), "{}", b.toml);
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}"));
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+        yuqi_app::Dates::today(today()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for t in &c.timeline.debts {
+        let why: Vec<&str> = t.why_now.iter().map(|r| r.title.as_str()).collect();
+        assert!(!why.iter().any(|w| w.contains("换了一家机构")), "{why:?}");
+    }
+    let letter = yuqi_docs::letter(
+        yuqi_docs::LetterKind::Verification,
+        &c.inputs(),
+        &yuqi_docs::LetterOptions { debt: Some("debt1".into()), accept_limitation_effect: false },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = letter.plain_text();
+    assert!(!text.contains("“催收”"), "{text}");
+}

@@ -167,7 +167,10 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
         let _ = write!(b.toml, "\n[debt.credit]\noverdue_start = {stopped}\n");
     }
     if let Some(m) = money(&d.demand) {
-        let _ = write!(b.toml, "\n[debt.demand]\ndate = {today}\namount = {m}\nby = \"催收\"\n");
+        // Who demanded it is not asked: no name is written. A placeholder (it was "催收") read
+        // as a party: "最近一次催收来自 催收，而不是合同上的出借方" (a new creditor, guessed
+        // from nothing) and a verification letter addressed to "催收".
+        let _ = write!(b.toml, "\n[debt.demand]\ndate = {today}\namount = {m}\n");
     } else if d.demand.as_deref() == Some(UNKNOWN) {
         b.gaps.push(format!("{label}：不知道催收要多少，没法比较对方多要了多少。"));
     }
