@@ -44,6 +44,12 @@ fn corpus() -> Corpus {
         .expect("real corpus")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        // YUQI_EXCLUDE=<file names, comma-separated>: leave a batch out of everything (a blind
+        // test of models trained without it, `blind`).
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            !std::env::var("YUQI_EXCLUDE").is_ok_and(|x| x.split(',').any(|e| e == name))
+        })
         .collect();
     files.sort();
     let real: Vec<Labelled> = files.iter().flat_map(|p| load(p)).collect();
@@ -62,6 +68,12 @@ fn example(l: &Labelled, rules: &Analyzer, scratch: &mut Scratch) -> Example {
         group: l.group.clone(),
         real: l.real,
         rule_codes: rules.analyze(&msg, scratch).codes,
+        // YUQI_TRAIN_NO_CLASSES=1: the model without its class features (ablation).
+        classes: if std::env::var_os("YUQI_TRAIN_NO_CLASSES").is_some() {
+            Vec::new()
+        } else {
+            rules.class_features(&l.text)
+        },
     }
 }
 
@@ -120,6 +132,31 @@ fn predict(a: &Analyzer, lines: &[&Labelled]) -> Vec<(Vec<Code>, Vec<Code>)> {
 /// Only the hits the analyzer is sure of (what letters and the inbox show by default).
 fn predict_sure(a: &Analyzer, lines: &[&Labelled]) -> Vec<(Vec<Code>, Vec<Code>)> {
     predict_at(a, lines, yuqi_conduct::SURE)
+}
+
+/// The model alone, without rules or context (YUQI_MODEL_ONLY=1 in `tune`): how its own
+/// generalisation moves with a change of features, free of the rules' advantage on the
+/// development messages they were written from.
+fn predict_model_only(a: &Analyzer, lines: &[&Labelled]) -> Vec<(Vec<Code>, Vec<Code>)> {
+    let m = a.model().expect("model");
+    let mut ms = yuqi_conduct::model::ModelScratch::default();
+    let mut norm = yuqi_conduct::normalize::Normalized::default();
+    lines
+        .iter()
+        .map(|l| {
+            yuqi_conduct::normalize::normalize_into(&l.text, &mut norm);
+            let classes: Vec<u64> =
+                a.class_features(&l.text).iter().map(|f| yuqi_conduct::model::feature_hash(f)).collect();
+            let tp = l.to.as_deref().is_some_and(|t| a.is_third_party(t));
+            let public = l.to.as_deref().is_some_and(|t| a.is_public(t));
+            m.score(&norm, tp, public, &classes, &mut ms);
+            let codes: Vec<Code> = (0..m.codes.len())
+                .filter(|&k| m.flags(k, m.probability(k, ms.scores[k])))
+                .map(|k| m.codes[k])
+                .collect();
+            (l.labels.clone(), codes)
+        })
+        .collect()
 }
 
 fn predict_at(a: &Analyzer, lines: &[&Labelled], sure: u8) -> Vec<(Vec<Code>, Vec<Code>)> {
@@ -207,19 +244,48 @@ fn main() {
                 }
                 println!("{MODEL}: retraining gives the committed model ({} features)", model.feature_count());
             } else {
-                std::fs::write(MODEL, text).expect("write model");
-                println!("wrote {MODEL}: {} features", model.feature_count());
+                // YUQI_MODEL_OUT=<file>: a candidate model elsewhere (blind comparisons).
+                let out = std::env::var("YUQI_MODEL_OUT").unwrap_or_else(|_| MODEL.to_string());
+                std::fs::write(&out, text).expect("write model");
+                println!("wrote {out}: {} features", model.feature_count());
             }
         }
-        Some("eval") => {
-            // YUQI_LEXICON=<file>: the same evaluation with another lexicon (ablations).
-            let shipped = match std::env::var("YUQI_LEXICON") {
-                Ok(p) => Analyzer::from_sources(
-                    &std::fs::read_to_string(p).expect("lexicon"),
-                    &std::fs::read_to_string(MODEL).expect("model"),
+        Some("blind") => {
+            // blind FILE…: figures (counts only, never texts) on a batch nobody has looked at,
+            // with the shipped model or YUQI_MODEL=<file> (trained with YUQI_EXCLUDE=<the batch>).
+            let a = match std::env::var("YUQI_MODEL") {
+                Ok(p) => Analyzer::with_model(
+                    yuqi_conduct::model::Model::parse(&std::fs::read_to_string(p).expect("model")).expect("model"),
                 )
                 .expect("lexicon"),
                 Err(_) => Analyzer::new().expect("shipped analyzer"),
+            };
+            let lines: Vec<Labelled> = args[1..].iter().flat_map(|p| load(Path::new(p))).collect();
+            let refs: Vec<&Labelled> = lines.iter().collect();
+            report("Blind batch, all hits", &predict(&a, &refs));
+            let sure = evaluate(predict_sure(&a, &refs));
+            println!(
+                "Sure hits only: macro-F1 {:.3}, micro-F1 {:.3}, lawful false positives {:.1} %\n",
+                sure.macro_f1,
+                sure.micro_f1,
+                sure.lawful_false_positive_rate * 100.0
+            );
+            let frozen: Vec<&Labelled> = lines.iter().filter(|l| c.frozen.contains(&l.group)).collect();
+            println!("({} of these lines are in the frozen split's groups)", frozen.len());
+        }
+        Some("eval") => {
+            // YUQI_LEXICON=<file>, YUQI_MODEL=<file>: the same evaluation with another lexicon or
+            // model (ablations; the previous model on a grown frozen split).
+            let shipped = match (std::env::var("YUQI_LEXICON"), std::env::var("YUQI_MODEL")) {
+                (Err(_), Err(_)) => Analyzer::new().expect("shipped analyzer"),
+                (l, m) => Analyzer::from_sources(
+                    &l.map_or_else(
+                        |_| include_str!("../data/lexicon.toml").to_string(),
+                        |p| std::fs::read_to_string(p).expect("lexicon"),
+                    ),
+                    &std::fs::read_to_string(m.unwrap_or_else(|_| MODEL.to_string())).expect("model"),
+                )
+                .expect("lexicon"),
             };
             let rules = Analyzer::rules_only().expect("lexicon");
             let frozen: Vec<&Labelled> = c.real.iter().filter(|l| c.frozen.contains(&l.group)).collect();
@@ -422,7 +488,11 @@ fn loso(c: &Corpus, dev_only: bool) {
         let model = train(&training, &Code::TEXT, &p);
         let a = Analyzer::with_model(model).expect("lexicon");
         let held: Vec<&Labelled> = c.real.iter().filter(|l| l.group == *g).collect();
-        let pairs = predict(&a, &held);
+        let pairs = if std::env::var_os("YUQI_MODEL_ONLY").is_some() {
+            predict_model_only(&a, &held)
+        } else {
+            predict(&a, &held)
+        };
         for (i, level) in levels.iter().enumerate() {
             at_level[i].extend(predict_at(&a, &held, *level));
         }

@@ -61,6 +61,12 @@ struct ContextDef {
     stop_all: Vec<String>,
     stop_calls: Vec<String>,
     stop_third_party: Vec<String>,
+    /// Word classes (names from `sets`) whose presence, and whose co-occurrence in a sentence,
+    /// are features of the model: a kinship word and a word of harm in one sentence is the same
+    /// evidence whichever words they are, where the model's character n-grams know only the
+    /// words it was trained on.
+    #[serde(default)]
+    model_classes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +136,8 @@ pub(crate) enum Literal {
     Describing,
 
     DebtWord,
+    /// A word of model class `i` (`Lexicon::class_features`).
+    Class(u16),
 }
 
 #[derive(Debug)]
@@ -171,6 +179,11 @@ pub(crate) struct Lexicon {
     pub stop_all: Vec<String>,
     pub stop_calls: Vec<String>,
     pub stop_third_party: Vec<String>,
+    /// The model's class features: first one per class (`@@c:NAME`, the class occurs), then one
+    /// per pair of classes (`@@p:A+B`, both occur in one sentence), as (name, feature hash).
+    pub class_features: Vec<(String, u64)>,
+    /// Number of model classes.
+    pub class_count: usize,
 }
 
 /// Lexicon errors are programming errors in the shipped data (tests load it).
@@ -353,6 +366,22 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
     for t in &c.describing {
         add(normalize_literal(t), Literal::Describing);
     }
+    if c.model_classes.len() > crate::model::MAX_CLASSES {
+        return Err(LexiconError(format!("more than {} model classes", crate::model::MAX_CLASSES)));
+    }
+    for (i, name) in c.model_classes.iter().enumerate() {
+        let words = file.sets.get(name).ok_or_else(|| LexiconError(format!("model class {name}: no such set")))?;
+        for w in words {
+            add(normalize_literal(w), Literal::Class(i as u16));
+        }
+    }
+    let class_features = crate::model::class_feature_names(&c.model_classes)
+        .into_iter()
+        .map(|n| {
+            let h = crate::model::feature_hash(&n);
+            (n, h)
+        })
+        .collect();
 
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
@@ -394,5 +423,7 @@ pub(crate) fn load(src: &str) -> Result<Lexicon, LexiconError> {
         stop_all: c.stop_all.iter().map(|t| normalize_literal(t)).collect(),
         stop_calls: c.stop_calls.iter().map(|t| normalize_literal(t)).collect(),
         stop_third_party: c.stop_third_party.iter().map(|t| normalize_literal(t)).collect(),
+        class_features,
+        class_count: c.model_classes.len(),
     })
 }

@@ -3,7 +3,11 @@
 //! The rules of `data/lexicon.toml` find what their authors thought of; real collectors word
 //! things in ways no list anticipates (fragments, euphemisms, a relative addressed as "你儿子").
 //! This model scores every text-level code from which character n-grams (1–2 characters as
-//! trained; the file may say up to 4) occur in the normalised text, plus whether the message went to someone other than the debtor. It is
+//! trained; the file may say up to 4) occur in the normalised text, whether the message went to
+//! someone other than the debtor, and its class features: which of the lexicon's word classes
+//! (`context.model_classes`: kin, harm, authorities, legal process, a bank notice's wording…)
+//! occur, and which pairs of them share a sentence — "你儿子……不得安宁" is kin with harm
+//! whichever words say it, where n-grams know only the words trained on. It is
 //! trained by `examples/train_model.rs` (`scripts/train-conduct-model.sh`) on the labelled
 //! corpus — never on the frozen real test split — and its weights are `data/model.tsv`.
 //!
@@ -186,7 +190,8 @@ impl Model {
 
     /// Scores normalised text: fills `s.scores` (raw, per code) and remembers where each known
     /// feature occurs, for [`Model::span`].
-    pub fn score(&self, norm: &Normalized, third_party: bool, public: bool, s: &mut ModelScratch) {
+    /// `classes` are the hashes of the message's class features ([`class_feature_ids`]).
+    pub fn score(&self, norm: &Normalized, third_party: bool, public: bool, classes: &[u64], s: &mut ModelScratch) {
         let k = self.codes.len();
         s.scores.clear();
         s.scores.extend_from_slice(&self.bias);
@@ -231,6 +236,11 @@ impl Model {
         }
         if public && let Some(row) = self.table.get(feature_hash(PUBLIC_FEATURE)) {
             add(row, &mut s.scores, &mut s.stamps);
+        }
+        for &h in classes {
+            if let Some(row) = self.table.get(h) {
+                add(row, &mut s.scores, &mut s.stamps);
+            }
         }
     }
 
@@ -476,6 +486,8 @@ pub struct Example {
     pub real: bool,
     /// The codes the rules give this message (for the rules' measured precision).
     pub rule_codes: Vec<Code>,
+    /// Its class features (`Analyzer::class_features`).
+    pub classes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -526,9 +538,88 @@ impl Default for TrainParams {
     }
 }
 
+/// Most word classes a lexicon may give the model (their co-occurrence is a 64-bit mask).
+pub const MAX_CLASSES: usize = 64;
+
+/// The names of the class features of `classes`, in the order of [`class_feature_ids`]: one
+/// per class (it occurs), then one per pair (both occur in one sentence).
+pub fn class_feature_names(classes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = classes.iter().map(|c| format!("@@c:{c}")).collect();
+    for (a, x) in classes.iter().enumerate() {
+        for y in &classes[a + 1..] {
+            out.push(format!("@@p:{x}+{y}"));
+        }
+    }
+    out
+}
+
+/// Index of the pair (a, b), a < b, among the pairs of `n` classes.
+fn pair_index(n: usize, a: usize, b: usize) -> usize {
+    a * (2 * n - a - 1) / 2 + (b - a - 1)
+}
+
+/// The class features of a normalised text, as indices into [`class_feature_names`]:
+/// `found` holds each class word's class and byte offset (any order; sorted here); a pair
+/// counts when both classes occur in one sentence, so "你儿子……不得安宁" pairs kin with harm
+/// and a bank's bill that names 家人 in its footer does not pair it with the overdue amount.
+pub fn class_feature_ids(n: usize, text: &str, found: &mut [(u16, usize)], out: &mut Vec<usize>) {
+    out.clear();
+    if found.is_empty() || n == 0 {
+        return;
+    }
+    found.sort_unstable_by_key(|x| x.1);
+    let mut all = 0u64;
+    let mut sentence = 0u64;
+    let emit = |mask: u64, out: &mut Vec<usize>| {
+        let mut a_bits = mask;
+        while a_bits != 0 {
+            let a = a_bits.trailing_zeros() as usize;
+            a_bits &= a_bits - 1;
+            let mut b_bits = a_bits;
+            while b_bits != 0 {
+                let b = b_bits.trailing_zeros() as usize;
+                b_bits &= b_bits - 1;
+                out.push(n + pair_index(n, a, b));
+            }
+        }
+    };
+    let mut chars = text.char_indices().peekable();
+    for &(class, at) in found.iter() {
+        // A sentence ends at a full stop, question or exclamation mark, or a line break.
+        while let Some(&(i, c)) = chars.peek() {
+            if i >= at {
+                break;
+            }
+            if matches!(c, '。' | '！' | '？' | '!' | '?' | '\n') && sentence != 0 {
+                emit(sentence, out);
+                sentence = 0;
+            }
+            chars.next();
+        }
+        let bit = 1u64 << (class as usize).min(MAX_CLASSES - 1);
+        sentence |= bit;
+        all |= bit;
+    }
+    emit(sentence, out);
+    let mut bits = all;
+    while bits != 0 {
+        out.push(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
 /// The distinct feature strings of a message, sorted: its n-grams from `min_n` to [`MAX_N`]
-/// characters and the recipient features.
-pub fn features(text: &str, third_party: bool, public: bool, min_n: usize, max_n: usize) -> Vec<String> {
+/// characters, the recipient features and its class features.
+pub fn features(
+    text: &str,
+    third_party: bool,
+    public: bool,
+    classes: &[String],
+    min_n: usize,
+    max_n: usize,
+) -> Vec<String> {
     let mut norm = Normalized::default();
     normalize_into(text, &mut norm);
     let chars: Vec<char> = norm.text.chars().collect();
@@ -552,6 +643,7 @@ pub fn features(text: &str, third_party: bool, public: bool, min_n: usize, max_n
     if public {
         out.push(PUBLIC_FEATURE.to_string());
     }
+    out.extend(classes.iter().cloned());
     out.sort();
     out.dedup();
     out
@@ -686,7 +778,7 @@ fn fold_of(group: &str, folds: usize) -> usize {
 pub fn train(examples: &[Example], codes: &[Code], p: &TrainParams) -> Model {
     let k = codes.len();
     let feats: Vec<Vec<String>> =
-        examples.iter().map(|e| features(&e.text, e.third_party, e.public, p.min_n, p.max_n)).collect();
+        examples.iter().map(|e| features(&e.text, e.third_party, e.public, &e.classes, p.min_n, p.max_n)).collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for f in &feats {
         for g in f {

@@ -102,12 +102,36 @@ pub struct Scratch {
     boundaries: Vec<(u32, u32)>,
     model: ModelScratch,
     probs: Vec<f32>,
+    /// Model class words found: (class, byte offset in the normalised text).
+    classes: Vec<(u16, usize)>,
+    /// The message's class features: indices into `Lexicon::class_features`, then their hashes.
+    class_ids: Vec<usize>,
+    class_hashes: Vec<u64>,
 }
 
 impl crate::Analyzer {
     /// Is `to` an audience of many (a post, a group, a wall)? (Beside the analysis that uses it.)
     pub fn is_public(&self, to: &str) -> bool {
         self.lexicon.public_recipients.iter().any(|r| r == to)
+    }
+
+    /// The model's class features of `text` (`@@c:KIN`, `@@p:KIN+HARM`…), as the analysis
+    /// computes them: what the model is trained on (`model::Example::classes`).
+    pub fn class_features(&self, text: &str) -> Vec<String> {
+        let lex = &self.lexicon;
+        let mut norm = Normalized::default();
+        normalize_into(text, &mut norm);
+        let mut found: Vec<(u16, usize)> = Vec::new();
+        for m in lex.automaton.find_overlapping_iter(&norm.text) {
+            for lit in &lex.literals[m.pattern().as_usize()] {
+                if let Literal::Class(c) = *lit {
+                    found.push((c, m.start()));
+                }
+            }
+        }
+        let mut ids = Vec::new();
+        crate::model::class_feature_ids(lex.class_count, &norm.text, &mut found, &mut ids);
+        ids.into_iter().map(|i| lex.class_features[i].0.clone()).collect()
     }
 }
 
@@ -131,14 +155,28 @@ pub(crate) fn analyze(
         out.skipped = Some(Skipped::OwnMessage);
         return out;
     }
-    let Scratch { norm, candidates, triggered, cancelled, quotes, negations, reportings, boundaries, model: ms, probs } =
-        scratch;
+    let Scratch {
+        norm,
+        candidates,
+        triggered,
+        cancelled,
+        quotes,
+        negations,
+        reportings,
+        boundaries,
+        model: ms,
+        probs,
+        classes,
+        class_ids,
+        class_hashes,
+    } = scratch;
     normalize_into(text, norm);
     candidates.clear();
     triggered.clear();
     cancelled.clear();
     negations.clear();
     reportings.clear();
+    classes.clear();
     let mut court = false;
     // The hits of a message that looks like a court notice, until it is clear whether it can be one.
     let mut held: Vec<Hit> = Vec::new();
@@ -167,6 +205,7 @@ pub(crate) fn analyze(
                 Literal::DebtWord => {
                     debt_word.get_or_insert((m.start(), m.end()));
                 }
+                Literal::Class(c) => classes.push((c, m.start())),
             }
         }
     }
@@ -208,7 +247,10 @@ pub(crate) fn analyze(
     probs.clear();
     let mut model_fires = false;
     if let Some(m) = model {
-        m.score(norm, to_third_party, to_public, ms);
+        crate::model::class_feature_ids(lex.class_count, &norm.text, classes, class_ids);
+        class_hashes.clear();
+        class_hashes.extend(class_ids.iter().map(|&i| lex.class_features[i].1));
+        m.score(norm, to_third_party, to_public, class_hashes, ms);
         probs.extend(ms.scores.iter().enumerate().map(|(k, raw)| m.probability(k, *raw)));
         model_fires = probs.iter().enumerate().any(|(k, p)| m.flags(k, *p));
     }

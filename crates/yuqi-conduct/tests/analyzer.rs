@@ -465,8 +465,14 @@ fn reports_are_mentions_and_slogans_disclose() {
 fn a_threat_to_tell_others_is_intimidation_too() {
     let a = analyze("你的家人朋友明天将收到催收通知函。");
     assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
-    let frame = a.hits.iter().find(|h| h.rule == "frame.threat_to_tell_others").expect("the frame's hit");
-    assert!(frame.code == Code::Intimidation && frame.end > frame.start, "{:?}", a.hits);
+    // Intimidation is found: by the frame (on the third-party hit's span), or by the model
+    // itself (its class features weigh the family together with what they will receive).
+    let menace = a.hits.iter().find(|h| h.code == Code::Intimidation).expect("intimidation");
+    assert!(menace.end > menace.start, "{:?}", a.hits);
+    if menace.rule == "frame.threat_to_tell_others" {
+        let told = a.hits.iter().find(|h| h.code == Code::ContactThirdParty).expect("third party");
+        assert_eq!((menace.start, menace.end), (told.start, told.end), "{:?}", a.hits);
+    }
     let to_relative =
         Message { text: "请转告张三尽快还款。".into(), to: Some("relative".into()), ..Message::default() };
     let a = Analyzer::shared().analyze(&to_relative, &mut Scratch::default());

@@ -13,6 +13,7 @@ fn ex(text: &str, labels: &[Code], group: &str) -> Example {
         group: group.to_string(),
         real: true,
         rule_codes: Vec::new(),
+        classes: Vec::new(),
     }
 }
 
@@ -88,6 +89,7 @@ fn every_model_hit_shows_its_span_and_cues() {
         "你儿子在我们平台借款逾期了，让他赶紧还",
         "別在躲了，欠錢遲早要還",
         "叫人去你单位坐坐，看你还要不要脸",
+        "别在躲了，欠钱迟早要还，你全家都会知道",
     ] {
         let a =
             analyzer.analyze(&Message { text: text.into(), to: Some("relative".into()), ..Message::default() }, &mut s);
@@ -119,4 +121,38 @@ fn rule_hits_are_at_least_as_sure_as_the_rule_has_been() {
     let h = a.hits.iter().find(|h| h.code == Code::ThreatJail).expect("jail");
     let k = m.column(Code::ThreatJail).expect("column");
     assert!(f32::from(h.confidence) + 0.5 >= m.rule_precision[k] * 100.0, "{h:?}");
+}
+
+#[test]
+fn class_features_pair_words_of_one_sentence_only() {
+    use yuqi_conduct::model::{class_feature_ids, class_feature_names};
+    let names = class_feature_names(&["KIN".into(), "HARM".into(), "DEBT".into()]);
+    assert_eq!(names, ["@@c:KIN", "@@c:HARM", "@@c:DEBT", "@@p:KIN+HARM", "@@p:KIN+DEBT", "@@p:HARM+DEBT"]);
+    let text = "你儿子也要倒霉。欠款请还";
+    let at = |w: &str| text.find(w).expect("word");
+    // Kin and harm share the first sentence; the debt is in the second.
+    let mut found = vec![(2u16, at("欠款")), (0, at("你儿子")), (1, at("倒霉"))];
+    let mut ids = Vec::new();
+    class_feature_ids(3, text, &mut found, &mut ids);
+    let got: Vec<&str> = ids.iter().map(|&i| names[i].as_str()).collect();
+    assert_eq!(got, ["@@c:KIN", "@@c:HARM", "@@c:DEBT", "@@p:KIN+HARM"]);
+    // One class twice in a sentence is no pair; nothing found, no features.
+    let mut twice = vec![(0u16, 0), (0, 3)];
+    class_feature_ids(3, "你儿子你女儿", &mut twice, &mut ids);
+    assert_eq!(ids, [0]);
+    class_feature_ids(3, text, &mut [], &mut ids);
+    assert!(ids.is_empty());
+}
+
+#[test]
+fn the_analyzer_gives_the_model_the_classes_of_the_shipped_lexicon() {
+    let a = Analyzer::shared();
+    let f = a.class_features("再不还钱，你儿子就别想过个好年。");
+    for want in ["@@c:KIN", "@@c:HARM", "@@c:URGE", "@@c:DEBT", "@@p:KIN+HARM"] {
+        assert!(f.iter().any(|x| x == want), "{want} missing from {f:?}");
+    }
+    // A bank's confirmation: the notice class, and no kin.
+    let f = a.class_features("【某银行】您尾号1234的信用卡还款成功，感谢您的使用。");
+    assert!(f.iter().any(|x| x == "@@c:NOTICE"), "{f:?}");
+    assert!(!f.iter().any(|x| x.contains("KIN")), "{f:?}");
 }

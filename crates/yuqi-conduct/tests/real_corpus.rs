@@ -38,6 +38,11 @@ use yuqi_conduct::{Analyzer, Code, Scratch};
 /// (false_consequence 0.40 → 0.75) and it found less. Choosing thresholds for the model alone gave
 /// 0.458 / 0.613 but 12 of 154 lawful flagged and bank look-alikes flagged at low confidence; it is
 /// not shipped (docs/conduct.md, seventh round). Micro-F1's floor is lowered to 0.51.
+/// Eighth round (the model weighs word classes and their pairs in a sentence; decided on a new
+/// batch, part i, tested blind before anyone read it; part i added 13 lines, now 265): macro-F1
+/// 0.397, micro-F1 0.530, lawful flagged 10 of 163 (6.1 %); the previous model on the same lines
+/// 0.388 / 0.512. Thresholds for the model alone were rejected on the blind batch (5 of 45 lawful
+/// flagged against 1). Floors unchanged.
 const FROZEN_MACRO_F1: f64 = 0.39;
 const FROZEN_MICRO_F1: f64 = 0.51;
 /// At most this share of the split's lawful messages may be flagged at all…
@@ -47,7 +52,7 @@ const FROZEN_LAWFUL_FP: f64 = 0.065;
 /// 6.3 % (9 of 142; first round 6.1 %, 8 of 131) since rule confidence is pulled towards the whole
 /// corpus's precision (without that prior a court impersonation was "unsure" and left out of the
 /// police report). Third round: 5.6 % (8 of 142); development leave-one-source-out 1.5 %. Sixth
-/// round: 6.25 % (9 of 144). Seventh round: 6.5 % (10 of 154).
+/// round: 6.25 % (9 of 144). Seventh round: 6.5 % (10 of 154). Eighth round: 6.1 % (10 of 163).
 const FROZEN_LAWFUL_FP_SURE: f64 = 0.065;
 
 fn dir() -> PathBuf {
