@@ -165,15 +165,38 @@ async fn load(
     Ok((rec, a, step))
 }
 
+/// Why an answer was refused, and the answer as the borrower typed it: the screen shows it
+/// again in its fields, so a slip in one field does not cost him what he typed in the others.
+#[derive(Default)]
+struct Refused {
+    errors: Vec<String>,
+    typed: BTreeMap<String, String>,
+}
+
+impl Refused {
+    fn because(errors: Vec<String>) -> Refused {
+        Refused { errors, typed: BTreeMap::new() }
+    }
+}
+
 fn screen(
     v: Viewer,
     rec: &yuqi_db::CaseRecord,
     a: &Answers,
     step: Step,
-    errors: Vec<String>,
+    refused: Refused,
     preview: Vec<super::inbox::PastedMessage>,
     pasted: super::inbox::PasteInput,
 ) -> PageResult {
+    let Refused { errors, typed } = refused;
+    let mut q = a.question(step);
+    for f in &mut q.fields {
+        if let Some(t) = typed.get(f.name)
+            && !matches!(f.kind, FieldKind::Choice(_))
+        {
+            f.value = t.trim().to_string();
+        }
+    }
     let id = rec.id.to_string();
     let (stage, at, of) = a.stage(step);
     let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
@@ -191,7 +214,7 @@ fn screen(
         stage,
         at,
         of,
-        q: a.question(step),
+        q,
         errors,
         calm: calm_for(a, step),
         preview,
@@ -251,7 +274,7 @@ pub(crate) async fn interview_step(
     if written_as_file(&rec) {
         return editor(&rec);
     }
-    screen(v, &rec, &a, step, Vec::new(), Vec::new(), Default::default())
+    screen(v, &rec, &a, step, Refused::default(), Vec::new(), Default::default())
 }
 
 /// An answer: checked, saved, and on to the next screen without an answer.
@@ -285,20 +308,21 @@ pub(crate) async fn interview_answer(
                 super::inbox::PasteInput { text: field("text").to_string(), received: field("received").to_string() };
             if input.text.is_empty() {
                 let errs = vec!["没有粘贴任何文字：把消息粘贴到框里，或者点“跳过”。".to_string()];
-                return screen(v, &rec, &a, step, errs, Vec::new(), input);
+                return screen(v, &rec, &a, step, Refused::because(errs), Vec::new(), input);
             }
             if field("confirm").is_empty() {
                 // First the split, for the borrower to check.
                 return match super::inbox::preview_paste(&state, &input).await {
-                    Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Vec::new(), p, input),
+                    Ok(p) if !p.is_empty() => screen(v, &rec, &a, step, Refused::default(), p, input),
                     Ok(_) => {
-                        screen(v, &rec, &a, step, vec!["没有认出任何消息，请检查粘贴的文字".into()], Vec::new(), input)
+                        let why = Refused::because(vec!["没有认出任何消息，请检查粘贴的文字".into()]);
+                        screen(v, &rec, &a, step, why, Vec::new(), input)
                     }
-                    Err(e) => screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), input),
+                    Err(e) => screen(v, &rec, &a, step, Refused::because(vec![e.to_string()]), Vec::new(), input),
                 };
             }
             if let Err(e) = super::inbox::paste_text(&state, &v, &id, &input).await {
-                return screen(v, &rec, &a, step, vec![e.to_string()], Vec::new(), input);
+                return screen(v, &rec, &a, step, Refused::because(vec![e.to_string()]), Vec::new(), input);
             }
             let mut f = BTreeMap::new();
             f.insert("value".to_string(), "saved".to_string());
@@ -306,7 +330,8 @@ pub(crate) async fn interview_answer(
         }
         _ => {
             if let Err(errs) = a.set(step, &form, compute::today()) {
-                return screen(v, &rec, &a, step, errs, Vec::new(), Default::default());
+                let refused = Refused { errors: errs, typed: form.clone() };
+                return screen(v, &rec, &a, step, refused, Vec::new(), Default::default());
             }
         }
     }
