@@ -39,3 +39,37 @@ fn deadlines_count_from_the_as_of_date_by_its_date_not_from_today() {
     let (_, rows) = table(&Inputs { timeline: &timeline, ..inputs });
     assert_eq!(rows[0][3], "当天");
 }
+
+/// The summary compares each demand with what the law supports on the demand's own day, not
+/// on the as-of date: the demo printed 依法最多支持 22,185.88 (all three debts, 2026-11-24),
+/// 对方主张合计 24,800.00 (two debts) and 超出依法金额 11,056.63, which no subtraction of the
+/// printed rows gives. The figure the excess comes from is now a row, and the rows add up.
+#[test]
+fn the_summarys_excess_is_the_difference_of_printed_rows() {
+    let c = demo(NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"));
+    let inputs = c.inputs();
+    let rows = match Section::Summary.blocks(&inputs, &SectionOptions::FULL).into_iter().next() {
+        Some(Block::Table { rows, .. }) => rows,
+        other => panic!("a table: {other:?}"),
+    };
+    let get = |start: &str| {
+        let r = rows.iter().find(|r| r[0].starts_with(start)).unwrap_or_else(|| panic!("{start}: {rows:?}"));
+        r[1].replace(',', "").parse::<yuqi_money::Money>().expect("money")
+    };
+    let demanded = get("对方主张合计");
+    let supported = get("这几笔在对方主张之日依法支持");
+    let excess = get("超出依法金额");
+    assert_eq!(demanded - supported, excess, "{rows:?}");
+    assert!(rows.iter().any(|r| r[0] == "对方主张合计（2 笔有主张）"), "{rows:?}");
+    // The audit's table: its 多要 is not 对方要求 − 依法最多应还 of the same row (9,654.14 as of
+    // 2026-11-24 against 9,640.83 on the demand's day), and its header says so.
+    let columns = Section::Audit
+        .blocks(&inputs, &SectionOptions::FULL)
+        .into_iter()
+        .find_map(|b| match b {
+            Block::Table { columns, .. } if columns.iter().any(|c| c.starts_with("多要")) => Some(columns),
+            _ => None,
+        })
+        .expect("the audit's table");
+    assert!(columns.iter().any(|c| c == "多要（按主张当日计）"), "{columns:?}");
+}

@@ -67,7 +67,9 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
             "借款",
             "依法最多应还",
             "对方要求",
-            "多要",
+            // Compared with what the law supports on the demand's day, not the column before
+            // (as of the report's date): said, so that the row is not read as a subtraction.
+            "多要（按主张当日计）",
             "合同本金",
             "实际到手",
             rates::headline_name(),

@@ -1,5 +1,7 @@
 //! The summary and the deadlines.
 
+use yuqi_money::Money;
+
 use crate::Inputs;
 use crate::doc::{Block, Inline};
 use crate::facts::{computed, date_zh};
@@ -20,8 +22,30 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
         rows.push(vec!["对借款人更有利的算法".to_string(), m(tt.supported_total_low)]);
     }
     if tt.demanded_total.is_positive() {
-        rows.push(vec!["对方主张合计".to_string(), m(tt.demanded_total)]);
-        rows.push(vec!["超出依法金额".to_string(), m(tt.excess)]);
+        // The excess is demanded − supported on each demand's own day, over the debts with a
+        // demand: printed beside the supported total of every debt as of today, the rows did not
+        // add up (24,800.00 − 22,185.88 ≠ 11,056.63). The figure it is taken from is shown.
+        let demanded: Vec<_> = a.debts.iter().filter(|d| d.demanded_total.is_some()).collect();
+        let at_demand: Money = demanded.iter().filter_map(|d| d.supported_at_demand).sum();
+        let only_some = demanded.len() < a.debts.len();
+        rows.push(vec![
+            if only_some {
+                format!("对方主张合计（{} 笔有主张）", demanded.len())
+            } else {
+                "对方主张合计".to_string()
+            },
+            m(tt.demanded_total),
+        ]);
+        rows.push(vec![format!("{}在对方主张之日依法支持", if only_some { "这几笔" } else { "" }), m(at_demand)]);
+        let all_above = demanded.iter().all(|d| d.excess.is_none_or(|e| !e.is_negative()));
+        rows.push(vec![
+            if all_above {
+                "超出依法金额".to_string()
+            } else {
+                "超出依法金额（只计多要的借款）".to_string()
+            },
+            m(tt.excess),
+        ]);
     }
     if let Some(f) = inputs.plan.budget.for_debts {
         rows.push(vec!["每月可用于还款".to_string(), m(f)]);
