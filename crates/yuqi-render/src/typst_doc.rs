@@ -156,33 +156,98 @@ fn inlines(v: &[Inline], ids: &Cell<u32>) -> String {
     s
 }
 
-/// Columns this narrow (in half-width characters, a Chinese character counting two) are sized to
-/// their content: a share of the width proportional to so little text can be narrower than one
-/// character and its cell padding, and the header ("序号") would stick out of the table.
-const NARROW_COLUMN: usize = 8;
+/// Columns this narrow (in half-width characters, a Chinese character counting two) get a fixed
+/// width that holds their widest cell: a share of the width proportional to so little text can
+/// be narrower than one character and its cell padding. The body decides, not the header: a
+/// header wraps between its characters, a figure does not — the exhibit's 适用年利率 (a long
+/// header over "24.00%") got a share narrower than its figures, which were printed over the
+/// next column's ("230.224.00%"); sized by the header (auto) it took the room of the text
+/// columns instead. The width holds at least two Chinese characters, so a header like 序号
+/// stays in its cell.
+const NARROW_COLUMN: usize = 10;
 
 fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
+
+/// About how wide a short cell's text sets, in em: digits and most Latin letters half an em,
+/// separators a quarter, % most of one, Chinese characters one.
+fn ems(s: &str) -> f64 {
+    s.chars()
+        .map(|c| match c {
+            '.' | ',' | ':' | ';' | '\'' | ' ' => 0.25,
+            '-' | '(' | ')' | '/' => 0.35,
+            '%' | 'm' | 'w' | 'M' | 'W' => 0.85,
+            c if c.is_ascii() => 0.55,
+            _ => 1.0,
+        })
+        .sum()
+}
+
+/// The longest run a line cannot break (a date, an amount, a Latin word), in em.
+fn unbreakable_ems(s: &str) -> f64 {
+    s.split(|c: char| !c.is_ascii() || c == ' ').map(ems).fold(0.0, f64::max)
+}
+
+/// The narrowest text area a table is set in, in em of the table's text (a letter: 12 pt body,
+/// tables at 0.85 of it, on A4 between margins of 2.8 and 2.6 cm; the dossier's is wider).
+const TABLE_EMS: f64 = 42.0;
+
+/// Runs up to this width (a date, an amount) are kept whole in a cell; longer ones (a hash)
+/// are broken between characters by `RUN_FN` anyway.
+const LONGEST_KEPT_RUN: f64 = 12.0;
 
 /// Column widths from content length, so that long text columns get the room.
 fn widths(columns: &[String], rows: &[Vec<String>]) -> String {
     let n = columns.len();
     let mut w = vec![2usize; n];
     let mut widest = vec![0usize; n];
+    let mut set = vec![0f64; n];
+    let mut unbreakable = vec![0f64; n];
     for (i, c) in columns.iter().enumerate() {
         w[i] = w[i].max(c.chars().count());
-        widest[i] = display_width(c);
+        if rows.is_empty() {
+            widest[i] = display_width(c);
+            set[i] = ems(c);
+        }
     }
     for r in rows {
         for (i, c) in r.iter().enumerate().take(n) {
             w[i] = w[i].max(c.chars().count().min(40));
             widest[i] = widest[i].max(display_width(c));
+            set[i] = set[i].max(ems(c));
+            unbreakable[i] = unbreakable[i].max(unbreakable_ems(c));
         }
     }
-    w.iter()
-        .zip(&widest)
-        .map(|(x, d)| if *d <= NARROW_COLUMN { "auto".to_string() } else { format!("{}fr", (*x).clamp(2, 40)) })
+    // A narrow column gets a fixed width: its widest cell (at least two Chinese characters) and
+    // the cell's inset on both sides (4 pt each, under an em at the table's text size).
+    let mut fixed: Vec<Option<f64>> =
+        widest.iter().zip(&set).map(|(d, e)| (*d <= NARROW_COLUMN).then(|| e.max(2.0) + 1.0)).collect();
+    // The others share the rest by how wide their text sets, not by their count of characters
+    // (a period "2024-06-11 至 2024-07-10", 23 characters, took three times the room of
+    // 借期内利息和费用 and left it one character wide). A column whose share would be narrower
+    // than a short run it cannot break (a date) is given that run's width instead.
+    let share: Vec<usize> = w.iter().zip(&set).map(|(x, e)| (e.round() as usize).min(*x * 2).clamp(2, 40)).collect();
+    loop {
+        let rest = TABLE_EMS - fixed.iter().flatten().sum::<f64>();
+        let parts: usize = (0..n).filter(|i| fixed[*i].is_none()).map(|i| share[i]).sum();
+        let squeezed = (0..n).find(|i| {
+            fixed[*i].is_none()
+                && unbreakable[*i] <= LONGEST_KEPT_RUN
+                && rest * (share[*i] as f64) / (parts.max(1) as f64) < unbreakable[*i] + 1.0
+        });
+        match squeezed {
+            Some(i) => fixed[i] = Some(unbreakable[i] + 1.0),
+            None => break,
+        }
+    }
+    fixed
+        .iter()
+        .zip(&share)
+        .map(|(f, x)| match f {
+            Some(e) => format!("{e:.2}em"),
+            None => format!("{x}fr"),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

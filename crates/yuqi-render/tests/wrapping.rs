@@ -171,3 +171,50 @@ fn the_police_letter_keeps_the_package_hash_on_the_page() {
     assert_inside_the_page(&w, "police");
     assert!(joined(&w).contains(HASH), "the hash is read back whole");
 }
+
+/// The computation exhibit of the demo: no figure is printed over another. The 适用年利率
+/// column was given a share of the width by its long header, narrower than its "24.00%", and
+/// each rate was drawn across the 按合同计 figure beside it ("230.224.00%").
+#[test]
+fn the_exhibits_figures_do_not_overlap() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let src = std::fs::read_to_string(root.join("examples/demo.toml")).expect("case file");
+    let case = yuqi_case::parse_case(&src, "examples/demo.toml").unwrap_or_else(|e| panic!("{e}"));
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let computed = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+        yuqi_app::Dates::today(today),
+    )
+    .expect("pipeline");
+    let doc = yuqi_docs::exhibit::exhibit_doc(&computed.inputs());
+    let dir = tempfile::tempdir().expect("tmp");
+    let w = pdf_words(&doc, dir.path(), "exhibit");
+    let pages: Vec<usize> = {
+        // pdftotext lists the pages in order; a word's page is where its y jumps back up.
+        let mut page = 0;
+        let mut last = 0.0;
+        w.iter()
+            .map(|x| {
+                if x.y_min + 200.0 < last {
+                    page += 1;
+                }
+                last = x.y_min;
+                page
+            })
+            .collect()
+    };
+    // Figures are what must not be drawn over (prose's full-width punctuation is set into its
+    // neighbour's box at a line's end, and its glyph box overlaps without any ink doing so).
+    let figure = |t: &str| t.chars().any(|c| c.is_ascii_digit()) && t.is_ascii();
+    for (i, a) in w.iter().enumerate() {
+        for (j, b) in w.iter().enumerate().skip(i + 1) {
+            if !figure(&a.text) && !figure(&b.text) {
+                continue;
+            }
+            let same_line = pages[i] == pages[j] && a.y_min.max(b.y_min) < a.y_max.min(b.y_max) - 1.0;
+            let across = a.x_min.max(b.x_min) < a.x_max.min(b.x_max) - SLACK;
+            assert!(!(same_line && across), "{:?} and {:?} are printed over each other", a.text, b.text);
+        }
+    }
+    assert!(w.iter().any(|x| x.text == "24.00%"), "the cap's rate is read back as a word of its own");
+}
