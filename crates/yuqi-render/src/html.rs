@@ -32,7 +32,7 @@ const CSS: &str = "body{font-family:'Noto Serif CJK SC','Source Han Serif SC','S
 h1{text-align:center;font-size:1.6em}h2,h3{font-family:'Noto Sans CJK SC','Source Han Sans SC',sans-serif}\
 p.para{text-indent:2em}.sig{text-align:right;margin-top:2em}.sub{text-align:center;color:#555}\
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:1em 0}td,th{border:1px solid #999;padding:.2em .4em;vertical-align:top}td.num{text-align:right}\
-@media (max-width:40em){table,tbody,tr,td{display:block}thead{display:none}tr{border:1px solid #999;margin:.5em 0}td{border:0;display:flex;justify-content:space-between;gap:.8em}td::before{content:attr(data-label);color:#555;text-align:left}}\
+@media (max-width:40em){table:not(.pairs),table:not(.pairs) tbody,table:not(.pairs) tr,table:not(.pairs) td{display:block}table:not(.pairs) thead{display:none}table:not(.pairs) tr{border:1px solid #999;margin:.5em 0}table:not(.pairs) td{border:0;display:flex;justify-content:space-between;gap:.8em}table:not(.pairs) td::before{content:attr(data-label);color:#555;text-align:left}}\
 blockquote{background:#f6f6f6;margin:1em 0;padding:.5em 1em;border-left:4px solid #c0392b}blockquote .head{font-size:.85em;color:#555}\
 mark{background:#f9d6d5;text-decoration:underline #c0392b}.blank{color:#777}.note{font-size:.9em;color:#555}\
 figure{margin:1em 0;text-align:center}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}\
@@ -83,7 +83,14 @@ pub fn blocks(blocks: &[Block]) -> String {
                 let _ = write!(s, "</{t}>");
             }
             Block::Table { columns, rows, numeric } => {
-                s.push_str("<table><thead><tr>");
+                // A two-column table (an item and its amount) fits a phone as it is; made into
+                // one card per row it turned ten figures into ten boxes each saying 项目 and
+                // 金额（元）. Only wider tables become cards.
+                s.push_str(if columns.len() <= 2 {
+                    "<table class=\"pairs\"><thead><tr>"
+                } else {
+                    "<table><thead><tr>"
+                });
                 for c in columns {
                     let _ = write!(s, "<th>{}</th>", escape_markup(c));
                 }

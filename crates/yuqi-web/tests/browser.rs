@@ -48,6 +48,18 @@ async fn walk(c: &Client, base: &str, label: &str) {
     let t = wait_text(c, "22,185.88").await;
     assert!(t.contains("要紧日期") && t.contains("22,185.88"), "{t}");
     assert!(fits_width(c).await, "{label}: the dashboard fits the screen");
+    // "欠多少" is an item-and-amount table: on a phone it stays a table (one line per figure),
+    // not one card per row that repeats 项目 and 金额（元） beside every figure.
+    let rows = c
+        .execute(
+            "const t = [...document.querySelectorAll('main table')].find(t => t.textContent.includes('依法最多支持'));
+             return t ? [...t.querySelectorAll('tbody tr')].map(r => getComputedStyle(r).display) : ['no table'];",
+            vec![],
+        )
+        .await
+        .expect("js");
+    let shown: Vec<&str> = rows.as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+    assert!(!shown.is_empty() && shown.iter().all(|d| *d == "table-row"), "{label}: 欠多少 rows shown as {shown:?}");
     shot(c, &format!("{label}-3-dashboard")).await;
     c.find(Locator::LinkText("催收消息")).await.expect("inbox link").click().await.expect("click");
     assert!(wait_text(c, "已经移交法务").await.contains("已经移交法务"));
