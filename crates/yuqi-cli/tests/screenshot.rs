@@ -69,6 +69,16 @@ fn without_the_engine_the_image_is_kept_and_the_reason_given() {
     assert!(o.status.success(), "the image itself is imported: {text}");
     assert!(text.contains("新增 1 条记录"), "{text}");
     assert!(text.contains("截图：") && text.contains("apt-get install tesseract-ocr"), "{text}");
+    // The record kept with the image, which the package a court reads carries in its log,
+    // says why in plain words, without the install command meant for whoever runs the program.
+    let pkg = tmp.path().join("证据包.zip");
+    let o = bin().args(["evidence", "export", "--store", &store, "--out"]).arg(&pkg).output().unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&pkg).unwrap()).unwrap();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("log.jsonl").unwrap(), &mut log).unwrap();
+    assert!(log.contains("没能识别截图中的文字：这台电脑上没有装识别截图文字的功能"), "{log}");
+    assert!(!log.contains("apt-get"), "{log}");
     let o = bin().args(["evidence", "verify", "--store", &store]).output().unwrap();
     assert!(o.status.success(), "{}", out(&o));
 }

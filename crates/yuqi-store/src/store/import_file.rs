@@ -292,7 +292,10 @@ impl Store {
                     match screenshot::read(path, &info) {
                         Some(Ok(r)) => reading = Some(r),
                         Some(Err(why)) => {
-                            info.notes.push(format!("没能识别截图中的文字：{}", why.note));
+                            // The note goes into the hash-chained record and the package a court
+                            // reads: why in plain words, not the command to install the engine
+                            // (that stays in the import report for the command line).
+                            info.notes.push(format!("没能识别截图中的文字：{}", why.user_text));
                             report.screenshot = Some(ScreenshotReport {
                                 note: Some(why.note),
                                 unread: Some(why.user_text),
