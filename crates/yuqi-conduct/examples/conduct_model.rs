@@ -5,6 +5,13 @@
 //!                                   retraining gives the committed file byte for byte)
 //!   conduct_model eval [--loso]     figures on the frozen real test split, and with --loso
 //!                                   leave-one-source-out over every real source
+//!   conduct_model tune              leave-one-source-out on the development part only
+//!   conduct_model blind FILE…       counts on a new batch nobody has read (a blind test)
+//!
+//! Candidate models for a blind test are trained without the batch (`YUQI_EXCLUDE`, file names)
+//! into another file (`YUQI_MODEL_OUT`) and evaluated with `YUQI_MODEL`; `YUQI_MODEL_ONLY` makes
+//! `tune` score the model without the rules, `YUQI_TRAIN_NO_CLASSES` trains it without its class
+//! features, and `YUQI_TRAIN_<PARAM>` overrides a training parameter.
 //!
 //! `scripts/train-conduct-model.sh` is the reproducible entry point.
 
@@ -452,7 +459,9 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: conduct_model train [--check] | eval [--loso] | tune | errors | dev | team");
+            eprintln!(
+                "usage: conduct_model train [--check] | eval [--loso] | tune | blind FILE… | errors | dev | team | scan | bench FILE [LEXICON MODEL]"
+            );
             std::process::exit(2);
         }
     }
