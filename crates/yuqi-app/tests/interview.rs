@@ -238,3 +238,32 @@ fn the_demand_is_not_signed_by_an_invented_collector() {
     let text = letter.plain_text();
     assert!(!text.contains("“催收”"), "{text}");
 }
+
+/// He could not name the lender ("合同上的出借方叫什么？" 不记得): the interview calls it "极速贷的
+/// 出借方" to have a name, and every letter quoted that stand-in as what he recorded — "＿＿＿＿
+/// （对方公司全称；案例文件记录为“极速贷的出借方”）". The letters leave a plain blank for it.
+#[test]
+fn letters_leave_an_unknown_lender_blank_instead_of_quoting_the_stand_in() {
+    let b = build(&rider(), "我的网贷", today());
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(yuqi_case::is_stand_in_lender(&case.debts[0].lender), "{}", case.debts[0].lender);
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+        yuqi_app::Dates::today(today()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut written = 0;
+    for kind in yuqi_docs::LetterKind::ALL {
+        let opts = yuqi_docs::LetterOptions { debt: Some("debt1".into()), accept_limitation_effect: true };
+        let Ok(letter) = yuqi_docs::letter(kind, &c.inputs(), &opts) else { continue };
+        written += 1;
+        let text = letter.plain_text();
+        assert!(!text.contains("极速贷的出借方"), "{}: {text}", kind.id());
+        assert!(
+            text.contains("对方公司全称") || text.contains("出借机构全称"),
+            "{}: a blank for the lender: {text}",
+            kind.id()
+        );
+    }
+    assert!(written >= 3, "letters for the first loan");
+}

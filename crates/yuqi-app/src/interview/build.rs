@@ -99,8 +99,8 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
     let app = known(&d.app).map(str::to_string);
     let lender = known(&d.lender)
         .map(str::to_string)
-        .or_else(|| app.clone().map(|a| format!("{a}的出借方")))
-        .unwrap_or_else(|| format!("第{}笔借款的出借方", i + 1));
+        .or_else(|| app.as_deref().map(yuqi_case::stand_in_lender))
+        .unwrap_or_else(|| yuqi_case::stand_in_lender(&format!("第{}笔借款", i + 1)));
     let t = &mut b.toml;
     let _ = write!(t, "\n[[debt]]\nid = \"debt{}\"\nlender = {}\nkind = \"{kind}\"\n", i + 1, q(&lender));
     if let Some(app) = &app {

@@ -49,6 +49,20 @@ impl Case {
     }
 }
 
+/// What the guided interview writes as the lender when the borrower cannot name it ("极速贷的
+/// 出借方", "第1笔借款的出借方"): a stand-in, not a name. Letters leave the lender blank for it
+/// instead of quoting it as what was recorded.
+pub fn stand_in_lender(whose: &str) -> String {
+    format!("{whose}{STAND_IN}")
+}
+
+/// Whether a lender's name is the interview's stand-in (see [`stand_in_lender`]).
+pub fn is_stand_in_lender(name: &str) -> bool {
+    name.trim().ends_with(STAND_IN)
+}
+
+const STAND_IN: &str = "的出借方";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
     pub name: String,

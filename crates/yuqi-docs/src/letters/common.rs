@@ -128,6 +128,7 @@ fn is_person(name: &str) -> bool {
 pub(crate) fn entity(f: &Facts<'_>, path: &str, prompt: &str) -> Inline {
     match f.opt(path) {
         Some(n) if is_entity(&n.plain()) => n,
+        Some(n) if yuqi_case::is_stand_in_lender(&n.plain()) => Inline::blank(prompt),
         Some(n) => Inline::blank(format!("{prompt}；案例文件记录为“{}”", n.plain())),
         None => Inline::blank(prompt),
     }
@@ -137,6 +138,9 @@ pub(crate) fn entity(f: &Facts<'_>, path: &str, prompt: &str) -> Inline {
 pub(crate) fn party(f: &Facts<'_>, path: &str, private: bool) -> Inline {
     match f.opt(path) {
         Some(n) if is_entity(&n.plain()) || (private && is_person(&n.plain())) => n,
+        Some(n) if yuqi_case::is_stand_in_lender(&n.plain()) => {
+            Inline::blank(if private { "对方姓名或全称" } else { "对方公司全称" })
+        }
         Some(n) => Inline::blank(format!(
             "{}；案例文件记录为“{}”",
             if private { "对方姓名或全称" } else { "对方公司全称" },
@@ -334,7 +338,7 @@ pub(crate) fn conduct_for<'c>(contacts: &'c [Contact], debt: Option<&str>, codes
 pub(crate) fn entity_or_computed(name: &str) -> Inline {
     if is_entity(name) {
         computed(name.to_string(), "assignment_notice")
-    } else if name.trim().is_empty() {
+    } else if name.trim().is_empty() || yuqi_case::is_stand_in_lender(name) {
         Inline::blank("对方公司全称")
     } else {
         Inline::blank(format!("对方姓名或全称；案例文件记录为“{name}”"))
