@@ -14,7 +14,8 @@ use crate::auth::{Viewer, now, viewer};
 use crate::compute::{self, CaseDates, Computed};
 use crate::error::WebError;
 use crate::pages::{
-    DocQuery, check_field, document_response, exhibit_response, import_upload, paste_text, results_line,
+    DocQuery, check_field, document_response, exhibit_response, import_upload, package_response, paste_text,
+    results_line,
 };
 use crate::security::{check_csrf, csrf_header};
 use crate::state::AppState;
@@ -177,6 +178,18 @@ pub(crate) async fn evidence_status(
     let v = viewer(&state, &headers).await?;
     let c = computed(&state, &v, &id, dates).await?;
     Ok(Json(json!({ "evidence": c.evidence })).into_response())
+}
+
+/// The evidence package (zip) a court or regulator checks on its own; 409 with the reason when
+/// the store is empty or encrypted.
+pub(crate) async fn evidence_package(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let v = viewer(&state, &headers).await?;
+    let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    package_response(&state, &rec).await?.map_err(|why| WebError::Conflict(why.to_string()))
 }
 
 pub(crate) async fn upload_evidence(

@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
                 .post(api::upload_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
+        .route("/cases/{id}/evidence/package", get(api::evidence_package))
         .route("/cases/{id}/letters/{kind}", get(api::letter))
         .route("/cases/{id}/report", get(api::report))
         .route("/cases/{id}/exhibit", get(api::exhibit))

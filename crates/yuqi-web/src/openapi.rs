@@ -107,6 +107,7 @@ pub(crate) fn spec() -> Value {
                     "responses": { "200": { "description": "导入结果" }, "413": { "description": "文件超过上传上限" }, "422": { "description": "文件无法导入，证据库没有改动" } }
                 }))
             },
+            "/cases/{id}/evidence/package": { "get": op("下载证据包（zip：原件、清单、哈希链、证据目录、核验说明）；证据库是空的或设了口令时返回 409 和原因", "evidence", &[id], None, "200") },
             "/cases/{id}/letters/{kind}": { "get": op("信函：不带 format 返回文档 JSON；format=pdf|docx|md|html 返回文件", "documents", &[id, kind, debt, format, ("accept_limitation_effect", "query", false)], None, "200") },
             "/cases/{id}/report": { "get": op("案件材料汇编", "documents", &[id, format], None, "200") },
             "/cases/{id}/exhibit": { "get": op("计算明细表：不带 format 返回 JSON；format=pdf|docx|md|html|csv|xlsx 返回文件", "documents", &[id, format], None, "200") },

@@ -551,6 +551,11 @@ async fn the_evidence_package_downloads_and_verifies() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("证据库还是空的") && r.text().contains("导入"), "{}", r.text());
     assert!(r.headers.get(header::CONTENT_DISPOSITION).is_none());
+    // The JSON API answers the same, as JSON.
+    let api = format!("/api/v1/cases/{id}/evidence/package");
+    let r = send(&app, get(&api).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.json()["error"].as_str().is_some_and(|e| e.contains("证据库还是空的")), "{}", r.text());
     let xml = std::fs::read(fixture("sms-basic.xml")).expect("fixture");
     assert_eq!(upload(&app, &id, &token, multipart(None, "sms-basic.xml", &xml)).await.status, StatusCode::OK);
     let page = send(&app, get(&format!("/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.text();
@@ -571,6 +576,14 @@ async fn the_evidence_package_downloads_and_verifies() {
     let rep = yuqi_evidence::package::verify_package(std::io::Cursor::new(&r.body));
     assert!(rep.ok(), "the package verifies: {:?}", rep.problems);
     assert_eq!(rep.entries_checked, total, "every record of the store is in the package");
+    // The API gives the same package; the API description lists it.
+    let r = send(&app, get(&api).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/zip"));
+    let rep = yuqi_evidence::package::verify_package(std::io::Cursor::new(&r.body));
+    assert!(rep.ok() && rep.entries_checked == total, "{:?}", rep.problems);
+    let spec = send(&app, get("/api/openapi.json").body(Body::empty()).expect("req")).await.json();
+    assert!(spec["paths"]["/cases/{id}/evidence/package"].get("get").is_some());
     // The temporary package is gone once downloaded.
     let tmp = app.data_dir().join("tmp");
     assert_eq!(std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0), 0, "nothing left in {}", tmp.display());

@@ -31,6 +31,22 @@ pub(crate) async fn download_evidence_package(
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
     let rec = state.db.get_case(&v.user_id, &crate::state::case_id(&id)?).await?;
+    match package_response(&state, &rec).await {
+        Ok(Ok(res)) => Ok(res),
+        Ok(Err(why)) => refused(&state, v, &id, why.to_string(), StatusCode::CONFLICT).await,
+        Err(e) => {
+            let why = format!("证据包没能生成，证据库没有任何改动：{e}");
+            refused(&state, v, &id, why, StatusCode::INTERNAL_SERVER_ERROR).await
+        }
+    }
+}
+
+/// The case's evidence package as a zip download, or why there is none (the store is empty or
+/// encrypted: the borrower's situation, in words). The page and the JSON API both answer with it.
+pub(crate) async fn package_response(
+    state: &AppState,
+    rec: &yuqi_db::CaseRecord,
+) -> Result<Result<Response, &'static str>, WebError> {
     let dir = state.evidence_dir(&rec.id);
     // Not in the middle of an upload's import: the package is one consistent state.
     let lock = state.import_lock(&dir);
@@ -38,13 +54,9 @@ pub(crate) async fn download_evidence_package(
     let st = state.clone();
     let exported = state.cpu(move || export(&st, &dir)).await?;
     drop(turn);
-    let (file, len) = match exported {
-        Ok(Exported::Package { file, len }) => (file, len),
-        Ok(Exported::Refused(why)) => return refused(&state, v, &id, why.to_string(), StatusCode::CONFLICT).await,
-        Err(e) => {
-            let why = format!("证据包没能生成，证据库没有任何改动：{e}");
-            return refused(&state, v, &id, why, StatusCode::INTERNAL_SERVER_ERROR).await;
-        }
+    let (file, len) = match exported? {
+        Exported::Package { file, len } => (file, len),
+        Exported::Refused(why) => return Ok(Err(why)),
     };
     let body = FileBody { file: tokio::fs::File::from_std(file), left: len, buf: vec![0; CHUNK] };
     let mut res = Response::new(Body::new(body));
@@ -56,7 +68,7 @@ pub(crate) async fn download_evidence_package(
     if let Some(d) = content_disposition(&format!("证据包-{}", rec.title), "zip") {
         h.insert(header::CONTENT_DISPOSITION, d);
     }
-    Ok(res)
+    Ok(Ok(res))
 }
 
 /// The evidence page with the reason in place of the download (409 when the store's state
