@@ -267,3 +267,27 @@ fn letters_leave_an_unknown_lender_blank_instead_of_quoting_the_stand_in() {
     }
     assert!(written >= 3, "letters for the first loan");
 }
+
+/// A count typed with its unit, as a phone keyboard makes it natural ("12期", "3 期"), is the
+/// number: "12期" for 一共几期 was refused as not a whole number.
+#[test]
+fn a_count_may_carry_its_unit() {
+    let mut a = Answers::default();
+    for (step, fields) in [
+        (Q::App, vec![("value", "速借宝")]),
+        (Q::Kind, vec![("value", "app")]),
+        (Q::Lender, vec![("unknown", "1")]),
+        (Q::Date, vec![("value", "2024-11-15")]),
+        (Q::Principal, vec![("value", "5000")]),
+        (Q::Received, vec![("value", "4200")]),
+        (Q::Repay, vec![("value", "installments")]),
+        (Q::Installments, vec![("amount", "520"), ("count", "12期"), ("period", "month")]),
+        (Q::Paid, vec![("value", "3 期")]),
+    ] {
+        answer(&mut a, Step::Debt(0, step), &fields);
+    }
+    let b = build(&a, "我的网贷", today());
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}\n{}", b.toml));
+    assert_eq!(b.toml.matches("[[debt.schedule]]").count(), 12, "{}", b.toml);
+    assert_eq!(case.debts[0].payments.len(), 3, "{}", b.toml);
+}

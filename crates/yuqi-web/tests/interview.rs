@@ -148,7 +148,7 @@ async fn a_wrong_answer_stays_on_its_screen_with_a_chinese_reason() {
     assert!(dash.text().contains(&format!("/cases/{id}/interview")), "{}", dash.text());
 }
 
-/// A slip in one field of a screen with several (期数 typed as "12期") is refused, and the
+/// A slip in one field of a screen with several (期数 typed as "十二") is refused, and the
 /// screen comes back with everything he typed still in its fields, not emptied.
 #[tokio::test]
 async fn a_refused_answer_comes_back_with_what_was_typed() {
@@ -162,12 +162,12 @@ async fn a_refused_answer_comes_back_with_what_was_typed() {
     }
     let uri = format!("/cases/{id}/interview/d0-installments");
     let r =
-        post_form(&app, &uri, &[("csrf", &token), ("amount", "945.08"), ("count", "12期"), ("period", "week")]).await;
+        post_form(&app, &uri, &[("csrf", &token), ("amount", "945.08"), ("count", "十二"), ("period", "week")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let shown = r.text();
     assert!(shown.contains("期数："), "the reason is shown: {shown}");
     assert!(shown.contains("value=\"945.08\""), "the amount he typed is kept: {shown}");
-    assert!(shown.contains("value=\"12期\""), "the count he typed is kept, to correct: {shown}");
+    assert!(shown.contains("value=\"十二\""), "the count he typed is kept, to correct: {shown}");
     assert!(shown.contains("<option value=\"week\" selected>"), "the period he chose is kept: {shown}");
     // Nothing was stored, and a fresh visit shows the empty screen again.
     let fresh = page(&app, &uri).await.text();

@@ -79,7 +79,15 @@ pub(super) fn money(v: &Option<String>) -> Option<Money> {
 }
 
 pub(super) fn count(v: &Option<String>) -> Option<u32> {
-    known(v).and_then(|s| s.trim().parse::<u32>().ok())
+    known(v).and_then(whole)
+}
+
+/// A whole number as a borrower types it on a phone, the unit of the question included ("12期",
+/// "7天", "3 期"): refusing "12期" for 一共几期 only made him type it again.
+fn whole(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let t = ["个月", "期", "天", "次"].iter().find_map(|u| t.strip_suffix(u)).unwrap_or(t);
+    t.trim().parse::<u32>().ok()
 }
 
 /// A day, or a month when only the month is remembered (then the 1st, flagged).
@@ -169,7 +177,8 @@ impl Answers {
                             {
                                 errs.push(format!("期数：{e}"));
                             }
-                            if let (Ok(a), Ok(c), Some(p)) = (amount.parse::<Money>(), n.parse::<i64>(), principal)
+                            if let (Ok(a), Some(c), Some(p)) =
+                                (amount.parse::<Money>(), whole(n).map(i64::from), principal)
                                 && a.fen().saturating_mul(c) < p.fen()
                             {
                                 errs.push(format!(
@@ -303,8 +312,8 @@ fn check_money(s: &str, positive: bool) -> Result<(), String> {
 }
 
 fn check_count(s: &str, min: u32, max: u32) -> Result<(), String> {
-    match s.parse::<u32>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(()),
+    match whole(s) {
+        Some(n) if (min..=max).contains(&n) => Ok(()),
         _ => Err(format!("请填写 {min} 到 {max} 之间的整数")),
     }
 }
