@@ -291,3 +291,29 @@ fn a_count_may_carry_its_unit() {
     assert_eq!(b.toml.matches("[[debt.schedule]]").count(), 12, "{}", b.toml);
     assert_eq!(case.debts[0].payments.len(), 3, "{}", b.toml);
 }
+
+/// The interview records only the demand he answered about today, so "why now" found a year of
+/// silence and stated it as a fact ("2025-09-10 之后 451 天没有往来，…突然又来催收") although he
+/// was never asked about the calls in between. It now says it reads his records.
+#[test]
+fn a_silence_in_the_records_is_not_stated_as_a_fact() {
+    let b = build(&rider(), "我的网贷", today());
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}"));
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+        yuqi_app::Dates::today(today()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dormant: Vec<String> = c
+        .timeline
+        .debts
+        .iter()
+        .flat_map(|t| t.why_now.iter())
+        .filter(|r| r.code == "dormant_reactivated")
+        .flat_map(|r| r.evidence.iter().cloned())
+        .collect();
+    assert!(!dormant.is_empty(), "the rider's first loan: a demand long after his last payment");
+    for e in &dormant {
+        assert!(e.starts_with("你记下的往来里") && !e.contains("突然"), "{e}");
+    }
+}

@@ -105,8 +105,11 @@ pub fn reasons(debt: &Debt, acts: &[Act], primary: &Limitation, as_of: NaiveDate
         out.push(Reason {
             code: "dormant_reactivated",
             title: "沉寂很久的账户被重新激活".to_string(),
+            // Said of the records, not of the world: a case built by the interview holds only
+            // the demand he answered about today, and "661 天没有往来" read as a fact he never
+            // stated (the calls he did not record are not in it).
             evidence: vec![format!(
-                "{prev} 之后 {} 天没有往来，{} 突然又来催收",
+                "你记下的往来里，{prev} 之后 {} 天没有记录，直到 {} 的催收（没有记下的电话、短信不在其中）",
                 (latest.date - prev).num_days(),
                 latest.date
             )],
