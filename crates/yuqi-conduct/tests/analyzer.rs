@@ -555,3 +555,22 @@ fn a_call_back_is_not_cantonese_menace() {
     }
     assert!(analyze("搵人搞你").codes.contains(&Code::Intimidation));
 }
+
+/// The threat a frightened newcomer quotes first (the mission's own words: "tell your employer,
+/// your family"): going to the workplace to make trouble and telling the whole family are contact
+/// with third parties as well as intimidation (tests/data/conduct/README.md, contact_third_party);
+/// a bank inviting the borrower to a branch near his company is neither.
+#[test]
+fn the_newcomers_threat_names_workplace_and_family() {
+    let a = analyze("再不还钱就去你单位闹，通知你全家");
+    assert!(a.codes.contains(&Code::ContactThirdParty) && a.codes.contains(&Code::Intimidation), "{:?}", a.hits);
+    for rule in ["third_party.workplace_visit", "third_party.tell_whole_family"] {
+        assert!(a.hits.iter().any(|h| h.rule == rule && h.end > h.start), "{rule}: {:?}", a.hits);
+    }
+    let a = analyze("请告诉你家里人，我们明天上门");
+    assert!(a.codes.contains(&Code::ContactThirdParty), "{:?}", a.hits);
+    for lawful in ["欢迎到您公司附近的网点办理还款", "您好，请问是张先生本人吗？"] {
+        let a = analyze(lawful);
+        assert!(a.codes.is_empty(), "{lawful}: {:?}", a.hits);
+    }
+}
