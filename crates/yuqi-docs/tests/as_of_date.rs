@@ -73,3 +73,20 @@ fn the_summarys_excess_is_the_difference_of_printed_rows() {
         .expect("the audit's table");
     assert!(columns.iter().any(|c| c == "多要（按主张当日计）"), "{columns:?}");
 }
+
+/// The plan's list of letters names only those the case can use: it offered 诉讼时效抗辩声明
+/// (for a debt whose period has expired) on the demo, whose periods run until 2028 and 2029,
+/// while the letters page said it does not apply.
+#[test]
+fn the_plan_lists_only_the_letters_that_apply() {
+    let c = demo(NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"));
+    let inputs = c.inputs();
+    let blocks = Section::Plan.blocks(&inputs, &SectionOptions::FULL);
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Para { .. }) && format!("{b:?}").contains("可以生成的信函"))
+        .expect("the list's heading");
+    let list = format!("{:?}", blocks.get(at + 1).expect("the list"));
+    assert!(list.contains("债务核实函"), "{list}");
+    assert!(!list.contains("诉讼时效抗辩声明"), "{list}");
+}

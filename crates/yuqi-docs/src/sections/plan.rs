@@ -84,11 +84,23 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
     for d in &p.debts {
         debt(out, d, &super::debt_heading(inputs, &d.id, opts));
     }
+    // Only the letters this case can use (for some debt, or after the consent a letter that
+    // costs the limitation defence asks for): the list offered 诉讼时效抗辩声明 for a debt whose
+    // period runs for three more years, while the letters page said it does not apply.
+    let applies = |k: LetterKind| {
+        let debts: Vec<Option<String>> =
+            if k.per_debt() { inputs.case.debts.iter().map(|d| Some(d.id.clone())).collect() } else { vec![None] };
+        debts.into_iter().any(|debt| {
+            let o = crate::letters::LetterOptions { debt, accept_limitation_effect: true };
+            crate::letters::letter(k, inputs, &o).is_ok()
+        })
+    };
     out.push(para(inl![Inline::strong("可以生成的信函：")]));
     out.push(Block::List {
         ordered: false,
         items: LetterKind::ALL
             .iter()
+            .filter(|k| applies(**k))
             .map(|k| {
                 if opts.commands {
                     inl![format!("{}（yuqi letter {}）：{}", k.title_zh(), k.id(), k.purpose_zh())]
