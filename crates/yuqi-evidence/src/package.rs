@@ -429,9 +429,16 @@ fn sanitize(name: &str) -> String {
     if s.is_empty() || s == "." || s == ".." { "file".into() } else { s }
 }
 
+/// Log entries that record what the user said (a demand confirmed for a debt, a judgment of a
+/// message's findings) rather than evidence: they have no file of their own in a package, and
+/// listings name them by what they record.
+pub fn is_user_record(kind: &str) -> bool {
+    matches!(kind, "confirm" | "judgment")
+}
+
 /// Where the content of a log entry lives in a package, given the first byte of that content
 /// (an item's extension says what it is: an XML element, a re-encoded CSV record or a text
-/// block). `None` for entries that have no content of their own (confirmations) or whose
+/// block). `None` for entries that have no content of their own (the user's records) or whose
 /// metadata cannot be read. The writer and the verifier both call this: one definition.
 pub fn original_path(e: &Entry, first_byte: Option<u8>) -> Option<String> {
     let meta = meta_view(e)?;
@@ -439,7 +446,7 @@ pub fn original_path(e: &Entry, first_byte: Option<u8>) -> Option<String> {
     Some(match e.kind.as_str() {
         "source" => format!("originals/sources/{:06}-{name}", e.seq),
         "file" => format!("originals/files/{:06}-{name}", e.seq),
-        "confirm" => return None,
+        k if is_user_record(k) => return None,
         k => {
             let ext = if first_byte == Some(b'<') {
                 "xml"

@@ -19,6 +19,7 @@ mod store;
 pub use crypt::CryptError;
 pub use store::{
     Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, IndexPdf,
-    ListedItem, MachineRead, Problem, ScreenshotReport, SigCheck, StampReport, Store, StoreError, TIMESTAMP_NOTE,
-    TimestampCheck, TimestampError, TsaConfig, TsaError, VerifyReport, delete_case, verify_package_timestamp,
+    Judgment, ListedItem, MachineRead, Problem, ScreenshotReport, SigCheck, StampReport, Store, StoreError,
+    TIMESTAMP_NOTE, TimestampCheck, TimestampError, TsaConfig, TsaError, Verdict, VerifyReport, delete_case,
+    verify_package_timestamp,
 };

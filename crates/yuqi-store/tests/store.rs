@@ -524,6 +524,50 @@ fn proposals_are_confirmed_into_the_log() {
 }
 
 #[test]
+fn the_borrowers_judgments_are_logged_and_the_latest_is_in_force() {
+    use yuqi_store::Verdict;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(&tmp.path().join("s"));
+    import(&mut st, "sms-basic.xml");
+    let msg = st.list(None, None, usize::MAX).unwrap().into_iter().find(|i| i.text.is_some()).unwrap().seq;
+    let before = st.entry_count().unwrap();
+    st.judge(msg, "insult", Verdict::Confirmed).unwrap();
+    st.judge(msg, "contact_third_party", Verdict::Rejected).unwrap();
+    st.judge(msg, "insult", Verdict::Cleared).unwrap();
+    st.judge(msg, "intimidation", Verdict::Rejected).unwrap();
+    st.judge(msg, "intimidation", Verdict::Confirmed).unwrap();
+    assert_eq!(st.entry_count().unwrap(), before + 5, "every judgment is an entry of the chain");
+    let now: Vec<(u64, String, Verdict)> =
+        st.judgments().unwrap().into_iter().map(|j| (j.item, j.code, j.verdict)).collect();
+    assert_eq!(
+        now,
+        vec![
+            (msg, "contact_third_party".to_string(), Verdict::Rejected),
+            (msg, "intimidation".to_string(), Verdict::Confirmed)
+        ],
+        "the latest per code; a withdrawn one is gone"
+    );
+    // Refused, with nothing written: an unknown code, an entry that is not a message.
+    let n = st.entry_count().unwrap();
+    let e = st.judge(msg, "rudeness", Verdict::Confirmed).unwrap_err().to_string();
+    assert!(e.contains("rudeness") && e.contains("问题类型"), "{e}");
+    let source = st.list(None, None, usize::MAX).unwrap().into_iter().find(|i| i.kind == "source").unwrap().seq;
+    let e = st.judge(source, "insult", Verdict::Confirmed).unwrap_err().to_string();
+    assert!(e.contains("不是一条消息"), "{e}");
+    assert_eq!(st.entry_count().unwrap(), n);
+    // Listed by what they record, and a package with them verifies (they have no file of their own).
+    let listed = st.list(None, None, usize::MAX).unwrap();
+    assert!(listed.iter().filter(|i| i.kind == "judgment").all(|i| i.kind_zh() == "用户对消息的判断"));
+    assert!(st.verify(&mut |_, _| {}).unwrap().ok());
+    let pkg = tmp.path().join("p.zip");
+    st.export(&pkg, &with_pdf()).unwrap();
+    let r = verify_zip(&pkg);
+    assert!(r.ok(), "{:?}", r.problems);
+    let log = zip_files(&pkg).into_iter().find(|(n, _)| n == "log.jsonl").unwrap().1;
+    assert!(String::from_utf8_lossy(&log).contains("本人确认有此问题"), "the package's log shows the judgments");
+}
+
+#[test]
 fn deleting_a_case_is_logged_outside_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");

@@ -69,9 +69,9 @@ impl Store {
             }
             log_entries.push(logged);
             let logged = log_entries.last().unwrap_or(e);
-            // Confirmations have no content; a redacted package leaves out the export files,
+            // The user's records have no content; a redacted package leaves out the export files,
             // which are full of third parties' numbers.
-            if e.kind == "confirm" || (opts.redact && e.kind == "source") {
+            if yuqi_evidence::package::is_user_record(&e.kind) || (opts.redact && e.kind == "source") {
                 continue;
             }
             let codes = codes_of.get(&e.seq).cloned().unwrap_or_default();

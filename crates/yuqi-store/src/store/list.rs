@@ -66,6 +66,7 @@ impl ListedItem {
             (Some(c), _) => Channel::label_of(c).to_string(),
             (None, Some(k)) => k.label_zh().to_string(),
             (None, None) if self.kind == "confirm" => "用户确认的催收事件".to_string(),
+            (None, None) if self.kind == super::judge::KIND => "用户对消息的判断".to_string(),
             (None, None) => self.kind.clone(),
         }
     }
