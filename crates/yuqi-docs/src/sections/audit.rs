@@ -91,7 +91,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
                     m(d.received),
                     rates::headline(d),
                     pct(d.cap_rate),
-                    d.lender.clone(),
+                    super::lender_cell(&d.lender),
                 ]
             })
             .collect(),
@@ -112,7 +112,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
 }
 
 fn debt(out: &mut Vec<Block>, heading: &str, debt: &Debt, da: &DebtAudit, dates: LegalDates, opts: &SectionOptions) {
-    let lender = if heading.starts_with(da.lender.as_str()) { String::new() } else { format!("　{}", da.lender) };
+    let lender = super::lender_after_heading(heading, &da.lender);
     out.push(h(2, format!("{heading}{lender} — {}", da.kind_label)));
     out.push(para(inl![format!(
         "合同日期 {}；合同本金 {} 元；实际到手 {} 元；依法认定的本金 ",

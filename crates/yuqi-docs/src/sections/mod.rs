@@ -149,6 +149,24 @@ pub(crate) fn debt_heading(inputs: &Inputs<'_>, id: &str, opts: &SectionOptions)
     if opts.commands { format!("{name}（编号 {id}）") } else { name }
 }
 
+/// The lender after a debt's heading: `　某某网络小额贷款有限公司`, nothing when the heading
+/// already names it, and `　出借方不详` for the interview's stand-in (`速借宝的出借方`), which is
+/// not a name: `速借宝　速借宝的出借方` reads as a stammer.
+pub(crate) fn lender_after_heading(heading: &str, lender: &str) -> String {
+    if yuqi_case::is_stand_in_lender(lender) {
+        "　出借方不详".to_string()
+    } else if heading.starts_with(lender) {
+        String::new()
+    } else {
+        format!("　{lender}")
+    }
+}
+
+/// The lender as a table cell names it: `不详` for the interview's stand-in.
+pub(crate) fn lender_cell(lender: &str) -> String {
+    if yuqi_case::is_stand_in_lender(lender) { "不详".to_string() } else { lender.to_string() }
+}
+
 pub(crate) fn m(x: yuqi_money::Money) -> String {
     x.to_grouped_string()
 }

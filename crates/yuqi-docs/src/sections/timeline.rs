@@ -33,7 +33,7 @@ pub(super) fn timeline(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &Section
 }
 
 fn debt(out: &mut Vec<Block>, d: &DebtTimeline, heading: &str, opts: &SectionOptions, as_of: chrono::NaiveDate) {
-    let lender = if heading.starts_with(d.lender.as_str()) { String::new() } else { format!("　{}", d.lender) };
+    let lender = super::lender_after_heading(heading, &d.lender);
     out.push(h(2, format!("{heading}{lender}")));
     let lim = &d.limitation;
     out.push(para(inl![
