@@ -44,11 +44,12 @@ fn complaint_said(c: &Contact, kind: LenderKind) -> Vec<Said> {
                 "fake_legal_document" => "conduct_false_consequence",
                 other => yuqi_conduct::Code::parse(other).map_or("", yuqi_conduct::Code::rule),
             };
-            Said {
-                code,
-                label: conduct_label(code).to_string(),
-                basis: records::cite_text(&rule_cites(rule, c.day(), &[kind])),
-            }
+            // Contact with third parties is labelled as the record shows it: done or threatened.
+            let label = match code {
+                "contact_third_party" => super::third_party::label(c, conduct_label(code)),
+                other => conduct_label(other).to_string(),
+            };
+            Said { code, label, basis: records::cite_text(&rule_cites(rule, c.day(), &[kind])) }
         })
         .collect()
 }
@@ -192,7 +193,19 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
         Target::Association => {
             asks.push(inl!["依自律规则对被举报人的上述行为进行调查处理，督促其整改；"]);
             if codes.contains(&"contact_third_party") {
-                asks.push(inl!["督促被举报人及其委托的催收机构停止向本人以外的第三人披露本人的债务信息；"]);
+                // "停止" only for what the records show was done; a threat is asked not to be carried out.
+                let done = shown.iter().any(|c| {
+                    c.hits.iter().any(|h| h.code == "contact_third_party")
+                        && matches!(
+                            super::third_party::third_party(c),
+                            super::third_party::ThirdParty::Sent | super::third_party::ThirdParty::SaidDone
+                        )
+                });
+                asks.push(if done {
+                    inl!["督促被举报人及其委托的催收机构停止向本人以外的第三人披露本人的债务信息；"]
+                } else {
+                    inl!["督促被举报人及其委托的催收机构不得向本人以外的第三人披露本人的债务信息；"]
+                });
             }
             asks.push(inl!["将处理情况告知举报人。"]);
         }

@@ -9,6 +9,7 @@ mod court;
 mod credit;
 mod creditor;
 mod records;
+mod third_party;
 
 use serde::Serialize;
 use yuqi_case::Debt;
