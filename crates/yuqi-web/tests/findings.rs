@@ -98,7 +98,11 @@ async fn the_inbox_shows_claimed_authority_as_a_claim_and_each_findings_basis() 
     assert!(seen.contains("来自 13800138000（署名自称“朝阳公安分局”）"), "{seen}");
     // Each finding: its name, the law it breaks, and how sure the analyzer is.
     let label = yuqi_conduct::Code::ImpersonateAuthority.label_zh();
-    let basis = yuqi_conduct::code::basis(yuqi_conduct::Code::ImpersonateAuthority);
+    // The basis for the demo's lenders (the pasted messages name none, so all of them).
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demo.toml")).expect("demo");
+    let demo = yuqi_case::parse_case(&demo, "demo.toml").expect("parse");
+    let kinds = yuqi_docs::scope::kinds_for(&demo, None);
+    let basis = yuqi_docs::scope::conduct_basis(yuqi_conduct::Code::ImpersonateAuthority.as_str(), &kinds);
     assert!(!basis.is_empty(), "the law data cites the rule");
     assert!(seen.contains(&format!("{label}　法律依据：{basis}")), "{seen}");
     assert!(seen.contains("系统有把握"), "{seen}");
@@ -147,3 +151,53 @@ async fn undated_pastes_say_what_they_cannot_do_and_the_day_received_dates_them(
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.text().contains("收到日期不能晚于今天") && r.text().contains("明天去你家找你父母"), "{}", r.text());
 }
+
+/// A case from an example file, created through the API.
+async fn case_from_example(app: &App, token: &str, example: &str) -> String {
+    let toml =
+        std::fs::read_to_string(format!("{}/../../examples/{example}", env!("CARGO_MANIFEST_DIR"))).expect("case");
+    let r = send(
+        app,
+        post("/api/v1/cases")
+            .header("x-csrf-token", token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "title": example, "toml": toml }).to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()["id"].as_str().expect("id").to_string()
+}
+
+/// The legal basis of contact with third parties fits the lender: the credit-card measures
+/// (商业银行信用卡业务监督管理办法 第68条) bind card issuers, so the inbox of an online microloan
+/// cites the personal-information law and the civil code, not the card rule, while a card
+/// debt's inbox still cites it.
+#[tokio::test]
+async fn the_basis_for_contacting_third_parties_fits_the_lender() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let threat = "2026-11-21 10:00 13800138000\r\n今天不还钱，我们就把你的欠款情况发到你通讯录里的每一个人\r\n";
+    let label = yuqi_conduct::Code::ContactThirdParty.label_zh();
+    let basis_of = |seen: &str| -> String {
+        let at = seen.find(&format!("{label}　法律依据：")).unwrap_or_else(|| panic!("{label}: {seen}"));
+        seen[at..].lines().next().unwrap_or("").split("系统").next().unwrap_or("").to_string()
+    };
+    let micro = case_from_example(&app, &token, "microloan-kantouxi.toml").await;
+    let r = send(&app, paste_form(&micro, &[("csrf", &token), ("text", threat), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = send(&app, get(&format!("/cases/{micro}/inbox")).body(Body::empty()).expect("req")).await.text();
+    let basis = basis_of(&visible(&page));
+    assert!(basis.contains("《个人信息保护法》第10条、第13条"), "{basis}");
+    assert!(basis.contains("《民法典》第1032条、第1033条"), "{basis}");
+    assert!(!basis.contains("信用卡"), "the card measure cited for a microloan: {basis}");
+
+    let card = case_from_example(&app, &token, "credit-card.toml").await;
+    let r = send(&app, paste_form(&card, &[("csrf", &token), ("text", threat), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = send(&app, get(&format!("/cases/{card}/inbox")).body(Body::empty()).expect("req")).await.text();
+    let basis = basis_of(&visible(&page));
+    assert!(basis.contains("商业银行信用卡业务监督管理办法"), "{basis}");
+    assert!(basis.contains("《个人信息保护法》"), "{basis}");
+}
+

@@ -50,8 +50,8 @@ pub(super) fn annual_cap(id: &str, on: NaiveDate) -> String {
 }
 
 /// Whether a citation belongs in a letter about a debt of this kind: the primary text (not the
-/// secondary summaries the law data also keeps), and only rules
-/// that bind this kind of lender (the bank consumer-protection measures bind banks and licensed
+/// secondary summaries the law data also keeps), and only rules that bind this kind of lender
+/// (`crate::scope::binds`: the bank consumer-protection measures bind banks and licensed
 /// consumer lenders; the credit-card measures bind card issuers, and the interpretation on
 /// card crimes speaks only of cards; the private-lending rules do not apply to licensed lenders).
 pub(super) fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
@@ -62,17 +62,7 @@ pub(super) fn fits(c: &yuqi_law::Citation, kind: Option<LenderKind>) -> bool {
         return false;
     }
     let Some(k) = kind else { return true };
-    match c.doc.as_str() {
-        "credit_card_supervision_2011"
-        | "pboc_credit_card_notice_2016"
-        | "credit_card_development_notice_2022"
-        | "credit_card_crime_interpretation_2018" => k == LenderKind::CreditCard,
-        "consumer_protection_measures_2022" | "bank_association_collection_guideline_2026" => {
-            matches!(k, LenderKind::Bank | LenderKind::CreditCard | LenderKind::ConsumerFinance)
-        }
-        d if d.starts_with("private_lending") => matches!(k, LenderKind::Private | LenderKind::Unlicensed),
-        _ => true,
-    }
+    crate::scope::binds(&c.doc).is_none_or(|b| b.contains(&k))
 }
 
 /// The citations of a rule as a letter about a `kind` lender prints them ("" when none fits).

@@ -19,17 +19,15 @@ pub(super) fn conduct(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
         flagged.len()
     )]));
     if !counts.is_empty() {
+        // The basis for the case's own lenders: a rule binding none of them is not cited.
+        let kinds = crate::scope::kinds_for(inputs.case, None);
         out.push(Block::Table {
             // No code column: the dossier is read by the borrower; codes are for the JSON.
             columns: vec!["类型".into(), "条数".into(), "依据".into()],
             rows: counts
                 .iter()
                 .map(|(code, label, n)| {
-                    vec![
-                        label.to_string(),
-                        n.to_string(),
-                        yuqi_conduct::Code::parse(code).map(yuqi_conduct::code::basis).unwrap_or("").to_string(),
-                    ]
+                    vec![label.to_string(), n.to_string(), crate::scope::conduct_basis(code, &kinds)]
                 })
                 .collect(),
             numeric: vec![false, true, false],

@@ -68,7 +68,9 @@ struct InboxItem {
 /// verdict.
 struct Finding {
     label: &'static str,
-    /// The rule's citations (`yuqi_conduct::code::basis`); empty when the law data has none.
+    /// The rule's citations for the lenders the message may concern
+    /// (`yuqi_docs::scope::conduct_basis`): a text binding none of them, such as the card
+    /// measures for an online loan, is left out. Empty when the law data has none.
     basis: String,
     /// Sure findings go into letters; the rest are for the borrower to judge.
     sure: bool,
@@ -76,13 +78,14 @@ struct Finding {
 
 /// The findings of a contact: the sure ones, then those only suspected, each kind once. A
 /// debt-relief offer is not the collector's violation: it has its own warning instead.
-fn findings(c: &yuqi_docs::Contact) -> Vec<Finding> {
+fn findings(case: &yuqi_case::Case, c: &yuqi_docs::Contact) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     let relief = yuqi_conduct::Code::DebtReliefScam.as_str();
+    let kinds = yuqi_docs::scope::kinds_for(case, c.debt.as_deref());
     for (hits, sure) in [(&c.hits, true), (&c.possible, false)] {
         for h in hits.iter().filter(|h| h.code != relief) {
             if !out.iter().any(|f| f.label == h.label) {
-                out.push(Finding { label: h.label, basis: h.basis.clone(), sure });
+                out.push(Finding { label: h.label, basis: yuqi_docs::scope::conduct_basis(h.code, &kinds), sure });
             }
         }
     }
@@ -240,7 +243,7 @@ async fn inbox_with(
             InboxItem {
                 quote: yuqi_render::html::blocks(std::slice::from_ref(&block)),
                 debt_relief: is_debt_relief_offer(x.codes()),
-                findings: findings(x),
+                findings: findings(&c.case, x),
                 image: x.read_from_image.map(|seq| format!("/cases/{id}/evidence/{seq}/image")),
             }
         })
