@@ -142,3 +142,77 @@ async fn a_new_user_goes_from_triage_to_a_downloaded_letter() {
         c.close().await.expect("close");
     }
 }
+
+/// How many loans the interview's review screen lists (one removal button each).
+async fn loans_listed(c: &Client) -> usize {
+    c.find_all(Locator::Css("button[name=\"action\"][value=\"remove\"]")).await.map(|v| v.len()).unwrap_or(0)
+}
+
+/// Removing a loan on the review screen at phone width: the button asks first, the question
+/// and both answers fit the screen and are on it without scrolling sideways, "不删，返回"
+/// keeps the loan, and "确定删除" removes it.
+#[tokio::test]
+async fn removing_a_loan_at_phone_width_asks_first() {
+    let Some((_d, c)) = browser(390, 844).await else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let addr = start_app(dir.path()).await;
+    let base = format!("http://{addr}");
+    c.goto(&format!("{base}/")).await.expect("goto");
+    // Past the first visit's triage (its own test): the cookie the app sets once it is seen.
+    c.execute("document.cookie = 'yq_seen=1; path=/';", vec![]).await.expect("cookie");
+    c.goto(&format!("{base}/")).await.expect("goto");
+    c.find(Locator::Css("button[value=\"blank\"]")).await.expect("start").click().await.expect("click");
+    wait_text(&c, "第1笔借款").await;
+    let at = c.current_url().await.expect("url").to_string();
+    let case = at.split("/interview").next().expect("case address").to_string();
+    let review = format!("{case}/interview/review");
+    // Two loans known by their apps: the first answered here, the second added on the review.
+    for (i, app) in ["速借宝", "安心花"].into_iter().enumerate() {
+        c.goto(&format!("{case}/interview/d{i}-app")).await.expect("question");
+        wait_text(&c, "第 1 题").await;
+        c.find(Locator::Css("input[name=\"value\"]")).await.expect("app").send_keys(app).await.expect("type");
+        c.find(Locator::Css("button.next")).await.expect("next").click().await.expect("click");
+        wait_text(&c, "第 2 题").await;
+        c.goto(&review).await.expect("review");
+        wait_text(&c, "核对你的回答").await;
+        if i == 0 {
+            c.find(Locator::Css("button[value=\"add\"]")).await.expect("add").click().await.expect("click");
+            wait_text(&c, "题，共").await;
+        }
+    }
+    assert_eq!(loans_listed(&c).await, 2);
+    let buttons = c.find_all(Locator::Css("button[name=\"action\"][value=\"remove\"]")).await.expect("buttons");
+    buttons[1].click().await.expect("click");
+    let t = wait_text(&c, "确定要删除").await;
+    assert!(t.contains("确定要删除“第2笔借款（安心花）”吗？"), "{t}");
+    assert!(fits_width(&c).await, "the question fits a phone's width");
+    // The question is at the top of the page, with both answers in view.
+    let in_view = c
+        .execute(
+            "const box = document.getElementById('confirm-remove').getBoundingClientRect();
+             const ok = [...document.querySelectorAll('#confirm-remove button, #confirm-remove a')]
+               .every(e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth; });
+             return box.top < window.innerHeight && ok;",
+            vec![],
+        )
+        .await
+        .expect("js");
+    assert_eq!(in_view.as_bool(), Some(true), "the question and its answers are in view");
+    shot(&c, "phone-remove-loan-confirm").await;
+    assert_eq!(loans_listed(&c).await, 2, "asking removed nothing");
+    // "不删，返回" keeps it.
+    c.find(Locator::LinkText("不删，返回")).await.expect("keep").click().await.expect("click");
+    wait_text(&c, "再加一笔借款").await;
+    assert_eq!(loans_listed(&c).await, 2);
+    let buttons = c.find_all(Locator::Css("button[name=\"action\"][value=\"remove\"]")).await.expect("buttons");
+    buttons[1].click().await.expect("click");
+    wait_text(&c, "确定要删除").await;
+    c.find(Locator::Css("button[value=\"remove_confirmed\"]")).await.expect("confirm").click().await.expect("click");
+    // After the removal the interview goes on where it left off (the first loan's questions).
+    wait_text(&c, "题，共").await;
+    c.goto(&review).await.expect("review");
+    let t = wait_text(&c, "核对你的回答").await;
+    assert_eq!(loans_listed(&c).await, 1);
+    assert!(t.contains("速借宝") && !t.contains("安心花"), "{t}");
+    c.close().await.expect("close");
+}

@@ -259,3 +259,61 @@ async fn a_rate_worked_out_by_the_interview_keeps_its_source_through_the_editor(
 async fn yuqi_db_user(app: &App) -> yuqi_db::UserId {
     app.state.db.ensure_local_user().await.expect("user").id
 }
+
+/// How many loans the review screen lists (one removal button each).
+fn loans_on(review: &str) -> usize {
+    review.matches("name=\"action\" value=\"remove\"").count()
+}
+
+/// Removing a loan on the review screen throws away every answer about it: the first post
+/// only asks (in a plain form, no script), the second removes; a confirmation that names
+/// another loan than the one now at that place removes nothing.
+#[tokio::test]
+async fn removing_a_loan_asks_first_and_removes_only_on_confirmation() {
+    let app = app().await;
+    let (id, _) = interview_case(&app).await;
+    let token = csrf(&app, None).await;
+    let review_uri = format!("/cases/{id}/interview/review");
+    let before = page(&app, &review_uri).await.text();
+    let n = loans_on(&before);
+    assert!(n >= 2, "the rider has several loans: {before}");
+    assert!(!before.contains("确定要删除"), "no question before one is asked");
+    // The first post asks, and removes nothing.
+    let r = post_form(&app, &review_uri, &[("csrf", &token), ("action", "remove"), ("debt", "1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let asked = r.text();
+    assert!(asked.contains("确定要删除“第2笔借款（安心花）”吗？"), "{asked}");
+    assert!(asked.contains("value=\"remove_confirmed\"") && asked.contains("不删，返回"), "{asked}");
+    assert!(asked.contains("name=\"label\" value=\"第2笔借款（安心花）\""), "{asked}");
+    assert_eq!(loans_on(&page(&app, &review_uri).await.text()), n, "asking removed nothing");
+    // A confirmation naming a loan that is not (or no longer) at that place removes nothing.
+    let r = post_form(
+        &app,
+        &review_uri,
+        &[("csrf", &token), ("action", "remove_confirmed"), ("debt", "1"), ("label", "第2笔借款（极速贷）")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("没有删除任何借款"), "{}", r.text());
+    assert_eq!(loans_on(&page(&app, &review_uri).await.text()), n);
+    // Without the CSRF token, nothing either.
+    let r = post_form(
+        &app,
+        &review_uri,
+        &[("action", "remove_confirmed"), ("debt", "1"), ("label", "第2笔借款（安心花）")],
+    )
+    .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(loans_on(&page(&app, &review_uri).await.text()), n);
+    // Confirmed: that loan, and only it, is gone.
+    let r = post_form(
+        &app,
+        &review_uri,
+        &[("csrf", &token), ("action", "remove_confirmed"), ("debt", "1"), ("label", "第2笔借款（安心花）")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let after = page(&app, &review_uri).await.text();
+    assert_eq!(loans_on(&after), n - 1, "{after}");
+    assert!(!after.contains("安心花") && after.contains("极速贷") && after.contains("闪电借"), "{after}");
+}

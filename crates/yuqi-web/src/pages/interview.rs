@@ -97,6 +97,8 @@ struct Review {
     gaps: Vec<String>,
     assumptions: Vec<String>,
     problem: String,
+    /// A removal asked for and not yet confirmed: (the debt's index, its name as shown).
+    confirm_remove: Option<(usize, String)>,
 }
 
 impl Screen {
@@ -202,7 +204,7 @@ fn screen(
     let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     if step == Step::Review {
-        return review(v, rec, a, back);
+        return review(v, rec, a, back, None, String::new());
     }
     let mut res = html(Screen {
         csrf: v.csrf,
@@ -228,13 +230,25 @@ fn screen(
     Ok(res)
 }
 
-fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String) -> PageResult {
+/// The review screen; with `confirm_remove`, it first asks whether to remove that debt.
+fn review(
+    v: Viewer,
+    rec: &yuqi_db::CaseRecord,
+    a: &Answers,
+    back: String,
+    confirm_remove: Option<usize>,
+    note: String,
+) -> PageResult {
     let id = rec.id.to_string();
     let built = yuqi_app::interview::build(a, &rec.title, compute::today());
-    let problem = (built.toml.contains("[[debt]]") && compute::parse(&built.toml).is_err())
-        .then_some(())
-        .map(|_| "这些回答生成的借款信息有问题，结果可能不是最新的；请检查每一项，或在“专家视图”里修改。".to_string())
-        .unwrap_or_default();
+    let problem = if !note.is_empty() {
+        note
+    } else if built.toml.contains("[[debt]]") && compute::parse(&built.toml).is_err() {
+        "这些回答生成的借款信息有问题，结果可能不是最新的；请检查每一项，或在“专家视图”里修改。".to_string()
+    } else {
+        String::new()
+    };
+    let confirm_remove = confirm_remove.filter(|i| *i < a.debts.len()).map(|i| (i, a.debt_label(i)));
     let mut debts: Vec<(usize, String, Vec<Line>)> =
         (0..a.debts.len()).map(|i| (i, a.debt_label(i), Vec::new())).collect();
     let mut others = Vec::new();
@@ -260,6 +274,7 @@ fn review(v: Viewer, rec: &yuqi_db::CaseRecord, a: &Answers, back: String) -> Pa
         gaps: built.gaps,
         assumptions: built.assumptions,
         problem,
+        confirm_remove,
         id,
     })
 }
@@ -297,7 +312,25 @@ pub(crate) async fn interview_answer(
     match step {
         Step::Review => match field("action") {
             "add" => a.add_debt(),
-            "remove" => a.remove_debt(field("debt").parse().unwrap_or(usize::MAX)),
+            // Removing a loan throws away every answer about it: first the question, then
+            // the removal on a second post that names the same loan.
+            "remove" => {
+                let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
+                return review(v, &rec, &a, back, field("debt").parse().ok(), String::new());
+            }
+            "remove_confirmed" => {
+                let i: usize = field("debt").parse().unwrap_or(usize::MAX);
+                if i >= a.debts.len() || a.debt_label(i) != field("label") {
+                    // The list changed since the question was asked (another tab, a removal
+                    // before): nothing is removed on a guess.
+                    let back = a.previous(step).map_or_else(|| format!("/cases/{id}"), |s| url(&id, s));
+                    let note = "借款列表已经变了，没有删除任何借款。请在下面重新选择要删除的那一笔。".to_string();
+                    let mut res = review(v, &rec, &a, back, None, note)?;
+                    *res.status_mut() = StatusCode::CONFLICT;
+                    return Ok(res);
+                }
+                a.remove_debt(i);
+            }
             _ => {
                 save(&state, &v, &rec, &a).await?;
                 return Ok(Redirect::to(&format!("/cases/{}", rec.id)).into_response());
