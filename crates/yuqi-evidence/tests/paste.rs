@@ -260,3 +260,57 @@ fn the_day_received_dates_relative_and_yearless_stamps_only() {
     let (items, _) = paste(text);
     assert_eq!(items.iter().filter(|i| time(i).is_none()).count(), 4);
 }
+
+fn paste_with(text: &str, opts: &Options) -> Vec<Item> {
+    let mut items = Vec::new();
+    import::import(&Format::PastedText, text.as_bytes(), opts, &mut |i| {
+        items.push(i);
+        Ok(())
+    })
+    .unwrap();
+    items
+}
+
+/// A paste the borrower says came from WeChat, or is his note of a call, is recorded as that,
+/// not as an SMS; without a word from him it stays an SMS.
+#[test]
+fn the_channel_the_borrower_names_is_recorded() {
+    let text = "2026-11-20 21:14\n再不还就去你单位\n";
+    for (channel, kind) in [
+        (Some(yuqi_case::Channel::Wechat), "chat"),
+        (Some(yuqi_case::Channel::Call), "call"),
+        (Some(yuqi_case::Channel::Other), "chat"),
+        (None, "sms"),
+    ] {
+        let items = paste_with(text, &Options { pasted_channel: channel, ..Options::default() });
+        let m = items[0].message.as_ref().unwrap();
+        assert_eq!(m.channel, channel.unwrap_or(yuqi_case::Channel::Sms).code(), "{channel:?}");
+        assert_eq!(items[0].kind.as_str(), kind, "{channel:?}");
+    }
+    // The same message from two channels is two records.
+    let sms = paste_with(text, &Options::default());
+    let chat = paste_with(text, &Options { pasted_channel: Some(yuqi_case::Channel::Wechat), ..Options::default() });
+    assert_ne!(sms[0].key, chat[0].key);
+}
+
+/// With the day and the time received, a message with no time written is dated then, and the
+/// time is kept as the borrower's word; one with a time of its own keeps it. The day alone
+/// dates nothing that has no time written.
+#[test]
+fn the_day_and_time_received_date_messages_without_a_time() {
+    let text = "没有时间的一条\n\n2026-11-01 10:00\n写全了的\n\n又一条没有时间的\n";
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let at = chrono::NaiveTime::from_hms_opt(21, 30, 0).unwrap();
+    let items = paste_with(text, &Options { received_on: Some(on), received_at: Some(at), ..Options::default() });
+    let times: Vec<Option<String>> = items.iter().map(time).collect();
+    let given = Some("2026-12-07 21:30:00".to_string());
+    assert_eq!(times, vec![given.clone(), Some("2026-11-01 10:00:00".to_string()), given]);
+    let word = |i: &Item| i.fields.iter().find(|(k, _)| k == "received_at").map(|(_, v)| v.clone());
+    let marked: Vec<Option<String>> = items.iter().map(word).collect();
+    let w = Some("2026-12-07 21:30".to_string());
+    assert_eq!(marked, vec![w.clone(), None, w]);
+    // Two messages dated by the same word stay two records.
+    assert_ne!(items[0].key, items[2].key);
+    let day_only = paste_with(text, &Options { received_on: Some(on), ..Options::default() });
+    assert_eq!(day_only.iter().filter(|i| time(i).is_none()).count(), 2);
+}

@@ -211,6 +211,12 @@ pub(crate) struct PasteBody {
     /// The day the messages were received (`YYYY-MM-DD`), optional.
     #[serde(default)]
     received_on: String,
+    /// The time of day received (`HH:MM`), optional, with `received_on`.
+    #[serde(default)]
+    received_at: String,
+    /// Where the messages came from: `sms` (default), `wechat`, `call` or `other`.
+    #[serde(default)]
+    channel: String,
 }
 
 /// Pasted collector messages (copied from the phone's SMS app or WeChat), stored as evidence.
@@ -221,7 +227,12 @@ pub(crate) async fn paste_messages(
     Json(b): Json<PasteBody>,
 ) -> ApiResult {
     let v = with_csrf(&state, &headers).await?;
-    let input = crate::pages::PasteInput { text: b.text, received: b.received_on };
+    let input = crate::pages::PasteInput {
+        text: b.text,
+        received: b.received_on,
+        received_time: b.received_at,
+        source: b.channel,
+    };
     let msg = paste_text(&state, &v, &id, &input).await?;
     Ok(Json(json!({ "message": msg })).into_response())
 }

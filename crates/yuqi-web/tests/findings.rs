@@ -201,3 +201,77 @@ async fn the_basis_for_contacting_third_parties_fits_the_lender() {
     assert!(basis.contains("《个人信息保护法》"), "{basis}");
 }
 
+/// A paste says where it came from (短信 by default, or 微信, 电话记录, 其他) and, optionally, when
+/// it arrived: a message with no time of its own is then dated by the day and time given, the
+/// inbox labels it by its channel, and a malformed time or source is refused in Chinese with
+/// everything typed kept in the form.
+#[tokio::test]
+async fn a_paste_keeps_its_channel_and_the_time_it_was_received() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    assert!(inbox.contains("<option value=\"sms\" selected>短信</option>"), "短信 is the default: {inbox}");
+    for (code, name) in [("wechat", "微信"), ("call", "电话记录"), ("other", "其他")] {
+        assert!(inbox.contains(&format!("<option value=\"{code}\">{name}</option>")), "{code}: {inbox}");
+    }
+    assert!(inbox.contains("type=\"time\" name=\"received_time\""), "{inbox}");
+    let text = "你再不还钱我们就去你单位找你领导\r\n";
+    let fields = [
+        ("csrf", token.as_str()),
+        ("text", text),
+        ("source", "wechat"),
+        ("received", "2026-11-20"),
+        ("received_time", "21:30"),
+    ];
+    let r = send(&app, paste_form(&id, &fields)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("2026-11-20 21:30　微信"), "the split shows the time and channel given: {t}");
+    assert!(!t.contains("条没有日期"), "{t}");
+    let kept = r.text();
+    for hidden in ["name=\"source\" value=\"wechat\"", "name=\"received_time\" value=\"21:30\""] {
+        assert!(kept.contains(hidden), "the confirmation carries {hidden}");
+    }
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm", "1"));
+    let r = send(&app, paste_form(&id, &confirmed)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    assert!(t.contains("已保存 1 条消息") && !t.contains("条没有日期"), "{t}");
+    assert!(t.contains("2026-11-20 21:30 微信"), "the inbox labels it as WeChat, dated: {t}");
+    assert!(!t.contains("2026-11-20 21:30 短信"), "{t}");
+    // The evidence store keeps the channel too.
+    let list = send(&app, get(&format!("/api/v1/cases/{id}/messages")).body(Body::empty()).expect("req")).await;
+    let pasted = list.json()["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["text"].as_str().is_some_and(|t| t.contains("找你领导")))
+        .cloned()
+        .expect("the pasted message");
+    assert_eq!(pasted["channel"], "微信", "{pasted}");
+
+    // Refused in Chinese, with everything typed kept: a malformed time, a time without a day,
+    // an unknown source.
+    let other = "明天去你家找你父母\r\n";
+    for (pairs, why) in [
+        (vec![("source", "call"), ("received", "2026-11-20"), ("received_time", "25:99")], "收到时间“25:99”看不懂"),
+        (vec![("source", "call"), ("received", ""), ("received_time", "08:15")], "也请填是哪天收到的"),
+        (vec![("source", "fax"), ("received", "2026-11-20"), ("received_time", "08:15")], "消息是从哪里来的没看懂"),
+    ] {
+        let mut all = vec![("csrf", token.as_str()), ("text", other)];
+        all.extend(pairs.iter().copied());
+        let r = send(&app, paste_form(&id, &all)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let page = r.text();
+        assert!(page.contains(why), "{why}: {page}");
+        assert!(page.contains("明天去你家找你父母"), "the text is kept");
+        for (k, v) in pairs.iter().filter(|(k, v)| *k != "source" && !v.is_empty()) {
+            assert!(page.contains(&format!("name=\"{k}\" value=\"{v}\"")), "{k} is kept: {page}");
+        }
+        if pairs[0].1 == "call" {
+            assert!(page.contains("<option value=\"call\" selected>电话记录</option>"), "the source is kept: {page}");
+        }
+    }
+}

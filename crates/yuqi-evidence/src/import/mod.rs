@@ -303,6 +303,13 @@ pub struct Options {
     /// carry 今天/昨天 or a month and day without the year; with this day they resolve to a
     /// date (kept in each message's fields as `received_on`); without it they stay unknown.
     pub received_on: Option<chrono::NaiveDate>,
+    /// Pasted text: with `received_on`, the time of day the borrower says the messages reached
+    /// him. A message that carries no time of its own is dated by it (his word, kept in its
+    /// fields as `received_at`); without it such a message stays undated.
+    pub received_at: Option<chrono::NaiveTime>,
+    /// Pasted text: where the borrower says the messages came from (短信, 微信, a call he
+    /// noted down, …); an SMS when not said.
+    pub pasted_channel: Option<yuqi_case::Channel>,
 }
 
 impl Default for Options {
@@ -314,6 +321,8 @@ impl Default for Options {
             conversation: None,
             media_dir: None,
             received_on: None,
+            received_at: None,
+            pasted_channel: None,
         }
     }
 }

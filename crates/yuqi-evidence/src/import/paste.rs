@@ -25,8 +25,11 @@
 //! * **Sender.** A phone number on a header line (mainland mobile `1[3-9]` + 9 digits, optionally
 //!   `+86`; service numbers `106…` and `95…`), else a `【平台名】` signature at the start or the
 //!   end of the text (SMS from lenders are signed that way), else a WeChat nickname on the header.
+//!   With a time of day as well (`Options::received_at`), a message with no time written is
+//!   dated at that day and time — the borrower's word, kept as its `received_at` field.
 //! * **Direction and channel.** Every message is incoming (the borrower pastes what he received)
-//!   and an SMS.
+//!   and an SMS, unless the borrower says where it came from (`Options::pasted_channel`: a
+//!   WeChat chat, a call he noted down, another channel).
 //!
 //! Each message is an item whose bytes are exactly its slice of the pasted text, from its first
 //! header line to the end of its last non-blank line, so the store's slice invariant holds and
@@ -263,7 +266,19 @@ impl State<'_> {
             body = m.header.join("\n");
         }
         self.used_received = false;
-        let time_ms = m.stamp.as_ref().and_then(|s| self.instant(s, ctx));
+        // No time written: the day and time the borrower gave, when he gave both.
+        let given = match (&m.stamp, self.opts.received_on, self.opts.received_at) {
+            (None, Some(on), Some(at)) => local_ms(NaiveDateTime::new(on, at), self.opts.zone),
+            _ => None,
+        };
+        let time_ms = m.stamp.as_ref().and_then(|s| self.instant(s, ctx)).or(given);
+        let channel = self.opts.pasted_channel.unwrap_or(Channel::Sms);
+        let kind = match channel {
+            Channel::Sms => ItemKind::Sms,
+            Channel::Mms => ItemKind::Mms,
+            Channel::Call => ItemKind::Call,
+            _ => ItemKind::Chat,
+        };
         let signature = SIGN_START
             .captures(&body)
             .or_else(|| SIGN_END.captures(&body))
@@ -273,7 +288,7 @@ impl State<'_> {
         let msg = ImportedMessage {
             time_ms,
             zone_assumed: time_ms.is_some(),
-            channel: Channel::Sms.code().to_string(),
+            channel: channel.code().to_string(),
             direction: Direction::In,
             counterpart_key: crate::phone::normalize(&counterpart),
             counterpart,
@@ -300,12 +315,19 @@ impl State<'_> {
         {
             fields.push(("received_on".to_string(), on.to_string()));
         }
+        if given.is_some()
+            && let (Some(on), Some(at)) = (self.opts.received_on, self.opts.received_at)
+        {
+            fields.push(("received_at".to_string(), format!("{on} {}", at.format("%H:%M"))));
+        }
         let raw = text.as_bytes()[m.start..m.end].to_vec();
-        let mut item = Item::from_message(ItemKind::Sms, position, raw, true, fields, msg);
-        if time_ms.is_none()
+        let mut item = Item::from_message(kind, position, raw, true, fields, msg);
+        // Without a time of its own a message is kept once per paste position: the same threat
+        // sent (and pasted) twice is two records, not one.
+        if (m.stamp.is_none() || time_ms.is_none())
             && let Some(msg) = &item.message
         {
-            item.key = Item::message_key_with(ItemKind::Sms, msg, &[&format!("paste#{}", self.record)]);
+            item.key = Item::message_key_with(kind, msg, &[&format!("paste#{}", self.record)]);
         }
         ctx.emit(item)
     }

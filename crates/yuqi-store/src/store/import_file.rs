@@ -37,6 +37,12 @@ pub struct ImportOptions {
     /// Pasted text: the day the borrower says the messages reached him
     /// (`yuqi_evidence::import::Options::received_on`).
     pub received_on: Option<chrono::NaiveDate>,
+    /// Pasted text: the time of day with `received_on`
+    /// (`yuqi_evidence::import::Options::received_at`).
+    pub received_at: Option<chrono::NaiveTime>,
+    /// Pasted text: where the messages came from
+    /// (`yuqi_evidence::import::Options::pasted_channel`).
+    pub pasted_channel: Option<yuqi_case::Channel>,
 }
 
 impl Default for ImportOptions {
@@ -50,6 +56,8 @@ impl Default for ImportOptions {
             read_screenshots: true,
             media_dir: None,
             received_on: o.received_on,
+            received_at: o.received_at,
+            pasted_channel: o.pasted_channel,
         }
     }
 }
@@ -209,6 +217,8 @@ impl Store {
                 conversation: import::conversation_from_file_name(&name),
                 media_dir: opts.media_dir.clone(),
                 received_on: opts.received_on,
+                received_at: opts.received_at,
+                pasted_channel: opts.pasted_channel,
             };
             let (format_ref, name_ref, recorded_ref, refs_ref) = (&format, &name, &recorded_at, &refs);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {

@@ -46,6 +46,10 @@ struct Inbox {
     pasted: String,
     /// The day received as the borrower gave it (`YYYY-MM-DD`), kept in the form likewise.
     received: String,
+    /// The time received (`HH:MM`), and where the messages came from (a channel code), kept
+    /// likewise.
+    received_time: String,
+    source: String,
     /// The paste box (`paste_box.html`) posts here.
     paste_action: String,
     skippable: bool,
@@ -151,16 +155,85 @@ struct Pasted {
     input: PasteInput,
 }
 
-/// What the borrower put into the paste box: the text, and the day the messages reached him
-/// (optional; `YYYY-MM-DD` as the date input sends it). Both are kept in the form when the page
-/// comes back, for the confirmation or a correction.
+/// What the borrower put into the paste box: the text, the day and time the messages reached
+/// him (optional; `YYYY-MM-DD` and `HH:MM` as the date and time inputs send them) and where they
+/// came from (短信 unless he says otherwise). All are kept in the form when the page comes back,
+/// for the confirmation or a correction.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PasteInput {
     pub(crate) text: String,
     pub(crate) received: String,
+    pub(crate) received_time: String,
+    /// A channel code of [`PASTE_SOURCES`]; empty for 短信.
+    pub(crate) source: String,
+}
+
+/// Where pasted messages may come from, as the paste box offers it: (the channel, what the
+/// choice says). 短信 first, the default.
+pub(crate) const PASTE_SOURCES: [(yuqi_case::Channel, &str); 4] = [
+    (yuqi_case::Channel::Sms, "短信"),
+    (yuqi_case::Channel::Wechat, "微信"),
+    (yuqi_case::Channel::Call, "电话记录"),
+    (yuqi_case::Channel::Other, "其他"),
+];
+
+/// The choices of the paste box's source list: (channel code, what it says).
+pub(crate) fn paste_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PASTE_SOURCES.iter().map(|(c, name)| (c.code(), *name))
 }
 
 impl PasteInput {
+    /// The form's fields as the paste box posts them.
+    pub(crate) fn from_fields(field: impl Fn(&str) -> String) -> PasteInput {
+        PasteInput {
+            text: field("text"),
+            received: field("received"),
+            received_time: field("received_time"),
+            source: field("source"),
+        }
+    }
+
+    /// Where the messages came from: one of [`PASTE_SOURCES`], 短信 when not said.
+    pub(crate) fn channel(&self) -> Result<yuqi_case::Channel, WebError> {
+        let s = self.source.trim();
+        if s.is_empty() {
+            return Ok(yuqi_case::Channel::Sms);
+        }
+        PASTE_SOURCES
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| c.code() == s)
+            .ok_or_else(|| WebError::BadRequest("消息是从哪里来的没看懂：请选短信、微信、电话记录或其他。".into()))
+    }
+
+    /// The time of day received, checked: a clock time, and only with the day.
+    pub(crate) fn received_at(&self) -> Result<Option<chrono::NaiveTime>, WebError> {
+        let r = self.received_time.trim();
+        if r.is_empty() {
+            return Ok(None);
+        }
+        let t = chrono::NaiveTime::parse_from_str(r, "%H:%M")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(r, "%H:%M:%S"))
+            .map_err(|_| {
+                WebError::BadRequest(format!("收到时间“{r}”看不懂：请在时间框里选，例如 21:30，或者不填。"))
+            })?;
+        if self.received.trim().is_empty() {
+            return Err(WebError::BadRequest(
+                "填了收到的时间，也请填是哪天收到的；只知道时间不知道日子的，把时间清空再识别。".into(),
+            ));
+        }
+        Ok(Some(t))
+    }
+
+    /// The importer's options for the paste, every field checked.
+    fn options(&self) -> Result<PasteOptions, WebError> {
+        Ok(PasteOptions {
+            received_on: self.received_on()?,
+            received_at: self.received_at()?,
+            channel: self.channel()?,
+        })
+    }
+
     /// The day received, checked: a calendar date, not after today.
     pub(crate) fn received_on(&self) -> Result<Option<chrono::NaiveDate>, WebError> {
         let r = self.received.trim();
@@ -177,13 +250,21 @@ impl PasteInput {
     }
 }
 
+/// The paste box's answers as the importer takes them.
+#[derive(Debug, Clone, Copy)]
+struct PasteOptions {
+    received_on: Option<chrono::NaiveDate>,
+    received_at: Option<chrono::NaiveTime>,
+    channel: yuqi_case::Channel,
+}
+
 /// Said wherever messages without a date are shown or saved: what they are kept for and what
 /// they cannot do. The limitation period runs from a day, and the night and frequency rules
 /// need the time, so an undated message counts for neither (yuqi-app's pipeline takes contacts'
 /// days from their times).
 fn undated_note(n: usize) -> String {
     format!(
-        "其中 {n} 条没有日期（显示为“时间不详”）：它们会作为证据保存，但不会用来计算诉讼时效，也没法判断是不是夜间催收。消息上只写了“今天”“昨天”或只写了月日的，填上收到日期就能算出是哪天；完全没写时间的，可以在手机上连同时间一起复制，再粘贴一次。"
+        "其中 {n} 条没有日期（显示为“时间不详”）：它们会作为证据保存，但不会用来计算诉讼时效，也没法判断是不是夜间催收。消息上只写了“今天”“昨天”或只写了月日的，填上收到日期就能算出是哪天；完全没写时间的，可以填上收到的日期和时间，或者在手机上连同时间一起复制，再粘贴一次。"
     )
 }
 
@@ -265,6 +346,8 @@ async fn inbox_with(
         preview: pasted.preview,
         pasted: pasted.input.text,
         received: pasted.input.received,
+        received_time: pasted.input.received_time,
+        source: pasted.input.source,
         paste_action: format!("/cases/{id}/inbox/paste"),
         skippable: false,
     })
@@ -274,6 +357,8 @@ async fn inbox_with(
 /// and what the analyzer finds in them (so that he sees at once which threats are unlawful).
 pub(crate) struct PastedMessage {
     pub(super) time: String,
+    /// Where it came from, in Chinese (短信, 微信, 电话).
+    pub(super) channel: &'static str,
     pub(super) sender: String,
     pub(super) text: String,
     /// "可能违法：…" with the kinds found, or a note to check a court notice; empty otherwise.
@@ -284,9 +369,9 @@ pub(crate) struct PastedMessage {
 
 /// [`split_paste`] off the async workers (the analyzer is CPU work).
 pub(super) async fn preview_paste(state: &AppState, input: &PasteInput) -> Result<Vec<PastedMessage>, WebError> {
-    let received_on = input.received_on()?;
+    let opts = input.options()?;
     let text = input.text.clone();
-    state.cpu(move || split_paste(&text, received_on)).await?
+    state.cpu(move || split_paste(&text, opts)).await?
 }
 
 /// The line above a paste's split: how many messages, what to check, and what the undated ones
@@ -306,9 +391,14 @@ pub(super) fn preview_line(preview: &[PastedMessage]) -> String {
 const UNKNOWN_TIME: &str = "时间不详";
 
 /// The paste split as it would be stored, without storing anything (the importer is pure).
-fn split_paste(text: &str, received_on: Option<chrono::NaiveDate>) -> Result<Vec<PastedMessage>, WebError> {
+fn split_paste(text: &str, p: PasteOptions) -> Result<Vec<PastedMessage>, WebError> {
     let mut out = Vec::new();
-    let opts = yuqi_evidence::import::Options { received_on, ..Default::default() };
+    let opts = yuqi_evidence::import::Options {
+        received_on: p.received_on,
+        received_at: p.received_at,
+        pasted_channel: Some(p.channel),
+        ..Default::default()
+    };
     let offset = opts.zone;
     let analyzer = yuqi_conduct::Analyzer::shared();
     let mut scratch = yuqi_conduct::Scratch::default();
@@ -341,6 +431,7 @@ fn split_paste(text: &str, received_on: Option<chrono::NaiveDate>) -> Result<Vec
             };
             out.push(PastedMessage {
                 time,
+                channel: p.channel.label_zh(),
                 sender: if sender.is_empty() { "发送方不详".to_string() } else { sender },
                 text: m.text,
                 finding,
@@ -364,6 +455,12 @@ pub(crate) struct PasteForm {
     /// The day the messages were received, optional (`YYYY-MM-DD`).
     #[serde(default)]
     received: String,
+    /// The time received, optional (`HH:MM`), with the day.
+    #[serde(default)]
+    received_time: String,
+    /// Where the messages came from: a channel code of `PASTE_SOURCES` (短信 when empty).
+    #[serde(default)]
+    source: String,
 }
 
 /// Pasted collector messages: written to a temporary file and imported like an upload, with
@@ -378,7 +475,7 @@ pub(crate) async fn paste_messages(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let q = InboxQuery::default();
-    let input = PasteInput { text: f.text, received: f.received };
+    let input = PasteInput { text: f.text, received: f.received, received_time: f.received_time, source: f.source };
     if f.confirm.is_empty() && !input.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
         return match preview_paste(&state, &input).await {
@@ -425,8 +522,8 @@ pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, input: &P
     if text.trim().is_empty() {
         return Err(WebError::BadRequest("没有粘贴任何文字：请把催收短信或聊天文字粘贴到输入框里再保存。".into()));
     }
-    let received_on = input.received_on()?;
-    let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text, received_on).await?;
+    let opts = input.options()?;
+    let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text, opts).await?;
     Ok(if r.already_imported {
         "这段文字之前已经保存过（内容完全相同），没有新增消息。".to_string()
     } else {
@@ -442,13 +539,15 @@ async fn save_paste(
     state: &AppState,
     rec: &yuqi_db::CaseRecord,
     text: &str,
-    received_on: Option<chrono::NaiveDate>,
+    p: PasteOptions,
 ) -> Result<super::evidence::Imported, WebError> {
     let tmp = super::evidence::TempFile::new(&state.cfg.data_dir)?;
     tokio::fs::write(&tmp.0, text.as_bytes()).await?;
     let opts = yuqi_store::ImportOptions {
         format: Some(yuqi_evidence::import::Format::PastedText),
-        received_on,
+        received_on: p.received_on,
+        received_at: p.received_at,
+        pasted_channel: Some(p.channel),
         ..Default::default()
     };
     let name = "粘贴的文字.txt".to_string();

@@ -75,6 +75,8 @@ struct Screen {
     preview: Vec<super::inbox::PastedMessage>,
     pasted: String,
     received: String,
+    received_time: String,
+    source: String,
     /// The paste box (`paste_box.html`) posts here, and may be skipped.
     paste_action: String,
     skippable: bool,
@@ -222,6 +224,8 @@ fn screen(
         preview,
         pasted: pasted.text,
         received: pasted.received,
+        received_time: pasted.received_time,
+        source: pasted.source,
         paste_action: format!("/cases/{id}/interview/messages"),
         skippable: true,
         id,
@@ -337,8 +341,7 @@ pub(crate) async fn interview_answer(
             }
         },
         Step::Messages if field("value") != "skipped" => {
-            let input =
-                super::inbox::PasteInput { text: field("text").to_string(), received: field("received").to_string() };
+            let input = super::inbox::PasteInput::from_fields(|k| field(k).to_string());
             if input.text.is_empty() {
                 let errs = vec!["没有粘贴任何文字：把消息粘贴到框里，或者点“跳过”。".to_string()];
                 return screen(v, &rec, &a, step, Refused::because(errs), Vec::new(), input);
