@@ -343,8 +343,10 @@ pub(crate) fn for_debt(
 
     // Credit cards: a personalised instalment agreement, length capped by law.
     let mut card = None;
+    let mut card_basis = None;
     if debt.kind == LenderKind::CreditCard {
         let p = law().param("credit_card.personalised_installment_max_years", as_of)?;
+        card_basis = Some(p.citation.label());
         let max_months = u32::try_from(p.decimal().trunc().mantissa()).unwrap_or(5) * 12;
         let mut o = option(
             OptionKind::CardPersonalised,
@@ -415,11 +417,22 @@ pub(crate) fn for_debt(
         return Ok(out);
     }
 
+    // A card's 停息挂账 is asked within the personalised instalment agreement, whose terms must
+    // say whether annual fees, interest and other fees run; no lender, the card issuer
+    // included, has to agree.
+    let suspend_detail = match &card_basis {
+        Some(basis) => format!(
+            "向发卡银行申请个性化分期时，一并请求还款期间停止计收利息、年费和其他费用，并说明收入下降、必要开支等困难。\
+             个性化分期还款协议要写明还款期间是否计收年费、利息和其他费用（{basis}）；银行“可以”协商，不是必须同意，同意后写进书面协议。"
+        ),
+        None => "在协商申请中说明收入下降、必要开支等困难，请求冻结金额、停止计息。法律没有规定出借人必须同意，对方同意后应写入书面协议。"
+            .to_string(),
+    };
     let mut suspend = option(
         OptionKind::InterestSuspension,
         if debt.kind == LenderKind::CreditCard { "card_personalised_installment" } else { "plan_interest_suspension" },
         "申请还款期间停止计收利息、罚息和费用（停息挂账）".to_string(),
-        "在协商申请中说明收入下降、必要开支等困难，请求冻结金额、停止计息。法律没有规定非信用卡借款的出借人必须同意，但对方同意后应写入书面协议。".to_string(),
+        suspend_detail,
     );
     suspend.limitation_effect = None;
 

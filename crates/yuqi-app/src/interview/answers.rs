@@ -66,8 +66,29 @@ pub struct DebtAnswers {
     pub rate: Option<String>,
     /// Instalments paid (instalment loans) or money paid in total (one repayment).
     pub paid: Option<String>,
+    /// The day the first payment was missed; for a credit card, the first missed due date.
     pub stopped: Option<String>,
     pub demand: Option<String>,
+    /// A credit card: what is owed now or on the last statement, as the bank's app shows it.
+    pub balance: Option<String>,
+    /// The day the balance was given (`2026-12-07`): the balance is as of that day, and a case
+    /// file rebuilt later must not move it.
+    pub balance_on: Option<String>,
+    /// A credit card: the day of the last payment after the default, [`NONE_PAID`] when there
+    /// was none, or [`UNKNOWN`]; and its amount.
+    pub last_paid: Option<String>,
+    pub last_amount: Option<String>,
+}
+
+/// The answer "nothing paid since the default" (a credit card's last-payment screen left empty).
+pub const NONE_PAID: &str = "没还过";
+
+impl DebtAnswers {
+    /// The borrower said this debt is a credit card: it is asked what a cardholder knows (the
+    /// balance, the missed due date), not a loan's contract questions.
+    pub fn is_card(&self) -> bool {
+        self.kind.as_deref() == Some("card")
+    }
 }
 
 pub(super) fn known(v: &Option<String>) -> Option<&str> {
@@ -239,6 +260,46 @@ impl Answers {
                         }
                     }
                     Q::Stopped => d.stopped = single(&day_check)?,
+                    Q::Balance => {
+                        d.balance = single(&|s| check_money(s, true))?;
+                        // The balance is as of today; an unknown one has no day.
+                        d.balance_on = known(&d.balance).map(|_| today.to_string());
+                    }
+                    Q::LastPaid => {
+                        let (on, amount) = (field(form, "date"), field(form, "amount"));
+                        let (paid, how_much) = if unknown {
+                            (UNKNOWN.to_string(), UNKNOWN.to_string())
+                        } else if on.is_empty() && amount.is_empty() {
+                            (NONE_PAID.to_string(), String::new())
+                        } else {
+                            let mut errs = Vec::new();
+                            match on {
+                                "" => errs.push("还款日期：请写上是哪天还的；不记得日期就点“不记得”".to_string()),
+                                _ => {
+                                    if let Err(e) = check_day(on, today) {
+                                        errs.push(format!("还款日期：{e}"));
+                                    }
+                                }
+                            }
+                            match amount {
+                                "" => errs.push(
+                                    "还了多少：也请写上（银行App的“还款记录”里有；记不清就写个大概的数，只用来记下这次还款）"
+                                        .to_string(),
+                                ),
+                                _ => {
+                                    if let Err(e) = check_money(amount, true) {
+                                        errs.push(format!("还了多少：{e}"));
+                                    }
+                                }
+                            }
+                            if !errs.is_empty() {
+                                return Err(errs);
+                            }
+                            (on.to_string(), amount.to_string())
+                        };
+                        d.last_paid = Some(paid);
+                        d.last_amount = (!how_much.is_empty()).then_some(how_much);
+                    }
                     Q::Demand => d.demand = single(&money_check)?,
                 }
             }

@@ -24,7 +24,7 @@ pub struct Built {
 }
 
 /// A TOML string (the borrower's words may hold quotes and backslashes).
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
@@ -57,6 +57,9 @@ pub fn build(a: &Answers, title: &str, today: NaiveDate) -> Built {
 
 fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Option<String>>, today: NaiveDate) {
     let label = a.debt_label(i);
+    if d.is_card() {
+        return super::card::debt(b, &label, i, d, court, today);
+    }
     let Some((contract, month_only)) = date(&d.date) else {
         if d.date.is_some() {
             b.gaps.push(format!(
@@ -166,6 +169,18 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
     if let Some((stopped, _)) = date(&d.stopped) {
         let _ = write!(b.toml, "\n[debt.credit]\noverdue_start = {stopped}\n");
     }
+    demand_and_court(b, &label, d, court, today);
+}
+
+/// The collector's demand (dated today, as answered today) and the court papers, for a loan
+/// and a card alike.
+pub(super) fn demand_and_court(
+    b: &mut Built,
+    label: &str,
+    d: &DebtAnswers,
+    court: Option<&Option<String>>,
+    today: NaiveDate,
+) {
     if let Some(m) = money(&d.demand) {
         // Who demanded it is not asked: no name is written. A placeholder (it was "催收") read
         // as a party: "最近一次催收来自 催收，而不是合同上的出借方" (a new creditor, guessed

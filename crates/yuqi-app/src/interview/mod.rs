@@ -8,10 +8,11 @@
 
 mod answers;
 mod build;
+mod card;
 mod questions;
 mod steps;
 
-pub use answers::{Answers, DebtAnswers, Hints, UNKNOWN};
+pub use answers::{Answers, DebtAnswers, Hints, NONE_PAID, UNKNOWN};
 pub use build::{Built, build};
 pub use questions::{Choice, Field, FieldKind, Question};
 pub use steps::{Q, Step};

@@ -1,6 +1,6 @@
 //! What each screen asks, in the words a borrower uses, and what it offers as the answer.
 
-use super::answers::{Answers, UNKNOWN, known};
+use super::answers::{Answers, NONE_PAID, UNKNOWN, known};
 use super::steps::{Q, Step};
 
 /// One screen's question.
@@ -78,6 +78,9 @@ impl Answers {
                 match q {
                     Q::App => (about, "这笔钱是在哪个App或平台借的？", "写App的名字就行，例如“极速钱包”。信用卡写银行名。".into(), one("value", FieldKind::Text, shown(&d.app), "App或平台名称"), true),
                     Q::Kind => (about, "这是哪一种借款？", "不同的出借方，法律允许收的利息不一样。不确定就点“不记得”，按最常见的网贷算。".into(), one("value", FieldKind::Choice(KINDS.iter().map(|(v, l)| choice(v, l)).collect()), shown(&d.kind), ""), true),
+                    // A card's lender is the bank; his answer to the first question (信用卡写银行名) is
+                    // offered, never taken as the answer.
+                    Q::Lender if d.is_card() => (about, "是哪家银行的信用卡？", "写银行的名字，例如“招商银行”，信用卡正面和银行App上都有。写信时要用。".into(), one("value", FieldKind::Text, if d.lender.is_some() { shown(&d.lender) } else { shown(&d.app) }, "例如 招商银行"), true),
                     Q::Lender => (about, "合同上的出借方叫什么？", "在App的“借款合同”“借款协议”里，一般是某某小额贷款有限公司、某某银行。写信时要用。".into(), one("value", FieldKind::Text, shown(&d.lender), "例如 某某小额贷款有限公司"), true),
                     Q::Date => (about, "哪天借的（钱到账那天）？", "看银行卡的到账短信或App的借款记录。只记得月份也可以，写成 2024-06。".into(), one("value", FieldKind::Date, shown(&d.date), "例如 2024-06-10 或 2024年6月"), true),
                     Q::Principal => (about, "合同或借款页面上写借了多少钱？", "App借款页面上的“借款金额”，单位是元。".into(), one("value", FieldKind::Money, shown(&d.principal), "例如 10000"), true),
@@ -98,7 +101,13 @@ impl Answers {
                     } else {
                         (about, "一共已经还过多少钱？", "包括“展期费”“续期费”，所有付给对方的钱都算。没还过写 0。".into(), one("value", FieldKind::Money, shown(&d.paid), "例如 2400"), true)
                     },
+                    Q::Stopped if d.is_card() => (about, "从哪天开始没还上这张卡（连最低还款额也没还）？", "第一次没按时还的那期账单的“到期还款日”，银行App的账单里能查到。只记得月份也可以，写成 2026-09：按那个月的最后一天算。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2026-09-25 或 2026年9月"), true),
                     Q::Stopped => (about, "哪天开始没按时还上？", "第一次逾期的那天（应该还款却没还上的那天）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
+                    Q::Balance => (about, "这张信用卡现在一共欠多少钱？", "打开银行App看“账单”，写“欠款总额”或“本期应还金额”（里面已经有银行算的利息和违约金）；没有App就看最近一期的账单短信。单位是元。".into(), one("value", FieldKind::Money, shown(&d.balance), "例如 15000"), true),
+                    Q::LastPaid => (about, "开始没还上以后，还往这张卡里还过钱吗？", "哪怕只还了一点也算：写最后一次还款的日期和金额（银行App的“还款记录”里有）。诉讼时效从最后一次还款后重新算，所以这个日期很重要。一次也没还过就空着，直接点“下一步”。".into(), vec![
+                        Field { name: "date", label: "最后一次还款是哪天".into(), kind: FieldKind::Date, value: if d.last_paid.as_deref() == Some(NONE_PAID) { String::new() } else { shown(&d.last_paid) }, placeholder: "例如 2026-10-15".into() },
+                        Field { name: "amount", label: "还了多少（元）".into(), kind: FieldKind::Money, value: shown(&d.last_amount), placeholder: "例如 500".into() },
+                    ], true),
                     Q::Demand => (about, "催收现在说你欠多少钱？", "对方最近一次短信、电话或App里要求还的总数。".into(), one("value", FieldKind::Money, shown(&d.demand), "例如 5000"), true),
                 }
             }
@@ -159,6 +168,10 @@ impl Answers {
                 .debts
                 .get(i)
                 .is_some_and(|d| d.count.as_deref() == Some(UNKNOWN) && d.amount.as_deref() == Some(UNKNOWN)),
+            Step::Debt(i, Q::LastPaid) => match self.debts.get(i).and_then(|d| d.last_paid.as_deref()) {
+                Some(NONE_PAID) => return "没还过".to_string(),
+                other => other == Some(UNKNOWN),
+            },
             _ => false,
         };
         if parts.is_empty() || all_unknown { UNKNOWN.to_string() } else { parts.join("，") }

@@ -1,6 +1,6 @@
 //! The order of the questions: which are asked depends on earlier answers (an instalment loan
 //! is asked for its instalments, a one-off loan for its due amount, the rate only when neither
-//! is known).
+//! is known; a credit card for its balance and the due date missed, never a loan's contract).
 
 use super::answers::{Answers, DebtAnswers, UNKNOWN, known};
 
@@ -20,10 +20,14 @@ pub enum Q {
     Paid,
     Stopped,
     Demand,
+    /// A credit card: what is owed now or on the last statement.
+    Balance,
+    /// A credit card: the last payment after the default.
+    LastPaid,
 }
 
 impl Q {
-    const ALL: [Q; 13] = [
+    const ALL: [Q; 15] = [
         Q::App,
         Q::Kind,
         Q::Lender,
@@ -37,6 +41,8 @@ impl Q {
         Q::Paid,
         Q::Stopped,
         Q::Demand,
+        Q::Balance,
+        Q::LastPaid,
     ];
 
     fn slug(self) -> &'static str {
@@ -54,6 +60,8 @@ impl Q {
             Q::Paid => "paid",
             Q::Stopped => "stopped",
             Q::Demand => "demand",
+            Q::Balance => "balance",
+            Q::LastPaid => "last-paid",
         }
     }
 }
@@ -114,6 +122,12 @@ impl Step {
 
 fn debt_steps(i: usize, d: &DebtAnswers, out: &mut Vec<Step>) {
     use Q::*;
+    if d.is_card() {
+        // A cardholder knows what the bank's app says he owes and when he stopped paying; he
+        // has no "day the money arrived" or "amount lent" to give.
+        out.extend([App, Kind, Lender, Balance, Stopped, LastPaid, Demand].map(|q| Step::Debt(i, q)));
+        return;
+    }
     out.extend([App, Kind, Lender, Date, Principal, Received, Repay].map(|q| Step::Debt(i, q)));
     let rate_needed = match d.repay.as_deref() {
         Some("once") => {
@@ -172,6 +186,8 @@ impl Answers {
                     Q::Paid => &d.paid,
                     Q::Stopped => &d.stopped,
                     Q::Demand => &d.demand,
+                    Q::Balance => &d.balance,
+                    Q::LastPaid => &d.last_paid,
                 }
                 .is_some()
             }),
