@@ -317,3 +317,66 @@ async fn removing_a_loan_asks_first_and_removes_only_on_confirmation() {
     assert_eq!(loans_on(&after), n - 1, "{after}");
     assert!(!after.contains("安心花") && after.contains("极速贷") && after.contains("闪电借"), "{after}");
 }
+
+/// Answers `script` over HTTP, then skips the messages and closes the review: the case's id.
+async fn answer_all(app: &App, token: &str, script: &[(String, Vec<(String, String)>)]) -> String {
+    let id = new_case(app, "").await;
+    for (slug, fields) in script {
+        let uri = format!("/cases/{id}/interview/{slug}");
+        let mut pairs = vec![("csrf", token)];
+        pairs.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let r = post_form(app, &uri, &pairs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.text());
+    }
+    let r = post_form(app, &format!("/cases/{id}/interview/messages"), &[("csrf", token), ("value", "skipped")]).await;
+    assert_eq!(r.location(), format!("/cases/{id}/interview/review"));
+    let r = post_form(app, &format!("/cases/{id}/interview/review"), &[("csrf", token), ("action", "done")]).await;
+    assert_eq!(r.location(), format!("/cases/{id}"));
+    id
+}
+
+/// The borrower of `tests/interview/cardholder.toml`: his credit card (15,000 owed, minimum
+/// payments missed since 2026-09) is asked the balance and the missed due date, not the loan
+/// questions, and is in what he owes with a limitation period from the missed due date; with
+/// 不记得 for the balance it stays on his list with a note of what to look up.
+#[tokio::test]
+async fn a_credit_card_is_asked_its_balance_and_counted() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    // The rider's three loans and a credit card (15,000 owed, minimum payments missed since
+    // 2026-09), screen by screen.
+    let script = rider::script(include_str!("../../../tests/interview/cardholder.toml"));
+    let id = answer_all(&app, &token, &script).await;
+    // The card's screens ask what a cardholder knows.
+    let mut card_pages = String::new();
+    for slug in ["d3-lender", "d3-balance", "d3-stopped", "d3-last-paid"] {
+        let r = page(&app, &format!("/cases/{id}/interview/{slug}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{slug}");
+        card_pages.push_str(&r.text());
+    }
+    for want in ["哪家银行的信用卡", "现在一共欠多少", "账单", "没还上这张卡", "还过钱吗"] {
+        assert!(card_pages.contains(want), "a card screen asks {want}");
+    }
+    // A loan's screen is not one of the card's: its address leads elsewhere.
+    let r = page(&app, &format!("/cases/{id}/interview/d3-date")).await.text();
+    assert!(!r.contains("/interview/d3-date\""), "the card is not asked when it was borrowed");
+    let review = page(&app, &format!("/cases/{id}/interview/review")).await.text();
+    assert!(!review.contains("砍头息") && review.contains("15000 元"), "{review}");
+    // In what he owes, from the balance he gave; the period runs to 2029, not 2027.
+    let dash = page(&app, &format!("/cases/{id}")).await.text();
+    assert!(dash.contains("招商银行") && dash.contains("15,000.00"), "{dash}");
+    assert!(!dash.contains("22,585.62") && !dash.contains("2027-04-01"), "{dash}");
+    let timeline = page(&app, &format!("/cases/{id}/timeline")).await.text();
+    assert!(timeline.contains("自到期日 2026-09-30 起算"), "{timeline}");
+
+    // 不记得 the balance: kept, and said.
+    let mut unknown = script.clone();
+    let at = unknown.iter().position(|(s, _)| s == "d3-balance").expect("the balance screen");
+    unknown[at].1 = vec![("unknown".into(), "1".into())];
+    let id = answer_all(&app, &token, &unknown).await;
+    let review = page(&app, &format!("/cases/{id}/interview/review")).await.text();
+    assert!(review.contains("第4笔借款（招商银行）"), "the card stays on his list: {review}");
+    let dash = page(&app, &format!("/cases/{id}")).await.text();
+    assert!(dash.contains("第4笔借款（招商银行）：这张信用卡不知道现在欠多少"), "{dash}");
+    assert!(dash.contains("极速贷"), "the other debts are computed: {dash}");
+}

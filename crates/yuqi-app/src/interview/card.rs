@@ -111,8 +111,8 @@ pub(super) fn debt(
         date_zh(contract)
     ));
     b.assumptions.push(format!(
-        "{label}：按你填写的 {} 元算作{}的欠款。账单上的欠款通常已经含有银行算的利息和违约金，这里照数计算，没有核查这些利息是否超过法律上限（要核查，需要每期账单的明细）；\
-         这天以后银行还会按合同加收利息和违约金，结果没有算这部分，依法能多收的也不会超过法律上限。",
+        "{label}：按你填写的 {} 元算作{}的欠款。账单上的欠款通常已经含有银行算的利息和违约金，这里照数计算，没有核查这些利息是否超过法律上限（要核查，需要每期账单的明细）。\
+         这天以后银行还会加收利息：不知道这张卡的利率，按法律允许的最高利率算最多应还多少（不是说银行约定了这个利率）。",
         balance.to_grouped_string(),
         date_zh(balance_on)
     ));
@@ -124,10 +124,15 @@ pub(super) fn debt(
         .map_or_else(|| yuqi_case::stand_in_lender(&format!("第{}笔借款", i + 1)), str::to_string);
     let t = &mut b.toml;
     let _ = write!(t, "\n[[debt]]\nid = \"debt{}\"\nlender = {}\nkind = \"credit_card\"\n", i + 1, q(&lender));
-    if let Some(app) = &app {
+    // The app's name only when it is not the bank's (else every heading says it twice).
+    if let Some(app) = app.as_ref().filter(|a| **a != lender) {
         let _ = writeln!(t, "platform = {}", q(app));
     }
-    let _ = writeln!(t, "contract_date = {contract}\nprincipal = {balance}\nmethod = \"bullet\"\nfirst_due = {due}");
+    // A card always bears interest; its rate is not asked ("不详": the most the law allows).
+    let _ = writeln!(
+        t,
+        "contract_date = {contract}\nprincipal = {balance}\nrate = \"不详\"\nmethod = \"bullet\"\nfirst_due = {due}"
+    );
     let _ =
         write!(t, "\n[debt.opening]\ndate = {balance_on}\nprincipal = {balance}\nby = \"你填写的欠款（银行账单）\"\n");
     if let Some((on, m)) = last {

@@ -4,8 +4,12 @@
 
 /// (screen, fields as the form posts them), in the order the interview asks.
 pub(crate) fn rider() -> Vec<(String, Vec<(String, String)>)> {
-    let text = include_str!("../../../../tests/interview/rider.toml");
-    let doc: toml::Table = toml::from_str(text).expect("rider.toml parses");
+    script(include_str!("../../../../tests/interview/rider.toml"))
+}
+
+/// A script of answers in the form of `tests/interview/*.toml`, screen by screen.
+pub(crate) fn script(text: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let doc: toml::Table = toml::from_str(text).expect("the script parses");
     doc["screen"]
         .as_array()
         .expect("screens")
