@@ -154,6 +154,11 @@ fn a_payment_after_the_default_starts_the_period_again() {
     let c = compute(&b);
     let tl = c.timeline.debts.iter().find(|d| d.id == c.case.debts[CARD].id).expect("the card");
     assert_eq!(tl.limitation.expiry.as_ref().map(|e| e.raw), Some(day(2029, 10, 20)), "{:?}", tl.limitation);
+    // A month alone is its last day: the period never ends before the real one.
+    let a = cardholder(&[("d3-last-paid", &[("date", "2026-10"), ("amount", "500")])]);
+    let c = compute(&build(&a, "我的借款", today()));
+    let tl = c.timeline.debts.iter().find(|d| d.id == c.case.debts[CARD].id).expect("the card");
+    assert_eq!(tl.limitation.expiry.as_ref().map(|e| e.raw), Some(day(2029, 10, 31)), "{:?}", tl.limitation);
     // Paid before the balance was read: already in it.
     let audit = &c.audit.debts[CARD];
     assert_eq!(audit.supported_total, Money::from_yuan(15_000));

@@ -78,7 +78,20 @@ pub(super) fn debt(
     // The last payment since the default: it starts the limitation period again. One before
     // the missed due date is already in the balance and changes nothing.
     let last = match (d.last_paid.as_deref(), money(&d.last_amount)) {
-        (Some(p), Some(m)) if p != NONE_PAID && p != UNKNOWN => date(&d.last_paid).map(|(on, _)| (on, m)),
+        (Some(p), Some(m)) if p != NONE_PAID && p != UNKNOWN => date(&d.last_paid).map(|(on, month_only)| {
+            if !month_only {
+                return (on, m);
+            }
+            // A month alone: its last day, for the same reason as the missed due date.
+            let day = month_end(on).min(today);
+            b.assumptions.push(format!(
+                "{label}：最后一次还款只记得是{}年{}月，按这个月的最后一天（{}）算。",
+                on.year(),
+                on.month(),
+                date_zh(day)
+            ));
+            (day, m)
+        }),
         _ => None,
     };
     let last = last.filter(|(on, _)| {
@@ -107,7 +120,7 @@ pub(super) fn debt(
         .min()
         .unwrap_or(due);
     b.assumptions.push(format!(
-        "{label}：信用卡没有“借款那天”，报告里的“透支日期”按没还上的那期账单到期前一个月（{}）写，只是示意，不影响欠款金额和诉讼时效。",
+        "{label}：信用卡没有“借款那天”，报告里的“合同日期”（信里叫“透支日期”）按没还上的那期账单到期前一个月（{}）写，只是示意，不影响欠款金额和诉讼时效。",
         date_zh(contract)
     ));
     b.assumptions.push(format!(
