@@ -308,3 +308,27 @@ fn a_rate_source_says_where_the_rate_came_from() {
     let e = errors(&GOOD.replace("rate = \"年化24%\"", "rate_source = \"instalments\""));
     assert!(e.iter().any(|x| x.message.contains("rate_source")), "{e:?}");
 }
+
+/// Money withheld at disbursement is not principal (docs/law/fees.md, rule `kantouxi`; J84 of
+/// tests/judgments: the court took the 456,390 received, not the 461,000 written, for a loan whose
+/// 4,610 fee was withheld): a file that names the withheld fee but not what arrived must not
+/// count the fee as lent, and one whose figures contradict each other is refused.
+#[test]
+fn a_withheld_fee_is_not_received_whether_or_not_received_is_written() {
+    let unstated = GOOD.replace("received = 9000.5\n", "");
+    let case = parse_case(&unstated, "case.toml").expect("parses without received");
+    assert_eq!(case.debts[0].received, Money::from_fen(1_000_000 - 99_950), "principal less the withheld fee");
+    let percent = unstated.replace("amount = 999.5", "percent = \"8%\"");
+    let case = parse_case(&percent, "case.toml").expect("a withheld percentage parses");
+    assert_eq!(case.debts[0].received, Money::from_yuan(9200));
+    // Written and consistent (received already net of the fee): kept as written.
+    assert_eq!(parse_case(GOOD, "case.toml").expect("valid").debts[0].received, Money::from_fen(900_050));
+    // Written as the whole principal beside a withheld fee: the fee would count as lent.
+    let e = errors(&GOOD.replace("received = 9000.5", "received = 10000"));
+    assert!(e.iter().any(|x| x.message.contains("扣除的费用") && x.message.contains("9000.50")), "{e:?}");
+    // No fee withheld: received still defaults to the principal.
+    let none = unstated.replace("timing = \"deducted\"", "timing = \"upfront\"");
+    assert_eq!(parse_case(&none, "case.toml").expect("valid").debts[0].received, Money::from_yuan(10000));
+    let all = unstated.replace("amount = 999.5", "amount = 10000");
+    assert!(errors(&all).iter().any(|x| x.message.contains("不小于合同本金")));
+}

@@ -182,6 +182,46 @@ impl Cx<'_> {
             (None, _) => (rate, rate_missing),
         };
         let fees = d.fee.iter().filter_map(|f| self.fee(f)).collect::<Vec<_>>();
+        // Money withheld at disbursement (砍头息) is not principal: when the file does not say
+        // what reached the borrower, it is the principal less those fees; when it does, the two
+        // must agree, or the withheld money would silently count as lent.
+        let deducted: Option<Money> = principal.map(|p| {
+            fees.iter()
+                .filter(|f| f.timing == FeeTiming::Deducted)
+                .map(|f| match f.amount {
+                    FeeAmount::Fixed(m) => m,
+                    FeeAmount::PercentOfPrincipal(x) => Money::round_from_yuan(p.to_yuan() * x),
+                })
+                .sum()
+        });
+        let received = match (&d.received, principal, deducted) {
+            (None, Some(p), Some(w)) if w.is_positive() => {
+                if w >= p {
+                    let span = d.fee.first().map_or(here.clone(), Spanned::span);
+                    self.err(span, format!("放款时扣除的费用合计 {w} 不小于合同本金 {p}；请核对费用金额"));
+                    None
+                } else {
+                    Some(p - w)
+                }
+            }
+            (Some(v), Some(p), Some(w)) if w.is_positive() => {
+                // (A received amount above the principal is already refused above.)
+                if let Some(r) = received
+                    && r <= p
+                    && r + w > p
+                {
+                    self.err(
+                        v.span(),
+                        format!(
+                            "实际到手 {r} 加上放款时扣除的费用 {w} 超过了合同本金 {p}：到手金额应是扣费之后真正收到的钱（{}），请核对 received 或费用",
+                            p - w
+                        ),
+                    );
+                }
+                received
+            }
+            _ => received,
+        };
         let overdue = match &d.overdue {
             Some(o) => self.overdue(o),
             None => Some(OverdueTerms::default()),
