@@ -574,3 +574,50 @@ fn the_newcomers_threat_names_workplace_and_family() {
         assert!(a.codes.is_empty(), "{lawful}: {:?}", a.hits);
     }
 }
+
+/// Ninth round (docs/conduct.md), written from the codes' definitions (docs/law/conduct.md §7):
+/// a debt said to reach a criminal filing threshold presents default as a crime; a shared
+/// blacklist is invented, a platform's own refusal list is not; a threat to post about the debtor
+/// online shames him and tells everyone; and a bank's own steps — its legal department, papers
+/// being prepared, a suit it will bring — are lawful warnings, as is advice that messages of a
+/// kind are fake.
+#[test]
+fn ninth_round_frames_and_a_banks_own_steps() {
+    let shows: [(&str, Code); 6] = [
+        ("你的欠款已经达到刑事立案标准", Code::ThreatJail),
+        ("逾期不还将被列入征信黑名单", Code::FalseConsequence),
+        ("我行即刻对您上报黑名单", Code::FalseConsequence),
+        ("不还钱迟早出事", Code::Intimidation),
+        ("再不还我就在网上到处发帖曝光你", Code::Intimidation),
+        ("再不还我就在网上到处发帖曝光你", Code::ContactThirdParty),
+    ];
+    for (text, code) in shows {
+        let a = analyze(text);
+        assert!(a.codes.contains(&code), "{text}: {:?}", a.hits);
+    }
+    // A newcomer's message (a trial at phone size): his mother's number held and a call to her
+    // announced is a threat to reach his family, and 你妈的 before 电话 is a possessive, not a curse.
+    let a = analyze("你妈的电话我们已经有了，今晚就打给她");
+    assert!(a.codes.contains(&Code::ContactThirdParty) && !a.codes.contains(&Code::Insult), "{:?}", a.hits);
+    assert!(analyze("你妈的，还不还钱").codes.contains(&Code::Insult));
+    assert!(!analyze("您妈妈的电话是多少").codes.contains(&Code::Insult));
+    // A criminal threshold is no claim that a case was filed.
+    assert!(!analyze("你的欠款已经达到刑事立案标准").codes.contains(&Code::FakeLegalDocument));
+    // Filed papers are a claim; prepared ones, and the lender's own legal department, are not.
+    assert!(analyze("已向户籍地法院提交诉讼材料").codes.contains(&Code::FakeLegalDocument));
+    for text in [
+        "您的欠款已转交我行法务部门处理，我行正在准备诉讼材料，如仍不还款，我行将依法提起诉讼。",
+        "因您逾期未还，您已被本平台列入黑名单，暂时无法再次借款。",
+        "凡是短信里说要抓人、要坐牢的，基本都是假的，请不要慌。",
+    ] {
+        let a = analyze(text);
+        assert!(
+            !a.codes.iter().any(|c| matches!(
+                c,
+                Code::FakeLegalDocument | Code::FalseConsequence | Code::ThreatJail | Code::Intimidation
+            )),
+            "{text}: {:?}",
+            a.hits
+        );
+    }
+}
