@@ -19,4 +19,4 @@ mod world;
 pub use dates::Dates;
 pub use error::AppError;
 pub use pipeline::{CaseInput, Computed, DebtResult, compute, run, validate};
-pub use world::{Confirmed, EvidenceSnapshot, StoreWorld, World, WorldError, snapshot};
+pub use world::{Confirmed, EvidenceSnapshot, StoreWorld, StoredAt, World, WorldError, snapshot};

@@ -128,11 +128,18 @@ pub fn compute(input: CaseInput, dates: Dates) -> Result<Computed, AppError> {
         Some(ev) => {
             // The store's messages are one conversation, a messages file another: frequency
             // and night rules count within each.
-            let (messages, images) = ev.messages();
+            let (messages, at) = ev.messages();
             let mut stored = yuqi_docs::contacts::from_messages(&messages, &case);
-            // One contact per message, in order: mark the ones read off a screenshot.
-            for (c, image) in stored.iter_mut().zip(images) {
-                c.read_from_image = image;
+            // One contact per message, in order: mark the ones read off a screenshot, and settle
+            // what the borrower judged himself (letters carry his word, not the analyzer's).
+            for (c, at) in stored.iter_mut().zip(at) {
+                c.read_from_image = at.image;
+                c.evidence_seq = Some(at.seq);
+                for j in ev.judgments.iter().filter(|j| j.item == at.seq) {
+                    if let Some(code) = yuqi_conduct::Code::parse(&j.code) {
+                        c.judge(code, j.verdict == yuqi_store::Verdict::Confirmed);
+                    }
+                }
             }
             contacts.extend(stored);
             (Some(ev.index()), ev.items)

@@ -21,6 +21,8 @@ pub struct Confirmed {
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceSnapshot {
     pub confirmed: Vec<Confirmed>,
+    /// The borrower's judgments of the findings on stored messages, those in force.
+    pub judgments: Vec<yuqi_store::Judgment>,
     /// Listed items, oldest first (the web inbox shows them).
     pub items: Vec<yuqi_store::ListedItem>,
     /// Entries in the log (imports, records, confirmations).
@@ -52,14 +54,24 @@ impl EvidenceSnapshot {
         }
     }
 
-    /// The stored messages (and calls) as the conduct analyzer reads them, each with the
-    /// screenshot entry its text was machine-read from, if it was.
-    pub fn messages(&self) -> (Vec<Message<'static>>, Vec<Option<u64>>) {
+    /// The stored messages (and calls) as the conduct analyzer reads them, each with its own
+    /// entry and the screenshot entry its text was machine-read from, if it was.
+    pub fn messages(&self) -> (Vec<Message<'static>>, Vec<StoredAt>) {
         self.items
             .iter()
-            .filter_map(|i| Some((i.analyzer_message()?, i.machine_read.as_ref().map(|m| m.image_seq))))
+            .filter_map(|i| {
+                let at = StoredAt { seq: i.seq, image: i.machine_read.as_ref().map(|m| m.image_seq) };
+                Some((i.analyzer_message()?, at))
+            })
             .unzip()
     }
+}
+
+/// Where a stored message is: its entry, and the screenshot its text was read from.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredAt {
+    pub seq: u64,
+    pub image: Option<u64>,
 }
 
 /// Failure to read the pipeline's input.
@@ -109,6 +121,7 @@ pub fn snapshot(store: &yuqi_store::Store, verify: bool) -> Result<EvidenceSnaps
     let verified = if verify { Some(store.verify(&mut |_, _| {})?.ok()) } else { None };
     Ok(EvidenceSnapshot {
         confirmed,
+        judgments: store.judgments()?,
         items: store.list(None, None, usize::MAX)?,
         total: store.entry_count()?,
         chain_head: store.head()?.map(|h| h.hash),

@@ -24,6 +24,9 @@ pub struct ContactHit {
     pub basis: String,
     /// How sure the analyzer is, in percent (`yuqi_conduct::Hit::confidence`).
     pub confidence: u8,
+    /// The borrower said so (a suspicion he confirmed, or what the analyzer missed), not the
+    /// analyzer alone.
+    pub by_user: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,9 +52,46 @@ pub struct Contact {
     /// The text was read by OCR off the screenshot that is this evidence entry: the borrower
     /// checks it against the image, and every quotation says so.
     pub read_from_image: Option<u64>,
+    /// The message's entry in the evidence store, when it is one (the borrower can judge its
+    /// findings there).
+    pub evidence_seq: Option<u64>,
+    /// Codes the borrower said the message does not show: kept out of letters and counts, and
+    /// listed so that he can take it back.
+    pub rejected: Vec<&'static str>,
 }
 
 impl Contact {
+    /// The borrower's judgment of one code: confirmed, it counts as a finding (a suspicion is
+    /// promoted with its span; a code the analyzer missed is added for the whole message, with
+    /// no span); rejected, it is dropped from both lists. Only text-level codes can be added:
+    /// night contact and frequency are counted from times, not judged.
+    pub fn judge(&mut self, code: Code, confirmed: bool) {
+        let name = code.as_str();
+        if !confirmed {
+            self.hits.retain(|h| h.code != name);
+            self.possible.retain(|h| h.code != name);
+            if !self.rejected.contains(&name) {
+                self.rejected.push(name);
+            }
+            return;
+        }
+        self.rejected.retain(|c| *c != name);
+        if self.hits.iter().any(|h| h.code == name) {
+            return;
+        }
+        let promoted: Vec<ContactHit> = self.possible.iter().filter(|h| h.code == name).cloned().collect();
+        self.possible.retain(|h| h.code != name);
+        if promoted.is_empty() {
+            if code.is_text_level() {
+                let mut h = hit_of(code, 0, 0, "", code.rule(), 100);
+                h.by_user = true;
+                self.hits.push(h);
+            }
+        } else {
+            self.hits.extend(promoted.into_iter().map(|h| ContactHit { by_user: true, ..h }));
+        }
+    }
+
     pub fn codes(&self) -> Vec<&'static str> {
         let mut c: Vec<&'static str> = self.hits.iter().map(|h| h.code).collect();
         c.sort_unstable();
@@ -75,6 +115,7 @@ fn hit_of(code: Code, start: usize, end: usize, text: &str, rule: &'static str, 
         quote: text.chars().skip(start).take(end.saturating_sub(start)).collect(),
         rule,
         basis: yuqi_conduct::code::basis(code).to_string(),
+        by_user: false,
     }
 }
 
@@ -138,6 +179,8 @@ pub fn from_case(case: &Case) -> Vec<Contact> {
                 hits,
                 possible,
                 read_from_image: None,
+                evidence_seq: None,
+                rejected: Vec::new(),
             });
         }
     }
@@ -191,6 +234,8 @@ pub fn from_messages(messages: &[Message<'_>], case: &Case) -> Vec<Contact> {
                 hits,
                 possible,
                 read_from_image: None,
+                evidence_seq: None,
+                rejected: Vec::new(),
             }
         })
         .collect()

@@ -11,8 +11,9 @@ use common::*;
 const SURE: &str = "再不还钱就把你的事发到你单位和通讯录所有人";
 /// Vague menaces the model may suspect without being sure; the test takes the first that is
 /// (the model is retrained as the corpus grows, so the exact one may change).
-const VAGUE: [&str; 6] = [
+const VAGUE: [&str; 7] = [
     "你真是个不讲信用的人",
+    "脸都不要了，你爹妈怎么教的你",
     "别在躲了，欠钱迟早要还",
     "你再这样拖着，后果自己想",
     "看你能躲到什么时候",
@@ -51,7 +52,7 @@ async fn possible_findings_are_listed_apart_and_kept_out_of_letters() {
     let vague_at = t.find(vague).expect("the vague message is listed");
     // The note follows the vague message (the sure one may carry its own note too).
     let note = vague_at + t[vague_at..].find("系统把握不大").unwrap_or_else(|| panic!("the possible finding: {t}"));
-    assert!(t[note..].contains("需要你对照原文自己确认，不会写进投诉信"), "{t}");
+    assert!(t[note..].contains("你点“是这样”之前不会写进投诉信"), "{t}");
     // The sure threat is marked in its quote; the vague message carries no mark.
     assert!(
         t.contains("<mark data-code=\"contact_third_party\">") || t.contains("<mark data-code=\"intimidation\">"),
@@ -76,4 +77,142 @@ async fn possible_findings_are_listed_apart_and_kept_out_of_letters() {
     assert!(words.contains("再不还钱就把你的事"), "{letter}");
     assert!(letter.contains("<mark"), "the threat is highlighted: {letter}");
     assert!(!letter.contains(vague), "{letter}");
+}
+
+/// The complaint letter's words without the highlight marks.
+fn words(letter: &str) -> String {
+    let mut w = letter.replace("</mark>", "");
+    while let Some(a) = w.find("<mark") {
+        let b = w[a..].find('>').map_or(w.len(), |e| a + e + 1);
+        w.replace_range(a..b, "");
+    }
+    w
+}
+
+/// The page's text as a reader sees it: tags (and their attributes) left out.
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The entry number of the inbox item that quotes `text` (its anchor `id="mN"`).
+fn seq_of(page: &str, text: &str) -> String {
+    let at = page.find(text).unwrap_or_else(|| panic!("{text} listed: {page}"));
+    let open = page[..at].rfind("id=\"m").expect("the item's anchor");
+    page[open + 5..].chars().take_while(char::is_ascii_digit).collect()
+}
+
+/// The borrower settles what the analyzer could not: he confirms a suspicion, rejects a finding
+/// he knows is wrong, and marks what it missed; the complaint letter follows his word, each
+/// judgment is an entry of the evidence chain, and a withdrawn one gives the analyzer's view back.
+#[tokio::test]
+async fn the_borrowers_word_decides_what_the_letter_quotes() {
+    let an = yuqi_conduct::Analyzer::shared();
+    let mut s = yuqi_conduct::Scratch::default();
+    let vague = VAGUE
+        .into_iter()
+        .find(|t| {
+            let a = an.analyze_text(t, &mut s);
+            !a.hits.is_empty() && a.hits.iter().all(|h| !h.is_sure())
+        })
+        .expect("one of the vague messages gives only possible findings");
+    let plain = "你住的那栋楼我们已经去看过了";
+    assert!(an.analyze_text(plain, &mut s).hits.iter().all(|h| !h.is_sure()), "the premise: nothing sure in it");
+
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let pasted = format!(
+        "2026-11-21 09:00 13800138000\r\n{SURE}\r\n\r\n2026-11-21 10:00 13800138000\r\n{vague}\r\n\r\n2026-11-21 11:00 13800138000\r\n{plain}\r\n"
+    );
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/inbox/paste"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("text", &pasted), ("confirm", "1")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let inbox =
+        || async { send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text() };
+    let letter = || async {
+        let r = send(
+            &app,
+            get(&format!("/cases/{id}/letters/complaint?debt=hjd&format=md")).body(Body::empty()).expect("req"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        words(&r.text())
+    };
+    let judge = |seq: String, code: &'static str, verdict: &'static str| {
+        let token = token.clone();
+        let id = id.clone();
+        let app = &app;
+        async move {
+            send(
+                app,
+                post(&format!("/cases/{id}/inbox/judge"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form(&[("csrf", &token), ("seq", &seq), ("code", code), ("verdict", verdict)]))
+                    .expect("req"),
+            )
+            .await
+        }
+    };
+    let page = inbox().await;
+    let (sure_seq, vague_seq, plain_seq) = (seq_of(&page, SURE), seq_of(&page, vague), seq_of(&page, plain));
+    let before = letter().await;
+    assert!(before.contains("再不还钱就把你的事") && !before.contains(vague) && !before.contains(plain), "{before}");
+
+    // A suspicion confirmed goes into the letter, marked in the inbox as his.
+    let vague_code = an.analyze_text(vague, &mut s).hits[0].code.as_str();
+    let r = judge(vague_seq.clone(), vague_code, "confirmed").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(letter().await.contains(vague));
+    // (Its words are marked now: read as the reader sees them, without tags.)
+    let page = visible(&inbox().await);
+    assert!(page[page.find(vague).expect("listed")..].contains("你确认的：会写进投诉信"), "{page}");
+
+    // What the analyzer missed, marked by him: a visit to where he lives is menace.
+    judge(plain_seq.clone(), "intimidation", "confirmed").await;
+    let l = letter().await;
+    assert!(l.contains(plain), "{l}");
+
+    // A finding he rejects leaves the letter (the threat's every code rejected).
+    let sure_codes: Vec<&str> = {
+        let mut c: Vec<&str> = an.analyze_text(SURE, &mut s).codes.iter().map(|c| c.as_str()).collect();
+        c.dedup();
+        c
+    };
+    for code in &sure_codes {
+        judge(sure_seq.clone(), code, "rejected").await;
+    }
+    let l = letter().await;
+    assert!(!l.contains("再不还钱就把你的事"), "{l}");
+    let page = inbox().await;
+    assert!(page.contains("你认为这条消息没有这个问题"), "{page}");
+
+    // Withdrawn, the analyzer's own view stands again.
+    for code in &sure_codes {
+        judge(sure_seq.clone(), code, "cleared").await;
+    }
+    assert!(letter().await.contains("再不还钱就把你的事"));
+
+    // Refused in Chinese, nothing recorded: no code chosen, an unknown entry.
+    let r = judge(plain_seq.clone(), "", "confirmed").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("请先在“系统漏了什么”里选一种问题"), "{}", r.text());
+    let r = judge("999999".to_string(), "insult", "confirmed").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("不是一条消息"), "{}", r.text());
 }

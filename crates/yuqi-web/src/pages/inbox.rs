@@ -25,6 +25,8 @@ fn is_debt_relief_offer(codes: impl IntoIterator<Item = impl AsRef<str>>) -> boo
 #[derive(Template)]
 #[template(path = "inbox.html")]
 struct Inbox {
+    /// Kinds a borrower may mark on a message the analyzer missed: (code, name).
+    addable: Vec<(&'static str, &'static str)>,
     csrf: String,
     local: bool,
     user: String,
@@ -65,6 +67,11 @@ struct InboxItem {
     findings: Vec<Finding>,
     /// For a message read off a screenshot: the image's address, shown beside it.
     image: Option<String>,
+    /// Its entry in the evidence store: the borrower can judge its findings (`judge.rs`). None
+    /// for the case file's notes and a messages file's lines.
+    seq: Option<u64>,
+    /// Kinds the borrower said it does not show: (code, name), each with a button to take it back.
+    rejected: Vec<(&'static str, &'static str)>,
 }
 
 /// One kind of finding on a message, as the borrower reads it: its name, the law it breaks and
@@ -78,6 +85,10 @@ struct Finding {
     basis: String,
     /// Sure findings go into letters; the rest are for the borrower to judge.
     sure: bool,
+    /// The code, for the borrower's buttons.
+    code: &'static str,
+    /// He confirmed it himself (a suspicion, or what the analyzer missed).
+    by_user: bool,
 }
 
 /// The findings of a contact: the sure ones, then those only suspected, each kind once. A
@@ -89,7 +100,13 @@ fn findings(case: &yuqi_case::Case, c: &yuqi_docs::Contact) -> Vec<Finding> {
     for (hits, sure) in [(&c.hits, true), (&c.possible, false)] {
         for h in hits.iter().filter(|h| h.code != relief) {
             if !out.iter().any(|f| f.label == h.label) {
-                out.push(Finding { label: h.label, basis: yuqi_docs::scope::conduct_basis(h.code, &kinds), sure });
+                out.push(Finding {
+                    label: h.label,
+                    basis: yuqi_docs::scope::conduct_basis(h.code, &kinds),
+                    sure,
+                    code: h.code,
+                    by_user: h.by_user,
+                });
             }
         }
     }
@@ -268,7 +285,7 @@ fn undated_note(n: usize) -> String {
     )
 }
 
-async fn inbox_page(
+pub(super) async fn inbox_page(
     state: &AppState,
     v: Viewer,
     id: &str,
@@ -326,10 +343,17 @@ async fn inbox_with(
                 debt_relief: is_debt_relief_offer(x.codes()),
                 findings: findings(&c.case, x),
                 image: x.read_from_image.map(|seq| format!("/cases/{id}/evidence/{seq}/image")),
+                seq: x.evidence_seq,
+                rejected: x
+                    .rejected
+                    .iter()
+                    .map(|c| (*c, yuqi_conduct::Code::parse(c).map_or("", yuqi_conduct::Code::label_zh)))
+                    .collect(),
             }
         })
         .collect();
     html(Inbox {
+        addable: super::judge::addable_codes(),
         csrf: v.csrf,
         local: v.local,
         user: v.name,
