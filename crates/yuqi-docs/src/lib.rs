@@ -22,6 +22,7 @@ pub mod glossary;
 pub mod legal;
 pub mod letters;
 pub mod rates;
+pub mod reassure;
 pub mod scope;
 pub mod sections;
 
