@@ -2,7 +2,7 @@
 //! by the other side, or stated by the borrower), names, signatures and quoted messages.
 
 use chrono::NaiveDate;
-use yuqi_case::{Debt, EventKind, LenderKind};
+use yuqi_case::{Case, Debt, EventKind, LenderKind};
 use yuqi_law::law;
 
 use super::DebtView;
@@ -310,18 +310,53 @@ pub(crate) fn quote(c: &Contact) -> Block {
     Block::Quote { head: format!("{head}（{}）", labels.join("、")), inlines }
 }
 
-/// Contacts with conduct hits that concern this debt (records not tied to a debt are included:
-/// the user chose which store or file to use).
-pub(crate) fn conduct_for<'c>(contacts: &'c [Contact], debt: Option<&str>, codes: Option<&[&str]>) -> Vec<&'c Contact> {
+/// Whether a record is about debt `id`: tied to it, or tied to no debt in a case that has only
+/// one. In a case with several debts a record tied to none is nobody's: quoting it as the
+/// collection of one of them would accuse a lender of messages it may never have sent.
+pub(crate) fn about(case: &Case, c: &Contact, id: &str) -> bool {
+    match c.debt.as_deref() {
+        Some(x) => x == id,
+        None => case.debts.len() <= 1,
+    }
+}
+
+/// Contacts with conduct hits that concern this debt (see [`about`]); with no debt named, every
+/// such contact of the case.
+pub(crate) fn conduct_for<'c>(
+    case: &Case,
+    contacts: &'c [Contact],
+    debt: Option<&str>,
+    codes: Option<&[&str]>,
+) -> Vec<&'c Contact> {
     contacts
         .iter()
         // A paid debt-relief offer comes from a seller, not from the creditor: it is not the
         // creditor's conduct (the inbox warns about it instead).
         .filter(|c| c.incoming && c.hits.iter().any(|h| h.code != Code::DebtReliefScam.as_str()))
-        .filter(|c| debt.is_none_or(|id| c.debt.as_deref().is_none_or(|x| x == id)))
+        .filter(|c| debt.is_none_or(|id| about(case, c, id)))
         .filter(|c| codes.is_none_or(|cs| c.hits.iter().any(|h| cs.contains(&h.code))))
         .collect()
 }
+
+/// Records with conduct hits tied to no debt, in a case with several debts: no letter about one
+/// debt quotes them. `None` when there are none; otherwise the notice saying so and how to tie them.
+pub fn untied_notice(case: &Case, contacts: &[Contact]) -> Option<String> {
+    if case.debts.len() <= 1 {
+        return None;
+    }
+    let n = conduct_for(case, contacts, None, None).iter().filter(|c| c.debt.is_none()).count();
+    (n > 0).then(|| {
+        format!(
+            "有 {n} 条有问题的催收消息没有对应到哪一笔借款（你有 {} 笔借款），没有写进针对某一笔借款的文书：\
+             不能把它们说成这笔借款的催收。要写进去，请说明它们是哪笔借款的催收：{}",
+            case.debts.len(),
+            TIE_HOW
+        )
+    })
+}
+
+/// How the borrower ties a message to a debt.
+pub(crate) const TIE_HOW: &str = "导入文件时在 creditor 一栏写借款编号、出借人或平台名称。";
 
 /// A computed party name (the creditor that binds the borrower) when it is an organisation's
 /// name, otherwise a blank showing what the case file recorded.

@@ -6,7 +6,10 @@ use yuqi_case::LenderKind;
 use yuqi_law::{Citation, law};
 use yuqi_ledger::Severity;
 
-use super::common::{Voice, cite, cite_for, closing, conduct_for, conduct_label, line, loan_sentence, para, signature};
+use super::common::{
+    Voice, about, cite, cite_for, closing, conduct_for, conduct_label, line, loan_sentence, para, signature,
+    untied_notice,
+};
 use super::records::{self, Said, attachments, in_time_order, public_security, rule_cites};
 use super::{DebtView, LetterError, LetterKind, LetterOptions};
 use crate::Inputs;
@@ -101,7 +104,8 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
         (Target::Regulator, LenderKind::Microloan) => channels::get("local_finance_regulator"),
         (Target::Regulator, _) => channels::get("nfra_12378"),
     };
-    let shown = in_time_order(conduct_for(inputs.contacts, Some(&d.id), None));
+    let shown = in_time_order(conduct_for(inputs.case, inputs.contacts, Some(&d.id), None));
+    let untied = untied_notice(inputs.case, inputs.contacts);
     let pricing: Vec<_> = v
         .audit
         .findings
@@ -112,8 +116,9 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
     if shown.is_empty() && pricing.is_empty() {
         return Err(LetterError::NotApplicable(format!(
             "{} 没有可以投诉的事项：你填写的信息和证据中没有发现违规催收的记录，核算也没有发现超出规定的收费。\
-             把催收短信、通话记录存进证据库，或在催收记录中写明对方说了什么，再生成投诉书。",
-            inputs.case.debt_name(&d.id)
+             把催收短信、通话记录存进证据库，或在催收记录中写明对方说了什么，再生成投诉书。{}",
+            inputs.case.debt_name(&d.id),
+            untied.as_deref().unwrap_or("")
         )));
     }
     let (who, whom, matters, asks_head) = match target {
@@ -145,6 +150,9 @@ pub(crate) fn complaint(inputs: &Inputs<'_>, v: &DebtView<'_>, target: Target) -
         if let (Some(days), Some(basis)) = (c.reply_days, &c.reply_basis) {
             doc.notices.push(format!("答复期限：{days} 日。{basis}"));
         }
+    }
+    if let Some(n) = untied {
+        doc.notices.push(n);
     }
     doc.blocks.push(line(inl![
         format!("{who}："),
@@ -389,8 +397,8 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
         })
         .collect();
     // Whether a record collects one of those debts (a record not tied to a debt may).
-    let on_illegal = |c: &Contact| illegal.iter().any(|p| c.debt.as_deref().is_none_or(|x| x == p.debt.id));
-    let flagged = in_time_order(conduct_for(inputs.contacts, opts.debt.as_deref(), None));
+    let on_illegal = |c: &Contact| illegal.iter().any(|p| about(inputs.case, c, &p.debt.id));
+    let flagged = in_time_order(conduct_for(inputs.case, inputs.contacts, opts.debt.as_deref(), None));
     let (shown, left_out): (Vec<&Contact>, Vec<&Contact>) =
         flagged.into_iter().partition(|c| !police_codes(c, on_illegal(c)).is_empty());
     if shown.is_empty() && illegal.is_empty() {
@@ -448,11 +456,16 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
     // asked to look at the lending itself.
     for d in inputs.case.debts.iter().filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id)) {
         let lending = illegal.iter().find(|p| p.debt.id == d.id);
-        let collected = shown.iter().any(|c| c.debt.as_deref().is_none_or(|x| x == d.id));
+        // Only a record of this debt shows its lender collected (a record tied to no debt, in a
+        // case with several, shows no lender's).
+        let collected = shown.iter().any(|c| about(inputs.case, c, &d.id));
         if lending.is_none() && !collected {
             continue;
         }
-        let mut p = loan_sentence(&f, d, Voice::Context);
+        // "对方以…逾期为由，向本人催收" only where a record or the case file's demand shows it;
+        // an unlawful loan nothing shows collected is stated as the borrowing it is.
+        let dunned = collected || d.demand.is_some() || d.events.iter().any(|e| e.kind == yuqi_case::EventKind::Demand);
+        let mut p = loan_sentence(&f, d, if dunned { Voice::Context } else { Voice::Own });
         if let Some(parts) = lending {
             p.extend(lending_paragraph(&f, d, parts.audit));
         }
@@ -462,13 +475,26 @@ pub(crate) fn police(inputs: &Inputs<'_>, opts: &LetterOptions) -> Result<Doc, L
         doc.blocks.push(para(inl![
             "在催收中，对方对本人实施了下列行为（原文摘录，标出部分为涉嫌违法的内容；每条之下是它涉及的问题和规定）。欠款纠纷本人另行处理；欠款不是对方威胁、骚扰本人的理由。"
         ]));
+        // A record tied to no debt, in a case with several, is quoted as received and said to
+        // be of no known loan: naming a lender would be a statement the borrower cannot prove.
+        let untied = if inputs.case.debts.len() > 1 { shown.iter().filter(|c| c.debt.is_none()).count() } else { 0 };
+        if untied > 0 {
+            doc.blocks.push(para(inl![format!(
+                "其中 {untied} 条消息，本人目前无法确定对方是为哪一笔借款催收，下面只照录原文，不写明借款。"
+            )]));
+            doc.notices.push(format!(
+                "有 {untied} 条消息没有对应到哪一笔借款：报案材料照录原文，但没有说它们是哪笔借款的催收，也没有因它们说哪家出借人向你催收。\
+                 要写明，请说明它们是哪笔借款的催收：{}",
+                super::common::TIE_HOW
+            ));
+        }
         let kinds_of = |c: &Contact| -> Vec<LenderKind> {
             inputs
                 .case
                 .debts
                 .iter()
                 .filter(|d| opts.debt.as_deref().is_none_or(|id| id == d.id))
-                .filter(|d| c.debt.as_deref().is_none_or(|x| x == d.id))
+                .filter(|d| about(inputs.case, c, &d.id))
                 .map(yuqi_case::Debt::rate_kind)
                 .collect()
         };

@@ -21,6 +21,7 @@ use crate::Inputs;
 use crate::doc::Doc;
 
 pub(crate) use common::quote;
+pub use common::untied_notice;
 pub use records::claims_authority;
 
 /// A collection contact as a quote block with its marked spans (the web app's inbox).
