@@ -260,7 +260,7 @@ pub(crate) fn for_debt(
             inst.title = format!("按依法应还的 {} 元分 {months} 期，{}", g(balance), plan.amounts_zh());
             inst.detail = remainder(&plan, balance);
             inst.detail.push_str(&format!(
-                "每月 {} 元是你每月还款预算中分给这笔的部分（按各笔依法余额的比例分配，各笔同时还清）。请求还款期间停止计息",
+                "每月 {} 元是这笔在你每月还款预算中的份额：各笔依法应还的钱分成同样的期数、同时还清，每笔每月的钱和它的余额成比例；期数取整，各笔合计可能略少于你的预算。请求还款期间停止计息",
                 g(monthly)
             ));
             match inst.monthly_with_interest {

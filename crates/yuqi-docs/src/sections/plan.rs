@@ -23,7 +23,7 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
             ),
             computed(format!("{} 元", m(f)), "plan_budget"),
             if b.contract_monthly_due.is_positive() {
-                format!("（合同要求每月 {} 元）。", m(b.contract_monthly_due))
+                format!("（按合同，这个月剩下的日子里还有 {} 元到期，已经逾期的不算在内）。", m(b.contract_monthly_due))
             } else {
                 "。".to_string()
             }
