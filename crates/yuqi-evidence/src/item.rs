@@ -111,6 +111,10 @@ pub struct ImportedMessage {
     pub call_status: Option<String>,
     /// False for drafts, failed and queued messages (SMS types 3–6): never delivered.
     pub delivered: bool,
+    /// The debt the borrower says the message is about (a debt id of his case), when he said
+    /// so on pasting it (`import::Options::pasted_debt`); the pipeline ties the message to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor: Option<String>,
 }
 
 /// Metadata read from a plain file.

@@ -217,6 +217,9 @@ pub(crate) struct PasteBody {
     /// Where the messages came from: `sms` (default), `wechat`, `call` or `other`.
     #[serde(default)]
     channel: String,
+    /// The debt the messages are about: a debt id of the case; empty when not sure.
+    #[serde(default)]
+    debt: String,
 }
 
 /// Pasted collector messages (copied from the phone's SMS app or WeChat), stored as evidence.
@@ -232,6 +235,7 @@ pub(crate) async fn paste_messages(
         received: b.received_on,
         received_time: b.received_at,
         source: b.channel,
+        debt: b.debt,
     };
     let msg = paste_text(&state, &v, &id, &input).await?;
     Ok(Json(json!({ "message": msg })).into_response())

@@ -43,7 +43,7 @@ async fn possible_findings_are_listed_apart_and_kept_out_of_letters() {
         &app,
         post(&format!("/cases/{id}/inbox/paste"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", &token), ("text", &pasted), ("confirm", "1")]))
+            .body(form(&[("csrf", &token), ("text", &pasted), ("debt", "hjd"), ("confirm", "1")]))
             .expect("req"),
     )
     .await;
@@ -138,7 +138,7 @@ async fn the_borrowers_word_decides_what_the_letter_quotes() {
         &app,
         post(&format!("/cases/{id}/inbox/paste"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", &token), ("text", &pasted), ("confirm", "1")]))
+            .body(form(&[("csrf", &token), ("text", &pasted), ("debt", "hjd"), ("confirm", "1")]))
             .expect("req"),
     )
     .await;

@@ -58,6 +58,7 @@ pub fn sms_message(fields: &[(String, String)], contact_name: Option<&str>) -> R
         duration_s: None,
         call_status: None,
         delivered,
+        creditor: None,
     })
 }
 
@@ -95,6 +96,7 @@ pub fn mms_message(
         duration_s: None,
         call_status: None,
         delivered: get(fields, "m_type") != Some("130"),
+        creditor: None,
     })
 }
 
@@ -134,6 +136,7 @@ pub fn call_message(fields: &[(String, String)], contact_name: Option<&str>) -> 
         duration_s: Some(duration),
         call_status: Some(status.to_string()),
         delivered: true,
+        creditor: None,
     })
 }
 

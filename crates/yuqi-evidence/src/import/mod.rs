@@ -310,6 +310,9 @@ pub struct Options {
     /// Pasted text: where the borrower says the messages came from (短信, 微信, a call he
     /// noted down, …); an SMS when not said.
     pub pasted_channel: Option<yuqi_case::Channel>,
+    /// Pasted text: the debt the borrower says the messages are about (a debt id of his
+    /// case), kept as each message's `creditor`; not said when `None`.
+    pub pasted_debt: Option<String>,
 }
 
 impl Default for Options {
@@ -323,6 +326,7 @@ impl Default for Options {
             received_on: None,
             received_at: None,
             pasted_channel: None,
+            pasted_debt: None,
         }
     }
 }
@@ -407,6 +411,7 @@ pub(crate) fn message(
         duration_s: None,
         call_status: None,
         delivered: true,
+        creditor: None,
     }
 }
 

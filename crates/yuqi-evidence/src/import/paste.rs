@@ -297,6 +297,8 @@ impl State<'_> {
             duration_s: None,
             call_status: None,
             delivered: true,
+            // The borrower's word on which debt the messages are about.
+            creditor: self.opts.pasted_debt.clone(),
         };
         let mut fields = Vec::new();
         if let Some(s) = &m.stamp {

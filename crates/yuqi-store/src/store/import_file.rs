@@ -43,6 +43,9 @@ pub struct ImportOptions {
     /// Pasted text: where the messages came from
     /// (`yuqi_evidence::import::Options::pasted_channel`).
     pub pasted_channel: Option<yuqi_case::Channel>,
+    /// Pasted text: the debt the messages are about
+    /// (`yuqi_evidence::import::Options::pasted_debt`).
+    pub pasted_debt: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -58,6 +61,7 @@ impl Default for ImportOptions {
             received_on: o.received_on,
             received_at: o.received_at,
             pasted_channel: o.pasted_channel,
+            pasted_debt: o.pasted_debt,
         }
     }
 }
@@ -219,6 +223,7 @@ impl Store {
                 received_on: opts.received_on,
                 received_at: opts.received_at,
                 pasted_channel: opts.pasted_channel,
+                pasted_debt: opts.pasted_debt.clone(),
             };
             let (format_ref, name_ref, recorded_ref, refs_ref) = (&format, &name, &recorded_at, &refs);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {

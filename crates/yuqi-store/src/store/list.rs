@@ -26,6 +26,9 @@ pub struct ListedItem {
     /// False for a message that never left the phone (draft, failed, queued).
     pub delivered: Option<bool>,
     pub sha256: String,
+    /// The debt the borrower said the message is about (pasted messages), a debt id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor: Option<String>,
     /// A message read by OCR off a screenshot: the image it came from and where.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_read: Option<MachineRead>,
@@ -49,6 +52,7 @@ impl ListedItem {
             from: if out { me.clone() } else { other.clone() },
             to: if out { other } else { me },
             channel: self.channel.clone().map(Into::into),
+            creditor: self.creditor.clone().map(Into::into),
             ..Default::default()
         })
     }
@@ -126,6 +130,7 @@ impl Store {
                 text: m.map(|m| m.text.clone()),
                 delivered: m.map(|m| m.delivered),
                 sha256,
+                creditor: m.and_then(|m| m.creditor.clone()),
                 machine_read: meta.extra.get("machine_read").and_then(|v| serde_json::from_value(v.clone()).ok()),
             });
             if out.len() >= limit {

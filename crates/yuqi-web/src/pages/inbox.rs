@@ -52,6 +52,10 @@ struct Inbox {
     /// likewise.
     received_time: String,
     source: String,
+    /// The debt the messages are about (a debt id; empty: 不确定), kept likewise, and the
+    /// case's debts to choose from: (id, the name the pages use).
+    debt: String,
+    debts: Vec<(String, String)>,
     /// The paste box (`paste_box.html`) posts here.
     paste_action: String,
     skippable: bool,
@@ -183,6 +187,15 @@ pub(crate) struct PasteInput {
     pub(crate) received_time: String,
     /// A channel code of [`PASTE_SOURCES`]; empty for 短信.
     pub(crate) source: String,
+    /// The debt the borrower says the messages are about (a debt id of the case); empty when
+    /// he is not sure. Stored as each message's creditor, so that letters about that debt, and
+    /// only those, quote them.
+    pub(crate) debt: String,
+}
+
+/// The paste box's list of debts: (id, the name the pages use).
+pub(crate) fn paste_debts(case: &yuqi_case::Case) -> Vec<(String, String)> {
+    case.debts.iter().map(|d| (d.id.clone(), case.debt_name(&d.id))).collect()
 }
 
 /// Where pasted messages may come from, as the paste box offers it: (the channel, what the
@@ -207,7 +220,22 @@ impl PasteInput {
             received: field("received"),
             received_time: field("received_time"),
             source: field("source"),
+            debt: field("debt"),
         }
+    }
+
+    /// The debt the messages are about, checked against the case's debts: `None` for 不确定.
+    pub(crate) fn debt_of(&self, case: &yuqi_case::Case) -> Result<Option<String>, WebError> {
+        let d = self.debt.trim();
+        if d.is_empty() {
+            return Ok(None);
+        }
+        if case.debts.iter().any(|x| x.id == d) {
+            return Ok(Some(d.to_string()));
+        }
+        Err(WebError::BadRequest(format!(
+            "“这些消息是哪笔借款的催收”选的借款“{d}”不在这个案例里：请在列表里选一笔，或者选“不确定”。"
+        )))
     }
 
     /// Where the messages came from: one of [`PASTE_SOURCES`], 短信 when not said.
@@ -248,6 +276,7 @@ impl PasteInput {
             received_on: self.received_on()?,
             received_at: self.received_at()?,
             channel: self.channel()?,
+            debt: None,
         })
     }
 
@@ -268,11 +297,13 @@ impl PasteInput {
 }
 
 /// The paste box's answers as the importer takes them.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct PasteOptions {
     received_on: Option<chrono::NaiveDate>,
     received_at: Option<chrono::NaiveTime>,
     channel: yuqi_case::Channel,
+    /// The debt the messages are about (checked against the case when saving).
+    debt: Option<String>,
 }
 
 /// Said wherever messages without a date are shown or saved: what they are kept for and what
@@ -372,6 +403,8 @@ async fn inbox_with(
         received: pasted.input.received,
         received_time: pasted.input.received_time,
         source: pasted.input.source,
+        debt: pasted.input.debt,
+        debts: paste_debts(&c.case),
         paste_action: format!("/cases/{id}/inbox/paste"),
         skippable: false,
     })
@@ -485,6 +518,9 @@ pub(crate) struct PasteForm {
     /// Where the messages came from: a channel code of `PASTE_SOURCES` (短信 when empty).
     #[serde(default)]
     source: String,
+    /// The debt the messages are about: a debt id of the case (不确定 when empty).
+    #[serde(default)]
+    debt: String,
 }
 
 /// Pasted collector messages: written to a temporary file and imported like an upload, with
@@ -499,7 +535,13 @@ pub(crate) async fn paste_messages(
     let v = viewer(&state, &headers).await?;
     check_csrf(&v.csrf, Some(&f.csrf))?;
     let q = InboxQuery::default();
-    let input = PasteInput { text: f.text, received: f.received, received_time: f.received_time, source: f.source };
+    let input = PasteInput {
+        text: f.text,
+        received: f.received,
+        received_time: f.received_time,
+        source: f.source,
+        debt: f.debt,
+    };
     if f.confirm.is_empty() && !input.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
         return match preview_paste(&state, &input).await {
@@ -546,7 +588,18 @@ pub(crate) async fn paste_text(state: &AppState, v: &Viewer, id: &str, input: &P
     if text.trim().is_empty() {
         return Err(WebError::BadRequest("没有粘贴任何文字：请把催收短信或聊天文字粘贴到输入框里再保存。".into()));
     }
-    let opts = input.options()?;
+    let mut opts = input.options()?;
+    // The debt chosen must be one of the case's (an unreadable case file has none to choose).
+    let case = yuqi_case::parse_case(&rec.toml, "case.toml").ok();
+    opts.debt = match &case {
+        Some(case) => input.debt_of(case)?,
+        None if input.debt.trim().is_empty() => None,
+        None => {
+            return Err(WebError::BadRequest(
+                "案例文件现在读不了，没法把消息归到某笔借款：请选“不确定”，或先修好案例文件。".into(),
+            ));
+        }
+    };
     let super::evidence::Imported { report: r, found } = save_paste(state, &rec, text, opts).await?;
     Ok(if r.already_imported {
         "这段文字之前已经保存过（内容完全相同），没有新增消息。".to_string()
@@ -572,6 +625,7 @@ async fn save_paste(
         received_on: p.received_on,
         received_at: p.received_at,
         pasted_channel: Some(p.channel),
+        pasted_debt: p.debt,
         ..Default::default()
     };
     let name = "粘贴的文字.txt".to_string();

@@ -77,6 +77,10 @@ struct Screen {
     received: String,
     received_time: String,
     source: String,
+    debt: String,
+    /// The case's debts for the paste box's 这些消息是哪笔借款的催收 (none while the case file
+    /// cannot be read).
+    debts: Vec<(String, String)>,
     /// The paste box (`paste_box.html`) posts here, and may be skipped.
     paste_action: String,
     skippable: bool,
@@ -226,6 +230,8 @@ fn screen(
         received: pasted.received,
         received_time: pasted.received_time,
         source: pasted.source,
+        debt: pasted.debt,
+        debts: yuqi_case::parse_case(&rec.toml, "case.toml").map(|c| super::inbox::paste_debts(&c)).unwrap_or_default(),
         paste_action: format!("/cases/{id}/interview/messages"),
         skippable: true,
         id,

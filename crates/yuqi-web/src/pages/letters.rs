@@ -11,6 +11,9 @@ struct Letters {
     id: String,
     title: String,
     letters: Vec<LetterEntry>,
+    /// Said above the letters when some messages are tied to no debt of several (they are in
+    /// no letter about one debt); empty otherwise.
+    untied: String,
 }
 
 /// One letter the case could use: what it is for, and either where to download it or, in
@@ -64,7 +67,16 @@ pub(crate) async fn letters(
     }
     // What can be sent now first, in the order of LetterKind::ALL.
     letters.sort_by_key(|l| !l.reason.is_empty());
-    html(Letters { csrf: v.csrf, local: v.local, user: v.name, id: rec.id.to_string(), title: rec.title, letters })
+    let untied = yuqi_docs::letters::untied_notice(&c.case, &c.contacts).unwrap_or_default();
+    html(Letters {
+        csrf: v.csrf,
+        local: v.local,
+        user: v.name,
+        id: rec.id.to_string(),
+        title: rec.title,
+        letters,
+        untied,
+    })
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,126 @@
+//! A borrower with four loans pasted four threats, all from one lender's collector: the paste
+//! box had no way to say which loan they were about, and the complaint against another lender
+//! quoted them. The paste box (and the JSON API) now asks 这些消息是哪笔借款的催收？; the answer
+//! ties the messages to that debt, and only that debt's letters quote them.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use common::*;
+
+const THREAT_A: &str = "你涉嫌诈骗，已经立案，等着被拘留吧";
+const THREAT_C: &str = "再不还钱就把你的事发到你单位和通讯录所有人";
+
+async fn stacking_case(app: &App, token: &str) -> (String, yuqi_case::Case) {
+    let toml =
+        std::fs::read_to_string(format!("{}/../../examples/stacking.toml", env!("CARGO_MANIFEST_DIR"))).expect("case");
+    let r = send(
+        app,
+        post("/api/v1/cases")
+            .header("x-csrf-token", token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "title": "四笔借款", "toml": toml }).to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let case = yuqi_case::parse_case(&toml, "stacking.toml").expect("case");
+    (r.json()["id"].as_str().expect("id").to_string(), case)
+}
+
+fn paste_form(id: &str, pairs: &[(&str, &str)]) -> axum::http::Request<Body> {
+    post(&format!("/cases/{id}/inbox/paste"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form(pairs))
+        .expect("req")
+}
+
+/// The complaint about a debt as Markdown: `None` when there is nothing to complain of.
+async fn complaint(app: &App, id: &str, debt: &str) -> Option<String> {
+    let r = send(
+        app,
+        get(&format!("/cases/{id}/letters/complaint?debt={debt}&format=md")).body(Body::empty()).expect("req"),
+    )
+    .await;
+    (r.status == StatusCode::OK).then(|| words(&r.text()))
+}
+
+/// A letter's words without the highlights of its quotes (a finding's span may start anywhere).
+fn words(letter: &str) -> String {
+    let mut w = letter.replace("</mark>", "");
+    while let Some(a) = w.find("<mark") {
+        let b = w[a..].find('>').map_or(w.len(), |e| a + e + 1);
+        w.replace_range(a..b, "");
+    }
+    w
+}
+
+#[tokio::test]
+async fn pasted_messages_are_quoted_only_in_the_letters_of_the_debt_they_are_about() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let (id, case) = stacking_case(&app, &token).await;
+
+    // The paste box asks, 不确定 first and chosen, then each debt by the name the pages use.
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    assert!(inbox.contains("这些消息是哪笔借款的催收？"), "{inbox}");
+    assert!(inbox.contains("<option value=\"\" selected>不确定</option>"), "{inbox}");
+    for d in &case.debts {
+        assert!(inbox.contains(&format!("<option value=\"{}\">{}</option>", d.id, case.debt_name(&d.id))), "{inbox}");
+    }
+
+    // The preview keeps the choice for the confirmation.
+    let pasted = format!("2026-11-21 23:18 17312345678\r\n{THREAT_A}\r\n");
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &pasted), ("debt", "a")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("<input type=\"hidden\" name=\"debt\" value=\"a\">"), "{}", r.text());
+    assert!(r.text().contains("<option value=\"a\" selected>"), "{}", r.text());
+    // A debt not of the case is refused in Chinese, with everything typed kept.
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &pasted), ("debt", "zz"), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("不在这个案例里") && r.text().contains(THREAT_A), "{}", r.text());
+
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &pasted), ("debt", "a"), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("已保存 1 条消息"), "{}", r.text());
+
+    // The JSON API takes the debt too.
+    let body = serde_json::json!({ "text": format!("2026-11-22 09:00 17355550000\n{THREAT_C}\n"), "debt": "c" });
+    let r = send(
+        &app,
+        post(&format!("/api/v1/cases/{id}/messages"))
+            .header("x-csrf-token", &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    // A's complaint quotes A's threat and not C's; C's the reverse; B's neither.
+    let a = complaint(&app, &id, "a").await.expect("A's complaint");
+    assert!(a.contains("涉嫌诈骗") && !a.contains("发到你单位"), "{a}");
+    let c = complaint(&app, &id, "c").await.expect("C's complaint");
+    assert!(c.contains("发到你单位") && !c.contains("涉嫌诈骗"), "{c}");
+    if let Some(b) = complaint(&app, &id, "b").await {
+        assert!(!b.contains("涉嫌诈骗") && !b.contains("发到你单位"), "{b}");
+    }
+
+    // A threat pasted with 不确定 is in no debt's complaint, and the letters page says so.
+    let untied = "2026-11-23 08:00 17399990000\r\n老赖，今天不还就让你全家在亲戚朋友面前抬不起头\r\n";
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", untied), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for d in ["a", "b", "c", "d"] {
+        if let Some(l) = complaint(&app, &id, d).await {
+            assert!(!l.contains("老赖"), "{d}: {l}");
+        }
+    }
+    let page = send(
+        &app,
+        get(&format!("/cases/{id}/letters")).header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req"),
+    )
+    .await
+    .text();
+    assert!(page.contains("没有对应到哪一笔借款") && page.contains("这些消息是哪笔借款的催收？"), "{page}");
+}
