@@ -356,8 +356,8 @@ pub fn untied_notice(case: &Case, contacts: &[Contact]) -> Option<String> {
 }
 
 /// How the borrower ties a message to a debt.
-pub(crate) const TIE_HOW: &str = "在收件箱粘贴消息时，在“这些消息是哪笔借款的催收？”里选那笔借款（导入文件时在 creditor 一栏写借款编号、出借人或平台名称）；\
-     已经保存、没选借款的消息，可以在案例文件里那笔借款的催收记录中写明对方说了什么。";
+pub(crate) const TIE_HOW: &str = "在收件箱粘贴消息时，在“这些消息是哪笔借款的催收？”里选那笔借款；\
+     已经保存、没选借款的消息，可以在那笔借款的催收记录里写明对方说了什么。";
 
 /// A computed party name (the creditor that binds the borrower) when it is an organisation's
 /// name, otherwise a blank showing what the case file recorded.
