@@ -21,18 +21,23 @@ const VAGUE: [&str; 7] = [
     "你身边的人知道吗",
 ];
 
+/// The first of the vague messages the analyzer is unsure of (and finds something in).
+fn vague(an: &yuqi_conduct::Analyzer, s: &mut yuqi_conduct::Scratch) -> &'static str {
+    VAGUE
+        .into_iter()
+        .find(|t| {
+            let a = an.analyze_text(t, s);
+            !a.hits.is_empty() && a.hits.iter().all(|h| !h.is_sure())
+        })
+        .expect("one of the vague messages gives only possible findings")
+}
+
 #[tokio::test]
 async fn possible_findings_are_listed_apart_and_kept_out_of_letters() {
     // The premise: the analyzer is unsure of the vague one and sure of the threat.
     let an = yuqi_conduct::Analyzer::shared();
     let mut s = yuqi_conduct::Scratch::default();
-    let vague = VAGUE
-        .into_iter()
-        .find(|t| {
-            let a = an.analyze_text(t, &mut s);
-            !a.hits.is_empty() && a.hits.iter().all(|h| !h.is_sure())
-        })
-        .expect("one of the vague messages gives only possible findings");
+    let vague = vague(an, &mut s);
     assert!(an.analyze_text(SURE, &mut s).hits.iter().any(|h| h.is_sure()));
 
     let app = app().await;
@@ -89,21 +94,6 @@ fn words(letter: &str) -> String {
     w
 }
 
-/// The page's text as a reader sees it: tags (and their attributes) left out.
-fn visible(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The entry number of the inbox item that quotes `text` (its anchor `id="mN"`).
 fn seq_of(page: &str, text: &str) -> String {
     let at = page.find(text).unwrap_or_else(|| panic!("{text} listed: {page}"));
@@ -118,13 +108,7 @@ fn seq_of(page: &str, text: &str) -> String {
 async fn the_borrowers_word_decides_what_the_letter_quotes() {
     let an = yuqi_conduct::Analyzer::shared();
     let mut s = yuqi_conduct::Scratch::default();
-    let vague = VAGUE
-        .into_iter()
-        .find(|t| {
-            let a = an.analyze_text(t, &mut s);
-            !a.hits.is_empty() && a.hits.iter().all(|h| !h.is_sure())
-        })
-        .expect("one of the vague messages gives only possible findings");
+    let vague = vague(an, &mut s);
     let plain = "你住的那栋楼我们已经去看过了";
     assert!(an.analyze_text(plain, &mut s).hits.iter().all(|h| !h.is_sure()), "the premise: nothing sure in it");
 

@@ -52,21 +52,6 @@ async fn a_call_log_summary_counts_the_night_calls_it_lists() {
     assert!(flagged >= night, "never fewer findings than night calls: {page}");
 }
 
-/// The page's text as a reader sees it: tags (and their attributes) left out.
-fn visible(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 fn paste_form(id: &str, pairs: &[(&str, &str)]) -> axum::http::Request<Body> {
     post(&format!("/cases/{id}/inbox/paste"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -264,3 +264,19 @@ pub(crate) async fn interview_case(app: &App) -> (String, Vec<String>) {
     screens.push(format!("/cases/{id}/interview/review"));
     (id, screens)
 }
+
+/// The page's text as a reader sees it: tags (and their attributes) left out.
+#[allow(dead_code)] // not every test binary reads pages this way
+pub(crate) fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
