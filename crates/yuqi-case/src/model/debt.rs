@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use yuqi_money::{Decimal, Money, RateInput};
 
-use super::{AssigneeKind, Assignment, Event, Fee, FeeAmount, LenderKind, OverdueTerms, Repayment};
+use super::{AssigneeKind, Assignment, Event, Fee, LenderKind, OverdueTerms, Repayment};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Debt {
@@ -218,10 +218,7 @@ impl Debt {
 
     /// The fee amount in money, given the contract principal.
     pub fn fee_amount(&self, fee: &Fee) -> Money {
-        match fee.amount {
-            FeeAmount::Fixed(m) => m,
-            FeeAmount::PercentOfPrincipal(p) => Money::round_from_yuan(self.principal.to_yuan() * p),
-        }
+        fee.amount.on(self.principal)
     }
 
     /// The kind whose rules decide the rate: the original lender's for an assignee.

@@ -118,6 +118,16 @@ pub enum FeeAmount {
     PercentOfPrincipal(Decimal),
 }
 
+impl FeeAmount {
+    /// The fee in money on a loan of `principal` (a percentage rounded by the one rounding policy).
+    pub fn on(self, principal: Money) -> Money {
+        match self {
+            FeeAmount::Fixed(m) => m,
+            FeeAmount::PercentOfPrincipal(p) => Money::round_from_yuan(principal.to_yuan() * p),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeeTiming {
     /// Taken out of the loan before the money reached the borrower (砍头息).

@@ -185,15 +185,8 @@ impl Cx<'_> {
         // Money withheld at disbursement (砍头息) is not principal: when the file does not say
         // what reached the borrower, it is the principal less those fees; when it does, the two
         // must agree, or the withheld money would silently count as lent.
-        let deducted: Option<Money> = principal.map(|p| {
-            fees.iter()
-                .filter(|f| f.timing == FeeTiming::Deducted)
-                .map(|f| match f.amount {
-                    FeeAmount::Fixed(m) => m,
-                    FeeAmount::PercentOfPrincipal(x) => Money::round_from_yuan(p.to_yuan() * x),
-                })
-                .sum()
-        });
+        let deducted: Option<Money> =
+            principal.map(|p| fees.iter().filter(|f| f.timing == FeeTiming::Deducted).map(|f| f.amount.on(p)).sum());
         let received = match (&d.received, principal, deducted) {
             (None, Some(p), Some(w)) if w.is_positive() => {
                 if w >= p {
