@@ -388,7 +388,17 @@ pub(crate) fn for_debt(
     if debt.kind == LenderKind::Unlicensed {
         // The law already strips an unlicensed lender of every interest and fee: there is no
         // interest to negotiate, and the lump sum is the principal received, not an opening bid.
-        lump.title = format!("最多只还实际到手的本金 {} 元", g(opening));
+        // What is left of the principal after his payments is not what he received: calling
+        // both "实际到手的本金" put two different figures for what reached him on one page.
+        lump.title = if opening == audit.principal_initial {
+            format!("最多只还实际到手的本金 {} 元", g(opening))
+        } else {
+            format!(
+                "最多只还剩下的本金 {} 元（实际到手 {} 元，已还的钱都抵了本金）",
+                g(opening),
+                g(audit.principal_initial)
+            )
+        };
         lump.ceiling = Some(opening);
         let mut inst = inst;
         if inst.affordable == Some(true) {

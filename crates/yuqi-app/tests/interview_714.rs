@@ -1,0 +1,101 @@
+//! The newcomer of `tests/interview/loan714.toml`: a 7-day "714" loan of 1,700 on the contract
+//! with 1,100 received, rolled over three times for a 展期费 each time, then overdue. What he
+//! reads — the dossier (the overview's sections, the audit, the timeline, the plan) and every
+//! letter — must agree with what he answered.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use yuqi_app::interview::{Answers, Built, Step, build};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 5).expect("date")
+}
+
+/// His answers, screen by screen, each checked to be the one the interview asks next;
+/// `change` replaces a screen's fields (by its address).
+fn newcomer(change: &[(&str, &[(&str, &str)])]) -> Answers {
+    let doc: toml::Table =
+        toml::from_str(include_str!("../../../tests/interview/loan714.toml")).expect("loan714.toml parses");
+    let mut a = Answers::default();
+    for s in doc["screen"].as_array().expect("screens") {
+        let slug = s["slug"].as_str().expect("slug");
+        let step = Step::parse(slug).expect("a screen");
+        assert_eq!(a.next(), step, "the interview asks {slug} next");
+        let fields: BTreeMap<String, String> = match change.iter().find(|(at, _)| *at == slug) {
+            Some((_, f)) => f.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            None => s["fields"]
+                .as_table()
+                .expect("fields")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().expect("text").to_string()))
+                .collect(),
+        };
+        a.set(step, &fields, today()).unwrap_or_else(|e| panic!("{slug}: {e:?}"));
+    }
+    a.set(Step::Messages, &[("value".to_string(), "skipped".to_string())].into(), today()).expect("messages");
+    assert_eq!(a.next(), Step::Review, "every question answered");
+    a
+}
+
+fn compute(b: &Built) -> yuqi_app::Computed {
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}\n{}", b.toml));
+    let input = yuqi_app::CaseInput { case, messages: Vec::new(), evidence: None };
+    yuqi_app::compute(input, yuqi_app::Dates::today(today())).unwrap_or_else(|e| panic!("{e}\n{}", b.toml))
+}
+
+/// Everything he reads about the case: the overview's notes, the dossier and every letter
+/// that can be written for the loan.
+fn everything(b: &Built, c: &yuqi_app::Computed) -> String {
+    let mut out = b.assumptions.join("\n");
+    out.push('\n');
+    out.push_str(&b.gaps.join("\n"));
+    out.push('\n');
+    out.push_str(&yuqi_docs::dossier::dossier(&c.inputs()).plain_text());
+    for kind in yuqi_docs::LetterKind::ALL {
+        let opts = yuqi_docs::LetterOptions { debt: Some("debt1".into()), accept_limitation_effect: true };
+        if let Ok(letter) = yuqi_docs::letter(kind, &c.inputs(), &opts) {
+            out.push_str(&format!("\n=== {}\n{}", kind.id(), letter.plain_text()));
+        }
+    }
+    out
+}
+
+/// Every figure the text gives as what reached him ("实际到手 1,100.00 元", "实际到手的本金
+/// 1,100.00 元"), as written.
+fn received_figures(text: &str) -> Vec<String> {
+    text.match_indices("到手")
+        .filter_map(|(at, m)| {
+            let rest = &text[at + m.len()..];
+            let rest = ["的本金", "本金", "金额", "的"].iter().find_map(|p| rest.strip_prefix(p)).unwrap_or(rest);
+            let rest = rest.trim_start_matches([' ', '：']);
+            let n: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.').collect();
+            (!n.is_empty()).then_some(n)
+        })
+        .collect()
+}
+
+/// He received 1,100 of the 1,700 on the contract. The plan called what was left of it after
+/// his payments "实际到手的本金" too ("一次性结清：最多只还实际到手的本金 200.00 元") while the
+/// audit, the letters and the other options said 1,100: every figure given as received is 1,100.
+#[test]
+fn every_figure_given_as_received_is_what_he_received() {
+    let b = build(&newcomer(&[]), "我的网贷", today());
+    let c = compute(&b);
+    let text = everything(&b, &c);
+    let figures = received_figures(&text);
+    assert!(figures.len() >= 3, "{figures:?}\n{text}");
+    for f in &figures {
+        assert!(f.trim_end_matches('.') == "1,100.00", "a figure given as received: {f}\n{text}");
+    }
+    // The contract's 1,700, where it is given as the amount lent, is the contract's figure (a
+    // table cell is under its column's heading, 合同本金; 1,700 is also the amount due).
+    for (at, _) in text.match_indices("1,700.00") {
+        let before: String = text[..at].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        let as_principal = before.contains("本金") || before.contains("借款");
+        assert!(
+            before.ends_with('\t') || !as_principal || before.contains("合同"),
+            "1,700.00 not labelled as the contract's: …{before}1,700.00\n{text}"
+        );
+    }
+}
