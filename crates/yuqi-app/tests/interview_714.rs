@@ -99,3 +99,71 @@ fn every_figure_given_as_received_is_what_he_received() {
         );
     }
 }
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+/// He rolled the 7-day loan over three times, paying a 展期费 of 300 each time, and stopped
+/// paying on the last extended due date, 2026-09-29. The interview never asked: his 900 went
+/// in as one payment on the original due date (09-08), the loan was due and overdue from 09-08
+/// and the limitation period ran from there. It now asks, and the fees are payments on their
+/// days (applied as the ledger applies any payment), the loan due on the day he stated.
+#[test]
+fn rollovers_move_the_due_date_and_their_fees_count_as_paid() {
+    let b = build(&newcomer(&[]), "我的网贷", today());
+    let case = yuqi_case::parse_case(&b.toml, "case.toml").unwrap_or_else(|e| panic!("{e}\n{}", b.toml));
+    let paid: Vec<(NaiveDate, String)> =
+        case.debts[0].payments.iter().map(|p| (p.date, p.amount.to_string())).collect();
+    let fee = "300.00".to_string();
+    assert_eq!(
+        paid,
+        vec![(day(2026, 9, 8), fee.clone()), (day(2026, 9, 15), fee.clone()), (day(2026, 9, 22), fee)],
+        "{}",
+        b.toml
+    );
+    let c = compute(&b);
+    let a = &c.audit.debts[0];
+    assert_eq!(a.paid_total.to_string(), "900.00");
+    assert_eq!(a.schedule_contract.last().map(|i| i.due), Some(day(2026, 9, 29)), "due on the last extended day");
+    let t = &c.timeline.debts[0];
+    assert_eq!(t.limitation.start, Some(day(2026, 9, 29)), "{:?}", t.limitation);
+    // Said, with what the law data does not have.
+    let said = b.assumptions.join("\n");
+    assert!(said.contains("展期了 3 次") && said.contains("2026-09-29") && said.contains("300.00"), "{said}");
+    assert!(said.contains("法律资料里没有专门关于展期费的规定"), "{said}");
+
+    // 不记得 the day he stopped: the due date moved a week each time, and said so.
+    let b = build(&newcomer(&[("d0-stopped", &[("unknown", "1")])]), "我的网贷", today());
+    let c = compute(&b);
+    assert_eq!(c.timeline.debts[0].limitation.start, Some(day(2026, 9, 29)));
+    assert!(
+        b.assumptions.iter().any(|s| s.contains("不记得哪天开始没还上") && s.contains("7 天")),
+        "{:?}",
+        b.assumptions
+    );
+
+    // 不记得 the rollovers: the original due date, said; the 900 still counts as paid.
+    let b = build(&newcomer(&[("d0-rollover", &[("unknown", "1")])]), "我的网贷", today());
+    let c = compute(&b);
+    assert_eq!(c.audit.debts[0].paid_total.to_string(), "900.00");
+    assert_eq!(c.timeline.debts[0].limitation.start, Some(day(2026, 9, 8)));
+    assert!(
+        b.assumptions.iter().any(|s| s.contains("不记得展期过几次") && s.contains("2026-09-08")),
+        "{:?}",
+        b.assumptions
+    );
+}
+
+/// He cannot have paid less than the 展期费 he listed: refused on the screen, in Chinese.
+#[test]
+fn paid_less_than_the_rollover_fees_is_refused() {
+    let mut a = Answers::default();
+    let mut all = newcomer(&[]);
+    all.debts[0].paid = None;
+    a.clone_from(&all);
+    let form: BTreeMap<String, String> = [("value".to_string(), "500".to_string())].into();
+    let e = a.set(Step::parse("d0-paid").expect("step"), &form, today()).unwrap_err();
+    assert!(e[0].contains("至少是 900.00 元"), "{e:?}");
+    assert_eq!(a, all, "nothing set");
+}

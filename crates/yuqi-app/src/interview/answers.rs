@@ -63,6 +63,9 @@ pub struct DebtAnswers {
     /// One repayment: days until due, and the amount due then.
     pub days: Option<String>,
     pub due_amount: Option<String>,
+    /// One repayment rolled over (展期): how many times, and the fee paid each time.
+    pub rollovers: Option<String>,
+    pub rollover_fee: Option<String>,
     pub rate: Option<String>,
     /// Instalments paid (instalment loans) or money paid in total (one repayment).
     pub paid: Option<String>,
@@ -159,6 +162,11 @@ impl Answers {
                 let principal = self.debts.get(i).and_then(|d| money(&d.principal));
                 let installments = self.debts.get(i).and_then(|d| count(&d.count));
                 let repay = self.debts.get(i).and_then(|d| d.repay.clone());
+                // The 展期费 he said he paid: what he paid in all cannot be less.
+                let fees = self.debts.get(i).and_then(|d| {
+                    let n = count(&d.rollovers).filter(|n| *n > 0)?;
+                    money(&d.rollover_fee).map(|f| (n, f, f.fen().saturating_mul(i64::from(n))))
+                });
                 let Some(d) = self.debts.get_mut(i) else {
                     return Err(vec!["没有这笔借款".to_string()]);
                 };
@@ -245,6 +253,29 @@ impl Answers {
                         d.days = part(days, unknown);
                         d.due_amount = part(due, unknown);
                     }
+                    Q::Rollover => {
+                        let (n, fee) = (field(form, "count"), field(form, "fee"));
+                        let mut errs = Vec::new();
+                        if !unknown {
+                            if !n.is_empty()
+                                && let Err(e) = check_count(n, 0, 100)
+                            {
+                                errs.push(format!("展期了几次：{e}"));
+                            }
+                            if !fee.is_empty()
+                                && let Err(e) = check_money(fee, true)
+                            {
+                                errs.push(format!("每次的展期费：{e}"));
+                            }
+                        }
+                        if !errs.is_empty() {
+                            return Err(errs);
+                        }
+                        let none = !unknown && whole(n) == Some(0);
+                        d.rollovers = part(n, unknown);
+                        // No rollover, no fee to ask about.
+                        d.rollover_fee = if none { None } else { part(fee, unknown) };
+                    }
                     Q::Rate => {
                         d.rate = single(&|s| {
                             s.parse::<RateInput>().map(|_| ()).map_err(|_| {
@@ -256,7 +287,17 @@ impl Answers {
                         d.paid = if repay.as_deref() == Some("installments") {
                             single(&|s| check_count(s, 0, installments.unwrap_or(600)))?
                         } else {
-                            single(&|s| check_money(s, false))?
+                            single(&|s| {
+                                check_money(s, false)?;
+                                match (s.parse::<Money>(), fees) {
+                                    (Ok(m), Some((n, f, all))) if m.fen() < all => Err(format!(
+                                        "你说展期了 {n} 次、每次交 {} 元，已经还过的钱（展期费也算）至少是 {} 元，请核对",
+                                        f.to_grouped_string(),
+                                        Money::from_fen(all).to_grouped_string()
+                                    )),
+                                    _ => Ok(()),
+                                }
+                            })?
                         }
                     }
                     Q::Stopped => d.stopped = single(&day_check)?,

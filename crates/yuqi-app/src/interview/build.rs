@@ -115,7 +115,8 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
     } else if d.received.as_deref() == Some(UNKNOWN) {
         b.assumptions.push(format!("{label}：不记得实际到手多少，按合同金额算；如果到手的更少，你依法该还的也更少。"));
     }
-    let rows = schedule(b, &label, d, contract, principal);
+    let roll = rollover(b, &label, d, contract);
+    let rows = schedule(b, &label, d, contract, principal, roll.as_ref());
     let t = &mut b.toml;
     match &rows {
         Some((rows, rate)) => {
@@ -138,6 +139,10 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
             let n = count(&d.count).unwrap_or(1);
             let method = if d.repay.as_deref() == Some("installments") && n > 1 { "等额本息" } else { "bullet" };
             let _ = writeln!(t, "method = \"{method}\"\nperiods = {n}");
+            // Rolled over: due on the last extended due date.
+            if let Some(r) = &roll {
+                let _ = writeln!(t, "first_due = {}", r.last_due);
+            }
             if let Some(p) = period_of(d).filter(|p| *p != Period::Month) {
                 let _ = writeln!(
                     t,
@@ -165,7 +170,7 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
             "\n[[debt.fee]]\nname = \"放款时先扣掉的钱\"\nkind = \"service\"\namount = {p}\ntiming = \"deducted\"\n"
         );
     }
-    payments(b, &label, d, rows.as_ref().map(|(r, _)| r.as_slice()));
+    payments(b, &label, d, rows.as_ref().map(|(r, _)| r.as_slice()), roll.as_ref());
     if let Some((stopped, _)) = date(&d.stopped) {
         let _ = write!(b.toml, "\n[debt.credit]\noverdue_start = {stopped}\n");
     }
@@ -213,6 +218,56 @@ fn period_of(d: &DebtAnswers) -> Option<Period> {
     }
 }
 
+/// A loan due at once, rolled over (展期) `times` times for a fee each time: the due date moved
+/// each time by the loan's own term, and the fee was paid on the due date it replaced.
+struct Rollover {
+    /// The days the fees were paid: each due date before the last.
+    paid_on: Vec<NaiveDate>,
+    fee: Option<Money>,
+    last_due: NaiveDate,
+}
+
+/// What the rollovers he gave change: the due date (the one he last missed, else the original
+/// one moved by the term as often as he rolled over), and the fees as money paid. The law data
+/// has no rule of its own for a rollover: the fee is taken as what it is, a payment to the
+/// lender, which the ledger applies like any other (charges, then principal), and the due date
+/// as the one the extension agreed.
+fn rollover(b: &mut Built, label: &str, d: &DebtAnswers, contract: NaiveDate) -> Option<Rollover> {
+    if d.repay.as_deref() != Some("once") {
+        return None;
+    }
+    let days = count(&d.days).unwrap_or(30);
+    let first = add_period(contract, Period::Days(days), 1);
+    let Some(times) = count(&d.rollovers) else {
+        if d.rollovers.as_deref() == Some(UNKNOWN) {
+            b.assumptions.push(format!(
+                "{label}：不记得展期过几次，按没展期算：从最初的还款日 {first} 起算逾期和诉讼时效；交过的展期费已经算在你填的“已还”里。"
+            ));
+        }
+        return None;
+    };
+    if times == 0 {
+        return None;
+    }
+    let step = |k: u32| add_period(first, Period::Days(days), k);
+    let stated = date(&d.stopped).map(|(s, _)| s).filter(|s| *s > first);
+    let last_due = stated.unwrap_or_else(|| step(times));
+    let paid_on: Vec<NaiveDate> = (0..times).map(|k| step(k).min(last_due)).collect();
+    let fee = money(&d.rollover_fee);
+    let fee_said = match fee {
+        Some(f) => format!("每次交的展期费 {} 元", f.to_grouped_string()),
+        None => "交过的展期费（你不记得每次多少，按你填的已还合计算）".to_string(),
+    };
+    let due_said = match stated {
+        Some(s) => format!("还款日按你说的开始没还上的那天 {s} 算"),
+        None => format!("你不记得哪天开始没还上，还款日按每次往后推 {days} 天算，是 {last_due}"),
+    };
+    b.assumptions.push(format!(
+        "{label}：你说到期后展期了 {times} 次：{due_said}，逾期和诉讼时效从这天起算，不从最初的还款日 {first} 算；{fee_said}都算作你付给对方的钱（按每次原定的还款日那天交的记），和其他还款一样先抵利息费用、再抵本金。法律资料里没有专门关于展期费的规定，这里按一般的还款处理。"
+    ));
+    Some(Rollover { paid_on, fee, last_due })
+}
+
 struct Row {
     due: NaiveDate,
     principal: Money,
@@ -234,6 +289,7 @@ fn schedule(
     d: &DebtAnswers,
     contract: NaiveDate,
     principal: Money,
+    roll: Option<&Rollover>,
 ) -> Option<(Vec<Row>, Option<i128>)> {
     match d.repay.as_deref() {
         Some("once") => {
@@ -244,7 +300,7 @@ fn schedule(
             });
             Some((
                 vec![Row {
-                    due: add_period(contract, Period::Days(days), 1),
+                    due: roll.map_or_else(|| add_period(contract, Period::Days(days), 1), |r| r.last_due),
                     principal,
                     interest: (due_amount - principal).max(Money::ZERO),
                 }],
@@ -313,8 +369,34 @@ fn annuity_rows(
     (repaid == principal.fen() && off <= i64::from(n)).then_some((rows, rate_e12))
 }
 
-fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>) {
+fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>, roll: Option<&Rollover>) {
     let installments = d.repay.as_deref() == Some("installments");
+    // Each 展期费 on its day; what else he paid, on the due date as before.
+    let mut fees = Money::ZERO;
+    if let Some(r) = roll {
+        match r.fee {
+            Some(fee) => {
+                for (k, on) in r.paid_on.iter().enumerate() {
+                    let _ = write!(
+                        b.toml,
+                        "\n[[debt.payment]]\ndate = {on}\namount = {fee}\nnote = \"第{}次展期费（按原定还款日记）\"\n",
+                        k + 1
+                    );
+                    fees += fee;
+                }
+            }
+            None => {
+                // Fees of unknown size: the whole sum paid, on the day of the first rollover.
+                if let (Some(m), Some(on)) = (money(&d.paid).filter(|m| m.is_positive()), r.paid_on.first()) {
+                    let _ = write!(
+                        b.toml,
+                        "\n[[debt.payment]]\ndate = {on}\namount = {m}\nnote = \"已还合计，含展期费（日期不详，按第一次展期那天记）\"\n"
+                    );
+                }
+                return;
+            }
+        }
+    }
     if installments {
         let stopped = date(&d.stopped).map(|(s, _)| s);
         let paid = count(&d.paid).or_else(|| {
@@ -344,7 +426,7 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>) {
             }
             _ => {}
         }
-    } else if let Some(m) = money(&d.paid).filter(|m| m.is_positive()) {
+    } else if let Some(m) = money(&d.paid).map(|m| m - fees).filter(|m| m.is_positive()) {
         let when = rows
             .and_then(|r| r.first())
             .map(|r| r.due)
@@ -355,7 +437,8 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>) {
                 b.toml,
                 "\n[[debt.payment]]\ndate = {when}\namount = {m}\nnote = \"已还合计（日期不详，按到期日记）\"\n"
             );
-            b.assumptions.push(format!("{label}：已还的 {} 元按到期那天一次还的记。", m.to_grouped_string()));
+            let what = if fees.is_positive() { "展期费以外已还的" } else { "已还的" };
+            b.assumptions.push(format!("{label}：{what} {} 元按到期那天一次还的记。", m.to_grouped_string()));
         }
     } else if d.paid.as_deref() == Some(UNKNOWN) {
         b.gaps.push(format!("{label}：不记得还过多少，按没还过算；实际还过的钱要从结果里扣掉。"));

@@ -49,6 +49,11 @@ fn choice(value: &str, label: &str) -> Choice {
     Choice { value: value.into(), label: label.into() }
 }
 
+/// He said the loan was rolled over at least once.
+fn rolled_over(d: &super::answers::DebtAnswers) -> bool {
+    super::answers::count(&d.rollovers).is_some_and(|n| n > 0)
+}
+
 fn shown(v: &Option<String>) -> String {
     known(v).unwrap_or_default().to_string()
 }
@@ -95,6 +100,10 @@ impl Answers {
                         Field { name: "days", label: "借几天".into(), kind: FieldKind::Count, value: shown(&d.days), placeholder: "例如 7".into() },
                         Field { name: "due_amount", label: "到期要还（元）".into(), kind: FieldKind::Money, value: shown(&d.due_amount), placeholder: "例如 3000".into() },
                     ], true),
+                    Q::Rollover => (about, "到期时交过“展期费”，让还款日往后推吗？", "有的App到期还不上时，让你先交一笔“展期费”（也叫“续期费”），还款日就往后推几天。没展期过，次数写 0。不记得的那一项空着。".into(), vec![
+                        Field { name: "count", label: "展期了几次".into(), kind: FieldKind::Count, value: shown(&d.rollovers), placeholder: "例如 3，没有写 0".into() },
+                        Field { name: "fee", label: "每次交多少展期费（元）".into(), kind: FieldKind::Money, value: shown(&d.rollover_fee), placeholder: "例如 300".into() },
+                    ], true),
                     Q::Rate => (about, "合同或App上写的利率是多少？", "例如“年化24%”“日息万分之五”“月息2分”。不知道就点“不记得”：没法核算利息，结果会说明。".into(), one("value", FieldKind::Text, shown(&d.rate), "例如 年化24%"), true),
                     Q::Paid => if d.repay.as_deref() == Some("installments") {
                         (about, "已经还了几期？", "按时还上的期数；一期都没还写 0。".into(), one("value", FieldKind::Count, shown(&d.paid), "例如 2"), true)
@@ -102,6 +111,7 @@ impl Answers {
                         (about, "一共已经还过多少钱？", "包括“展期费”“续期费”，所有付给对方的钱都算。没还过写 0。".into(), one("value", FieldKind::Money, shown(&d.paid), "例如 2400"), true)
                     },
                     Q::Stopped if d.is_card() => (about, "从哪天开始没还上这张卡（连最低还款额也没还）？", "第一次没按时还的那期账单的“到期还款日”，银行App的账单里能查到。只记得月份也可以，写成 2026-09：按那个月的最后一天算。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2026-09-25 或 2026年9月"), true),
+                    Q::Stopped if rolled_over(&d) => (about, "哪天开始没按时还上？", "最后一次展期以后的还款日（那天没还上，也没再展期）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
                     Q::Stopped => (about, "哪天开始没按时还上？", "第一次逾期的那天（应该还款却没还上的那天）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
                     Q::Balance => (about, "这张信用卡现在一共欠多少钱？", "打开银行App看“账单”，写“欠款总额”或“本期应还金额”（里面已经有银行算的利息和违约金）；没有App就看最近一期的账单短信。单位是元。".into(), one("value", FieldKind::Money, shown(&d.balance), "例如 15000"), true),
                     Q::LastPaid => (about, "开始没还上以后，还往这张卡里还过钱吗？", "哪怕只还了一点也算：写最后一次还款的日期和金额（银行App的“还款记录”里有）。诉讼时效从最后一次还款后重新算，所以这个日期很重要。一次也没还过就空着，直接点“下一步”。".into(), vec![
@@ -164,6 +174,10 @@ impl Answers {
             })
             .collect();
         let all_unknown = match step {
+            Step::Debt(i, Q::Rollover) => self
+                .debts
+                .get(i)
+                .is_some_and(|d| d.rollovers.as_deref() == Some(UNKNOWN) && d.rollover_fee.as_deref() == Some(UNKNOWN)),
             Step::Debt(i, Q::Installments) => self
                 .debts
                 .get(i)

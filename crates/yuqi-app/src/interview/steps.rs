@@ -16,6 +16,8 @@ pub enum Q {
     Repay,
     Installments,
     Once,
+    /// One repayment: rolled over (展期) for a fee, how often.
+    Rollover,
     Rate,
     Paid,
     Stopped,
@@ -27,7 +29,7 @@ pub enum Q {
 }
 
 impl Q {
-    const ALL: [Q; 15] = [
+    const ALL: [Q; 16] = [
         Q::App,
         Q::Kind,
         Q::Lender,
@@ -37,6 +39,7 @@ impl Q {
         Q::Repay,
         Q::Installments,
         Q::Once,
+        Q::Rollover,
         Q::Rate,
         Q::Paid,
         Q::Stopped,
@@ -56,6 +59,7 @@ impl Q {
             Q::Repay => "repay",
             Q::Installments => "installments",
             Q::Once => "once",
+            Q::Rollover => "rollover",
             Q::Rate => "rate",
             Q::Paid => "paid",
             Q::Stopped => "stopped",
@@ -143,6 +147,11 @@ fn debt_steps(i: usize, d: &DebtAnswers, out: &mut Vec<Step>) {
     if rate_needed {
         out.push(Step::Debt(i, Rate));
     }
+    // A loan due at once is often rolled over for a fee (展期) instead of repaid: the due date
+    // moves, and what he paid for it is money paid to the lender.
+    if d.repay.as_deref() == Some("once") {
+        out.push(Step::Debt(i, Rollover));
+    }
     out.extend([Paid, Stopped, Demand].map(|q| Step::Debt(i, q)));
 }
 
@@ -182,6 +191,7 @@ impl Answers {
                     Q::Repay => &d.repay,
                     Q::Installments => &d.count,
                     Q::Once => &d.days,
+                    Q::Rollover => &d.rollovers,
                     Q::Rate => &d.rate,
                     Q::Paid => &d.paid,
                     Q::Stopped => &d.stopped,
