@@ -167,3 +167,30 @@ fn paid_less_than_the_rollover_fees_is_refused() {
     assert!(e[0].contains("至少是 900.00 元"), "{e:?}");
     assert_eq!(a, all, "nothing set");
 }
+
+/// He picked 7天、14天就要还的短期App（“714”“高炮”）: that the lender has no licence is the
+/// interview's guess from that, and the overview's plan ("出借人无放贷资格：借款合同无效",
+/// "对方没有放贷资格，借款合同无效") and the statement of defence ("出借人未取得放贷资格，以营利为
+/// 目的向社会不特定对象出借资金，借款合同无效") stated it as a fact. They now say what the loan
+/// suggests, and the defence asks the plaintiff to show its licence.
+#[test]
+fn a_presumed_unlicensed_lender_is_not_stated_as_a_fact() {
+    let b = build(&newcomer(&[]), "我的网贷", today());
+    let c = compute(&b);
+    let text = everything(&b, &c);
+    for fact in ["出借人无放贷资格：", "对方没有放贷资格，", "出借人未取得放贷资格，", "出借人未取得放贷资格、"]
+    {
+        assert!(!text.contains(fact), "stated as a fact: {fact}\n{text}");
+    }
+    let plan = yuqi_docs::dossier::dossier(&c.inputs()).plain_text();
+    assert!(plan.contains("从借款期限和费用看，出借人像是没有放贷资格"), "{plan}");
+    let opts = yuqi_docs::LetterOptions { debt: Some("debt1".into()), accept_limitation_effect: false };
+    let defence = yuqi_docs::letter(yuqi_docs::LetterKind::Defence, &c.inputs(), &opts).expect("defence").plain_text();
+    assert!(defence.contains("从借款期限和费用看") && defence.contains("请原告提供其放贷资格证明"), "{defence}");
+    // A case file that states the kind (no kind_presumed) keeps the plain statement.
+    let stated = b.toml.replace("kind_presumed = true\n", "");
+    assert_ne!(stated, b.toml, "the interview marks the kind as presumed");
+    let c = compute(&Built { toml: stated, ..b.clone() });
+    let defence = yuqi_docs::letter(yuqi_docs::LetterKind::Defence, &c.inputs(), &opts).expect("defence").plain_text();
+    assert!(defence.contains("出借人未取得放贷资格，以营利为目的"), "{defence}");
+}

@@ -494,10 +494,13 @@ fn debt_plan(
         ));
     }
     if matches!(debt.kind, LenderKind::Unlicensed) {
-        reasons.push(
+        reasons.push(if debt.kind_presumed {
+            "从借款期限和费用看，出借人像是没有放贷资格：如果是这样，借款合同无效，只需返还实际到手的本金（《民间借贷规定》第13条，见核算报告）。"
+                .to_string()
+        } else {
             "出借人无放贷资格：借款合同无效，只需返还实际到手的本金（《民间借贷规定》第13条，见核算报告）。"
-                .to_string(),
-        );
+                .to_string()
+        });
     }
 
     let mut warnings = Vec::new();

@@ -109,6 +109,11 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
     if let Some(app) = &app {
         let _ = writeln!(t, "platform = {}", q(app));
     }
+    if d.kind.as_deref() == Some("short") {
+        // He said it is a 7- or 14-day app; that its lender has no licence is the guess made
+        // from that, computed with but never stated as a fact.
+        let _ = writeln!(t, "kind_presumed = true");
+    }
     let _ = writeln!(t, "contract_date = {contract}\nprincipal = {principal}");
     if let Some(r) = received.filter(|r| *r < principal) {
         let _ = writeln!(t, "received = {r}");

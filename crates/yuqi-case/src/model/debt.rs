@@ -43,6 +43,9 @@ pub struct Debt {
     pub card: Option<CardTerms>,
     /// No repayment date was agreed (时效规定 4 decides when the period starts).
     pub no_term: bool,
+    /// The lender's kind is presumed from what the loan looks like (a 7- or 14-day app taken as
+    /// unlicensed), not known: the computation uses it, but no text states it as a fact.
+    pub kind_presumed: bool,
     /// The days in a year the contract divides an annual rate by (`360` in many bank contracts:
     /// 日利率 = 年利率/360); `None` = the law data's default.
     pub day_count: Option<u32>,
@@ -197,6 +200,7 @@ impl Debt {
             rate_missing: false,
             rate_unknown: false,
             rate_source: RateSource::Contract,
+            kind_presumed: false,
             disbursed: None,
             repayment,
             fees: Vec::new(),

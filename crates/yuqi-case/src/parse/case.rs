@@ -282,6 +282,7 @@ impl Cx<'_> {
         });
         let _ = self.opt(&d.note, Self::string);
         let no_term = self.opt(&d.no_term, Self::boolean).unwrap_or(false);
+        let kind_presumed = self.opt(&d.kind_presumed, Self::boolean).unwrap_or(false);
         let day_count = self.opt(&d.day_count, |cx, v| {
             let n = cx.uint(v, 360, 366)?;
             if n == 360 || n == 365 {
@@ -451,6 +452,7 @@ impl Cx<'_> {
             demand,
             card,
             no_term,
+            kind_presumed,
             day_count,
             events,
             assignments,

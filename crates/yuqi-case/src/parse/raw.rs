@@ -122,6 +122,7 @@ pub(super) struct RawDebt {
     pub(super) period: Field,
     pub(super) first_due: Field,
     pub(super) no_term: Field,
+    pub(super) kind_presumed: Field,
     pub(super) day_count: Field,
     pub(super) note: Field,
     #[serde(default)]

@@ -350,14 +350,18 @@ fn lending_paragraph(f: &Facts<'_>, d: &yuqi_case::Debt, a: &yuqi_ledger::DebtAu
     let unlicensed = d.kind == LenderKind::Unlicensed;
     p.extend(inl![
         "出借人",
-        if unlicensed { "未取得放贷资格" } else { "以远超法定上限的利率放贷" },
+        match (unlicensed, d.kind_presumed) {
+            (true, true) => "从借款期限和费用看像是未取得放贷资格",
+            (true, false) => "未取得放贷资格",
+            _ => "以远超法定上限的利率放贷",
+        },
         "，如其以营利为目的经常性地向社会不特定对象放贷，涉嫌非法放贷（",
         law().citation_label("illegal_lending_opinion_2019", "1"),
         "），请公安机关依法调查。"
     ]);
     if unlicensed {
         p.extend(inl![
-            "依照",
+            if d.kind_presumed { "如果确实如此，依照" } else { "依照" },
             cite("unlicensed_void"),
             "，这样的借款合同无效，约定的利息和费用不受保护，借款人只需返还实际到手的本金",
             computed(yuan(a.principal_initial), "unlicensed_void"),

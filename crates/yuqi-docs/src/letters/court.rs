@@ -98,7 +98,18 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
             "）。"
         ]);
     }
-    if d.kind == LenderKind::Unlicensed {
+    if d.kind == LenderKind::Unlicensed && d.kind_presumed {
+        // What the loan looks like is not what the court can be told as a fact: the plaintiff
+        // is asked to show its licence.
+        points.push(inl![
+            Inline::strong("借款合同可能无效。"),
+            "从借款期限和费用看，出借人像是未取得放贷资格、以营利为目的向社会不特定对象出借资金，请原告提供其放贷资格证明；如其未取得放贷资格，借款合同无效（",
+            cite_for("unlicensed_void", Some(LenderKind::Unlicensed)),
+            "），答辩人仅应返还实际取得的",
+            computed(yuan(a.principal_initial), "unlicensed_void"),
+            "。"
+        ]);
+    } else if d.kind == LenderKind::Unlicensed {
         points.push(inl![
             Inline::strong("借款合同无效。"),
             "出借人未取得放贷资格，以营利为目的向社会不特定对象出借资金，借款合同无效（",
