@@ -194,3 +194,16 @@ fn a_presumed_unlicensed_lender_is_not_stated_as_a_fact() {
     let defence = yuqi_docs::letter(yuqi_docs::LetterKind::Defence, &c.inputs(), &opts).expect("defence").plain_text();
     assert!(defence.contains("出借人未取得放贷资格，以营利为目的"), "{defence}");
 }
+
+/// The audit's heading and its trace named the presumed kind as the lender's ("快来钱　出借方不详
+/// — 无放贷资格的出借人", "出借人类型：无放贷资格的出借人"): every mention says it is presumed.
+#[test]
+fn the_audit_names_a_presumed_kind_as_presumed() {
+    let b = build(&newcomer(&[]), "我的网贷", today());
+    let text = everything(&b, &compute(&b));
+    let label = "无放贷资格的出借人";
+    assert!(text.contains(label), "{text}");
+    for (at, _) in text.match_indices(label) {
+        assert!(text[at + label.len()..].starts_with("（从借款期限和费用推测）"), "…{}", &text[at..at + 60]);
+    }
+}

@@ -500,7 +500,7 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
             debt.original_lender.as_deref().unwrap_or("未填写"),
             kind.label_zh()
         ),
-        k => format!("出借人类型：{}", k.label_zh()),
+        _ => format!("出借人类型：{}", debt.kind_label_zh()),
     };
     b.trace.push(TraceStep::new(
         "lender_classification",

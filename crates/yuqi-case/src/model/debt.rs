@@ -167,6 +167,26 @@ pub struct Opening {
 }
 
 impl Debt {
+    /// The lender's kind as a reader is told it: a presumed kind says that it is presumed.
+    pub fn kind_label_zh(&self) -> &'static str {
+        match (self.kind_presumed, self.kind) {
+            (false, k) => k.label_zh(),
+            (true, LenderKind::Unlicensed) => "无放贷资格的出借人（从借款期限和费用推测）",
+            (true, k) => match k {
+                LenderKind::Bank => "商业银行（推测）",
+                LenderKind::ConsumerFinance => "消费金融公司（推测）",
+                LenderKind::Microloan => "小额贷款公司/网络小贷（推测）",
+                LenderKind::CreditCard => "信用卡（发卡银行）（推测）",
+                LenderKind::Private => "民间借贷（个人或非金融企业）（推测）",
+                LenderKind::Assignee => "债权受让人（推测）",
+                LenderKind::Guarantor => "代偿后追偿的担保人（推测）",
+                LenderKind::Unlicensed => "无放贷资格的出借人（推测）",
+            },
+        }
+    }
+}
+
+impl Debt {
     /// The app's name when the case gives one, else the lender's (see `Case::debt_name`).
     pub fn short_name(&self) -> String {
         match self.platform.as_deref().map(str::trim) {

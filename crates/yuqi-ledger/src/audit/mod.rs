@@ -641,7 +641,7 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         id: debt.id.clone(),
         lender: debt.lender.clone(),
         kind: debt.kind.code(),
-        kind_label: debt.kind.label_zh(),
+        kind_label: debt.kind_label_zh(),
         platform: debt.platform.clone(),
         contract_date: debt.contract_date,
         as_of: dates.as_of,
