@@ -115,6 +115,12 @@ pub struct ImportedMessage {
     /// so on pasting it (`import::Options::pasted_debt`); the pipeline ties the message to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creditor: Option<String>,
+    /// Who received an incoming message when it was not the borrower, as the analyzer's input
+    /// names a recipient (`yuqi_conduct::Message::to`: `relative`, `friend`, `colleague`,
+    /// `third_party`); `None` for the borrower himself. Said on pasting
+    /// (`import::Options::pasted_to`): his mother's phone is not in the export of his.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// Metadata read from a plain file.

@@ -625,3 +625,34 @@ fn night_contact_is_found_across_the_whole_log() {
     // A daytime reminder is not flagged.
     assert!(!times.contains(&"2025-03-01 09:00:05"));
 }
+
+/// Pasted text imported with `opts` (the paste box's answers) into `st`.
+fn import_paste(st: &mut Store, dir: &Path, text: &str, opts: ImportOptions) -> yuqi_store::ImportReport {
+    let file = dir.join("粘贴的文字.txt");
+    std::fs::write(&file, text).unwrap();
+    let opts = ImportOptions { format: Some(yuqi_evidence::import::Format::PastedText), ..opts };
+    st.import_path(&file, &opts, &mut |_, _| {}).unwrap()
+}
+
+#[test]
+fn a_message_someone_else_received_is_stored_and_read_as_sent_to_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(&tmp.path().join("s"));
+    let notice = "李明在我司的借款已逾期90天，请尽快处理，否则后果自负。";
+    import_paste(&mut st, tmp.path(), &format!("2026-11-20 10:00 17311112222\n{notice}\n"), ImportOptions::default());
+    let to_mother = ImportOptions { pasted_to: Some("relative".into()), ..ImportOptions::default() };
+    import_paste(&mut st, tmp.path(), &format!("2026-11-21 10:00 17311112222\n{notice}\n"), to_mother);
+    let listed: Vec<_> = st.list(None, None, usize::MAX).unwrap().into_iter().filter(|i| i.text.is_some()).collect();
+    assert_eq!(listed.len(), 2);
+    let (his, hers) = (&listed[0], &listed[1]);
+    assert_eq!((his.to.as_deref(), hers.to.as_deref()), (None, Some("relative")));
+    // The analyzer reads the one his mother received as sent to her: contact with a third party.
+    assert_eq!(hers.analyzer_message().unwrap().to.as_deref(), Some("relative"));
+    assert_eq!(his.analyzer_message().unwrap().to.as_deref(), Some("self"));
+    assert!(hers.codes.iter().any(|c| c == "contact_third_party"), "{:?}", hers.codes);
+    assert!(!his.codes.iter().any(|c| c == "contact_third_party"), "{:?}", his.codes);
+    let third: Vec<u64> =
+        st.list(Some("contact_third_party"), None, usize::MAX).unwrap().into_iter().map(|i| i.seq).collect();
+    assert_eq!(third, vec![hers.seq]);
+    assert!(st.verify(&mut |_, _| {}).unwrap().ok());
+}

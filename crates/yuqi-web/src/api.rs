@@ -220,6 +220,10 @@ pub(crate) struct PasteBody {
     /// The debt the messages are about: a debt id of the case; empty when not sure.
     #[serde(default)]
     debt: String,
+    /// Who received them: `self` or empty (the borrower), `relative`, `friend`, `colleague` or
+    /// `third_party`.
+    #[serde(default)]
+    to: String,
 }
 
 /// Pasted collector messages (copied from the phone's SMS app or WeChat), stored as evidence.
@@ -236,6 +240,7 @@ pub(crate) async fn paste_messages(
         received_time: b.received_at,
         source: b.channel,
         debt: b.debt,
+        to: b.to,
     };
     let msg = paste_text(&state, &v, &id, &input).await?;
     Ok(Json(json!({ "message": msg })).into_response())

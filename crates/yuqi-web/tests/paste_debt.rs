@@ -124,3 +124,86 @@ async fn pasted_messages_are_quoted_only_in_the_letters_of_the_debt_they_are_abo
     .text();
     assert!(page.contains("没有对应到哪一笔借款") && page.contains("这些消息是哪笔借款的催收？"), "{page}");
 }
+
+/// A collector's notice of the debt, sent to his mother: nothing in its words says who reads it.
+const TO_MOTHER: &str = "李明在我司的借款已逾期90天，请尽快处理，否则后果自负。";
+
+/// The inbox's block for the message quoting `text`: its heading and its findings (not the
+/// choices under it), as a reader sees them.
+fn message_block(inbox: &str, text: &str) -> String {
+    let at = inbox.find(text).unwrap_or_else(|| panic!("{text} not in the inbox: {inbox}"));
+    let start = inbox[..at].rfind("<div class=\"msg\"").unwrap_or(0);
+    let end = inbox[at..].find("<div class=\"msg\"").map_or(inbox.len(), |e| at + e);
+    let block = &inbox[start..end];
+    let quote = block.find("<ul class=\"findings\">").map_or(block, |f| &block[..f]);
+    let findings =
+        block.find("<ul class=\"findings\">").map_or("", |f| &block[f..f + block[f..].find("</ul>").unwrap_or(0)]);
+    visible(&format!("{quote}{findings}"))
+}
+
+#[tokio::test]
+async fn a_message_someone_else_received_is_contact_with_a_third_party() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let (id, _) = stacking_case(&app, &token).await;
+
+    // The paste box asks who received the messages, 我本人 first and chosen.
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    assert!(inbox.contains("这些消息是谁收到的？"), "{inbox}");
+    assert!(inbox.contains("<option value=\"\" selected>我本人</option>"), "{inbox}");
+    for who in ["家人或亲戚", "朋友", "同事或单位", "其他人"] {
+        assert!(inbox.contains(&format!(">{who}</option>")), "{who}: {inbox}");
+    }
+
+    // The same words, received by him: no third party.
+    let mine = format!("2026-11-20 10:00 17311112222\r\n{TO_MOTHER}\r\n");
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &mine), ("debt", "a"), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let own = message_block(&r.text(), "2026-11-20 10:00");
+    assert!(!own.contains("联系第三人") && !own.contains("发给"), "{own}");
+
+    // Received by his mother: the preview already reads it as contact with a third party and
+    // keeps the choice for the confirmation.
+    let hers = format!("2026-11-21 10:00 17311112222\r\n{TO_MOTHER}\r\n");
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &hers), ("debt", "a"), ("to", "relative")])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("<input type=\"hidden\" name=\"to\" value=\"relative\">"), "{}", r.text());
+    assert!(r.text().contains("<option value=\"relative\" selected>家人或亲戚</option>"), "{}", r.text());
+    let page = r.text();
+    let finding = page.split("<span class=\"finding\">").nth(1).and_then(|f| f.split("</span>").next()).unwrap_or("");
+    assert!(finding.starts_with("可能违法：") && finding.contains("联系第三人"), "{page}");
+    // A recipient the box does not offer is refused in Chinese, with everything typed kept.
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &hers), ("to", "boss"), ("confirm", "1")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("这些消息是谁收到的？") && r.text().contains("没看懂") && r.text().contains(TO_MOTHER));
+    let r = send(
+        &app,
+        paste_form(&id, &[("csrf", &token), ("text", &hers), ("debt", "a"), ("to", "relative"), ("confirm", "1")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("已保存 1 条消息"), "{}", r.text());
+    // The inbox says whom it was sent to and what that is.
+    let hers_shown = message_block(&r.text(), "2026-11-21 10:00");
+    assert!(hers_shown.contains("发给 本人的亲属") && hers_shown.contains("联系第三人"), "{hers_shown}");
+
+    // The JSON API takes the same field: a message his colleague received.
+    let body = serde_json::json!({
+        "text": format!("2026-11-22 09:00 17311112222\n{TO_MOTHER}\n"), "debt": "a", "to": "colleague"
+    });
+    let r = send(
+        &app,
+        post(&format!("/api/v1/cases/{id}/messages"))
+            .header("x-csrf-token", &token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    // The complaint names the recipients and the contact with third parties.
+    let a = complaint(&app, &id, "a").await.expect("A's complaint");
+    assert!(a.contains("发给 本人的亲属") && a.contains("发给 本人的同事"), "{a}");
+    assert!(a.contains("联系第三人"), "{a}");
+}

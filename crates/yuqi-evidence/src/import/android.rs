@@ -59,6 +59,7 @@ pub fn sms_message(fields: &[(String, String)], contact_name: Option<&str>) -> R
         call_status: None,
         delivered,
         creditor: None,
+        to: None,
     })
 }
 
@@ -97,6 +98,7 @@ pub fn mms_message(
         call_status: None,
         delivered: get(fields, "m_type") != Some("130"),
         creditor: None,
+        to: None,
     })
 }
 
@@ -137,6 +139,7 @@ pub fn call_message(fields: &[(String, String)], contact_name: Option<&str>) -> 
         call_status: Some(status.to_string()),
         delivered: true,
         creditor: None,
+        to: None,
     })
 }
 

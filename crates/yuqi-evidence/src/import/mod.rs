@@ -313,6 +313,10 @@ pub struct Options {
     /// Pasted text: the debt the borrower says the messages are about (a debt id of his
     /// case), kept as each message's `creditor`; not said when `None`.
     pub pasted_debt: Option<String>,
+    /// Pasted text: who received the messages when it was not the borrower, a recipient word
+    /// of the analyzer's input (`relative`, `friend`, `colleague`, `third_party`), kept as each
+    /// message's `to`; the borrower himself when `None`.
+    pub pasted_to: Option<String>,
 }
 
 impl Default for Options {
@@ -327,6 +331,7 @@ impl Default for Options {
             received_at: None,
             pasted_channel: None,
             pasted_debt: None,
+            pasted_to: None,
         }
     }
 }
@@ -412,6 +417,7 @@ pub(crate) fn message(
         call_status: None,
         delivered: true,
         creditor: None,
+        to: None,
     }
 }
 

@@ -299,6 +299,9 @@ impl State<'_> {
             delivered: true,
             // The borrower's word on which debt the messages are about.
             creditor: self.opts.pasted_debt.clone(),
+            // And on who received them (his mother, a colleague…): the analyzer reads a
+            // collection message to anyone but him as contact with a third party.
+            to: self.opts.pasted_to.clone(),
         };
         let mut fields = Vec::new();
         if let Some(s) = &m.stamp {

@@ -46,6 +46,9 @@ pub struct ImportOptions {
     /// Pasted text: the debt the messages are about
     /// (`yuqi_evidence::import::Options::pasted_debt`).
     pub pasted_debt: Option<String>,
+    /// Pasted text: who received the messages when not the borrower
+    /// (`yuqi_evidence::import::Options::pasted_to`).
+    pub pasted_to: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -62,6 +65,7 @@ impl Default for ImportOptions {
             received_at: o.received_at,
             pasted_channel: o.pasted_channel,
             pasted_debt: o.pasted_debt,
+            pasted_to: o.pasted_to,
         }
     }
 }
@@ -224,6 +228,7 @@ impl Store {
                 received_at: opts.received_at,
                 pasted_channel: opts.pasted_channel,
                 pasted_debt: opts.pasted_debt.clone(),
+                pasted_to: opts.pasted_to.clone(),
             };
             let (format_ref, name_ref, recorded_ref, refs_ref) = (&format, &name, &recorded_at, &refs);
             let producer = scope.spawn(move || -> Result<Option<Summary>, StoreError> {

@@ -29,6 +29,10 @@ pub struct ListedItem {
     /// The debt the borrower said the message is about (pasted messages), a debt id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creditor: Option<String>,
+    /// Who received an incoming message when it was not the borrower (`relative`, `friend`,
+    /// …: `yuqi_evidence::ImportedMessage::to`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
     /// A message read by OCR off a screenshot: the image it came from and where.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_read: Option<MachineRead>,
@@ -45,12 +49,15 @@ impl ListedItem {
         let other = self.counterpart.clone().filter(|c| !c.is_empty());
         let me = Some(std::borrow::Cow::Borrowed("self"));
         let other = other.map(std::borrow::Cow::Owned);
+        // A message his mother or a colleague received is sent to them, not to him: the
+        // analyzer reads that as contact with a third party.
+        let received_by = self.to.clone().filter(|t| !t.is_empty()).map(std::borrow::Cow::Owned).or(me.clone());
         Some(yuqi_conduct::Message {
             id: Some(format!("证据库第 {} 条", self.seq).into()),
             text: self.text.clone().unwrap_or_default().into(),
             time: self.time.clone().map(Into::into),
-            from: if out { me.clone() } else { other.clone() },
-            to: if out { other } else { me },
+            from: if out { me } else { other.clone() },
+            to: if out { other } else { received_by },
             channel: self.channel.clone().map(Into::into),
             creditor: self.creditor.clone().map(Into::into),
             ..Default::default()
@@ -131,6 +138,7 @@ impl Store {
                 delivered: m.map(|m| m.delivered),
                 sha256,
                 creditor: m.and_then(|m| m.creditor.clone()),
+                to: m.and_then(|m| m.to.clone()),
                 machine_read: meta.extra.get("machine_read").and_then(|v| serde_json::from_value(v.clone()).ok()),
             });
             if out.len() >= limit {
@@ -182,8 +190,10 @@ impl Store {
                 .time_ms
                 .and_then(chrono::DateTime::from_timestamp_millis)
                 .map(|t| t.with_timezone(&import::china()).to_rfc3339());
+            // A message someone else received is to them (a stop request for third parties binds).
+            let received_by = m.to.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| "self".to_string());
             let (from, to) =
-                if out { ("self".to_string(), m.counterpart_key) } else { (m.counterpart_key, "self".to_string()) };
+                if out { ("self".to_string(), m.counterpart_key) } else { (m.counterpart_key, received_by) };
             msgs.push(yuqi_conduct::Message {
                 id: Some(seq.to_string().into()),
                 // Only the debtor's own words matter here (a request to stop).

@@ -500,13 +500,16 @@ fn append(
 }
 
 /// The conduct codes of a message's text. The debtor's own messages are never flagged (the
-/// analyzer knows them by `from`); app notices are not analysed.
+/// analyzer knows them by `from`); app notices are not analysed. A message someone else received
+/// (`ImportedMessage::to`) is read as sent to them.
 fn text_codes(m: &ImportedMessage, analyzer: &Analyzer, scratch: &mut Scratch) -> Vec<String> {
     if m.text.is_empty() || m.direction == yuqi_evidence::Direction::System {
         return Vec::new();
     }
-    let from = if m.direction == yuqi_evidence::Direction::Out { "debtor" } else { "collector" };
-    let msg = yuqi_conduct::Message { text: m.text.as_str().into(), from: Some(from.into()), ..Default::default() };
+    let out = m.direction == yuqi_evidence::Direction::Out;
+    let from = if out { "debtor" } else { "collector" };
+    let to = if out { None } else { m.to.as_deref().map(Into::into) };
+    let msg = yuqi_conduct::Message { text: m.text.as_str().into(), from: Some(from.into()), to, ..Default::default() };
     analyzer.analyze(&msg, scratch).codes.iter().map(|c| c.as_str().to_string()).collect()
 }
 

@@ -147,6 +147,7 @@ pub(super) fn append_reading(
             call_status: None,
             delivered: true,
             creditor: None,
+            to: None,
         };
         let index = (i + 1).to_string();
         let key = Item::message_key_with(ItemKind::Chat, &message, &[image.sha256, &index]);

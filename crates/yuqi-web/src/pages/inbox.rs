@@ -56,6 +56,9 @@ struct Inbox {
     /// case's debts to choose from: (id, the name the pages use).
     debt: String,
     debts: Vec<(String, String)>,
+    /// Who received the messages (a recipient word of [`PASTE_RECIPIENTS`]; empty: 我本人),
+    /// kept likewise.
+    to: String,
     /// The paste box (`paste_box.html`) posts here.
     paste_action: String,
     skippable: bool,
@@ -191,6 +194,27 @@ pub(crate) struct PasteInput {
     /// he is not sure. Stored as each message's creditor, so that letters about that debt, and
     /// only those, quote them.
     pub(crate) debt: String,
+    /// Who received the messages: a recipient word of [`PASTE_RECIPIENTS`]; empty when he did
+    /// himself. Stored as each message's `to`, so the analyzer reads a threat his mother
+    /// received as contact with a third party, and letters say it was sent to her.
+    pub(crate) to: String,
+}
+
+/// Who may have received pasted messages, as the paste box offers it: (the recipient word of
+/// the analyzer's input, `yuqi_conduct::Message::to`, what the choice says). 我本人 first, the
+/// default; every other word is one of the lexicon's third-party recipients, so the analyzer,
+/// not this page, decides what a message to them means.
+pub(crate) const PASTE_RECIPIENTS: [(&str, &str); 5] = [
+    ("", "我本人"),
+    ("relative", "家人或亲戚"),
+    ("friend", "朋友"),
+    ("colleague", "同事或单位"),
+    ("third_party", "其他人"),
+];
+
+/// The choices of the paste box's recipient list: (recipient word, what it says).
+pub(crate) fn paste_recipients() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PASTE_RECIPIENTS.iter().copied()
 }
 
 /// The paste box's list of debts: (id, the name the pages use).
@@ -221,7 +245,22 @@ impl PasteInput {
             received_time: field("received_time"),
             source: field("source"),
             debt: field("debt"),
+            to: field("to"),
         }
+    }
+
+    /// Who received the messages, checked: `None` for the borrower himself (also said as
+    /// `self`), else a recipient word of [`PASTE_RECIPIENTS`].
+    pub(crate) fn recipient(&self) -> Result<Option<String>, WebError> {
+        let t = self.to.trim();
+        if t.is_empty() || t == "self" {
+            return Ok(None);
+        }
+        PASTE_RECIPIENTS.iter().find(|(code, _)| *code == t).map(|(code, _)| Some(code.to_string())).ok_or_else(|| {
+            WebError::BadRequest(
+                "“这些消息是谁收到的？”没看懂：请选我本人、家人或亲戚、朋友、同事或单位，或者其他人。".into(),
+            )
+        })
     }
 
     /// The debt the messages are about, checked against the case's debts: `None` for 不确定.
@@ -277,6 +316,7 @@ impl PasteInput {
             received_at: self.received_at()?,
             channel: self.channel()?,
             debt: None,
+            to: self.recipient()?,
         })
     }
 
@@ -304,6 +344,8 @@ struct PasteOptions {
     channel: yuqi_case::Channel,
     /// The debt the messages are about (checked against the case when saving).
     debt: Option<String>,
+    /// Who received them when not the borrower (a recipient word).
+    to: Option<String>,
 }
 
 /// Said wherever messages without a date are shown or saved: what they are kept for and what
@@ -405,6 +447,7 @@ async fn inbox_with(
         source: pasted.input.source,
         debt: pasted.input.debt,
         debts: paste_debts(&c.case),
+        to: pasted.input.to,
         paste_action: format!("/cases/{id}/inbox/paste"),
         skippable: false,
     })
@@ -454,6 +497,7 @@ fn split_paste(text: &str, p: PasteOptions) -> Result<Vec<PastedMessage>, WebErr
         received_on: p.received_on,
         received_at: p.received_at,
         pasted_channel: Some(p.channel),
+        pasted_to: p.to.clone(),
         ..Default::default()
     };
     let offset = opts.zone;
@@ -466,7 +510,13 @@ fn split_paste(text: &str, p: PasteOptions) -> Result<Vec<PastedMessage>, WebErr
                 |t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
             );
             let sender = m.contact_name.clone().filter(|n| !n.is_empty()).unwrap_or(m.counterpart.clone());
-            let a = analyzer.analyze_text(&m.text, &mut scratch);
+            // Read as stored: sent to whoever received it (a relative: a third party).
+            let msg = yuqi_conduct::Message {
+                text: m.text.as_str().into(),
+                to: m.to.as_deref().map(Into::into),
+                ..Default::default()
+            };
+            let a = analyzer.analyze(&msg, &mut scratch);
             // The sure findings name the kinds; the rest is only mentioned.
             let mut sure: Vec<yuqi_conduct::Code> = a.hits.iter().filter(|h| h.is_sure()).map(|h| h.code).collect();
             sure.sort();
@@ -521,6 +571,9 @@ pub(crate) struct PasteForm {
     /// The debt the messages are about: a debt id of the case (不确定 when empty).
     #[serde(default)]
     debt: String,
+    /// Who received them: a recipient word of `PASTE_RECIPIENTS` (我本人 when empty).
+    #[serde(default)]
+    to: String,
 }
 
 /// Pasted collector messages: written to a temporary file and imported like an upload, with
@@ -541,6 +594,7 @@ pub(crate) async fn paste_messages(
         received_time: f.received_time,
         source: f.source,
         debt: f.debt,
+        to: f.to,
     };
     if f.confirm.is_empty() && !input.text.trim().is_empty() {
         // First the split, for the user to check; nothing is stored until they confirm.
@@ -626,6 +680,7 @@ async fn save_paste(
         received_at: p.received_at,
         pasted_channel: Some(p.channel),
         pasted_debt: p.debt,
+        pasted_to: p.to,
         ..Default::default()
     };
     let name = "粘贴的文字.txt".to_string();

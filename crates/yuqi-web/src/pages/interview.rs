@@ -81,6 +81,8 @@ struct Screen {
     /// The case's debts for the paste box's 这些消息是哪笔借款的催收 (none while the case file
     /// cannot be read).
     debts: Vec<(String, String)>,
+    /// Who received the messages (empty: 我本人).
+    to: String,
     /// The paste box (`paste_box.html`) posts here, and may be skipped.
     paste_action: String,
     skippable: bool,
@@ -231,6 +233,7 @@ fn screen(
         received_time: pasted.received_time,
         source: pasted.source,
         debt: pasted.debt,
+        to: pasted.to,
         debts: yuqi_case::parse_case(&rec.toml, "case.toml").map(|c| super::inbox::paste_debts(&c)).unwrap_or_default(),
         paste_action: format!("/cases/{id}/interview/messages"),
         skippable: true,
