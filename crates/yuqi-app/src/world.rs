@@ -23,7 +23,8 @@ pub struct EvidenceSnapshot {
     pub confirmed: Vec<Confirmed>,
     /// The borrower's judgments of the findings on stored messages, those in force.
     pub judgments: Vec<yuqi_store::Judgment>,
-    /// Listed items, oldest first (the web inbox shows them).
+    /// Listed items, oldest first (the web inbox shows them); a message's `creditor` is the debt
+    /// the borrower's latest tie gives (`yuqi_store::Store::tie`), which the pipeline ties it to.
     pub items: Vec<yuqi_store::ListedItem>,
     /// Entries in the log (imports, records, confirmations).
     pub total: u64,

@@ -430,10 +430,10 @@ fn sanitize(name: &str) -> String {
 }
 
 /// Log entries that record what the user said (a demand confirmed for a debt, a judgment of a
-/// message's findings) rather than evidence: they have no file of their own in a package, and
+/// message's findings, the debt a message is tied to) rather than evidence: they have no file of their own in a package, and
 /// listings name them by what they record.
 pub fn is_user_record(kind: &str) -> bool {
-    matches!(kind, "confirm" | "judgment")
+    matches!(kind, "confirm" | "judgment" | "tie")
 }
 
 /// Where the content of a log entry lives in a package, given the first byte of that content

@@ -20,6 +20,6 @@ pub use crypt::CryptError;
 pub use store::{
     Confirmation, DB_FILE, DeletionRecord, ExportOptions, ExportReport, ImportOptions, ImportReport, IndexPdf,
     Judgment, ListedItem, MachineRead, Problem, ScreenshotReport, SigCheck, StampReport, Store, StoreError,
-    TIMESTAMP_NOTE, TimestampCheck, TimestampError, TsaConfig, TsaError, Verdict, VerifyReport, delete_case,
+    TIMESTAMP_NOTE, Tie, TimestampCheck, TimestampError, TsaConfig, TsaError, Verdict, VerifyReport, delete_case,
     verify_package_timestamp,
 };

@@ -656,3 +656,61 @@ fn a_message_someone_else_received_is_stored_and_read_as_sent_to_them() {
     assert_eq!(third, vec![hers.seq]);
     assert!(st.verify(&mut |_, _| {}).unwrap().ok());
 }
+
+#[test]
+fn a_message_is_tied_to_a_debt_after_saving_and_the_latest_tie_is_in_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut st = new_store(&tmp.path().join("s"));
+    let said_a = ImportOptions { pasted_debt: Some("a".into()), ..ImportOptions::default() };
+    import_paste(&mut st, tmp.path(), "2026-11-20 10:00 17311112222\n今天不还就上门\n", said_a);
+    import(&mut st, "sms-basic.xml");
+    let messages: Vec<u64> =
+        st.list(None, None, usize::MAX).unwrap().into_iter().filter(|i| i.text.is_some()).map(|i| i.seq).collect();
+    let (pasted, other) = (messages[0], messages[1]);
+    let creditor = |st: &Store, seq: u64| {
+        st.list(None, None, usize::MAX).unwrap().into_iter().find(|i| i.seq == seq).unwrap().creditor
+    };
+    assert_eq!(creditor(&st, pasted).as_deref(), Some("a"), "what he said on pasting");
+    let known = ["a", "b", "c"];
+    let before = st.entry_count().unwrap();
+    st.tie(&[pasted, other], Some("b"), &known).unwrap();
+    st.tie(&[other], Some("c"), &known).unwrap();
+    st.tie(&[pasted], None, &known).unwrap();
+    assert_eq!(st.entry_count().unwrap(), before + 4, "every tie is an entry of the chain");
+    let now = st.ties().unwrap();
+    assert_eq!(now.get(&pasted), Some(&None), "untied at last");
+    assert_eq!(now.get(&other), Some(&Some("c".to_string())));
+    // The listing (and so the analyzer's input and the pipeline) carries the tie in force, over
+    // what was said on pasting; the message's own record is unchanged.
+    assert_eq!(creditor(&st, pasted), None);
+    assert_eq!(creditor(&st, other).as_deref(), Some("c"));
+    assert_eq!(
+        st.list(None, None, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.seq == other)
+            .unwrap()
+            .analyzer_message()
+            .unwrap()
+            .creditor
+            .as_deref(),
+        Some("c")
+    );
+    // Refused, with nothing written: an unknown debt, an entry that is not a message, no message.
+    let n = st.entry_count().unwrap();
+    let e = st.tie(&[pasted], Some("zz"), &known).unwrap_err().to_string();
+    assert!(e.contains("没有借款“zz”"), "{e}");
+    let source = st.list(None, None, usize::MAX).unwrap().into_iter().find(|i| i.kind == "source").unwrap().seq;
+    let e = st.tie(&[pasted, source], Some("a"), &known).unwrap_err().to_string();
+    assert!(e.contains("不是一条消息"), "{e}");
+    assert!(st.tie(&[], Some("a"), &known).is_err());
+    assert_eq!(st.entry_count().unwrap(), n);
+    // Listed by what they record; the chain and a package with them verify.
+    let listed = st.list(None, None, usize::MAX).unwrap();
+    assert!(listed.iter().filter(|i| i.kind == "tie").all(|i| i.kind_zh() == "用户说明的借款归属"));
+    assert!(st.verify(&mut |_, _| {}).unwrap().ok());
+    let pkg = tmp.path().join("p.zip");
+    st.export(&pkg, &with_pdf()).unwrap();
+    let r = verify_zip(&pkg);
+    assert!(r.ok(), "{:?}", r.problems);
+}

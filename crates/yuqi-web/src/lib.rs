@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/inbox", get(pages::inbox))
         .route("/cases/{id}/inbox/paste", post(pages::paste_messages))
         .route("/cases/{id}/inbox/judge", post(pages::judge_finding))
+        .route("/cases/{id}/inbox/tie", post(pages::tie_messages))
         .route(
             "/cases/{id}/evidence",
             get(pages::evidence).post(pages::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),

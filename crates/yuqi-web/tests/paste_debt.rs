@@ -207,3 +207,107 @@ async fn a_message_someone_else_received_is_contact_with_a_third_party() {
     assert!(a.contains("发给 本人的亲属") && a.contains("发给 本人的同事"), "{a}");
     assert!(a.contains("联系第三人"), "{a}");
 }
+
+/// The stored message quoting `text` in the inbox: its entry in the evidence store.
+fn seq_of(inbox: &str, text: &str) -> String {
+    let at = inbox.find(text).unwrap_or_else(|| panic!("{text} not in the inbox: {inbox}"));
+    let start = inbox[..at].rfind("<div class=\"msg\" id=\"m").unwrap_or_else(|| panic!("not stored: {inbox}"));
+    let rest = &inbox[start + "<div class=\"msg\" id=\"m".len()..];
+    rest[..rest.find('"').expect("id")].to_string()
+}
+
+fn tie_form(id: &str, pairs: &[(&str, &str)]) -> axum::http::Request<Body> {
+    post(&format!("/cases/{id}/inbox/tie"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form(pairs))
+        .expect("req")
+}
+
+/// How many entries the case's evidence store holds (the JSON API's count).
+async fn entries(app: &App, id: &str) -> u64 {
+    send(app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json()["evidence"]
+        ["total"]
+        .as_u64()
+        .expect("total")
+}
+
+#[tokio::test]
+async fn a_saved_message_is_tied_to_a_debt_afterwards() {
+    let app = app().await;
+    let token = csrf(&app, None).await;
+    let (id, case) = stacking_case(&app, &token).await;
+
+    // Two threats pasted with 不确定: in no debt's complaint. Pasting them again with a debt
+    // chosen stores nothing new, so they stay untied.
+    let untied =
+        format!("2026-11-21 23:18 17312345678\r\n{THREAT_A}\r\n\r\n2026-11-22 09:00 17355550000\r\n{THREAT_C}\r\n");
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &untied), ("confirm", "1")])).await;
+    assert!(r.text().contains("已保存 2 条消息"), "{}", r.text());
+    let r = send(&app, paste_form(&id, &[("csrf", &token), ("text", &untied), ("debt", "a"), ("confirm", "1")])).await;
+    assert!(r.text().contains("之前已经保存过"), "{}", r.text());
+    assert!(complaint(&app, &id, "a").await.is_none_or(|a| !a.contains("涉嫌诈骗")));
+
+    // Each stored message asks 这是哪笔借款的？, 不确定 chosen, then the debts by name.
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    // (Found by their headings: the words themselves are cut by the highlights.)
+    let (sa, sc) = (seq_of(&inbox, "2026-11-21 23:18"), seq_of(&inbox, "2026-11-22 09:00"));
+    let block = visible(&inbox[inbox.find(&format!("id=\"m{sa}\"")).expect("a")..]);
+    assert!(block.contains("这是哪笔借款的？"), "{block}");
+    let html_a = &inbox[inbox.find(&format!("id=\"m{sa}\"")).expect("a")..];
+    assert!(html_a.contains("<option value=\"\" selected>不确定</option>"), "{html_a}");
+    assert!(html_a.contains(&format!("<option value=\"a\">{}</option>", case.debt_name("a"))), "{html_a}");
+
+    // Refused, with nothing written: an unknown debt, an entry that is not a message.
+    let before = entries(&app, &id).await;
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", &sa), ("debt", "zz")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("这是哪笔借款的？") && r.text().contains("不在这个案例里"), "{}", r.text());
+    // The paste itself, kept whole as the original: an entry, not a message.
+    let rows = send(&app, get(&format!("/api/v1/cases/{id}/evidence")).body(Body::empty()).expect("req")).await.json()
+        ["evidence"]["rows"]
+        .clone();
+    let original = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["seq"].as_u64().map(|s| s.to_string()))
+        .find(|s| *s != sa && *s != sc)
+        .expect("the original");
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", &original), ("debt", "a")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("不是一条消息"), "{}", r.text());
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", "99999"), ("debt", "a")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(entries(&app, &id).await, before, "nothing written");
+
+    // Tied to A: A's complaint quotes it, the inbox shows A chosen; one entry of the chain.
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", &sa), ("debt", "a")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(entries(&app, &id).await, before + 1);
+    let a = complaint(&app, &id, "a").await.expect("A's complaint");
+    assert!(a.contains("涉嫌诈骗") && !a.contains("发到你单位"), "{a}");
+    let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
+    let html_a = &inbox[inbox.find(&format!("id=\"m{sa}\"")).expect("a")..];
+    assert!(html_a.contains("<option value=\"a\" selected>"), "{html_a}");
+
+    // Several at once (the ticked ones): both to C; the latest tie is in force.
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", &sa), ("seq", &sc), ("debt", "c")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let c = complaint(&app, &id, "c").await.expect("C's complaint");
+    assert!(c.contains("涉嫌诈骗") && c.contains("发到你单位"), "{c}");
+    assert!(complaint(&app, &id, "a").await.is_none_or(|a| !a.contains("涉嫌诈骗")));
+
+    // Untied again (不确定): in no debt's complaint.
+    let r = send(&app, tie_form(&id, &[("csrf", &token), ("seq", &sc), ("debt", "")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let c = complaint(&app, &id, "c").await.expect("C's complaint");
+    assert!(c.contains("涉嫌诈骗") && !c.contains("发到你单位"), "{c}");
+
+    // The evidence package still verifies, every tie in it.
+    let total = entries(&app, &id).await;
+    assert_eq!(total, before + 4);
+    let r = send(&app, get(&format!("/cases/{id}/evidence/package")).body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let rep = yuqi_evidence::package::verify_package(std::io::Cursor::new(&r.body));
+    assert!(rep.ok() && rep.entries_checked == total, "{:?}", rep.problems);
+}

@@ -357,7 +357,7 @@ pub fn untied_notice(case: &Case, contacts: &[Contact]) -> Option<String> {
 
 /// How the borrower ties a message to a debt.
 pub(crate) const TIE_HOW: &str = "在收件箱粘贴消息时，在“这些消息是哪笔借款的催收？”里选那笔借款；\
-     已经保存、没选借款的消息，可以在那笔借款的催收记录里写明对方说了什么。";
+     已经保存、没选借款的消息，在收件箱里那条消息下面的“这是哪笔借款的？”里选那笔借款（可以勾选几条一起选）。";
 
 /// A computed party name (the creditor that binds the borrower) when it is an organisation's
 /// name, otherwise a blank showing what the case file recorded.

@@ -26,7 +26,8 @@ pub struct ListedItem {
     /// False for a message that never left the phone (draft, failed, queued).
     pub delivered: Option<bool>,
     pub sha256: String,
-    /// The debt the borrower said the message is about (pasted messages), a debt id.
+    /// The debt the message is about, a debt id: the borrower's latest tie (`Store::tie`), or
+    /// without one what he said on pasting it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creditor: Option<String>,
     /// Who received an incoming message when it was not the borrower (`relative`, `friend`,
@@ -78,6 +79,7 @@ impl ListedItem {
             (None, Some(k)) => k.label_zh().to_string(),
             (None, None) if self.kind == "confirm" => "用户确认的催收事件".to_string(),
             (None, None) if self.kind == super::judge::KIND => "用户对消息的判断".to_string(),
+            (None, None) if self.kind == super::tie::KIND => "用户说明的借款归属".to_string(),
             (None, None) => self.kind.clone(),
         }
     }
@@ -87,6 +89,8 @@ impl Store {
     /// Items, newest entries last; `code` and `sender` filter messages.
     pub fn list(&self, code: Option<&str>, sender: Option<&str>, limit: usize) -> Result<Vec<ListedItem>, StoreError> {
         let log_codes = self.log_codes()?;
+        // The borrower's ties in force: over what a message said on pasting, never rewriting it.
+        let ties = self.ties()?;
         // Text-level codes are filtered in SQL; a log-level code is known only from `log_codes`.
         let text_level = code.is_none_or(|c| yuqi_conduct::Code::parse(c).is_none_or(|k| k.is_text_level()));
         let mut stmt = self.conn.prepare(
@@ -137,7 +141,10 @@ impl Store {
                 text: m.map(|m| m.text.clone()),
                 delivered: m.map(|m| m.delivered),
                 sha256,
-                creditor: m.and_then(|m| m.creditor.clone()),
+                creditor: match (m, ties.get(&seq)) {
+                    (Some(_), Some(tied)) => tied.clone(),
+                    (m, _) => m.and_then(|m| m.creditor.clone()),
+                },
                 to: m.and_then(|m| m.to.clone()),
                 machine_read: meta.extra.get("machine_read").and_then(|v| serde_json::from_value(v.clone()).ok()),
             });

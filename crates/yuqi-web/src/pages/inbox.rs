@@ -25,6 +25,8 @@ fn is_debt_relief_offer(codes: impl IntoIterator<Item = impl AsRef<str>>) -> boo
 #[derive(Template)]
 #[template(path = "inbox.html")]
 struct Inbox {
+    /// Stored messages can be tied to a debt (the case has debts, the page shows stored messages).
+    tieable: bool,
     /// Kinds a borrower may mark on a message the analyzer missed: (code, name).
     addable: Vec<(&'static str, &'static str)>,
     csrf: String,
@@ -79,6 +81,8 @@ struct InboxItem {
     seq: Option<u64>,
     /// Kinds the borrower said it does not show: (code, name), each with a button to take it back.
     rejected: Vec<(&'static str, &'static str)>,
+    /// The debt it is tied to (a debt id; empty: none), chosen in its 这是哪笔借款的？ (`tie.rs`).
+    debt: String,
 }
 
 /// One kind of finding on a message, as the borrower reads it: its name, the law it breaks and
@@ -422,10 +426,13 @@ async fn inbox_with(
                     .iter()
                     .map(|c| (*c, yuqi_conduct::Code::parse(c).map_or("", yuqi_conduct::Code::label_zh)))
                     .collect(),
+                debt: x.debt.clone().unwrap_or_default(),
             }
         })
         .collect();
+    let tieable = !c.case.debts.is_empty() && items.iter().any(|i| i.seq.is_some());
     html(Inbox {
+        tieable,
         addable: super::judge::addable_codes(),
         csrf: v.csrf,
         local: v.local,

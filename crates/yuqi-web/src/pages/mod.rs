@@ -28,6 +28,7 @@ mod law;
 mod letters;
 mod login;
 mod package;
+mod tie;
 mod triage;
 
 pub(crate) use cases::*;
@@ -42,6 +43,7 @@ pub(crate) use law::*;
 pub(crate) use letters::*;
 pub(crate) use login::*;
 pub(crate) use package::*;
+pub(crate) use tie::*;
 pub(crate) use triage::*;
 
 /// The bundled demo case, offered on the first page.
