@@ -207,3 +207,40 @@ fn the_audit_names_a_presumed_kind_as_presumed() {
         assert!(text[at + label.len()..].starts_with("（从借款期限和费用推测）"), "…{}", &text[at..at + 60]);
     }
 }
+
+/// "借几天：7" with 到期要还 不记得: the days were dropped and the loan was due a month after it
+/// was taken (2026-10-01), its overdue interest and limitation period counted from then. Rolled
+/// over or not, the due date is the one his answers give.
+#[test]
+fn the_days_of_a_loan_count_when_the_amount_due_is_unknown() {
+    let f = |k: &str, v: &str| -> BTreeMap<String, String> { [(k.to_string(), v.to_string())].into() };
+    let rollover = |n: &str| -> BTreeMap<String, String> {
+        [("count".to_string(), n.to_string()), ("fee".to_string(), "300".to_string())].into()
+    };
+    for (times, due) in [("0", day(2026, 9, 8)), ("3", day(2026, 9, 29))] {
+        let mut a = Answers::default();
+        for (slug, form) in [
+            ("d0-app", f("value", "快来钱")),
+            ("d0-kind", f("value", "short")),
+            ("d0-lender", f("unknown", "1")),
+            ("d0-date", f("value", "2026-09-01")),
+            ("d0-principal", f("value", "1700")),
+            ("d0-received", f("value", "1100")),
+            ("d0-repay", f("value", "once")),
+            ("d0-once", f("days", "7")),
+            ("d0-rate", f("unknown", "1")),
+            ("d0-rollover", rollover(times)),
+            ("d0-paid", f("value", "900")),
+            ("d0-stopped", f("value", "2026-09-29")),
+        ] {
+            let step = Step::parse(slug).expect("a screen");
+            assert_eq!(a.next(), step);
+            a.set(step, &form, today()).unwrap_or_else(|e| panic!("{slug}: {e:?}"));
+        }
+        let b = build(&a, "我的网贷", today());
+        let c = compute(&b);
+        assert_eq!(c.audit.debts[0].schedule_contract.last().map(|i| i.due), Some(due), "{times}: {}", b.toml);
+        assert_eq!(c.timeline.debts[0].limitation.start, Some(due), "{times}");
+        assert_eq!(c.audit.debts[0].paid_total.to_string(), "900.00");
+    }
+}

@@ -144,9 +144,17 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
             let n = count(&d.count).unwrap_or(1);
             let method = if d.repay.as_deref() == Some("installments") && n > 1 { "等额本息" } else { "bullet" };
             let _ = writeln!(t, "method = \"{method}\"\nperiods = {n}");
-            // Rolled over: due on the last extended due date.
-            if let Some(r) = &roll {
-                let _ = writeln!(t, "first_due = {}", r.last_due);
+            // A loan due at once is due when his answers say: the last extended due date, else
+            // the days he gave (without it a bullet loan fell due a month after it was taken).
+            let once_due = match (&roll, count(&d.days)) {
+                (Some(r), _) => Some(r.last_due),
+                (None, Some(days)) if d.repay.as_deref() == Some("once") => {
+                    Some(add_period(contract, Period::Days(days), 1))
+                }
+                _ => None,
+            };
+            if let Some(due) = once_due {
+                let _ = writeln!(t, "first_due = {due}");
             }
             if let Some(p) = period_of(d).filter(|p| *p != Period::Month) {
                 let _ = writeln!(
