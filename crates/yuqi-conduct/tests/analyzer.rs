@@ -621,3 +621,33 @@ fn ninth_round_frames_and_a_banks_own_steps() {
         );
     }
 }
+
+/// Tenth round (docs/conduct.md 第十轮), written from the codes' definitions after part k's blind
+/// test: a self-styled law enforcer, violence and lifelong menace in euphemism; warnings that
+/// describe others' pitch as a lure or a script, a rights explainer, and a collection agency's
+/// own advertisement to property companies are not the sender's conduct.
+#[test]
+fn tenth_round_warnings_and_menace() {
+    let shows: [(&str, Code); 4] = [
+        ("我是执法人员，今天必须把钱还上", Code::ImpersonateAuthority),
+        ("再拖下去，我们找人教训一下你", Code::ThreatViolence),
+        ("再拖下去，我们找人教训一下你", Code::Intimidation),
+        ("不还钱我会让你这辈子都还不清", Code::Intimidation),
+    ];
+    for (text, code) in shows {
+        let a = analyze(text);
+        assert!(a.codes.contains(&code), "{text}: {:?}", a.hits);
+    }
+    for text in [
+        "中介以“全额减免、征信修复”为诱饵收取前期费用",
+        "有人借助“债务优化”“征信修复”等话术制造虚假承诺，骗取服务费。",
+        "目前市场上存在以“债务优化”名义收费的个人，请通过官方渠道协商。",
+        "债权人无权采取任何私力救济，上门骚扰、威胁家人都是违法的。",
+        "我们为物业企业提供合规的欠费催收服务",
+    ] {
+        let a = analyze(text);
+        assert!(a.codes.is_empty(), "{text}: {:?}", a.hits);
+    }
+    // The property company of the debtor is still a third party.
+    assert!(analyze("再不还钱就去找你们小区物业").codes.contains(&Code::ContactThirdParty));
+}
