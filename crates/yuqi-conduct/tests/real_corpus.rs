@@ -49,8 +49,13 @@ use yuqi_conduct::{Analyzer, Code, Scratch};
 /// lawful ceilings rise from 6.5 % to 6.6 % because the split grew, not because the analyzer
 /// flags more; the macro-F1 floor is lowered from 0.39 to 0.385, the new figure being 0.002 below
 /// the previous analyzer's on the same lines (one label's worth, well inside the interval).
-const FROZEN_MACRO_F1: f64 = 0.385;
-const FROZEN_MICRO_F1: f64 = 0.51;
+/// Tenth round (part k, 61 lines, tested blind: 0.385 / 0.716 / 6 of 45 lawful flagged; 18 of its
+/// lines joined the split, now 290): macro-F1 0.424, micro-F1 0.572, lawful flagged 12 of 185
+/// (6.5 %); the previous analyzer on the same 290 lines 0.392 / 0.528 / the same 12. The rules
+/// alone did not move (0.352): the gain is the model retrained with part k's development lines.
+/// Floors rise to 0.42 and 0.56.
+const FROZEN_MACRO_F1: f64 = 0.42;
+const FROZEN_MICRO_F1: f64 = 0.56;
 /// At most this share of the split's lawful messages may be flagged at all…
 const FROZEN_LAWFUL_FP: f64 = 0.066;
 /// …and at most this share with a hit the analyzer is sure of (what letters show). The issue's
@@ -59,7 +64,8 @@ const FROZEN_LAWFUL_FP: f64 = 0.066;
 /// corpus's precision (without that prior a court impersonation was "unsure" and left out of the
 /// police report). Third round: 5.6 % (8 of 142); development leave-one-source-out 1.5 %. Sixth
 /// round: 6.25 % (9 of 144). Seventh round: 6.5 % (10 of 154). Eighth round: 6.1 % (10 of 163).
-/// Ninth round: 6.55 % (11 of 168; the previous analyzer the same on the grown split).
+/// Ninth round: 6.55 % (11 of 168; the previous analyzer the same on the grown split). Tenth
+/// round: 6.5 % (12 of 185).
 const FROZEN_LAWFUL_FP_SURE: f64 = 0.066;
 
 fn dir() -> PathBuf {
