@@ -216,3 +216,86 @@ async fn removing_a_loan_at_phone_width_asks_first() {
     assert!(t.contains("速借宝") && !t.contains("安心花"), "{t}");
     c.close().await.expect("close");
 }
+
+/// Every control on the page smaller than 44×44 CSS px (a thumb; WCAG 2.5.5) that the borrower
+/// can see: links, buttons, folded sections' headings and the labels of choices. A link inside a
+/// sentence (inline in a paragraph of prose) is text he reads, not a control, and is left out.
+async fn small_targets(c: &Client) -> Vec<String> {
+    let got = c
+        .execute(
+            "const small = [];
+             for (const e of document.querySelectorAll('a[href], button, summary, label')) {
+               if (e.tagName === 'LABEL' && !e.querySelector('input[type=radio], input[type=checkbox]')) continue;
+               const r = e.getBoundingClientRect();
+               if (r.width === 0 || r.height === 0 || e.closest('[hidden]')) continue;
+               if (e.tagName === 'A' && getComputedStyle(e).display === 'inline' && e.closest('p, li')
+                   && e.closest('p, li').textContent.trim().length > e.textContent.trim().length + 8) continue;
+               if (r.width < 44 - 0.5 || r.height < 44 - 0.5)
+                 small.push(e.tagName.toLowerCase() + ' “' + e.textContent.trim().slice(0, 12) + '” '
+                            + Math.round(r.width) + '×' + Math.round(r.height));
+             }
+             return small;",
+            vec![],
+        )
+        .await
+        .expect("js");
+    got.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// At a small phone's width (360 px) every link and button he taps — the site's and the case's
+/// navigation, the review's 改, the triage's choices, downloads, folded sections — is at least
+/// 44×44 CSS px.
+#[tokio::test]
+async fn every_tap_target_is_big_enough_at_360_px() {
+    let Some((_d, c)) = browser(360, 740).await else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let addr = start_app(dir.path()).await;
+    let base = format!("http://{addr}");
+    let mut small = Vec::new();
+    let mut check = async |what: &str| {
+        for s in small_targets(&c).await {
+            small.push(format!("{what}: {s}"));
+        }
+    };
+    c.goto(&format!("{base}/triage")).await.expect("goto");
+    wait_text(&c, "看看结果").await;
+    check("triage").await;
+    c.execute("document.cookie = 'yq_seen=1; path=/';", vec![]).await.expect("cookie");
+    c.goto(&format!("{base}/")).await.expect("goto");
+    c.find(Locator::Css("button[value=\"demo\"]")).await.expect("demo").click().await.expect("click");
+    wait_text(&c, "要紧日期").await;
+    let demo = c.current_url().await.expect("url").to_string();
+    check("overview").await;
+    for (page, want) in [
+        ("audit", "计算过程"),
+        ("timeline", "诉讼时效"),
+        ("inbox", "已经移交法务"),
+        ("evidence", "证据包"),
+        ("letters", "整个案件的材料汇编"),
+    ] {
+        c.goto(&format!("{demo}/{page}")).await.expect("goto");
+        wait_text(&c, want).await;
+        check(page).await;
+    }
+    c.goto(&format!("{base}/")).await.expect("goto");
+    wait_text(&c, "开始录入我的借款").await;
+    check("home").await;
+    c.find(Locator::Css("button[value=\"blank\"]")).await.expect("start").click().await.expect("click");
+    wait_text(&c, "第1笔借款").await;
+    check("interview").await;
+    let at = c.current_url().await.expect("url").to_string();
+    let case = at.split("/interview").next().expect("case address").to_string();
+    // One answer, so that the review has a 改 beside it.
+    c.goto(&format!("{case}/interview/d0-app")).await.expect("question");
+    wait_text(&c, "第 1 题").await;
+    c.find(Locator::Css("input[name=\"value\"]")).await.expect("app").send_keys("速借宝").await.expect("type");
+    c.find(Locator::Css("button.next")).await.expect("next").click().await.expect("click");
+    wait_text(&c, "第 2 题").await;
+    c.goto(&format!("{case}/interview/review")).await.expect("review");
+    wait_text(&c, "核对你的回答").await;
+    check("review").await;
+    assert!(c.find_all(Locator::LinkText("改")).await.is_ok_and(|v| !v.is_empty()), "the review has 改 links");
+    shot(&c, "phone360-review").await;
+    c.close().await.expect("close");
+    assert!(small.is_empty(), "too small to tap at 360 px:\n{}", small.join("\n"));
+}
