@@ -18,6 +18,8 @@ struct CaseLine {
     title: String,
     role: &'static str,
     updated: String,
+    /// The bundled example ([`is_example`]): listed after his own cases, marked 示例.
+    example: bool,
 }
 
 fn role_zh(r: yuqi_db::Role) -> &'static str {
@@ -39,13 +41,21 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
     if crate::security::cookie(&headers, "yq_seen").is_none() && v.local {
         return Ok(Redirect::to("/triage").into_response());
     }
-    let cases = state
+    let mut cases: Vec<CaseLine> = state
         .db
         .list_cases(&v.user_id)
         .await?
         .into_iter()
-        .map(|c| CaseLine { id: c.id.to_string(), title: c.title, role: role_zh(c.role), updated: stamp(c.updated_at) })
+        .map(|c| CaseLine {
+            id: c.id.to_string(),
+            example: is_example(&c.title),
+            title: c.title,
+            role: role_zh(c.role),
+            updated: stamp(c.updated_at),
+        })
         .collect();
+    // His own cases first; the example (a stable sort keeps the newest-first order) after them.
+    cases.sort_by_key(|c| c.example);
     let phone = state.cfg.phone.is_some() && !v.device;
     html(Home { csrf: v.csrf, local: v.local, user: v.name, cases, phone })
 }

@@ -49,6 +49,16 @@ pub(crate) use triage::*;
 /// The bundled demo case, offered on the first page.
 pub(crate) const DEMO_CASE: &str = include_str!("../../../../examples/demo.toml");
 
+/// Whether a stored case is the bundled example (made from [`DEMO_CASE`] here or by
+/// `yuqi serve` on first run): the case list and its overview mark it as an example, so a
+/// borrower never takes 林晓梅's debts for his own. Known by its title, which both places take
+/// from the demo file (the store keeps no other mark of where a case came from).
+pub(crate) fn is_example(title: &str) -> bool {
+    static TITLE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| compute::parse(DEMO_CASE).map(|c| c.title).unwrap_or_default());
+    !TITLE.is_empty() && title == TITLE.as_str()
+}
+
 pub(crate) const BLANK_CASE: &str =
     "version = 1\n\n[case]\ntitle = \"我的借款\"\n\n[person]\n# monthly_income = 5000\n# essential_expenses = 3000\n";
 
