@@ -46,3 +46,43 @@ async fn the_example_case_is_never_shown_as_his_own() {
     assert!(note < overview.find("现在先做这几件事").unwrap_or(0), "said before anything else: {overview}");
 }
 
+/// The longest run of hexadecimal digits a reader sees in the HTML `s` (a fingerprint is 64 of
+/// them); each tag counts as a space, so that two table cells' numbers do not run together.
+fn longest_hex_run(s: &str) -> usize {
+    visible(&s.replace('<', " <")).split(|c: char| !c.is_ascii_hexdigit()).map(str::len).max().unwrap_or(0)
+}
+
+/// The evidence page says in plain words that what he saved cannot be changed; the fingerprint
+/// a lawyer or court checks is only inside the folded 给律师或法院核对 section, and no item of the
+/// index shows one. Verifying says the same in plain words.
+#[tokio::test]
+async fn the_evidence_page_speaks_plainly_and_folds_the_fingerprint() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let bytes = std::fs::read(fixture("sms-basic.xml")).expect("fixture");
+    let r = upload(&app, &id, &token, multipart(None, "sms-basic.xml", &bytes)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let html = page(&app, &format!("/cases/{id}/evidence")).await;
+    let fold = html.find("<details class=\"for-court\">").unwrap_or_else(|| panic!("no folded section: {html}"));
+    let end = fold + html[fold..].find("</details>").expect("the fold ends");
+    let (before, inside, after) = (&html[..fold], &html[fold..end], &html[end..]);
+    assert!(longest_hex_run(inside) >= 64, "the whole fingerprint is kept for the court: {inside}");
+    assert!(inside.contains("<summary>给律师或法院核对</summary>"), "{inside}");
+    for (part, text) in [("before", before), ("after", after)] {
+        let run = longest_hex_run(text);
+        assert!(run < 16, "{part} the fold the borrower reads a run of {run} hex digits: {text}");
+    }
+    assert!(visible(before).contains("都已保存，内容不可更改"), "{before}");
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/evidence/verify"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token)]))
+            .expect("req"),
+    )
+    .await;
+    let t = visible(&r.text());
+    assert!(t.contains("核验通过") && t.contains("没有被改动或删除") && !t.contains("哈希"), "{t}");
+}
+

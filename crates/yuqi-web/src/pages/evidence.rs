@@ -16,7 +16,9 @@ struct EvidencePage {
     head: String,
     message: String,
     message_class: &'static str,
-    rows: Vec<(u64, String, String, String, String, String)>,
+    /// The index: number, kind, time, other party, findings. Each item's fingerprint is in the
+    /// package (and the chain's head under 给律师或法院核对), not in front of the borrower.
+    rows: Vec<(u64, String, String, String, String)>,
     /// Each uploaded file's outcome, when the page answers an upload of several.
     results: Vec<FileResult>,
 }
@@ -52,7 +54,6 @@ async fn evidence_page_with(
                     .map(|x| yuqi_conduct::Code::parse(x).map_or_else(|| x.clone(), |k| k.label_zh().to_string()))
                     .collect::<Vec<_>>()
                     .join("、"),
-                i.sha256.chars().take(16).collect(),
             )
         })
         .collect();
@@ -204,7 +205,7 @@ fn file_result(name: String, r: Result<Imported, WebError>) -> Result<FileResult
             s.note.as_deref().unwrap_or("没有读出聊天消息")
         ),
         None if r.format == yuqi_evidence::import::Format::File.label_zh() => {
-            format!("已保存 {name}（原样存入证据库，记下了数字指纹）。")
+            format!("已保存 {name}（原样存入证据库，内容不可更改）。")
         }
         None => format!(
             "已导入 {name}（{}）：新增 {} 条记录（重复 {} 条），{}。",
@@ -458,7 +459,9 @@ pub(crate) async fn verify_evidence(
             }
             // A store that does not open or read is a finding, not an error (Store::verify_dir).
             match yuqi_store::Store::verify_dir(&dir, None, None, &mut |_, _| {}) {
-                Ok(r) if r.ok() => (format!("核验通过：{} 条记录的哈希和链接全部完好。", r.entries), true),
+                Ok(r) if r.ok() => {
+                    (format!("核验通过：{} 条记录都和保存时一模一样，没有被改动或删除。", r.entries), true)
+                }
                 Ok(r) => (
                     format!(
                         "核验发现 {} 处问题：{}",
