@@ -16,9 +16,56 @@ pub struct Answer {
 }
 
 fn answer(rule: &str, text: &str) -> Answer {
+    answer_of(&[rule], text)
+}
+
+/// An answer resting on several rules: their citations, each once, grouped by document.
+fn answer_of(rules: &[&str], text: &str) -> Answer {
     let l = yuqi_law::law();
-    let basis = l.rule(rule).map(|r| l.citation_labels_grouped(&r.cites)).unwrap_or_default();
-    Answer { text: text.to_string(), basis }
+    let mut cites = Vec::new();
+    for c in rules.iter().filter_map(|r| l.rule(r).ok()).flat_map(|r| r.cites.iter()) {
+        if !cites.contains(c) {
+            cites.push(c.clone());
+        }
+    }
+    Answer { text: text.to_string(), basis: l.citation_labels_grouped(&cites) }
+}
+
+/// What a borrower can say he fears before any message is read (the web's quick check asks;
+/// he may choose several): each is answered by [`fear`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fear {
+    /// His family, employer or contacts told, or told they must pay.
+    Family,
+    /// Being sued.
+    Sued,
+    /// Collectors coming to his home or workplace.
+    Visit,
+    /// Threats and insults.
+    Abuse,
+}
+
+/// The answer to one fear he named, from the law data's rules. (Jail is answered by
+/// `yuqi_timeline::risk::default_is_not_a_crime`, as the case's criminal screen opens.)
+pub fn fear(f: Fear) -> Answer {
+    match f {
+        Fear::Family => answer_of(
+            &["conduct_contact_third_party", "family_not_liable"],
+            "怕催收找你的家人、单位、通讯录里的人：催收不得向和这笔债无关的人催收，也不得把你欠钱的事告诉他们，这样做本身就违规，可以投诉。你的家人、朋友、同事没有在借款合同上签字、也没有另外签担保的，不用替你还。",
+        ),
+        Fear::Sued => answer_of(
+            &["demand_vs_lawful", "shixin_conditions"],
+            "怕被起诉：起诉是民事官司，判的是还多少钱；法院只支持依法该还的部分，超过法律上限的利息和费用不支持。真的起诉，法院会正式送达起诉状副本和传票，收到后按上面的期限应诉，不要不理。只有判决生效后有能力还却拒不履行等情形，才会被列入失信名单。",
+        ),
+        Fear::Visit => answer_of(
+            &["conduct_intimidation", "conduct_threat_violence"],
+            "怕有人上门：上门时纠缠、滋扰、哄闹、聚众造势让你害怕的，属于“软暴力”，违反治安管理；威胁你和家人人身安全的，更是违法。遇到这种情况就报警（110），能录音录像就录下来。",
+        ),
+        Fear::Abuse => answer_of(
+            &["conduct_insult", "conduct_intimidation"],
+            "怕被威胁、辱骂：多次发送侮辱、恐吓信息的，违反治安管理；金融机构和它委托的催收不得用恐吓等手段催收。这些消息本身就是证据：截图、录音保存好，可以投诉，也可以报警。",
+        ),
+    }
 }
 
 /// Words that put the debt on the family ("家人都有连带责任", "父债子还", "让你爸妈替你还").

@@ -86,3 +86,59 @@ async fn the_evidence_page_speaks_plainly_and_folds_the_fingerprint() {
     assert!(t.contains("核验通过") && t.contains("没有被改动或删除") && !t.contains("哈希"), "{t}");
 }
 
+/// A frightened borrower fears several things at once: the quick check's first question takes
+/// several answers, and the result answers each one he chose (with its basis), before anything
+/// else, and nothing he did not choose.
+#[tokio::test]
+async fn the_quick_check_hears_every_fear() {
+    let app = app().await;
+    let form_page = page(&app, "/triage").await;
+    let first = form_page.find("<fieldset").expect("a question");
+    let first_end = first + form_page[first..].find("</fieldset>").expect("its end");
+    let boxes = form_page[first..first_end].matches("type=\"checkbox\" name=\"abuse\"").count();
+    assert!(boxes >= 4, "the first question takes several answers: {}", &form_page[first..first_end]);
+    let token = csrf(&app, None).await;
+    let r = send(
+        &app,
+        post("/triage")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("csrf", &token),
+                ("abuse", "jail"),
+                ("abuse", "family"),
+                ("abuse", "sued"),
+                ("kind", "online"),
+                ("last", "recent"),
+                ("court", "no"),
+                ("spare", "300"),
+            ]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&r.text());
+    let tonight = t.find("今晚就可以做的事").expect("tonight");
+    for (fear, basis) in
+        [("本身不是犯罪", "《刑法》"), ("怕被起诉", "《民法典》第680条"), ("怕催收找你的家人", "第465条")]
+    {
+        let at = t.find(fear).unwrap_or_else(|| panic!("{fear} is answered: {t}"));
+        assert!(at < tonight, "{fear} comes first: {t}");
+        let next = t[at..].find("法律依据").map(|i| at + i).expect("its basis");
+        assert!(t[next..tonight].contains(basis), "{fear}: {basis}: {t}");
+    }
+    assert!(!t.contains("怕有人上门") && !t.contains("怕被威胁"), "only what he chose: {t}");
+    assert_eq!(r.cookie("yq_triage").as_deref(), Some("no.jail.300"), "the interview still learns of the jail threat");
+    // None chosen: nothing to calm, and the quick check still answers.
+    let r = send(
+        &app,
+        post("/triage")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("kind", "online"), ("last", "recent"), ("court", "no"), ("spare", "0")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(!r.text().contains("先说你担心的"), "{}", r.text());
+    assert_eq!(r.cookie("yq_triage").as_deref(), Some("no.no.0"));
+}
+

@@ -21,14 +21,47 @@ pub(crate) async fn triage_form(State(state): State<AppState>, headers: HeaderMa
     })
 }
 
-#[derive(Deserialize)]
+/// The quick check's answers. The question of what he fears takes several answers (the form
+/// sends `abuse` once per box ticked), so the form is read as name–value pairs.
 pub(crate) struct TriageAnswers {
     csrf: String,
     kind: String,
     last: String,
     court: String,
-    abuse: String,
+    /// What the collector says or does that he fears, each box he ticked: `jail`, `family`,
+    /// `sued`, `visit`, `yes` (threats and insults); `no` or nothing: none of these.
+    fears: Vec<String>,
     spare: String,
+}
+
+impl TriageAnswers {
+    fn from_pairs(pairs: Vec<(String, String)>) -> TriageAnswers {
+        let one = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let fears = pairs.iter().filter(|(k, v)| k == "abuse" && v != "no").map(|(_, v)| v.clone()).collect();
+        TriageAnswers {
+            csrf: one("csrf"),
+            kind: one("kind"),
+            last: one("last"),
+            court: one("court"),
+            fears,
+            spare: one("spare"),
+        }
+    }
+
+    fn fears(&self, f: &str) -> bool {
+        self.fears.iter().any(|x| x == f)
+    }
+
+    /// The one word the interview keeps (`interview::triage_cookie`): jail, any other fear, none.
+    fn abuse(&self) -> &'static str {
+        if self.fears("jail") {
+            "jail"
+        } else if self.fears.is_empty() {
+            "no"
+        } else {
+            "yes"
+        }
+    }
 }
 
 #[derive(Template)]
@@ -39,8 +72,9 @@ struct TriageResult {
     user: String,
     fits: bool,
     fit_text: String,
-    /// When the collector threatens jail or the police: that default is not a crime, first.
-    calm: Option<Calm>,
+    /// Each fear he ticked answered, first: a jail threat by the statement that default is not
+    /// a crime, the others by `yuqi_docs::reassure::fear`.
+    calm: Vec<Calm>,
     tonight: Vec<String>,
 }
 
@@ -54,7 +88,7 @@ pub(crate) struct Calm {
 pub(crate) struct Advice {
     fits: bool,
     fit_text: String,
-    calm: Option<Calm>,
+    calm: Vec<Calm>,
     tonight: Vec<String>,
 }
 
@@ -77,10 +111,19 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> Advice {
     } else {
         "经营贷、房贷车贷有抵押担保等特殊规则，本工具只覆盖其中的利率上限和时效部分，结果仅供参考；建议尽快咨询律师或法律援助（12348）。".to_string()
     };
-    let calm = (a.abuse == "jail").then(|| {
+    // In the order a frightened reader needs them: jail, being sued, family, a visit, abuse.
+    let mut calm = Vec::new();
+    if a.fears("jail") {
         let s = yuqi_timeline::risk::default_is_not_a_crime();
-        Calm { text: s.text, basis: s.basis.join("；") }
-    });
+        calm.push(Calm { text: s.text, basis: s.basis.join("；") });
+    }
+    use yuqi_docs::reassure::{Fear, fear};
+    for (name, f) in [("sued", Fear::Sued), ("family", Fear::Family), ("visit", Fear::Visit), ("yes", Fear::Abuse)] {
+        if a.fears(name) {
+            let s = fear(f);
+            calm.push(Calm { text: s.text, basis: s.basis.join("；") });
+        }
+    }
     let mut t = Vec::new();
     if a.court == "yes" {
         t.push(
@@ -95,10 +138,10 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> Advice {
     } else if a.last == "unknown" {
         t.push("先找出最后一次还款和最后一次答应还款的日期（银行流水、聊天记录），这决定对方还能不能起诉你；找到之前不要承诺还款。".to_string());
     }
-    if a.abuse == "jail" {
+    if a.fears("jail") {
         t.push("对方说要抓你、让你坐牢、已经报警立案，又没有公安机关的正式法律文书：这是恐吓，不要因为害怕而借新贷还款。保存这些短信截图和录音，可以报警（110）。".to_string());
     }
-    if a.abuse == "yes" || a.abuse == "jail" {
+    if !a.fears.is_empty() {
         t.push("保存证据：短信截图、通话录音、通话记录；威胁人身安全、冒充公检法、给亲友同事发消息的，可以报警（110）。导入证据后可生成报案材料和投诉书。".to_string());
     }
     t.push("只向合同约定或对方书面确认的对公账户还款，不要转账到催收员的个人账户或二维码。".to_string());
@@ -124,13 +167,19 @@ pub(crate) fn triage_advice(a: &TriageAnswers) -> Advice {
 pub(crate) async fn triage_result(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(a): Form<TriageAnswers>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let v = viewer(&state, &headers).await?;
+    let a = TriageAnswers::from_pairs(pairs);
     check_csrf(&v.csrf, Some(&a.csrf))?;
+    for (value, n) in [(&a.kind, 2), (&a.last, 3), (&a.court, 4)] {
+        if value.is_empty() {
+            return Err(WebError::Input(format!("第 {n} 题还没有选：请回到上一页选一项。")).into());
+        }
+    }
     let Advice { fits, fit_text, calm, tonight } = triage_advice(&a);
     let res = html(TriageResult { csrf: v.csrf, local: v.local, user: v.name, fits, fit_text, calm, tonight })?;
     let res = with_cookie(res, &state, "yq_seen", "1", SEEN_MAX_AGE);
     // Kept for the interview of the case he makes next (a day is enough for that).
-    Ok(with_cookie(res, &state, TRIAGE_COOKIE, &triage_cookie(&a.court, &a.abuse, &a.spare), 24 * 3600))
+    Ok(with_cookie(res, &state, TRIAGE_COOKIE, &triage_cookie(&a.court, a.abuse(), &a.spare), 24 * 3600))
 }
