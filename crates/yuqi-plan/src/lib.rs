@@ -119,6 +119,9 @@ pub struct DebtPlan {
     pub creditor: String,
     /// 1 = deal with this one first.
     pub priority: u32,
+    /// One line: why this debt comes where it does in the order (set by `plan_case_with`,
+    /// which orders the debts, from the same key).
+    pub why_here: String,
     pub priority_reasons: Vec<String>,
     pub standing: Standing,
     pub standing_label: String,
@@ -147,6 +150,8 @@ pub struct DebtPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     pub title: String,
+    /// For a debt's step: why it comes where it does in the order ([`DebtPlan::why_here`]).
+    pub why: Option<String>,
     pub detail: String,
     /// A `yuqi` command that carries the step out, when there is one.
     pub command: Option<String>,
@@ -257,6 +262,10 @@ pub fn plan_case_with(
             as_of,
         )?);
     }
+    let why = why_here(case, &debts);
+    for (d, w) in debts.iter_mut().zip(why) {
+        d.why_here = w;
+    }
     budget.planned_monthly =
         debts.iter().filter_map(|d| d.options.iter().find(|o| o.kind == OptionKind::Instalments)?.monthly).sum();
     trace.push(
@@ -285,6 +294,61 @@ pub fn plan_case_with(
         "本计划不是律师意见。已被起诉、已有判决或金额较大时，请咨询律师或当地法律援助机构（12348 公共法律服务热线）。".to_string(),
     ];
     Ok(Plan { as_of, budget, debts, steps, warnings, assumptions, trace })
+}
+
+/// Why each debt (in plan order) comes where it does, in one line: the first part of the
+/// ordering key (standing, then the lawful interest cap, then the smaller lawful total) on which
+/// it differs from its neighbour — the next debt, or for the last the one before it.
+fn why_here(case: &Case, debts: &[DebtPlan]) -> Vec<String> {
+    let name = |d: &DebtPlan| case.debt_name(&d.id);
+    let cap = |d: &DebtPlan| d.cap_rate.unwrap_or(Decimal::ZERO);
+    let pct = |d: &DebtPlan| yuqi_money::format_rate_percent(cap(d), 2);
+    let standing_first = |d: &DebtPlan| match d.standing {
+        Standing::Judgment => "已有生效判决，拖着不还要加倍付迟延履行期间的利息，还可能被列入失信名单",
+        Standing::InLitigation => "已经被起诉，要按法院文书上的期限应诉",
+        _ => "时效还在进行，对方随时可以起诉你",
+    };
+    debts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if d.standing.barred() {
+                return "时效已经届满：你有权拒绝还款，不主动处理，排在最后。".to_string();
+            }
+            if !d.lawful_total.is_positive() {
+                return "依法计算已经不欠钱了，不用再为它安排还款。".to_string();
+            }
+            let active = |e: &&DebtPlan| !e.standing.barred() && e.lawful_total.is_positive();
+            let next = debts[i + 1..].iter().find(active);
+            let prev = debts[..i].iter().rev().find(active);
+            match (prev, next) {
+                (_, Some(n)) if d.standing.rank() < n.standing.rank() => {
+                    format!("{}，所以排在{}前面。", standing_first(d), name(n))
+                }
+                (_, Some(n)) if cap(d) > cap(n) => format!(
+                    "依法利率上限年化 {}，比{}的 {} 高：同样的钱先还这笔，省下的利息最多。",
+                    pct(d),
+                    name(n),
+                    pct(n)
+                ),
+                (_, Some(n)) if d.lawful_total < n.lawful_total => {
+                    format!("利率上限和{}一样，这笔依法应还的钱更少，先还清就少一家催收。", name(n))
+                }
+                (_, Some(n)) => format!("和{}条件相同，按录入的顺序排。", name(n)),
+                (Some(p), None) if p.standing.rank() < d.standing.rank() => {
+                    format!("{}的情况更急（{}），先处理它，再处理这笔。", name(p), standing_first(p))
+                }
+                (Some(p), None) if cap(p) > cap(d) => {
+                    format!("依法利率上限年化 {}，比{}的 {} 低，所以放在它后面。", pct(d), name(p), pct(p))
+                }
+                (Some(p), None) if p.lawful_total < d.lawful_total => {
+                    format!("利率上限和{}一样，这笔依法应还的钱更多，先还清小的那笔，再还这笔。", name(p))
+                }
+                (Some(p), None) => format!("和{}条件相同，按录入的顺序排。", name(p)),
+                (None, None) => "要还的只有这一笔。".to_string(),
+            }
+        })
+        .collect()
 }
 
 fn budget(case: &Case, audit: &CaseAudit, trace: &mut Vec<TraceStep>) -> Budget {
@@ -546,6 +610,7 @@ fn debt_plan(
         platform: debt.platform.clone(),
         creditor,
         priority,
+        why_here: String::new(),
         priority_reasons: reasons,
         standing,
         standing_label: timeline.limitation.status.label_zh(),
@@ -593,6 +658,7 @@ fn case_warnings(debts: &[DebtPlan], budget: &Budget, audit: &CaseAudit) -> Vec<
 
 fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking_messages: bool) -> Vec<Step> {
     let mut steps = vec![Step {
+        why: None,
         title: "今晚：不转账到个人账户，不签字，不承诺".to_string(),
         detail:
             "接到催收电话时可以说：“请把欠款明细和合同书面发给我，我核实后书面答复。”然后挂断。保留短信、录音和截图。"
@@ -610,6 +676,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking
         .collect();
     if !need_verify.is_empty() {
         steps.push(Step {
+            why: None,
             title: "要求核实债务".to_string(),
             detail: format!(
                 "对 {} 发《债务核实函》：要求出示借款合同、放款凭证、债权转让通知和逐项计算。这封信不承认欠款，也不会让时效重新计算。",
@@ -625,6 +692,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking
         || case.debts.iter().any(|d| d.events.iter().any(|e| !e.note.trim().is_empty()));
     if conduct {
         steps.push(Step {
+            why: None,
             title: "违规催收：留证、投诉".to_string(),
             detail: "威胁、辱骂、冒充公检法、联系家人同事的催收，可以向金融监管部门、互联网金融协会投诉；威胁人身安全、冒充国家机关的，可以向公安机关报案。".to_string(),
             command: Some("yuqi letter regulator 案例文件 --out 投诉书.pdf".to_string()),
@@ -635,6 +703,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking
         let Some(o) = best else { continue };
         if o.kind == OptionKind::NothingOwed {
             steps.push(Step {
+                why: None,
                 title: format!("{}：不要再付款", case.debt_name(&d.id)),
                 detail: o.detail.clone(),
                 command: None,
@@ -647,6 +716,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking
             ""
         };
         steps.push(Step {
+            why: Some(d.why_here.clone()),
             title: format!("第 {} 优先：{}（{}）", d.priority, case.debt_name(&d.id), d.creditor),
             detail: format!("{first}{}", o.title),
             command: Some(format!("yuqi letter proposal 案例文件 --debt {} --out 协商申请.pdf", d.id)),
@@ -654,6 +724,7 @@ fn steps(case: &Case, debts: &[DebtPlan], timeline: &CaseTimeline, rule_breaking
     }
     for d in debts.iter().filter(|d| d.standing.barred()) {
         steps.push(Step {
+            why: None,
             title: format!("{}：时效已届满，不主动处理", case.debt_name(&d.id)),
             detail: "不联系、不还款、不承诺、不在催收通知上签字；如对方起诉，在一审答辩中提出诉讼时效抗辩。"
                 .to_string(),

@@ -142,3 +142,45 @@ async fn the_quick_check_hears_every_fear() {
     assert_eq!(r.cookie("yq_triage").as_deref(), Some("no.no.0"));
 }
 
+/// The overview's most urgent item is a date he must act on — never the law's or the other
+/// side's date (a limitation period ending, a record's retention ending) — and every debt's step
+/// in the plan says in one line why it comes where it does.
+#[tokio::test]
+async fn the_most_urgent_item_is_one_he_must_act_on_and_the_order_is_explained() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let api = send(&app, get(&format!("/api/v1/cases/{id}/audit")).body(Body::empty()).expect("req")).await.json();
+    let deadlines = api["deadlines"].as_array().cloned().unwrap_or_default();
+    let upcoming: Vec<_> = deadlines.iter().filter(|d| d["days_from_now"].as_i64().unwrap_or(-1) >= 0).collect();
+    let first = upcoming.first().expect("the demo has dates ahead");
+    // Dates on which the borrower himself has something to do.
+    let acts = |d: &&serde_json::Value| {
+        matches!(d["code"].as_str(), Some("credit_repair_deadline" | "objection_reply_due" | "complaint_reply_due"))
+    };
+    assert!(!acts(first), "the demo's first date asks nothing of him (so the test can fail): {first}");
+    let t = visible(&page(&app, &format!("/cases/{id}")).await);
+    assert!(!t.contains("最近的要紧日期"), "{t}");
+    match upcoming.iter().copied().find(acts) {
+        Some(d) => {
+            let at = t.find("最要紧、要你去办的：").unwrap_or_else(|| panic!("{t}"));
+            let line = t[at..].lines().next().unwrap_or("");
+            assert!(line.contains(d["date"].as_str().unwrap_or("?")), "{line}");
+        }
+        None => assert!(t.contains("眼下没有哪个日期要你在那天之前去办事"), "{t}"),
+    }
+    let label = first["label"].as_str().unwrap_or("?");
+    if let Some(at) = t.find("最要紧") {
+        let line = t[at..].lines().next().unwrap_or("");
+        assert!(!line.contains(label), "the most urgent item is not {label}: {line}");
+    }
+    let plan = &t[t.find("先做什么：").unwrap_or_else(|| panic!("{t}"))..];
+    // The ranks named (第 N 优先, in the steps and the debts' headings), each explained once.
+    let ranks: std::collections::BTreeSet<&str> = plan
+        .split("第 ")
+        .skip(1)
+        .filter_map(|s| s.split_once(" 优先：").map(|(n, _)| n))
+        .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(ranks.len() >= 2, "{plan}");
+    assert_eq!(plan.matches("为什么排在这里：").count(), ranks.len(), "each debt's step says why: {plan}");
+}

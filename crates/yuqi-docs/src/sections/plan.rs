@@ -51,7 +51,12 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
             .steps
             .iter()
             .map(|s| {
-                let mut v = inl![Inline::strong(format!("{}：", s.title)), s.detail.clone()];
+                let mut v = inl![Inline::strong(format!("{}：", s.title))];
+                // A debt's step says in one line why it comes where it does in the order.
+                if let Some(w) = &s.why {
+                    v.push(Inline::text(format!("（为什么排在这里：{w}）")));
+                }
+                v.push(Inline::text(s.detail.clone()));
                 if opts.commands
                     && let Some(c) = &s.command
                 {

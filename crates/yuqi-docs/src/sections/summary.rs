@@ -53,10 +53,29 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     out.push(Block::Table {
         columns: vec!["项目".into(), "金额（元）".into()], rows, numeric: vec![false, true]
     });
-    if let Some(d) = inputs.timeline.deadlines.iter().find(|d| d.days_from_now >= 0) {
+    // The most urgent item is one he must act on: the nearest date that asks something of him.
+    // The first date of all was often the law's or the other side's (a limitation period
+    // ending, a record's retention ending), which asks nothing of him on the day.
+    let upcoming = || inputs.timeline.deadlines.iter().filter(|d| d.days_from_now >= 0);
+    if let Some(d) = upcoming().find(|d| d.action().is_some()) {
         out.push(para(inl![
-            Inline::strong("最近的要紧日期："),
-            computed(format!("{}（{}）{}", d.date, inputs.case.debt_name(&d.debt), d.label), d.rule)
+            Inline::strong("最要紧、要你去办的："),
+            computed(
+                format!(
+                    "{}（{}）{}：{}",
+                    d.date,
+                    inputs.case.debt_name(&d.debt),
+                    d.label,
+                    d.action().unwrap_or_default()
+                ),
+                d.rule
+            ),
+            "。"
+        ]));
+    } else if upcoming().next().is_some() {
+        out.push(para(inl![
+            Inline::strong("要紧日期："),
+            "眼下没有哪个日期要你在那天之前去办事，最要紧的是“先做什么”的第一步；“要紧日期”里列的都是法律或对方的期限，知道就行，到那天不用你做什么。"
         ]));
     }
 }

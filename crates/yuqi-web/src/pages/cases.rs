@@ -51,8 +51,9 @@ struct Dashboard {
     /// What the collector's threats make him fear, answered first (`yuqi_docs::reassure`):
     /// (statement, basis).
     answers: Vec<(String, String)>,
-    /// What to do next, first on the page: the plan's steps (title, detail).
-    next: Vec<(String, String)>,
+    /// What to do next, first on the page: the plan's steps (title, why it comes there — for a
+    /// debt's step, else empty — detail).
+    next: Vec<(String, String, String)>,
     /// For a case built through the interview: what its unknown answers kept from the results.
     gaps: Vec<String>,
     assumptions: Vec<String>,
@@ -90,7 +91,13 @@ pub(crate) async fn dashboard(
         summary: render(Section::Summary),
         plan: render(Section::Plan),
         answers: yuqi_docs::reassure::answers(&c.contacts).into_iter().map(|a| (a.text, a.basis.join("；"))).collect(),
-        next: c.plan.steps.iter().take(3).map(|s| (s.title.clone(), s.detail.clone())).collect(),
+        next: c
+            .plan
+            .steps
+            .iter()
+            .take(3)
+            .map(|s| (s.title.clone(), s.why.clone().unwrap_or_default(), s.detail.clone()))
+            .collect(),
         interview: built.is_some(),
         gaps: built.as_ref().map(|b| b.gaps.clone()).unwrap_or_default(),
         assumptions: built.map(|b| b.assumptions).unwrap_or_default(),
