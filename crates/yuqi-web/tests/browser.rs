@@ -266,6 +266,10 @@ async fn every_tap_target_is_big_enough_at_360_px() {
     wait_text(&c, "要紧日期").await;
     let demo = c.current_url().await.expect("url").to_string();
     check("overview").await;
+    // The overview says each thing once at this width (the plan's detail is folded): it was
+    // 8,800 px tall here, repeating the steps and each debt's advice.
+    let tall = c.execute("return document.documentElement.scrollHeight;", vec![]).await.expect("js");
+    assert!(tall.as_u64().is_some_and(|h| h < 5_000), "the overview is {tall} px tall at 360 px");
     for (page, want) in [
         ("audit", "计算过程"),
         ("timeline", "诉讼时效"),

@@ -184,3 +184,23 @@ async fn the_most_urgent_item_is_one_he_must_act_on_and_the_order_is_explained()
     assert!(ranks.len() >= 2, "{plan}");
     assert_eq!(plan.matches("为什么排在这里：").count(), ranks.len(), "each debt's step says why: {plan}");
 }
+
+/// The overview lists every step of the plan once, first; the plan's detail (the budget, the
+/// steps again, the order, each debt's options, the letters) is folded, not repeated on a phone.
+#[tokio::test]
+async fn the_overview_says_each_step_once_and_folds_the_detail() {
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let html = page(&app, &format!("/cases/{id}")).await;
+    let fold = html.find("<details class=\"plan-detail\">").unwrap_or_else(|| panic!("the plan is folded: {html}"));
+    let end = fold + html[fold..].find("</details>").expect("the fold ends");
+    let (open, folded) = (visible(&html[..fold]) + &visible(&html[end..]), visible(&html[fold..end]));
+    assert!(folded.contains("每月预算") && folded.contains("可以生成的信函"), "{folded}");
+    let api = send(&app, get(&format!("/api/v1/cases/{id}/plan")).body(Body::empty()).expect("req")).await;
+    let steps = api.json()["plan"]["steps"].as_array().cloned().unwrap_or_default();
+    assert!(steps.len() > 3, "{}", api.text());
+    for s in &steps {
+        let title = s["title"].as_str().expect("title");
+        assert_eq!(open.matches(title).count(), 1, "{title} once, in the open: {open}");
+    }
+}

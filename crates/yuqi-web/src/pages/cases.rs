@@ -51,8 +51,9 @@ struct Dashboard {
     /// What the collector's threats make him fear, answered first (`yuqi_docs::reassure`):
     /// (statement, basis).
     answers: Vec<(String, String)>,
-    /// What to do next, first on the page: the plan's steps (title, why it comes there — for a
-    /// debt's step, else empty — detail).
+    /// What to do next, first on the page: every step of the plan (title, why it comes there —
+    /// for a debt's step, else empty — detail). The plan section below, which lists them again
+    /// with the budget, the order and each debt's options, is folded.
     next: Vec<(String, String, String)>,
     /// For a case built through the interview: what its unknown answers kept from the results.
     gaps: Vec<String>,
@@ -95,7 +96,6 @@ pub(crate) async fn dashboard(
             .plan
             .steps
             .iter()
-            .take(3)
             .map(|s| (s.title.clone(), s.why.clone().unwrap_or_default(), s.detail.clone()))
             .collect(),
         interview: built.is_some(),
