@@ -246,6 +246,28 @@ pub(crate) async fn paste_messages(
     Ok(Json(json!({ "message": msg })).into_response())
 }
 
+#[derive(Deserialize)]
+pub(crate) struct JudgmentBody {
+    /// A conduct code, as `GET …/messages` lists them (`hits[].code`).
+    code: String,
+    /// `confirmed`, `rejected` or `cleared` (withdraws an earlier judgment).
+    verdict: String,
+}
+
+/// The borrower's (or his helper's) judgment of one finding on a stored message — the same
+/// record the inbox's buttons make (`pages::record_judgment`): `seq` is the message's
+/// `evidence_seq` in `GET …/messages`.
+pub(crate) async fn judge_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, seq)): Path<(String, String)>,
+    Json(b): Json<JudgmentBody>,
+) -> ApiResult {
+    let v = with_csrf(&state, &headers).await?;
+    let msg = crate::pages::record_judgment(&state, &v, &id, &seq, &b.code, &b.verdict).await?;
+    Ok(Json(json!({ "message": msg })).into_response())
+}
+
 /// A letter: the document model as JSON, or a file with `?format=pdf|docx|md|html`.
 pub(crate) async fn letter(
     State(state): State<AppState>,

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/timeline", get(api::timeline))
         .route("/cases/{id}/plan", get(api::plan))
         .route("/cases/{id}/messages", get(api::messages).post(api::paste_messages))
+        .route("/cases/{id}/messages/{seq}/judgments", post(api::judge_message))
         .route(
             "/cases/{id}/evidence",
             get(api::evidence_status)

@@ -97,6 +97,7 @@ pub(crate) fn spec() -> Value {
                 "get": op("催收消息及其违规标注", "evidence", &[id, ("code", "query", false), ("sender", "query", false)], None, "200"),
                 "post": with_csrf(op("保存粘贴的催收短信或聊天文字（一条或多条；原文整体保存，每条消息单独保存）", "evidence", &[id], Some("PasteBody"), "200"))
             },
+            "/cases/{id}/messages/{seq}/judgments": { "post": with_csrf(op("对一条已保存消息的某类问题作判断：确认、否认或撤回（与收件箱的按钮相同，记入证据库的哈希链）", "evidence", &[id, ("seq", "path", true)], Some("JudgmentBody"), "200")) },
             "/cases/{id}/evidence": {
                 "get": op("证据库状态和索引", "evidence", &[id], None, "200"),
                 "post": with_csrf(json!({
@@ -121,6 +122,7 @@ pub(crate) fn spec() -> Value {
                 "ShareBody": { "type": "object", "required": ["user", "role"], "properties": { "user": { "type": "string" }, "role": { "type": "string", "enum": ["editor", "viewer"] } } },
                 "ValidateBody": { "type": "object", "required": ["kind", "value"], "properties": { "kind": { "type": "string", "enum": ["money", "rate", "date", "count", "case"] }, "value": { "type": "string" } } },
                 "PasteBody": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "description": "从手机短信或微信复制的文字" }, "received_on": { "type": "string", "format": "date", "description": "收到这些消息的日期（可选）：只写了今天、昨天或没写年份的时间按它算出日期" }, "received_at": { "type": "string", "description": "收到这些消息的时间（可选，例如 21:30，须同时给出日期）：完全没写时间的消息按日期和这个时间记" }, "channel": { "type": "string", "enum": ["sms", "wechat", "call", "other"], "description": "消息从哪里来：短信（默认）、微信、电话记录或其他" }, "debt": { "type": "string", "description": "这些消息是哪笔借款的催收（可选）：案例文件里借款的 id；不填为不确定" }, "to": { "type": "string", "enum": ["self", "relative", "friend", "colleague", "third_party"], "description": "这些消息是谁收到的（可选）：本人（默认）、家人或亲戚、朋友、同事或单位、其他人；别人收到的催收消息按联系第三人分析" } } },
+                "JudgmentBody": { "type": "object", "required": ["code", "verdict"], "properties": { "code": { "type": "string", "description": "问题类型（消息列表里 hits[].code 的值）" }, "verdict": { "type": "string", "enum": ["confirmed", "rejected", "cleared"], "description": "确认有这个问题、没有这个问题，或撤回之前的判断" } } },
                 "ScanBody": { "type": "object", "required": ["messages"], "properties": { "messages": { "type": "array", "items": { "type": "object", "required": ["text"], "properties": { "id": { "type": "string" }, "text": { "type": "string" }, "time": { "type": "string" }, "from": { "type": "string" }, "to": { "type": "string" }, "channel": { "type": "string" } } } } } }
             }
         }

@@ -255,6 +255,7 @@ async fn the_json_api_does_every_action() {
         "/cases/{id}/timeline",
         "/cases/{id}/plan",
         "/cases/{id}/messages",
+        "/cases/{id}/messages/{seq}/judgments",
         "/cases/{id}/evidence",
         "/cases/{id}/letters/{kind}",
         "/cases/{id}/report",

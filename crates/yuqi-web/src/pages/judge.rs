@@ -1,5 +1,5 @@
 //! The borrower's own word on what the analyzer found in a stored message: the inbox's buttons
-//! ("是这样", "不是", "撤回") come here (there is no JSON API for it yet). The analyzer misses real threats and
+//! ("是这样", "不是", "撤回") and the JSON API's `POST /api/cases/{id}/messages/{seq}/judgments` come here. The analyzer misses real threats and
 //! suspects lawful words; the person who received the message settles it, and letters carry
 //! what he confirmed (`yuqi_docs::Contact::judge`, applied in the pipeline).
 
@@ -67,8 +67,10 @@ pub(crate) async fn record_judgment(
         .trim()
         .parse()
         .map_err(|_| WebError::BadRequest("没有说明是哪一条消息：请在消息列表里点这条消息下面的按钮。".into()))?;
-    let code = Code::parse(code.trim())
-        .ok_or_else(|| WebError::BadRequest("请先在“系统漏了什么”里选一种问题，再点“标出来”。".into()))?;
+    let code = match code.trim() {
+        "" => return Err(WebError::BadRequest("请先在“系统漏了什么”里选一种问题，再点“标出来”。".into())),
+        c => Code::parse(c).ok_or_else(|| WebError::BadRequest(format!("没有“{c}”这种问题类型。")))?,
+    };
     let verdict = Verdict::parse(verdict)
         .ok_or_else(|| WebError::BadRequest("没有看懂你的选择：请点“是这样”“不是”或“撤回”。".into()))?;
     let dir = state.evidence_dir(&rec.id);
