@@ -200,3 +200,123 @@ async fn the_borrowers_word_decides_what_the_letter_quotes() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("不是一条消息"), "{}", r.text());
 }
+
+/// The same judgments through the JSON API: a helper or a lawyer's tool addresses a stored
+/// message by the `evidence_seq` the message list gives, and the list then carries the judgment.
+#[tokio::test]
+async fn judgments_through_the_json_api() {
+    let plain = "你住的那栋楼我们已经去看过了";
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let api = |method: &'static str, uri: String, body: serde_json::Value| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let req = if method == "POST" { post(&uri) } else { get(&uri) };
+            let body = if method == "POST" { Body::from(body.to_string()) } else { Body::empty() };
+            send(
+                app,
+                req.header("x-csrf-token", &token)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .expect("req"),
+            )
+            .await
+        }
+    };
+    let r = api(
+        "POST",
+        format!("/api/v1/cases/{id}/messages"),
+        serde_json::json!({ "text": format!("2026-11-21 11:00 13800138000\n{plain}\n"), "debt": "hjd" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let listed = || async {
+        let r = api("GET", format!("/api/v1/cases/{id}/messages"), serde_json::Value::Null).await;
+        r.json()["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .find(|m| m["text"].as_str() == Some(plain))
+            .cloned()
+            .expect("the pasted message is listed")
+    };
+    let m = listed().await;
+    let seq = m["evidence_seq"].as_u64().expect("a stored message has its entry number");
+    assert!(
+        !m["hits"].as_array().expect("hits").iter().any(|h| h["code"] == "intimidation"),
+        "the premise: the analyzer is not sure of it: {m}"
+    );
+    let judge = |code: &str, verdict: &str| {
+        api(
+            "POST",
+            format!("/api/v1/cases/{id}/messages/{seq}/judgments"),
+            serde_json::json!({ "code": code, "verdict": verdict }),
+        )
+    };
+
+    let r = judge("intimidation", "confirmed").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["message"].as_str().is_some_and(|t| t.contains("会写进投诉信")), "{}", r.text());
+    let m = listed().await;
+    let hit = m["hits"].as_array().expect("hits").iter().find(|h| h["code"] == "intimidation").cloned();
+    assert_eq!(hit.map(|h| h["by_user"].clone()), Some(serde_json::Value::Bool(true)), "{m}");
+
+    let r = judge("intimidation", "rejected").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let m = listed().await;
+    assert!(m["rejected"].as_array().expect("rejected").iter().any(|c| c == "intimidation"), "{m}");
+    assert!(!m["hits"].as_array().expect("hits").iter().any(|h| h["code"] == "intimidation"), "{m}");
+
+    // Refused in Chinese, nothing recorded: a verdict it does not know, a code it does not know.
+    for (code, verdict) in [("intimidation", "maybe"), ("no_such_code", "confirmed")] {
+        let r = judge(code, verdict).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.json()["error"].as_str().is_some_and(|e| !e.is_empty() && !e.is_ascii()), "{}", r.text());
+    }
+    let m = listed().await;
+    assert!(
+        m["rejected"].as_array().expect("rejected").iter().any(|c| c == "intimidation"),
+        "the last judgment stands: {m}"
+    );
+}
+
+/// A claim of a filed case or a court's notice is a finding, but courts and lawyers do send
+/// notices: beside it the inbox says how to check (12368) and what to do if it is real; a threat
+/// that claims nothing of the kind carries no such caution.
+#[tokio::test]
+async fn a_court_claim_says_how_to_check_it() {
+    let claim = "你的案件已经立案，法院传票三日内送达";
+    let an = yuqi_conduct::Analyzer::shared();
+    let mut s = yuqi_conduct::Scratch::default();
+    let sure: Vec<&str> =
+        an.analyze_text(claim, &mut s).hits.iter().filter(|h| h.is_sure()).map(|h| h.code.as_str()).collect();
+    assert!(sure.contains(&"fake_legal_document"), "the premise: a sure finding of a fake document: {sure:?}");
+    assert!(
+        !an.analyze_text(SURE, &mut s)
+            .codes
+            .iter()
+            .any(|c| matches!(c.as_str(), "fake_legal_document" | "impersonate_authority"))
+    );
+
+    let app = app().await;
+    let id = new_demo_case(&app).await;
+    let token = csrf(&app, None).await;
+    let pasted = format!("2026-11-21 09:00 13800138000\r\n{SURE}\r\n\r\n2026-11-21 10:00 13800138000\r\n{claim}\r\n");
+    let r = send(
+        &app,
+        post(&format!("/cases/{id}/inbox/paste"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[("csrf", &token), ("text", &pasted), ("debt", "hjd"), ("confirm", "1")]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let t = visible(&send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text());
+    let (a, b) = (t.find("再不还钱就把你的事").expect("the threat"), t.find("法院传票三日内送达").expect("the claim"));
+    let (threat_part, claim_part) = if a < b { (&t[a..b], &t[b..]) } else { (&t[a..], &t[b..a]) };
+    assert!(claim_part.contains("打 12368 向法院核实"), "{t}");
+    assert!(claim_part.contains("核实是真的，请点“不是”"), "{t}");
+    assert!(!threat_part.contains("12368"), "{t}");
+}

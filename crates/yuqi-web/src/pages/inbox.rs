@@ -100,7 +100,16 @@ struct Finding {
     code: &'static str,
     /// He confirmed it himself (a suspicion, or what the analyzer missed).
     by_user: bool,
+    /// What the text alone cannot settle, said beside the finding; empty when nothing.
+    caution: &'static str,
 }
+
+/// A message claiming a court, a lawyer or a filed case may be a genuine notice: courts and
+/// lawyers do send them, and the words alone cannot tell (the analyzer holds back only the ones
+/// with a court's own markers, `yuqi_conduct::Analysis::needs_confirmation`). The borrower can
+/// check, and his "不是" takes the finding out of the letters.
+const COURT_CLAIM_CAUTION: &str =
+    "法院和律师也会真的发通知，光看文字分不出真假：有案号的，可以打 12368 向法院核实；核实是真的，请点“不是”。";
 
 /// The findings of a contact: the sure ones, then those only suspected, each kind once. A
 /// debt-relief offer is not the collector's violation: it has its own warning instead.
@@ -117,6 +126,14 @@ fn findings(case: &yuqi_case::Case, c: &yuqi_docs::Contact) -> Vec<Finding> {
                     sure,
                     code: h.code,
                     by_user: h.by_user,
+                    caution: if !h.by_user
+                        && (h.code == yuqi_conduct::Code::ImpersonateAuthority.as_str()
+                            || h.code == yuqi_conduct::Code::FakeLegalDocument.as_str())
+                    {
+                        COURT_CLAIM_CAUTION
+                    } else {
+                        ""
+                    },
                 });
             }
         }
