@@ -215,6 +215,17 @@ pub(crate) enum EvidenceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 对一条消息的某类问题作判断（确认有、没有，或撤回之前的判断）；判断记入哈希链，信函按它取舍
+    Judge {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 消息的编号（yuqi evidence list 每行开头 # 后面的数字）
+        seq: u64,
+        /// 问题类型代码（代码表见 docs/conduct.md，例如 contact_third_party）
+        code: String,
+        /// 确认（这条消息有这个问题）、否认（没有）或撤回（按系统原来的判断）
+        verdict: String,
+    },
     /// 重新计算全部哈希和哈希链，指出被改动的条目
     Verify {
         #[command(flatten)]
@@ -471,6 +482,34 @@ pub(crate) fn run(cmd: &EvidenceCommand) -> Result<ExitCode> {
                     writeln!(out, "共 {} 条", items.len())?;
                 }
             }
+        }
+        EvidenceCommand::Judge { store, seq, code, verdict } => {
+            let verdict = match verdict.trim() {
+                "确认" | "是" | "confirmed" => yuqi_store::Verdict::Confirmed,
+                "否认" | "不是" | "rejected" => yuqi_store::Verdict::Rejected,
+                "撤回" | "cleared" => yuqi_store::Verdict::Cleared,
+                v => usage!("判断应为“确认”“否认”或“撤回”，而不是“{v}”"),
+            };
+            let Some(c) = yuqi_conduct::Code::parse(code) else {
+                let all: Vec<String> = yuqi_conduct::Code::ALL.iter().map(|k| code_label(k.as_str())).collect();
+                usage!("不认识的问题类型“{code}”；可用：{}", all.join("、"));
+            };
+            let mut st = store.open()?;
+            // Not a message (a wrong number) is the user's to fix: exit 2 like a usage error.
+            st.judge(*seq, c.as_str(), verdict).map_err(|e| match e {
+                yuqi_store::StoreError::Invalid(why) => anyhow::Error::new(Usage(why)),
+                e => e.into(),
+            })?;
+            let label = code_label(c.as_str());
+            writeln!(
+                out,
+                "{}",
+                match verdict {
+                    yuqi_store::Verdict::Confirmed => format!("已记下：第 {seq} 条有“{label}”的问题，信函会写进去。"),
+                    yuqi_store::Verdict::Rejected => format!("已记下：第 {seq} 条没有“{label}”的问题，信函不会写它。"),
+                    yuqi_store::Verdict::Cleared => format!("已撤回对第 {seq} 条“{label}”的判断，按系统原来的判断。"),
+                }
+            )?;
         }
         EvidenceCommand::Timestamp { store, tsa } => {
             let Some(cfg) = tsa.config()? else {

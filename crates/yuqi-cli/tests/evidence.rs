@@ -413,3 +413,55 @@ fn a_damaged_store_is_a_finding_in_chinese_never_a_failure() {
     assert_eq!(o.status.code(), Some(3), "{}", out(&o));
     assert!(out(&o).contains("不是证据库文件"), "{}", out(&o));
 }
+
+/// `yuqi evidence judge`: the borrower marks what the analyzer missed on a stored message and
+/// the letter made from the store quotes it; a rejection takes it out again; a number that is
+/// not a message, or an unknown verdict, is refused in Chinese (exit 2) with nothing recorded.
+#[test]
+fn a_judgment_on_a_stored_message_decides_what_the_letter_quotes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = s(&tmp.path().join("case"));
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/microloan-kantouxi.toml");
+    let case = s(&case);
+    assert!(run(&["evidence", "init", "--store", &store]).status.success());
+    let pasted = tmp.path().join("粘贴.txt");
+    let plain = "你住的那栋楼我们已经去看过了";
+    std::fs::write(&pasted, format!("2026-11-21 11:00 13800138000\n{plain}\n")).unwrap();
+    assert!(run(&["evidence", "paste", "--store", &store, &s(&pasted)]).status.success());
+    let o = run(&["evidence", "list", "--store", &store, "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let seq = items.as_array().unwrap().iter().find(|i| i["text"] == plain).expect("the message is listed")["seq"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let letter = || {
+        let o = run(&["letter", "regulator", &case, "--evidence", &store, "-o", "-"]);
+        assert!(o.status.success(), "{}", out(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(!letter().contains(plain), "the premise: the analyzer alone does not quote it");
+
+    let o = run(&["evidence", "judge", "--store", &store, &seq, "intimidation", "确认"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("已记下"), "{}", out(&o));
+    assert!(letter().contains(plain), "confirmed, it is quoted");
+    let o = run(&["evidence", "judge", "--store", &store, &seq, "intimidation", "否认"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(!letter().contains(plain), "rejected, it is not");
+
+    let before = run(&["evidence", "verify", "--store", &store]);
+    for (args, why) in [
+        (vec![seq.as_str(), "intimidation", "也许"], "判断应为"),
+        (vec!["999", "intimidation", "确认"], "不是一条消息"),
+        (vec![seq.as_str(), "no_such_code", "确认"], "不认识的问题类型"),
+    ] {
+        let mut all = vec!["evidence", "judge", "--store", &store];
+        all.extend(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+        assert!(out(&o).contains(why), "{}", out(&o));
+    }
+    let after = run(&["evidence", "verify", "--store", &store]);
+    assert!(after.status.success());
+    assert_eq!(out(&before), out(&after), "nothing was recorded by the refusals");
+}
