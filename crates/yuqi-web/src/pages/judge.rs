@@ -1,5 +1,5 @@
 //! The borrower's own word on what the analyzer found in a stored message: the inbox's buttons
-//! ("是这样", "不是", "撤回") and the JSON API's `POST /api/cases/{id}/messages/{seq}/judgments` come here. The analyzer misses real threats and
+//! ("是这样", "不是", "撤回") and the JSON API's `POST /api/v1/cases/{id}/messages/{seq}/judgments` come here. The analyzer misses real threats and
 //! suspects lawful words; the person who received the message settles it, and letters carry
 //! what he confirmed (`yuqi_docs::Contact::judge`, applied in the pipeline).
 
