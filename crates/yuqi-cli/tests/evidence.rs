@@ -425,7 +425,7 @@ fn a_judgment_on_a_stored_message_decides_what_the_letter_quotes() {
     let case = s(&case);
     assert!(run(&["evidence", "init", "--store", &store]).status.success());
     let pasted = tmp.path().join("粘贴.txt");
-    let plain = "你住的那栋楼我们已经去看过了";
+    let plain = "你自己掂量掂量";
     std::fs::write(&pasted, format!("2026-11-21 11:00 13800138000\n{plain}\n")).unwrap();
     assert!(run(&["evidence", "paste", "--store", &store, &s(&pasted)]).status.success());
     let o = run(&["evidence", "list", "--store", &store, "--json"]);

@@ -11,7 +11,9 @@ use common::*;
 const SURE: &str = "再不还钱就把你的事发到你单位和通讯录所有人";
 /// Vague menaces the model may suspect without being sure; the test takes the first that is
 /// (the model is retrained as the corpus grows, so the exact one may change).
-const VAGUE: [&str; 7] = [
+const VAGUE: [&str; 9] = [
+    "就他妈几百块，你装什么装",
+    "欠钱不还，小心你家房子哪天着火",
     "你真是个不讲信用的人",
     "脸都不要了，你爹妈怎么教的你",
     "别在躲了，欠钱迟早要还",
@@ -94,11 +96,14 @@ fn words(letter: &str) -> String {
     w
 }
 
-/// The entry number of the inbox item that quotes `text` (its anchor `id="mN"`).
+/// The entry number of the inbox item that quotes `text` (its anchor `id="mN"`); the quote's
+/// highlights split the text, so each item is read as the reader sees it.
 fn seq_of(page: &str, text: &str) -> String {
-    let at = page.find(text).unwrap_or_else(|| panic!("{text} listed: {page}"));
-    let open = page[..at].rfind("id=\"m").expect("the item's anchor");
-    page[open + 5..].chars().take_while(char::is_ascii_digit).collect()
+    page.split("id=\"m")
+        .skip(1)
+        .find(|item| visible(item.split("<div class=\"msg\"").next().unwrap_or(item)).contains(text))
+        .map(|item| item.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_else(|| panic!("{text} listed: {page}"))
 }
 
 /// The borrower settles what the analyzer could not: he confirms a suspicion, rejects a finding
@@ -109,7 +114,7 @@ async fn the_borrowers_word_decides_what_the_letter_quotes() {
     let an = yuqi_conduct::Analyzer::shared();
     let mut s = yuqi_conduct::Scratch::default();
     let vague = vague(an, &mut s);
-    let plain = "你住的那栋楼我们已经去看过了";
+    let plain = "你自己掂量掂量";
     assert!(an.analyze_text(plain, &mut s).hits.iter().all(|h| !h.is_sure()), "the premise: nothing sure in it");
 
     let app = app().await;
@@ -167,7 +172,7 @@ async fn the_borrowers_word_decides_what_the_letter_quotes() {
     let page = visible(&inbox().await);
     assert!(page[page.find(vague).expect("listed")..].contains("你确认的：会写进投诉信"), "{page}");
 
-    // What the analyzer missed, marked by him: a visit to where he lives is menace.
+    // What the analyzer missed, marked by him: a veiled warning (掂量掂量) is menace.
     judge(plain_seq.clone(), "intimidation", "confirmed").await;
     let l = letter().await;
     assert!(l.contains(plain), "{l}");
@@ -205,7 +210,7 @@ async fn the_borrowers_word_decides_what_the_letter_quotes() {
 /// message by the `evidence_seq` the message list gives, and the list then carries the judgment.
 #[tokio::test]
 async fn judgments_through_the_json_api() {
-    let plain = "你住的那栋楼我们已经去看过了";
+    let plain = "你自己掂量掂量";
     let app = app().await;
     let id = new_demo_case(&app).await;
     let token = csrf(&app, None).await;
