@@ -73,7 +73,7 @@ async fn the_evidence_page_speaks_plainly_and_folds_the_fingerprint() {
         let run = longest_hex_run(text);
         assert!(run < 16, "{part} the fold the borrower reads a run of {run} hex digits: {text}");
     }
-    assert!(visible(before).contains("都已保存，内容不可更改"), "{before}");
+    assert!(visible(before).contains("都已保存，改动会被查出来"), "{before}");
     let r = send(
         &app,
         post(&format!("/cases/{id}/evidence/verify"))

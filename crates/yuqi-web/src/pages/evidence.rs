@@ -205,7 +205,7 @@ fn file_result(name: String, r: Result<Imported, WebError>) -> Result<FileResult
             s.note.as_deref().unwrap_or("没有读出聊天消息")
         ),
         None if r.format == yuqi_evidence::import::Format::File.label_zh() => {
-            format!("已保存 {name}（原样存入证据库，内容不可更改）。")
+            format!("已保存 {name}（原样存入证据库，之后有任何改动，核验时都会查出来）。")
         }
         None => format!(
             "已导入 {name}（{}）：新增 {} 条记录（重复 {} 条），{}。",
@@ -459,9 +459,10 @@ pub(crate) async fn verify_evidence(
             }
             // A store that does not open or read is a finding, not an error (Store::verify_dir).
             match yuqi_store::Store::verify_dir(&dir, None, None, &mut |_, _| {}) {
-                Ok(r) if r.ok() => {
-                    (format!("核验通过：{} 条记录都和保存时一模一样，没有被改动或删除。", r.entries), true)
-                }
+                Ok(r) if r.ok() => (
+                    format!("核验通过：{} 条记录都和保存时一模一样，前后相连，中间没有被改动或删除。", r.entries),
+                    true,
+                ),
                 Ok(r) => (
                     format!(
                         "核验发现 {} 处问题：{}",
