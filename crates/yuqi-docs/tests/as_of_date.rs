@@ -90,3 +90,31 @@ fn the_plan_lists_only_the_letters_that_apply() {
     assert!(list.contains("债务核实函"), "{list}");
     assert!(!list.contains("诉讼时效抗辩声明"), "{list}");
 }
+
+/// A debt already in court comes first on the overview: its deadlines are on the court's papers,
+/// so the summary never says no date asks anything of him (a newcomer with a summons was told
+/// "到那天不用你做什么").
+#[test]
+fn a_debt_in_court_is_the_most_urgent_item() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demo.toml")).expect("demo");
+    let read = |src: &str| {
+        let case = yuqi_case::parse_case(src, "demo.toml").expect("parse");
+        let c = yuqi_app::compute(
+            yuqi_app::CaseInput { case, evidence: None, messages: vec![] },
+            yuqi_app::Dates::today(NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")),
+        )
+        .expect("pipeline");
+        let text = format!("{:?}", Section::Summary.blocks(&c.inputs(), &SectionOptions::FULL));
+        text
+    };
+    let before = read(&src);
+    assert!(!before.contains("已经被起诉"), "the premise: nobody sued in the demo");
+    // The demo's last debt, sued ten days before the as-of date.
+    let sued = format!(
+        "{src}\n[[debt.event]]\ndate = 2026-11-14\nkind = \"lawsuit_filed\"\nnote = \"收到法院的应诉通知书\"\n"
+    );
+    let after = read(&sued);
+    assert!(after.contains("最要紧、要你去办的"), "{after}");
+    assert!(after.contains("已经被起诉：按传票或应诉通知书上写的期限答辩"), "{after}");
+    assert!(!after.contains("到那天不用你做什么"), "{after}");
+}

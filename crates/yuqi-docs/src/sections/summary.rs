@@ -57,7 +57,26 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     // The first date of all was often the law's or the other side's (a limitation period
     // ending, a record's retention ending), which asks nothing of him on the day.
     let upcoming = || inputs.timeline.deadlines.iter().filter(|d| d.days_from_now >= 0);
-    if let Some(d) = upcoming().find(|d| d.action().is_some()) {
+    // A debt already in court comes before every date computed here: its deadlines (answer,
+    // evidence, hearing) are on the court's papers, which this tool does not have.
+    let sued = inputs
+        .timeline
+        .debts
+        .iter()
+        .find(|t| matches!(t.limitation.status, yuqi_timeline::limitation::Status::InLitigation { .. }));
+    if let Some(t) = sued {
+        out.push(para(inl![
+            Inline::strong("最要紧、要你去办的："),
+            computed(
+                format!(
+                    "{}已经被起诉：按传票或应诉通知书上写的期限答辩、提交证据、出庭，不要错过（法院文书上的日期这里算不出来）",
+                    t.name
+                ),
+                "limitation_interruption_proceedings"
+            ),
+            "。"
+        ]));
+    } else if let Some(d) = upcoming().find(|d| d.action().is_some()) {
         out.push(para(inl![
             Inline::strong("最要紧、要你去办的："),
             computed(
