@@ -219,9 +219,14 @@ pub(crate) fn for_debt(
             "依法计算已无欠款：不要再付款".to_string(),
             if overpaid.is_positive() && debt.kind == LenderKind::Unlicensed {
                 format!(
-                    "你实际收到 {} 元，已还 {} 元；出借人无放贷资格，合同无效，只需返还实际收到的本金，已多付约 {} 元。对方继续催收的，保留证据，可以报警。",
+                    "你实际收到 {} 元，已还 {} 元；{}合同无效，只需返还实际收到的本金，已多付约 {} 元。对方继续催收的，保留证据，可以报警。",
                     g(audit.principal_initial),
                     g(debt.total_paid()),
+                    if debt.kind_presumed {
+                        "从借款期限和费用看，出借人像是没有放贷资格；如果是这样，"
+                    } else {
+                        "出借人无放贷资格，"
+                    },
                     g(overpaid)
                 )
             } else {
@@ -394,7 +399,7 @@ pub(crate) fn for_debt(
             format!("最多只还实际到手的本金 {} 元", g(opening))
         } else {
             format!(
-                "最多只还剩下的本金 {} 元（实际到手 {} 元，已还的钱都抵了本金）",
+                "最多只还剩下的本金 {} 元（实际到手 {} 元，已还的钱抵了本金）",
                 g(opening),
                 g(audit.principal_initial)
             )
@@ -413,7 +418,7 @@ pub(crate) fn for_debt(
             "plan_unlicensed_lender",
             "不和对方谈利息：向公安机关报案、向地方金融管理部门举报".to_string(),
             format!(
-                "{}借款合同无效：依法你最多返还实际到手的本金 {} 元，约定的利息和费用都不受保护，\
+                "{}借款合同无效：依法你最多返还实际到手的本金 {} 元{}，约定的利息和费用都不受保护，\
                  不需要请求“减息”“停息”。对方威胁、骚扰或冒充公检法的，保存证据后报警（110）；\
                  非法放贷可以向当地地方金融管理部门举报。如果对方是“套路贷”等违法犯罪，交给公安机关处理，不要再私下付款。",
                 if debt.kind_presumed {
@@ -421,7 +426,12 @@ pub(crate) fn for_debt(
                 } else {
                     "对方没有放贷资格，"
                 },
-                g(audit.principal_initial)
+                g(audit.principal_initial),
+                if opening == audit.principal_initial {
+                    String::new()
+                } else {
+                    format!("（已还的钱抵扣后还剩 {} 元）", g(opening))
+                }
             ),
         );
         report.recommended = standing != Standing::Judgment && lump.affordable != Some(true);

@@ -349,11 +349,10 @@ fn lending_paragraph(f: &Facts<'_>, d: &yuqi_case::Debt, a: &yuqi_ledger::DebtAu
     }
     let unlicensed = d.kind == LenderKind::Unlicensed;
     p.extend(inl![
-        "出借人",
         match (unlicensed, d.kind_presumed) {
-            (true, true) => "从借款期限和费用看像是未取得放贷资格",
-            (true, false) => "未取得放贷资格",
-            _ => "以远超法定上限的利率放贷",
+            (true, true) => "从借款期限和费用看，出借人像是未取得放贷资格",
+            (true, false) => "出借人未取得放贷资格",
+            _ => "出借人以远超法定上限的利率放贷",
         },
         "，如其以营利为目的经常性地向社会不特定对象放贷，涉嫌非法放贷（",
         law().citation_label("illegal_lending_opinion_2019", "1"),

@@ -14,6 +14,13 @@ use crate::inl;
 pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, LetterError> {
     let f = Facts::new(inputs.case);
     let d = v.debt;
+    // A lender only presumed unlicensed (the interview's guess from the term and fees) may be a
+    // licensed one that reports: he is told to look rather than told it cannot be there.
+    if d.kind_presumed && d.kind == LenderKind::Unlicensed {
+        return Err(LetterError::NotApplicable(
+            "从借款期限和费用看，出借人像是没有放贷资格，这样的出借人不向人民银行征信系统报送信息。先查询本人信用报告：如果里面确实有这笔借款的不良记录，说明对方是报送征信的机构，请在这笔借款的信息里改正出借人类型并注明“已上报征信”，再生成异议申请。".to_string(),
+        ));
+    }
     if matches!(d.rate_kind(), LenderKind::Private | LenderKind::Unlicensed) {
         return Err(LetterError::NotApplicable(
             "个人和无放贷资格的出借人不向人民银行征信系统报送信息：这笔借款不会出现在你的信用报告里，无需提出征信异议。".to_string(),
