@@ -187,6 +187,13 @@ fn a_presumed_unlicensed_lender_is_not_stated_as_a_fact() {
     let opts = yuqi_docs::LetterOptions { debt: Some("debt1".into()), accept_limitation_effect: false };
     let defence = yuqi_docs::letter(yuqi_docs::LetterKind::Defence, &c.inputs(), &opts).expect("defence").plain_text();
     assert!(defence.contains("从借款期限和费用看") && defence.contains("请原告提供其放贷资格证明"), "{defence}");
+    // The credit objection is not written off on a guess: he is told to look at his report.
+    let objection = yuqi_docs::letter(yuqi_docs::LetterKind::CreditObjection, &c.inputs(), &opts)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(objection.contains("像是没有放贷资格") && objection.contains("先查询本人信用报告"), "{objection}");
+    assert!(!objection.contains("不会出现在你的信用报告里"), "{objection}");
     // A case file that states the kind (no kind_presumed) keeps the plain statement.
     let stated = b.toml.replace("kind_presumed = true\n", "");
     assert_ne!(stated, b.toml, "the interview marks the kind as presumed");
@@ -204,7 +211,11 @@ fn the_audit_names_a_presumed_kind_as_presumed() {
     let label = "无放贷资格的出借人";
     assert!(text.contains(label), "{text}");
     for (at, _) in text.match_indices(label) {
-        assert!(text[at + label.len()..].starts_with("（从借款期限和费用推测）"), "…{}", &text[at..at + 60]);
+        assert!(
+            text[at + label.len()..].starts_with("（从借款期限和费用推测）"),
+            "…{}",
+            text[at..].chars().take(30).collect::<String>()
+        );
     }
 }
 
@@ -243,4 +254,14 @@ fn the_days_of_a_loan_count_when_the_amount_due_is_unknown() {
         assert_eq!(c.timeline.debts[0].limitation.start, Some(due), "{times}");
         assert_eq!(c.audit.debts[0].paid_total.to_string(), "900.00");
     }
+}
+
+/// No rollover asks no fee: the review said "每次交多少展期费：不记得" for an answer of 0 times.
+#[test]
+fn no_rollover_is_reviewed_as_none() {
+    let a = newcomer(&[("d0-rollover", &[("count", "0"), ("fee", "")]), ("d0-paid", &[("value", "0")])]);
+    let review: Vec<String> = a.review().into_iter().map(|(_, q, v)| format!("{q}：{v}")).collect();
+    let line = review.iter().find(|l| l.contains("展期")).expect("the rollover answer is reviewed");
+    assert!(line.ends_with("没展期过"), "{review:?}");
+    assert!(!review.iter().any(|l| l.contains("展期费：不记得")), "{review:?}");
 }

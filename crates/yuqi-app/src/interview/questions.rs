@@ -174,6 +174,15 @@ impl Answers {
             })
             .collect();
         let all_unknown = match step {
+            // No rollover asks no fee: "每次交多少展期费：不记得" would put words in his mouth.
+            // (`Answers::set` leaves the fee unasked, None, exactly when he answered 0 times.)
+            Step::Debt(i, Q::Rollover)
+                if self.debts.get(i).is_some_and(|d| {
+                    d.rollover_fee.is_none() && d.rollovers.as_deref().is_some_and(|n| n != UNKNOWN)
+                }) =>
+            {
+                return "没展期过".to_string();
+            }
             Step::Debt(i, Q::Rollover) => self
                 .debts
                 .get(i)
