@@ -192,6 +192,13 @@ impl Item {
             sha256_hex(m.text.as_bytes()),
             extra.join(",")
         );
+        // A copy someone else received (his mother's, pasted with its recipient) is another
+        // message than his own with the same text and time — collectors send both at once. Only
+        // then is the recipient part of the identity, so every key made before it existed stays.
+        let identity = match &m.to {
+            Some(to) => format!("{identity}|to={to}"),
+            None => identity,
+        };
         let time = time.map(|t| format!("{t:013}")).unwrap_or_default();
         format!("{}:{time}:{}", kind.as_str(), &sha256_hex(identity.as_bytes())[..32])
     }

@@ -641,9 +641,22 @@ fn a_message_someone_else_received_is_stored_and_read_as_sent_to_them() {
     let notice = "李明在我司的借款已逾期90天，请尽快处理，否则后果自负。";
     import_paste(&mut st, tmp.path(), &format!("2026-11-20 10:00 17311112222\n{notice}\n"), ImportOptions::default());
     let to_mother = ImportOptions { pasted_to: Some("relative".into()), ..ImportOptions::default() };
-    import_paste(&mut st, tmp.path(), &format!("2026-11-21 10:00 17311112222\n{notice}\n"), to_mother);
-    let listed: Vec<_> = st.list(None, None, usize::MAX).unwrap().into_iter().filter(|i| i.text.is_some()).collect();
-    assert_eq!(listed.len(), 2);
+    // The same text at the same minute: collectors send the debtor's and his mother's copy at
+    // once. (Her paste carries one more message, so the pasted text as a whole is new; the very
+    // same bytes pasted again are recognised as an earlier paste, whoever is said to receive them.)
+    import_paste(
+        &mut st,
+        tmp.path(),
+        &format!("2026-11-20 10:00 17311112222\n{notice}\n\n2026-11-20 10:05 17311112222\n请转告他尽快还款\n"),
+        to_mother,
+    );
+    let listed: Vec<_> = st
+        .list(None, None, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.text.as_deref() == Some(notice))
+        .collect();
+    assert_eq!(listed.len(), 2, "his copy and hers are two messages");
     let (his, hers) = (&listed[0], &listed[1]);
     assert_eq!((his.to.as_deref(), hers.to.as_deref()), (None, Some("relative")));
     // The analyzer reads the one his mother received as sent to her: contact with a third party.
@@ -653,7 +666,7 @@ fn a_message_someone_else_received_is_stored_and_read_as_sent_to_them() {
     assert!(!his.codes.iter().any(|c| c == "contact_third_party"), "{:?}", his.codes);
     let third: Vec<u64> =
         st.list(Some("contact_third_party"), None, usize::MAX).unwrap().into_iter().map(|i| i.seq).collect();
-    assert_eq!(third, vec![hers.seq]);
+    assert!(third.contains(&hers.seq) && !third.contains(&his.seq), "{third:?}");
     assert!(st.verify(&mut |_, _| {}).unwrap().ok());
 }
 

@@ -151,7 +151,7 @@ async fn a_message_someone_else_received_is_contact_with_a_third_party() {
     let inbox = send(&app, get(&format!("/cases/{id}/inbox")).body(Body::empty()).expect("req")).await.text();
     assert!(inbox.contains("这些消息是谁收到的？"), "{inbox}");
     assert!(inbox.contains("<option value=\"\" selected>我本人</option>"), "{inbox}");
-    for who in ["家人或亲戚", "朋友", "同事或单位", "其他人"] {
+    for who in ["家人或亲戚", "朋友", "同事", "单位（领导、人事、老板）", "其他人"] {
         assert!(inbox.contains(&format!(">{who}</option>")), "{who}: {inbox}");
     }
 

@@ -225,11 +225,13 @@ pub(crate) struct PasteInput {
 /// the analyzer's input, `yuqi_conduct::Message::to`, what the choice says). 我本人 first, the
 /// default; every other word is one of the lexicon's third-party recipients, so the analyzer,
 /// not this page, decides what a message to them means.
-pub(crate) const PASTE_RECIPIENTS: [(&str, &str); 5] = [
+pub(crate) const PASTE_RECIPIENTS: [(&str, &str); 6] = [
     ("", "我本人"),
     ("relative", "家人或亲戚"),
     ("friend", "朋友"),
-    ("colleague", "同事或单位"),
+    ("colleague", "同事"),
+    // A letter says who was told: his employer (领导、人事) is not "本人的同事".
+    ("employer", "单位（领导、人事、老板）"),
     ("third_party", "其他人"),
 ];
 
@@ -279,7 +281,7 @@ impl PasteInput {
         }
         PASTE_RECIPIENTS.iter().find(|(code, _)| *code == t).map(|(code, _)| Some(code.to_string())).ok_or_else(|| {
             WebError::BadRequest(
-                "“这些消息是谁收到的？”没看懂：请选我本人、家人或亲戚、朋友、同事或单位，或者其他人。".into(),
+                "“这些消息是谁收到的？”没看懂：请选我本人、家人或亲戚、朋友、同事、单位，或者其他人。".into(),
             )
         })
     }
