@@ -650,4 +650,6 @@ fn tenth_round_warnings_and_menace() {
     }
     // The property company of the debtor is still a third party.
     assert!(analyze("再不还钱就去找你们小区物业").codes.contains(&Code::ContactThirdParty));
+    // A collector calls the debtor's promises false too: that is no warning.
+    assert!(analyze("你一再虚假承诺，再不还我们就找你爸妈").codes.contains(&Code::ContactThirdParty));
 }
