@@ -220,10 +220,13 @@ pub(crate) enum EvidenceCommand {
         #[command(flatten)]
         store: StoreArgs,
         /// 消息的编号（yuqi evidence list 每行开头 # 后面的数字）
+        #[arg(value_name = "编号")]
         seq: u64,
-        /// 问题类型代码（代码表见 docs/conduct.md，例如 contact_third_party）
+        /// 问题类型的代码（yuqi evidence list 方括号里括号中的代码；代码表见 docs/conduct.md）
+        #[arg(value_name = "问题类型")]
         code: String,
         /// 确认（这条消息有这个问题）、否认（没有）或撤回（按系统原来的判断）
+        #[arg(value_name = "判断")]
         verdict: String,
     },
     /// 重新计算全部哈希和哈希链，指出被改动的条目
