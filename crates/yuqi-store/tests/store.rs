@@ -650,12 +650,8 @@ fn a_message_someone_else_received_is_stored_and_read_as_sent_to_them() {
         &format!("2026-11-20 10:00 17311112222\n{notice}\n\n2026-11-20 10:05 17311112222\n请转告他尽快还款\n"),
         to_mother,
     );
-    let listed: Vec<_> = st
-        .list(None, None, usize::MAX)
-        .unwrap()
-        .into_iter()
-        .filter(|i| i.text.as_deref() == Some(notice))
-        .collect();
+    let listed: Vec<_> =
+        st.list(None, None, usize::MAX).unwrap().into_iter().filter(|i| i.text.as_deref() == Some(notice)).collect();
     assert_eq!(listed.len(), 2, "his copy and hers are two messages");
     let (his, hers) = (&listed[0], &listed[1]);
     assert_eq!((his.to.as_deref(), hers.to.as_deref()), (None, Some("relative")));
