@@ -653,3 +653,15 @@ fn tenth_round_warnings_and_menace() {
     // A collector calls the debtor's promises false too: that is no warning.
     assert!(analyze("你一再虚假承诺，再不还我们就找你爸妈").codes.contains(&Code::ContactThirdParty));
 }
+
+/// Eleventh round, written from the definition of `threat_violence` (harm to property) before
+/// part l existed: a fire that may "happen" to the debtor's home is a threat of arson; a
+/// fire-safety reminder that names nobody is not.
+#[test]
+fn a_fire_that_may_happen_to_his_home_is_a_threat() {
+    for text in ["欠钱不还，小心你家房子哪天着火", "你家店铺说不定哪天就烧起来了"] {
+        let a = analyze(text);
+        assert!(a.codes.contains(&Code::ThreatViolence), "{text}: {:?}", a.hits);
+    }
+    assert!(analyze("冬季请注意用火安全，防止家中起火").codes.is_empty());
+}
