@@ -665,3 +665,32 @@ fn a_fire_that_may_happen_to_his_home_is_a_threat() {
     }
     assert!(analyze("冬季请注意用火安全，防止家中起火").codes.is_empty());
 }
+
+/// Eleventh round (docs/conduct.md 第十一轮), written from the codes' definitions after part l's
+/// blind test: the news media as a channel of shaming, a phone he cannot escape, contemptuous
+/// orders; enforcement after a lawsuit, a debtor's own prospects, a contract's late-fee terms and
+/// advice against paid agents are lawful.
+#[test]
+fn eleventh_round_media_no_escape_and_lawful_terms() {
+    let shows: [(&str, Code); 4] = [
+        ("再不还款，我们就在新闻媒体上公开催收，让你单位都知道", Code::Intimidation),
+        ("再不还款就登报催收，依法追究你的刑事责任", Code::ThreatJail),
+        ("你换号也没用，我们照样找得到你", Code::Intimidation),
+        ("少废话，闭嘴，今天必须还", Code::Insult),
+    ];
+    for (text, code) in shows {
+        let a = analyze(text);
+        assert!(a.codes.contains(&code), "{text}: {:?}", a.hits);
+    }
+    for text in [
+        "如您长期不还款，我司可能依法起诉，法院判决后可申请强制执行。",
+        "我明年就要考公了，先把网贷还清再说。",
+        "借款到期后次日起计收逾期服务费，每日按未还本金的0.05%计算。",
+        "交了钱就能停息挂账？不要相信任何收费代办，自己去和银行协商。",
+    ] {
+        let a = analyze(text);
+        assert!(a.codes.is_empty(), "{text}: {:?}", a.hits);
+    }
+    // Enforcement presented as imminent, with no lawsuit, is still a false consequence.
+    assert!(analyze("明天就对你名下财产强制执行").codes.contains(&Code::FalseConsequence));
+}
