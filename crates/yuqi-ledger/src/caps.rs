@@ -630,7 +630,8 @@ pub fn plan(debt: &Debt, dates: LegalDates) -> Result<CapPlan, LawError> {
             if !uncapped {
                 scenarios.push(Scenario {
                     id: "financial_24_offset".into(),
-                    label: format!("金融借款{cap}总计上限；若法院支持已付超额部分冲抵本金"),
+                    // Named as every report names the second figure (`audit::IfOffset`).
+                    label: format!("金融借款{cap}总计上限；{}", crate::audit::IF_OFFSET_ZH),
                     disputed: true,
                     why: format!("{why}。已付超额部分能否冲抵本金，法律没有明确规定，法院做法不一"),
                     segments: with_offset(segs),

@@ -133,6 +133,9 @@ pub struct DebtPlan {
     pub lawful_total: Money,
     /// The same under the reading most favourable to the borrower, where the law is unsettled.
     pub lawful_low: Money,
+    /// `lawful_total` if the over-cap charges already paid are set against principal
+    /// (disputed): stated beside it wherever the plan is shown, as the summary and letters do.
+    pub lawful_if_offset: Option<yuqi_ledger::audit::IfOffset>,
     pub demanded: Option<Money>,
     /// The day of the demand, and what the law supported that day: the demand is compared with
     /// that, not with today's `lawful_total` (interest runs in between).
@@ -618,6 +621,7 @@ fn debt_plan(
         principal_lawful: audit.principal_lawful,
         lawful_total: audit.supported_total,
         lawful_low,
+        lawful_if_offset: audit.if_offset,
         demanded: audit.demanded_total,
         demand_date: audit.demand_date,
         lawful_at_demand: audit.supported_at_demand,

@@ -36,6 +36,8 @@ pub fn debt_risk(
 ) -> Result<Vec<Statement>, LawError> {
     let mut out = Vec::new();
     let owed = audit.supported_total.to_grouped_string();
+    // The same second figure, in the same words, as the summary, the plan and the letters.
+    let alt = audit.if_offset.map_or(String::new(), |o| format!("；{}", o.clause()));
     out.push(match status {
         Status::Expired { expired_on } => say(
             "lawsuit",
@@ -45,13 +47,13 @@ pub fn debt_risk(
         Status::InLitigation { since } => say(
             "lawsuit",
             "limitation_expired_effect",
-            format!("对方已于 {since} 起诉。请按法院文书的期限答辩，提出利率上限、砍头息等抗辩；依法最多支持约 {owed} 元。"),
+            format!("对方已于 {since} 起诉。请按法院文书的期限答辩，提出利率上限、砍头息等抗辩；依法最多支持约 {owed} 元{alt}。"),
         ),
         Status::Judgment { .. } => say("lawsuit", "enforcement_period", "已有生效判决或调解书，按判决确定的金额履行。".to_string()),
         _ => say(
             "lawsuit",
             "limitation_period",
-            format!("对方可以向法院起诉。即使起诉，法院也只支持依法计算的金额（本工具算出约 {owed} 元），超出上限的利息、罚息和费用不支持。"),
+            format!("对方可以向法院起诉。即使起诉，法院也只支持依法计算的金额（本工具算出约 {owed} 元{alt}），超出上限的利息、罚息和费用不支持。"),
         ),
     });
 

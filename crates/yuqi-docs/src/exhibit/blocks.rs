@@ -1,6 +1,7 @@
 //! The exhibit as document blocks: a section of the dossier and of `yuqi audit --exhibit`, and
 //! a document of its own (PDF, DOCX, Markdown, HTML through `yuqi-render`).
 
+use yuqi_ledger::audit::IfOffset;
 use yuqi_money::{Money, ROUNDING_POLICY_ZH, format_rate_percent};
 
 use super::{DebtExhibit, Exhibit, exhibit, mark, part_label};
@@ -209,18 +210,20 @@ fn debt_blocks(out: &mut Vec<Block>, d: &DebtExhibit, ex: &Exhibit) {
 
     let t = &d.totals;
     out.push(para(vec![Inline::strong(format!("合计（截至 {}）：", ex.as_of))]));
+    let mut rows = vec![
+        vec!["依法认定的本金余额".into(), m(t.principal)],
+        vec!["未付借期利息".into(), m(t.interest)],
+        vec!["未付合同费用".into(), m(t.fees)],
+        vec!["未付逾期利息、罚息和违约金".into(), m(t.overdue)],
+        vec![format!("依法支持合计{}", if d.scenario_disputed { "（有争议）" } else { "" }), m(t.supported_total)],
+    ];
+    if let Some(low) = t.supported_if_offset {
+        rows.push(vec![IfOffset::row_zh(), m(low)]);
+    }
+    rows.push(vec!["已还合计".into(), m(t.paid_total)]);
+    rows.push(vec!["出借人按合同自算的余额".into(), m(t.contract_balance)]);
     out.push(Block::Table {
-        columns: vec!["项目".into(), "金额（元）".into()],
-        rows: vec![
-            vec!["依法认定的本金余额".into(), m(t.principal)],
-            vec!["未付借期利息".into(), m(t.interest)],
-            vec!["未付合同费用".into(), m(t.fees)],
-            vec!["未付逾期利息、罚息和违约金".into(), m(t.overdue)],
-            vec![format!("依法支持合计{}", if d.scenario_disputed { "（有争议）" } else { "" }), m(t.supported_total)],
-            vec!["已还合计".into(), m(t.paid_total)],
-            vec!["出借人按合同自算的余额".into(), m(t.contract_balance)],
-        ],
-        numeric: vec![false, true],
+        columns: vec!["项目".into(), "金额（元）".into()], rows, numeric: vec![false, true]
     });
     let mut items = vec![vec![Inline::text(format!(
         "本表采用：{}——依法支持合计 {} 元{}",

@@ -130,6 +130,9 @@ pub struct Totals {
     pub fees: Money,
     pub overdue: Money,
     pub supported_total: Money,
+    /// The audit's second figure: `supported_total` if the over-cap charges already paid are set
+    /// against principal (`yuqi_ledger::audit::IfOffset`), printed beside it.
+    pub supported_if_offset: Option<Money>,
     pub paid_total: Money,
     pub to_charges: Money,
     pub to_principal: Money,
@@ -265,6 +268,7 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         fees: da.fees_lawful,
         overdue: da.overdue_lawful,
         supported_total: da.supported_total,
+        supported_if_offset: da.if_offset.map(|o| o.supported_total),
         paid_total: lg.paid_total,
         to_charges: lg.paid_to_charges,
         to_principal: lg.paid_to_principal,

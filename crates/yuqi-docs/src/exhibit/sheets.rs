@@ -3,6 +3,7 @@
 //! and dates as text (`yuqi-render` writes CSV and XLSX from them).
 
 use serde::Serialize;
+use yuqi_ledger::audit::IfOffset;
 use yuqi_money::{Decimal, Money, ROUNDING_POLICY_ZH};
 
 use super::{DebtExhibit, Exhibit, part_label};
@@ -212,9 +213,13 @@ fn debt_sheet(name: String, d: &DebtExhibit, ex: &Exhibit) -> Sheet {
         ("未付合同费用", x.fees),
         ("未付逾期利息、罚息和违约金", x.overdue),
         ("依法支持合计", x.supported_total),
-        ("已还合计", x.paid_total),
-        ("出借人按合同自算的余额", x.contract_balance),
     ] {
+        rows.push(vec![t(label), Cell::Money(v)]);
+    }
+    if let Some(low) = x.supported_if_offset {
+        rows.push(vec![t(IfOffset::row_zh()), Cell::Money(low)]);
+    }
+    for (label, v) in [("已还合计", x.paid_total), ("出借人按合同自算的余额", x.contract_balance)] {
         rows.push(vec![t(label), Cell::Money(v)]);
     }
     if !d.alternatives.is_empty() {

@@ -4,6 +4,7 @@
 use yuqi_case::{EventKind, LenderKind};
 use yuqi_law::law;
 use yuqi_ledger::Severity;
+use yuqi_ledger::audit::IfOffset;
 use yuqi_plan::Standing;
 use yuqi_timeline::limitation::Status;
 
@@ -199,7 +200,21 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
             computed(yuan(a.fees_lawful), "lawful_ledger"),
             "）。"
         ]);
-        let lower: Vec<_> = a.alternatives.iter().filter(|s| s.supported_total < a.supported_total).collect();
+        // Over-cap charges already paid: whether a court offsets them is disputed; the defence
+        // asks for it, with the figure and the words the borrower's own report uses.
+        if let Some(o) = a.if_offset {
+            p.extend(inl![
+                "答辩人已付款项中超过上述标准的利息、费用共",
+                computed(yuan(o.over_cap_paid), "over_cap_paid_offset"),
+                "，",
+                computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset"),
+                "，请求法院将其抵作本金。"
+            ]);
+        }
+        // Another cap some courts apply to this kind of lender (the offset twin is said above).
+        let twin = format!("{}_offset", a.lawful.id);
+        let lower: Vec<_> =
+            a.alternatives.iter().filter(|s| s.supported_total < a.supported_total && s.id != twin).collect();
         if let Some(low) = lower.iter().min_by_key(|s| s.supported_total) {
             // The ledger's label abbreviates the rate ("4倍LPR"); a court filing spells it out.
             let which = if low.id == "private_4lpr_offset" {

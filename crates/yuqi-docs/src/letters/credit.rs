@@ -2,6 +2,7 @@
 
 use yuqi_case::LenderKind;
 use yuqi_law::law;
+use yuqi_ledger::audit::IfOffset;
 
 use super::common::{legal_number, line, para, signature};
 use super::{DebtView, LetterError, LetterKind};
@@ -64,13 +65,18 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
     if let Some(amount) = credit.and_then(|c| c.overdue_amount)
         && amount > v.audit.supported_total
     {
-        reasons.push(inl![
+        let mut r = inl![
             "报告所载逾期金额高于依法应还的金额：截至",
             computed(date_zh(inputs.audit.as_of), "lawful_ledger"),
             "依法应还不超过",
             computed(yuan(v.audit.supported_total), "lawful_ledger"),
-            "，报送的金额包含超出法定上限的利息和费用，信息有误。"
-        ]);
+        ];
+        // The second figure, in the words the borrower's report and the other letters use.
+        if let Some(o) = v.audit.if_offset {
+            r.extend(inl!["（", computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset"), "）"]);
+        }
+        r.push(Inline::text("，报送的金额包含超出法定上限的利息和费用，信息有误。"));
+        reasons.push(r);
     }
     if let Some(exp) = v.timeline.credit.record_expires
         && exp <= inputs.today

@@ -3,6 +3,7 @@
 
 use yuqi_case::LenderKind;
 use yuqi_law::law;
+use yuqi_ledger::audit::IfOffset;
 use yuqi_plan::OptionKind;
 use yuqi_timeline::limitation::Status;
 
@@ -193,8 +194,13 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
         computed(yuan(p.lawful_total), "lawful_ledger"),
         "（其中本金",
         computed(yuan(p.principal_lawful), "lawful_ledger"),
-        "）。"
+        "）"
     ]);
+    // The second figure, in the words the borrower's report and the other letters use.
+    if let Some(o) = p.lawful_if_offset {
+        lawful.extend(inl!["；", computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset")]);
+    }
+    lawful.push(Inline::text("。"));
     if let (Some(dem), Some(x), Some(at)) =
         (f.debt_opt(d, "demand.amount"), p.excess.filter(|x| x.is_positive()), v.audit.supported_at_demand)
     {

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use yuqi_case::Debt;
+use yuqi_ledger::audit::{IfOffset, SUPPORTED_ZH};
 use yuqi_ledger::caps::LegalDates;
 use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{DebtAudit, audit_debt};
@@ -97,6 +98,18 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
             .collect(),
         numeric: vec![false, true, true, true, true, true, true, true, false],
     });
+    // The column is the primary result; where it leaves over-cap charges already paid, the
+    // second figure in the words every other text uses.
+    for d in a.debts.iter().filter(|d| d.if_offset.is_some()) {
+        if let Some(o) = d.if_offset {
+            out.push(note(format!(
+                "{}：{SUPPORTED_ZH} {} 元；{}。",
+                inputs.case.debt_name(&d.id),
+                m(d.supported_total),
+                o.clause()
+            )));
+        }
+    }
     out.push(rates::explanation(inputs.case));
     if !a.findings.is_empty() {
         out.push(Block::List { ordered: false, items: a.findings.iter().map(finding_item).collect() });
@@ -138,9 +151,11 @@ fn debt(out: &mut Vec<Block>, heading: &str, debt: &Debt, da: &DebtAudit, dates:
         vec!["合同费用".to_string(), m(da.fees_lawful)],
         vec!["逾期利息、罚息和违约金".to_string(), m(da.overdue_lawful)],
         vec![format!("依法支持合计{disputed}"), m(da.supported_total)],
-        vec!["按合同自算".to_string(), m(da.contract_balance)],
-        vec!["已还".to_string(), m(da.paid_total)],
     ];
+    if let Some(o) = da.if_offset {
+        rows.push(vec![IfOffset::row_zh(), m(o.supported_total)]);
+    }
+    rows.extend([vec!["按合同自算".to_string(), m(da.contract_balance)], vec!["已还".to_string(), m(da.paid_total)]]);
     if let Some(demand) = da.demanded_total {
         let when = da.demand_date.map_or(String::new(), |dd| format!("（{dd}）"));
         rows.push(vec![format!("对方要求{when}"), m(demand)]);

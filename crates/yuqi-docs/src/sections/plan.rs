@@ -1,6 +1,7 @@
 //! "What do I do now": the budget, the order of the debts, the options; and what the tool
 //! cannot judge.
 
+use yuqi_ledger::audit::SUPPORTED_ZH;
 use yuqi_plan::OptionKind;
 
 use super::{SectionOptions, h, m, note, om, para};
@@ -124,7 +125,10 @@ fn debt(out: &mut Vec<Block>, d: &yuqi_plan::DebtPlan, name: &str) {
         format!("第 {} 优先：{name}（{}）— {}", d.priority, d.creditor, d.standing_label)
     };
     out.push(h(2, head));
-    let mut owed = format!("依法应还 {} 元（本金 {} 元）", m(d.lawful_total), m(d.principal_lawful));
+    let mut owed = format!("{SUPPORTED_ZH} {} 元（本金 {} 元）", m(d.lawful_total), m(d.principal_lawful));
+    if let Some(o) = d.lawful_if_offset {
+        owed.push_str(&format!("；{}", o.clause()));
+    }
     if let (Some(dm), Some(x)) = (d.demanded, d.excess)
         && x.is_positive()
     {

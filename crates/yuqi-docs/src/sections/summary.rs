@@ -1,5 +1,6 @@
 //! The summary and the deadlines.
 
+use yuqi_ledger::audit::{IfOffset, SUPPORTED_ZH};
 use yuqi_money::Money;
 
 use crate::Inputs;
@@ -16,9 +17,16 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
         vec!["借款笔数".to_string(), a.debts.len().to_string()],
         vec!["已还合计".to_string(), m(tt.paid_total)],
         vec!["按合同计算现欠".to_string(), m(tt.contract_balance)],
-        vec!["依法最多支持".to_string(), m(tt.supported_total)],
+        vec![SUPPORTED_ZH.to_string(), m(tt.supported_total)],
     ];
-    if tt.supported_total_low < tt.supported_total {
+    // The primary result leaves over-cap charges already paid where they are; whether they are
+    // offset against principal is disputed, and the letters ask for the offset: both figures,
+    // named as every other text names them.
+    if let Some(low) = tt.supported_total_if_offset {
+        rows.push(vec![IfOffset::row_zh(), m(low)]);
+    }
+    // Any other lower result (another cap some courts apply) beside them.
+    if tt.supported_total_low < tt.supported_total_if_offset.unwrap_or(tt.supported_total) {
         rows.push(vec!["对借款人更有利的算法".to_string(), m(tt.supported_total_low)]);
     }
     if tt.demanded_total.is_positive() {

@@ -7,7 +7,7 @@ use yuqi_law::{LawError, law};
 use yuqi_money::{Decimal, Money, format_rate_percent};
 
 use super::steps::Runs;
-use super::{ScenarioResult, pct};
+use super::{IfOffset, ScenarioResult, pct};
 use crate::apr::{Apr, RateMeasure, stated_rate_name_zh};
 use crate::caps::{LegalDates, Scenario};
 use crate::engine::LedgerOutcome;
@@ -143,7 +143,7 @@ pub(super) fn ledger_findings(
     debt: &Debt,
     dates: LegalDates,
     lg: &LedgerOutcome,
-    alternatives: &[ScenarioResult],
+    if_offset: Option<IfOffset>,
     findings: &mut Vec<Finding>,
 ) {
     if lg.claimed.total() > lg.allowed {
@@ -165,7 +165,6 @@ pub(super) fn ledger_findings(
         );
     }
     if lg.over_cap_paid.is_positive() {
-        let offset = alternatives.iter().find(|a| a.id.ends_with("_offset"));
         // The rule of the regime the case is tried under: the old rules' refund above 36 % (a
         // band between the two lines), or the current rules' silence (offsetting disputed).
         let old = lg.segments.iter().any(|s| matches!((s.enforce, s.retain), (Some(e), Some(r)) if r > e));
@@ -178,10 +177,7 @@ pub(super) fn ledger_findings(
                 format!(
                     "已付款项中有 {} 超过了依法可支持的利息费用。{}",
                     lg.over_cap_paid.to_grouped_string(),
-                    offset.map_or(String::new(), |o| format!(
-                        "若法院支持冲抵本金，剩余应还为 {}（见“其他算法”）。",
-                        o.supported_total.to_grouped_string()
-                    ))
+                    if_offset.map_or(String::new(), |o| format!("{}（见“其他算法”）。", o.clause()))
                 ),
             )
             .amount(lg.over_cap_paid),

@@ -18,7 +18,10 @@ use crate::trace::{TraceParam, TraceStep};
 
 // The steps of `audit_debt`: computing (`steps`), then judging the figures (`checks`).
 mod checks;
+mod offset;
 mod steps;
+
+pub use offset::{IF_OFFSET_ZH, IfOffset, SUPPORTED_ZH, UNSETTLED_ZH};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AuditError {
@@ -73,6 +76,9 @@ pub struct DebtAudit {
     pub overdue_lawful: Money,
     pub supported_total: Money,
     pub supported_disputed: bool,
+    /// The lawful total if the over-cap charges the primary result leaves paid are set against
+    /// principal (disputed): every text that states `supported_total` states this beside it.
+    pub if_offset: Option<IfOffset>,
     /// The lender's own computation (contract principal, no cap).
     pub contract_balance: Money,
     pub demanded_total: Option<Money>,
@@ -99,6 +105,9 @@ pub struct Totals {
     pub supported_total: Money,
     /// Lowest supported total over each debt's scenarios.
     pub supported_total_low: Money,
+    /// The supported total with every debt's [`IfOffset`] figure in place of its own, when any
+    /// debt has one.
+    pub supported_total_if_offset: Option<Money>,
     pub demanded_total: Money,
     pub excess: Money,
     pub paid_total: Money,
@@ -478,6 +487,10 @@ pub fn audit_case(case: &Case, opts: AuditOptions) -> Result<CaseAudit, AuditErr
                     .unwrap_or(d.supported_total)
             })
             .sum(),
+        supported_total_if_offset: debts
+            .iter()
+            .any(|d| d.if_offset.is_some())
+            .then(|| debts.iter().map(|d| d.if_offset.map_or(d.supported_total, |o| o.supported_total)).sum()),
         demanded_total: debts.iter().filter_map(|d| d.demanded_total).sum(),
         excess: debts.iter().filter_map(|d| d.excess).filter(|e| e.is_positive()).sum(),
         paid_total: debts.iter().map(|d| d.paid_total).sum(),
@@ -629,7 +642,8 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
     let cap = headline_rate;
     let stated_annual = terms.rate.annual_equivalent(dpy);
     checks::cost_findings(terms, dates, &apr, contract_rate_cap, stated_annual, &mut findings);
-    checks::ledger_findings(debt, dates, lg, &alternatives, &mut findings);
+    let if_offset = IfOffset::of(&lawful, &alternatives);
+    checks::ledger_findings(debt, dates, lg, if_offset, &mut findings);
     checks::card_findings(debt, dpy, &mut findings)?;
 
     // 7. The demand.
@@ -663,6 +677,7 @@ pub fn audit_debt(debt: &Debt, dates: LegalDates) -> Result<DebtAudit, AuditErro
         overdue_lawful: lg.unpaid_overdue,
         supported_total: lawful.supported_total,
         supported_disputed: lawful.disputed,
+        if_offset,
         contract_balance: contract_view.balance(),
         demanded_total: demand.map(|d| d.amount),
         demand_date,
