@@ -194,3 +194,27 @@ fn an_unknown_missed_date_never_makes_the_period_end_earlier() {
     assert_eq!(tl.limitation.start, Some(today()), "from the day the balance was given: {:?}", tl.limitation);
     assert!(b.gaps.iter().any(|g| g.contains("招商银行") && g.contains("到期还款日")), "{:?}", b.gaps);
 }
+
+#[test]
+fn the_letters_name_the_card_by_what_he_gave_not_by_a_stand_in_date() {
+    // A card has no contract date: the case file's (a month before the missed due date) is only
+    // a stand-in, and a letter that printed it (自2026年8月30日起透支) stated a day he never gave.
+    let b = build(&cardholder(&[]), "我的借款", today());
+    let c = compute(&b);
+    let card = &c.case.debts[CARD];
+    let stand_in = yuqi_docs::facts::date_zh(card.contract_date);
+    let inputs = c.inputs();
+    let mut seen = 0;
+    for kind in yuqi_docs::LetterKind::ALL {
+        let opts = yuqi_docs::LetterOptions { debt: Some(card.id.clone()), accept_limitation_effect: true };
+        let Ok(doc) = yuqi_docs::letter(kind, &inputs, &opts) else { continue };
+        let text = doc.plain_text();
+        assert!(!text.contains(&stand_in), "{}: {stand_in} is no date he gave:\n{text}", kind.id());
+        if text.contains("申领的信用卡") {
+            // What he gave instead: the balance the bank's app showed on the day he said it.
+            assert!(text.contains("截至2026年12月5日欠款15,000.00元"), "{}:\n{text}", kind.id());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "the card is described in the letters that name the loan");
+}

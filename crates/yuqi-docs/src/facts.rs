@@ -94,6 +94,9 @@ pub fn case_value(case: &Case, path: &str) -> Option<String> {
         "demand.amount" => d.demand.as_ref().map(|x| yuan(x.amount)),
         "demand.date" => d.demand.as_ref()?.date.map(date_zh),
         "demand.by" => d.demand.as_ref()?.by.as_deref().and_then(nonempty),
+        // A balance stated on a day (a card's from the bank's app, a creditor's statement).
+        "opening.date" => d.opening.as_ref().map(|o| date_zh(o.date)),
+        "opening.amount" => d.opening.as_ref().map(|o| yuan(o.principal + o.interest + o.overdue)),
         "credit.overdue_amount" => d.credit.as_ref()?.overdue_amount.map(yuan),
         "credit.overdue_start" => d.credit.as_ref()?.overdue_start.map(date_zh),
         "credit.settled" => d.credit.as_ref()?.settled.map(date_zh),

@@ -120,7 +120,7 @@ pub(super) fn debt(
         .min()
         .unwrap_or(due);
     b.assumptions.push(format!(
-        "{label}：信用卡没有“借款那天”，报告里的“合同日期”（信里叫“透支日期”）按没还上的那期账单到期前一个月（{}）写，只是示意，不影响欠款金额和诉讼时效。",
+        "{label}：信用卡没有“借款那天”，报告里的“合同日期”按没还上的那期账单到期前一个月（{}）写，只是示意，不影响欠款金额和诉讼时效；信里不写这个日期。",
         date_zh(contract)
     ));
     b.assumptions.push(format!(

@@ -186,17 +186,23 @@ pub(crate) fn loan_sentence(f: &Facts<'_>, d: &Debt, voice: Voice) -> Vec<Inline
     // "于2024年6月10日通过好借点App向某某公司借款（合同写明借款…，实际到手…）": what the
     // contract says beside what the borrower actually got, which is the figure the law counts.
     let mut what: Vec<Inline> = if card {
-        inl![
+        // A card has no single contract date: the case file's is a stand-in (the interview
+        // writes the month before the missed due date), never a day the borrower gave. The
+        // debt is named by the card and by what he said it owes: the balance he read on a day,
+        // else the principal the case file states.
+        let mut v = inl![
             "在",
             f.debt(d, "lender", "发卡银行"),
             "申领的信用卡（卡号尾号",
             Inline::blank("卡号后四位"),
-            "）自",
-            f.debt(d, "contract_date", "透支日期"),
-            "起透支（透支本金",
-            f.debt(d, "principal", "透支本金"),
-            "）"
-        ]
+            "）的透支欠款（"
+        ];
+        match (f.debt_opt(d, "opening.date"), f.debt_opt(d, "opening.amount")) {
+            (Some(on), Some(amount)) => v.extend(inl!["截至", on, "欠款", amount]),
+            _ => v.extend(inl!["透支本金", f.debt(d, "principal", "透支本金")]),
+        }
+        v.push(Inline::text("）"));
+        v
     } else {
         let mut v = inl!["于", f.debt(d, "contract_date", "借款日期")];
         if let Some(p) = f.debt_opt(d, "platform") {

@@ -51,7 +51,16 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
     if let Some(a) = f.debt_opt(d, "credit.overdue_amount") {
         which.extend(inl!["，报告所载逾期金额", a]);
     }
-    which.extend(inl!["（所涉借款的日期为", f.debt(d, "contract_date", "借款日期"), "）。"]);
+    // A card has no loan date (the case file's is a stand-in): the day it went overdue, when
+    // the borrower gave it, says which record is meant.
+    if d.kind == LenderKind::CreditCard {
+        if let Some(since) = f.debt_opt(d, "credit.overdue_start") {
+            which.extend(inl!["（所涉信用卡欠款自", since, "起逾期）"]);
+        }
+        which.push(Inline::text("。"));
+    } else {
+        which.extend(inl!["（所涉借款的日期为", f.debt(d, "contract_date", "借款日期"), "）。"]);
+    }
     doc.blocks.push(para(which));
     doc.blocks.push(para(inl!["异议理由："]));
     let mut reasons: Vec<Vec<Inline>> = Vec::new();
