@@ -67,7 +67,9 @@ impl Computed {
             })
             .collect();
         yuqi_conduct::case::CaseContext {
-            supported_total: Some(self.audit.totals.supported_total.to_yuan()),
+            // A debt whose balance is unknown is in no total: a demand cannot be judged above
+            // the case's lawful total when part of it is missing.
+            supported_total: self.case.unknown_balance.is_empty().then(|| self.audit.totals.supported_total.to_yuan()),
             // A time-barred threat needs every debt of the case to be barred when the
             // message cannot be tied to one debt.
             limitation_expired_on: if expired.iter().all(Option::is_some) {

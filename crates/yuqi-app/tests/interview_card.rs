@@ -179,6 +179,24 @@ fn an_unknown_balance_keeps_the_card_with_a_note_and_the_others_right() {
     // The other three debts compute exactly as they do beside the card.
     let (with, without) = (compute(&full), compute(&b));
     assert_eq!(without.case.debts.len(), 3);
+    // In the case file, as a debt whose balance is unknown, not dropped: the overview's
+    // summary and the plan (the sections the web overview shows) say so plainly.
+    let u = &without.case.unknown_balance;
+    assert_eq!(u.len(), 1, "{}", b.toml);
+    assert_eq!((u[0].lender.as_str(), u[0].kind), ("招商银行", yuqi_case::LenderKind::CreditCard));
+    let inputs = without.inputs();
+    for section in [yuqi_docs::Section::Summary, yuqi_docs::Section::Plan] {
+        let text =
+            yuqi_docs::sections::document("t", "t".into(), &inputs, &[section], &yuqi_docs::SectionOptions::FULL)
+                .plain_text();
+        assert!(
+            text.contains("还不知道欠多少的 1 笔：招商银行的信用卡") && text.contains("没有算进欠款合计和还款方案"),
+            "{section:?}: {text}"
+        );
+    }
+    // A demand cannot be judged against a total that leaves a debt out.
+    assert_eq!(without.conduct_context().supported_total, None);
+    assert!(with.conduct_context().supported_total.is_some());
     for d in &without.audit.debts {
         let same = with.audit.debts.iter().find(|x| x.id == d.id).expect("the same debt");
         assert_eq!(d.supported_total, same.supported_total, "{}", d.id);

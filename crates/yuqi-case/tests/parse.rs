@@ -332,3 +332,26 @@ fn a_withheld_fee_is_not_received_whether_or_not_received_is_written() {
     let all = unstated.replace("amount = 999.5", "amount = 10000");
     assert!(errors(&all).iter().any(|x| x.message.contains("不小于合同本金")));
 }
+
+#[test]
+fn a_debt_whose_balance_is_unknown_is_kept_beside_the_debts() {
+    let src = format!(
+        "{GOOD}\n[[unknown_balance]]\nid = \"card\"\nlender = \"招商银行\"\nkind = \"信用卡\"\nnote = \"账单里的欠款总额\"\n"
+    );
+    let case = parse_case(&src, "t.toml").expect("parses");
+    assert_eq!(case.debts.len(), 1);
+    assert_eq!(
+        case.unknown_balance,
+        vec![UnknownBalance {
+            id: "card".into(),
+            lender: "招商银行".into(),
+            kind: LenderKind::CreditCard,
+            platform: None,
+            note: Some("账单里的欠款总额".into()),
+        }]
+    );
+    // Its id is one of the case's: the same as a debt's is refused, with the place.
+    let dup = format!("{GOOD}\n[[unknown_balance]]\nid = \"xjd\"\nlender = \"招商银行\"\nkind = \"credit_card\"\n");
+    let err = parse_case(&dup, "t.toml").expect_err("duplicate id").to_string();
+    assert!(err.contains("xjd") && err.contains("重复"), "{err}");
+}

@@ -34,15 +34,31 @@ pub(super) fn debt(
     court: Option<&Option<String>>,
     today: NaiveDate,
 ) {
+    let app = known(&d.app).map(str::to_string);
+    // His answer to the first question is the bank's name for a card (信用卡写银行名).
+    let lender = known(&d.lender)
+        .or(app.as_deref())
+        .map_or_else(|| yuqi_case::stand_in_lender(&format!("第{}笔借款", i + 1)), str::to_string);
     let Some(balance) = money(&d.balance) else {
         if d.balance.is_some() {
-            // Not dropped in silence: the results say which debt is missing, why, and where
-            // the figure is.
+            // Not dropped in silence: the card is in the case file as a debt whose balance is
+            // unknown (every report lists it), and the results say why and where the figure is.
             b.gaps.push(format!(
                 "{label}：这张信用卡不知道现在欠多少，还没有算进欠款合计和还款方案（其他几笔的结果不受影响）。\
                  打开发卡银行的App（或看最近一期的账单短信），在“账单”里找“欠款总额”或“本期应还金额”，\
                  点“修改回答”填上就能算。"
             ));
+            let t = &mut b.toml;
+            let _ = write!(
+                t,
+                "\n[[unknown_balance]]\nid = \"debt{}\"\nlender = {}\nkind = \"credit_card\"\n",
+                i + 1,
+                q(&lender)
+            );
+            if let Some(app) = app.as_ref().filter(|a| **a != lender) {
+                let _ = writeln!(t, "platform = {}", q(app));
+            }
+            let _ = writeln!(t, "note = \"发卡银行App的账单里的“欠款总额”\"");
         }
         return;
     };
@@ -130,11 +146,6 @@ pub(super) fn debt(
         date_zh(balance_on)
     ));
 
-    let app = known(&d.app).map(str::to_string);
-    // His answer to the first question is the bank's name for a card (信用卡写银行名).
-    let lender = known(&d.lender)
-        .or(app.as_deref())
-        .map_or_else(|| yuqi_case::stand_in_lender(&format!("第{}笔借款", i + 1)), str::to_string);
     let t = &mut b.toml;
     let _ = write!(t, "\n[[debt]]\nid = \"debt{}\"\nlender = {}\nkind = \"credit_card\"\n", i + 1, q(&lender));
     // The app's name only when it is not the bank's (else every heading says it twice).

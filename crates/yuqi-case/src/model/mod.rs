@@ -28,6 +28,32 @@ pub struct Case {
     pub person: Person,
     pub screen: Screen,
     pub debts: Vec<Debt>,
+    /// Debts the borrower has but cannot yet say how much he owes on (a credit card whose
+    /// balance he has not looked up): nothing can be computed for them, so they are not among
+    /// `debts`, but every report lists them, so that none is left out in silence.
+    pub unknown_balance: Vec<UnknownBalance>,
+}
+
+/// A debt whose balance is not known (`[[unknown_balance]]`): who it is owed to, and what to
+/// look up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBalance {
+    pub id: String,
+    pub lender: String,
+    pub kind: LenderKind,
+    pub platform: Option<String>,
+    /// Where the balance can be found, in the borrower's words.
+    pub note: Option<String>,
+}
+
+impl UnknownBalance {
+    /// The name the borrower knows it by (the app's, else the lender's), as for a debt.
+    pub fn name(&self) -> String {
+        match self.platform.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => p.to_string(),
+            _ => self.lender.clone(),
+        }
+    }
 }
 
 impl Case {

@@ -82,7 +82,26 @@ impl Cx<'_> {
                 }
             }
         }
-        Case { title, as_of, filing_date, person, screen, debts }
+        let mut unknown_balance = Vec::new();
+        for u in &raw.unknown_balance {
+            let here = u.span();
+            let r = u.get_ref();
+            let id = self.req(&r.id, &here, "id", "借款的简短标识，如 \"card\"", Self::string);
+            let lender = self.req(&r.lender, &here, "lender", "出借人或发卡银行名称", Self::string);
+            let kind = self.req(&r.kind, &here, "kind", "出借人类型", |cx, v| {
+                cx.choice(v, LenderKind::from_text, "bank, consumer_finance, microloan, credit_card, private, unlicensed, assignee（或 银行、消费金融、小贷、信用卡、个人、无资质、受让人）")
+            });
+            let platform = self.opt(&r.platform, Self::string);
+            let note = self.opt(&r.note, Self::string);
+            if let (Some(id), Some(lender), Some(kind)) = (id, lender, kind) {
+                if !ids.insert(id.clone()) {
+                    let span = r.id.as_ref().map_or(here, Spanned::span);
+                    self.err(span, format!("借款标识 id = \"{id}\" 重复；每笔借款的 id 必须不同"));
+                }
+                unknown_balance.push(UnknownBalance { id, lender, kind, platform, note });
+            }
+        }
+        Case { title, as_of, filing_date, person, screen, debts, unknown_balance }
     }
 
     pub(super) fn debt(&mut self, sd: &Spanned<RawDebt>) -> Option<Debt> {

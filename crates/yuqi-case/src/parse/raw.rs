@@ -15,6 +15,19 @@ pub(super) struct RawFile {
     pub(super) screen: Option<Spanned<RawScreen>>,
     #[serde(default)]
     pub(super) debt: Vec<Spanned<RawDebt>>,
+    #[serde(default)]
+    pub(super) unknown_balance: Vec<Spanned<RawUnknownBalance>>,
+}
+
+/// A debt whose amount the borrower does not know yet (`[[unknown_balance]]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUnknownBalance {
+    pub(super) id: Field,
+    pub(super) lender: Field,
+    pub(super) kind: Field,
+    pub(super) platform: Field,
+    pub(super) note: Field,
 }
 
 #[derive(Deserialize)]

@@ -167,6 +167,31 @@ pub(crate) fn lender_cell(lender: &str) -> String {
     if yuqi_case::is_stand_in_lender(lender) { "不详".to_string() } else { lender.to_string() }
 }
 
+/// The debts whose balance the borrower does not know yet, said plainly where the totals and
+/// the plan are (the summary, the plan): they are in the case, but in no figure.
+pub(crate) fn unknown_balance(case: &yuqi_case::Case) -> Option<Block> {
+    if case.unknown_balance.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = case
+        .unknown_balance
+        .iter()
+        .map(|u| match u.kind {
+            yuqi_case::LenderKind::CreditCard => format!("{}的信用卡", u.name()),
+            k => format!("{}（{}）", u.name(), k.label_zh()),
+        })
+        .collect();
+    let look: Vec<String> = case.unknown_balance.iter().filter_map(|u| u.note.clone()).collect();
+    Some(para(crate::inl![
+        Inline::strong(format!("还不知道欠多少的 {} 笔：", names.len())),
+        format!(
+            "{}。没有算进欠款合计和还款方案；查到现在欠多少{}补上就能算。查清之前，不要按对方报的数字还款。",
+            names.join("、"),
+            if look.is_empty() { String::new() } else { format!("（{}）", look.join("；")) }
+        )
+    ]))
+}
+
 pub(crate) fn m(x: yuqi_money::Money) -> String {
     x.to_grouped_string()
 }

@@ -87,6 +87,9 @@ pub(super) fn plan(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpti
             .collect(),
         numeric: vec![true, false, false, true, true, false],
     });
+    if let Some(p) = super::unknown_balance(inputs.case) {
+        out.push(p);
+    }
     for d in &p.debts {
         debt(out, d, &super::debt_heading(inputs, &d.id, opts));
     }

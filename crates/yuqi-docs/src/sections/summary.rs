@@ -61,6 +61,9 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     out.push(Block::Table {
         columns: vec!["项目".into(), "金额（元）".into()], rows, numeric: vec![false, true]
     });
+    if let Some(p) = super::unknown_balance(inputs.case) {
+        out.push(p);
+    }
     // The most urgent item is one he must act on: the nearest date that asks something of him.
     // The first date of all was often the law's or the other side's (a limitation period
     // ending, a record's retention ending), which asks nothing of him on the day.
