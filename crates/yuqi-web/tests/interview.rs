@@ -378,5 +378,9 @@ async fn a_credit_card_is_asked_its_balance_and_counted() {
     assert!(review.contains("第4笔借款（招商银行）"), "the card stays on his list: {review}");
     let dash = page(&app, &format!("/cases/{id}")).await.text();
     assert!(dash.contains("第4笔借款（招商银行）：这张信用卡不知道现在欠多少"), "{dash}");
+    // In the case itself, not only in the interview's note: the overview's summary and its plan
+    // both list the card as a debt whose balance is unknown.
+    assert!(dash.matches("还不知道欠多少的 1 笔：").count() >= 2, "{dash}");
+    assert!(dash.contains("招商银行的信用卡。没有算进欠款合计和还款方案"), "{dash}");
     assert!(dash.contains("极速贷"), "the other debts are computed: {dash}");
 }
