@@ -265,3 +265,30 @@ fn no_rollover_is_reviewed_as_none() {
     assert!(line.ends_with("没展期过"), "{review:?}");
     assert!(!review.iter().any(|l| l.contains("展期费：不记得")), "{review:?}");
 }
+
+/// He answered the rollover screen (3 times, 300 each), then went back and said the loan is
+/// paid in instalments. The rollover answers stay (he may switch back) but count for nothing:
+/// the stop-date screen asked for "最后一次展期以后的还款日" of a loan that has none, and the
+/// 900 元 he had paid would have been read as 900 instalments paid.
+#[test]
+fn rollover_answers_count_for_nothing_once_the_loan_is_in_instalments() {
+    let f = |k: &str, v: &str| -> BTreeMap<String, String> { [(k.to_string(), v.to_string())].into() };
+    let mut a = newcomer(&[]);
+    a.set(Step::parse("d0-repay").expect("step"), &f("value", "installments"), today()).expect("repay");
+    assert_eq!(a.next(), Step::parse("d0-installments").expect("step"));
+    let plan: BTreeMap<String, String> =
+        [("amount", "600"), ("count", "3"), ("period", "month")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+    a.set(Step::parse("d0-installments").expect("step"), &plan, today()).expect("instalments");
+    assert_eq!(a.next(), Step::parse("d0-paid").expect("step"), "已还 is asked again, as a count");
+    a.set(Step::parse("d0-paid").expect("step"), &f("value", "1"), today()).expect("paid");
+    assert_eq!(a.next(), Step::Review);
+    assert_eq!(a.debts[0].rollovers.as_deref(), Some("3"), "kept, should he switch back");
+    let stopped = a.question(Step::parse("d0-stopped").expect("step"));
+    assert!(!stopped.help.contains("展期"), "{}", stopped.help);
+    assert!(!a.review().iter().any(|(_, q, v)| q.contains("展期") || v.contains("展期")), "{:?}", a.review());
+    let b = build(&a, "我的网贷", today());
+    assert!(!b.toml.contains("展期"), "{}", b.toml);
+    assert!(!b.assumptions.iter().chain(&b.gaps).any(|s| s.contains("展期")), "{:?} {:?}", b.assumptions, b.gaps);
+    let c = compute(&b);
+    assert_eq!(c.audit.debts[0].paid_total.to_string(), "600.00", "one instalment of 600, no fees");
+}

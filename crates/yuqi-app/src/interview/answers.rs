@@ -92,6 +92,13 @@ impl DebtAnswers {
     pub fn is_card(&self) -> bool {
         self.kind.as_deref() == Some("card")
     }
+
+    /// How often a loan due at once was rolled over (展期), when it was at least once. Only a
+    /// loan he says is due at once has rollovers: the answers stay when he switches it to
+    /// instalments (he may switch back), but they count for nothing there.
+    pub(super) fn rolled_over(&self) -> Option<u32> {
+        (self.repay.as_deref() == Some("once")).then(|| count(&self.rollovers)).flatten().filter(|n| *n > 0)
+    }
 }
 
 pub(super) fn known(v: &Option<String>) -> Option<&str> {
@@ -164,7 +171,7 @@ impl Answers {
                 let repay = self.debts.get(i).and_then(|d| d.repay.clone());
                 // The 展期费 he said he paid: what he paid in all cannot be less.
                 let fees = self.debts.get(i).and_then(|d| {
-                    let n = count(&d.rollovers).filter(|n| *n > 0)?;
+                    let n = d.rolled_over()?;
                     money(&d.rollover_fee).map(|f| (n, f, f.fen().saturating_mul(i64::from(n))))
                 });
                 let Some(d) = self.debts.get_mut(i) else {
@@ -191,7 +198,16 @@ impl Answers {
                             }
                         })?
                     }
-                    Q::Repay => d.repay = single(&|s| check_choice(s, &["installments", "once"]))?,
+                    Q::Repay => {
+                        let was = d.repay.clone();
+                        d.repay = single(&|s| check_choice(s, &["installments", "once"]))?;
+                        // 已还 is a count of instalments for one and a sum of money for the other:
+                        // "900" (元) would become 900 instalments paid. Asked again in its new form.
+                        let instalments = |r: &Option<String>| r.as_deref() == Some("installments");
+                        if was.is_some() && instalments(&was) != instalments(&d.repay) {
+                            d.paid = None;
+                        }
+                    }
                     Q::Installments => {
                         let (amount, n, period) = (field(form, "amount"), field(form, "count"), field(form, "period"));
                         let mut errs = Vec::new();

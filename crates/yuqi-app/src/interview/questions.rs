@@ -49,11 +49,6 @@ fn choice(value: &str, label: &str) -> Choice {
     Choice { value: value.into(), label: label.into() }
 }
 
-/// He said the loan was rolled over at least once.
-fn rolled_over(d: &super::answers::DebtAnswers) -> bool {
-    super::answers::count(&d.rollovers).is_some_and(|n| n > 0)
-}
-
 fn shown(v: &Option<String>) -> String {
     known(v).unwrap_or_default().to_string()
 }
@@ -111,7 +106,7 @@ impl Answers {
                         (about, "一共已经还过多少钱？", "包括“展期费”“续期费”，所有付给对方的钱都算。没还过写 0。".into(), one("value", FieldKind::Money, shown(&d.paid), "例如 2400"), true)
                     },
                     Q::Stopped if d.is_card() => (about, "从哪天开始没还上这张卡（连最低还款额也没还）？", "第一次没按时还的那期账单的“到期还款日”，银行App的账单里能查到。只记得月份也可以，写成 2026-09：按那个月的最后一天算。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2026-09-25 或 2026年9月"), true),
-                    Q::Stopped if rolled_over(&d) => (about, "哪天开始没按时还上？", "最后一次展期以后的还款日（那天没还上，也没再展期）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
+                    Q::Stopped if d.rolled_over().is_some() => (about, "哪天开始没按时还上？", "最后一次展期以后的还款日（那天没还上，也没再展期）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
                     Q::Stopped => (about, "哪天开始没按时还上？", "第一次逾期的那天（应该还款却没还上的那天）。只记得月份就写 2025年9月。".into(), one("value", FieldKind::Date, shown(&d.stopped), "例如 2025-09-10 或 2025年9月"), true),
                     Q::Balance => (about, "这张信用卡现在一共欠多少钱？", "打开银行App看“账单”，写“欠款总额”或“本期应还金额”（里面已经有银行算的利息和违约金）；没有App就看最近一期的账单短信。单位是元。".into(), one("value", FieldKind::Money, shown(&d.balance), "例如 15000"), true),
                     Q::LastPaid => (about, "开始没还上以后，还往这张卡里还过钱吗？", "哪怕只还了一点也算：写最后一次还款的日期和金额（银行App的“还款记录”里有）。诉讼时效从最后一次还款后重新算，所以这个日期很重要。一次也没还过就空着，直接点“下一步”。".into(), vec![
