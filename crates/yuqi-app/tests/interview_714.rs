@@ -168,6 +168,35 @@ fn paid_less_than_the_rollover_fees_is_refused() {
     assert_eq!(a, all, "nothing set");
 }
 
+/// The check ran only on the 已还 screen: after paying 900 for three rollovers of 300, going
+/// back to the rollover screen and saying five times (1,500 in fees) was taken, and the case
+/// counted 1,500 paid. It runs on every change, names the field, and sets nothing.
+#[test]
+fn the_rollover_fees_are_checked_against_what_he_paid_whichever_screen_changes() {
+    let all = newcomer(&[]);
+    let rollover = Step::parse("d0-rollover").expect("step");
+    let form = |n: &str, fee: &str| -> BTreeMap<String, String> {
+        [("count".to_string(), n.to_string()), ("fee".to_string(), fee.to_string())].into()
+    };
+    let mut a = all.clone();
+    let e = a.set(rollover, &form("5", "300"), today()).unwrap_err();
+    assert!(e.iter().any(|e| e.starts_with("已经还过的钱：") && e.contains("至少是 1,500.00 元")), "{e:?}");
+    assert_eq!(a, all, "nothing set");
+    let e = a.set(rollover, &form("3", "400"), today()).unwrap_err();
+    assert!(e.iter().any(|e| e.contains("至少是 1,200.00 元")), "{e:?}");
+    // Within what he paid: taken.
+    a.set(rollover, &form("2", "450"), today()).expect("900 covers 2 × 450");
+    // With the fee not remembered, nothing paid cannot be: he paid a fee to roll over.
+    let mut a = newcomer(&[("d0-rollover", &[("count", "3"), ("fee", "")])]);
+    let e = a.set(Step::parse("d0-paid").expect("step"), &[("value".to_string(), "0".to_string())].into(), today());
+    assert!(e.is_err_and(|e| e[0].starts_with("已经还过的钱：") && e[0].contains("不会是 0")), "{a:?}");
+    // A screen that has nothing to do with it is not refused for it, nor for an old
+    // disagreement he has not fixed yet.
+    a.debts[0].paid = Some("0".to_string());
+    a.set(Step::parse("d0-app").expect("step"), &[("value".to_string(), "快来钱2".to_string())].into(), today())
+        .expect("the app's name");
+}
+
 /// He picked 7天、14天就要还的短期App（“714”“高炮”）: that the lender has no licence is the
 /// interview's guess from that, and the overview's plan ("出借人无放贷资格：借款合同无效",
 /// "对方没有放贷资格，借款合同无效") and the statement of defence ("出借人未取得放贷资格，以营利为

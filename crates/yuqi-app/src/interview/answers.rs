@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use yuqi_money::{Money, RateInput};
 
@@ -133,6 +133,14 @@ pub(super) fn day_or_month(s: &str) -> Option<(NaiveDate, bool)> {
     }
 }
 
+/// The last day of `d`'s month.
+pub(super) fn month_end(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
+        .and_then(|first| first.checked_add_months(Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(d)
+}
+
 pub(super) fn date(v: &Option<String>) -> Option<(NaiveDate, bool)> {
     known(v).and_then(day_or_month)
 }
@@ -169,14 +177,10 @@ impl Answers {
                 let principal = self.debts.get(i).and_then(|d| money(&d.principal));
                 let installments = self.debts.get(i).and_then(|d| count(&d.count));
                 let repay = self.debts.get(i).and_then(|d| d.repay.clone());
-                // The 展期费 he said he paid: what he paid in all cannot be less.
-                let fees = self.debts.get(i).and_then(|d| {
-                    let n = d.rolled_over()?;
-                    money(&d.rollover_fee).map(|f| (n, f, f.fen().saturating_mul(i64::from(n))))
-                });
                 let Some(d) = self.debts.get_mut(i) else {
                     return Err(vec!["没有这笔借款".to_string()]);
                 };
+                let before = d.clone();
                 match q {
                     Q::App => d.app = single(&|s| check_text(s, 40))?,
                     Q::Lender => d.lender = single(&|s| check_text(s, 80))?,
@@ -303,17 +307,7 @@ impl Answers {
                         d.paid = if repay.as_deref() == Some("installments") {
                             single(&|s| check_count(s, 0, installments.unwrap_or(600)))?
                         } else {
-                            single(&|s| {
-                                check_money(s, false)?;
-                                match (s.parse::<Money>(), fees) {
-                                    (Ok(m), Some((n, f, all))) if m.fen() < all => Err(format!(
-                                        "你说展期了 {n} 次、每次交 {} 元，已经还过的钱（展期费也算）至少是 {} 元，请核对",
-                                        f.to_grouped_string(),
-                                        Money::from_fen(all).to_grouped_string()
-                                    )),
-                                    _ => Ok(()),
-                                }
-                            })?
+                            single(&money_check)?
                         }
                     }
                     Q::Stopped => d.stopped = single(&day_check)?,
@@ -359,6 +353,16 @@ impl Answers {
                     }
                     Q::Demand => d.demand = single(&money_check)?,
                 }
+                // The loan's answers checked together after every change, whichever screen it
+                // was on: a check made only on the 已还 screen let a later change of the rollover
+                // screen (5 times instead of 3) slip past it. What disagreed before this change
+                // is not held against it (he may be fixing one side of it now).
+                let old = conflicts(&before);
+                let new: Vec<String> = conflicts(d).into_iter().filter(|e| !old.contains(e)).collect();
+                if !new.is_empty() {
+                    *d = before;
+                    return Err(new);
+                }
             }
             Step::More => match value {
                 "yes" => {
@@ -403,6 +407,29 @@ impl Answers {
         self.debts.push(DebtAnswers::default());
         self.no_more = false;
     }
+}
+
+/// Where one loan's answers contradict each other, in Chinese, each naming the screen it is
+/// about: what he paid in all must cover the 展期费 he listed.
+fn conflicts(d: &DebtAnswers) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(n) = d.rolled_over() else {
+        return out;
+    };
+    if let Some(paid) = money(&d.paid) {
+        match money(&d.rollover_fee) {
+            Some(f) if paid.fen() < f.fen().saturating_mul(i64::from(n)) => out.push(format!(
+                "已经还过的钱：你说展期了 {n} 次、每次交 {} 元，已经还过的钱（展期费也算）至少是 {} 元，请核对已还的钱，或者展期的次数和展期费",
+                f.to_grouped_string(),
+                Money::from_fen(f.fen().saturating_mul(i64::from(n))).to_grouped_string()
+            )),
+            None if paid.is_zero() => out.push(format!(
+                "已经还过的钱：你说展期了 {n} 次，每次都交了展期费，已经还过的钱不会是 0，请核对已还的钱，或者展期的次数"
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// One field of a screen with several: what was typed, or 不记得 when it was left empty or the

@@ -14,16 +14,8 @@ use std::fmt::Write as _;
 use chrono::{Datelike, Months, NaiveDate};
 use yuqi_docs::facts::date_zh;
 
-use super::answers::{DebtAnswers, NONE_PAID, UNKNOWN, date, known, money};
+use super::answers::{DebtAnswers, NONE_PAID, UNKNOWN, date, known, money, month_end};
 use super::build::{Built, demand_and_court, q};
-
-/// The last day of `d`'s month.
-fn month_end(d: NaiveDate) -> NaiveDate {
-    NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
-        .and_then(|first| first.checked_add_months(Months::new(1)))
-        .and_then(|next| next.pred_opt())
-        .unwrap_or(d)
-}
 
 /// Writes the card `d` (the borrower's `i`-th debt, called `label`).
 pub(super) fn debt(
