@@ -321,3 +321,47 @@ fn rollover_answers_count_for_nothing_once_the_loan_is_in_instalments() {
     let c = compute(&b);
     assert_eq!(c.audit.debts[0].paid_total.to_string(), "600.00", "one instalment of 600, no fees");
 }
+
+/// A stop date remembered by month alone ("2026年9月") was taken as the 1st, which is before the
+/// original due date (09-08), so it was dropped and the note said he did not remember it
+/// ("你不记得哪天开始没还上"). A month with the extended due date in it is now taken as that due
+/// date; a month or a day on or before the original due date is refused on the screen, naming
+/// the field; and where the interview cannot know the original due date (a loan remembered by
+/// month), the note says the date he gave was not used and why.
+#[test]
+fn a_stop_date_by_month_is_taken_or_refused_never_dropped() {
+    let b = build(&newcomer(&[("d0-stopped", &[("value", "2026年9月")])]), "我的网贷", today());
+    let c = compute(&b);
+    assert_eq!(c.timeline.debts[0].limitation.start, Some(day(2026, 9, 29)), "{}", b.toml);
+    let said = b.assumptions.join("\n");
+    assert!(said.contains("只记得是2026年9月") && said.contains("2026-09-29"), "{said}");
+    assert!(!said.contains("不记得哪天开始没还上"), "{said}");
+
+    // On or before the original due date: refused, the field named, nothing set.
+    let all = newcomer(&[]);
+    for typed in ["2026年8月", "2026-09-08", "2026-09-03"] {
+        let mut a = all.clone();
+        let form: BTreeMap<String, String> = [("value".to_string(), typed.to_string())].into();
+        let e = a.set(Step::parse("d0-stopped").expect("step"), &form, today()).unwrap_err();
+        assert!(e[0].starts_with("开始没还上的日期：") && e[0].contains("2026-09-08"), "{typed}: {e:?}");
+        assert_eq!(a, all, "nothing set");
+    }
+    // Also when it is the other answer that changes: a loan of 30 days is first due 10-01.
+    let mut a = all.clone();
+    let form: BTreeMap<String, String> =
+        [("days".to_string(), "30".to_string()), ("due_amount".to_string(), "1700".to_string())].into();
+    let e = a.set(Step::parse("d0-once").expect("step"), &form, today()).unwrap_err();
+    assert!(e[0].starts_with("开始没还上的日期：") && e[0].contains("2026-10-01"), "{e:?}");
+
+    // The loan remembered by month: the original due date is not sure, the date is not refused;
+    // not used, and said so.
+    let b = build(
+        &newcomer(&[("d0-date", &[("value", "2026-09")]), ("d0-stopped", &[("value", "2026年8月")])]),
+        "我的网贷",
+        today(),
+    );
+    let said = b.assumptions.join("\n");
+    assert!(said.contains("（2026年8月）") && said.contains("没有采用"), "{said}");
+    assert!(!said.contains("不记得哪天开始没还上"), "{said}");
+    assert_eq!(compute(&b).timeline.debts[0].limitation.start, Some(day(2026, 9, 29)));
+}

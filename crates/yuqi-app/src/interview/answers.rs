@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+use yuqi_case::{Period, add_period};
 use yuqi_money::{Money, RateInput};
 
 use super::steps::{Q, Step};
@@ -410,7 +411,9 @@ impl Answers {
 }
 
 /// Where one loan's answers contradict each other, in Chinese, each naming the screen it is
-/// about: what he paid in all must cover the 展期费 he listed.
+/// about: what he paid in all must cover the 展期费 he listed, and a loan rolled over cannot
+/// have gone unpaid on or before its original due date (he paid a fee that day instead; a
+/// month alone counts as any day of it).
 fn conflicts(d: &DebtAnswers) -> Vec<String> {
     let mut out = Vec::new();
     let Some(n) = d.rolled_over() else {
@@ -427,6 +430,20 @@ fn conflicts(d: &DebtAnswers) -> Vec<String> {
                 "已经还过的钱：你说展期了 {n} 次，每次都交了展期费，已经还过的钱不会是 0，请核对已还的钱，或者展期的次数"
             )),
             _ => {}
+        }
+    }
+    // Only when the day of the loan and its term are known: a month alone, or a term not
+    // remembered, leaves the original due date unsure (the case file then says what it took).
+    if let (Some((contract, false)), Some(days), Some((stop, month_only))) =
+        (date(&d.date), count(&d.days), date(&d.stopped))
+    {
+        let first = add_period(contract, Period::Days(days), 1);
+        let latest = if month_only { month_end(stop) } else { stop };
+        if latest <= first {
+            let said = if month_only { format!("{}年{}月", stop.year(), stop.month()) } else { stop.to_string() };
+            out.push(format!(
+                "开始没还上的日期：你说展期了 {n} 次，最初的还款日是 {first}，开始没还上应该在这之后，你填的是 {said}；请核对这个日期，或者借款日期、借几天、展期的次数"
+            ));
         }
     }
     out

@@ -7,11 +7,11 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use yuqi_case::{Period, add_period};
 use yuqi_money::Money;
 
-use super::answers::{Answers, DebtAnswers, UNKNOWN, count, date, known, money};
+use super::answers::{Answers, DebtAnswers, UNKNOWN, count, date, known, money, month_end};
 
 /// The case file and what it could not say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +184,9 @@ fn debt(b: &mut Built, a: &Answers, i: usize, d: &DebtAnswers, court: Option<&Op
         );
     }
     payments(b, &label, d, rows.as_ref().map(|(r, _)| r.as_slice()), roll.as_ref());
-    if let Some((stopped, _)) = date(&d.stopped) {
+    // A loan rolled over went overdue on the due date the rollovers give (the day he gave as he
+    // gave it when it could be taken, else what was said instead).
+    if let Some(stopped) = date(&d.stopped).map(|(s, _)| roll.as_ref().map_or(s, |r| r.last_due)) {
         let _ = write!(b.toml, "\n[debt.credit]\noverdue_start = {stopped}\n");
     }
     demand_and_court(b, &label, d, court, today);
@@ -263,17 +265,43 @@ fn rollover(b: &mut Built, label: &str, d: &DebtAnswers, contract: NaiveDate) ->
         return None;
     }
     let step = |k: u32| add_period(first, Period::Days(days), k);
-    let stated = date(&d.stopped).map(|(s, _)| s).filter(|s| *s > first);
-    let last_due = stated.unwrap_or_else(|| step(times));
+    let moved = step(times);
+    let moved_said = format!("还款日按每次往后推 {days} 天算，是 {moved}");
+    // The day he stopped is taken whenever it can be: a day after the original due date as it
+    // is; a month alone as the extended due date his answers put in it, else its last day (so
+    // the limitation period computed never ends before the real one). One on or before the
+    // original due date cannot be (he paid a fee that day): the interview refuses it when it
+    // knows the day of the loan and its term, and here it is said, never passed over as if he
+    // had not given it.
+    let (last_due, due_said) = match date(&d.stopped) {
+        Some((s, false)) if s > first => (s, format!("还款日按你说的开始没还上的那天 {s} 算")),
+        Some((s, true)) if month_end(s) > first => {
+            let month = format!("{}年{}月", s.year(), s.month());
+            match (1..=times).map(step).rfind(|x| (x.year(), x.month()) == (s.year(), s.month())) {
+                Some(x) => (x, format!("你只记得是{month}开始没还上的，还款日按展期后落在这个月的还款日 {x} 算")),
+                None => {
+                    let end = month_end(s);
+                    (end, format!("你只记得是{month}开始没还上的，还款日按这个月的最后一天 {end} 算"))
+                }
+            }
+        }
+        Some((s, month_only)) => {
+            let said = if month_only { format!("{}年{}月", s.year(), s.month()) } else { s.to_string() };
+            (
+                moved,
+                format!(
+                    "你填的开始没还上的日期（{said}）不在最初的还款日 {first} 之后，和展期对不上，没有采用（请核对）；{moved_said}"
+                ),
+            )
+        }
+        None if d.stopped.as_deref() == Some(UNKNOWN) => (moved, format!("你不记得哪天开始没还上，{moved_said}")),
+        None => (moved, moved_said),
+    };
     let paid_on: Vec<NaiveDate> = (0..times).map(|k| step(k).min(last_due)).collect();
     let fee = money(&d.rollover_fee);
     let fee_said = match fee {
         Some(f) => format!("每次交的展期费 {} 元", f.to_grouped_string()),
         None => "交过的展期费（你不记得每次多少，按你填的已还合计算）".to_string(),
-    };
-    let due_said = match stated {
-        Some(s) => format!("还款日按你说的开始没还上的那天 {s} 算"),
-        None => format!("你不记得哪天开始没还上，还款日按每次往后推 {days} 天算，是 {last_due}"),
     };
     b.assumptions.push(format!(
         "{label}：你说到期后展期了 {times} 次：{due_said}，逾期和诉讼时效从这天起算，不从最初的还款日 {first} 算；{fee_said}都算作你付给对方的钱（按每次原定的还款日那天交的记），和其他还款一样先抵利息费用、再抵本金。法律资料里没有专门关于展期费的规定，这里按一般的还款处理。"
