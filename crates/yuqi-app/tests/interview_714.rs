@@ -365,3 +365,46 @@ fn a_stop_date_by_month_is_taken_or_refused_never_dropped() {
     assert!(!said.contains("不记得哪天开始没还上"), "{said}");
     assert_eq!(compute(&b).timeline.debts[0].limitation.start, Some(day(2026, 9, 29)));
 }
+
+/// The fee not remembered: the note said "交过的展期费（你不记得每次多少，按你填的已还合计算）都算作
+/// 你付给对方的钱（按每次原定的还款日那天交的记）" while the 900 went in as one payment on the day of
+/// the first rollover. It now says plainly what was taken: the sum, on that day.
+#[test]
+fn an_unknown_rollover_fee_is_said_plainly() {
+    let b = build(&newcomer(&[("d0-rollover", &[("count", "3"), ("fee", "")])]), "我的网贷", today());
+    let said = b.assumptions.join("\n");
+    assert!(
+        said.contains("你不记得每次交多少展期费：你填的已还合计 900.00 元（展期费也在里面）按第一次展期那天 2026-09-08 一次付给对方的记"),
+        "{said}"
+    );
+    assert!(!said.contains("按每次原定的还款日那天交的记"), "not what was done: {said}");
+    assert_eq!(compute(&b).audit.debts[0].paid_total.to_string(), "900.00");
+}
+
+/// 已还 not remembered. With the fee known, the three fees of 300 were counted as paid while the
+/// note said "不记得还过多少，按没还过算"; with the fee unknown too, nothing was counted and nothing
+/// said; with the rollovers unknown, the note said the fees were in "你填的“已还”", which he had
+/// not filled. Each now says what was taken.
+#[test]
+fn an_unknown_amount_paid_is_said_with_the_rollovers() {
+    let unknown: &[(&str, &str)] = &[("unknown", "1")];
+    let b = build(&newcomer(&[("d0-paid", unknown)]), "我的网贷", today());
+    let notes = format!("{}\n{}", b.assumptions.join("\n"), b.gaps.join("\n"));
+    assert!(notes.contains("你不记得一共还过多少：只把 3 次展期费（每次 300.00 元，共 900.00 元）算作已还"), "{notes}");
+    assert!(!notes.contains("按没还过算"), "the fees were counted: {notes}");
+    assert_eq!(compute(&b).audit.debts[0].paid_total.to_string(), "900.00");
+
+    let b = build(
+        &newcomer(&[("d0-rollover", &[("count", "3"), ("fee", "")]), ("d0-paid", unknown)]),
+        "我的网贷",
+        today(),
+    );
+    let notes = format!("{}\n{}", b.assumptions.join("\n"), b.gaps.join("\n"));
+    assert!(notes.contains("也不记得一共还过多少：交过的钱都没有计入"), "{notes}");
+    assert_eq!(compute(&b).audit.debts[0].paid_total.to_string(), "0.00");
+
+    let b = build(&newcomer(&[("d0-rollover", unknown), ("d0-paid", unknown)]), "我的网贷", today());
+    let notes = format!("{}\n{}", b.assumptions.join("\n"), b.gaps.join("\n"));
+    assert!(!notes.contains("你填的“已还”"), "{notes}");
+    assert!(notes.contains("不记得还过多少，按没还过算"), "{notes}");
+}

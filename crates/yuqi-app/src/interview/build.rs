@@ -255,8 +255,10 @@ fn rollover(b: &mut Built, label: &str, d: &DebtAnswers, contract: NaiveDate) ->
     let first = add_period(contract, Period::Days(days), 1);
     let Some(times) = count(&d.rollovers) else {
         if d.rollovers.as_deref() == Some(UNKNOWN) {
+            // The fees are in 已还 only when he gave it; else `payments` says nothing paid counts.
+            let fees = if money(&d.paid).is_some() { "；交过的展期费已经算在你填的“已还”里" } else { "" };
             b.assumptions.push(format!(
-                "{label}：不记得展期过几次，按没展期算：从最初的还款日 {first} 起算逾期和诉讼时效；交过的展期费已经算在你填的“已还”里。"
+                "{label}：不记得展期过几次，按没展期算：从最初的还款日 {first} 起算逾期和诉讼时效{fees}。"
             ));
         }
         return None;
@@ -298,15 +300,11 @@ fn rollover(b: &mut Built, label: &str, d: &DebtAnswers, contract: NaiveDate) ->
         None => (moved, moved_said),
     };
     let paid_on: Vec<NaiveDate> = (0..times).map(|k| step(k).min(last_due)).collect();
-    let fee = money(&d.rollover_fee);
-    let fee_said = match fee {
-        Some(f) => format!("每次交的展期费 {} 元", f.to_grouped_string()),
-        None => "交过的展期费（你不记得每次多少，按你填的已还合计算）".to_string(),
-    };
+    // What became of the fees is said where the payments are written (`payments`).
     b.assumptions.push(format!(
-        "{label}：你说到期后展期了 {times} 次：{due_said}，逾期和诉讼时效从这天起算，不从最初的还款日 {first} 算；{fee_said}都算作你付给对方的钱（按每次原定的还款日那天交的记），和其他还款一样先抵利息费用、再抵本金。法律资料里没有专门关于展期费的规定，这里按一般的还款处理。"
+        "{label}：你说到期后展期了 {times} 次：{due_said}，逾期和诉讼时效从这天起算，不从最初的还款日 {first} 算。"
     ));
-    Some(Rollover { paid_on, fee, last_due })
+    Some(Rollover { paid_on, fee: money(&d.rollover_fee), last_due })
 }
 
 struct Row {
@@ -415,6 +413,10 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>, r
     // Each 展期费 on its day; what else he paid, on the due date as before.
     let mut fees = Money::ZERO;
     if let Some(r) = roll {
+        // How the fees are applied, the same whatever he remembers of them.
+        let how = "和其他还款一样先抵利息费用、再抵本金。法律资料里没有专门关于展期费的规定，这里按一般的还款处理。";
+        let times = r.paid_on.len();
+        let paid = money(&d.paid);
         match r.fee {
             Some(fee) => {
                 for (k, on) in r.paid_on.iter().enumerate() {
@@ -425,14 +427,39 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>, r
                     );
                     fees += fee;
                 }
+                let (fee, all) = (fee.to_grouped_string(), fees.to_grouped_string());
+                let said = match paid {
+                    Some(p) if p < fees => format!(
+                        "你填的已还 {} 元比 {times} 次展期费合起来的 {all} 元还少，按展期费合计 {all} 元算已还（每次 {fee} 元，按每次原定的还款日那天交的记）",
+                        p.to_grouped_string()
+                    ),
+                    Some(_) => format!("{times} 次展期费每次 {fee} 元，都算作你付给对方的钱，按每次原定的还款日那天交的记"),
+                    None => format!(
+                        "你不记得一共还过多少：只把 {times} 次展期费（每次 {fee} 元，共 {all} 元）算作已还，按每次原定的还款日那天交的记；展期费以外还过的钱没有计入，要从结果里扣掉"
+                    ),
+                };
+                b.assumptions.push(format!("{label}：{said}，{how}"));
             }
             None => {
                 // Fees of unknown size: the whole sum paid, on the day of the first rollover.
-                if let (Some(m), Some(on)) = (money(&d.paid).filter(|m| m.is_positive()), r.paid_on.first()) {
-                    let _ = write!(
-                        b.toml,
-                        "\n[[debt.payment]]\ndate = {on}\namount = {m}\nnote = \"已还合计，含展期费（日期不详，按第一次展期那天记）\"\n"
-                    );
+                match (paid, r.paid_on.first()) {
+                    (Some(m), Some(on)) if m.is_positive() => {
+                        let _ = write!(
+                            b.toml,
+                            "\n[[debt.payment]]\ndate = {on}\namount = {m}\nnote = \"已还合计，含展期费（日期不详，按第一次展期那天记）\"\n"
+                        );
+                        b.assumptions.push(format!(
+                            "{label}：你不记得每次交多少展期费：你填的已还合计 {} 元（展期费也在里面）按第一次展期那天 {on} 一次付给对方的记，{how}",
+                            m.to_grouped_string()
+                        ));
+                    }
+                    (Some(_), _) => b.gaps.push(format!(
+                        "{label}：你不记得每次交多少展期费，已还填的是 0：展期费没有计入，按一分钱没还过算；实际交过的钱要从结果里扣掉。"
+                    )),
+                    (None, _) if d.paid.is_some() => b.gaps.push(format!(
+                        "{label}：你不记得每次交多少展期费，也不记得一共还过多少：交过的钱都没有计入，按一分钱没还过算；实际交过的钱要从结果里扣掉，你依法该还的会比结果少。"
+                    )),
+                    (None, _) => {}
                 }
                 return;
             }
@@ -481,7 +508,8 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>, r
             let what = if fees.is_positive() { "展期费以外已还的" } else { "已还的" };
             b.assumptions.push(format!("{label}：{what} {} 元按到期那天一次还的记。", m.to_grouped_string()));
         }
-    } else if d.paid.as_deref() == Some(UNKNOWN) {
+    } else if d.paid.as_deref() == Some(UNKNOWN) && fees.is_zero() {
+        // (With the fees counted, the note on them already said what an unknown 已还 left out.)
         b.gaps.push(format!("{label}：不记得还过多少，按没还过算；实际还过的钱要从结果里扣掉。"));
     }
 }
