@@ -118,3 +118,49 @@ fn a_debt_in_court_is_the_most_urgent_item() {
     assert!(after.contains("已经被起诉：按传票或应诉通知书上写的期限答辩"), "{after}");
     assert!(!after.contains("到那天不用你做什么"), "{after}");
 }
+
+/// The most urgent item of the demo with a credit objection four days before the as-of date.
+/// Its line, and the facts in it as (text, rule).
+fn most_urgent_with_an_objection() -> (String, Vec<(String, &'static str)>) {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demo.toml")).expect("demo");
+    let src = format!("{src}\n[[debt.event]]\ndate = 2026-11-20\nkind = \"credit_objection\"\n");
+    let case = yuqi_case::parse_case(&src, "demo.toml").expect("parse");
+    let c = yuqi_app::compute(
+        yuqi_app::CaseInput { case, evidence: None, messages: vec![] },
+        yuqi_app::Dates::today(NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")),
+    )
+    .expect("pipeline");
+    for b in Section::Summary.blocks(&c.inputs(), &SectionOptions::FULL) {
+        let Block::Para { inlines } = b else { continue };
+        let mut line = String::new();
+        let mut facts = Vec::new();
+        for i in &inlines {
+            match i {
+                yuqi_docs::Inline::Text { text } | yuqi_docs::Inline::Strong { text } => line.push_str(text),
+                yuqi_docs::Inline::Fact { text, source } => {
+                    line.push_str(text);
+                    if let yuqi_docs::Source::Computed(rule) = source {
+                        facts.push((text.clone(), *rule));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if line.starts_with("最要紧、要你去办的：") {
+            return (line, facts);
+        }
+    }
+    panic!("no most urgent item");
+}
+
+/// The overview's most urgent line gave the deadline's label and then its action, which says
+/// the same again ("征信异议的书面答复期限（20日）：到这天还没收到书面答复…"). It gives the date
+/// and the action, once; the label stays in the 要紧日期 table.
+#[test]
+fn the_most_urgent_line_says_the_date_and_the_action_once() {
+    let (line, _) = most_urgent_with_an_objection();
+    assert!(line.contains("2026-12-10"), "{line}");
+    assert!(!line.contains("答复期限"), "the label: {line}");
+    assert_eq!(line.matches("书面答复").count(), 1, "{line}");
+    assert!(line.contains("对征信异议的书面答复"), "the action says what it is about: {line}");
+}

@@ -23,15 +23,19 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// What the borrower himself can do by this date, when the date asks anything of him: the
-    /// overview's most urgent item is the first of these. The others are the law's or the other
-    /// side's dates (a limitation period ending, the creditor's time to apply for enforcement, a
-    /// record's retention ending): worth knowing, but nothing for him to do on the day.
+    /// What the borrower himself can do by this date, when the date asks anything of him. The
+    /// overview's most urgent item is the first of these; the text says it whole, date aside,
+    /// so that the overview gives it without the label beside it. The others are the law's or
+    /// the other side's dates (a limitation period ending, the creditor's time to apply for
+    /// enforcement, a record's retention ending): worth knowing, but nothing for him to do on
+    /// the day.
     pub fn action(&self) -> Option<&'static str> {
         match self.code {
-            "credit_repair_deadline" => Some("这天之前全额还清这笔，逾期记录就不再展示（自动进行、不收费）"),
-            "objection_reply_due" => Some("到这天还没收到书面答复，可以向人民银行的分支机构投诉，也可以直接起诉"),
-            "complaint_reply_due" => Some("到这天还没收到人民银行的书面答复，可以打电话催问，也可以直接起诉"),
+            "credit_repair_deadline" => Some("这天之前全额还清这笔，逾期记录就不再展示（一次性信用修复，自动进行、不收费）"),
+            "objection_reply_due" => {
+                Some("到这天还没收到对征信异议的书面答复，可以向人民银行的分支机构投诉，也可以直接起诉")
+            }
+            "complaint_reply_due" => Some("到这天还没收到人民银行对投诉的书面答复，可以打电话催问，也可以直接起诉"),
             _ => None,
         }
     }
