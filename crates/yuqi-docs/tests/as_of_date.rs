@@ -164,3 +164,21 @@ fn the_most_urgent_line_says_the_date_and_the_action_once() {
     assert_eq!(line.matches("书面答复").count(), 1, "{line}");
     assert!(line.contains("对征信异议的书面答复"), "the action says what it is about: {line}");
 }
+
+/// The action of an objection's reply date (complain to the central bank's branch, or sue) is
+/// the credit regulation's article 26 (rule credit_complaint) but was cited as the date's own
+/// rule, credit_objection (article 25: the 20 days), which says nothing of either. Each part
+/// of the line now cites the rule that says it.
+#[test]
+fn the_most_urgent_line_cites_what_it_says() {
+    let (line, facts) = most_urgent_with_an_objection();
+    let rule_of = |part: &str| {
+        facts.iter().find(|(t, _)| t.contains(part)).map(|(_, r)| *r).unwrap_or_else(|| panic!("{part}: {line}"))
+    };
+    assert_eq!(rule_of("2026-12-10"), "credit_objection");
+    let basis = rule_of("投诉");
+    let summary = yuqi_law::law().rule(basis).expect("a rule of the law data").summary;
+    for claim in ["投诉", "起诉", "书面答复"] {
+        assert!(summary.contains(claim), "{basis} does not say {claim}: {summary}");
+    }
+}

@@ -23,19 +23,27 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// What the borrower himself can do by this date, when the date asks anything of him. The
+    /// What the borrower himself can do by this date, when the date asks anything of him, and
+    /// the rule that says he can (not always the date's own: the 20 days an objection waits are
+    /// the credit regulation's article 25, what he can do when they pass is its article 26). The
     /// overview's most urgent item is the first of these; the text says it whole, date aside,
     /// so that the overview gives it without the label beside it. The others are the law's or
     /// the other side's dates (a limitation period ending, the creditor's time to apply for
     /// enforcement, a record's retention ending): worth knowing, but nothing for him to do on
     /// the day.
-    pub fn action(&self) -> Option<&'static str> {
+    pub fn action(&self) -> Option<(&'static str, &'static str)> {
         match self.code {
-            "credit_repair_deadline" => Some("这天之前全额还清这笔，逾期记录就不再展示（一次性信用修复，自动进行、不收费）"),
-            "objection_reply_due" => {
-                Some("到这天还没收到对征信异议的书面答复，可以向人民银行的分支机构投诉，也可以直接起诉")
+            "credit_repair_deadline" => {
+                Some(("这天之前全额还清这笔，逾期记录就不再展示（一次性信用修复，自动进行、不收费）", "credit_repair_2025"))
             }
-            "complaint_reply_due" => Some("到这天还没收到人民银行对投诉的书面答复，可以打电话催问，也可以直接起诉"),
+            "objection_reply_due" => Some((
+                "到这天还没收到对征信异议的书面答复，可以向人民银行的分支机构投诉，也可以直接起诉",
+                "credit_complaint",
+            )),
+            "complaint_reply_due" => Some((
+                "到这天还没收到人民银行对投诉的书面答复，可以打电话催问，也可以直接起诉",
+                "credit_complaint",
+            )),
             _ => None,
         }
     }
@@ -124,11 +132,17 @@ pub fn collect(
             false,
         );
     }
+    // The days in the labels are the law data's, as the credit record counted them.
+    let days = |id: &str, on: NaiveDate| {
+        yuqi_law::law().param_prose(id, on).map_or_else(|_| String::new(), |n| format!("（{n}日）"))
+    };
     for d in &credit.objection_reply_due {
-        add(*d, "objection_reply_due", "征信异议的书面答复期限（20日）".to_string(), "credit_objection", false);
+        let label = format!("征信异议的书面答复期限{}", days("credit.objection_reply_days", *d));
+        add(*d, "objection_reply_due", label, "credit_objection", false);
     }
     for d in &credit.complaint_reply_due {
-        add(*d, "complaint_reply_due", "人民银行对投诉的书面答复期限（30日）".to_string(), "credit_complaint", false);
+        let label = format!("人民银行对投诉的书面答复期限{}", days("credit.complaint_reply_days", *d));
+        add(*d, "complaint_reply_due", label, "credit_complaint", false);
     }
     out
 }

@@ -87,15 +87,15 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
             ),
             "。"
         ]));
-    } else if let Some((d, action)) = upcoming().find_map(|d| d.action().map(|a| (d, a))) {
-        // The date and what he can do then, each said once: the label beside the action said
-        // it twice ("在此日前全额还清，可适用一次性信用修复：这天之前全额还清这笔…"); the
+    } else if let Some((d, (action, basis))) = upcoming().find_map(|d| d.action().map(|a| (d, a))) {
+        // The date (under its rule) and what he can do then (under the rule that says he can),
+        // each said once: the label beside the action said it twice ("在此日前全额还清，可适用一次性信用修复：这天之前全额还清这笔…"); the
         // label is in the 要紧日期 table.
         out.push(para(inl![
             Inline::strong("最要紧、要你去办的："),
             computed(format!("{}（{}）", d.date, inputs.case.debt_name(&d.debt)), d.rule),
             "：",
-            computed(action, d.rule),
+            computed(action, basis),
             "。"
         ]));
     } else if upcoming().next().is_some() {
