@@ -240,3 +240,63 @@ principal = 9500
     // The guarantor's header shows the loan's own rate, not the recourse rate.
     assert_eq!(ex.debts[1].stated_rate, "年化8%");
 }
+
+/// Where a parenthesis opens inside another, or follows one straight away.
+fn nested_parentheses(s: &str) -> Option<String> {
+    let mut depth = 0;
+    for (at, c) in s.char_indices() {
+        match c {
+            '（' if depth > 0 || s[..at].ends_with('）') => return Some(s[at.saturating_sub(30)..].to_string()),
+            '（' => depth += 1,
+            '）' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The exhibit named the lender as "招商银行（信用卡（发卡银行））" and a presumed kind as
+/// "信用卡（发卡银行）（推测）": one parenthesis at most, for every kind of lender, stated or
+/// presumed, in the document and in the spreadsheet.
+#[test]
+fn the_lender_is_named_without_parentheses_in_parentheses() {
+    for path in examples() {
+        let src = std::fs::read_to_string(&path).expect("read");
+        for presumed in [false, true] {
+            let src = if presumed { src.replace("\n[[debt]]\n", "\n[[debt]]\nkind_presumed = true\n") } else { src.clone() };
+            let case = yuqi_case::parse_case(&src, "case.toml").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+            let Ok(c) = yuqi_app::compute(
+                yuqi_app::CaseInput { case, evidence: None, messages: Vec::new() },
+                yuqi_app::Dates::today(today),
+            ) else {
+                continue;
+            };
+            let inputs = c.inputs();
+            let text = exhibit_doc(&inputs).plain_text();
+            let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("出借人：")).collect();
+            assert!(!lines.is_empty(), "{}", path.display());
+            let cells: Vec<String> = sheets(&exhibit(&inputs))
+                .iter()
+                .flat_map(|s| s.rows.iter())
+                .filter(|r| matches!(r.first(), Some(Cell::Text(x)) if x == "出借人"))
+                .filter_map(|r| match r.get(1) {
+                    Some(Cell::Text(x)) => Some(x.clone()),
+                    _ => None,
+                })
+                .collect();
+            for l in lines.iter().map(|l| l.to_string()).chain(cells) {
+                assert_eq!(nested_parentheses(&l), None, "{} (presumed: {presumed}): {l}", path.display());
+            }
+        }
+    }
+    let src = std::fs::read_to_string(root().join("examples/demo.toml")).expect("demo");
+    let mut d = yuqi_case::parse_case(&src, "demo.toml").expect("parse").debts.remove(0);
+    for kind in yuqi_case::LenderKind::ALL {
+        d.kind = kind;
+        for presumed in [false, true] {
+            d.kind_presumed = presumed;
+            assert_eq!(nested_parentheses(d.kind_label_zh()), None, "{kind:?}");
+        }
+    }
+}

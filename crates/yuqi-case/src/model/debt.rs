@@ -168,6 +168,9 @@ pub struct Opening {
 
 impl Debt {
     /// The lender's kind as a reader is told it: a presumed kind says that it is presumed.
+    /// One pair of parentheses at most, never one inside or after another ("信用卡（发卡银行）
+    /// （推测）" read as two afterthoughts); where it stands in a sentence, the sentence does not
+    /// put it in parentheses either.
     pub fn kind_label_zh(&self) -> &'static str {
         match (self.kind_presumed, self.kind) {
             (false, k) => k.label_zh(),
@@ -176,8 +179,8 @@ impl Debt {
                 LenderKind::Bank => "商业银行（推测）",
                 LenderKind::ConsumerFinance => "消费金融公司（推测）",
                 LenderKind::Microloan => "小额贷款公司/网络小贷（推测）",
-                LenderKind::CreditCard => "信用卡（发卡银行）（推测）",
-                LenderKind::Private => "民间借贷（个人或非金融企业）（推测）",
+                LenderKind::CreditCard => "信用卡，发卡银行（推测）",
+                LenderKind::Private => "民间借贷，个人或非金融企业（推测）",
                 LenderKind::Assignee => "债权受让人（推测）",
                 LenderKind::Guarantor => "代偿后追偿的担保人（推测）",
                 LenderKind::Unlicensed => "无放贷资格的出借人（推测）",

@@ -138,7 +138,7 @@ fn summary(ex: &Exhibit) -> Sheet {
 fn debt_sheet(name: String, d: &DebtExhibit, ex: &Exhibit) -> Sheet {
     let mut rows = vec![
         vec![t("借款"), t(&d.name)],
-        vec![t("出借人"), t(format!("{}（{}）", d.lender, d.kind_label))],
+        vec![t("出借人"), t(format!("{}，{}", d.lender, d.kind_label))],
         vec![t("合同日期"), t(d.contract_date.to_string())],
         vec![t("合同本金"), Cell::Money(d.contract_principal)],
         vec![t("实际到手"), Cell::Money(d.received)],
