@@ -561,12 +561,15 @@ fn debt_plan(
         ));
     }
     if matches!(debt.kind, LenderKind::Unlicensed) {
+        // The claim is rule unlicensed_void's; its citation is the law data's. After the
+        // sentence, not in parentheses: the citation carries a parenthesis of its own.
+        let basis = options::citation("unlicensed_void");
         reasons.push(if debt.kind_presumed {
-            "从借款期限和费用看，出借人像是没有放贷资格：如果是这样，借款合同无效，只需返还实际到手的本金（《民间借贷规定》第13条，见核算报告）。"
-                .to_string()
+            format!(
+                "从借款期限和费用看，出借人像是没有放贷资格：如果是这样，借款合同无效，只需返还实际到手的本金。依据：{basis}，见核算报告。"
+            )
         } else {
-            "出借人无放贷资格：借款合同无效，只需返还实际到手的本金（《民间借贷规定》第13条，见核算报告）。"
-                .to_string()
+            format!("出借人无放贷资格：借款合同无效，只需返还实际到手的本金。依据：{basis}，见核算报告。")
         });
     }
 

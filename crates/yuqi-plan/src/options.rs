@@ -82,6 +82,12 @@ fn basis(rule: &str) -> Vec<String> {
     law().rule(rule).map(|r| law().citation_labels_grouped(&r.cites)).unwrap_or_default()
 }
 
+/// The articles a rule of the law data cites, as one phrase for a sentence that rests on it
+/// (`《民间借贷规定》（法释〔2020〕17号）第13条`): a citation is never written by hand.
+pub(crate) fn citation(rule: &str) -> String {
+    basis(rule).join("；")
+}
+
 fn option(kind: OptionKind, rule: &'static str, title: String, detail: String) -> PlanOption {
     PlanOption {
         kind,

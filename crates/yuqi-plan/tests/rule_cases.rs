@@ -390,3 +390,24 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
     let j = s[i..].find(end).unwrap_or_else(|| panic!("{end:?} in {s}")) + i;
     s[i..j].trim()
 }
+
+/// The reason given for an unlicensed lender cited 《民间借贷规定》第13条 written by hand; it is
+/// now the citation of the law data's rule unlicensed_void, whose claim the sentence makes,
+/// stated or presumed.
+#[test]
+fn an_unlicensed_lender_is_cited_from_the_law_data() {
+    let law = yuqi_law::law();
+    let rule = law.rule("unlicensed_void").expect("the rule");
+    assert!(rule.summary.contains("返还实际收到的本金"), "the claim is the rule's: {}", rule.summary);
+    let cited = law.citation_labels_grouped(&rule.cites).join("；");
+    let src = "version = 1\n[person]\nmonthly_income = 5000\nessential_expenses = 3000\n[[debt]]\nid = \"u\"\n\
+               lender = \"某科技\"\nkind = \"unlicensed\"\ncontract_date = 2026-08-01\nprincipal = 3000\n\
+               received = 2100\nmethod = \"bullet\"\nperiod = \"7d\"\nperiods = 1\n";
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    for src in [src.to_string(), src.replace("kind = \"unlicensed\"\n", "kind = \"unlicensed\"\nkind_presumed = true\n")]
+    {
+        let p = plan_of(&src, as_of);
+        let reason = p.debts[0].priority_reasons.iter().find(|r| r.contains("放贷资格")).expect("the reason");
+        assert!(reason.contains(&format!("依据：{cited}")), "{reason}");
+    }
+}
