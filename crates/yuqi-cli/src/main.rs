@@ -47,7 +47,7 @@ enum Command {
         #[arg(long)]
         exhibit: bool,
     },
-    /// 用随附的演示案例运行一次核算
+    /// 用随附的示例案例运行一次核算
     Demo {
         #[command(flatten)]
         opts: AuditFlags,

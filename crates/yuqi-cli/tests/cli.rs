@@ -123,7 +123,7 @@ fn as_of_flag_changes_the_date() {
 fn demo_runs_without_a_file() {
     let out = yuqi(&["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("演示"));
+    assert!(stdout(&out).contains("示例"));
 }
 
 #[test]

@@ -63,7 +63,7 @@ async fn the_new_user_path_through_every_page() {
         assert!(r.text().contains(want), "{uri} lacks {want}");
     }
     let home = send(&app, get("/").header(header::COOKIE, "yq_seen=1").body(Body::empty()).expect("req")).await;
-    assert!(home.text().contains("演示：林晓梅的三笔网贷"));
+    assert!(home.text().contains("林晓梅的三笔网贷"));
     // Letters and the dossier in every format.
     for (uri, magic, mime) in [
         (format!("/cases/{id}/letters/verification?debt=hjd&format=pdf"), &b"%PDF"[..], "application/pdf"),

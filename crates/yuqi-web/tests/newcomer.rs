@@ -46,6 +46,46 @@ async fn the_example_case_is_never_shown_as_his_own() {
     assert!(note < overview.find("现在先做这几件事").unwrap_or(0), "said before anything else: {overview}");
 }
 
+/// The example was 示例 on the case list and 演示 in its own title and on the buttons that open
+/// it (看演示, 先看演示案例): one word, 示例, wherever he reads it, said once on the list.
+#[tokio::test]
+async fn the_example_has_one_name() {
+    let app = app().await;
+    let empty = visible(&page(&app, "/").await);
+    assert!(empty.contains("看示例"), "{empty}");
+    let token = csrf(&app, None).await;
+    let triage = send(
+        &app,
+        post("/triage")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("csrf", &token),
+                ("abuse", "family"),
+                ("kind", "online"),
+                ("last", "recent"),
+                ("court", "no"),
+                ("spare", "300"),
+            ]))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(triage.status, StatusCode::OK, "{}", triage.text());
+    let triage = visible(&triage.text());
+    assert!(triage.contains("先看示例"), "{triage}");
+    let demo = new_demo_case(&app).await;
+    let list = visible(&page(&app, "/").await);
+    assert!(list.contains("林晓梅的三笔网贷") && !list.contains("示例 示例"), "{list}");
+    let mut read = vec![("/".to_string(), empty), ("/triage".to_string(), triage), ("/".to_string(), list)];
+    for uri in [format!("/cases/{demo}"), format!("/cases/{demo}/audit"), format!("/cases/{demo}/letters")] {
+        let t = visible(&page(&app, &uri).await);
+        assert!(t.contains("示例"), "{uri}: {t}");
+        read.push((uri, t));
+    }
+    for (uri, t) in read {
+        assert!(!t.contains("演示"), "{uri}: {t}");
+    }
+}
+
 /// The longest run of hexadecimal digits a reader sees in the HTML `s` (a fingerprint is 64 of
 /// them); each tag counts as a space, so that two table cells' numbers do not run together.
 fn longest_hex_run(s: &str) -> usize {

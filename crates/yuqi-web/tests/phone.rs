@@ -92,7 +92,7 @@ async fn a_pairing_link_pairs_one_phone_once() {
     let r =
         send(&app, from_phone("GET", &format!("/cases/{id}"), Some(&device)).body(Body::empty()).expect("req")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("演示"), "the demo case's page");
+    assert!(r.text().contains("示例"), "the demo case's page");
     let r =
         send(&app, from_phone("GET", &format!("/cases/{id}/audit"), Some(&device)).body(Body::empty()).expect("req"))
             .await;

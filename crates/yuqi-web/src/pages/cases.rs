@@ -101,7 +101,7 @@ pub(crate) async fn dashboard(
         interview: built.is_some(),
         gaps: built.as_ref().map(|b| b.gaps.clone()).unwrap_or_default(),
         assumptions: built.map(|b| b.assumptions).unwrap_or_default(),
-        title: rec.title,
+        title: super::shown_title(rec.title),
     })
 }
 
@@ -152,7 +152,7 @@ async fn section_page(
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
-        title: rec.title,
+        title: super::shown_title(rec.title),
         heading: section.title_zh().into(),
         body: body.as_str().to_string(),
     })

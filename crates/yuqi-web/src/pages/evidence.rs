@@ -62,7 +62,7 @@ async fn evidence_page_with(
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
-        title: rec.title,
+        title: super::shown_title(rec.title),
         total,
         head,
         // With several files, each one's outcome is listed instead.

@@ -49,7 +49,8 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
         .map(|c| CaseLine {
             id: c.id.to_string(),
             example: is_example(&c.title),
-            title: c.title,
+            // The example's tag says 示例; its title would say it again.
+            title: if is_example(&c.title) { example_name().to_string() } else { c.title },
             role: role_zh(c.role),
             updated: stamp(c.updated_at),
         })

@@ -457,7 +457,7 @@ async fn inbox_with(
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
-        title: rec.title,
+        title: super::shown_title(rec.title),
         codes,
         senders,
         code: q.code,

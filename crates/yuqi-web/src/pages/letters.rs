@@ -73,7 +73,7 @@ pub(crate) async fn letters(
         local: v.local,
         user: v.name,
         id: rec.id.to_string(),
-        title: rec.title,
+        title: super::shown_title(rec.title),
         letters,
         untied,
     })

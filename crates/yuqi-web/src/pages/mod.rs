@@ -54,9 +54,28 @@ pub(crate) const DEMO_CASE: &str = include_str!("../../../../examples/demo.toml"
 /// borrower never takes 林晓梅's debts for his own. Known by its title, which both places take
 /// from the demo file (the store keeps no other mark of where a case came from).
 pub(crate) fn is_example(title: &str) -> bool {
+    !demo_title().is_empty() && (title == demo_title() || FORMER_DEMO_TITLES.contains(&title))
+}
+
+/// The demo's titles before it was called 示例 everywhere (the case list said 示例, its own
+/// title 演示): copies made then are still the example.
+const FORMER_DEMO_TITLES: [&str; 1] = ["演示：林晓梅的三笔网贷"];
+
+fn demo_title() -> &'static str {
     static TITLE: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| compute::parse(DEMO_CASE).map(|c| c.title).unwrap_or_default());
-    !TITLE.is_empty() && title == TITLE.as_str()
+    TITLE.as_str()
+}
+
+/// A stored case's title as the borrower reads it: a copy of the example made under a former
+/// title is shown by the current one, so that the example has one name.
+pub(crate) fn shown_title(title: String) -> String {
+    if is_example(&title) { demo_title().to_string() } else { title }
+}
+
+/// The example's name in the case list, where its tag already says 示例.
+pub(crate) fn example_name() -> &'static str {
+    demo_title().strip_prefix("示例：").unwrap_or(demo_title())
 }
 
 pub(crate) const BLANK_CASE: &str =
