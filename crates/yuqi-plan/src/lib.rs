@@ -232,14 +232,9 @@ pub fn plan_case_with(
 
     // Order the debts.
     let mut order: Vec<usize> = (0..case.debts.len()).collect();
-    let key = |i: usize| {
-        let standing = Standing::of(&timeline.debts[i].limitation.status);
-        let a = &audit.debts[i];
-        // Higher lawful cost first (avalanche), then smaller balance (a debt cleared sooner
-        // stops its collection sooner), then file order.
-        (standing.rank(), std::cmp::Reverse(a.cap_rate.unwrap_or(Decimal::ZERO)), a.supported_total, i)
-    };
+    let key = |i: usize| OrderKey::of(&timeline.debts[i], &audit.debts[i], i);
     order.sort_by_key(|&i| key(i));
+    let keys: Vec<OrderKey> = order.iter().map(|&i| key(i)).collect();
 
     let active_total: Money = order
         .iter()
@@ -265,7 +260,7 @@ pub fn plan_case_with(
             as_of,
         )?);
     }
-    let why = why_here(case, &debts);
+    let why = why_here(case, &debts, &keys);
     for (d, w) in debts.iter_mut().zip(why) {
         d.why_here = w;
     }
@@ -299,55 +294,128 @@ pub fn plan_case_with(
     Ok(Plan { as_of, budget, debts, steps, warnings, assumptions, trace })
 }
 
-/// Why each debt (in plan order) comes where it does, in one line: the first part of the
-/// ordering key (standing, then the lawful interest cap, then the smaller lawful total) on which
-/// it differs from its neighbour — the next debt, or for the last the one before it.
-fn why_here(case: &Case, debts: &[DebtPlan]) -> Vec<String> {
+/// The order of the debts, decided here and nowhere else: the standing first (judgment,
+/// lawsuit, running, time-barred), then the higher lawful interest cap (avalanche), then the
+/// smaller lawful total (a debt cleared sooner stops its collection sooner), then the case
+/// file's order. [`why_here`] says which of these parts put a debt where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct OrderKey {
+    standing: u8,
+    cap: std::cmp::Reverse<Decimal>,
+    total: Money,
+    index: usize,
+}
+
+/// The part of the order that tells two debts apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decided {
+    Standing,
+    Cap,
+    Total,
+    FileOrder,
+}
+
+impl OrderKey {
+    fn of(timeline: &DebtTimeline, audit: &DebtAudit, index: usize) -> OrderKey {
+        OrderKey {
+            standing: Standing::of(&timeline.limitation.status).rank(),
+            cap: std::cmp::Reverse(audit.cap_rate.unwrap_or(Decimal::ZERO)),
+            total: audit.supported_total,
+            index,
+        }
+    }
+
+    /// The first part of the key on which `self` and `other` differ.
+    fn decided(&self, other: &OrderKey) -> Decided {
+        if self.standing != other.standing {
+            Decided::Standing
+        } else if self.cap != other.cap {
+            Decided::Cap
+        } else if self.total != other.total {
+            Decided::Total
+        } else {
+            Decided::FileOrder
+        }
+    }
+}
+
+/// The law data's citations of `rules`, as the sentence after the claim that rests on them
+/// (after it, not in parentheses: a citation may carry a parenthesis of its own).
+fn basis_of(rules: &[&str]) -> String {
+    if rules.is_empty() {
+        return String::new();
+    }
+    format!("依据：{}。", rules.iter().map(|r| options::citation(r)).collect::<Vec<_>>().join("；"))
+}
+
+/// Why each debt (in plan order, `keys` its order keys) comes where it does, in one line: the
+/// part of the order key on which it differs from its neighbour — the next debt, or for the
+/// last the one before it. A legal claim in it is followed by the citation of the law data's
+/// rule that makes it; the caps compared are the audit's, whose basis the report gives.
+fn why_here(case: &Case, debts: &[DebtPlan], keys: &[OrderKey]) -> Vec<String> {
     let name = |d: &DebtPlan| case.debt_name(&d.id);
-    let cap = |d: &DebtPlan| d.cap_rate.unwrap_or(Decimal::ZERO);
-    let pct = |d: &DebtPlan| yuqi_money::format_rate_percent(cap(d), 2);
-    let standing_first = |d: &DebtPlan| match d.standing {
-        Standing::Judgment => "已有生效判决，拖着不还要加倍付迟延履行期间的利息，还可能被列入失信名单",
-        Standing::InLitigation => "已经被起诉，要按法院文书上的期限应诉",
-        _ => "时效还在进行，对方随时可以起诉你",
+    let pct = |k: &OrderKey| yuqi_money::format_rate_percent(k.cap.0, 2);
+    // What makes a standing come first, and the rules that say so.
+    let standing_first = |d: &DebtPlan| -> (&'static str, &'static [&'static str]) {
+        match d.standing {
+            Standing::Judgment => (
+                "已有生效判决：不按判决还，要加倍付迟延履行期间的利息；有能力而拒不履行的，还会被列入失信名单",
+                &["delay_interest", "shixin_conditions"],
+            ),
+            Standing::InLitigation => ("已经被起诉，先按法院文书上的期限应诉", &[]),
+            _ => ("诉讼时效还在进行，对方可以起诉你", &["limitation_period"]),
+        }
     };
+    let active = |d: &DebtPlan| !d.standing.barred() && d.lawful_total.is_positive();
     debts
         .iter()
+        .zip(keys)
         .enumerate()
-        .map(|(i, d)| {
+        .map(|(i, (d, k))| {
             if d.standing.barred() {
-                return "时效已经届满：你有权拒绝还款，不主动处理，排在最后。".to_string();
+                return format!(
+                    "诉讼时效已经届满：你可以拒绝还款，不主动处理，排在最后。{}",
+                    basis_of(&["limitation_expired_effect"])
+                );
             }
             if !d.lawful_total.is_positive() {
                 return "依法计算已经不欠钱了，不用再为它安排还款。".to_string();
             }
-            let active = |e: &&DebtPlan| !e.standing.barred() && e.lawful_total.is_positive();
-            let next = debts[i + 1..].iter().find(active);
-            let prev = debts[..i].iter().rev().find(active);
+            let next = debts.iter().zip(keys).skip(i + 1).find(|(e, _)| active(e));
+            let prev = debts.iter().zip(keys).take(i).rev().find(|(e, _)| active(e));
             match (prev, next) {
-                (_, Some(n)) if d.standing.rank() < n.standing.rank() => {
-                    format!("{}，所以排在{}前面。", standing_first(d), name(n))
-                }
-                (_, Some(n)) if cap(d) > cap(n) => format!(
-                    "依法利率上限年化 {}，比{}的 {} 高：同样的钱先还这笔，省下的利息最多。",
-                    pct(d),
-                    name(n),
-                    pct(n)
-                ),
-                (_, Some(n)) if d.lawful_total < n.lawful_total => {
-                    format!("利率上限和{}一样，这笔依法应还的钱更少，先还清就少一家催收。", name(n))
-                }
-                (_, Some(n)) => format!("和{}条件相同，按录入的顺序排。", name(n)),
-                (Some(p), None) if p.standing.rank() < d.standing.rank() => {
-                    format!("{}的情况更急（{}），先处理它，再处理这笔。", name(p), standing_first(p))
-                }
-                (Some(p), None) if cap(p) > cap(d) => {
-                    format!("依法利率上限年化 {}，比{}的 {} 低，所以放在它后面。", pct(d), name(p), pct(p))
-                }
-                (Some(p), None) if p.lawful_total < d.lawful_total => {
-                    format!("利率上限和{}一样，这笔依法应还的钱更多，先还清小的那笔，再还这笔。", name(p))
-                }
-                (Some(p), None) => format!("和{}条件相同，按录入的顺序排。", name(p)),
+                (_, Some((n, nk))) => match k.decided(nk) {
+                    Decided::Standing => {
+                        let (claim, rules) = standing_first(d);
+                        format!("{claim}，所以排在{}前面。{}", name(n), basis_of(rules))
+                    }
+                    Decided::Cap => format!(
+                        "利率上限（见核算报告）年化 {}，比{}的 {} 高：同样的钱先还这笔，省下的利息最多。",
+                        pct(k),
+                        name(n),
+                        pct(nk)
+                    ),
+                    Decided::Total => {
+                        format!("利率上限和{}一样，这笔依法应还的钱更少，先还清就少一家催收。", name(n))
+                    }
+                    Decided::FileOrder => format!("和{}条件相同，按录入的顺序排。", name(n)),
+                },
+                (Some((p, pk)), None) => match pk.decided(k) {
+                    Decided::Standing => {
+                        let (claim, rules) = standing_first(p);
+                        format!("{}的情况更急：{claim}。先处理它，再处理这笔。{}", name(p), basis_of(rules))
+                    }
+                    Decided::Cap => format!(
+                        "利率上限（见核算报告）年化 {}，比{}的 {} 低，所以放在它后面。",
+                        pct(k),
+                        name(p),
+                        pct(pk)
+                    ),
+                    Decided::Total => {
+                        format!("利率上限和{}一样，这笔依法应还的钱更多，先还清小的那笔，再还这笔。", name(p))
+                    }
+                    Decided::FileOrder => format!("和{}条件相同，按录入的顺序排。", name(p)),
+                },
                 (None, None) => "要还的只有这一笔。".to_string(),
             }
         })

@@ -411,3 +411,35 @@ fn an_unlicensed_lender_is_cited_from_the_law_data() {
         assert!(reason.contains(&format!("依据：{cited}")), "{reason}");
     }
 }
+
+/// The planner's case named `prefix` in tests/rules/plan/plan.toml, planned on its as-of date.
+fn plan_case_named(prefix: &str) -> Plan {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/rules/plan/plan.toml");
+    let file: File = toml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("parse");
+    let c = file.case.iter().find(|c| c.name.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}"));
+    plan_of(&c.case, c.as_of.parse().expect("as_of"))
+}
+
+/// The plan's 为什么排在这里 said "已有生效判决，拖着不还要加倍付迟延履行期间的利息，还可能被列入
+/// 失信名单" and "时效已经届满：你有权拒绝还款" with no citation. Each legal claim is now followed by
+/// the law data's citation of the rule that makes it.
+#[test]
+fn why_here_cites_the_rules_its_claims_rest_on() {
+    let law = yuqi_law::law();
+    let cited = |rule: &str| law.citation_labels_grouped(&law.rule(rule).expect("rule").cites).join("；");
+    let p = plan_case_named("P5 ");
+    let judged = p.debts.iter().find(|d| d.id == "judged").expect("judged");
+    assert!(judged.why_here.contains("迟延履行期间的利息"), "{}", judged.why_here);
+    assert!(
+        judged.why_here.contains(&format!("依据：{}；{}", cited("delay_interest"), cited("shixin_conditions"))),
+        "{}",
+        judged.why_here
+    );
+    // The debt after it is told why the judgment comes first, with the same citation.
+    let cf = p.debts.iter().find(|d| d.id == "cf").expect("cf");
+    assert!(cf.why_here.contains(&cited("delay_interest")), "{}", cf.why_here);
+
+    let p = plan_case_named("P4 ");
+    let old = p.debts.iter().find(|d| d.id == "old").expect("old");
+    assert!(old.why_here.contains(&format!("依据：{}", cited("limitation_expired_effect"))), "{}", old.why_here);
+}
