@@ -394,11 +394,8 @@ fn an_unknown_amount_paid_is_said_with_the_rollovers() {
     assert!(!notes.contains("按没还过算"), "the fees were counted: {notes}");
     assert_eq!(compute(&b).audit.debts[0].paid_total.to_string(), "900.00");
 
-    let b = build(
-        &newcomer(&[("d0-rollover", &[("count", "3"), ("fee", "")]), ("d0-paid", unknown)]),
-        "我的网贷",
-        today(),
-    );
+    let b =
+        build(&newcomer(&[("d0-rollover", &[("count", "3"), ("fee", "")]), ("d0-paid", unknown)]), "我的网贷", today());
     let notes = format!("{}\n{}", b.assumptions.join("\n"), b.gaps.join("\n"));
     assert!(notes.contains("也不记得一共还过多少：交过的钱都没有计入"), "{notes}");
     assert_eq!(compute(&b).audit.debts[0].paid_total.to_string(), "0.00");

@@ -263,7 +263,8 @@ fn the_lender_is_named_without_parentheses_in_parentheses() {
     for path in examples() {
         let src = std::fs::read_to_string(&path).expect("read");
         for presumed in [false, true] {
-            let src = if presumed { src.replace("\n[[debt]]\n", "\n[[debt]]\nkind_presumed = true\n") } else { src.clone() };
+            let src =
+                if presumed { src.replace("\n[[debt]]\n", "\n[[debt]]\nkind_presumed = true\n") } else { src.clone() };
             let case = yuqi_case::parse_case(&src, "case.toml").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
             let Ok(c) = yuqi_app::compute(

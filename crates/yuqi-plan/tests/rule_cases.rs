@@ -404,7 +404,8 @@ fn an_unlicensed_lender_is_cited_from_the_law_data() {
                lender = \"某科技\"\nkind = \"unlicensed\"\ncontract_date = 2026-08-01\nprincipal = 3000\n\
                received = 2100\nmethod = \"bullet\"\nperiod = \"7d\"\nperiods = 1\n";
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
-    for src in [src.to_string(), src.replace("kind = \"unlicensed\"\n", "kind = \"unlicensed\"\nkind_presumed = true\n")]
+    for src in
+        [src.to_string(), src.replace("kind = \"unlicensed\"\n", "kind = \"unlicensed\"\nkind_presumed = true\n")]
     {
         let p = plan_of(&src, as_of);
         let reason = p.debts[0].priority_reasons.iter().find(|r| r.contains("放贷资格")).expect("the reason");

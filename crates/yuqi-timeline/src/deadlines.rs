@@ -33,17 +33,17 @@ impl Deadline {
     /// the day.
     pub fn action(&self) -> Option<(&'static str, &'static str)> {
         match self.code {
-            "credit_repair_deadline" => {
-                Some(("这天之前全额还清这笔，逾期记录就不再展示（一次性信用修复，自动进行、不收费）", "credit_repair_2025"))
-            }
+            "credit_repair_deadline" => Some((
+                "这天之前全额还清这笔，逾期记录就不再展示（一次性信用修复，自动进行、不收费）",
+                "credit_repair_2025",
+            )),
             "objection_reply_due" => Some((
                 "到这天还没收到对征信异议的书面答复，可以向人民银行的分支机构投诉，也可以直接起诉",
                 "credit_complaint",
             )),
-            "complaint_reply_due" => Some((
-                "到这天还没收到人民银行对投诉的书面答复，可以打电话催问，也可以直接起诉",
-                "credit_complaint",
-            )),
+            "complaint_reply_due" => {
+                Some(("到这天还没收到人民银行对投诉的书面答复，可以打电话催问，也可以直接起诉", "credit_complaint"))
+            }
             _ => None,
         }
     }

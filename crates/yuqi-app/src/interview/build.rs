@@ -256,7 +256,8 @@ fn rollover(b: &mut Built, label: &str, d: &DebtAnswers, contract: NaiveDate) ->
     let Some(times) = count(&d.rollovers) else {
         if d.rollovers.as_deref() == Some(UNKNOWN) {
             // The fees are in 已还 only when he gave it; else `payments` says nothing paid counts.
-            let fees = if money(&d.paid).is_some() { "；交过的展期费已经算在你填的“已还”里" } else { "" };
+            let fees =
+                if money(&d.paid).is_some() { "；交过的展期费已经算在你填的“已还”里" } else { "" };
             b.assumptions.push(format!(
                 "{label}：不记得展期过几次，按没展期算：从最初的还款日 {first} 起算逾期和诉讼时效{fees}。"
             ));
@@ -433,7 +434,9 @@ fn payments(b: &mut Built, label: &str, d: &DebtAnswers, rows: Option<&[Row]>, r
                         "你填的已还 {} 元比 {times} 次展期费合起来的 {all} 元还少，按展期费合计 {all} 元算已还（每次 {fee} 元，按每次原定的还款日那天交的记）",
                         p.to_grouped_string()
                     ),
-                    Some(_) => format!("{times} 次展期费每次 {fee} 元，都算作你付给对方的钱，按每次原定的还款日那天交的记"),
+                    Some(_) => {
+                        format!("{times} 次展期费每次 {fee} 元，都算作你付给对方的钱，按每次原定的还款日那天交的记")
+                    }
                     None => format!(
                         "你不记得一共还过多少：只把 {times} 次展期费（每次 {fee} 元，共 {all} 元）算作已还，按每次原定的还款日那天交的记；展期费以外还过的钱没有计入，要从结果里扣掉"
                     ),
