@@ -6,7 +6,7 @@
 //! called the offset "the cap that applies to this kind of lender".
 
 use yuqi_docs::{LetterKind, LetterOptions};
-use yuqi_ledger::audit::{IfOffset, SUPPORTED_ZH};
+use yuqi_ledger::audit::{IfOffset, SUPPORTED_ZH, UNSETTLED_ZH};
 
 /// A consumer-finance loan at 月息3分 (36 %) whose year of interest was paid: above the 24 %
 /// line, so that charges above the cap were paid.
@@ -55,7 +55,7 @@ fn every_text_states_both_figures_in_the_same_words() {
     let (high, low) = (grouped(da.supported_total), grouped(o.supported_total));
     // The words every text uses for the second figure, with the figure.
     let clause = IfOffset::clause_zh(&format!(" {low} 元"));
-    let clause_letter = IfOffset::clause_zh(&format!("{low}元"));
+    let clause_letter = IfOffset::letter_zh(&format!("{low}元"));
 
     let inputs = c.inputs();
     let dossier = yuqi_docs::dossier::dossier(&inputs).plain_text();
@@ -80,10 +80,13 @@ fn every_text_states_both_figures_in_the_same_words() {
     // The letters: the defence asks for the offset by name, not as another lender's cap.
     let opts = LetterOptions { debt: None, accept_limitation_effect: true };
     let defence = yuqi_docs::letter(LetterKind::Defence, &inputs, &opts).expect("defence").plain_text();
-    assert!(defence.contains(&clause_letter), "{defence}");
+    assert!(defence.contains(&format!("请求法院将其抵作本金；抵作本金后最多为{low}元")), "{defence}");
+    // A letter never argues against its own request: "courts differ" stays in his own reports.
+    assert!(!defence.contains(UNSETTLED_ZH), "{defence}");
     assert!(!defence.contains("对该类出借人适用的上限"), "{defence}");
     let proposal = yuqi_docs::letter(LetterKind::Proposal, &inputs, &opts).expect("proposal").plain_text();
     assert!(proposal.contains(&format!("{high}元")) && proposal.contains(&clause_letter), "{proposal}");
+    assert!(!proposal.contains(UNSETTLED_ZH), "{proposal}");
 
     // The exhibit: the same row name and figure beside its total.
     let exhibit = yuqi_docs::exhibit::exhibit(&inputs);

@@ -4,7 +4,6 @@
 use yuqi_case::{EventKind, LenderKind};
 use yuqi_law::law;
 use yuqi_ledger::Severity;
-use yuqi_ledger::audit::IfOffset;
 use yuqi_plan::Standing;
 use yuqi_timeline::limitation::Status;
 
@@ -206,9 +205,9 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
             p.extend(inl![
                 "答辩人已付款项中超过上述标准的利息、费用共",
                 computed(yuan(o.over_cap_paid), "over_cap_paid_offset"),
-                "，",
-                computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset"),
-                "，请求法院将其抵作本金。"
+                "，请求法院将其抵作本金；抵作本金后最多为",
+                computed(yuan(o.supported_total), "over_cap_paid_offset"),
+                "。"
             ]);
         }
         // Another cap some courts apply to this kind of lender (the offset twin is said above).

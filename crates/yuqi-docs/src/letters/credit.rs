@@ -82,7 +82,7 @@ pub(crate) fn objection(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Result<Doc, Le
         ];
         // The second figure, in the words the borrower's report and the other letters use.
         if let Some(o) = v.audit.if_offset {
-            r.extend(inl!["（", computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset"), "）"]);
+            r.extend(inl!["（", computed(IfOffset::letter_zh(&yuan(o.supported_total)), "over_cap_paid_offset"), "）"]);
         }
         r.push(Inline::text("，报送的金额包含超出法定上限的利息和费用，信息有误。"));
         reasons.push(r);

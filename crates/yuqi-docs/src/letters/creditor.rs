@@ -198,7 +198,7 @@ pub(crate) fn proposal(inputs: &Inputs<'_>, v: &DebtView<'_>, opts: &LetterOptio
     ]);
     // The second figure, in the words the borrower's report and the other letters use.
     if let Some(o) = p.lawful_if_offset {
-        lawful.extend(inl!["；", computed(IfOffset::clause_zh(&yuan(o.supported_total)), "over_cap_paid_offset")]);
+        lawful.extend(inl!["；", computed(IfOffset::letter_zh(&yuan(o.supported_total)), "over_cap_paid_offset")]);
     }
     lawful.push(Inline::text("。"));
     if let (Some(dem), Some(x), Some(at)) =

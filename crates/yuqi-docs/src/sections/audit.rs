@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use yuqi_case::Debt;
-use yuqi_ledger::audit::{IfOffset, SUPPORTED_ZH};
+use yuqi_ledger::audit::IfOffset;
 use yuqi_ledger::caps::LegalDates;
 use yuqi_ledger::stacking::StackingLink;
 use yuqi_ledger::{DebtAudit, audit_debt};
@@ -99,17 +99,7 @@ pub(super) fn audit(out: &mut Vec<Block>, inputs: &Inputs<'_>, opts: &SectionOpt
         numeric: vec![false, true, true, true, true, true, true, true, false],
     });
     // The column is the primary result; where it leaves over-cap charges already paid, the
-    // second figure in the words every other text uses.
-    for d in a.debts.iter().filter(|d| d.if_offset.is_some()) {
-        if let Some(o) = d.if_offset {
-            out.push(note(format!(
-                "{}：{SUPPORTED_ZH} {} 元；{}。",
-                inputs.case.debt_name(&d.id),
-                m(d.supported_total),
-                o.clause()
-            )));
-        }
-    }
+    // second figure is in each debt's table and in the finding, not said a third time here.
     out.push(rates::explanation(inputs.case));
     if !a.findings.is_empty() {
         out.push(Block::List { ordered: false, items: a.findings.iter().map(finding_item).collect() });

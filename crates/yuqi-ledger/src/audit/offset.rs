@@ -13,7 +13,7 @@ use super::ScenarioResult;
 /// The headline's name for the primary lawful total.
 pub const SUPPORTED_ZH: &str = "依法最多支持";
 /// The condition under which the second figure holds, as the borrower reads it.
-pub const IF_OFFSET_ZH: &str = "若已多付的利息抵作本金";
+pub const IF_OFFSET_ZH: &str = "若已多付的利息、费用抵作本金";
 /// Why both are shown.
 pub const UNSETTLED_ZH: &str = "法院做法不一";
 
@@ -43,11 +43,17 @@ impl IfOffset {
             .map(|s| IfOffset { over_cap_paid: lawful.ledger.over_cap_paid, supported_total: s.supported_total })
     }
 
-    /// "若已多付的利息抵作本金，则为1,234.00元；法院做法不一" — the clause set beside the
-    /// primary figure, with `amount` as the text shows amounts (a letter's `yuan`, a report's
-    /// spaced ` 1,234.00 元`).
+    /// "若已多付的利息、费用抵作本金，最多为 1,234.00 元；法院做法不一" — the clause the
+    /// borrower's own reports set beside the primary figure, with `amount` as the text shows
+    /// amounts (spaced ` 1,234.00 元`).
     pub fn clause_zh(amount: &str) -> String {
-        format!("{IF_OFFSET_ZH}，则为{amount}；{UNSETTLED_ZH}")
+        format!("{IF_OFFSET_ZH}，最多为{amount}；{UNSETTLED_ZH}")
+    }
+
+    /// The same condition and figure as a letter to a court or a creditor states it: without
+    /// "法院做法不一", which would argue against the borrower's own request.
+    pub fn letter_zh(amount: &str) -> String {
+        format!("{IF_OFFSET_ZH}，最多为{amount}")
     }
 
     /// The same clause with this figure, spaced as reports write amounts (` x 元`).
