@@ -194,6 +194,16 @@ fn an_unknown_balance_keeps_the_card_with_a_note_and_the_others_right() {
             "{section:?}: {text}"
         );
     }
+    // The count in the summary's table says it counts only what is in the totals (four debts, "3").
+    let summary = yuqi_docs::sections::document(
+        "t",
+        "t".into(),
+        &inputs,
+        &[yuqi_docs::Section::Summary],
+        &yuqi_docs::SectionOptions::FULL,
+    )
+    .plain_text();
+    assert!(summary.contains("已算进合计的借款笔数"), "{summary}");
     // A demand cannot be judged against a total that leaves a debt out.
     assert_eq!(without.conduct_context().supported_total, None);
     assert!(with.conduct_context().supported_total.is_some());
@@ -235,4 +245,10 @@ fn the_letters_name_the_card_by_what_he_gave_not_by_a_stand_in_date() {
         }
     }
     assert!(seen >= 2, "the card is described in the letters that name the loan");
+    // The exhibit, which goes to court as the letters do, does not call the stand-in a contract date.
+    let ex = yuqi_docs::exhibit::exhibit(&inputs);
+    let d = ex.debts.iter().find(|d| d.id == card.id).expect("the card in the exhibit");
+    assert_eq!(d.contract_date_name, "计算起点（信用卡没有单笔借款日期）");
+    let doc = yuqi_docs::exhibit::exhibit_doc(&inputs).plain_text();
+    assert!(!doc.contains(&format!("合同日期 {}", card.contract_date)), "{doc}");
 }

@@ -77,9 +77,10 @@ fn debt_blocks(out: &mut Vec<Block>, d: &DebtExhibit, ex: &Exhibit) {
     // The kind after a comma: it may carry a parenthesis of its own (信用卡（发卡银行）, …（推测）),
     // and one put around it made two, one inside the other.
     out.push(para(vec![Inline::text(format!(
-        "出借人：{}，{}；合同日期 {}；合同本金 {} 元；实际到手 {} 元；{} {}。",
+        "出借人：{}，{}；{} {}；合同本金 {} 元；实际到手 {} 元；{} {}。",
         d.lender,
         d.kind_label,
+        d.contract_date_name,
         d.contract_date,
         m(d.contract_principal),
         m(d.received),

@@ -46,6 +46,9 @@ pub struct DebtExhibit {
     pub lender: String,
     pub kind_label: &'static str,
     pub contract_date: NaiveDate,
+    /// What `contract_date` is called: a card has no single loan date, and the case file's
+    /// date for it (the interview's stand-in) is only where the computation starts.
+    pub contract_date_name: &'static str,
     pub contract_principal: Money,
     pub received: Money,
     pub principal_initial: Money,
@@ -281,6 +284,7 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         lender: da.lender.clone(),
         kind_label: da.kind_label,
         contract_date: da.contract_date,
+        contract_date_name: contract_date_name(inputs.case, &da.id),
         contract_principal: da.contract_principal,
         received: da.received,
         principal_initial: da.principal_initial,
@@ -408,4 +412,11 @@ impl DebtExhibit {
 pub fn mark(i: usize) -> &'static str {
     const MARKS: [&str; 10] = ["①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"];
     MARKS.get(i).copied().unwrap_or("＊")
+}
+
+/// "合同日期", or for a credit card, which has no single loan date, "计算起点" (the letters
+/// state no date for a card either).
+fn contract_date_name(case: &yuqi_case::Case, id: &str) -> &'static str {
+    let card = case.debts.iter().any(|d| d.id == id && d.kind == yuqi_case::LenderKind::CreditCard);
+    if card { "计算起点（信用卡没有单笔借款日期）" } else { "合同日期" }
 }

@@ -139,7 +139,7 @@ fn debt_sheet(name: String, d: &DebtExhibit, ex: &Exhibit) -> Sheet {
     let mut rows = vec![
         vec![t("借款"), t(&d.name)],
         vec![t("出借人"), t(format!("{}，{}", d.lender, d.kind_label))],
-        vec![t("合同日期"), t(d.contract_date.to_string())],
+        vec![t(d.contract_date_name), t(d.contract_date.to_string())],
         vec![t("合同本金"), Cell::Money(d.contract_principal)],
         vec![t("实际到手"), Cell::Money(d.received)],
         vec![t(d.stated_rate_name), t(&d.stated_rate)],

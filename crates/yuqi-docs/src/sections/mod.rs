@@ -178,7 +178,8 @@ pub(crate) fn unknown_balance(case: &yuqi_case::Case) -> Option<Block> {
         .iter()
         .map(|u| match u.kind {
             yuqi_case::LenderKind::CreditCard => format!("{}的信用卡", u.name()),
-            k => format!("{}（{}）", u.name(), k.label_zh()),
+            // Not "张三（民间借贷（个人或非金融企业））": the kind's label has parentheses of its own.
+            k => format!("{}的{}", u.name(), k.label_zh()),
         })
         .collect();
     let look: Vec<String> = case.unknown_balance.iter().filter_map(|u| u.note.clone()).collect();

@@ -14,7 +14,12 @@ pub(super) fn summary(out: &mut Vec<Block>, inputs: &Inputs<'_>) {
     let a = inputs.audit;
     let tt = &a.totals;
     let mut rows = vec![
-        vec!["借款笔数".to_string(), a.debts.len().to_string()],
+        // A debt whose balance is unknown is listed under the table, not counted in it: the row
+        // says so, or someone with four debts reads "3".
+        vec![
+            if inputs.case.unknown_balance.is_empty() { "借款笔数" } else { "已算进合计的借款笔数" }.to_string(),
+            a.debts.len().to_string(),
+        ],
         vec!["已还合计".to_string(), m(tt.paid_total)],
         vec!["按合同计算现欠".to_string(), m(tt.contract_balance)],
         vec![SUPPORTED_ZH.to_string(), m(tt.supported_total)],
