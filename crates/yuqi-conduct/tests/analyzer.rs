@@ -686,11 +686,24 @@ fn eleventh_round_media_no_escape_and_lawful_terms() {
         "如您长期不还款，我司可能依法起诉，法院判决后可申请强制执行。",
         "我明年就要考公了，先把网贷还清再说。",
         "借款到期后次日起计收逾期服务费，每日按未还本金的0.05%计算。",
-        "交了钱就能停息挂账？不要相信任何收费代办，自己去和银行协商。",
+        "本行已将对您的债权转让给某资产管理公司，特此登报公告催收。",
+        "万一你家着火，家财险最高赔50万",
     ] {
         let a = analyze(text);
         assert!(a.codes.is_empty(), "{text}: {:?}", a.hits);
     }
-    // Enforcement presented as imminent, with no lawsuit, is still a false consequence.
-    assert!(analyze("明天就对你名下财产强制执行").codes.contains(&Code::FalseConsequence));
+    // Enforcement presented as imminent, with no judgment, is still a false consequence; the
+    // children's prospects still are; a bare 计收 does not make a fee a contract's.
+    let more: [(&str, Code); 6] = [
+        ("明天就对你名下财产强制执行", Code::FalseConsequence),
+        ("明天起诉你，后天就强制执行你的房子", Code::FalseConsequence),
+        ("你儿子以后当兵政审都过不了", Code::FalseConsequence),
+        ("我们在新闻上曝光你", Code::Intimidation),
+        ("另付保全费2000元，按日计收", Code::ExtraFee),
+        ("小心你家房子哪天着火", Code::ThreatViolence),
+    ];
+    for (text, code) in more {
+        let a = analyze(text);
+        assert!(a.codes.contains(&code), "{text}: {:?}", a.hits);
+    }
 }

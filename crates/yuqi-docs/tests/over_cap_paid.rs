@@ -80,7 +80,7 @@ fn every_text_states_both_figures_in_the_same_words() {
     // The letters: the defence asks for the offset by name, not as another lender's cap.
     let opts = LetterOptions { debt: None, accept_limitation_effect: true };
     let defence = yuqi_docs::letter(LetterKind::Defence, &inputs, &opts).expect("defence").plain_text();
-    assert!(defence.contains(&format!("请求法院将其抵作本金；抵作本金后最多为{low}元")), "{defence}");
+    assert!(defence.contains(&format!("请求法院将其抵作本金；抵作本金后，依法应还最多为{low}元")), "{defence}");
     // A letter never argues against its own request: "courts differ" stays in his own reports.
     assert!(!defence.contains(UNSETTLED_ZH), "{defence}");
     assert!(!defence.contains("对该类出借人适用的上限"), "{defence}");
@@ -92,5 +92,6 @@ fn every_text_states_both_figures_in_the_same_words() {
     let exhibit = yuqi_docs::exhibit::exhibit(&inputs);
     assert_eq!(exhibit.debts[0].totals.supported_if_offset, Some(o.supported_total));
     let ex = yuqi_docs::exhibit::exhibit_doc(&inputs).plain_text();
-    assert!(ex.contains(&IfOffset::row_zh()) && ex.contains(&low), "{ex}");
+    assert!(ex.contains(&IfOffset::row_zh_court()) && ex.contains(&low), "{ex}");
+    assert!(!ex.contains(&IfOffset::row_zh()), "the exhibit goes to court with the defence: {ex}");
 }

@@ -221,7 +221,7 @@ fn debt_blocks(out: &mut Vec<Block>, d: &DebtExhibit, ex: &Exhibit) {
         vec![format!("依法支持合计{}", if d.scenario_disputed { "（有争议）" } else { "" }), m(t.supported_total)],
     ];
     if let Some(low) = t.supported_if_offset {
-        rows.push(vec![IfOffset::row_zh(), m(low)]);
+        rows.push(vec![IfOffset::row_zh_court(), m(low)]);
     }
     rows.push(vec!["已还合计".into(), m(t.paid_total)]);
     rows.push(vec!["出借人按合同自算的余额".into(), m(t.contract_balance)]);

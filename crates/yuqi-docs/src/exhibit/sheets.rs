@@ -217,7 +217,7 @@ fn debt_sheet(name: String, d: &DebtExhibit, ex: &Exhibit) -> Sheet {
         rows.push(vec![t(label), Cell::Money(v)]);
     }
     if let Some(low) = x.supported_if_offset {
-        rows.push(vec![t(IfOffset::row_zh()), Cell::Money(low)]);
+        rows.push(vec![t(IfOffset::row_zh_court()), Cell::Money(low)]);
     }
     for (label, v) in [("已还合计", x.paid_total), ("出借人按合同自算的余额", x.contract_balance)] {
         rows.push(vec![t(label), Cell::Money(v)]);

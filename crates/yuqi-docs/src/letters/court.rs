@@ -205,7 +205,7 @@ pub(crate) fn defence(inputs: &Inputs<'_>, v: &DebtView<'_>) -> Doc {
             p.extend(inl![
                 "答辩人已付款项中超过上述标准的利息、费用共",
                 computed(yuan(o.over_cap_paid), "over_cap_paid_offset"),
-                "，请求法院将其抵作本金；抵作本金后最多为",
+                "，请求法院将其抵作本金；抵作本金后，依法应还最多为",
                 computed(yuan(o.supported_total), "over_cap_paid_offset"),
                 "。"
             ]);

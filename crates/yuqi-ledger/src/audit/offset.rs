@@ -61,7 +61,14 @@ impl IfOffset {
         Self::clause_zh(&format!(" {} 元", self.supported_total.to_grouped_string()))
     }
 
-    /// A table row's name for the second figure.
+    /// A table row's name for the second figure in the exhibit, which goes to court.
+    pub fn row_zh_court() -> String {
+        IF_OFFSET_ZH.to_string()
+    }
+
+    /// A table row's name for the second figure in his own reports (the overview, the audit);
+    /// the exhibit, which goes to court with the defence that asks for the offset, uses
+    /// [`IfOffset::row_zh_court`], without "法院做法不一".
     pub fn row_zh() -> String {
         format!("{IF_OFFSET_ZH}（{UNSETTLED_ZH}）")
     }
