@@ -284,7 +284,7 @@ pub fn debt_exhibit(inputs: &Inputs<'_>, debt: &yuqi_case::Debt, da: &DebtAudit)
         lender: da.lender.clone(),
         kind_label: da.kind_label,
         contract_date: da.contract_date,
-        contract_date_name: contract_date_name(inputs.case, &da.id),
+        contract_date_name: contract_date_name(debt.kind),
         contract_principal: da.contract_principal,
         received: da.received,
         principal_initial: da.principal_initial,
@@ -416,7 +416,10 @@ pub fn mark(i: usize) -> &'static str {
 
 /// "合同日期", or for a credit card, which has no single loan date, "计算起点" (the letters
 /// state no date for a card either).
-fn contract_date_name(case: &yuqi_case::Case, id: &str) -> &'static str {
-    let card = case.debts.iter().any(|d| d.id == id && d.kind == yuqi_case::LenderKind::CreditCard);
-    if card { "计算起点（信用卡没有单笔借款日期）" } else { "合同日期" }
+fn contract_date_name(kind: yuqi_case::LenderKind) -> &'static str {
+    if kind == yuqi_case::LenderKind::CreditCard {
+        "计算起点（信用卡没有单笔借款日期）"
+    } else {
+        "合同日期"
+    }
 }
